@@ -1,0 +1,21 @@
+#pragma once
+// Each subcommand registers itself on the app; main() only wires them up.
+// A command's callback sets `exitCode` (0 ok, 1 failure the user should see,
+// 2 bad usage or unreadable input).
+#include <CLI/CLI.hpp>
+
+namespace tlslab::cli {
+
+struct Context {
+  int exitCode = 0;
+};
+
+void registerCertsCommand(CLI::App& app, Context& ctx);
+void registerDemoCommand(CLI::App& app, Context& ctx);
+void registerExplainCommand(CLI::App& app, Context& ctx);
+void registerKeysCommand(CLI::App& app, Context& ctx);
+
+// Runs the main job (`tlslab` with no subcommand).
+int runDemo(Context& ctx);
+
+}  // namespace tlslab::cli

@@ -1,0 +1,25 @@
+#include <exception>
+#include <iostream>
+
+#include "cli/Commands.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"tlslab: learn TLS by watching it happen", "tlslab"};
+  app.require_subcommand(0, 1);
+  tlslab::cli::Context ctx;
+  tlslab::cli::registerCertsCommand(app, ctx);
+  tlslab::cli::registerDemoCommand(app, ctx);
+  tlslab::cli::registerExplainCommand(app, ctx);
+  tlslab::cli::registerKeysCommand(app, ctx);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const std::exception& e) {
+    // Modules report bad input as diagnostics; this is the last line of defence.
+    std::cerr << "tlslab: error: " << e.what() << "\n";
+    return 1;
+  }
+  if (app.get_subcommands().empty()) return tlslab::cli::runDemo(ctx);
+  return ctx.exitCode;
+}
