@@ -14,3 +14,10 @@ if(TLSLAB_SANITIZE)
     -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   target_link_options(tlslab_options INTERFACE -fsanitize=address,undefined)
 endif()
+
+# In fuzz builds the library is instrumented too, so coverage guides the fuzzer
+# through the parsers, not just the harness.
+if(TLSLAB_BUILD_FUZZERS)
+  target_compile_options(tlslab_options INTERFACE -fsanitize=fuzzer-no-link,address,undefined)
+  target_link_options(tlslab_options INTERFACE -fsanitize=address,undefined)
+endif()
