@@ -1,0 +1,94 @@
+#pragma once
+// What an instrumented endpoint records while it runs, as plain values (no
+// OpenSSL types): the GUI and CLI show these live, the Trace collects them.
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "tlslab/model/Verify.hpp"
+#include "tlslab/util/Bytes.hpp"
+
+namespace tlslab::endpoints {
+
+// Microseconds since the Unix epoch; captures and runs share one time base.
+using TimeUs = std::int64_t;
+TimeUs nowUs();
+
+enum class Role { Client, Server };
+const char* roleName(Role role);
+
+// Exact bytes that crossed the socket, as the wire tap saw them.
+struct WireEvent {
+  TimeUs time = 0;
+  bool sent = false;  // true: this endpoint wrote them; false: it read them
+  Bytes bytes;
+};
+
+// One protocol message as OpenSSL's msg callback reports it (plaintext view:
+// a handshake message, alert, CCS or the record header of a record).
+struct MessageEvent {
+  TimeUs time = 0;
+  bool sent = false;
+  int version = 0;      // protocol version the callback reports
+  int contentType = 0;  // 20 CCS, 21 alert, 22 handshake, 23 app data, 256 record header, 257 inner content type
+  Bytes bytes;
+};
+
+struct KeyLogEvent {
+  TimeUs time = 0;
+  std::string line;  // NSS key log format, as OpenSSL wrote it
+};
+
+// One call of the certificate-verify callback.
+struct VerifyEvent {
+  TimeUs time = 0;
+  model::VerifyStep step;
+  bool preverifyOk = false;     // OpenSSL's own verdict at this depth
+  bool callbackReturned = false;  // what our callback told OpenSSL
+  std::string why;              // why it returned that (the verify mode's policy)
+};
+
+// Info callback: state-machine transitions, handshake start/done, alerts.
+struct InfoEvent {
+  TimeUs time = 0;
+  std::string what;   // "handshake start", "state", "alert sent", ...
+  std::string state;  // SSL_state_string_long, or the alert text
+};
+
+// Application bytes the endpoint itself sent or received (after decryption);
+// the self-check compares these with what the dissector decrypts.
+struct AppDataEvent {
+  TimeUs time = 0;
+  bool sent = false;
+  Bytes bytes;
+};
+
+struct NoteEvent {
+  TimeUs time = 0;
+  std::string text;  // lab-level narration: "connecting to bank32.com (127.0.0.1:4433)"
+};
+
+using Event = std::variant<WireEvent, MessageEvent, KeyLogEvent, VerifyEvent, InfoEvent, AppDataEvent, NoteEvent>;
+using Observer = std::function<void(Role, const Event&)>;
+
+// Collects the events of one endpoint connection and forwards each to an
+// optional observer as it happens. Thread-safe: the observer may be shared
+// by a client and a server running on different threads.
+class Recorder {
+ public:
+  Recorder(Role role, Observer observer) : role_(role), observer_(std::move(observer)) {}
+  void emit(Event event);
+  std::vector<Event> events() const;
+  Role role() const { return role_; }
+
+ private:
+  Role role_;
+  Observer observer_;
+  mutable std::mutex mutex_;
+  std::vector<Event> events_;
+};
+
+}  // namespace tlslab::endpoints

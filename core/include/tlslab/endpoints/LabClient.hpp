@@ -1,0 +1,65 @@
+#pragma once
+// A real OpenSSL client, instrumented like LabServer, that connects by name
+// through the lab Resolver and runs a scripted conversation.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tlslab/endpoints/Events.hpp"
+#include "tlslab/endpoints/Resolver.hpp"
+#include "tlslab/endpoints/TlsOptions.hpp"
+#include "tlslab/endpoints/VerifyMode.hpp"
+#include "tlslab/model/Verify.hpp"
+
+namespace tlslab::endpoints {
+
+struct ScriptStep {
+  enum class Kind { Send, Expect };
+  Kind kind = Kind::Send;
+  std::string data;  // bytes to send, or a substring the peer must send next
+  static ScriptStep send(std::string text) { return {Kind::Send, std::move(text)}; }
+  static ScriptStep expect(std::string text) { return {Kind::Expect, std::move(text)}; }
+};
+
+struct ClientConfig {
+  std::string host = "bank32.com";
+  std::uint16_t port = 443;
+  Resolver resolver;
+  VerifyMode verifyMode = VerifyMode::ChainAndHost;
+  std::vector<std::filesystem::path> trustFiles;  // PEM CA certificates
+  std::filesystem::path trustDir;                 // hashed directory (c_rehash layout)
+  std::optional<std::string> sni;  // default: host (none when host is an IP literal)
+  TlsOptions tls;
+  std::filesystem::path clientCert, clientKey;
+  bool useTls = true;
+  std::vector<ScriptStep> script;
+  int ioTimeoutMs = 5000;
+};
+
+// What the handshake agreed on.
+struct Negotiated {
+  std::string version;  // "TLSv1.3"
+  std::string cipher;   // OpenSSL name, e.g. "TLS_AES_256_GCM_SHA384"
+  std::string group;    // key exchange group, e.g. "X25519"
+  std::string alpn;
+  bool resumed = false;
+  std::vector<std::string> peerChainSubjects;  // as the peer sent them, leaf first
+};
+
+struct ClientRun {
+  std::string address;           // where the resolver sent us
+  bool connected = false;        // TCP connected
+  bool handshakeOk = false;      // TLS established (always true for cleartext)
+  bool scriptOk = false;         // every Expect step was met
+  std::string error;             // first failure, in plain words
+  model::VerifyVerdict verify;   // the verify callback's record
+  Negotiated negotiated;
+  std::string received;          // all application bytes from the server
+  std::vector<Event> events;
+};
+
+ClientRun runClient(const ClientConfig& config, Observer observer = {});
+
+}  // namespace tlslab::endpoints

@@ -1,0 +1,72 @@
+#pragma once
+// A real OpenSSL server on a loopback address, instrumented: every accepted
+// connection's events (wire bytes, messages, key log, verify, info, app data)
+// are recorded and streamed to an observer. One thread per connection.
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tlslab/endpoints/Events.hpp"
+#include "tlslab/endpoints/TlsOptions.hpp"
+#include "tlslab/pki/Result.hpp"
+
+namespace tlslab::endpoints {
+
+enum class Service {
+  HttpsHello,  // the textbook HTTPS page, with a login form posting to /login
+  Echo,        // sends back every byte it receives
+};
+const char* serviceName(Service service);
+
+enum class ClientAuth { None, Request, Require };
+
+struct ServerConfig {
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 0;  // 0: pick a free one
+  std::filesystem::path chainFile;  // PEM: leaf first, then intermediates
+  std::filesystem::path keyFile;
+  std::string siteName = "bank32.com";  // shown on the hello page
+  Service service = Service::HttpsHello;
+  bool useTls = true;  // false: the same service in cleartext
+  TlsOptions tls;
+  ClientAuth clientAuth = ClientAuth::None;
+  std::filesystem::path clientCaFile;  // trust anchor for client certificates
+  bool sessionCache = true;
+  bool tickets = true;
+  int ioTimeoutMs = 5000;
+};
+
+// What one accepted connection did, once it has finished.
+struct ServerConnection {
+  std::string peer;
+  bool handshakeOk = false;
+  std::string error;  // why the connection failed, "" when it did not
+  std::vector<Event> events;
+};
+
+class LabServer {
+ public:
+  // Loads the certificate and key, binds and starts accepting.
+  static pki::Result<std::unique_ptr<LabServer>> start(const ServerConfig& config, Observer observer = {});
+  ~LabServer();
+  LabServer(const LabServer&) = delete;
+  LabServer& operator=(const LabServer&) = delete;
+
+  std::uint16_t port() const;
+  const std::string& address() const;
+  // Stops accepting, unblocks every connection and joins all threads.
+  void stop();
+  // Connections that have finished, in the order they finished.
+  std::vector<ServerConnection> finishedConnections() const;
+  std::size_t activeConnections() const;
+
+  struct Impl;
+
+ private:
+  explicit LabServer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tlslab::endpoints

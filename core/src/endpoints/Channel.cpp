@@ -1,0 +1,96 @@
+#include "Channel.hpp"
+
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "Ossl.hpp"
+
+namespace tlslab::endpoints {
+
+long Channel::read(std::uint8_t* buffer, std::size_t max) {
+  if (!pending_.empty()) {
+    std::size_t n = std::min(max, pending_.size());
+    std::memcpy(buffer, pending_.data(), n);
+    pending_.erase(0, n);
+    return static_cast<long>(n);
+  }
+  long n = 0;
+  if (ssl_ != nullptr) {
+    std::size_t got = 0;
+    int rc = SSL_read_ex(ssl_, buffer, max, &got);
+    if (rc != 1) {
+      int err = SSL_get_error(ssl_, rc);
+      if (err == SSL_ERROR_ZERO_RETURN) return 0;
+      lastError_ = err == SSL_ERROR_SYSCALL && got == 0 ? "connection closed without close_notify" : sslErrors();
+      return -1;
+    }
+    n = static_cast<long>(got);
+  } else {
+    n = ::recv(fd_, buffer, max, 0);
+    if (n < 0) lastError_ = std::strerror(errno);
+    if (n <= 0) return n;
+  }
+  recorder_.emit(AppDataEvent{nowUs(), false, Bytes(buffer, buffer + n)});
+  return n;
+}
+
+bool Channel::write(ByteView bytes) {
+  if (bytes.empty()) return true;
+  if (ssl_ != nullptr) {
+    std::size_t written = 0;
+    if (SSL_write_ex(ssl_, bytes.data(), bytes.size(), &written) != 1) {
+      lastError_ = sslErrors();
+      return false;
+    }
+  } else {
+    std::size_t off = 0;
+    while (off < bytes.size()) {
+      ssize_t n = ::send(fd_, bytes.data() + off, bytes.size() - off, MSG_NOSIGNAL);
+      if (n <= 0) {
+        lastError_ = std::strerror(errno);
+        return false;
+      }
+      off += static_cast<std::size_t>(n);
+    }
+  }
+  recorder_.emit(AppDataEvent{nowUs(), true, Bytes(bytes.begin(), bytes.end())});
+  return true;
+}
+
+bool Channel::readUntil(const std::string& delimiter, std::string& out, std::size_t limit) {
+  out.clear();
+  std::uint8_t buffer[4096];
+  while (out.size() < limit) {
+    if (auto pos = out.find(delimiter); pos != std::string::npos) {
+      pending_ = out.substr(pos + delimiter.size()) + pending_;
+      out.resize(pos + delimiter.size());
+      return true;
+    }
+    long n = read(buffer, sizeof(buffer));
+    if (n <= 0) return false;
+    out.append(reinterpret_cast<char*>(buffer), static_cast<std::size_t>(n));
+  }
+  lastError_ = "no '" + delimiter + "' within " + std::to_string(limit) + " bytes";
+  return false;
+}
+
+bool Channel::readExactly(std::size_t n, std::string& out) {
+  out.clear();
+  std::uint8_t buffer[4096];
+  while (out.size() < n) {
+    long got = read(buffer, std::min(sizeof(buffer), n - out.size()));
+    if (got <= 0) return false;
+    out.append(reinterpret_cast<char*>(buffer), static_cast<std::size_t>(got));
+  }
+  return true;
+}
+
+void Channel::close() {
+  if (ssl_ != nullptr) SSL_shutdown(ssl_);
+  ::shutdown(fd_, SHUT_WR);
+}
+
+}  // namespace tlslab::endpoints

@@ -1,0 +1,36 @@
+#pragma once
+// A byte pipe to the peer: TLS (SSL_read/SSL_write) or the plain socket, so
+// the same services run with and without TLS (the eavesdropping lab). Every
+// application byte is recorded, for the self-check against the dissection.
+#include <openssl/ssl.h>
+
+#include <cstddef>
+#include <string>
+
+#include "tlslab/endpoints/Events.hpp"
+
+namespace tlslab::endpoints {
+
+class Channel {
+ public:
+  Channel(int fd, SSL* ssl, Recorder& recorder) : fd_(fd), ssl_(ssl), recorder_(recorder) {}
+  // Up to `max` bytes; 0 on orderly close, -1 on error or timeout.
+  long read(std::uint8_t* buffer, std::size_t max);
+  bool write(ByteView bytes);
+  bool write(const std::string& text) { return write(asBytes(text)); }
+  // Reads until `delimiter` (included) or `limit` bytes; false on close/error.
+  bool readUntil(const std::string& delimiter, std::string& out, std::size_t limit = 64 * 1024);
+  bool readExactly(std::size_t n, std::string& out);
+  // close_notify for TLS (RFC 8446 §6.1), then the socket's write side.
+  void close();
+  const std::string& lastError() const { return lastError_; }
+
+ private:
+  int fd_;
+  SSL* ssl_;
+  Recorder& recorder_;
+  std::string pending_;  // read past a delimiter, served to the next read
+  std::string lastError_;
+};
+
+}  // namespace tlslab::endpoints

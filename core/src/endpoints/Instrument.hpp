@@ -1,0 +1,37 @@
+#pragma once
+// The hooks that make an OpenSSL endpoint observable. Nothing here changes
+// what OpenSSL does on the wire: msg, info, keylog and verify callbacks, and
+// a BIO callback on the socket BIO as the wire tap (STYLE.md practice 11).
+#include <openssl/ssl.h>
+
+#include <string>
+
+#include "tlslab/endpoints/Events.hpp"
+#include "tlslab/endpoints/VerifyMode.hpp"
+#include "tlslab/model/Verify.hpp"
+
+namespace tlslab::endpoints {
+
+struct Instrumentation {
+  Recorder* recorder = nullptr;
+  VerifyMode verifyMode = VerifyMode::ChainAndHost;
+  model::VerifyVerdict verdict;  // filled by the verify callback
+};
+
+// Keylog lines are reported per SSL_CTX; the callback finds the connection's
+// Instrumentation through the SSL's ex_data.
+void installKeylogHook(SSL_CTX* ctx);
+
+// Attaches msg/info/verify hooks to `ssl` and the wire tap to its read and
+// write BIOs (call after SSL_set_fd). `inst` must outlive the SSL.
+void instrument(SSL* ssl, Instrumentation* inst);
+
+// The verify mode's OpenSSL flags (SSL_VERIFY_*), applied with our callback.
+void applyVerifyMode(SSL* ssl, VerifyMode mode);
+
+}  // namespace tlslab::endpoints
+
+namespace tlslab::endpoints {
+// Server side: ask for (or require) a client certificate, chain-checked.
+void applyClientAuth(SSL* ssl, bool require);
+}  // namespace tlslab::endpoints

@@ -1,0 +1,137 @@
+#include "tlslab/endpoints/LabClient.hpp"
+
+#include <openssl/x509v3.h>
+
+#include "Channel.hpp"
+#include "Instrument.hpp"
+#include "Ossl.hpp"
+#include "Socket.hpp"
+
+namespace tlslab::endpoints {
+
+namespace {
+
+std::string subjectLine(X509* cert) {
+  pki::OsslDeleter<BIO_free> freeBio;
+  std::unique_ptr<BIO, decltype(freeBio)> bio(BIO_new(BIO_s_mem()));
+  X509_NAME_print_ex(bio.get(), X509_get_subject_name(cert), 0, XN_FLAG_RFC2253);
+  char* data = nullptr;
+  long len = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<std::size_t>(len));
+}
+
+std::string setUpContext(SSL_CTX* ctx, const ClientConfig& config) {
+  if (auto err = applyTlsOptions(ctx, config.tls); !err.empty()) return err;
+  for (const auto& file : config.trustFiles)
+    if (SSL_CTX_load_verify_locations(ctx, file.c_str(), nullptr) != 1)
+      return "cannot load trust anchor " + file.string() + ": " + sslErrors();
+  if (!config.trustDir.empty() && SSL_CTX_load_verify_locations(ctx, nullptr, config.trustDir.c_str()) != 1)
+    return "cannot use trust directory " + config.trustDir.string() + ": " + sslErrors();
+  if (!config.clientCert.empty()) {
+    if (SSL_CTX_use_certificate_chain_file(ctx, config.clientCert.c_str()) != 1 ||
+        SSL_CTX_use_PrivateKey_file(ctx, config.clientKey.c_str(), SSL_FILETYPE_PEM) != 1)
+      return "cannot load client certificate " + config.clientCert.string() + ": " + sslErrors();
+  }
+  if (!config.tls.alpn.empty()) {
+    std::string wire = alpnWire(config.tls.alpn);
+    SSL_CTX_set_alpn_protos(ctx, reinterpret_cast<const unsigned char*>(wire.data()), static_cast<unsigned>(wire.size()));
+  }
+  installKeylogHook(ctx);
+  return {};
+}
+
+bool isIpLiteral(const std::string& host) { return host.find_first_not_of("0123456789.:abcdefABCDEF") == std::string::npos; }
+
+std::string handshakeError(SSL* ssl) {
+  long verifyResult = SSL_get_verify_result(ssl);
+  std::string openssl = sslErrors();
+  if (verifyResult != X509_V_OK)
+    return "certificate verification failed: " + std::string(X509_verify_cert_error_string(verifyResult)) +
+           (openssl.empty() ? "" : " (" + openssl + ")");
+  return "handshake failed: " + (openssl.empty() ? std::string("the peer closed the connection") : openssl);
+}
+
+Negotiated negotiatedOf(SSL* ssl) {
+  Negotiated n;
+  n.version = SSL_get_version(ssl);
+  n.cipher = SSL_get_cipher_name(ssl);
+  if (int group = SSL_get_negotiated_group(ssl); group != 0)
+    if (const char* name = SSL_group_to_name(ssl, group)) n.group = name;
+  const unsigned char* alpn = nullptr;
+  unsigned alpnLen = 0;
+  SSL_get0_alpn_selected(ssl, &alpn, &alpnLen);
+  n.alpn.assign(reinterpret_cast<const char*>(alpn), alpnLen);
+  n.resumed = SSL_session_reused(ssl) == 1;
+  if (STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl))
+    for (int i = 0; i < sk_X509_num(chain); ++i) n.peerChainSubjects.push_back(subjectLine(sk_X509_value(chain, i)));
+  return n;
+}
+
+// Runs the Send/Expect steps; returns "" or what the server failed to say.
+std::string runScript(const std::vector<ScriptStep>& script, Channel& channel, std::string& received) {
+  std::size_t searchFrom = 0;
+  std::uint8_t buffer[16384];
+  for (const auto& step : script) {
+    if (step.kind == ScriptStep::Kind::Send) {
+      if (!channel.write(step.data)) return "sending failed: " + channel.lastError();
+      continue;
+    }
+    while (received.find(step.data, searchFrom) == std::string::npos) {
+      long n = channel.read(buffer, sizeof(buffer));
+      if (n <= 0) return "expected '" + step.data + "' but the server " + (n == 0 ? "closed the connection" : "failed: " + channel.lastError());
+      received.append(reinterpret_cast<char*>(buffer), static_cast<std::size_t>(n));
+    }
+    searchFrom = received.find(step.data, searchFrom) + step.data.size();
+  }
+  return {};
+}
+
+}  // namespace
+
+ClientRun runClient(const ClientConfig& config, Observer observer) {
+  ClientRun run;
+  Recorder recorder(Role::Client, std::move(observer));
+  auto finish = [&](std::string error) {
+    if (run.error.empty()) run.error = std::move(error);
+    run.events = recorder.events();
+    return run;
+  };
+  auto address = config.resolver.resolve(config.host);
+  if (!address) return finish("cannot resolve '" + config.host + "': not in the lab resolver (use --resolve NAME=ADDR)");
+  run.address = *address;
+  recorder.emit(NoteEvent{nowUs(), "resolved " + config.host + " to " + *address + " (lab resolver)"});
+  Connection conn = connectTo(*address, config.port, config.ioTimeoutMs);
+  if (!conn.fd) return finish(conn.error);
+  run.connected = true;
+
+  SslCtxPtr ctx;
+  SslPtr ssl;
+  Instrumentation inst;
+  inst.recorder = &recorder;
+  inst.verifyMode = config.verifyMode;
+  if (config.useTls) {
+    ctx.reset(SSL_CTX_new(TLS_client_method()));
+    if (auto err = setUpContext(ctx.get(), config); !err.empty()) return finish(err);
+    ssl.reset(SSL_new(ctx.get()));
+    SSL_set_fd(ssl.get(), conn.fd.get());
+    instrument(ssl.get(), &inst);
+    applyVerifyMode(ssl.get(), config.verifyMode);
+    std::string sni = config.sni.value_or(isIpLiteral(config.host) ? "" : config.host);
+    if (!sni.empty()) SSL_set_tlsext_host_name(ssl.get(), sni.c_str());
+    // Chain-only is the classic bug: the expected host name is never given to OpenSSL.
+    if (config.verifyMode == VerifyMode::ChainAndHost || config.verifyMode == VerifyMode::IgnoreErrors)
+      SSL_set1_host(ssl.get(), config.host.c_str());
+    int rc = SSL_connect(ssl.get());
+    run.verify = inst.verdict;
+    if (rc != 1) return finish(handshakeError(ssl.get()));
+    run.negotiated = negotiatedOf(ssl.get());
+  }
+  run.handshakeOk = true;
+  Channel channel(conn.fd.get(), ssl.get(), recorder);
+  std::string scriptError = runScript(config.script, channel, run.received);
+  run.scriptOk = scriptError.empty();
+  channel.close();
+  return finish(scriptError);
+}
+
+}  // namespace tlslab::endpoints

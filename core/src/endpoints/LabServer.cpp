@@ -1,0 +1,200 @@
+#include "tlslab/endpoints/LabServer.hpp"
+
+#include <sys/socket.h>
+
+#include <atomic>
+#include <list>
+#include <mutex>
+#include <thread>
+
+#include "Channel.hpp"
+#include "Instrument.hpp"
+#include "Ossl.hpp"
+#include "Services.hpp"
+#include "Socket.hpp"
+
+namespace tlslab::endpoints {
+
+namespace {
+
+int selectAlpn(SSL*, const unsigned char** out, unsigned char* outLen, const unsigned char* in, unsigned int inLen,
+               void* arg) {
+  const auto* ours = static_cast<const std::string*>(arg);
+  unsigned char* selected = nullptr;
+  // Server preference order (RFC 7301 §3.2); no overlap = no ALPN rather than an alert.
+  if (SSL_select_next_proto(&selected, outLen, reinterpret_cast<const unsigned char*>(ours->data()),
+                            static_cast<unsigned>(ours->size()), in, inLen) != OPENSSL_NPN_NEGOTIATED)
+    return SSL_TLSEXT_ERR_NOACK;
+  *out = selected;
+  return SSL_TLSEXT_ERR_OK;
+}
+
+}  // namespace
+
+struct LabServer::Impl {
+  ServerConfig config;
+  Observer observer;
+  SslCtxPtr ctx;
+  Fd listenFd;
+  std::uint16_t port = 0;
+  std::string alpnProtocols;  // wire form, outlives the SSL_CTX callback
+  std::atomic<bool> running{true};
+  std::thread acceptThread;
+
+  struct Worker {
+    std::thread thread;
+    int fd = -1;
+    std::atomic<bool> done{false};
+  };
+  mutable std::mutex mutex;
+  std::list<Worker> workers;
+  std::vector<ServerConnection> finished;
+
+  std::string setUpTls();
+  void acceptLoop();
+  void serve(Fd fd, Worker* worker);
+  void reapFinishedWorkers();
+};
+
+std::string LabServer::Impl::setUpTls() {
+  ctx.reset(SSL_CTX_new(TLS_server_method()));
+  if (!ctx) return "SSL_CTX_new failed: " + sslErrors();
+  if (auto err = applyTlsOptions(ctx.get(), config.tls); !err.empty()) return err;
+  if (SSL_CTX_use_certificate_chain_file(ctx.get(), config.chainFile.c_str()) != 1)
+    return "cannot load certificate chain " + config.chainFile.string() + ": " + sslErrors();
+  if (SSL_CTX_use_PrivateKey_file(ctx.get(), config.keyFile.c_str(), SSL_FILETYPE_PEM) != 1)
+    return "cannot load private key " + config.keyFile.string() + ": " + sslErrors();
+  if (SSL_CTX_check_private_key(ctx.get()) != 1)
+    return "the key " + config.keyFile.string() + " does not match the certificate: " + sslErrors();
+  if (config.clientAuth != ClientAuth::None) {
+    if (SSL_CTX_load_verify_locations(ctx.get(), config.clientCaFile.c_str(), nullptr) != 1)
+      return "cannot load client CA " + config.clientCaFile.string() + ": " + sslErrors();
+    SSL_CTX_set_client_CA_list(ctx.get(), SSL_load_client_CA_file(config.clientCaFile.c_str()));
+  }
+  static const unsigned char kSessionContext[] = "tlslab";
+  SSL_CTX_set_session_id_context(ctx.get(), kSessionContext, sizeof(kSessionContext) - 1);
+  SSL_CTX_set_session_cache_mode(ctx.get(), config.sessionCache ? SSL_SESS_CACHE_SERVER : SSL_SESS_CACHE_OFF);
+  if (!config.tickets) SSL_CTX_set_options(ctx.get(), SSL_OP_NO_TICKET);
+  if (!config.tls.alpn.empty()) {
+    alpnProtocols = endpoints::alpnWire(config.tls.alpn);
+    SSL_CTX_set_alpn_select_cb(ctx.get(), selectAlpn, &alpnProtocols);
+  }
+  installKeylogHook(ctx.get());
+  return {};
+}
+
+void LabServer::Impl::acceptLoop() {
+  while (running) {
+    int fd = ::accept4(listenFd.get(), nullptr, nullptr, SOCK_CLOEXEC);
+    if (fd < 0) {
+      if (!running) break;
+      continue;  // EINTR, ECONNABORTED: keep serving
+    }
+    std::lock_guard lock(mutex);
+    reapFinishedWorkers();
+    Worker& worker = workers.emplace_back();
+    worker.fd = fd;
+    worker.thread = std::thread([this, fd, &worker] { serve(Fd(fd), &worker); });
+  }
+}
+
+void LabServer::Impl::reapFinishedWorkers() {
+  for (auto it = workers.begin(); it != workers.end();) {
+    if (it->done) {
+      it->thread.join();
+      it = workers.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void LabServer::Impl::serve(Fd fd, Worker* worker) {
+  Recorder recorder(Role::Server, observer);
+  ServerConnection result;
+  result.peer = peerName(fd.get());
+  setIoTimeout(fd.get(), config.ioTimeoutMs);
+  Instrumentation inst;
+  inst.recorder = &recorder;
+  inst.verifyMode = VerifyMode::ChainOnly;  // client certificates have no host name to check
+  SslPtr ssl;
+  if (config.useTls) {
+    ssl.reset(SSL_new(ctx.get()));
+    SSL_set_fd(ssl.get(), fd.get());
+    instrument(ssl.get(), &inst);
+    if (config.clientAuth != ClientAuth::None) applyClientAuth(ssl.get(), config.clientAuth == ClientAuth::Require);
+    if (SSL_accept(ssl.get()) == 1) {
+      result.handshakeOk = true;
+    } else {
+      result.error = "handshake failed: " + sslErrors();
+    }
+  } else {
+    result.handshakeOk = true;
+  }
+  if (result.handshakeOk) {
+    Channel channel(fd.get(), ssl.get(), recorder);
+    result.error = runService(config.service, channel, config.siteName);
+    channel.close();
+  }
+  ssl.reset();
+  result.events = recorder.events();
+  {
+    std::lock_guard lock(mutex);
+    worker->fd = -1;
+    finished.push_back(std::move(result));
+  }
+  worker->done = true;
+}
+
+pki::Result<std::unique_ptr<LabServer>> LabServer::start(const ServerConfig& config, Observer observer) {
+  auto impl = std::make_unique<Impl>();
+  impl->config = config;
+  impl->observer = std::move(observer);
+  if (config.useTls) {
+    if (auto err = impl->setUpTls(); !err.empty()) return pki::Result<std::unique_ptr<LabServer>>::failure(err);
+  }
+  Listener listener = listenOn(config.address, config.port);
+  if (!listener.fd) return pki::Result<std::unique_ptr<LabServer>>::failure(listener.error);
+  impl->listenFd = std::move(listener.fd);
+  impl->port = listener.port;
+  Impl* raw = impl.get();
+  impl->acceptThread = std::thread([raw] { raw->acceptLoop(); });
+  return pki::Result<std::unique_ptr<LabServer>>::success(std::unique_ptr<LabServer>(new LabServer(std::move(impl))));
+}
+
+LabServer::LabServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+LabServer::~LabServer() { stop(); }
+
+std::uint16_t LabServer::port() const { return impl_->port; }
+const std::string& LabServer::address() const { return impl_->config.address; }
+
+void LabServer::stop() {
+  if (!impl_->running.exchange(false)) return;
+  // shutdown() wakes the blocked accept() and every blocked read.
+  ::shutdown(impl_->listenFd.get(), SHUT_RDWR);
+  if (impl_->acceptThread.joinable()) impl_->acceptThread.join();
+  std::list<Impl::Worker> workers;
+  {
+    std::lock_guard lock(impl_->mutex);
+    for (auto& w : impl_->workers)
+      if (w.fd >= 0) ::shutdown(w.fd, SHUT_RDWR);
+    workers.swap(impl_->workers);
+  }
+  for (auto& w : workers) w.thread.join();
+  impl_->listenFd = Fd{};
+}
+
+std::vector<ServerConnection> LabServer::finishedConnections() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->finished;
+}
+
+std::size_t LabServer::activeConnections() const {
+  std::lock_guard lock(impl_->mutex);
+  std::size_t active = 0;
+  for (const auto& w : impl_->workers) active += w.done ? 0 : 1;
+  return active;
+}
+
+}  // namespace tlslab::endpoints

@@ -1,0 +1,27 @@
+#pragma once
+// RAII handles for libssl objects (endpoints is the only module using libssl).
+#include <openssl/ssl.h>
+
+#include <memory>
+#include <string>
+
+#include "tlslab/endpoints/TlsOptions.hpp"
+#include "tlslab/pki/Handles.hpp"
+
+namespace tlslab::endpoints {
+
+using SslCtxPtr = std::unique_ptr<SSL_CTX, pki::OsslDeleter<SSL_CTX_free>>;
+using SslPtr = std::unique_ptr<SSL, pki::OsslDeleter<SSL_free>>;
+
+int opensslVersion(TlsVersion version);
+
+// Applies versions, suites, groups and sigalgs; returns "" or what OpenSSL rejected.
+std::string applyTlsOptions(SSL_CTX* ctx, const TlsOptions& options);
+
+// ALPN protocol list in wire form (RFC 7301 §3.1).
+std::string alpnWire(const std::vector<std::string>& protocols);
+
+// Everything on OpenSSL's error queue as one line (and the queue emptied).
+std::string sslErrors();
+
+}  // namespace tlslab::endpoints

@@ -1,0 +1,46 @@
+#pragma once
+// Loopback TCP sockets for the lab endpoints. Labs never leave 127.0.0.0/8
+// or ::1: every address is checked before use.
+#include <cstdint>
+#include <string>
+
+namespace tlslab::endpoints {
+
+// Owns a file descriptor; closes it on destruction.
+class Fd {
+ public:
+  Fd() = default;
+  explicit Fd(int fd) : fd_(fd) {}
+  Fd(Fd&& other) noexcept : fd_(other.release()) {}
+  Fd& operator=(Fd&& other) noexcept;
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd();
+  int get() const { return fd_; }
+  int release();
+  explicit operator bool() const { return fd_ >= 0; }
+
+ private:
+  int fd_ = -1;
+};
+
+bool isLoopbackAddress(const std::string& address);
+
+struct Listener {
+  Fd fd;
+  std::uint16_t port = 0;  // the port actually bound (useful with port 0)
+  std::string error;
+};
+Listener listenOn(const std::string& address, std::uint16_t port);
+
+struct Connection {
+  Fd fd;
+  std::string error;
+};
+Connection connectTo(const std::string& address, std::uint16_t port, int timeoutMs);
+
+// Read/write timeouts so a silent peer can never hang a lab.
+void setIoTimeout(int fd, int timeoutMs);
+std::string peerName(int fd);
+
+}  // namespace tlslab::endpoints

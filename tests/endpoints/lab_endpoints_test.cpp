@@ -1,0 +1,206 @@
+// Real OpenSSL client and server on loopback, with the lab PKI from certs/.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "support/TestPaths.hpp"
+#include "tlslab/endpoints/LabClient.hpp"
+#include "tlslab/endpoints/LabServer.hpp"
+
+using namespace tlslab::endpoints;
+
+namespace {
+
+std::filesystem::path certs() { return tlslab::test::sourceDir() / "certs"; }
+
+ServerConfig serverFor(const std::string& entryDir, Service service = Service::HttpsHello) {
+  ServerConfig config;
+  config.chainFile = certs() / entryDir / "chain.pem";
+  config.keyFile = certs() / entryDir / "key.pem";
+  config.service = service;
+  return config;
+}
+
+std::unique_ptr<LabServer> startServer(const ServerConfig& config) {
+  auto server = LabServer::start(config);
+  if (!server) ADD_FAILURE() << server.error();
+  return server ? std::move(server.value()) : nullptr;
+}
+
+ClientConfig clientFor(const LabServer& server, VerifyMode mode = VerifyMode::ChainAndHost) {
+  ClientConfig config;
+  config.host = "bank32.com";
+  config.port = server.port();
+  config.verifyMode = mode;
+  config.trustFiles = {certs() / "root-ca" / "cert.pem"};
+  return config;
+}
+
+template <class T>
+std::vector<T> eventsOf(const std::vector<Event>& events) {
+  std::vector<T> out;
+  for (const auto& e : events)
+    if (auto* t = std::get_if<T>(&e)) out.push_back(*t);
+  return out;
+}
+
+std::string appData(const std::vector<Event>& events, bool sent) {
+  std::string out;
+  for (const auto& e : eventsOf<AppDataEvent>(events))
+    if (e.sent == sent) out.append(e.bytes.begin(), e.bytes.end());
+  return out;
+}
+
+}  // namespace
+
+class EndpointVersions : public ::testing::TestWithParam<TlsVersion> {};
+
+TEST_P(EndpointVersions, ClientGetsTheHelloPageWithAVerifiedChain) {
+  auto server = startServer(serverFor("bank32-rsa"));
+  ASSERT_TRUE(server);
+  ClientConfig config = clientFor(*server);
+  config.tls.minVersion = config.tls.maxVersion = GetParam();
+  config.script = {ScriptStep::send("GET / HTTP/1.1\r\nHost: bank32.com\r\n\r\n"), ScriptStep::expect("</html>")};
+  ClientRun run = runClient(config);
+  ASSERT_TRUE(run.handshakeOk) << run.error;
+  EXPECT_TRUE(run.scriptOk) << run.error;
+  EXPECT_NE(run.received.find("Hello from bank32.com"), std::string::npos);
+  EXPECT_TRUE(run.verify.ok);
+  EXPECT_EQ(run.verify.steps.size(), 3u);  // leaf, issuing CA, root
+  EXPECT_EQ(run.negotiated.version, GetParam() == TlsVersion::Tls1_3 ? "TLSv1.3" : "TLSv1.2");
+  EXPECT_EQ(run.negotiated.peerChainSubjects.size(), 2u);  // leaf + intermediate, as the chain file says
+}
+
+INSTANTIATE_TEST_SUITE_P(Tls, EndpointVersions, ::testing::Values(TlsVersion::Tls1_2, TlsVersion::Tls1_3),
+                         [](const auto& info) { return info.param == TlsVersion::Tls1_2 ? "Tls12" : "Tls13"; });
+
+TEST(LabEndpoints, RecordsKeyLogMessagesWireBytesAndInfo) {
+  auto server = startServer(serverFor("bank32-ecdsa", Service::Echo));
+  ASSERT_TRUE(server);
+  ClientConfig config = clientFor(*server);
+  config.script = {ScriptStep::send("ping"), ScriptStep::expect("ping")};
+  ClientRun run = runClient(config);
+  ASSERT_TRUE(run.scriptOk) << run.error;
+  auto keylog = eventsOf<KeyLogEvent>(run.events);
+  ASSERT_FALSE(keylog.empty());
+  EXPECT_TRUE(std::any_of(keylog.begin(), keylog.end(),
+                          [](const auto& k) { return k.line.rfind("CLIENT_TRAFFIC_SECRET_0 ", 0) == 0; }));
+  auto messages = eventsOf<MessageEvent>(run.events);
+  ASSERT_FALSE(messages.empty());
+  // The first handshake message a client sends is its ClientHello (type 1).
+  auto firstHandshake = std::find_if(messages.begin(), messages.end(), [](const auto& m) { return m.contentType == 22; });
+  ASSERT_NE(firstHandshake, messages.end());
+  EXPECT_TRUE(firstHandshake->sent);
+  EXPECT_EQ(firstHandshake->bytes.at(0), 1);
+  // The wire tap saw a TLS record header first: handshake, legacy version 3.x.
+  auto wire = eventsOf<WireEvent>(run.events);
+  ASSERT_FALSE(wire.empty());
+  EXPECT_TRUE(wire.front().sent);
+  EXPECT_EQ(wire.front().bytes.at(0), 0x16);
+  EXPECT_EQ(wire.front().bytes.at(1), 0x03);
+  auto info = eventsOf<InfoEvent>(run.events);
+  EXPECT_TRUE(std::any_of(info.begin(), info.end(), [](const auto& i) { return i.what == "handshake done"; }));
+  EXPECT_EQ(appData(run.events, true), "ping");
+  EXPECT_EQ(appData(run.events, false), "ping");
+}
+
+TEST(LabEndpoints, ServerRecordsWhatTheClientSent) {
+  auto server = startServer(serverFor("bank32-rsa", Service::Echo));
+  ASSERT_TRUE(server);
+  ClientConfig config = clientFor(*server);
+  config.script = {ScriptStep::send("hello server"), ScriptStep::expect("hello server")};
+  ASSERT_TRUE(runClient(config).scriptOk);
+  server->stop();
+  auto done = server->finishedConnections();
+  ASSERT_EQ(done.size(), 1u);
+  EXPECT_TRUE(done[0].handshakeOk);
+  EXPECT_EQ(appData(done[0].events, false), "hello server");
+}
+
+TEST(LabEndpoints, CorrectClientRejectsTheWrongHost) {
+  auto server = startServer(serverFor("attacker32"));
+  ASSERT_TRUE(server);
+  ClientRun run = runClient(clientFor(*server, VerifyMode::ChainAndHost));
+  EXPECT_FALSE(run.handshakeOk);
+  EXPECT_EQ(run.verify.errorName, "X509_V_ERR_HOSTNAME_MISMATCH");
+  EXPECT_EQ(run.verify.errorDepth, 0);
+  EXPECT_NE(run.error.find("certificate verification failed"), std::string::npos) << run.error;
+}
+
+TEST(LabEndpoints, ChainOnlyClientWronglyAcceptsTheWrongHost) {
+  auto server = startServer(serverFor("attacker32"));
+  ASSERT_TRUE(server);
+  ClientConfig config = clientFor(*server, VerifyMode::ChainOnly);
+  config.script = {ScriptStep::send("GET / HTTP/1.1\r\n\r\n"), ScriptStep::expect("Hello from")};
+  ClientRun run = runClient(config);
+  EXPECT_TRUE(run.handshakeOk) << run.error;
+  EXPECT_TRUE(run.verify.ok);
+}
+
+TEST(LabEndpoints, IgnoreErrorsClientLogsTheFailureAndContinues) {
+  auto server = startServer(serverFor("gallery/expired"));
+  ASSERT_TRUE(server);
+  ClientRun run = runClient(clientFor(*server, VerifyMode::IgnoreErrors));
+  EXPECT_TRUE(run.handshakeOk) << run.error;
+  EXPECT_EQ(run.verify.errorName, "X509_V_ERR_CERT_HAS_EXPIRED");
+  auto verifyEvents = eventsOf<VerifyEvent>(run.events);
+  EXPECT_TRUE(std::any_of(verifyEvents.begin(), verifyEvents.end(),
+                          [](const auto& v) { return !v.preverifyOk && v.callbackReturned; }));
+}
+
+TEST(LabEndpoints, CleartextPathCarriesTheSameService) {
+  ServerConfig serverConfig = serverFor("bank32-rsa", Service::Echo);
+  serverConfig.useTls = false;
+  auto server = startServer(serverConfig);
+  ASSERT_TRUE(server);
+  ClientConfig config = clientFor(*server);
+  config.useTls = false;
+  config.script = {ScriptStep::send("user=alice&password=secret"), ScriptStep::expect("password=secret")};
+  ClientRun run = runClient(config);
+  EXPECT_TRUE(run.scriptOk) << run.error;
+  // Without TLS the wire bytes ARE the application bytes: that is the lesson.
+  auto wire = eventsOf<WireEvent>(run.events);
+  EXPECT_TRUE(wire.empty());  // no TLS BIO to tap; the plain path is captured by libpcap
+}
+
+TEST(LabEndpoints, RefusesNonLoopbackAddresses) {
+  ServerConfig config = serverFor("bank32-rsa");
+  config.address = "192.0.2.1";
+  auto server = LabServer::start(config);
+  ASSERT_FALSE(server);
+  EXPECT_NE(server.error().find("loopback"), std::string::npos);
+  ClientConfig client;
+  client.resolver.set("bank32.com", "192.0.2.1");
+  client.port = 443;
+  ClientRun run = runClient(client);
+  EXPECT_FALSE(run.connected);
+  EXPECT_NE(run.error.find("loopback"), std::string::npos);
+}
+
+TEST(LabEndpoints, UnknownNameIsAClearError) {
+  ClientConfig client;
+  client.host = "no-such-host.test";
+  ClientRun run = runClient(client);
+  EXPECT_FALSE(run.connected);
+  EXPECT_NE(run.error.find("cannot resolve 'no-such-host.test'"), std::string::npos);
+}
+
+TEST(LabEndpoints, MissingCertificateFileFailsToStart) {
+  ServerConfig config = serverFor("no-such-entry");
+  auto server = LabServer::start(config);
+  ASSERT_FALSE(server);
+  EXPECT_NE(server.error().find("cannot load certificate chain"), std::string::npos);
+}
+
+TEST(LabEndpoints, ManySequentialRunsLeaveNoConnectionsBehind) {
+  auto server = startServer(serverFor("bank32-ecdsa", Service::Echo));
+  ASSERT_TRUE(server);
+  for (int i = 0; i < 50; ++i) {
+    ClientConfig config = clientFor(*server);
+    config.script = {ScriptStep::send("x"), ScriptStep::expect("x")};
+    ASSERT_TRUE(runClient(config).scriptOk) << "run " << i;
+  }
+  server->stop();
+  EXPECT_EQ(server->activeConnections(), 0u);
+  EXPECT_EQ(server->finishedConnections().size(), 50u);
+}
