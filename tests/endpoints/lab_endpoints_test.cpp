@@ -72,7 +72,7 @@ TEST_P(EndpointVersions, ClientGetsTheHelloPageWithAVerifiedChain) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Tls, EndpointVersions, ::testing::Values(TlsVersion::Tls1_2, TlsVersion::Tls1_3),
-                         [](const auto& info) { return info.param == TlsVersion::Tls1_2 ? "Tls12" : "Tls13"; });
+                         [](const auto& p) { return p.param == TlsVersion::Tls1_2 ? "Tls12" : "Tls13"; });
 
 TEST(LabEndpoints, RecordsKeyLogMessagesWireBytesAndInfo) {
   auto server = startServer(serverFor("bank32-ecdsa", Service::Echo));
@@ -203,4 +203,63 @@ TEST(LabEndpoints, ManySequentialRunsLeaveNoConnectionsBehind) {
   server->stop();
   EXPECT_EQ(server->activeConnections(), 0u);
   EXPECT_EQ(server->finishedConnections().size(), 50u);
+}
+
+class Resumption : public ::testing::TestWithParam<TlsVersion> {};
+
+TEST_P(Resumption, SecondConnectionResumesTheFirstSession) {
+  auto server = startServer(serverFor("bank32-rsa", Service::Echo));
+  ASSERT_TRUE(server);
+  ClientConfig config = clientFor(*server);
+  config.tls.minVersion = config.tls.maxVersion = GetParam();
+  config.script = {ScriptStep::send("one"), ScriptStep::expect("one")};
+  ClientRun first = runClient(config);
+  ASSERT_TRUE(first.scriptOk) << first.error;
+  ASSERT_TRUE(first.session);
+  EXPECT_FALSE(first.negotiated.resumed);
+  config.resume = first.session;
+  ClientRun second = runClient(config);
+  ASSERT_TRUE(second.scriptOk) << second.error;
+  EXPECT_TRUE(second.negotiated.resumed);
+}
+
+INSTANTIATE_TEST_SUITE_P(Tls, Resumption, ::testing::Values(TlsVersion::Tls1_2, TlsVersion::Tls1_3),
+                         [](const auto& p) { return p.param == TlsVersion::Tls1_2 ? "Tls12" : "Tls13"; });
+
+TEST(LabEndpoints, KeyUpdateKeepsTheConversationGoing) {
+  auto server = startServer(serverFor("bank32-rsa", Service::Echo));
+  ASSERT_TRUE(server);
+  ClientConfig config = clientFor(*server);
+  config.tls.minVersion = TlsVersion::Tls1_3;
+  config.script = {ScriptStep::send("before"), ScriptStep::expect("before"), ScriptStep::keyUpdate(),
+                   ScriptStep::send("after"), ScriptStep::expect("after")};
+  ClientRun run = runClient(config);
+  EXPECT_TRUE(run.scriptOk) << run.error;
+  // A new generation of traffic secrets means handshake type 24 (key_update) went out.
+  auto messages = eventsOf<MessageEvent>(run.events);
+  EXPECT_TRUE(std::any_of(messages.begin(), messages.end(), [](const auto& m) {
+    return m.sent && m.contentType == 22 && !m.bytes.empty() && m.bytes[0] == 24;
+  }));
+}
+
+TEST(LabEndpoints, RequiredClientCertificateIsVerifiedByTheServer) {
+  ServerConfig serverConfig = serverFor("bank32-rsa", Service::Echo);
+  serverConfig.clientAuth = ClientAuth::Require;
+  serverConfig.clientCaFile = certs() / "root-ca" / "cert.pem";
+  auto server = startServer(serverConfig);
+  ASSERT_TRUE(server);
+  ClientConfig withCert = clientFor(*server);
+  withCert.clientCert = certs() / "student01" / "chain.pem";
+  withCert.clientKey = certs() / "student01" / "key.pem";
+  withCert.script = {ScriptStep::send("hi"), ScriptStep::expect("hi")};
+  EXPECT_TRUE(runClient(withCert).scriptOk);
+  ClientConfig without = clientFor(*server);
+  without.script = {ScriptStep::send("hi"), ScriptStep::expect("hi")};
+  ClientRun refused = runClient(without);
+  EXPECT_FALSE(refused.scriptOk);  // TLS 1.3: the server's alert arrives after the client's handshake "succeeds"
+  server->stop();
+  auto done = server->finishedConnections();
+  ASSERT_EQ(done.size(), 2u);
+  auto serverVerified = std::count_if(done.begin(), done.end(), [](const auto& c) { return c.handshakeOk; });
+  EXPECT_EQ(serverVerified, 1);
 }

@@ -88,6 +88,14 @@ bool Channel::readExactly(std::size_t n, std::string& out) {
   return true;
 }
 
+bool Channel::keyUpdate() {
+  if (ssl_ == nullptr || SSL_key_update(ssl_, SSL_KEY_UPDATE_REQUESTED) != 1) {
+    lastError_ = ssl_ == nullptr ? "KeyUpdate needs TLS 1.3" : sslErrors();
+    return false;
+  }
+  return true;
+}
+
 void Channel::close() {
   if (ssl_ != nullptr) SSL_shutdown(ssl_);
   ::shutdown(fd_, SHUT_WR);

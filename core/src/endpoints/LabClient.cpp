@@ -9,6 +9,10 @@
 
 namespace tlslab::endpoints {
 
+struct ResumableSession {
+  std::unique_ptr<SSL_SESSION, pki::OsslDeleter<SSL_SESSION_free>> session;
+};
+
 namespace {
 
 std::string subjectLine(X509* cert) {
@@ -72,6 +76,10 @@ std::string runScript(const std::vector<ScriptStep>& script, Channel& channel, s
   std::size_t searchFrom = 0;
   std::uint8_t buffer[16384];
   for (const auto& step : script) {
+    if (step.kind == ScriptStep::Kind::KeyUpdate) {
+      if (!channel.keyUpdate()) return "KeyUpdate failed: " + channel.lastError();
+      continue;
+    }
     if (step.kind == ScriptStep::Kind::Send) {
       if (!channel.write(step.data)) return "sending failed: " + channel.lastError();
       continue;
@@ -121,6 +129,7 @@ ClientRun runClient(const ClientConfig& config, Observer observer) {
     // Chain-only is the classic bug: the expected host name is never given to OpenSSL.
     if (config.verifyMode == VerifyMode::ChainAndHost || config.verifyMode == VerifyMode::IgnoreErrors)
       SSL_set1_host(ssl.get(), config.host.c_str());
+    if (config.resume) SSL_set_session(ssl.get(), config.resume->session.get());
     int rc = SSL_connect(ssl.get());
     run.verify = inst.verdict;
     if (rc != 1) return finish(handshakeError(ssl.get()));
@@ -131,6 +140,16 @@ ClientRun runClient(const ClientConfig& config, Observer observer) {
   std::string scriptError = runScript(config.script, channel, run.received);
   run.scriptOk = scriptError.empty();
   channel.close();
+  if (ssl) {
+    // TLS 1.3 tickets arrive after the handshake; reading above processed them.
+    if (SSL_SESSION* session = SSL_get1_session(ssl.get()); session != nullptr && SSL_SESSION_is_resumable(session)) {
+      auto handle = std::make_shared<ResumableSession>();
+      handle->session.reset(session);
+      run.session = handle;
+    } else if (session != nullptr) {
+      SSL_SESSION_free(session);
+    }
+  }
   return finish(scriptError);
 }
 

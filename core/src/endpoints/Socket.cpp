@@ -7,8 +7,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cerrno>
 #include <cstring>
+#include <mutex>
 
 namespace tlslab::endpoints {
 
@@ -71,6 +73,7 @@ bool isLoopbackAddress(const std::string& address) {
 }
 
 Listener listenOn(const std::string& address, std::uint16_t port) {
+  ignoreSigpipe();
   Listener result;
   SockAddr addr;
   if (!isLoopbackAddress(address) || !parseAddress(address, port, addr)) {
@@ -94,6 +97,7 @@ Listener listenOn(const std::string& address, std::uint16_t port) {
 }
 
 Connection connectTo(const std::string& address, std::uint16_t port, int timeoutMs) {
+  ignoreSigpipe();
   SockAddr addr;
   if (!isLoopbackAddress(address) || !parseAddress(address, port, addr))
     return {Fd{}, "refusing to connect to '" + address + "': labs use loopback addresses only (127.0.0.0/8, ::1)"};
@@ -115,6 +119,11 @@ Connection connectTo(const std::string& address, std::uint16_t port, int timeout
   ::fcntl(fd.get(), F_SETFL, ::fcntl(fd.get(), F_GETFL) & ~O_NONBLOCK);
   setIoTimeout(fd.get(), timeoutMs);
   return {std::move(fd), {}};
+}
+
+void ignoreSigpipe() {
+  static std::once_flag once;
+  std::call_once(once, [] { std::signal(SIGPIPE, SIG_IGN); });
 }
 
 void setIoTimeout(int fd, int timeoutMs) {

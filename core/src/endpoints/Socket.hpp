@@ -39,6 +39,11 @@ struct Connection {
 };
 Connection connectTo(const std::string& address, std::uint16_t port, int timeoutMs);
 
+// OpenSSL writes to sockets with write(2); a peer that hung up would kill the
+// whole process with SIGPIPE (a lab's broken connection is a lesson, not a
+// crash), so endpoints ignore SIGPIPE once and see EPIPE instead.
+void ignoreSigpipe();
+
 // Read/write timeouts so a silent peer can never hang a lab.
 void setIoTimeout(int fd, int timeoutMs);
 std::string peerName(int fd);

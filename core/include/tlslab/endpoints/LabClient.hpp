@@ -3,6 +3,7 @@
 // through the lab Resolver and runs a scripted conversation.
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,12 +17,19 @@
 namespace tlslab::endpoints {
 
 struct ScriptStep {
-  enum class Kind { Send, Expect };
+  enum class Kind { Send, Expect, KeyUpdate };
   Kind kind = Kind::Send;
   std::string data;  // bytes to send, or a substring the peer must send next
   static ScriptStep send(std::string text) { return {Kind::Send, std::move(text)}; }
   static ScriptStep expect(std::string text) { return {Kind::Expect, std::move(text)}; }
+  // TLS 1.3 KeyUpdate (RFC 8446 §4.6.3), asking the peer to update too.
+  static ScriptStep keyUpdate() { return {Kind::KeyUpdate, {}}; }
 };
+
+// A session a later run can resume (by ID, ticket or TLS 1.3 PSK, whichever
+// the server offered). Opaque: it holds OpenSSL's SSL_SESSION.
+struct ResumableSession;
+using SessionHandle = std::shared_ptr<const ResumableSession>;
 
 struct ClientConfig {
   std::string host = "bank32.com";
@@ -34,6 +42,7 @@ struct ClientConfig {
   TlsOptions tls;
   std::filesystem::path clientCert, clientKey;
   bool useTls = true;
+  SessionHandle resume;  // offer this session (null: full handshake)
   std::vector<ScriptStep> script;
   int ioTimeoutMs = 5000;
 };
@@ -57,6 +66,7 @@ struct ClientRun {
   model::VerifyVerdict verify;   // the verify callback's record
   Negotiated negotiated;
   std::string received;          // all application bytes from the server
+  SessionHandle session;         // to resume in a later run (null if none was issued)
   std::vector<Event> events;
 };
 
