@@ -1,0 +1,276 @@
+// Capture files through libpcap. Before libpcap sees a file we check what it
+// is, so the common mistakes get a plain answer instead of libpcap's terse one:
+// an empty file, a text file renamed .pcap, a truncated header, gzip without zlib.
+#include <fmt/format.h>
+#include <pcap/pcap.h>
+
+#include <cerrno>
+#include <cstring>
+#include <system_error>
+
+#include "Diagnostics.hpp"
+#include "tlslab/capture/Source.hpp"
+
+#ifdef TLSLAB_HAVE_ZLIB
+#include <zlib.h>
+#endif
+
+namespace tlslab::capture {
+
+using detail::makeDiagnostic;
+using model::Severity;
+
+namespace {
+
+constexpr std::size_t kPcapHeader = 24;   // draft-ietf-opsawg-pcap §4 file header
+constexpr std::size_t kPcapngMinimum = 28;  // smallest Section Header Block
+
+struct PcapCloser {
+  void operator()(pcap_t* p) const { pcap_close(p); }
+};
+struct FileCloser {
+  void operator()(std::FILE* f) const { std::fclose(f); }
+};
+using FilePtr = std::unique_ptr<std::FILE, FileCloser>;
+
+#ifdef TLSLAB_HAVE_ZLIB
+// A stdio stream over a gzip file (glibc fopencookie), so libpcap's
+// pcap_fopen_offline reads compressed captures transparently.
+ssize_t gzRead(void* cookie, char* buffer, size_t size) {
+  int n = gzread(static_cast<gzFile>(cookie), buffer, static_cast<unsigned>(std::min<size_t>(size, 1u << 30)));
+  return n < 0 ? -1 : n;
+}
+int gzSeek(void* cookie, off64_t* position, int whence) {
+  if (whence == SEEK_END) return -1;  // gzip streams have no cheap end
+  z_off_t result = gzseek(static_cast<gzFile>(cookie), static_cast<z_off_t>(*position), whence);
+  if (result < 0) return -1;
+  *position = result;
+  return 0;
+}
+int gzCloseCookie(void* cookie) { return gzclose(static_cast<gzFile>(cookie)) == Z_OK ? 0 : -1; }
+
+std::FILE* openGzip(const std::filesystem::path& path) {
+  gzFile gz = gzopen(path.c_str(), "rb");
+  if (gz == nullptr) return nullptr;
+  cookie_io_functions_t functions{gzRead, nullptr, gzSeek, gzCloseCookie};
+  std::FILE* file = fopencookie(gz, "rb", functions);
+  if (file == nullptr) gzclose(gz);
+  return file;
+}
+#endif
+
+// Reopens the same input from its start (the pcapng walk and libpcap each need a stream).
+struct Opener {
+  std::filesystem::path path;
+  bool gzip = false;
+  std::shared_ptr<Bytes> memory;
+  std::FILE* open() const {
+    if (memory) return fmemopen(memory->data(), memory->size(), "rb");
+#ifdef TLSLAB_HAVE_ZLIB
+    if (gzip) return openGzip(path);
+#endif
+    return std::fopen(path.c_str(), "rb");
+  }
+};
+
+std::string describeMagic(const std::uint8_t* p, std::size_t n) {
+  std::string hex, text;
+  for (std::size_t i = 0; i < n; ++i) {
+    hex += fmt::format("{:02x}", p[i]);
+    text += (p[i] >= 0x20 && p[i] < 0x7F) ? static_cast<char>(p[i]) : '.';
+  }
+  return fmt::format("{} (\"{}\")", hex, text);
+}
+
+}  // namespace
+
+struct CaptureFile::Impl {
+  FileInfo info;
+  Opener opener;
+  std::unique_ptr<pcap_t, PcapCloser> pcap;
+  std::string error;
+  std::uint64_t frames = 0;
+  std::vector<SecretsBlock> secrets;
+  std::vector<CaptureDiagnostic> blockDiagnostics;
+};
+
+CaptureFile::CaptureFile(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+CaptureFile::~CaptureFile() = default;
+const FileInfo& CaptureFile::info() const { return impl_->info; }
+const std::string& CaptureFile::error() const { return impl_->error; }
+std::uint64_t CaptureFile::framesRead() const { return impl_->frames; }
+const std::vector<SecretsBlock>& CaptureFile::secrets() const { return impl_->secrets; }
+const std::vector<CaptureDiagnostic>& CaptureFile::blockDiagnostics() const { return impl_->blockDiagnostics; }
+
+namespace {
+
+// Identifies the format from the first bytes of the (decompressed) stream.
+Result<FileFormat> identify(const Opener& opener, const std::string& name, bool gzip) {
+  FilePtr file(opener.open());
+  if (!file) return CaptureError{"cannot read capture '" + name + "'", std::strerror(errno)};
+  std::uint8_t head[kPcapHeader] = {};
+  std::size_t got = std::fread(head, 1, sizeof head, file.get());
+  const char* after = gzip ? " after gzip decompression" : "";
+  if (got == 0) {
+    return CaptureError{"cannot read capture '" + name + "'",
+                        fmt::format("empty file (0 bytes{}): not a pcap or pcapng capture", after)};
+  }
+  auto magicIs = [&](std::uint32_t magic) {
+    if (got < 4) return false;
+    std::uint32_t be = std::uint32_t{head[0]} << 24 | std::uint32_t{head[1]} << 16 | std::uint32_t{head[2]} << 8 | head[3];
+    std::uint32_t le = std::uint32_t{head[3]} << 24 | std::uint32_t{head[2]} << 16 | std::uint32_t{head[1]} << 8 | head[0];
+    return be == magic || le == magic;
+  };
+  if (magicIs(0xA1B2C3D4) || magicIs(0xA1B23C4D)) {
+    if (got < kPcapHeader) {
+      return CaptureError{"cannot read capture '" + name + "'",
+                          fmt::format("truncated pcap file header: {} of {} bytes", got, kPcapHeader)};
+    }
+    return FileFormat::Pcap;
+  }
+  if (magicIs(pcapng::kSectionHeader)) {
+    if (got < kPcapngMinimum) {
+      return CaptureError{"cannot read capture '" + name + "'",
+                          fmt::format("truncated pcapng Section Header Block: {} of at least {} bytes", got,
+                                      kPcapngMinimum)};
+    }
+    return FileFormat::Pcapng;
+  }
+  if (got >= 2 && head[0] == 0x1F && head[1] == 0x8B) {
+    return CaptureError{"cannot read capture '" + name + "'", "gzip inside gzip is not supported"};
+  }
+  return CaptureError{"cannot read capture '" + name + "'",
+                      fmt::format("not a pcap or pcapng file{}: it starts with {}; a capture starts with "
+                                  "a1b2c3d4/a1b23c4d (pcap, either byte order) or 0a0d0d0a (pcapng)",
+                                  after, describeMagic(head, std::min<std::size_t>(got, 8)))};
+}
+
+Result<std::unique_ptr<CaptureFile>> openWith(Opener opener, const std::string& name, FileInfo info,
+                                              auto make) {
+  auto format = identify(opener, name, info.gzip);
+  if (!format) return format.error();
+  info.format = format.value();
+  auto impl = std::make_unique<CaptureFile::Impl>();
+  if (info.format == FileFormat::Pcapng) {
+    FilePtr walk(opener.open());
+    if (walk) {
+      PcapngScan scan = scanPcapng(walk.get(), [&](const SecretsBlock& b) { impl->secrets.push_back(b); });
+      impl->blockDiagnostics = std::move(scan.diagnostics);
+    }
+  }
+  std::FILE* stream = opener.open();
+  if (stream == nullptr) return CaptureError{"cannot read capture '" + name + "'", std::strerror(errno)};
+  char errbuf[PCAP_ERRBUF_SIZE] = {};
+  // pcap_fopen_offline takes ownership of the stream (pcap_close closes it).
+  pcap_t* pcap = pcap_fopen_offline_with_tstamp_precision(stream, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+  if (pcap == nullptr) {
+    std::fclose(stream);
+    std::string why = errbuf;
+    if (!impl->blockDiagnostics.empty()) why += " (" + impl->blockDiagnostics.front().diagnostic.message + ")";
+    return CaptureError{"cannot read capture '" + name + "'", "libpcap: " + why};
+  }
+  impl->pcap.reset(pcap);
+  info.linkType = pcap_datalink(pcap);
+  info.snaplen = static_cast<std::uint32_t>(pcap_snapshot(pcap));
+  impl->info = info;
+  impl->opener = std::move(opener);
+  return make(std::move(impl));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<CaptureFile>> CaptureFile::open(const std::filesystem::path& path) {
+  const std::string name = path.string();
+  const std::string what = "cannot read capture '" + name + "'";
+  std::error_code ec;
+  auto status = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(status)) return CaptureError{what, "no such file"};
+  if (std::filesystem::is_directory(status)) return CaptureError{what, "it is a directory"};
+  FileInfo info;
+  info.sizeOnDisk = std::filesystem::file_size(path, ec);
+  FilePtr probe(std::fopen(path.c_str(), "rb"));
+  if (!probe) return CaptureError{what, std::strerror(errno)};
+  std::uint8_t magic[2] = {};
+  if (std::fread(magic, 1, 2, probe.get()) == 2 && magic[0] == 0x1F && magic[1] == 0x8B) info.gzip = true;
+  probe.reset();
+#ifndef TLSLAB_HAVE_ZLIB
+  if (info.gzip) return CaptureError{what, "gzip-compressed, and this build has no zlib: gunzip it first"};
+#endif
+  Opener opener{path, info.gzip, nullptr};
+  return openWith(std::move(opener), name, info, [](std::unique_ptr<Impl> impl) {
+    return Result<std::unique_ptr<CaptureFile>>(std::unique_ptr<CaptureFile>(new CaptureFile(std::move(impl))));
+  });
+}
+
+Result<std::unique_ptr<CaptureFile>> CaptureFile::openMemory(ByteView bytes) {
+  if (bytes.empty()) return CaptureError{"cannot read capture from memory", "empty input (0 bytes)"};
+  Opener opener{{}, false, std::make_shared<Bytes>(bytes.begin(), bytes.end())};
+  return openWith(std::move(opener), "<memory>", FileInfo{}, [](std::unique_ptr<Impl> impl) {
+    return Result<std::unique_ptr<CaptureFile>>(std::unique_ptr<CaptureFile>(new CaptureFile(std::move(impl))));
+  });
+}
+
+CaptureFile::Status CaptureFile::next(RawPacket& packet) {
+  if (!impl_->pcap) return Status::End;
+  pcap_pkthdr* header = nullptr;
+  const u_char* data = nullptr;
+  int rc = pcap_next_ex(impl_->pcap.get(), &header, &data);
+  switch (rc) {
+    case 1:
+      packet.linkType = pcap_datalink(impl_->pcap.get());
+      // At nanosecond precision libpcap stores nanoseconds in tv_usec.
+      packet.time.nanos = static_cast<std::int64_t>(header->ts.tv_sec) * 1'000'000'000 + header->ts.tv_usec;
+      packet.frame = ++impl_->frames;
+      packet.data = ByteView(data, header->caplen);
+      packet.originalLength = header->len;
+      return Status::Packet;
+    case PCAP_ERROR_BREAK:
+      return Status::End;
+    case PCAP_ERROR:
+    default: {
+      impl_->error = fmt::format("reading stopped after frame {}: {}", impl_->frames,
+                                 pcap_geterr(impl_->pcap.get()));
+      impl_->pcap.reset();
+      return Status::Error;
+    }
+  }
+}
+
+namespace {
+
+Result<ReadSummary> runFile(Result<std::unique_ptr<CaptureFile>> opened, StreamSink& sink,
+                            ProcessorOptions options) {
+  if (!opened) return opened.error();
+  CaptureFile& file = *opened.value();
+  ReadSummary summary;
+  summary.file = file.info();
+  for (const CaptureDiagnostic& d : file.blockDiagnostics()) sink.onDiagnostic(d);
+  for (const SecretsBlock& block : file.secrets()) {
+    summary.secretsBlocks++;
+    if (block.secretsType == pcapng::kSecretsTls) sink.onKeyLog(block.data, block.fileOffset);
+  }
+  CaptureProcessor processor(sink, options);
+  RawPacket packet;
+  CaptureFile::Status status;
+  while ((status = file.next(packet)) == CaptureFile::Status::Packet) processor.processPacket(packet);
+  if (status == CaptureFile::Status::Error) {
+    summary.complete = false;
+    summary.stopReason = file.error();
+    sink.onDiagnostic(makeDiagnostic(Severity::Error, "capture file", file.error(), file.framesRead()));
+  }
+  processor.finish();
+  summary.stats = processor.stats();
+  return summary;
+}
+
+}  // namespace
+
+Result<ReadSummary> readCapture(const std::filesystem::path& path, StreamSink& sink, ProcessorOptions options) {
+  return runFile(CaptureFile::open(path), sink, options);
+}
+
+Result<ReadSummary> readCapture(ByteView bytes, StreamSink& sink, ProcessorOptions options) {
+  return runFile(CaptureFile::openMemory(bytes), sink, options);
+}
+
+}  // namespace tlslab::capture
