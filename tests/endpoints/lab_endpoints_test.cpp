@@ -263,3 +263,91 @@ TEST(LabEndpoints, RequiredClientCertificateIsVerifiedByTheServer) {
   auto serverVerified = std::count_if(done.begin(), done.end(), [](const auto& c) { return c.handshakeOk; });
   EXPECT_EQ(serverVerified, 1);
 }
+
+struct MailCase {
+  Service service;
+  Starttls starttls;
+  std::vector<ScriptStep> script;
+  std::string expectInside;
+};
+
+class StarttlsServices : public ::testing::TestWithParam<MailCase> {};
+
+TEST_P(StarttlsServices, UpgradeThenLogInAndMoveOneMessage) {
+  auto server = startServer(serverFor("mail-bank32", GetParam().service));
+  ASSERT_TRUE(server);
+  ClientConfig config = clientFor(*server);
+  config.host = "mail.bank32.com";
+  config.starttls = GetParam().starttls;
+  config.script = GetParam().script;
+  ClientRun run = runClient(config);
+  ASSERT_TRUE(run.handshakeOk) << run.error;
+  EXPECT_TRUE(run.scriptOk) << run.error;
+  EXPECT_TRUE(run.verify.ok);
+  EXPECT_NE(run.received.find(GetParam().expectInside), std::string::npos) << run.received;
+  // Everything after the upgrade was encrypted: the secret never went out in clear.
+  std::string clearWire;
+  for (const auto& e : eventsOf<WireEvent>(run.events)) clearWire.append(e.bytes.begin(), e.bytes.end());
+  EXPECT_EQ(clearWire.find("secret"), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Mail, StarttlsServices,
+    ::testing::Values(
+        MailCase{Service::Smtp, Starttls::Smtp,
+                 {ScriptStep::send("EHLO client.lab\r\n"), ScriptStep::expect("250 AUTH"),
+                  ScriptStep::send("AUTH PLAIN AHN0dWRlbnQwMQBzZWNyZXQ=\r\n"), ScriptStep::expect("235 "),
+                  ScriptStep::send("MAIL FROM:<student01@bank32.com>\r\n"), ScriptStep::expect("250 "),
+                  ScriptStep::send("RCPT TO:<alice@bank32.com>\r\n"), ScriptStep::expect("250 "),
+                  ScriptStep::send("DATA\r\n"), ScriptStep::expect("354 "),
+                  ScriptStep::send("Subject: hi\r\n\r\nmy secret\r\n.\r\n"), ScriptStep::expect("queued"),
+                  ScriptStep::send("QUIT\r\n"), ScriptStep::expect("221 ")},
+                 "Ok: queued"},
+        MailCase{Service::Pop3, Starttls::Pop3,
+                 {ScriptStep::send("USER student01\r\n"), ScriptStep::expect("+OK"), ScriptStep::send("PASS secret\r\n"),
+                  ScriptStep::expect("logged in"), ScriptStep::send("RETR 1\r\n"), ScriptStep::expect("\r\n.\r\n"),
+                  ScriptStep::send("QUIT\r\n"), ScriptStep::expect("bye")},
+                 "Your balance is"},
+        MailCase{Service::Imap, Starttls::Imap,
+                 {ScriptStep::send("a002 LOGIN student01 secret\r\n"), ScriptStep::expect("a002 OK"),
+                  ScriptStep::send("a003 SELECT INBOX\r\n"), ScriptStep::expect("a003 OK"),
+                  ScriptStep::send("a004 FETCH 1 BODY[]\r\n"), ScriptStep::expect("a004 OK"),
+                  ScriptStep::send("a005 LOGOUT\r\n"), ScriptStep::expect("a005 OK")},
+                 "Your balance is"}),
+    [](const auto& p) { return std::string(starttlsName(p.param.starttls)); });
+
+// The STARTTLS command-injection bug: plaintext smuggled in with STARTTLS.
+TEST(LabEndpoints, InjectedPlaintextIsDiscardedByACorrectServer) {
+  auto server = startServer(serverFor("mail-bank32", Service::Smtp));
+  ASSERT_TRUE(server);
+  ClientConfig config = clientFor(*server);
+  config.host = "mail.bank32.com";
+  config.starttls = Starttls::Smtp;
+  config.injectWithStarttls = "RSET\r\n";
+  config.script = {ScriptStep::send("QUIT\r\n"), ScriptStep::expect("221 ")};
+  ClientRun run = runClient(config);
+  EXPECT_TRUE(run.scriptOk) << run.error << run.received;
+  EXPECT_EQ(run.received.find("502"), std::string::npos);  // no reply to the smuggled command
+  server->stop();
+  auto done = server->finishedConnections();
+  ASSERT_EQ(done.size(), 1u);
+  auto notes = eventsOf<NoteEvent>(done[0].events);
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_NE(notes[0].text.find("discarded 6 plaintext bytes"), std::string::npos) << notes[0].text;
+}
+
+TEST(LabEndpoints, VulnerableServerRunsTheInjectedCommandInsideTls) {
+  ServerConfig serverConfig = serverFor("mail-bank32", Service::Smtp);
+  serverConfig.starttlsInjectionBug = true;
+  auto server = startServer(serverConfig);
+  ASSERT_TRUE(server);
+  ClientConfig config = clientFor(*server);
+  config.host = "mail.bank32.com";
+  config.starttls = Starttls::Smtp;
+  config.injectWithStarttls = "RSET\r\n";
+  config.script = {ScriptStep::send("QUIT\r\n"), ScriptStep::expect("221 ")};
+  ClientRun run = runClient(config);
+  EXPECT_TRUE(run.scriptOk) << run.error;
+  // The server answered the smuggled RSET inside the TLS session the client trusts.
+  EXPECT_NE(run.received.find("502 5.5.2"), std::string::npos) << run.received;
+}

@@ -88,6 +88,13 @@ bool Channel::readExactly(std::size_t n, std::string& out) {
   return true;
 }
 
+std::string Channel::startTls(SSL* ssl, bool keepBuffered) {
+  ssl_ = ssl;
+  std::string buffered = pending_;
+  if (!keepBuffered) pending_.clear();
+  return buffered;
+}
+
 bool Channel::keyUpdate() {
   if (ssl_ == nullptr || SSL_key_update(ssl_, SSL_KEY_UPDATE_REQUESTED) != 1) {
     lastError_ = ssl_ == nullptr ? "KeyUpdate needs TLS 1.3" : sslErrors();

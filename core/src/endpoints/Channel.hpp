@@ -26,6 +26,13 @@ class Channel {
   // close_notify for TLS (RFC 8446 §6.1), then the socket's write side.
   void close();
   const std::string& lastError() const { return lastError_; }
+  bool isTls() const { return ssl_ != nullptr; }
+  // STARTTLS: from now on the same socket carries TLS. Returns the plaintext
+  // bytes that arrived after the upgrade command and were still buffered;
+  // a correct endpoint discards them (`keepBuffered` = false), the classic
+  // STARTTLS bug (CVE-2011-0411 and kin) is to keep and run them as if they
+  // had come inside TLS.
+  std::string startTls(SSL* ssl, bool keepBuffered);
 
  private:
   int fd_;

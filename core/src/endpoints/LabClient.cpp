@@ -6,6 +6,7 @@
 #include "Instrument.hpp"
 #include "Ossl.hpp"
 #include "Socket.hpp"
+#include "StarttlsClient.hpp"
 
 namespace tlslab::endpoints {
 
@@ -117,6 +118,12 @@ ClientRun runClient(const ClientConfig& config, Observer observer) {
   Instrumentation inst;
   inst.recorder = &recorder;
   inst.verifyMode = config.verifyMode;
+  Channel channel(conn.fd.get(), nullptr, recorder);
+  if (config.starttls != Starttls::None) {
+    if (auto err = starttlsPreamble(config.starttls, channel, config.injectWithStarttls); !err.empty())
+      return finish(std::string(starttlsName(config.starttls)) + " STARTTLS: " + err);
+    recorder.emit(NoteEvent{nowUs(), std::string("server agreed to STARTTLS (") + starttlsName(config.starttls) + ")"});
+  }
   if (config.useTls) {
     ctx.reset(SSL_CTX_new(TLS_client_method()));
     if (auto err = setUpContext(ctx.get(), config); !err.empty()) return finish(err);
@@ -134,9 +141,11 @@ ClientRun runClient(const ClientConfig& config, Observer observer) {
     run.verify = inst.verdict;
     if (rc != 1) return finish(handshakeError(ssl.get()));
     run.negotiated = negotiatedOf(ssl.get());
+    // Cleartext the server sent after its go-ahead must not be read as if protected.
+    if (auto stray = channel.startTls(ssl.get(), false); !stray.empty())
+      recorder.emit(NoteEvent{nowUs(), "discarded " + std::to_string(stray.size()) + " cleartext bytes sent after STARTTLS"});
   }
   run.handshakeOk = true;
-  Channel channel(conn.fd.get(), ssl.get(), recorder);
   std::string scriptError = runScript(config.script, channel, run.received);
   run.scriptOk = scriptError.empty();
   channel.close();

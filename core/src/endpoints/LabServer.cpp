@@ -53,6 +53,7 @@ struct LabServer::Impl {
   std::string setUpTls();
   void acceptLoop();
   void serve(Fd fd, Worker* worker);
+  std::string handshake(int fd, SslPtr& ssl, Instrumentation& inst);
   void reapFinishedWorkers();
 };
 
@@ -109,6 +110,17 @@ void LabServer::Impl::reapFinishedWorkers() {
   }
 }
 
+// The TLS handshake on `fd`; "" on success. Used up front, or on STARTTLS.
+std::string LabServer::Impl::handshake(int fd, SslPtr& ssl, Instrumentation& inst) {
+  ssl.reset(SSL_new(ctx.get()));
+  SSL_set_fd(ssl.get(), fd);
+  instrument(ssl.get(), &inst);
+  if (config.clientAuth != ClientAuth::None) applyClientAuth(ssl.get(), config.clientAuth == ClientAuth::Require);
+  if (SSL_accept(ssl.get()) == 1) return {};
+  std::string why = sslErrors();
+  return "handshake failed: " + (why.empty() ? std::string("the client closed the connection") : why);
+}
+
 void LabServer::Impl::serve(Fd fd, Worker* worker) {
   Recorder recorder(Role::Server, observer);
   ServerConnection result;
@@ -118,22 +130,27 @@ void LabServer::Impl::serve(Fd fd, Worker* worker) {
   inst.recorder = &recorder;
   inst.verifyMode = VerifyMode::ChainOnly;  // client certificates have no host name to check
   SslPtr ssl;
-  if (config.useTls) {
-    ssl.reset(SSL_new(ctx.get()));
-    SSL_set_fd(ssl.get(), fd.get());
-    instrument(ssl.get(), &inst);
-    if (config.clientAuth != ClientAuth::None) applyClientAuth(ssl.get(), config.clientAuth == ClientAuth::Require);
-    if (SSL_accept(ssl.get()) == 1) {
-      result.handshakeOk = true;
-    } else {
-      result.error = "handshake failed: " + sslErrors();
-    }
-  } else {
-    result.handshakeOk = true;
-  }
+  bool upFrontTls = config.useTls && !isStarttlsService(config.service);
+  if (upFrontTls) result.error = handshake(fd.get(), ssl, inst);
+  result.handshakeOk = result.error.empty();
   if (result.handshakeOk) {
     Channel channel(fd.get(), ssl.get(), recorder);
-    result.error = runService(config.service, channel, config.siteName);
+    ServiceContext context{channel, config.siteName, {}, config.starttlsInjectionBug,
+                           [&recorder](const std::string& text) { recorder.emit(NoteEvent{nowUs(), text}); }};
+    context.startTls = [&]() -> std::string {
+      if (!config.useTls) return "STARTTLS refused: this server runs without TLS";
+      if (auto err = handshake(fd.get(), ssl, inst); !err.empty()) return err;
+      std::string injected = channel.startTls(ssl.get(), config.starttlsInjectionBug);
+      if (!injected.empty())
+        context.note(config.starttlsInjectionBug
+                         ? "STARTTLS bug: " + std::to_string(injected.size()) +
+                               " plaintext bytes sent before the handshake will be treated as if protected"
+                         : "discarded " + std::to_string(injected.size()) +
+                               " plaintext bytes that arrived with STARTTLS (possible command injection)");
+      return {};
+    };
+    result.error = runService(config.service, context);
+    if (!upFrontTls && config.useTls) result.handshakeOk = ssl && SSL_is_init_finished(ssl.get());
     channel.close();
   }
   ssl.reset();

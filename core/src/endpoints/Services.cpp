@@ -8,6 +8,9 @@ const char* serviceName(Service service) {
   switch (service) {
     case Service::HttpsHello: return "https";
     case Service::Echo: return "echo";
+    case Service::Smtp: return "smtp";
+    case Service::Pop3: return "pop3";
+    case Service::Imap: return "imap";
     default: return "unknown";
   }
 }
@@ -62,10 +65,13 @@ std::string serveEcho(Channel& channel) {
 
 }  // namespace
 
-std::string runService(Service service, Channel& channel, const std::string& siteName) {
+std::string runService(Service service, ServiceContext& context) {
   switch (service) {
-    case Service::HttpsHello: return serveHttp(channel, siteName);
-    case Service::Echo: return serveEcho(channel);
+    case Service::HttpsHello: return serveHttp(context.channel, context.siteName);
+    case Service::Echo: return serveEcho(context.channel);
+    case Service::Smtp: return serveSmtp(context);
+    case Service::Pop3: return servePop3(context);
+    case Service::Imap: return serveImap(context);
     default: return "unknown service";
   }
 }

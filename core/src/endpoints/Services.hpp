@@ -1,4 +1,5 @@
 #pragma once
+#include <functional>
 #include <string>
 
 #include "Channel.hpp"
@@ -6,8 +7,23 @@
 
 namespace tlslab::endpoints {
 
+struct ServiceContext {
+  Channel& channel;
+  std::string siteName;
+  // Runs the TLS handshake on the channel's socket (STARTTLS); "" on success.
+  std::function<std::string()> startTls;
+  // The STARTTLS injection bug: keep plaintext that arrived with the command.
+  bool keepPlaintextAfterStarttls = false;
+  std::function<void(const std::string&)> note;  // narration for the trace
+};
+
 // Runs `service` on an established channel until the peer closes.
 // Returns "" or why it stopped early.
-std::string runService(Service service, Channel& channel, const std::string& siteName);
+std::string runService(Service service, ServiceContext& context);
+
+// The STARTTLS mail services (Services/Mail.cpp).
+std::string serveSmtp(ServiceContext& context);
+std::string servePop3(ServiceContext& context);
+std::string serveImap(ServiceContext& context);
 
 }  // namespace tlslab::endpoints

@@ -42,6 +42,10 @@ struct ClientConfig {
   TlsOptions tls;
   std::filesystem::path clientCert, clientKey;
   bool useTls = true;
+  Starttls starttls = Starttls::None;  // cleartext preamble, then the handshake
+  // Fault hook: plaintext sent in the same write as the STARTTLS command, as
+  // an on-path attacker would inject it (the STARTTLS command-injection bug).
+  std::string injectWithStarttls;
   SessionHandle resume;  // offer this session (null: full handshake)
   std::vector<ScriptStep> script;
   int ioTimeoutMs = 5000;

@@ -17,7 +17,12 @@ namespace tlslab::endpoints {
 enum class Service {
   HttpsHello,  // the textbook HTTPS page, with a login form posting to /login
   Echo,        // sends back every byte it receives
+  Smtp,        // SMTP with STARTTLS (RFC 3207): log in, send one message
+  Pop3,        // POP3 with STLS (RFC 2595): log in, read one message
+  Imap,        // IMAP with STARTTLS (RFC 9051 §6.2.1): log in, fetch one message
 };
+// True for services that start in cleartext and upgrade with STARTTLS.
+bool isStarttlsService(Service service);
 const char* serviceName(Service service);
 
 enum class ClientAuth { None, Request, Require };
@@ -33,6 +38,9 @@ struct ServerConfig {
   TlsOptions tls;
   ClientAuth clientAuth = ClientAuth::None;
   std::filesystem::path clientCaFile;  // trust anchor for client certificates
+  // Fault hook: the classic STARTTLS command-injection bug (plaintext sent
+  // with the STARTTLS command is executed after the upgrade).
+  bool starttlsInjectionBug = false;
   bool sessionCache = true;
   bool tickets = true;
   int ioTimeoutMs = 5000;

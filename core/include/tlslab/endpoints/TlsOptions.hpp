@@ -8,6 +8,10 @@ namespace tlslab::endpoints {
 enum class TlsVersion { Tls1_2, Tls1_3 };
 const char* versionName(TlsVersion version);
 
+// Cleartext protocols that upgrade to TLS on the same connection.
+enum class Starttls { None, Smtp, Pop3, Imap };
+const char* starttlsName(Starttls protocol);
+
 struct TlsOptions {
   TlsVersion minVersion = TlsVersion::Tls1_2;
   TlsVersion maxVersion = TlsVersion::Tls1_3;

@@ -1,0 +1,138 @@
+// Just enough SMTP, POP3 and IMAP to log in and move one message, each
+// starting in cleartext and upgrading with STARTTLS: the protocols students
+// meet STARTTLS in, and where its classic bugs live.
+#include <algorithm>
+#include <cctype>
+
+#include "Services.hpp"
+
+namespace tlslab::endpoints {
+
+bool isStarttlsService(Service service) {
+  return service == Service::Smtp || service == Service::Pop3 || service == Service::Imap;
+}
+
+namespace {
+
+const std::string kMessage =
+    "From: alice@bank32.com\r\nTo: student01@bank32.com\r\nSubject: Your statement\r\n\r\n"
+    "Your balance is 1,234.56 EUR.\r\n";
+
+bool readLine(Channel& channel, std::string& line) {
+  if (!channel.readUntil("\r\n", line, 4096)) return false;
+  line.resize(line.size() - 2);
+  return true;
+}
+
+std::string upper(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::toupper(c); });
+  return s;
+}
+
+bool startsWith(const std::string& line, const std::string& command) {
+  return upper(line.substr(0, command.size())) == command;
+}
+
+std::string writeOrError(Channel& channel, const std::string& text) {
+  return channel.write(text) ? "" : "write failed: " + channel.lastError();
+}
+
+// SMTP (RFC 5321) with STARTTLS (RFC 3207 §4: 220 then the handshake).
+std::string smtpCommand(ServiceContext& ctx, const std::string& line, bool& quit) {
+  Channel& ch = ctx.channel;
+  if (startsWith(line, "EHLO") || startsWith(line, "HELO"))
+    return writeOrError(ch, ch.isTls() ? "250-" + ctx.siteName + "\r\n250 AUTH PLAIN LOGIN\r\n"
+                                       : "250-" + ctx.siteName + "\r\n250-STARTTLS\r\n250 SIZE 1048576\r\n");
+  if (startsWith(line, "STARTTLS")) {
+    if (ch.isTls()) return writeOrError(ch, "503 5.5.1 TLS already active\r\n");
+    if (auto err = writeOrError(ch, "220 2.0.0 Ready to start TLS\r\n"); !err.empty()) return err;
+    return ctx.startTls();
+  }
+  if (startsWith(line, "QUIT")) {
+    quit = true;
+    return writeOrError(ch, "221 2.0.0 Bye\r\n");
+  }
+  if (!ch.isTls()) return writeOrError(ch, "530 5.7.0 Must issue a STARTTLS command first\r\n");
+  if (startsWith(line, "AUTH")) return writeOrError(ch, "235 2.7.0 Authentication successful\r\n");
+  if (startsWith(line, "MAIL FROM:") || startsWith(line, "RCPT TO:")) return writeOrError(ch, "250 2.1.0 Ok\r\n");
+  if (startsWith(line, "DATA")) {
+    if (auto err = writeOrError(ch, "354 End data with <CR><LF>.<CR><LF>\r\n"); !err.empty()) return err;
+    std::string body;
+    if (!ch.readUntil("\r\n.\r\n", body, 1 << 20)) return "message body not terminated";
+    return writeOrError(ch, "250 2.0.0 Ok: queued\r\n");
+  }
+  return writeOrError(ch, "502 5.5.2 Command not recognized\r\n");
+}
+
+// POP3 (RFC 1939) with STLS (RFC 2595 §4).
+std::string pop3Command(ServiceContext& ctx, const std::string& line, bool& quit) {
+  Channel& ch = ctx.channel;
+  if (startsWith(line, "CAPA"))
+    return writeOrError(ch, ch.isTls() ? "+OK\r\nUSER\r\n.\r\n" : "+OK\r\nSTLS\r\nUSER\r\n.\r\n");
+  if (startsWith(line, "STLS")) {
+    if (ch.isTls()) return writeOrError(ch, "-ERR TLS already active\r\n");
+    if (auto err = writeOrError(ch, "+OK Begin TLS negotiation\r\n"); !err.empty()) return err;
+    return ctx.startTls();
+  }
+  if (startsWith(line, "QUIT")) {
+    quit = true;
+    return writeOrError(ch, "+OK bye\r\n");
+  }
+  if (!ch.isTls()) return writeOrError(ch, "-ERR use STLS first\r\n");
+  if (startsWith(line, "USER")) return writeOrError(ch, "+OK send PASS\r\n");
+  if (startsWith(line, "PASS")) return writeOrError(ch, "+OK logged in\r\n");
+  if (startsWith(line, "STAT")) return writeOrError(ch, "+OK 1 " + std::to_string(kMessage.size()) + "\r\n");
+  if (startsWith(line, "RETR")) return writeOrError(ch, "+OK " + std::to_string(kMessage.size()) + " octets\r\n" + kMessage + ".\r\n");
+  return writeOrError(ch, "-ERR unknown command\r\n");
+}
+
+// IMAP (RFC 9051) with STARTTLS (§6.2.1). Commands carry a client tag.
+std::string imapCommand(ServiceContext& ctx, const std::string& line, bool& quit) {
+  Channel& ch = ctx.channel;
+  auto space = line.find(' ');
+  std::string tag = line.substr(0, space);
+  std::string command = space == std::string::npos ? "" : line.substr(space + 1);
+  if (startsWith(command, "CAPABILITY"))
+    return writeOrError(ch, std::string("* CAPABILITY IMAP4rev2 ") + (ch.isTls() ? "AUTH=PLAIN" : "STARTTLS LOGINDISABLED") +
+                                "\r\n" + tag + " OK CAPABILITY completed\r\n");
+  if (startsWith(command, "STARTTLS")) {
+    if (ch.isTls()) return writeOrError(ch, tag + " BAD TLS already active\r\n");
+    if (auto err = writeOrError(ch, tag + " OK Begin TLS negotiation now\r\n"); !err.empty()) return err;
+    return ctx.startTls();
+  }
+  if (startsWith(command, "LOGOUT")) {
+    quit = true;
+    return writeOrError(ch, "* BYE logging out\r\n" + tag + " OK LOGOUT completed\r\n");
+  }
+  if (!ch.isTls()) return writeOrError(ch, tag + " NO [PRIVACYREQUIRED] use STARTTLS first\r\n");
+  if (startsWith(command, "LOGIN")) return writeOrError(ch, tag + " OK LOGIN completed\r\n");
+  if (startsWith(command, "SELECT")) return writeOrError(ch, "* 1 EXISTS\r\n" + tag + " OK [READ-WRITE] SELECT completed\r\n");
+  if (startsWith(command, "FETCH"))
+    return writeOrError(ch, "* 1 FETCH (BODY[] {" + std::to_string(kMessage.size()) + "}\r\n" + kMessage + ")\r\n" + tag +
+                                " OK FETCH completed\r\n");
+  return writeOrError(ch, tag + " BAD unknown command\r\n");
+}
+
+using CommandHandler = std::string (*)(ServiceContext&, const std::string&, bool&);
+
+std::string serveLines(ServiceContext& ctx, const std::string& greeting, CommandHandler handle) {
+  if (auto err = writeOrError(ctx.channel, greeting); !err.empty()) return err;
+  for (bool quit = false; !quit;) {
+    std::string line;
+    if (!readLine(ctx.channel, line)) return "";  // the client hung up
+    if (auto err = handle(ctx, line, quit); !err.empty()) return err;
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string serveSmtp(ServiceContext& ctx) {
+  return serveLines(ctx, "220 " + ctx.siteName + " ESMTP tlslab\r\n", smtpCommand);
+}
+std::string servePop3(ServiceContext& ctx) { return serveLines(ctx, "+OK POP3 tlslab ready\r\n", pop3Command); }
+std::string serveImap(ServiceContext& ctx) {
+  return serveLines(ctx, "* OK [CAPABILITY IMAP4rev2 STARTTLS LOGINDISABLED] tlslab ready\r\n", imapCommand);
+}
+
+}  // namespace tlslab::endpoints
