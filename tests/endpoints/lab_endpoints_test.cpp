@@ -1,11 +1,16 @@
 // Real OpenSSL client and server on loopback, with the lab PKI from certs/.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdlib>
+#include <fstream>
 
 #include "support/TestPaths.hpp"
 #include "tlslab/endpoints/LabClient.hpp"
 #include "tlslab/endpoints/LabServer.hpp"
+#include "tlslab/endpoints/RunPcapng.hpp"
 
 using namespace tlslab::endpoints;
 
@@ -159,8 +164,9 @@ TEST(LabEndpoints, CleartextPathCarriesTheSameService) {
   ClientRun run = runClient(config);
   EXPECT_TRUE(run.scriptOk) << run.error;
   // Without TLS the wire bytes ARE the application bytes: that is the lesson.
-  auto wire = eventsOf<WireEvent>(run.events);
-  EXPECT_TRUE(wire.empty());  // no TLS BIO to tap; the plain path is captured by libpcap
+  std::string wire;
+  for (const auto& e : eventsOf<WireEvent>(run.events)) wire.append(e.bytes.begin(), e.bytes.end());
+  EXPECT_NE(wire.find("password=secret"), std::string::npos);
 }
 
 TEST(LabEndpoints, RefusesNonLoopbackAddresses) {
@@ -350,4 +356,30 @@ TEST(LabEndpoints, VulnerableServerRunsTheInjectedCommandInsideTls) {
   EXPECT_TRUE(run.scriptOk) << run.error;
   // The server answered the smuggled RSET inside the TLS session the client trusts.
   EXPECT_NE(run.received.find("502 5.5.2"), std::string::npos) << run.received;
+}
+
+// The acceptance check of a run's capture: tshark, an independent decoder,
+// decrypts it using only what the file itself carries (the embedded key log).
+TEST(RunPcapng, OpensDecryptedInTsharkWithNoOptions) {
+  if (std::system("command -v tshark >/dev/null 2>&1") != 0) GTEST_SKIP() << "tshark not installed";
+  for (TlsVersion version : {TlsVersion::Tls1_2, TlsVersion::Tls1_3}) {
+    auto server = startServer(serverFor("bank32-rsa"));
+    ASSERT_TRUE(server);
+    ClientConfig config = clientFor(*server);
+    config.tls.minVersion = config.tls.maxVersion = version;
+    config.script = {ScriptStep::send("GET /tshark-check HTTP/1.1\r\nHost: bank32.com\r\n\r\n"), ScriptStep::expect("</html>")};
+    ClientRun run = runClient(config);
+    ASSERT_TRUE(run.scriptOk) << run.error;
+    auto file = std::filesystem::temp_directory_path() / ("tlslab-run-" + std::to_string(::getpid()) + ".pcapng");
+    {
+      std::ofstream out(file, std::ios::binary);
+      ASSERT_EQ(writeRunPcapng(out, {RecordedConnection{run.peers, run.events}}), "");
+    }
+    // tshark finds TLS by content only on known ports; tell it which port is HTTPS.
+    auto result = tlslab::test::run("tshark -r " + file.string() + " -d tcp.port==" + std::to_string(run.peers.serverPort) +
+                                    ",tls -Y http.request -T fields -e http.request.uri");
+    std::filesystem::remove(file);
+    EXPECT_EQ(result.exitCode, 0) << result.out;
+    EXPECT_NE(result.out.find("/tshark-check"), std::string::npos) << versionName(version) << ": " << result.out;
+  }
 }

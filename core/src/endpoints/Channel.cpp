@@ -32,6 +32,8 @@ long Channel::read(std::uint8_t* buffer, std::size_t max) {
     n = ::recv(fd_, buffer, max, 0);
     if (n < 0) lastError_ = std::strerror(errno);
     if (n <= 0) return n;
+    // Without TLS the application bytes are the wire bytes: tap them too.
+    recorder_.emit(WireEvent{nowUs(), false, Bytes(buffer, buffer + n)});
   }
   recorder_.emit(AppDataEvent{nowUs(), false, Bytes(buffer, buffer + n)});
   return n;
@@ -55,6 +57,7 @@ bool Channel::write(ByteView bytes) {
       }
       off += static_cast<std::size_t>(n);
     }
+    recorder_.emit(WireEvent{nowUs(), true, Bytes(bytes.begin(), bytes.end())});
   }
   recorder_.emit(AppDataEvent{nowUs(), true, Bytes(bytes.begin(), bytes.end())});
   return true;

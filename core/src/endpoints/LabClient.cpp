@@ -112,6 +112,9 @@ ClientRun runClient(const ClientConfig& config, Observer observer) {
   Connection conn = connectTo(*address, config.port, config.ioTimeoutMs);
   if (!conn.fd) return finish(conn.error);
   run.connected = true;
+  // The kernel picks the source address on loopback: the same family's loopback.
+  run.peers = TcpPeers{address->find(':') == std::string::npos ? "127.0.0.1" : "::1", localPort(conn.fd.get()),
+                       *address, config.port};
 
   SslCtxPtr ctx;
   SslPtr ssl;

@@ -151,3 +151,13 @@ std::string peerName(int fd) {
 }
 
 }  // namespace tlslab::endpoints
+
+namespace tlslab::endpoints {
+std::uint16_t localPort(int fd) {
+  sockaddr_storage local{};
+  socklen_t len = sizeof(local);
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len) != 0) return 0;
+  return ntohs(local.ss_family == AF_INET ? reinterpret_cast<sockaddr_in*>(&local)->sin_port
+                                          : reinterpret_cast<sockaddr_in6*>(&local)->sin6_port);
+}
+}  // namespace tlslab::endpoints

@@ -47,5 +47,7 @@ void ignoreSigpipe();
 // Read/write timeouts so a silent peer can never hang a lab.
 void setIoTimeout(int fd, int timeoutMs);
 std::string peerName(int fd);
+// The local port of a connected socket.
+std::uint16_t localPort(int fd);
 
 }  // namespace tlslab::endpoints

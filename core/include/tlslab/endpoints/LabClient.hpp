@@ -10,6 +10,7 @@
 
 #include "tlslab/endpoints/Events.hpp"
 #include "tlslab/endpoints/Resolver.hpp"
+#include "tlslab/endpoints/RunPcapng.hpp"
 #include "tlslab/endpoints/TlsOptions.hpp"
 #include "tlslab/endpoints/VerifyMode.hpp"
 #include "tlslab/model/Verify.hpp"
@@ -63,6 +64,7 @@ struct Negotiated {
 
 struct ClientRun {
   std::string address;           // where the resolver sent us
+  TcpPeers peers;                // both ends of the TCP connection (for pcapng export)
   bool connected = false;        // TCP connected
   bool handshakeOk = false;      // TLS established (always true for cleartext)
   bool scriptOk = false;         // every Expect step was met

@@ -1,0 +1,178 @@
+#include "tlslab/endpoints/RunPcapng.hpp"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+
+#include "tlslab/capture/Pcapng.hpp"
+
+namespace tlslab::endpoints {
+
+namespace {
+
+constexpr int kLinkTypeEthernet = 1;
+constexpr std::size_t kMaxSegment = 16384;  // keep packets well under the snaplen
+constexpr std::uint8_t kFin = 0x01, kSyn = 0x02, kPsh = 0x08, kAck = 0x10;
+
+struct Ip {
+  bool v6 = false;
+  std::uint8_t bytes[16] = {};
+};
+
+bool parseIp(const std::string& text, Ip& ip) {
+  if (inet_pton(AF_INET, text.c_str(), ip.bytes) == 1) return true;
+  ip.v6 = true;
+  return inet_pton(AF_INET6, text.c_str(), ip.bytes) == 1;
+}
+
+void put16(Bytes& b, std::uint16_t v) {
+  b.push_back(static_cast<std::uint8_t>(v >> 8));
+  b.push_back(static_cast<std::uint8_t>(v));
+}
+void put32(Bytes& b, std::uint32_t v) {
+  put16(b, static_cast<std::uint16_t>(v >> 16));
+  put16(b, static_cast<std::uint16_t>(v));
+}
+
+// RFC 1071 ones'-complement sum.
+std::uint32_t sum16(const std::uint8_t* data, std::size_t len, std::uint32_t sum = 0) {
+  for (std::size_t i = 0; i + 1 < len; i += 2) sum += static_cast<std::uint32_t>(data[i] << 8 | data[i + 1]);
+  if (len % 2 != 0) sum += static_cast<std::uint32_t>(data[len - 1] << 8);
+  return sum;
+}
+std::uint16_t fold(std::uint32_t sum) {
+  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+  return static_cast<std::uint16_t>(~sum);
+}
+
+// One direction's TCP state while synthesizing.
+struct Side {
+  Ip ip;
+  std::uint16_t port = 0;
+  std::uint32_t seq = 0;
+};
+
+class Synthesizer {
+ public:
+  Synthesizer(capture::PcapngWriter& writer, std::uint32_t interfaceId) : writer_(writer), interface_(interfaceId) {}
+
+  void segment(TimeUs time, const Side& from, const Side& to, std::uint32_t ack, std::uint8_t flags, ByteView payload) {
+    Bytes tcp;
+    put16(tcp, from.port);
+    put16(tcp, to.port);
+    put32(tcp, from.seq);
+    put32(tcp, (flags & kAck) ? ack : 0);
+    tcp.push_back(5 << 4);  // data offset: 20 bytes, no options
+    tcp.push_back(flags);
+    put16(tcp, 65535);  // window
+    put16(tcp, 0);      // checksum, filled below
+    put16(tcp, 0);      // urgent pointer
+    tcp.insert(tcp.end(), payload.begin(), payload.end());
+    Bytes frame(12, 0);  // Ethernet: zero MACs (loopback has none)
+    put16(frame, from.ip.v6 ? 0x86dd : 0x0800);
+    std::size_t ipStart = frame.size();
+    if (from.ip.v6) {
+      put32(frame, 0x60000000);
+      put16(frame, static_cast<std::uint16_t>(tcp.size()));
+      frame.push_back(6);   // next header: TCP
+      frame.push_back(64);  // hop limit
+      frame.insert(frame.end(), from.ip.bytes, from.ip.bytes + 16);
+      frame.insert(frame.end(), to.ip.bytes, to.ip.bytes + 16);
+    } else {
+      frame.push_back(0x45);
+      frame.push_back(0);
+      put16(frame, static_cast<std::uint16_t>(20 + tcp.size()));
+      put16(frame, ipId_++);
+      put16(frame, 0x4000);  // don't fragment
+      frame.push_back(64);
+      frame.push_back(6);
+      put16(frame, 0);
+      frame.insert(frame.end(), from.ip.bytes, from.ip.bytes + 4);
+      frame.insert(frame.end(), to.ip.bytes, to.ip.bytes + 4);
+      std::uint16_t ipSum = fold(sum16(frame.data() + ipStart, 20));
+      frame[ipStart + 10] = static_cast<std::uint8_t>(ipSum >> 8);
+      frame[ipStart + 11] = static_cast<std::uint8_t>(ipSum);
+    }
+    std::uint16_t tcpSum = fold(sum16(tcp.data(), tcp.size(), pseudoHeaderSum(from, to, tcp.size())));
+    tcp[16] = static_cast<std::uint8_t>(tcpSum >> 8);
+    tcp[17] = static_cast<std::uint8_t>(tcpSum);
+    frame.insert(frame.end(), tcp.begin(), tcp.end());
+    writer_.writePacket(interface_, capture::Timestamp{time * 1000}, frame);
+  }
+
+ private:
+  static std::uint32_t pseudoHeaderSum(const Side& from, const Side& to, std::size_t tcpLength) {
+    std::size_t addrLen = from.ip.v6 ? 16 : 4;
+    std::uint32_t sum = sum16(from.ip.bytes, addrLen) + sum16(to.ip.bytes, addrLen);
+    return sum + 6 + static_cast<std::uint32_t>(tcpLength);
+  }
+
+  capture::PcapngWriter& writer_;
+  std::uint32_t interface_;
+  std::uint16_t ipId_ = 1;
+};
+
+std::string writeConnection(Synthesizer& synth, const RecordedConnection& conn, std::uint32_t isn) {
+  Side client, server;
+  if (!parseIp(conn.peers.clientAddress, client.ip) || !parseIp(conn.peers.serverAddress, server.ip) ||
+      client.ip.v6 != server.ip.v6)
+    return "cannot write packets for " + conn.peers.clientAddress + " -> " + conn.peers.serverAddress;
+  client.port = conn.peers.clientPort;
+  server.port = conn.peers.serverPort;
+  client.seq = isn;
+  server.seq = isn ^ 0x5a5a5a5a;
+  std::vector<const WireEvent*> wire;
+  for (const auto& e : conn.clientEvents)
+    if (const auto* w = std::get_if<WireEvent>(&e)) wire.push_back(w);
+  TimeUs start = wire.empty() ? nowUs() : wire.front()->time;
+  // The three-way handshake the wire tap cannot see (it starts after connect()).
+  synth.segment(start, client, server, 0, kSyn, {});
+  ++client.seq;
+  synth.segment(start, server, client, client.seq, kSyn | kAck, {});
+  ++server.seq;
+  synth.segment(start, client, server, server.seq, kAck, {});
+  TimeUs last = start;
+  for (const WireEvent* w : wire) {
+    Side& from = w->sent ? client : server;
+    Side& to = w->sent ? server : client;
+    for (std::size_t off = 0; off < w->bytes.size(); off += kMaxSegment) {
+      std::size_t n = std::min(kMaxSegment, w->bytes.size() - off);
+      synth.segment(w->time, from, to, to.seq, kPsh | kAck, ByteView(w->bytes).subspan(off, n));
+      from.seq += static_cast<std::uint32_t>(n);
+    }
+    last = w->time;
+  }
+  synth.segment(last, client, server, server.seq, kFin | kAck, {});
+  ++client.seq;
+  synth.segment(last, server, client, client.seq, kFin | kAck, {});
+  ++server.seq;
+  synth.segment(last, client, server, server.seq, kAck, {});
+  return {};
+}
+
+}  // namespace
+
+std::string keyLogText(const std::vector<Event>& events) {
+  std::string text;
+  for (const auto& e : events)
+    if (const auto* k = std::get_if<KeyLogEvent>(&e)) text += k->line + "\n";
+  return text;
+}
+
+std::string writeRunPcapng(std::ostream& out, const std::vector<RecordedConnection>& connections) {
+  capture::PcapngWriter writer(out);
+  std::uint32_t interfaceId = writer.addInterface(kLinkTypeEthernet, 262144, "tlslab-run");
+  std::string keys;
+  for (const auto& conn : connections) keys += keyLogText(conn.clientEvents);
+  // Secrets first: readers apply a DSB to the packets that follow it.
+  if (!keys.empty()) writer.writeKeyLog(keys);
+  Synthesizer synth(writer, interfaceId);
+  std::uint32_t isn = 0x10000000;
+  for (const auto& conn : connections) {
+    if (auto err = writeConnection(synth, conn, isn); !err.empty()) return err;
+    isn += 0x01000000;
+  }
+  return writer.ok() ? "" : "writing the capture failed";
+}
+
+}  // namespace tlslab::endpoints
