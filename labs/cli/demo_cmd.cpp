@@ -1,8 +1,104 @@
+// The main job (`tlslab` with no arguments): the lab PKI at a glance and the
+// bad-certificate gallery verified by OpenSSL, twice -- as a correct client
+// and as a client that forgets the host name check.
+#include <fmt/core.h>
+
 #include <iostream>
+#include <string>
 
 #include "cli/Commands.hpp"
+#include "tlslab/pki/Catalog.hpp"
+#include "tlslab/pki/Summary.hpp"
+#include "tlslab/pki/Verify.hpp"
+#include "tlslab/util/Paths.hpp"
 
 namespace tlslab::cli {
+namespace fs = std::filesystem;
+namespace {
+
+std::string shortError(const std::string& name) {
+  constexpr std::string_view prefix = "X509_V_ERR_";
+  return name.rfind(prefix, 0) == 0 ? name.substr(prefix.size()) : name;
+}
+
+std::string outcome(const model::VerifyVerdict& v) {
+  if (v.ok) return "pass";
+  return fmt::format("{} @{}", shortError(v.errorName), v.errorDepth);
+}
+
+std::string expectation(const pki::CatalogEntry& entry) {
+  if (entry.expectedError == 0) return "pass";
+  return fmt::format("{} @{}", shortError(pki::verifyErrorName(entry.expectedError)), entry.expectedDepth);
+}
+
+std::string date(const std::string& time) { return time.substr(0, 10); }
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out.empty() ? "(no SAN)" : out;
+}
+
+// Returns false when a file is missing or unreadable.
+bool printPki(std::ostream& out, const fs::path& dir) {
+  out << fmt::format("Lab PKI  ({})\n", dir.string());
+  out << "  Private keys in this folder are public teaching material: never use them outside the lab.\n\n";
+  out << fmt::format("  {:<13} {:<34} {:<20} {:<24} {}\n", "AUTHORITY", "SUBJECT", "ISSUED BY", "VALID", "KEY");
+  bool ok = true;
+  for (const auto& entry : pki::catalog()) {
+    if (entry.kind != pki::EntryKind::Authority) continue;
+    auto s = pki::summarizeCertificateFile(dir / entry.dir / pki::kCertFile);
+    if (!s) {
+      out << fmt::format("  {:<13} unreadable: {}\n", entry.name, s.error());
+      ok = false;
+      continue;
+    }
+    out << fmt::format("  {:<13} {:<34} {:<20} {} .. {} {}{}\n", entry.name, s->subject,
+                       s->selfIssued ? "(self-signed root)" : s->issuerCommonName, date(s->notBefore),
+                       date(s->notAfter), s->key, entry.name == "rogue-ca" ? "  [untrusted]" : "");
+  }
+  out << fmt::format("\n  {:<13} {:<34} {:<20} {:<24} {}\n", "END ENTITY", "NAMES (SAN, else CN)", "ISSUED BY",
+                     "VALID", "KEY");
+  for (const auto& entry : pki::catalog()) {
+    if (entry.kind != pki::EntryKind::Server && entry.kind != pki::EntryKind::Client) continue;
+    auto s = pki::summarizeCertificateFile(dir / entry.dir / pki::kCertFile);
+    if (!s) {
+      out << fmt::format("  {:<13} unreadable: {}\n", entry.name, s.error());
+      ok = false;
+      continue;
+    }
+    std::string names = s->dnsNames.empty() ? "CN=" + s->commonName + " (client)" : joined(s->dnsNames);
+    out << fmt::format("  {:<13} {:<34} {:<20} {} .. {} {}\n", entry.name, names, s->issuerCommonName,
+                       date(s->notBefore), date(s->notAfter), s->key);
+  }
+  return ok;
+}
+
+struct GalleryTally {
+  int rows = 0, asExpected = 0, slipThrough = 0, errors = 0;
+};
+
+void printGalleryRow(std::ostream& out, const fs::path& dir, const pki::CatalogEntry& entry, GalleryTally& tally) {
+  pki::VerifyOptions correct = pki::clientOptions(entry);
+  pki::VerifyOptions chainOnly = correct;
+  chainOnly.host.reset();
+  auto a = pki::verifyEntry(dir, entry, correct);
+  auto b = pki::verifyEntry(dir, entry, chainOnly);
+  ++tally.rows;
+  if (!a || !b) {
+    ++tally.errors;
+    out << fmt::format("  {:<17} cannot verify: {}\n", entry.name, a ? b.error() : a.error());
+    return;
+  }
+  bool matches = a->errorCode == entry.expectedError && a->errorDepth == entry.expectedDepth;
+  tally.asExpected += matches ? 1 : 0;
+  bool slips = !a->ok && b->ok;
+  tally.slipThrough += slips ? 1 : 0;
+  out << fmt::format("  {:<17} {:<34} {:<34} {:<4} {}\n", entry.name, expectation(entry), outcome(*a),
+                     matches ? "ok" : "DIFF", slips ? "pass  <- accepted without host check" : outcome(*b));
+}
+
+}  // namespace
 
 void registerDemoCommand(CLI::App& app, Context& ctx) {
   app.add_subcommand("demo", "Run the main job: the demo PKI summary and gallery verdicts")
@@ -10,8 +106,28 @@ void registerDemoCommand(CLI::App& app, Context& ctx) {
 }
 
 int runDemo(Context& /*ctx*/) {
-  std::cout << "tlslab\n";
-  return 0;
+  std::ostream& out = std::cout;
+  const fs::path dir = certsDir();
+  out << "tlslab -- learn TLS by watching it happen\n\n";
+  bool pkiOk = printPki(out, dir);
+
+  out << "\nBad-certificate gallery, verified by OpenSSL " << "(X509_verify_cert)\n";
+  out << "  correct client: trust = tlslab Root CA only, host name checked on the SAN (no CN fallback),\n"
+         "  security level 2 (Debian's default), CRL checked where the entry says so. Errors are\n"
+         "  X509_V_ERR_* names; @N is the chain depth (0 = the server's certificate).\n\n";
+  out << fmt::format("  {:<17} {:<34} {:<34} {:<4} {}\n", "ENTRY", "EXPECTED", "CORRECT CLIENT", "", "CHAIN ONLY (no host check)");
+  GalleryTally tally;
+  for (const auto& entry : pki::catalog()) {
+    if (entry.kind == pki::EntryKind::Gallery) printGalleryRow(out, dir, entry, tally);
+  }
+  out << fmt::format("\n  {} of {} gallery entries rejected exactly as expected by a correct client; "
+                     "{} slip through a client that skips the host name check.\n",
+                     tally.asExpected, tally.rows, tally.slipThrough);
+  out << "\nTry:  tlslab certs verify expired      tlslab certs verify cn-only --cn-fallback\n"
+         "      tlslab certs list                tlslab certs show bank32-rsa/cert.pem\n";
+  bool allGood = pkiOk && tally.errors == 0 && tally.asExpected == tally.rows;
+  if (!allGood) out << "\nSomething is off: the PKI in " << dir.string() << " does not behave as documented.\n";
+  return allGood ? 0 : 1;
 }
 
 }  // namespace tlslab::cli
