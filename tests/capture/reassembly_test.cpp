@@ -128,7 +128,9 @@ TEST(TcpReassembly, RecordSplitAcrossHundredOneByteSegmentsIsOneTlsStream) {
   auto sink = runSegments(segs);
   EXPECT_EQ(sink.stream(0, C2S), text(record));
   EXPECT_EQ(sink.chunks.size(), 100u);
-  for (const auto& chunk : sink.chunks) EXPECT_EQ(chunk.content, Content::Tls);
+  for (const auto& chunk : sink.chunks) {
+    EXPECT_EQ(chunk.content, Content::Tls);
+  }
   ASSERT_NE(sink.tlsStart(0, C2S), nullptr);
   EXPECT_EQ(sink.tlsStart(0, C2S)->offset, 0u);
   EXPECT_EQ(sink.chunks.front().frame, 4u);
