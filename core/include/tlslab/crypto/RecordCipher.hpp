@@ -1,0 +1,68 @@
+#pragma once
+// Record protection for TLS 1.0-1.3, one direction and one epoch at a time.
+//
+//   TLS 1.3 AEAD ............... RFC 8446 §5.2 (AAD = record header), §5.3 (nonce = iv XOR seq)
+//   TLS 1.2 GCM / CCM .......... RFC 5288 §3, RFC 6655 §3 (salt || explicit nonce)
+//   TLS 1.2 ChaCha20-Poly1305 .. RFC 7905 §2 (nonce = iv XOR seq)
+//   TLS 1.0-1.2 CBC + HMAC ..... RFC 5246 §6.2.3.2 (MAC-then-encrypt), RFC 7366 (encrypt-then-MAC)
+//   NULL cipher ................ RFC 5246 §6.2.3.1 (MAC only)
+//
+// decrypt() never returns plaintext that failed its integrity check.
+#include <cstdint>
+#include <memory>
+
+#include "tlslab/crypto/CipherSuite.hpp"
+#include "tlslab/crypto/Result.hpp"
+#include "tlslab/model/RecordCrypto.hpp"
+#include "tlslab/util/Bytes.hpp"
+
+namespace tlslab::crypto {
+
+inline constexpr std::uint16_t kTls10 = 0x0301;
+inline constexpr std::uint16_t kTls11 = 0x0302;
+inline constexpr std::uint16_t kTls12 = 0x0303;
+inline constexpr std::uint16_t kTls13 = 0x0304;
+
+// One direction's keys: for TLS 1.3 key + iv; for TLS 1.2 write key, write IV
+// (salt / implicit IV) and MAC key, as split from the key block.
+struct TrafficKeys {
+  Bytes key;
+  Bytes iv;
+  Bytes macKey;
+};
+
+class RecordCipher {
+ public:
+  // version: kTls13 for TLS 1.3; kTls10..kTls12 otherwise. encryptThenMac only
+  // matters for CBC suites (RFC 7366 negotiated).
+  static Result<RecordCipher> create(const CipherSuite& suite, const TrafficKeys& keys,
+                                     std::uint16_t version, bool encryptThenMac = false);
+  ~RecordCipher();
+  RecordCipher(RecordCipher&&) noexcept;
+  RecordCipher& operator=(RecordCipher&&) noexcept;
+
+  // record: 5-byte header followed by the fragment, exactly as on the wire.
+  // keepDetail=false skips copying ciphertext/AAD into the result (bulk use).
+  model::RecordCrypto decrypt(ByteView record, std::uint64_t sequence, bool keepDetail = true);
+  void decryptInto(ByteView record, std::uint64_t sequence, model::RecordCrypto& out,
+                   bool keepDetail = true);
+
+  // Builds a protected record (for tests, labs and benchmarks). contentType is
+  // the real type; TLS 1.3 hides it inside and sends 23. tls13Padding adds
+  // that many zero bytes of padding (RFC 8446 §5.4). CBC uses minimal padding
+  // and an IV derived from the sequence number (deterministic, for tests only).
+  Result<Bytes> encrypt(std::uint8_t contentType, ByteView plaintext, std::uint64_t sequence,
+                        std::size_t tls13Padding = 0);
+
+  const CipherSuite& suite() const { return *suite_; }
+  std::uint16_t version() const { return version_; }
+
+ private:
+  struct Impl;
+  RecordCipher(const CipherSuite& suite, std::uint16_t version, std::unique_ptr<Impl> impl);
+  const CipherSuite* suite_;
+  std::uint16_t version_;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tlslab::crypto

@@ -1,0 +1,49 @@
+#pragma once
+// TLS 1.0-1.2 key derivation, as explained steps:
+//
+//   pre_master_secret --PRF("master secret", ClientHello.random + ServerHello.random)--> master_secret
+//                     (RFC 5246 §8.1)
+//   pre_master_secret --PRF("extended master secret", session_hash)--> master_secret
+//                     (RFC 7627 §4, when the extension was negotiated)
+//   master_secret --PRF("key expansion", server_random + client_random)--> key_block
+//                     = client MAC key | server MAC key | client key | server key | client IV | server IV
+//                     (RFC 5246 §6.3)
+//   verify_data = PRF(master_secret, "client finished" | "server finished", Hash(handshake))[0..11]
+//                     (RFC 5246 §7.4.9)
+//
+// TLS 1.0/1.1 use the MD5+SHA-1 PRF and an MD5||SHA-1 handshake hash.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "tlslab/crypto/CipherSuite.hpp"
+#include "tlslab/crypto/RecordCipher.hpp"
+#include "tlslab/crypto/Result.hpp"
+#include "tlslab/model/Derivation.hpp"
+
+namespace tlslab::crypto {
+
+// The PRF hash a suite uses at a version (MD5+SHA-1 before TLS 1.2).
+HashAlg tls12PrfHash(const CipherSuite& suite, std::uint16_t version);
+
+model::DerivationStep tls12MasterSecret(HashAlg prfHash, ByteView preMasterSecret, ByteView clientRandom,
+                                        ByteView serverRandom);
+model::DerivationStep tls12ExtendedMasterSecret(HashAlg prfHash, ByteView preMasterSecret, ByteView sessionHash);
+
+struct Tls12KeyBlock {
+  TrafficKeys client;  // client write MAC key, key, IV
+  TrafficKeys server;
+  std::vector<model::DerivationStep> steps;  // key_block expansion, then one step per slice
+};
+Result<Tls12KeyBlock> tls12KeyBlock(const CipherSuite& suite, std::uint16_t version, ByteView masterSecret,
+                                    ByteView clientRandom, ByteView serverRandom);
+
+// verify_data for the client's (fromClient) or server's Finished.
+model::DerivationStep tls12VerifyData(HashAlg prfHash, ByteView masterSecret, bool fromClient,
+                                      ByteView handshakeHash);
+
+// The explicit node shown when a suite's pre-master secret cannot be recovered
+// from a capture: (EC)DHE key exchange gives forward secrecy.
+model::DerivationStep tls12ForwardSecrecyStep(const CipherSuite& suite);
+
+}  // namespace tlslab::crypto

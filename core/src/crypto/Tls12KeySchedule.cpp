@@ -1,0 +1,103 @@
+#include "tlslab/crypto/Tls12KeySchedule.hpp"
+
+#include "tlslab/crypto/Kdf.hpp"
+
+namespace tlslab::crypto {
+namespace {
+
+Bytes concat(ByteView a, ByteView b) {
+  Bytes out(a.begin(), a.end());
+  out.insert(out.end(), b.begin(), b.end());
+  return out;
+}
+
+}  // namespace
+
+HashAlg tls12PrfHash(const CipherSuite& suite, std::uint16_t version) {
+  return version < kTls12 ? HashAlg::Md5Sha1 : suite.prfHash;
+}
+
+model::DerivationStep tls12MasterSecret(HashAlg prfHash, ByteView pms, ByteView clientRandom,
+                                        ByteView serverRandom) {
+  auto step = prf(prfHash, pms, "master secret", concat(clientRandom, serverRandom), 48, "master_secret");
+  step.inputs[0].label = "pre_master_secret";
+  step.inputs[2].label = "seed = ClientHello.random + ServerHello.random";
+  step.rfc = prfHash == HashAlg::Md5Sha1 ? "RFC 2246 §8.1" : "RFC 5246 §8.1";
+  return step;
+}
+
+model::DerivationStep tls12ExtendedMasterSecret(HashAlg prfHash, ByteView pms, ByteView sessionHash) {
+  auto step = prf(prfHash, pms, "extended master secret", sessionHash, 48, "master_secret (extended)");
+  step.inputs[0].label = "pre_master_secret";
+  step.inputs[2].label = "session_hash = Hash(ClientHello..ClientKeyExchange)";
+  step.rfc = "RFC 7627 §4";
+  step.note = "extended master secret: bound to the whole handshake, not just the randoms";
+  return step;
+}
+
+Result<Tls12KeyBlock> tls12KeyBlock(const CipherSuite& suite, std::uint16_t version, ByteView master,
+                                    ByteView clientRandom, ByteView serverRandom) {
+  if (suite.tls13()) return fail(std::string(suite.name) + " is a TLS 1.3 suite: no key block");
+  if (master.size() != 48) return fail("master secret must be 48 bytes, got " + std::to_string(master.size()));
+  // TLS 1.1+ CBC suites send the IV per record; the key block still holds
+  // the IV slots only for TLS 1.0 (RFC 4346 §6.3 dropped them).
+  const bool cbc = isCbc(suite.cipher);
+  const std::size_t ivLen = (cbc && version >= kTls11) ? 0 : suite.fixedIvLength;
+  const std::size_t total = 2 * (suite.macLength + suite.keyLength + ivLen);
+  Tls12KeyBlock out;
+  out.steps.push_back(prf(tls12PrfHash(suite, version), master, "key expansion", concat(serverRandom, clientRandom),
+                          total, "key_block"));
+  out.steps.back().inputs[0].label = "master_secret";
+  out.steps.back().inputs[2].label = "seed = ServerHello.random + ClientHello.random";
+  out.steps.back().rfc = "RFC 5246 §6.3";
+  const Bytes block = out.steps.back().output;
+  std::size_t at = 0;
+  auto take = [&](std::size_t n, const char* name) {
+    Bytes part(block.begin() + static_cast<std::ptrdiff_t>(at), block.begin() + static_cast<std::ptrdiff_t>(at + n));
+    model::DerivationStep step;
+    step.name = name;
+    step.function = "key_block[" + std::to_string(at) + ".." + std::to_string(at + n) + ")";
+    step.inputs = {{"key_block", block}};
+    step.output = part;
+    step.rfc = "RFC 5246 §6.3";
+    if (n > 0) out.steps.push_back(step);
+    at += n;
+    return part;
+  };
+  out.client.macKey = take(suite.macLength, "client_write_MAC_key");
+  out.server.macKey = take(suite.macLength, "server_write_MAC_key");
+  out.client.key = take(suite.keyLength, "client_write_key");
+  out.server.key = take(suite.keyLength, "server_write_key");
+  out.client.iv = take(ivLen, isAead(suite.cipher) ? "client_write_IV (salt)" : "client_write_IV");
+  out.server.iv = take(ivLen, isAead(suite.cipher) ? "server_write_IV (salt)" : "server_write_IV");
+  if (cbc && version >= kTls11) {
+    // RecordCipher wants an IV of the suite's length; unused for TLS 1.1+.
+    out.client.iv.assign(suite.fixedIvLength, 0);
+    out.server.iv.assign(suite.fixedIvLength, 0);
+  }
+  return out;
+}
+
+model::DerivationStep tls12VerifyData(HashAlg prfHash, ByteView master, bool fromClient, ByteView handshakeHash) {
+  auto step = prf(prfHash, master, fromClient ? "client finished" : "server finished", handshakeHash, 12,
+                  fromClient ? "client Finished verify_data" : "server Finished verify_data");
+  step.inputs[0].label = "master_secret";
+  step.inputs[2].label = "Hash(handshake messages)";
+  step.rfc = prfHash == HashAlg::Md5Sha1 ? "RFC 2246 §7.4.9" : "RFC 5246 §7.4.9";
+  return step;
+}
+
+model::DerivationStep tls12ForwardSecrecyStep(const CipherSuite& suite) {
+  model::DerivationStep step;
+  step.name = "pre_master_secret";
+  step.function = std::string(keyExchangeName(suite.kx)) + " key agreement";
+  step.rfc = "RFC 5246 §8.1.2; RFC 8422 §5.10";
+  step.status = model::StepStatus::NotDerivable;
+  step.note = std::string(suite.name) +
+              " uses ephemeral (EC)DHE: the pre-master secret is computed from private keys that never "
+              "leave the endpoints and are thrown away (forward secrecy). The server's RSA key only signs; "
+              "it cannot decrypt this session. Only a key log from an endpoint can.";
+  return step;
+}
+
+}  // namespace tlslab::crypto
