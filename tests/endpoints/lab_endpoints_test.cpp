@@ -383,3 +383,65 @@ TEST(RunPcapng, OpensDecryptedInTsharkWithNoOptions) {
     EXPECT_NE(result.out.find("/tshark-check"), std::string::npos) << versionName(version) << ": " << result.out;
   }
 }
+
+TEST(LabEndpoints, ZeroRttEarlyDataIsAcceptedOnResumption) {
+  ServerConfig serverConfig = serverFor("bank32-rsa");
+  serverConfig.maxEarlyData = 16384;
+  auto server = startServer(serverConfig);
+  ASSERT_TRUE(server);
+  ClientConfig config = clientFor(*server);
+  config.tls.minVersion = TlsVersion::Tls1_3;
+  config.script = {ScriptStep::send("GET /first HTTP/1.1\r\n\r\n"), ScriptStep::expect("</html>")};
+  ClientRun first = runClient(config);
+  ASSERT_TRUE(first.scriptOk) << first.error;
+  ASSERT_TRUE(first.session);
+  config.resume = first.session;
+  config.earlyData = "GET /early HTTP/1.1\r\n\r\n";
+  config.script = {ScriptStep::expect("You asked: GET /early")};
+  ClientRun second = runClient(config);
+  EXPECT_TRUE(second.negotiated.resumed);
+  EXPECT_TRUE(second.earlyDataAccepted) << second.error;
+  EXPECT_TRUE(second.scriptOk) << second.error;
+  auto keylog = eventsOf<KeyLogEvent>(second.events);
+  EXPECT_TRUE(std::any_of(keylog.begin(), keylog.end(),
+                          [](const auto& k) { return k.line.rfind("CLIENT_EARLY_TRAFFIC_SECRET ", 0) == 0; }));
+}
+
+TEST(LabEndpoints, EarlyDataWithoutAResumableSessionIsAClearError) {
+  auto server = startServer(serverFor("bank32-rsa"));
+  ASSERT_TRUE(server);
+  ClientConfig config = clientFor(*server);
+  config.earlyData = "GET / HTTP/1.1\r\n\r\n";
+  ClientRun run = runClient(config);
+  EXPECT_FALSE(run.handshakeOk);
+  EXPECT_NE(run.error.find("0-RTT needs a resumed session"), std::string::npos) << run.error;
+}
+
+TEST(LabEndpoints, Tls12RenegotiationRunsASecondHandshake) {
+  ServerConfig serverConfig = serverFor("bank32-rsa", Service::Echo);
+  serverConfig.allowClientRenegotiation = true;
+  auto server = startServer(serverConfig);
+  ASSERT_TRUE(server);
+  ClientConfig config = clientFor(*server);
+  config.tls.minVersion = config.tls.maxVersion = TlsVersion::Tls1_2;
+  config.script = {ScriptStep::send("one"), ScriptStep::expect("one"), ScriptStep::renegotiate(),
+                   ScriptStep::send("two"), ScriptStep::expect("two")};
+  ClientRun run = runClient(config);
+  EXPECT_TRUE(run.scriptOk) << run.error;
+  auto messages = eventsOf<MessageEvent>(run.events);
+  auto clientHellos = std::count_if(messages.begin(), messages.end(), [](const auto& m) {
+    return m.sent && m.contentType == 22 && !m.bytes.empty() && m.bytes[0] == 1;
+  });
+  EXPECT_EQ(clientHellos, 2);
+}
+
+TEST(LabEndpoints, ServerRefusesClientRenegotiationByDefault) {
+  auto server = startServer(serverFor("bank32-rsa", Service::Echo));
+  ASSERT_TRUE(server);
+  ClientConfig config = clientFor(*server);
+  config.tls.minVersion = config.tls.maxVersion = TlsVersion::Tls1_2;
+  config.script = {ScriptStep::send("one"), ScriptStep::expect("one"), ScriptStep::renegotiate()};
+  ClientRun run = runClient(config);
+  EXPECT_FALSE(run.scriptOk);
+  EXPECT_NE(run.error.find("renegotiation failed"), std::string::npos) << run.error;
+}

@@ -106,6 +106,14 @@ bool Channel::keyUpdate() {
   return true;
 }
 
+bool Channel::renegotiate() {
+  if (ssl_ == nullptr || SSL_renegotiate(ssl_) != 1 || SSL_do_handshake(ssl_) != 1) {
+    lastError_ = ssl_ == nullptr ? "renegotiation needs TLS" : sslErrors();
+    return false;
+  }
+  return true;
+}
+
 void Channel::close() {
   if (ssl_ != nullptr) SSL_shutdown(ssl_);
   ::shutdown(fd_, SHUT_WR);

@@ -23,6 +23,10 @@ class Channel {
   bool readExactly(std::size_t n, std::string& out);
   // TLS 1.3 KeyUpdate with update_requested (RFC 8446 §4.6.3); sent with the next write.
   bool keyUpdate();
+  // TLS 1.2 renegotiation, completed before returning.
+  bool renegotiate();
+  // Bytes that arrived before the channel existed (0-RTT early data), served first.
+  void preload(const std::string& bytes) { pending_ = bytes + pending_; }
   // close_notify for TLS (RFC 8446 §6.1), then the socket's write side.
   void close();
   const std::string& lastError() const { return lastError_; }

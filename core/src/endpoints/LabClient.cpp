@@ -81,6 +81,10 @@ std::string runScript(const std::vector<ScriptStep>& script, Channel& channel, s
       if (!channel.keyUpdate()) return "KeyUpdate failed: " + channel.lastError();
       continue;
     }
+    if (step.kind == ScriptStep::Kind::Renegotiate) {
+      if (!channel.renegotiate()) return "renegotiation failed: " + channel.lastError();
+      continue;
+    }
     if (step.kind == ScriptStep::Kind::Send) {
       if (!channel.write(step.data)) return "sending failed: " + channel.lastError();
       continue;
@@ -92,6 +96,19 @@ std::string runScript(const std::vector<ScriptStep>& script, Channel& channel, s
     }
     searchFrom = received.find(step.data, searchFrom) + step.data.size();
   }
+  return {};
+}
+
+// 0-RTT: written with the ClientHello, under the early traffic secret.
+std::string sendEarlyData(SSL* ssl, const ClientConfig& config, Recorder& recorder) {
+  if (config.earlyData.empty()) return {};
+  if (!config.resume || SSL_SESSION_get_max_early_data(config.resume->session.get()) == 0)
+    return "0-RTT needs a resumed session whose server allows early data";
+  std::size_t written = 0;
+  if (SSL_write_early_data(ssl, config.earlyData.data(), config.earlyData.size(), &written) != 1)
+    return "sending early data failed: " + handshakeError(ssl);
+  recorder.emit(AppDataEvent{nowUs(), true, toBytes(config.earlyData.substr(0, written))});
+  recorder.emit(NoteEvent{nowUs(), "sent " + std::to_string(written) + " bytes of 0-RTT early data"});
   return {};
 }
 
@@ -140,10 +157,12 @@ ClientRun runClient(const ClientConfig& config, Observer observer) {
     if (config.verifyMode == VerifyMode::ChainAndHost || config.verifyMode == VerifyMode::IgnoreErrors)
       SSL_set1_host(ssl.get(), config.host.c_str());
     if (config.resume) SSL_set_session(ssl.get(), config.resume->session.get());
+    if (auto err = sendEarlyData(ssl.get(), config, recorder); !err.empty()) return finish(err);
     int rc = SSL_connect(ssl.get());
     run.verify = inst.verdict;
     if (rc != 1) return finish(handshakeError(ssl.get()));
     run.negotiated = negotiatedOf(ssl.get());
+    run.earlyDataAccepted = SSL_get_early_data_status(ssl.get()) == SSL_EARLY_DATA_ACCEPTED;
     // Cleartext the server sent after its go-ahead must not be read as if protected.
     if (auto stray = channel.startTls(ssl.get(), false); !stray.empty())
       recorder.emit(NoteEvent{nowUs(), "discarded " + std::to_string(stray.size()) + " cleartext bytes sent after STARTTLS"});

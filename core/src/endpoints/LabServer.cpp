@@ -29,6 +29,19 @@ int selectAlpn(SSL*, const unsigned char** out, unsigned char* outLen, const uns
   return SSL_TLSEXT_ERR_OK;
 }
 
+// RFC 8446 §4.2.10: early data is read before the handshake completes; a
+// server that did not accept it (no PSK, replay) simply gets none.
+bool readEarlyData(SSL* ssl, std::string& out) {
+  char buffer[4096];
+  for (;;) {
+    std::size_t n = 0;
+    int rc = SSL_read_early_data(ssl, buffer, sizeof(buffer), &n);
+    if (rc == SSL_READ_EARLY_DATA_ERROR) return false;
+    out.append(buffer, n);
+    if (rc == SSL_READ_EARLY_DATA_FINISH) return true;
+  }
+}
+
 }  // namespace
 
 struct LabServer::Impl {
@@ -53,7 +66,7 @@ struct LabServer::Impl {
   std::string setUpTls();
   void acceptLoop();
   void serve(Fd fd, Worker* worker);
-  std::string handshake(int fd, SslPtr& ssl, Instrumentation& inst);
+  std::string handshake(int fd, SslPtr& ssl, Instrumentation& inst, std::string& earlyData);
   void reapFinishedWorkers();
 };
 
@@ -76,6 +89,11 @@ std::string LabServer::Impl::setUpTls() {
   SSL_CTX_set_session_id_context(ctx.get(), kSessionContext, sizeof(kSessionContext) - 1);
   SSL_CTX_set_session_cache_mode(ctx.get(), config.sessionCache ? SSL_SESS_CACHE_SERVER : SSL_SESS_CACHE_OFF);
   if (!config.tickets) SSL_CTX_set_options(ctx.get(), SSL_OP_NO_TICKET);
+  if (config.allowClientRenegotiation) SSL_CTX_set_options(ctx.get(), SSL_OP_ALLOW_CLIENT_RENEGOTIATION);
+  if (config.maxEarlyData > 0) {
+    SSL_CTX_set_max_early_data(ctx.get(), config.maxEarlyData);
+    SSL_CTX_set_recv_max_early_data(ctx.get(), config.maxEarlyData);
+  }
   if (!config.tls.alpn.empty()) {
     alpnProtocols = endpoints::alpnWire(config.tls.alpn);
     SSL_CTX_set_alpn_select_cb(ctx.get(), selectAlpn, &alpnProtocols);
@@ -111,11 +129,12 @@ void LabServer::Impl::reapFinishedWorkers() {
 }
 
 // The TLS handshake on `fd`; "" on success. Used up front, or on STARTTLS.
-std::string LabServer::Impl::handshake(int fd, SslPtr& ssl, Instrumentation& inst) {
+std::string LabServer::Impl::handshake(int fd, SslPtr& ssl, Instrumentation& inst, std::string& earlyData) {
   ssl.reset(SSL_new(ctx.get()));
   SSL_set_fd(ssl.get(), fd);
   instrument(ssl.get(), &inst);
   if (config.clientAuth != ClientAuth::None) applyClientAuth(ssl.get(), config.clientAuth == ClientAuth::Require);
+  if (config.maxEarlyData > 0 && !readEarlyData(ssl.get(), earlyData)) return "reading 0-RTT data failed: " + sslErrors();
   if (SSL_accept(ssl.get()) == 1) return {};
   std::string why = sslErrors();
   return "handshake failed: " + (why.empty() ? std::string("the client closed the connection") : why);
@@ -130,16 +149,23 @@ void LabServer::Impl::serve(Fd fd, Worker* worker) {
   inst.recorder = &recorder;
   inst.verifyMode = VerifyMode::ChainOnly;  // client certificates have no host name to check
   SslPtr ssl;
+  std::string earlyData;
   bool upFrontTls = config.useTls && !isStarttlsService(config.service);
-  if (upFrontTls) result.error = handshake(fd.get(), ssl, inst);
+  if (upFrontTls) result.error = handshake(fd.get(), ssl, inst, earlyData);
   result.handshakeOk = result.error.empty();
   if (result.handshakeOk) {
     Channel channel(fd.get(), ssl.get(), recorder);
+    if (!earlyData.empty()) {
+      recorder.emit(AppDataEvent{nowUs(), false, toBytes(earlyData)});
+      recorder.emit(NoteEvent{nowUs(), "accepted " + std::to_string(earlyData.size()) + " bytes of 0-RTT early data"});
+      channel.preload(earlyData);
+    }
     ServiceContext context{channel, config.siteName, {}, config.starttlsInjectionBug,
                            [&recorder](const std::string& text) { recorder.emit(NoteEvent{nowUs(), text}); }};
     context.startTls = [&]() -> std::string {
       if (!config.useTls) return "STARTTLS refused: this server runs without TLS";
-      if (auto err = handshake(fd.get(), ssl, inst); !err.empty()) return err;
+      std::string ignored;  // no 0-RTT after STARTTLS: the session is new
+      if (auto err = handshake(fd.get(), ssl, inst, ignored); !err.empty()) return err;
       std::string injected = channel.startTls(ssl.get(), config.starttlsInjectionBug);
       if (!injected.empty())
         context.note(config.starttlsInjectionBug

@@ -18,13 +18,15 @@
 namespace tlslab::endpoints {
 
 struct ScriptStep {
-  enum class Kind { Send, Expect, KeyUpdate };
+  enum class Kind { Send, Expect, KeyUpdate, Renegotiate };
   Kind kind = Kind::Send;
   std::string data;  // bytes to send, or a substring the peer must send next
   static ScriptStep send(std::string text) { return {Kind::Send, std::move(text)}; }
   static ScriptStep expect(std::string text) { return {Kind::Expect, std::move(text)}; }
   // TLS 1.3 KeyUpdate (RFC 8446 §4.6.3), asking the peer to update too.
   static ScriptStep keyUpdate() { return {Kind::KeyUpdate, {}}; }
+  // TLS 1.2 secure renegotiation (RFC 5746): a new handshake under the current keys.
+  static ScriptStep renegotiate() { return {Kind::Renegotiate, {}}; }
 };
 
 // A session a later run can resume (by ID, ticket or TLS 1.3 PSK, whichever
@@ -48,6 +50,9 @@ struct ClientConfig {
   // an on-path attacker would inject it (the STARTTLS command-injection bug).
   std::string injectWithStarttls;
   SessionHandle resume;  // offer this session (null: full handshake)
+  // TLS 1.3 0-RTT: sent before the handshake completes when `resume` allows
+  // early data (RFC 8446 §4.2.10). Replayable by design: see tutorials.
+  std::string earlyData;
   std::vector<ScriptStep> script;
   int ioTimeoutMs = 5000;
 };
@@ -68,6 +73,7 @@ struct ClientRun {
   bool connected = false;        // TCP connected
   bool handshakeOk = false;      // TLS established (always true for cleartext)
   bool scriptOk = false;         // every Expect step was met
+  bool earlyDataAccepted = false;  // the server took the 0-RTT data
   std::string error;             // first failure, in plain words
   model::VerifyVerdict verify;   // the verify callback's record
   Negotiated negotiated;

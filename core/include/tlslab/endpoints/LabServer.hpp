@@ -41,6 +41,10 @@ struct ServerConfig {
   // Fault hook: the classic STARTTLS command-injection bug (plaintext sent
   // with the STARTTLS command is executed after the upgrade).
   bool starttlsInjectionBug = false;
+  std::uint32_t maxEarlyData = 0;  // TLS 1.3 0-RTT bytes accepted (0: early data off)
+  // OpenSSL 3 refuses client-initiated renegotiation unless asked (the DoS
+  // and the 2009 renegotiation attack are why); the renegotiation lab turns it on.
+  bool allowClientRenegotiation = false;
   bool sessionCache = true;
   bool tickets = true;
   int ioTimeoutMs = 5000;
