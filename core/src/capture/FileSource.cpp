@@ -108,7 +108,7 @@ namespace {
 Result<FileFormat> identify(const Opener& opener, const std::string& name, bool gzip) {
   FilePtr file(opener.open());
   if (!file) return CaptureError{"cannot read capture '" + name + "'", std::strerror(errno)};
-  std::uint8_t head[kPcapHeader] = {};
+  std::uint8_t head[32] = {};  // enough for either file header
   std::size_t got = std::fread(head, 1, sizeof head, file.get());
   const char* after = gzip ? " after gzip decompression" : "";
   if (got == 0) {

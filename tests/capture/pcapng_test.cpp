@@ -1,0 +1,210 @@
+// pcapng: the writer read back by libpcap, Decryption Secrets Blocks, and the
+// block walker's diagnostics for corrupt structure.
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "CaptureTestUtil.hpp"
+#include "tlslab/capture/Pcapng.hpp"
+
+namespace tlslab::test {
+namespace {
+
+using capture::CaptureFile;
+using capture::PcapngWriter;
+using capture::scanPcapng;
+using capture::SecretsBlock;
+
+std::vector<FrameSpec> smallExchange() {
+  Conversation c(kClient, kServer);
+  auto segs = c.handshake();
+  segs.push_back(c.send(0, tlsRecord(22, 30)));
+  segs.push_back(c.send(1, tlsRecord(22, 40)));
+  return frames(Link::Ethernet, segs);
+}
+
+std::vector<SecretsBlock> secretsOf(const Bytes& file, capture::PcapngScan* scanOut = nullptr) {
+  std::vector<SecretsBlock> blocks;
+  auto scan = scanPcapng(file, [&](const SecretsBlock& b) { blocks.push_back(b); });
+  if (scanOut != nullptr) *scanOut = scan;
+  return blocks;
+}
+
+TEST(PcapngWriter, PacketsReadBackThroughLibpcapWithNanosecondTimestamps) {
+  for (bool bigEndian : {false, true}) {
+    std::ostringstream out;
+    PcapngWriter writer(out, bigEndian);
+    auto id = writer.addInterface(capture::linktype::Ethernet, 65535, "eth0");
+    Bytes f1 = smallExchange()[3].bytes;
+    writer.writePacket(id, capture::Timestamp{1'700'000'000'123'456'789}, f1);
+    writer.writePacket(id, capture::Timestamp{1'700'000'001'000'000'001}, Bytes{1, 2, 3}, 60);
+    std::string s = out.str();
+    auto file = CaptureFile::openMemory(asBytes(s));
+    ASSERT_TRUE(file.ok()) << file.error().message();
+    EXPECT_EQ(file.value()->info().format, capture::FileFormat::Pcapng);
+    EXPECT_EQ(file.value()->info().linkType, capture::linktype::Ethernet);
+    capture::RawPacket p;
+    ASSERT_EQ(file.value()->next(p), CaptureFile::Status::Packet);
+    EXPECT_EQ(p.time.nanos, 1'700'000'000'123'456'789);
+    EXPECT_EQ(Bytes(p.data.begin(), p.data.end()), f1);
+    ASSERT_EQ(file.value()->next(p), CaptureFile::Status::Packet);
+    EXPECT_EQ(p.frame, 2u);
+    EXPECT_EQ(p.originalLength, 60u);
+    EXPECT_EQ(p.data.size(), 3u);
+    EXPECT_EQ(file.value()->next(p), CaptureFile::Status::End);
+  }
+}
+
+TEST(PcapngSecrets, SeveralKeyLogBlocksWithCommentLinesAreReadInOrder) {
+  std::vector<std::string> logs{"# first\nCLIENT_RANDOM 0011 aabb\n",
+                                "CLIENT_HANDSHAKE_TRAFFIC_SECRET 22 33\nSERVER_HANDSHAKE_TRAFFIC_SECRET 22 44\n",
+                                "x"};  // odd length: padding must not leak into the text
+  for (bool bigEndian : {false, true}) {
+    Bytes file = pcapngBytes(Link::Ethernet, smallExchange(), logs, bigEndian);
+    capture::PcapngScan scan;
+    auto blocks = secretsOf(file, &scan);
+    ASSERT_EQ(blocks.size(), 3u);
+    for (std::size_t i = 0; i < logs.size(); ++i) {
+      EXPECT_EQ(blocks[i].data, logs[i]);
+      EXPECT_EQ(blocks[i].secretsType, capture::pcapng::kSecretsTls);
+    }
+    EXPECT_LT(blocks[0].fileOffset, blocks[1].fileOffset);
+    EXPECT_TRUE(scan.complete);
+    EXPECT_EQ(scan.sections, 1u);
+    EXPECT_EQ(scan.interfaces, 1u);
+    EXPECT_EQ(scan.packets, 5u);
+  }
+}
+
+class OrderSink : public RecordingSink {
+ public:
+  void onKeyLog(std::string_view text, std::uint64_t offset) override {
+    if (!opened.empty()) keyLogAfterPackets = true;
+    RecordingSink::onKeyLog(text, offset);
+  }
+  bool keyLogAfterPackets = false;
+};
+
+TEST(PcapngSecrets, ReadCaptureHandsKeyLogsOverBeforeAnyConnection) {
+  // The DSB is written after the packets; keys must still come first.
+  std::ostringstream out;
+  PcapngWriter writer(out);
+  auto id = writer.addInterface(capture::linktype::Ethernet);
+  for (const auto& f : smallExchange()) writer.writePacket(id, capture::Timestamp{1}, f.bytes);
+  writer.writeKeyLog("CLIENT_RANDOM 01 02\n");
+  std::string s = out.str();
+  OrderSink sink;
+  auto summary = capture::readCapture(asBytes(s), sink);
+  ASSERT_TRUE(summary.ok());
+  EXPECT_EQ(summary.value().secretsBlocks, 1u);
+  ASSERT_EQ(sink.keyLogs.size(), 1u);
+  EXPECT_EQ(sink.keyLogs[0], "CLIENT_RANDOM 01 02\n");
+  EXPECT_FALSE(sink.keyLogAfterPackets);
+  EXPECT_EQ(sink.opened.size(), 1u);
+}
+
+TEST(PcapngSecrets, SectionsOfBothByteOrdersInOneFileAreAllWalked) {
+  Bytes a = pcapngBytes(Link::Ethernet, smallExchange(), {"A\n"}, false);
+  Bytes b = pcapngBytes(Link::Ethernet, smallExchange(), {"B\n"}, true);
+  a.insert(a.end(), b.begin(), b.end());
+  capture::PcapngScan scan;
+  auto blocks = secretsOf(a, &scan);
+  ASSERT_EQ(blocks.size(), 2u);
+  EXPECT_EQ(blocks[1].data, "B\n");
+  EXPECT_EQ(scan.sections, 2u);
+  EXPECT_TRUE(scan.complete);
+}
+
+TEST(PcapngSecrets, OtherSecretsTypesAreReportedButNotTakenAsKeyLogs) {
+  std::ostringstream out;
+  PcapngWriter writer(out);
+  writer.addInterface(capture::linktype::Ethernet);
+  writer.writeSecrets(0x57474b4c, "wireguard keys");  // "WGKL"
+  std::string s = out.str();
+  RecordingSink sink;
+  ASSERT_TRUE(capture::readCapture(asBytes(s), sink).ok());
+  EXPECT_TRUE(sink.keyLogs.empty());
+  EXPECT_TRUE(sink.hasDiagnostic("not a TLS key log"));
+}
+
+// Offset of the first block of `type` in a little-endian pcapng file.
+std::size_t findBlock(const Bytes& file, std::uint32_t type) {
+  std::size_t at = 0;
+  while (at + 8 <= file.size()) {
+    std::uint32_t t = file[at] | file[at + 1] << 8 | file[at + 2] << 16 | static_cast<std::uint32_t>(file[at + 3]) << 24;
+    std::uint32_t len = file[at + 4] | file[at + 5] << 8 | file[at + 6] << 16 | static_cast<std::uint32_t>(file[at + 7]) << 24;
+    if (t == type) return at;
+    at += len;
+  }
+  return std::string::npos;
+}
+
+TEST(PcapngStructure, CorruptBlockLengthIsAnErrorNamingTheBlockOffset) {
+  Bytes file = pcapngBytes(Link::Ethernet, smallExchange(), {"K\n"});
+  std::size_t epb = findBlock(file, capture::pcapng::kEnhancedPacket);
+  ASSERT_NE(epb, std::string::npos);
+  file[epb + 4] += 8;  // leading length no longer matches the trailing copy
+  capture::PcapngScan scan;
+  secretsOf(file, &scan);
+  EXPECT_FALSE(scan.complete);
+  ASSERT_FALSE(scan.diagnostics.empty());
+  const auto& d = scan.diagnostics.back().diagnostic;
+  EXPECT_EQ(d.severity, model::Severity::Error);
+  EXPECT_NE(d.message.find("corrupt block length"), std::string::npos) << d.message;
+  ASSERT_TRUE(d.offset.has_value());
+  EXPECT_GT(*d.offset, epb);
+
+  RecordingSink sink;
+  auto summary = capture::readCapture(file, sink);
+  ASSERT_TRUE(summary.ok());  // the file opens; reading stops at the corrupt block
+  EXPECT_FALSE(summary.value().complete);
+  EXPECT_FALSE(summary.value().stopReason.empty());
+  EXPECT_TRUE(sink.hasDiagnostic("corrupt block length"));
+}
+
+TEST(PcapngStructure, ImpossibleBlockLengthsAreDiagnosed) {
+  for (std::uint8_t bad : {4, 13}) {  // below the 12-byte minimum; not a multiple of 4
+    Bytes file = pcapngBytes(Link::Ethernet, smallExchange());
+    std::size_t idb = findBlock(file, capture::pcapng::kInterfaceDescription);
+    file[idb + 4] = bad;
+    file[idb + 5] = file[idb + 6] = file[idb + 7] = 0;
+    capture::PcapngScan scan;
+    secretsOf(file, &scan);
+    EXPECT_FALSE(scan.complete);
+    EXPECT_NE(scan.diagnostics.back().diagnostic.message.find("impossible total length"), std::string::npos);
+    EXPECT_EQ(scan.diagnostics.back().diagnostic.offset, idb + 4);
+  }
+}
+
+TEST(PcapngStructure, BlockRunningPastTheEndOfTheFileIsDiagnosed) {
+  Bytes file = pcapngBytes(Link::Ethernet, smallExchange(), {"CLIENT_RANDOM 01 02\n"});
+  std::size_t dsb = findBlock(file, capture::pcapng::kDecryptionSecrets);
+  file.resize(dsb + 20);
+  capture::PcapngScan scan;
+  auto blocks = secretsOf(file, &scan);
+  EXPECT_TRUE(blocks.empty());
+  EXPECT_FALSE(scan.complete);
+  EXPECT_NE(scan.diagnostics.back().diagnostic.message.find("truncated"), std::string::npos);
+}
+
+TEST(PcapngStructure, SecretsLengthBeyondItsBlockIsDiagnosed) {
+  Bytes file = pcapngBytes(Link::Ethernet, {}, {"CLIENT_RANDOM 01 02\n"});
+  std::size_t dsb = findBlock(file, capture::pcapng::kDecryptionSecrets);
+  file[dsb + 12] = 0xF0;  // secrets length
+  capture::PcapngScan scan;
+  EXPECT_TRUE(secretsOf(file, &scan).empty());
+  EXPECT_TRUE(std::any_of(scan.diagnostics.begin(), scan.diagnostics.end(), [](const auto& d) {
+    return d.diagnostic.message.find("exceeds the") != std::string::npos;
+  }));
+}
+
+TEST(PcapngStructure, BadByteOrderMagicIsDiagnosed) {
+  Bytes file = pcapngBytes(Link::Ethernet, {});
+  file[8] = 0x00;
+  capture::PcapngScan scan;
+  secretsOf(file, &scan);
+  EXPECT_NE(scan.diagnostics.back().diagnostic.message.find("byte-order magic"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tlslab::test
