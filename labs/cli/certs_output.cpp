@@ -105,7 +105,7 @@ void printVerification(std::ostream& out, const pki::CatalogEntry& entry, const 
     out << fmt::format("Verdict: FAIL at depth {}: {} ({}): {}\n", verdict.errorDepth, verdict.errorName,
                        verdict.errorCode, verdict.errorText);
   }
-  out << fmt::format("Expected for a correct client: {}{}\n", pki::verifyErrorName(entry.expectedError),
+  out << fmt::format("Gallery expectation (correct client, default options): {}{}\n", pki::verifyErrorName(entry.expectedError),
                      entry.expectedDepth >= 0 ? fmt::format(" at depth {}", entry.expectedDepth) : "");
 }
 

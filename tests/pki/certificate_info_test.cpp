@@ -42,8 +42,8 @@ TEST(CertificateInfo, DescribesTheFieldsALearnerNeeds) {
   EXPECT_EQ(root.name, "Certificate");
   EXPECT_EQ(root.value, "bank32.com");
   for (const char* name : {"version", "serialNumber", "signature", "issuer", "validity", "notBefore", "notAfter",
-                           "subject", "subjectPublicKeyInfo", "extensions", "X509v3 Subject Alternative Name",
-                           "X509v3 Basic Constraints", "X509v3 Key Usage", "X509v3 Extended Key Usage",
+                           "subject", "subjectPublicKeyInfo", "extensions", "subjectAltName",
+                           "basicConstraints", "keyUsage", "extendedKeyUsage",
                            "signatureAlgorithm", "signatureValue"}) {
     const Field* field = find(root, name);
     ASSERT_NE(field, nullptr) << name;
@@ -53,9 +53,9 @@ TEST(CertificateInfo, DescribesTheFieldsALearnerNeeds) {
   EXPECT_EQ(find(root, "version")->value, "v3 (2)");
   EXPECT_EQ(find(root, "issuer")->value, "CN=tlslab Issuing CA,O=tlslab");
   EXPECT_EQ(find(root, "subjectPublicKeyInfo")->value, "RSA 2048 bits");
-  EXPECT_EQ(find(root, "X509v3 Subject Alternative Name")->value, "DNS:bank32.com, DNS:www.bank32.com");
-  EXPECT_EQ(find(root, "X509v3 Basic Constraints")->value, "critical: CA:FALSE");
-  EXPECT_EQ(find(root, "X509v3 Extended Key Usage")->value, "TLS Web Server Authentication");
+  EXPECT_EQ(find(root, "subjectAltName")->value, "DNS:bank32.com, DNS:www.bank32.com");
+  EXPECT_EQ(find(root, "basicConstraints")->value, "critical: CA:FALSE");
+  EXPECT_EQ(find(root, "extendedKeyUsage")->value, "TLS Web Server Authentication");
   EXPECT_EQ(find(root, "notAfter")->value, "2049-12-31 23:59:59 UTC");
 }
 
@@ -71,7 +71,7 @@ TEST(CertificateInfo, OffsetsPointAtTheFieldsDerBytes) {
   // 0x1001 encoded as 02 02 10 01
   EXPECT_EQ(serial->length, 4U);
   EXPECT_EQ(der[serial->offset + 2], 0x10);
-  const Field* san = find(root, "X509v3 Subject Alternative Name");
+  const Field* san = find(root, "subjectAltName");
   ASSERT_NE(san, nullptr);
   EXPECT_EQ(der[san->offset], 0x30) << "Extension SEQUENCE";
   // The SAN's DNS names appear inside its byte range.
@@ -90,10 +90,10 @@ TEST(CertificateInfo, BaseOffsetShiftsEveryField) {
 
 TEST(CertificateInfo, ShowsNameConstraintsWhenPresent) {
   Field root = describeCertificate(derOf("gallery/name-constraints/constrained-ca.pem"));
-  const Field* nc = find(root, "X509v3 Name Constraints");
+  const Field* nc = find(root, "nameConstraints");
   ASSERT_NE(nc, nullptr);
   EXPECT_NE(nc->value.find("critical"), std::string::npos);
-  EXPECT_NE(nc->value.find("intranet.test"), std::string::npos);
+  EXPECT_EQ(nc->value, "critical: Permitted: DNS:intranet.test");
   EXPECT_EQ(nc->rfc, "RFC 5280 §4.2.1.10");
 }
 
@@ -101,7 +101,7 @@ TEST(CertificateInfo, EcdsaKeyAndCnOnlyCertificates) {
   EXPECT_EQ(find(describeCertificate(derOf("bank32-ecdsa/cert.pem")), "subjectPublicKeyInfo")->value,
             "EC P-256 (256 bits)");
   Field cnOnly = describeCertificate(derOf("gallery/cn-only/cert.pem"));
-  EXPECT_EQ(find(cnOnly, "X509v3 Subject Alternative Name"), nullptr);
+  EXPECT_EQ(find(cnOnly, "subjectAltName"), nullptr);
   EXPECT_EQ(find(cnOnly, "subject")->value, "CN=bank32.com,O=tlslab");
 }
 

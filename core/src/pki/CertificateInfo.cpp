@@ -131,11 +131,13 @@ ExtensionInfo extensionInfo(int nid) {
 Field extensionField(X509* cert, int index, Span span, std::size_t base) {
   X509_EXTENSION* ext = X509_get_ext(cert, index);
   int nid = OBJ_obj2nid(X509_EXTENSION_get_object(ext));
+  // RFC 5280 ASN.1 names (OpenSSL's short names), dotted OID when unknown.
   char oid[80];
-  OBJ_obj2txt(oid, sizeof oid, X509_EXTENSION_get_object(ext), 0);
+  OBJ_obj2txt(oid, sizeof oid, X509_EXTENSION_get_object(ext), 1);
+  std::string name = nid != NID_undef ? OBJ_nid2sn(nid) : oid;
   ExtensionInfo info = extensionInfo(nid);
   std::string value = (X509_EXTENSION_get_critical(ext) ? "critical: " : "") + extensionValue(ext);
-  return leaf(oid, span, base, value, info.meaning, info.rfc);
+  return leaf(name, span, base, value, info.meaning, info.rfc);
 }
 
 Field validityField(const X509* cert, const Layout& l, std::size_t base) {
@@ -151,7 +153,8 @@ Field validityField(const X509* cert, const Layout& l, std::size_t base) {
 }
 
 Field tbsField(X509* cert, const Layout& l, std::size_t base) {
-  Field tbs = leaf("tbsCertificate", l.tbs, base, "", "The part the issuer signs: every field a client checks.",
+  Field tbs = leaf("tbsCertificate", l.tbs, base, std::to_string(l.tbs.length) + " bytes covered by the signature",
+                   "The part the issuer signs: every field a client checks.",
                    "RFC 5280 §4.1.1.1");
   long version = X509_get_version(cert);
   tbs.children.push_back(leaf("version", l.version, base, "v" + std::to_string(version + 1) + " (" + std::to_string(version) + ")",

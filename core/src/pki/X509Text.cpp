@@ -19,11 +19,15 @@ std::string bioText(BIO* bio) {
   char* data = nullptr;
   long len = BIO_get_mem_data(bio, &data);
   std::string out = len > 0 ? std::string(data, static_cast<std::size_t>(len)) : std::string();
-  for (char& c : out) {
-    if (c == '\n') c = ' ';
+  // One line: newlines and indentation runs become single spaces.
+  std::string line;
+  for (char c : out) {
+    bool space = c == '\n' || c == ' ';
+    if (space && (line.empty() || line.back() == ' ')) continue;
+    line += space ? ' ' : c;
   }
-  while (!out.empty() && out.back() == ' ') out.pop_back();
-  return out;
+  while (!line.empty() && line.back() == ' ') line.pop_back();
+  return line;
 }
 
 }  // namespace
