@@ -1,0 +1,43 @@
+#pragma once
+// The derivation chain of one session, from what a key log (or an
+// instrumented run) gives plus whatever the handshake revealed. With a key log
+// alone this shows the logged secrets and what follows from them (TLS 1.3:
+// traffic keys and IVs, finished keys, the next KeyUpdate generation); the
+// steps above them are explicit NotDerivable nodes (forward secrecy). With the
+// handshake (randoms, suite, transcript hashes, received Finished), supplied
+// by the capture/dissect code, the chain is complete and the Finished
+// messages are verified.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tlslab/crypto/CipherSuite.hpp"
+#include "tlslab/keys/KeyStore.hpp"
+#include "tlslab/model/Derivation.hpp"
+
+namespace tlslab::keys {
+
+struct SessionContext {
+  std::optional<std::uint16_t> suite;    // negotiated cipher suite
+  std::optional<std::uint16_t> version;  // 0x0301..0x0304; default from the secrets
+  Bytes serverRandom;                    // TLS 1.2: key block seed
+  bool extendedMasterSecret = false;     // RFC 7627 negotiated
+  Bytes sessionHash;                     // RFC 7627 session_hash
+  // Transcript hash each Finished covers (TLS 1.3: Transcript-Hash up to the
+  // message before it; TLS 1.2: Hash(handshake messages) before it), and the
+  // verify_data actually received.
+  Bytes clientFinishedHash, serverFinishedHash;
+  Bytes clientVerifyData, serverVerifyData;
+};
+
+struct Explanation {
+  std::string protocol;  // "TLS 1.3" or "TLS 1.2" (or 1.0/1.1)
+  const crypto::CipherSuite* suite = nullptr;
+  std::vector<model::DerivationStep> steps;
+  std::vector<std::string> notes;  // assumptions made, what is missing
+};
+
+Explanation explainSession(const SessionSecrets& secrets, const SessionContext& context);
+
+}  // namespace tlslab::keys

@@ -1,0 +1,85 @@
+#pragma once
+// Everything tlslab knows about session keys, looked up the way a dissector
+// needs them: TLS 1.3 secrets and TLS 1.2 master / pre-master secrets by
+// client random; TLS 1.2 master secrets by session ID or ticket (resumption);
+// pre-master secrets by encrypted-PMS prefix; and RSA server keys to recover
+// a pre-master secret from a ClientKeyExchange.
+//
+// Fed from key log files, from key log text (e.g. a pcapng Decryption
+// Secrets Block's payload), from instrumented runs (one key log line at a time
+// or one secret at a time), and from private key files.
+#include <cstddef>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tlslab/crypto/PrivateKey.hpp"
+#include "tlslab/crypto/Result.hpp"
+#include "tlslab/crypto/SecretKind.hpp"
+#include "tlslab/keys/KeyLog.hpp"
+#include "tlslab/model/Derivation.hpp"
+#include "tlslab/model/Diagnostic.hpp"
+
+namespace tlslab::keys {
+
+struct SessionSecrets {
+  Bytes clientRandom;
+  std::optional<Bytes> masterSecret;     // TLS 1.0-1.2
+  std::optional<Bytes> preMasterSecret;  // TLS 1.0-1.2
+  std::map<crypto::SecretKind, Bytes> tls13;
+  std::vector<std::string> sources;  // where each value came from, e.g. "keys.log line 3"
+
+  bool isTls13() const { return !tls13.empty(); }
+  const Bytes* secret(crypto::SecretKind kind) const;
+};
+
+struct LoadedKey {
+  crypto::PrivateKey key;
+  std::string source;
+};
+
+class KeyStore {
+ public:
+  // Loads every usable line; returns the diagnostics for the others.
+  std::vector<model::Diagnostic> addKeyLogText(std::string_view text, std::string_view source = "key log");
+  // Fails only when the file cannot be read; bad lines come back as diagnostics.
+  crypto::Result<std::vector<model::Diagnostic>> addKeyLogFile(const std::filesystem::path& path);
+  // From an instrumented run (e.g. OpenSSL's keylog callback), one secret at a time.
+  void addTls13Secret(ByteView clientRandom, crypto::SecretKind kind, ByteView secret, std::string source);
+  void addMasterSecret(ByteView clientRandom, ByteView masterSecret, std::string source);
+  // Learned during dissection, for later abbreviated handshakes.
+  void addMasterSecretForSessionId(ByteView sessionId, ByteView masterSecret);
+  void addMasterSecretForTicket(ByteView ticket, ByteView masterSecret);
+
+  // PEM (PKCS#1 / PKCS#8, optionally encrypted) or, for .p12/.pfx, PKCS#12.
+  crypto::Result<std::size_t> addPrivateKeyFile(const std::filesystem::path& path, std::string_view password = {});
+  crypto::Result<std::size_t> addPrivateKeyPem(std::string_view pem, std::string_view password = {},
+                                               std::string source = "PEM text");
+
+  const SessionSecrets* findByClientRandom(ByteView clientRandom) const;
+  std::optional<Bytes> findMasterBySessionId(ByteView sessionId) const;
+  std::optional<Bytes> findMasterByTicket(ByteView ticket) const;
+  std::optional<Bytes> findPreMasterByEncryptedPms(ByteView encryptedPms) const;
+  // Tries each RSA key (then the RSA key log lines); the step says which
+  // worked, or why none did.
+  model::DerivationStep recoverPreMasterSecret(ByteView encryptedPms) const;
+
+  std::vector<const SessionSecrets*> sessions() const;
+  const std::vector<LoadedKey>& privateKeys() const { return keys_; }
+  bool empty() const { return sessions_.empty() && bySessionId_.empty() && byEncryptedPms_.empty() && keys_.empty(); }
+
+ private:
+  SessionSecrets& session(ByteView clientRandom);
+  void add(const KeyLogEntry& entry, std::string_view source);
+
+  std::map<Bytes, SessionSecrets> sessions_;
+  std::map<Bytes, Bytes> bySessionId_;
+  std::map<Bytes, Bytes> byTicket_;
+  std::map<Bytes, Bytes> byEncryptedPms_;  // first 8 bytes of EncryptedPreMasterSecret -> PMS
+  std::vector<LoadedKey> keys_;
+};
+
+}  // namespace tlslab::keys

@@ -1,0 +1,172 @@
+#include "tlslab/keys/Explain.hpp"
+
+#include "tlslab/crypto/Tls12KeySchedule.hpp"
+#include "tlslab/crypto/Tls13KeySchedule.hpp"
+
+namespace tlslab::keys {
+namespace {
+
+using crypto::SecretKind;
+using model::DerivationStep;
+using model::StepStatus;
+
+DerivationStep given(std::string name, std::string function, const Bytes& value, std::string rfc, std::string note) {
+  DerivationStep step;
+  step.name = std::move(name);
+  step.function = std::move(function);
+  step.output = value;
+  step.rfc = std::move(rfc);
+  step.status = StepStatus::FromKeyLog;
+  step.note = std::move(note);
+  return step;
+}
+
+DerivationStep missing(std::string name, std::string function, std::string note, std::string rfc) {
+  DerivationStep step;
+  step.name = std::move(name);
+  step.function = std::move(function);
+  step.rfc = std::move(rfc);
+  step.status = StepStatus::NotDerivable;
+  step.note = std::move(note);
+  return step;
+}
+
+std::string joined(const std::vector<std::string>& sources) {
+  std::string out;
+  for (const auto& s : sources) out += (out.empty() ? "" : ", ") + s;
+  return out.empty() ? out : "from " + out;
+}
+
+const char* kNeedsHandshake =
+    "needs the handshake (transcript hash and the received Finished), which a capture or an instrumented run "
+    "provides: see `tlslab capture`";
+
+void explainTls13(const SessionSecrets& s, const SessionContext& ctx, Explanation& out) {
+  out.protocol = "TLS 1.3";
+  const crypto::CipherSuite* suite = ctx.suite ? crypto::findSuite(*ctx.suite) : nullptr;
+  if (!suite || !suite->tls13()) {
+    const std::size_t len = s.tls13.begin()->second.size();
+    suite = crypto::findSuite(len == 48 ? std::uint16_t{0x1302} : std::uint16_t{0x1301});
+    out.notes.push_back(std::string("cipher suite not given: assuming ") + std::string(suite->name) +
+                        " from the " + std::to_string(len) + "-byte secrets (pass the suite to be exact)");
+  }
+  out.suite = suite;
+  const crypto::HashAlg hash = suite->prfHash;
+  for (auto& step : crypto::tls13NotDerivableFromKeyLog()) out.steps.push_back(std::move(step));
+  for (const auto& info : crypto::allSecretKinds()) {
+    if (const Bytes* secret = s.secret(info.kind)) {
+      out.steps.push_back(given(std::string(info.name), "key log line " + std::string(info.keyLogLabel), *secret,
+                                "RFC 8446 §7.1", joined(s.sources)));
+    }
+  }
+  struct Traffic { SecretKind kind; const char* who; };
+  const Traffic traffic[] = {{SecretKind::ClientEarlyTrafficSecret, "client early"},
+                             {SecretKind::ClientHandshakeTrafficSecret, "client handshake"},
+                             {SecretKind::ServerHandshakeTrafficSecret, "server handshake"},
+                             {SecretKind::ClientApplicationTrafficSecret0, "client application"},
+                             {SecretKind::ServerApplicationTrafficSecret0, "server application"}};
+  for (const auto& t : traffic) {
+    if (const Bytes* secret = s.secret(t.kind)) {
+      for (auto& step : crypto::tls13TrafficKeys(*suite, *secret, t.who).steps) out.steps.push_back(std::move(step));
+    }
+  }
+  auto finished = [&](SecretKind kind, const char* who, const Bytes& transcript, const Bytes& received) {
+    const Bytes* base = s.secret(kind);
+    if (!base) return;
+    out.steps.push_back(crypto::tls13FinishedKey(hash, *base, std::string(who) + " finished_key"));
+    const Bytes key = out.steps.back().output;
+    if (transcript.empty() || received.empty()) {
+      out.steps.push_back(missing(std::string(who) + " Finished check", "HMAC(finished_key, Transcript-Hash)",
+                                  kNeedsHandshake, "RFC 8446 §4.4.4"));
+      return;
+    }
+    out.steps.push_back(crypto::tls13VerifyData(hash, key, transcript, std::string(who) + " verify_data",
+                                                std::string(who) == "server" ? "ClientHello..CertificateVerify"
+                                                                             : "ClientHello..server Finished"));
+    out.steps.push_back(crypto::compareStep(std::string(who) + " Finished check", out.steps.back().output, received,
+                                            "RFC 8446 §4.4.4", "verify_data"));
+  };
+  finished(SecretKind::ServerHandshakeTrafficSecret, "server", ctx.serverFinishedHash, ctx.serverVerifyData);
+  finished(SecretKind::ClientHandshakeTrafficSecret, "client", ctx.clientFinishedHash, ctx.clientVerifyData);
+  if (const Bytes* c = s.secret(SecretKind::ClientApplicationTrafficSecret0)) {
+    out.steps.push_back(crypto::tls13NextTrafficSecret(hash, *c, 1, "client"));
+    out.steps.back().note = "used after the client sends KeyUpdate";
+  }
+  if (const Bytes* v = s.secret(SecretKind::ServerApplicationTrafficSecret0)) {
+    out.steps.push_back(crypto::tls13NextTrafficSecret(hash, *v, 1, "server"));
+    out.steps.back().note = "used after the server sends KeyUpdate";
+  }
+}
+
+void explainTls12(const SessionSecrets& s, const SessionContext& ctx, Explanation& out) {
+  const std::uint16_t version = ctx.version.value_or(crypto::kTls12);
+  out.protocol = version == crypto::kTls10 ? "TLS 1.0" : version == crypto::kTls11 ? "TLS 1.1" : "TLS 1.2";
+  const crypto::CipherSuite* suite = ctx.suite ? crypto::findSuite(*ctx.suite) : nullptr;
+  if (suite && suite->tls13()) suite = nullptr;
+  out.suite = suite;
+  if (!suite) out.notes.push_back("cipher suite not given: the key block cannot be split without it");
+  const crypto::HashAlg prfHash =
+      suite ? crypto::tls12PrfHash(*suite, version) : (version < crypto::kTls12 ? crypto::HashAlg::Md5Sha1 : crypto::HashAlg::Sha256);
+  Bytes master;
+  if (s.masterSecret) {
+    if (suite && crypto::forwardSecret(suite->kx)) {
+      auto fs = crypto::tls12ForwardSecrecyStep(*suite);
+      fs.note = "not derivable from a capture: " + fs.note;
+      out.steps.push_back(std::move(fs));
+    }
+    out.steps.push_back(given("master_secret", "key log line CLIENT_RANDOM", *s.masterSecret, "RFC 5246 §8.1",
+                              joined(s.sources)));
+    master = *s.masterSecret;
+  } else if (s.preMasterSecret) {
+    out.steps.push_back(given("pre_master_secret", "key log line PMS_CLIENT_RANDOM", *s.preMasterSecret,
+                              "RFC 5246 §8.1", joined(s.sources)));
+    if (ctx.extendedMasterSecret && !ctx.sessionHash.empty()) {
+      out.steps.push_back(crypto::tls12ExtendedMasterSecret(prfHash, *s.preMasterSecret, ctx.sessionHash));
+      master = out.steps.back().output;
+    } else if (!ctx.serverRandom.empty() && !ctx.extendedMasterSecret) {
+      out.steps.push_back(crypto::tls12MasterSecret(prfHash, *s.preMasterSecret, s.clientRandom, ctx.serverRandom));
+      master = out.steps.back().output;
+    } else {
+      out.steps.push_back(missing("master_secret", "PRF(pre_master_secret, \"master secret\", randoms)",
+                                  "needs ServerHello.random (or the session hash with extended master secret)",
+                                  "RFC 5246 §8.1"));
+    }
+  }
+  if (master.empty()) return;
+  if (!suite || ctx.serverRandom.empty()) {
+    out.steps.push_back(missing("key_block", "PRF(master_secret, \"key expansion\", server_random + client_random)",
+                                "needs ServerHello.random and the cipher suite from the handshake", "RFC 5246 §6.3"));
+  } else if (auto block = crypto::tls12KeyBlock(*suite, version, master, s.clientRandom, ctx.serverRandom)) {
+    for (auto& step : block->steps) out.steps.push_back(std::move(step));
+  } else {
+    out.notes.push_back(block.error());
+  }
+  auto finished = [&](bool client, const Bytes& hash, const Bytes& received) {
+    const std::string who = client ? "client" : "server";
+    if (hash.empty() || received.empty()) {
+      out.steps.push_back(missing(who + " Finished check", "PRF(master_secret, \"" + who + " finished\", Hash)[0..11]",
+                                  kNeedsHandshake, "RFC 5246 §7.4.9"));
+      return;
+    }
+    out.steps.push_back(crypto::tls12VerifyData(prfHash, master, client, hash));
+    out.steps.push_back(crypto::compareStep(who + " Finished check", out.steps.back().output, received,
+                                            "RFC 5246 §7.4.9", "verify_data"));
+  };
+  finished(true, ctx.clientFinishedHash, ctx.clientVerifyData);
+  finished(false, ctx.serverFinishedHash, ctx.serverVerifyData);
+}
+
+}  // namespace
+
+Explanation explainSession(const SessionSecrets& secrets, const SessionContext& context) {
+  Explanation out;
+  const bool tls13 = context.version ? *context.version == crypto::kTls13 : secrets.isTls13();
+  if (tls13 && secrets.isTls13()) {
+    explainTls13(secrets, context, out);
+  } else {
+    explainTls12(secrets, context, out);
+  }
+  return out;
+}
+
+}  // namespace tlslab::keys
