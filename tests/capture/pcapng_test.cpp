@@ -55,6 +55,61 @@ TEST(PcapngWriter, PacketsReadBackThroughLibpcapWithNanosecondTimestamps) {
   }
 }
 
+TEST(PcapngReader, InterfacesWithDifferentLinkTypesAreAllRead) {
+  // libpcap 1.10 refuses this file; tlslab's own pcapng reader takes over.
+  std::ostringstream out;
+  PcapngWriter writer(out);
+  auto eth = writer.addInterface(capture::linktype::Ethernet, 262144, "eth0");
+  auto raw = writer.addInterface(capture::linktype::Raw, 65535, "tun0");
+  Conversation a(kClient, kServer), b(endpoint("10.9.9.1", 40000), endpoint("10.9.9.2", 465));
+  std::int64_t t = 1;
+  for (auto& s : a.handshake()) writer.writePacket(eth, capture::Timestamp{t++}, frame(Link::Ethernet, ipPacket(s)));
+  for (auto& s : b.handshake()) writer.writePacket(raw, capture::Timestamp{t++}, frame(Link::Raw, ipPacket(s)));
+  writer.writePacket(eth, capture::Timestamp{t++}, frame(Link::Ethernet, ipPacket(a.send(0, "via ethernet"))));
+  writer.writePacket(raw, capture::Timestamp{t++}, frame(Link::Raw, ipPacket(b.send(0, "via tun"))));
+  std::string s = out.str();
+  RecordingSink sink;
+  auto summary = capture::readCapture(asBytes(s), sink);
+  ASSERT_TRUE(summary.ok()) << summary.error().message();
+  EXPECT_FALSE(summary.value().file.viaLibpcap);
+  EXPECT_TRUE(summary.value().complete) << summary.value().stopReason;
+  EXPECT_EQ(sink.stream(0, C2S), "via ethernet");
+  EXPECT_EQ(sink.stream(1, C2S), "via tun");
+  EXPECT_EQ(sink.chunks.at(1).nanos, 8);
+}
+
+TEST(PcapngReader, InterfaceWithoutTsresolCountsMicroseconds) {
+  std::ostringstream out;
+  PcapngWriter writer(out);
+  Bytes idb{1, 0, 0, 0, 0xFF, 0xFF, 0, 0};  // Ethernet, snaplen 65535, no options
+  writer.writeBlock(capture::pcapng::kInterfaceDescription, idb);
+  writer.addInterface(capture::linktype::Raw);  // a second, different interface: native reader
+  Bytes epb{0, 0, 0, 0, 0, 0, 0, 0, 0x60, 0xE3, 0x16, 0, 3, 0, 0, 0, 3, 0, 0, 0, 9, 9, 9, 0};  // 1.5 s
+  writer.writeBlock(capture::pcapng::kEnhancedPacket, epb);
+  std::string s = out.str();
+  auto file = capture::CaptureFile::openMemory(asBytes(s));
+  ASSERT_TRUE(file.ok());
+  capture::RawPacket p;
+  ASSERT_EQ(file.value()->next(p), CaptureFile::Status::Packet);
+  EXPECT_EQ(p.time.nanos, 1'500'000'000);
+  EXPECT_EQ(p.data.size(), 3u);
+  EXPECT_EQ(p.linkType, capture::linktype::Ethernet);
+}
+
+TEST(PcapngReader, PacketBlockNamingAMissingInterfaceStopsWithError) {
+  std::ostringstream out;
+  PcapngWriter writer(out);
+  writer.addInterface(capture::linktype::Ethernet, 100);
+  writer.addInterface(capture::linktype::Raw, 200);
+  writer.writePacket(7, capture::Timestamp{1}, Bytes{1, 2, 3});
+  std::string s = out.str();
+  RecordingSink sink;
+  auto summary = capture::readCapture(asBytes(s), sink);
+  ASSERT_TRUE(summary.ok());
+  EXPECT_FALSE(summary.value().complete);
+  EXPECT_NE(summary.value().stopReason.find("interface 7"), std::string::npos) << summary.value().stopReason;
+}
+
 TEST(PcapngSecrets, SeveralKeyLogBlocksWithCommentLinesAreReadInOrder) {
   std::vector<std::string> logs{"# first\nCLIENT_RANDOM 0011 aabb\n",
                                 "CLIENT_HANDSHAKE_TRAFFIC_SECRET 22 33\nSERVER_HANDSHAKE_TRAFFIC_SECRET 22 44\n",

@@ -4,11 +4,14 @@
 #include <fmt/format.h>
 #include <pcap/pcap.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <functional>
 #include <cstring>
 #include <system_error>
 
 #include "Diagnostics.hpp"
+#include "PcapngReader.hpp"
 #include "tlslab/capture/Source.hpp"
 
 #ifdef TLSLAB_HAVE_ZLIB
@@ -88,6 +91,7 @@ struct CaptureFile::Impl {
   FileInfo info;
   Opener opener;
   std::unique_ptr<pcap_t, PcapCloser> pcap;
+  std::unique_ptr<detail::PcapngPacketReader> native;
   std::string error;
   std::uint64_t frames = 0;
   std::vector<SecretsBlock> secrets;
@@ -151,15 +155,27 @@ Result<std::unique_ptr<CaptureFile>> openWith(Opener opener, const std::string& 
   if (!format) return format.error();
   info.format = format.value();
   auto impl = std::make_unique<CaptureFile::Impl>();
+  bool mixedInterfaces = false;
   if (info.format == FileFormat::Pcapng) {
     FilePtr walk(opener.open());
     if (walk) {
       PcapngScan scan = scanPcapng(walk.get(), [&](const SecretsBlock& b) { impl->secrets.push_back(b); });
       impl->blockDiagnostics = std::move(scan.diagnostics);
+      auto differs = [](const auto& v) { return std::adjacent_find(v.begin(), v.end(), std::not_equal_to<>()) != v.end(); };
+      mixedInterfaces = differs(scan.linkTypes) || differs(scan.snaplens);
+      if (!scan.linkTypes.empty()) info.linkType = scan.linkTypes.front();
+      if (!scan.snaplens.empty()) info.snaplen = scan.snaplens.front();
     }
   }
   std::FILE* stream = opener.open();
   if (stream == nullptr) return CaptureError{"cannot read capture '" + name + "'", std::strerror(errno)};
+  if (mixedInterfaces) {
+    impl->native = std::make_unique<detail::PcapngPacketReader>(stream);
+    info.viaLibpcap = false;
+    impl->info = info;
+    impl->opener = std::move(opener);
+    return make(std::move(impl));
+  }
   char errbuf[PCAP_ERRBUF_SIZE] = {};
   // pcap_fopen_offline takes ownership of the stream (pcap_close closes it).
   pcap_t* pcap = pcap_fopen_offline_with_tstamp_precision(stream, PCAP_TSTAMP_PRECISION_NANO, errbuf);
@@ -211,6 +227,15 @@ Result<std::unique_ptr<CaptureFile>> CaptureFile::openMemory(ByteView bytes) {
 }
 
 CaptureFile::Status CaptureFile::next(RawPacket& packet) {
+  if (impl_->native) {
+    Status status = impl_->native->next(packet);
+    if (status == Status::Packet) impl_->frames = packet.frame;
+    if (status == Status::Error) {
+      impl_->error = fmt::format("reading stopped after frame {}: {}", impl_->frames, impl_->native->error());
+      impl_->native.reset();
+    }
+    return status;
+  }
   if (!impl_->pcap) return Status::End;
   pcap_pkthdr* header = nullptr;
   const u_char* data = nullptr;

@@ -1,184 +1,81 @@
-// A pcapng block walker (draft-ietf-opsawg-pcapng §3.1 general block
-// structure, §4.1 Section Header Block, §4.7 Decryption Secrets Block). Only
-// DSBs are read in full; every other block is skipped by its length, and its
-// trailing length copy is checked so a corrupt length is caught where it is.
+// pcapng reading beyond libpcap: the Decryption Secrets Block walk
+// (draft-ietf-opsawg-pcapng §4.7) and a packet reader for files whose
+// interfaces differ in link type or snaplen, which libpcap 1.10 refuses.
+#include "PcapngReader.hpp"
+
 #include <fmt/format.h>
 
-#include <array>
+#include <cmath>
 #include <memory>
 
 #include "Diagnostics.hpp"
-#include "tlslab/capture/Pcapng.hpp"
 
 namespace tlslab::capture {
 
 using detail::makeDiagnostic;
+using detail::PcapngBlocks;
 using model::Severity;
 
 namespace {
 
-constexpr std::uint32_t kMaxSecretsBlock = 64u << 20;  // a key log for ~500k connections
+constexpr std::uint32_t kSimplePacket = 0x00000003;
+constexpr std::uint32_t kObsoletePacket = 0x00000002;
+constexpr std::uint16_t kOptEnd = 0;
+constexpr std::uint16_t kOptIfTsresol = 9;
+constexpr std::uint16_t kOptIfTsoffset = 14;
 
-struct Walker {
-  std::FILE* file;
-  const std::function<void(const SecretsBlock&)>& onSecrets;
-  PcapngScan scan;
-  bool bigEndian = false;
-  bool inSection = false;
-  std::uint64_t offset = 0;
-
-  std::uint32_t u32(const std::uint8_t* p) const {
-    return bigEndian ? (std::uint32_t{p[0]} << 24 | std::uint32_t{p[1]} << 16 | std::uint32_t{p[2]} << 8 | p[3])
-                     : (std::uint32_t{p[3]} << 24 | std::uint32_t{p[2]} << 16 | std::uint32_t{p[1]} << 8 | p[0]);
-  }
-  void error(std::string where, std::string message, std::uint64_t at) {
-    scan.diagnostics.push_back(
-        makeDiagnostic(Severity::Error, std::move(where), std::move(message), std::nullopt, at));
-  }
-  // Reads exactly n bytes; false at a short read.
-  bool read(std::uint8_t* into, std::size_t n) { return std::fread(into, 1, n, file) == n; }
-  bool skip(std::uint64_t n) {
-    if (n == 0) return true;
-    if (std::fseek(file, static_cast<long>(n), SEEK_CUR) == 0) return true;
-    std::array<std::uint8_t, 4096> sink{};  // streams that cannot seek
-    while (n > 0) {
-      std::size_t step = std::min<std::uint64_t>(n, sink.size());
-      if (!read(sink.data(), step)) return false;
-      n -= step;
-    }
-    return true;
-  }
-
-  bool run();
-  bool block();
-  void secrets(const std::vector<std::uint8_t>& body, std::uint64_t at);
-};
-
-bool Walker::block() {
-  std::array<std::uint8_t, 12> head{};
-  std::size_t got = std::fread(head.data(), 1, 8, file);
-  if (got == 0 && std::feof(file)) return false;  // clean end of file
-  if (got < 8) {
-    error("pcapng block", fmt::format("truncated block header: {} of 8 bytes at the end of the file", got), offset);
-    return false;
-  }
-  std::uint32_t typeLe = std::uint32_t{head[3]} << 24 | std::uint32_t{head[2]} << 16 |
-                         std::uint32_t{head[1]} << 8 | head[0];
-  if (typeLe == pcapng::kSectionHeader) {  // the SHB type is a palindrome in both byte orders
-    got += std::fread(head.data() + 8, 1, 4, file);  // the byte-order magic decides how to read the length
-    if (got < 12) {
-      error("Section Header Block", "truncated before its byte-order magic", offset);
-      return false;
-    }
-    if (head[8] == 0x4D && head[9] == 0x3C && head[10] == 0x2B && head[11] == 0x1A) {
-      bigEndian = false;
-    } else if (head[8] == 0x1A && head[9] == 0x2B && head[10] == 0x3C && head[11] == 0x4D) {
-      bigEndian = true;
-    } else {
-      error("Section Header Block",
-            fmt::format("byte-order magic {:02x}{:02x}{:02x}{:02x} is neither 1a2b3c4d nor 4d3c2b1a", head[8],
-                        head[9], head[10], head[11]),
-            offset + 8);
-      return false;
-    }
-    inSection = true;
-    scan.sections++;
-  } else if (!inSection) {
-    error("pcapng", "the file does not start with a Section Header Block", offset);
-    return false;
-  }
-  std::uint32_t type = u32(head.data());
-  std::uint32_t length = u32(head.data() + 4);
-  if (length < 12 || length % 4 != 0 || (type == pcapng::kSectionHeader && length < 28)) {
-    error("pcapng block",
-          fmt::format("block of type 0x{:08x} has an impossible total length {} (needs >= 12 and a multiple of 4)",
-                      type, length),
-          offset + 4);
-    return false;
-  }
-  std::uint64_t bodyLength = length - 12;
-  std::uint64_t alreadyRead = got - 8;  // SHB: the magic was read with the header
-  std::vector<std::uint8_t> body;
-  if (type == pcapng::kDecryptionSecrets) {
-    if (length > kMaxSecretsBlock) {
-      error("Decryption Secrets Block", fmt::format("block of {} bytes exceeds the {} byte limit", length,
-                                                    kMaxSecretsBlock),
-            offset + 4);
-      return false;
-    }
-    body.assign(head.begin() + 8, head.begin() + static_cast<std::ptrdiff_t>(got));
-    body.resize(bodyLength);
-    if (bodyLength > alreadyRead && !read(body.data() + alreadyRead, bodyLength - alreadyRead)) {
-      error("Decryption Secrets Block",
-            fmt::format("truncated: the block claims {} bytes but the file ends first", length), offset);
-      return false;
-    }
-  } else if (bodyLength < alreadyRead || !skip(bodyLength - alreadyRead)) {
-    error("pcapng block", fmt::format("block of type 0x{:08x} claims {} bytes but the file ends first", type, length),
-          offset);
-    return false;
-  }
-  std::array<std::uint8_t, 4> trailer{};
-  if (!read(trailer.data(), trailer.size())) {
-    error("pcapng block",
-          fmt::format("block of type 0x{:08x} claims {} bytes but the file ends before its trailing length", type,
-                      length),
-          offset);
-    return false;
-  }
-  if (u32(trailer.data()) != length) {
-    error("pcapng block",
-          fmt::format("block of type 0x{:08x}: trailing length {} differs from the leading length {} "
-                      "(corrupt block length)",
-                      type, u32(trailer.data()), length),
-          offset + length - 4);
-    return false;
-  }
-  switch (type) {
-    case pcapng::kInterfaceDescription: scan.interfaces++; break;
-    case pcapng::kEnhancedPacket:
-    case 0x00000003:  // Simple Packet Block
-    case 0x00000002:  // obsolete Packet Block
-      scan.packets++;
-      break;
-    case pcapng::kDecryptionSecrets: secrets(body, offset); break;
-    default: break;
-  }
-  offset += length;
-  return true;
-}
-
-void Walker::secrets(const std::vector<std::uint8_t>& body, std::uint64_t at) {
+void readSecrets(PcapngBlocks& blocks, const PcapngBlocks::Block& block, PcapngScan& scan,
+                 const std::function<void(const SecretsBlock&)>& onSecrets) {
+  const auto& body = block.body;
   if (body.size() < 8) {
-    error("Decryption Secrets Block", "body shorter than its 8-byte secrets type and length", at + 8);
+    scan.diagnostics.push_back(makeDiagnostic(Severity::Error, "Decryption Secrets Block",
+                                              "body shorter than its 8-byte secrets type and length", std::nullopt,
+                                              block.offset + 8));
     return;
   }
-  std::uint32_t secretsType = u32(body.data());
-  std::uint32_t secretsLength = u32(body.data() + 4);
+  std::uint32_t secretsLength = blocks.u32(body.data() + 4);
   if (secretsLength > body.size() - 8) {
-    error("Decryption Secrets Block",
-          fmt::format("secrets length {} exceeds the {} bytes left in the block", secretsLength, body.size() - 8),
-          at + 12);
+    scan.diagnostics.push_back(makeDiagnostic(
+        Severity::Error, "Decryption Secrets Block",
+        fmt::format("secrets length {} exceeds the {} bytes left in the block", secretsLength, body.size() - 8),
+        std::nullopt, block.offset + 12));
     return;
   }
+  SecretsBlock secrets;
+  secrets.secretsType = blocks.u32(body.data());
+  secrets.data.assign(reinterpret_cast<const char*>(body.data()) + 8, secretsLength);
+  secrets.fileOffset = block.offset;
   scan.secretsBlocks++;
-  SecretsBlock block;
-  block.secretsType = secretsType;
-  block.data.assign(reinterpret_cast<const char*>(body.data()) + 8, secretsLength);
-  block.fileOffset = at;
-  if (secretsType != pcapng::kSecretsTls) {
+  if (secrets.secretsType != pcapng::kSecretsTls) {
     scan.diagnostics.push_back(makeDiagnostic(
         Severity::Info, "Decryption Secrets Block",
-        fmt::format("secrets type 0x{:08x} is not a TLS key log (0x544c534b); passed on as is", secretsType),
-        std::nullopt, at + 8));
+        fmt::format("secrets type 0x{:08x} is not a TLS key log (0x544c534b); passed on as is", secrets.secretsType),
+        std::nullopt, block.offset + 8));
   }
-  onSecrets(block);
+  onSecrets(secrets);
 }
 
-bool Walker::run() {
-  while (block()) {
+// IDB (§4.2): link type, snaplen, and the options that scale timestamps.
+std::optional<detail::PcapngInterface> readInterface(const PcapngBlocks& blocks, const std::vector<std::uint8_t>& body) {
+  if (body.size() < 8) return std::nullopt;
+  detail::PcapngInterface iface;
+  iface.linkType = blocks.u16(body.data());
+  iface.snaplen = blocks.u32(body.data() + 4);
+  std::size_t at = 8;
+  while (at + 4 <= body.size()) {
+    std::uint16_t code = blocks.u16(body.data() + at);
+    std::uint16_t length = blocks.u16(body.data() + at + 2);
+    at += 4;
+    if (code == kOptEnd || length > body.size() - at) break;
+    if (code == kOptIfTsresol && length >= 1) iface.tsresol = body[at];
+    if (code == kOptIfTsoffset && length >= 8) {
+      const std::uint8_t* p = body.data() + at;
+      std::uint64_t hi = blocks.u32(blocks.bigEndian() ? p : p + 4), lo = blocks.u32(blocks.bigEndian() ? p + 4 : p);
+      iface.tsoffsetSeconds = static_cast<std::int64_t>(hi << 32 | lo);
+    }
+    at += (static_cast<std::size_t>(length) + 3) & ~std::size_t{3};
   }
-  return scan.diagnostics.empty() || scan.diagnostics.back().diagnostic.severity != Severity::Error;
+  return iface;
 }
 
 struct FileCloser {
@@ -187,10 +84,137 @@ struct FileCloser {
 
 }  // namespace
 
+namespace detail {
+
+std::int64_t PcapngInterface::toNanos(std::uint64_t units) const {
+  if ((tsresol & 0x80) == 0) {  // 10^-n seconds
+    int n = tsresol;
+    std::int64_t value = 0;
+    if (n <= 9) {
+      std::int64_t scale = 1;
+      for (int i = n; i < 9; ++i) scale *= 10;
+      value = static_cast<std::int64_t>(units) * scale;
+    } else {
+      std::uint64_t scale = 1;
+      for (int i = 9; i < n && i < 28; ++i) scale = scale > UINT64_MAX / 10 ? UINT64_MAX : scale * 10;
+      value = static_cast<std::int64_t>(units / scale);
+    }
+    return value + tsoffsetSeconds * 1'000'000'000;
+  }
+  long double seconds = std::ldexp(static_cast<long double>(units), -(tsresol & 0x7F));  // 2^-n seconds
+  return static_cast<std::int64_t>(seconds * 1e9L) + tsoffsetSeconds * 1'000'000'000;
+}
+
+PcapngPacketReader::PcapngPacketReader(std::FILE* file) : file_(file), blocks_(file) {}
+PcapngPacketReader::~PcapngPacketReader() {
+  if (file_ != nullptr) std::fclose(file_);
+}
+
+CaptureFile::Status PcapngPacketReader::next(RawPacket& packet) {
+  PcapngBlocks::Block block;
+  auto wanted = [](std::uint32_t type) {
+    return type == pcapng::kInterfaceDescription || type == pcapng::kEnhancedPacket || type == kSimplePacket ||
+           type == kObsoletePacket;
+  };
+  while (true) {
+    auto status = blocks_.next(block, wanted);
+    if (status == PcapngBlocks::Next::End) return CaptureFile::Status::End;
+    if (status == PcapngBlocks::Next::Error) {
+      error_ = blocks_.diagnostics().back().diagnostic.message;
+      return CaptureFile::Status::Error;
+    }
+    if (block.newSection) interfaces_.clear();  // interface ids are per section
+    const auto& b = block.body;
+    std::uint32_t iface = 0, caplen = 0, len = 0;
+    std::uint64_t units = 0;
+    std::size_t dataAt = 0;
+    switch (block.type) {
+      case pcapng::kInterfaceDescription: {
+        auto parsed = readInterface(blocks_, b);
+        if (!parsed) {
+          error_ = fmt::format("Interface Description Block at offset {} is too short", block.offset);
+          return CaptureFile::Status::Error;
+        }
+        interfaces_.push_back(*parsed);
+        continue;
+      }
+      case pcapng::kEnhancedPacket:  // §4.3: iface, ts high, ts low, caplen, len, data
+        if (b.size() < 20) break;
+        iface = blocks_.u32(b.data());
+        units = std::uint64_t{blocks_.u32(b.data() + 4)} << 32 | blocks_.u32(b.data() + 8);
+        caplen = blocks_.u32(b.data() + 12);
+        len = blocks_.u32(b.data() + 16);
+        dataAt = 20;
+        break;
+      case kObsoletePacket:  // iface u16, drops u16, ts high, ts low, caplen, len, data
+        if (b.size() < 20) break;
+        iface = blocks_.u16(b.data());
+        units = std::uint64_t{blocks_.u32(b.data() + 4)} << 32 | blocks_.u32(b.data() + 8);
+        caplen = blocks_.u32(b.data() + 12);
+        len = blocks_.u32(b.data() + 16);
+        dataAt = 20;
+        break;
+      case kSimplePacket:  // §4.4: original length, data (cut to the first interface's snaplen)
+        if (b.size() < 4) break;
+        len = blocks_.u32(b.data());
+        caplen = static_cast<std::uint32_t>(std::min<std::size_t>(len, b.size() - 4));
+        if (!interfaces_.empty() && interfaces_[0].snaplen != 0) caplen = std::min(caplen, interfaces_[0].snaplen);
+        dataAt = 4;
+        break;
+      default:
+        continue;  // statistics, name resolution, secrets (read up front), custom blocks
+    }
+    if (dataAt == 0 || iface >= interfaces_.size() || caplen > b.size() - dataAt) {
+      error_ = fmt::format("packet block at offset {} is malformed (interface {}, {} captured bytes in a {}-byte body)",
+                           block.offset, iface, caplen, b.size());
+      return CaptureFile::Status::Error;
+    }
+    current_ = std::move(block.body);
+    packet.linkType = interfaces_[iface].linkType;
+    packet.time.nanos = interfaces_[iface].toNanos(units);
+    packet.frame = ++frames_;
+    packet.data = ByteView(current_.data() + dataAt, caplen);
+    packet.originalLength = len;
+    return CaptureFile::Status::Packet;
+  }
+}
+
+}  // namespace detail
+
 PcapngScan scanPcapng(std::FILE* file, const std::function<void(const SecretsBlock&)>& onSecrets) {
-  Walker walker{file, onSecrets, {}};
-  walker.scan.complete = walker.run();
-  return std::move(walker.scan);
+  PcapngScan scan;
+  PcapngBlocks blocks(file);
+  PcapngBlocks::Block block;
+  auto wanted = [](std::uint32_t type) {
+    return type == pcapng::kDecryptionSecrets || type == pcapng::kInterfaceDescription;
+  };
+  PcapngBlocks::Next status;
+  while ((status = blocks.next(block, wanted)) == PcapngBlocks::Next::Block) {
+    if (block.newSection) scan.sections++;
+    switch (block.type) {
+      case pcapng::kInterfaceDescription: {
+        scan.interfaces++;
+        if (auto iface = readInterface(blocks, block.body)) {
+          scan.linkTypes.push_back(iface->linkType);
+          scan.snaplens.push_back(iface->snaplen);
+        }
+        break;
+      }
+      case pcapng::kEnhancedPacket:
+      case kSimplePacket:
+      case kObsoletePacket:
+        scan.packets++;
+        break;
+      case pcapng::kDecryptionSecrets:
+        readSecrets(blocks, block, scan, onSecrets);
+        break;
+      default:
+        break;
+    }
+  }
+  for (auto& d : blocks.diagnostics()) scan.diagnostics.push_back(std::move(d));
+  scan.complete = status == PcapngBlocks::Next::End;
+  return scan;
 }
 
 PcapngScan scanPcapng(ByteView bytes, const std::function<void(const SecretsBlock&)>& onSecrets) {
@@ -199,8 +223,7 @@ PcapngScan scanPcapng(ByteView bytes, const std::function<void(const SecretsBloc
     scan.diagnostics.push_back(makeDiagnostic(Severity::Error, "pcapng", "empty input", std::nullopt, 0));
     return scan;
   }
-  std::unique_ptr<std::FILE, FileCloser> file(
-      fmemopen(const_cast<std::uint8_t*>(bytes.data()), bytes.size(), "rb"));
+  std::unique_ptr<std::FILE, FileCloser> file(fmemopen(const_cast<std::uint8_t*>(bytes.data()), bytes.size(), "rb"));
   if (!file) {
     PcapngScan scan;
     scan.diagnostics.push_back(makeDiagnostic(Severity::Error, "pcapng", "cannot open the bytes as a stream"));

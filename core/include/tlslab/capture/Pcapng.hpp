@@ -34,6 +34,8 @@ struct PcapngScan {
   std::size_t interfaces = 0;
   std::size_t packets = 0;
   std::size_t secretsBlocks = 0;
+  std::vector<int> linkTypes;           // per Interface Description Block, in file order
+  std::vector<std::uint32_t> snaplens;  // idem
   bool complete = false;  // the block structure was intact up to the end of the file
   std::vector<CaptureDiagnostic> diagnostics;
 };

@@ -25,6 +25,9 @@ struct FileInfo {
   int linkType = 0;              // of the first interface (libpcap needs all to match)
   std::uint32_t snaplen = 0;
   std::uint64_t sizeOnDisk = 0;  // 0 for memory input
+  // false when packets come from tlslab's own pcapng reader: libpcap 1.10
+  // refuses pcapng files whose interfaces differ in link type or snaplen.
+  bool viaLibpcap = true;
 };
 
 // A capture file opened through libpcap (pcap_fopen_offline), timestamps at
