@@ -154,6 +154,9 @@ CaptureProcessor::Impl::Connection* CaptureProcessor::Impl::open(const FlowKey& 
   c->info.server = server;
   c->info.firstSeen = c->info.lastSeen = s.time;
   c->info.firstFrame = s.frame;
+  // Known from the opening segment, so the sink sees them in onConnectionOpened.
+  c->info.sawSyn = s.has(tcpflag::Syn) && !s.has(tcpflag::Ack);
+  c->info.midStream = !s.has(tcpflag::Syn);
   closed.erase(key);
   connections[key] = std::move(connection);
   sink.onConnectionOpened(c->info);
