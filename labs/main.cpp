@@ -11,6 +11,8 @@ int main(int argc, char** argv) {
   tlslab::cli::registerDemoCommand(app, ctx);
   tlslab::cli::registerExplainCommand(app, ctx);
   tlslab::cli::registerKeysCommand(app, ctx);
+  tlslab::cli::registerConnectCommand(app, ctx);
+  tlslab::cli::registerServeCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -14,6 +14,8 @@ void registerCertsCommand(CLI::App& app, Context& ctx);
 void registerDemoCommand(CLI::App& app, Context& ctx);
 void registerExplainCommand(CLI::App& app, Context& ctx);
 void registerKeysCommand(CLI::App& app, Context& ctx);
+void registerConnectCommand(CLI::App& app, Context& ctx);
+void registerServeCommand(CLI::App& app, Context& ctx);
 
 // Runs the main job (`tlslab` with no subcommand).
 int runDemo(Context& ctx);

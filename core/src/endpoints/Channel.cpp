@@ -99,7 +99,8 @@ std::string Channel::startTls(SSL* ssl, bool keepBuffered) {
 }
 
 bool Channel::keyUpdate() {
-  if (ssl_ == nullptr || SSL_key_update(ssl_, SSL_KEY_UPDATE_REQUESTED) != 1) {
+  // SSL_do_handshake sends the KeyUpdate now rather than with the next write.
+  if (ssl_ == nullptr || SSL_key_update(ssl_, SSL_KEY_UPDATE_REQUESTED) != 1 || SSL_do_handshake(ssl_) != 1) {
     lastError_ = ssl_ == nullptr ? "KeyUpdate needs TLS 1.3" : sslErrors();
     return false;
   }

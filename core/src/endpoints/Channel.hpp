@@ -21,7 +21,7 @@ class Channel {
   // Reads until `delimiter` (included) or `limit` bytes; false on close/error.
   bool readUntil(const std::string& delimiter, std::string& out, std::size_t limit = 64 * 1024);
   bool readExactly(std::size_t n, std::string& out);
-  // TLS 1.3 KeyUpdate with update_requested (RFC 8446 §4.6.3); sent with the next write.
+  // TLS 1.3 KeyUpdate with update_requested (RFC 8446 §4.6.3), sent at once.
   bool keyUpdate();
   // TLS 1.2 renegotiation, completed before returning.
   bool renegotiate();

@@ -30,7 +30,7 @@ std::string page(const std::string& siteName, const std::string& requestLine, co
   std::string html = "<html><head><title>" + siteName + "</title></head><body>\n<h1>Hello from " + siteName +
                      "</h1>\n<p>You asked: " + requestLine + "</p>\n" + body + "</body></html>\n";
   return "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: " + std::to_string(html.size()) +
-         "\r\nConnection: keep-alive\r\n\r\n" + html;
+         "\r\n\r\n" + html;
 }
 
 const char* kLoginForm =
@@ -50,6 +50,10 @@ std::string serveHttp(Channel& channel, const std::string& siteName) {
     bool isLogin = requestLine.rfind("POST /login", 0) == 0;
     std::string content = isLogin ? "<p>Welcome back. Your login (" + body + ") was received.</p>\n" : kLoginForm;
     if (!channel.write(page(siteName, requestLine, content))) return "write failed: " + channel.lastError();
+    // RFC 9112 §9.3: HTTP/1.0 and "Connection: close" end the connection after the response.
+    bool close = requestLine.find("HTTP/1.0") != std::string::npos || head.find("Connection: close") != std::string::npos ||
+                 head.find("connection: close") != std::string::npos;
+    if (close) return "";
   }
 }
 
