@@ -1,0 +1,123 @@
+// `tlslab keys derive ...` and `tlslab keys explain ...`, run as the real binary.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include "support/Rfc8448.hpp"
+#include "support/TestPaths.hpp"
+
+namespace tlslab::test {
+namespace {
+namespace fs = std::filesystem;
+
+CommandResult tlslab(const std::string& args) { return run(tlslabExe().string() + " " + args); }
+bool has(const CommandResult& r, const std::string& text) { return r.out.find(text) != std::string::npos; }
+
+TEST(KeysDeriveCli, HkdfExpandLabelReproducesTheRfc8448ServerHandshakeKey) {
+  const auto& t = rfc8448::simple1Rtt();
+  auto r = tlslab("keys derive hkdf-expand-label --secret " + toHex(t.serverHandshakeTrafficSecret) +
+                  " --label key --length 16 --hash sha256");
+  EXPECT_EQ(r.exitCode, 0) << r.out;
+  EXPECT_TRUE(has(r, toHex(t.serverHandshakeKey))) << r.out;
+  EXPECT_TRUE(has(r, "label: \"tls13 key\"")) << r.out;
+  EXPECT_TRUE(has(r, "RFC 8446 §7.1")) << r.out;
+}
+
+TEST(KeysDeriveCli, HkdfExtractWithoutSaltGivesTheEarlySecret) {
+  auto r = tlslab("keys derive hkdf-extract --ikm " + std::string(64, '0'));
+  EXPECT_EQ(r.exitCode, 0) << r.out;
+  EXPECT_TRUE(has(r, toHex(rfc8448::simple1Rtt().earlySecret))) << r.out;
+}
+
+TEST(KeysDeriveCli, DeriveSecretOfEmptyMessagesGivesDerived) {
+  const auto& t = rfc8448::simple1Rtt();
+  auto r = tlslab("keys derive derive-secret --secret " + toHex(t.earlySecret) + " --label derived --json");
+  EXPECT_EQ(r.exitCode, 0) << r.out;
+  auto json = nlohmann::json::parse(r.out);
+  EXPECT_EQ(json["output"], toHex(t.derivedForHandshake));
+  EXPECT_EQ(json["status"], "derived");
+}
+
+TEST(KeysDeriveCli, PrfPublishedVector) {
+  auto r = tlslab("keys derive prf --secret 9bbe436ba940f017b17652849a71db35 --label 'test label' "
+                  "--seed a0ba9f936cda311827a6f796ffd5198c --length 100");
+  EXPECT_EQ(r.exitCode, 0) << r.out;
+  EXPECT_TRUE(has(r, "e3f229ba727be17b8d122620557cd453")) << r.out;
+  EXPECT_TRUE(has(r, "87347b66")) << r.out;
+}
+
+TEST(KeysDeriveCli, BadHexExitsTwoWithAClearMessage) {
+  auto r = tlslab("keys derive hkdf-expand-label --secret 0g12 --label key --length 16");
+  EXPECT_EQ(r.exitCode, 2) << r.out;
+  EXPECT_TRUE(has(r, "--secret is not valid hex")) << r.out;
+  auto odd = tlslab("keys derive prf --secret abc --label x --seed 00 --length 4");
+  EXPECT_EQ(odd.exitCode, 2) << odd.out;
+  auto hash = tlslab("keys derive hkdf-extract --ikm 00 --hash sha999");
+  EXPECT_EQ(hash.exitCode, 2) << hash.out;
+  EXPECT_TRUE(has(hash, "--hash must be")) << hash.out;
+  auto missing = tlslab("keys derive hkdf-expand-label --label key --length 16");
+  EXPECT_EQ(missing.exitCode, 2) << missing.out;
+}
+
+class KeysExplainCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("tlslab_keys_cli_" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+    const auto& t = rfc8448::simple1Rtt();
+    random_ = toHex(ByteView(t.clientHello).subspan(6, 32));
+    std::ofstream(dir_ / "keys.log") << "# RFC 8448 section 3\r\n"
+                                     << "SERVER_HANDSHAKE_TRAFFIC_SECRET " << random_ << " "
+                                     << toHex(t.serverHandshakeTrafficSecret) << "\r\n"
+                                     << "SERVER_TRAFFIC_SECRET_0 " << random_ << " "
+                                     << toHex(t.serverApplicationTrafficSecret) << "\r\n"
+                                     << "GARBAGE LINE\r\n";
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path dir_;
+  std::string random_;
+};
+
+TEST_F(KeysExplainCli, ShowsTrafficKeysAndForwardSecrecyNodes) {
+  auto r = tlslab("keys explain --keylog " + (dir_ / "keys.log").string() + " --client-random " + random_ +
+                  " --suite 0x1301");
+  EXPECT_EQ(r.exitCode, 0) << r.out;
+  EXPECT_TRUE(has(r, toHex(rfc8448::simple1Rtt().serverHandshakeKey))) << r.out;
+  EXPECT_TRUE(has(r, toHex(rfc8448::simple1Rtt().serverApplicationIv))) << r.out;
+  EXPECT_TRUE(has(r, "forward secrecy")) << r.out;
+  EXPECT_TRUE(has(r, "keys.log line 4")) << r.out;  // the bad line, reported
+  EXPECT_TRUE(has(r, "needs the handshake")) << r.out;
+}
+
+TEST_F(KeysExplainCli, JsonListsStepsWithStatus) {
+  auto r = tlslab("keys explain --keylog " + (dir_ / "keys.log").string() + " --json");
+  ASSERT_EQ(r.exitCode, 0) << r.out;
+  auto json = nlohmann::json::parse(r.out);
+  ASSERT_EQ(json["sessions"].size(), 1u);
+  const auto& s = json["sessions"][0];
+  EXPECT_EQ(s["protocol"], "TLS 1.3");
+  bool sawKey = false;
+  for (const auto& step : s["steps"]) {
+    if (step["name"] == "server handshake write key") sawKey = step["output"] == toHex(rfc8448::simple1Rtt().serverHandshakeKey);
+  }
+  EXPECT_TRUE(sawKey);
+  ASSERT_EQ(json["diagnostics"].size(), 1u);
+  EXPECT_EQ(json["diagnostics"][0]["where"], "keys.log line 4");
+}
+
+TEST_F(KeysExplainCli, MissingFileExitsTwoAndUnknownSessionExitsOne) {
+  auto missing = tlslab("keys explain --keylog " + (dir_ / "nope.log").string());
+  EXPECT_EQ(missing.exitCode, 2) << missing.out;
+  EXPECT_TRUE(has(missing, "cannot open")) << missing.out;
+  auto unknown = tlslab("keys explain --keylog " + (dir_ / "keys.log").string() + " --client-random " +
+                        std::string(64, '0'));
+  EXPECT_EQ(unknown.exitCode, 1) << unknown.out;
+  auto badSuite = tlslab("keys explain --keylog " + (dir_ / "keys.log").string() + " --suite 0xffff");
+  EXPECT_EQ(badSuite.exitCode, 2) << badSuite.out;
+}
+
+}  // namespace
+}  // namespace tlslab::test
