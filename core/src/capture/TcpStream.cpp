@@ -38,6 +38,10 @@ std::optional<std::uint64_t> TcpStream::unwrap(std::uint32_t seq) const {
 
 void TcpStream::remember(ByteView data) {
   if (limits_.recentWindow == 0) return;
+  if (data.size() >= limits_.recentWindow) {
+    recent_.assign(data.end() - static_cast<std::ptrdiff_t>(limits_.recentWindow), data.end());
+    return;
+  }
   recent_.insert(recent_.end(), data.begin(), data.end());
   // Trim lazily (at twice the window) so appends stay amortised O(1).
   if (recent_.size() > 2 * limits_.recentWindow) {
@@ -134,6 +138,16 @@ void TcpStream::addSegment(std::uint64_t offset, ByteView data, std::uint64_t mi
       data = {};
     }
     offset = next_;
+  }
+  if (offset == next_ && pending_.empty() && !data.empty()) {
+    // The common case: the next bytes in order, nothing buffered. Deliver
+    // straight from the packet, no copy.
+    out.bytes(next_, data, time, frame, afterGap_);
+    afterGap_ = false;
+    remember(data);
+    next_ += data.size();
+    offset = next_;
+    data = {};
   }
   if (!data.empty()) insert(offset, data, 0, time, frame, out);
   if (missing != 0) insert(offset + data.size(), {}, missing, time, frame, out);

@@ -24,7 +24,7 @@ class StreamOutput {
 
 struct StreamLimits {
   std::size_t maxBuffered = 4u << 20;
-  std::size_t recentWindow = 16u << 10;
+  std::size_t recentWindow = 4u << 10;
 };
 
 class TcpStream {

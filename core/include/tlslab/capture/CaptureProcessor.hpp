@@ -17,7 +17,7 @@ struct ProcessorOptions {
   // Out-of-order bytes buffered per direction before the hole is declared a gap.
   std::size_t maxBufferedPerDirection = 4u << 20;
   // Delivered bytes kept per direction to check retransmissions for conflicting bytes.
-  std::size_t retransmitCheckWindow = 16u << 10;
+  std::size_t retransmitCheckWindow = 4u << 10;
   // Closed 4-tuples remembered, so late retransmissions don't open phantom connections.
   std::size_t rememberClosed = 4096;
   // Plaintext scanned per direction for a STARTTLS upgrade before giving up.
