@@ -28,6 +28,10 @@ const TlsVersionCase kVersions[] = {
     {"Tls13", "1.3", "-tls1_3", "NORMAL:-VERS-ALL:+VERS-TLS1.3"},
 };
 
+// (openssl's -cert takes only the first certificate of a file; -cert_chain
+// sends the intermediate too, without which clients fail: the incomplete-chain
+// gallery entry.)
+
 // Starts `tlslab serve` for exactly one connection and waits until it listens.
 std::unique_ptr<BackgroundProcess> startTlslabServer(std::uint16_t port, const std::vector<std::string>& extra) {
   std::vector<std::string> argv{tlslabExe().string(), "serve", "--port", std::to_string(port), "--connections", "1",
@@ -58,8 +62,8 @@ TEST_P(Interop, TlslabClientTalksToOpensslServer) {
   if (!have("openssl")) GTEST_SKIP() << "openssl not installed";
   auto port = freeLoopbackPort();
   BackgroundProcess server({"openssl", "s_server", "-accept", "127.0.0.1:" + std::to_string(port), "-www",
-                            GetParam().openssl, "-cert", certs("bank32-ecdsa/chain.pem"), "-key",
-                            certs("bank32-ecdsa/key.pem"), "-naccept", "1"});
+                            GetParam().openssl, "-cert", certs("bank32-ecdsa/cert.pem"), "-cert_chain",
+                            certs("bank32-ecdsa/chain.pem"), "-key", certs("bank32-ecdsa/key.pem"), "-naccept", "1"});
   ASSERT_TRUE(server.waitForOutput("ACCEPT", 10000)) << server.output();
   auto result = run(tlslabExe().string() + " connect bank32.com:" + std::to_string(port) + " --tls " + GetParam().tlslab +
                     " --send 'GET / HTTP/1.0\\r\\n\\r\\n' --expect 'HTTP/1.0 200 ok'");
@@ -97,7 +101,7 @@ TEST_P(Interop, OpensslClientCertificateIsVerifiedByTlslabServer) {
   auto server = startTlslabServer(port, {"--tls", GetParam().tlslab, "--client-auth", "require"});
   auto result = run("printf 'GET /mtls HTTP/1.0\\r\\n\\r\\n' | timeout 20 openssl s_client -connect 127.0.0.1:" +
                     std::to_string(port) + " " + GetParam().openssl + " -servername bank32.com -CAfile " +
-                    quote(certs("root-ca/cert.pem")) + " -cert " + quote(certs("student01/chain.pem")) + " -key " +
+                    quote(certs("root-ca/cert.pem")) + " -cert " + quote(certs("student01/cert.pem")) + " -cert_chain " + quote(certs("student01/chain.pem")) + " -key " +
                     quote(certs("student01/key.pem")) + " -ign_eof -quiet");
   EXPECT_NE(result.out.find("You asked: GET /mtls"), std::string::npos) << result.out;
   EXPECT_EQ(server->wait(20000), 0);
@@ -108,7 +112,8 @@ TEST_P(Interop, TlslabClientCertificateIsVerifiedByOpensslServer) {
   if (!have("openssl")) GTEST_SKIP() << "openssl not installed";
   auto port = freeLoopbackPort();
   BackgroundProcess server({"openssl", "s_server", "-accept", "127.0.0.1:" + std::to_string(port), "-www",
-                            GetParam().openssl, "-cert", certs("bank32-rsa/chain.pem"), "-key", certs("bank32-rsa/key.pem"),
+                            GetParam().openssl, "-cert", certs("bank32-rsa/cert.pem"), "-cert_chain", certs("bank32-rsa/chain.pem"),
+                            "-key", certs("bank32-rsa/key.pem"),
                             "-Verify", "2", "-CAfile", certs("root-ca/cert.pem"), "-verify_return_error", "-naccept", "1"});
   ASSERT_TRUE(server.waitForOutput("ACCEPT", 10000)) << server.output();
   auto result = run(tlslabExe().string() + " connect bank32.com:" + std::to_string(port) + " --tls " + GetParam().tlslab +
