@@ -3,6 +3,7 @@
 // The bytes themselves live in the owner (record or message); a field stores
 // where they are, so trees stay cheap and the hex view can highlight them.
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,26 @@ struct Field {
   std::string rfc;       // e.g. "RFC 8446 §4.1.2"
   bool malformed = false;  // a diagnostic refers to this node
   std::vector<Field> children;
+  // Position of the field's first byte in the directional byte stream (the TCP
+  // payload of one side), when the unit was framed from a stream.
+  std::optional<std::size_t> streamOffset;
 };
+
+// Depth-first search by name ("cipher_suites"), or by a path of names separated
+// by '/' where each step searches the subtree below the previous match
+// ("key_share/key_exchange"); nullptr when absent. For tests and views.
+inline const Field* findField(const Field& root, const std::string& nameOrPath) {
+  auto slash = nameOrPath.find('/');
+  std::string head = nameOrPath.substr(0, slash);
+  for (const Field& child : root.children) {
+    const Field* hit = nullptr;
+    if (child.name == head) hit = &child;
+    if (hit == nullptr) hit = findField(child, head);
+    if (hit == nullptr) continue;
+    if (slash == std::string::npos) return hit;
+    if (const Field* deeper = findField(*hit, nameOrPath.substr(slash + 1))) return deeper;
+  }
+  return nullptr;
+}
 
 }  // namespace tlslab::model

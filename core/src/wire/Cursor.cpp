@@ -1,0 +1,150 @@
+#include "Cursor.hpp"
+
+#include <fmt/format.h>
+
+#include "tlslab/util/Bytes.hpp"
+#include "tlslab/wire/Registry.hpp"
+
+namespace tlslab::wire::detail {
+
+std::string hexPreview(ByteView bytes, std::size_t maxBytes) {
+  if (bytes.size() <= maxBytes) return toHex(bytes);
+  return toHex(bytes.first(maxBytes)) + fmt::format("… ({} bytes)", bytes.size());
+}
+
+std::string printable(ByteView bytes) {
+  for (auto b : bytes)
+    if (b < 0x20 || b > 0x7e) return hexPreview(bytes);
+  return std::string(bytes.begin(), bytes.end());
+}
+
+model::Field& Cursor::leaf(std::string name, std::size_t offset, std::size_t length, std::string value,
+                           std::string_view meaning, std::string_view rfc) {
+  model::Field f;
+  f.name = std::move(name);
+  f.offset = offset;
+  f.length = length;
+  f.value = std::move(value);
+  f.meaning = std::string(meaning);
+  f.rfc = std::string(rfc);
+  node_->children.push_back(std::move(f));
+  return node_->children.back();
+}
+
+void Cursor::flag(model::Severity severity, std::size_t offset, std::string message) {
+  diags_->push_back(model::Diagnostic{severity, where_, offset, std::move(message)});
+  if (severity == model::Severity::Error) node_->malformed = true;
+}
+
+void Cursor::check() {
+  if (reader_.ok() || reported_) return;
+  reported_ = true;
+  const ParseError& e = *reader_.error();
+  flag(model::Severity::Error, e.offset, e.what);
+  // Show where it broke, so the tree explains the bad bytes too.
+  model::Field& bad = leaf("malformed", e.offset, 0, e.what, "These bytes could not be decoded; see the diagnostic.", "");
+  bad.malformed = true;
+}
+
+std::uint8_t Cursor::u8(const char* name, std::string_view meaning, std::string_view rfc, U8Namer namer) {
+  std::size_t at = offset();
+  std::uint8_t v = reader_.u8(where_ + "." + name);
+  if (!reader_.ok()) { check(); return 0; }
+  std::string value = namer ? describeCode(v, namer(v), 2) : std::to_string(v);
+  leaf(name, at, 1, value, meaning, rfc);
+  return v;
+}
+
+std::uint16_t Cursor::u16(const char* name, std::string_view meaning, std::string_view rfc, U16Namer namer) {
+  std::size_t at = offset();
+  std::uint16_t v = reader_.u16(where_ + "." + name);
+  if (!reader_.ok()) { check(); return 0; }
+  std::string value = namer ? describeCode(v, namer(v)) : std::to_string(v);
+  leaf(name, at, 2, value, meaning, rfc);
+  return v;
+}
+
+std::uint32_t Cursor::u24(const char* name, std::string_view meaning, std::string_view rfc) {
+  std::size_t at = offset();
+  std::uint32_t v = reader_.u24(where_ + "." + name);
+  if (!reader_.ok()) { check(); return 0; }
+  leaf(name, at, 3, std::to_string(v), meaning, rfc);
+  return v;
+}
+
+std::uint32_t Cursor::u32(const char* name, std::string_view meaning, std::string_view rfc) {
+  std::size_t at = offset();
+  std::uint32_t v = reader_.u32(where_ + "." + name);
+  if (!reader_.ok()) { check(); return 0; }
+  leaf(name, at, 4, std::to_string(v), meaning, rfc);
+  return v;
+}
+
+ByteView Cursor::bytes(std::size_t n, const char* name, std::string_view meaning, std::string_view rfc) {
+  std::size_t at = offset();
+  ByteView v = reader_.bytes(n, where_ + "." + name);
+  if (!reader_.ok()) { check(); return {}; }
+  leaf(name, at, n, hexPreview(v), meaning, rfc);
+  return v;
+}
+
+ByteView Cursor::rest(const char* name, std::string_view meaning, std::string_view rfc) {
+  std::size_t at = offset();
+  ByteView v = reader_.rest();
+  leaf(name, at, v.size(), hexPreview(v), meaning, rfc);
+  return v;
+}
+
+Cursor Cursor::vector(const char* name, int lengthBytes, std::size_t min, std::size_t max, std::string_view meaning,
+                      std::string_view rfc) {
+  std::size_t at = offset();
+  std::string path = where_ + "." + name;
+  ByteReader child = reader_.vector(lengthBytes, min, max, path);
+  model::Field& node = leaf(name, at, 0, "", meaning, rfc);
+  if (!reader_.ok()) {
+    // The length itself is bad: show it, report, and hand back an empty child.
+    node.malformed = true;
+    std::size_t index = node_->children.size() - 1;
+    check();  // may grow children: take the node again by index
+    Cursor failed(child, node_->children[index], *diags_, path);
+    failed.reported_ = true;  // the same error is already reported here
+    return failed;
+  }
+  std::size_t contentLength = child.remaining();
+  node.length = static_cast<std::size_t>(lengthBytes) + contentLength;
+  node.value = fmt::format("{} byte(s)", contentLength);
+  model::Field len;
+  len.name = "length";
+  len.offset = at;
+  len.length = static_cast<std::size_t>(lengthBytes);
+  len.value = std::to_string(contentLength);
+  len.meaning = fmt::format("How many bytes of {} follow (allowed {}..{}).", name, min, max);
+  len.rfc = "RFC 8446 §3.4";
+  node.children.push_back(std::move(len));
+  return Cursor(child, node, *diags_, path);
+}
+
+ByteView Cursor::opaque(const char* name, int lengthBytes, std::size_t min, std::size_t max,
+                        std::string_view meaning, std::string_view rfc, bool asText) {
+  Cursor c = vector(name, lengthBytes, min, max, meaning, rfc);
+  std::size_t at = c.offset();
+  ByteView v = c.reader().rest();
+  if (!ok()) return {};
+  c.node().value = asText ? printable(v) : hexPreview(v);
+  if (!v.empty()) c.leaf("data", at, v.size(), asText ? printable(v) : hexPreview(v), meaning, rfc);
+  return v;
+}
+
+void Cursor::end() {
+  check();
+  if (!reader_.ok() || reader_.empty()) return;
+  std::size_t at = offset();
+  std::size_t n = reader_.remaining();
+  ByteView extra = reader_.rest();
+  model::Field& f = leaf("trailing_data", at, n, hexPreview(extra),
+                         "Bytes after the end of this structure; a conforming peer never sends them.", "RFC 8446 §4");
+  f.malformed = true;
+  flag(model::Severity::Error, at, fmt::format("{}: {} trailing byte(s) after the end of the structure", where_, n));
+}
+
+}  // namespace tlslab::wire::detail

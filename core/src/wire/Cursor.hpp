@@ -1,0 +1,72 @@
+#pragma once
+// Private to wire: a ByteReader paired with the field-tree node it fills.
+// Every read adds a child Field with name, offset, length, display value,
+// meaning and RFC section; the first failure of the reader becomes one
+// Diagnostic (structure path + byte offset) and marks the node malformed.
+// Rule: finish with a child Cursor before adding siblings to its parent
+// (children live in a std::vector).
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tlslab/model/Diagnostic.hpp"
+#include "tlslab/model/Field.hpp"
+#include "tlslab/wire/ByteReader.hpp"
+
+namespace tlslab::wire::detail {
+
+using U8Namer = const char* (*)(std::uint8_t);
+using U16Namer = const char* (*)(std::uint16_t);
+
+std::string hexPreview(ByteView bytes, std::size_t maxBytes = 32);
+std::string printable(ByteView bytes);  // "example.com" or hex if not printable ASCII
+
+class Cursor {
+ public:
+  Cursor(ByteReader reader, model::Field& node, std::vector<model::Diagnostic>& diags, std::string where)
+      : reader_(reader), node_(&node), diags_(&diags), where_(std::move(where)) {}
+
+  ByteReader& reader() { return reader_; }
+  model::Field& node() { return *node_; }
+  const std::string& where() const { return where_; }
+  std::vector<model::Diagnostic>& diags() { return *diags_; }
+  bool ok() const { return reader_.ok(); }
+  bool empty() const { return reader_.empty(); }
+  std::size_t offset() const { return reader_.offset(); }
+
+  model::Field& leaf(std::string name, std::size_t offset, std::size_t length, std::string value,
+                     std::string_view meaning, std::string_view rfc);
+
+  std::uint8_t u8(const char* name, std::string_view meaning, std::string_view rfc, U8Namer namer = nullptr);
+  std::uint16_t u16(const char* name, std::string_view meaning, std::string_view rfc, U16Namer namer = nullptr);
+  std::uint32_t u24(const char* name, std::string_view meaning, std::string_view rfc);
+  std::uint32_t u32(const char* name, std::string_view meaning, std::string_view rfc);
+  ByteView bytes(std::size_t n, const char* name, std::string_view meaning, std::string_view rfc);
+  ByteView rest(const char* name, std::string_view meaning, std::string_view rfc);
+
+  // A <min..max> vector: one node covering length prefix + contents, with a
+  // "length" child; the returned Cursor reads the contents into that node.
+  Cursor vector(const char* name, int lengthBytes, std::size_t min, std::size_t max, std::string_view meaning,
+                std::string_view rfc);
+  // Same, but the contents are one opaque value shown in hex (or text).
+  ByteView opaque(const char* name, int lengthBytes, std::size_t min, std::size_t max, std::string_view meaning,
+                  std::string_view rfc, bool asText = false);
+
+  // Trailing bytes are an error naming the structure; they are shown as a
+  // "trailing_data" field so no byte goes unexplained.
+  void end();
+  // Reports the reader's error (once) and shows undecoded bytes.
+  void check();
+  // A diagnostic not coming from the reader (e.g. illegal value).
+  void flag(model::Severity severity, std::size_t offset, std::string message);
+  void markReported() { reported_ = true; }
+
+ private:
+  ByteReader reader_;
+  model::Field* node_;
+  std::vector<model::Diagnostic>* diags_;
+  std::string where_;
+  bool reported_ = false;
+};
+
+}  // namespace tlslab::wire::detail
