@@ -17,7 +17,7 @@ std::set<std::string> listFiles(const fs::path& root) {
   for (const auto& item : fs::recursive_directory_iterator(root)) {
     if (item.is_directory() && !item.is_symlink()) continue;
     std::string rel = fs::relative(item.path(), root).string();
-    if (rel == "README.md") continue;  // documentation, not generated
+    if (rel == "README.md" || rel == test::kStamp) continue;  // documentation / test marker, not generated
     out.insert(rel);
   }
   return out;

@@ -200,7 +200,7 @@ TEST(SecurityLevel, Sha1IsRejectedFromLevelOneInOpenSsl3) {
 
 // --- time ----------------------------------------------------------------
 
-TEST(Time, ExpiredCertificateVerifiedAtA2000TimeIsValid) {
+TEST(Time, WithA2000ClockTheExpiredLeafIsValidButTheLabCasAreNotYet) {
   VerifyOptions options = server("bank32.com");
   options.atTime = 962409600;  // 2000-07-01T00:00:00Z, inside the leaf's 2000..2001 window
   auto verdict = verify("expired", options);
