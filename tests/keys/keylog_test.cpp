@@ -103,6 +103,20 @@ TEST(KeyLog, ReportsBadLinesWithLineNumberAndReasonAndLoadsTheRest) {
   EXPECT_EQ(*parsed.diagnostics[0].offset, good.size());
 }
 
+TEST(KeyLog, AcceptsKeyUpdateSecretsIncludingOpensslsLiteralN) {
+  const auto parsed = parseKeyLog("CLIENT_TRAFFIC_SECRET_N " + kRandom + " " + k32 + "\n" +
+                                  "SERVER_TRAFFIC_SECRET_2 " + kRandom + " " + k48 + "\n" +
+                                  "SERVER_TRAFFIC_SECRET_X " + kRandom + " " + k48 + "\n");
+  ASSERT_EQ(parsed.entries.size(), 2u);
+  EXPECT_EQ(parsed.entries[0].type, KeyLogType::Tls13UpdatedTrafficSecret);
+  EXPECT_TRUE(parsed.entries[0].clientSide);
+  EXPECT_EQ(parsed.entries[0].generation, 0u);
+  EXPECT_FALSE(parsed.entries[1].clientSide);
+  EXPECT_EQ(parsed.entries[1].generation, 2u);
+  ASSERT_EQ(parsed.diagnostics.size(), 1u);
+  EXPECT_EQ(parsed.diagnostics[0].where, "key log line 3");
+}
+
 TEST(KeyLog, EmptyInputGivesNothing) {
   const auto parsed = parseKeyLog("");
   EXPECT_TRUE(parsed.entries.empty());

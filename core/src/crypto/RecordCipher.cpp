@@ -375,7 +375,7 @@ void RecordCipher::decryptInto(ByteView record, std::uint64_t sequence, model::R
     }
   }
   Bytes plain(ct.size());
-  if (!im.cbc(false, iv, ct, plain.data())) {
+  if (!im.cbc(false, out.nonce, ct, plain.data())) {  // out.nonce: the chained IV was just replaced
     failAuth(out, "decryption failed in OpenSSL");
     return;
   }

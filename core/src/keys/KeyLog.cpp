@@ -35,6 +35,26 @@ bool space(std::string_view& rest) {
   return true;
 }
 
+// CLIENT_TRAFFIC_SECRET_<n> / SERVER_TRAFFIC_SECRET_<n> with n >= 1 or "N".
+bool isUpdatedTrafficLabel(KeyLogEntry& e) {
+  for (const char* prefix : {"CLIENT_TRAFFIC_SECRET_", "SERVER_TRAFFIC_SECRET_"}) {
+    const std::string_view p(prefix);
+    if (e.label.size() <= p.size() || e.label.compare(0, p.size(), p) != 0) continue;
+    const std::string n = e.label.substr(p.size());
+    if (n == "0") return false;
+    if (n == "N") {
+      e.generation = 0;
+    } else if (n.size() <= 9 && n.find_first_not_of("0123456789") == std::string::npos) {
+      e.generation = static_cast<unsigned>(std::stoul(n));
+    } else {
+      return false;
+    }
+    e.clientSide = p[0] == 'C';
+    return true;
+  }
+  return false;
+}
+
 struct LineParser {
   std::string_view source;
   KeyLogParse& out;
@@ -99,6 +119,8 @@ struct LineParser {
     } else if (e.label == "RSA") {
       e.type = KeyLogType::RsaEncryptedPms;
       idLength = 8;
+    } else if (isUpdatedTrafficLabel(e)) {
+      e.type = KeyLogType::Tls13UpdatedTrafficSecret;
     } else if (auto kind = crypto::secretKindFromKeyLogLabel(e.label)) {
       e.type = KeyLogType::Tls13Secret;
       e.kind = kind;
@@ -127,7 +149,8 @@ struct LineParser {
       why = "master secret is " + std::to_string(secret->size()) + " bytes, must be 48";
       return false;
     }
-    if (e.type == KeyLogType::Tls13Secret && secret->size() != 32 && secret->size() != 48) {
+    if ((e.type == KeyLogType::Tls13Secret || e.type == KeyLogType::Tls13UpdatedTrafficSecret) &&
+        secret->size() != 32 && secret->size() != 48) {
       why = "TLS 1.3 secret is " + std::to_string(secret->size()) + " bytes; SHA-256 suites use 32, SHA-384 48";
       return false;
     }

@@ -42,6 +42,12 @@ void KeyStore::add(const KeyLogEntry& e, std::string_view source) {
     }
     case KeyLogType::RsaEncryptedPms: byEncryptedPms_[e.id] = e.secret; break;
     case KeyLogType::RsaSessionId: bySessionId_[e.id] = e.secret; break;
+    case KeyLogType::Tls13UpdatedTrafficSecret: {
+      auto& s = session(e.id);
+      (e.clientSide ? s.clientUpdatedSecrets : s.serverUpdatedSecrets).push_back(e.secret);
+      s.sources.push_back(where);
+      break;
+    }
     case KeyLogType::Tls13Secret:
       if (e.kind) addTls13Secret(e.id, *e.kind, e.secret, where);
       break;

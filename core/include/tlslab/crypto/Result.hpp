@@ -23,6 +23,7 @@ class Result {
   T& value() & { return std::get<T>(data_); }
   T&& value() && { return std::get<T>(std::move(data_)); }
   const T& operator*() const& { return value(); }
+  T& operator*() & { return value(); }
   const T* operator->() const { return &value(); }
   T* operator->() { return &value(); }
   const std::string& error() const { return std::get<Error>(data_).message; }

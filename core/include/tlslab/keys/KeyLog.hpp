@@ -10,6 +10,10 @@
 //   SERVER_HANDSHAKE_TRAFFIC_SECRET, CLIENT_TRAFFIC_SECRET_0,
 //   SERVER_TRAFFIC_SECRET_0, EARLY_EXPORTER_SECRET, EXPORTER_SECRET
 //                                  <client_random:32> <secret>       TLS 1.3
+//   CLIENT_TRAFFIC_SECRET_<n>, SERVER_TRAFFIC_SECRET_<n> (n >= 1, or a literal
+//   "N" as OpenSSL 3.0 writes after a KeyUpdate): the next-generation traffic
+//   secrets (RFC 8446 §7.2). tlslab derives those itself; the logged ones are
+//   kept so they can be compared.
 //
 // Tolerance follows Wireshark (epan/dissectors/packet-tls-utils.c): '#'
 // comments and blank lines are skipped, hex is case-insensitive, CRLF line
@@ -35,6 +39,7 @@ enum class KeyLogType {
   RsaEncryptedPms,  // RSA: pre-master secret by encrypted PMS prefix
   RsaSessionId,     // RSA Session-ID:... Master-Key:...
   Tls13Secret,      // one of the TLS 1.3 labels; see `kind`
+  Tls13UpdatedTrafficSecret,  // CLIENT_/SERVER_TRAFFIC_SECRET_<n> after KeyUpdate (OpenSSL 3.0 writes a literal "_N")
 };
 
 struct KeyLogEntry {
@@ -44,6 +49,8 @@ struct KeyLogEntry {
   Bytes id;      // client random, encrypted PMS prefix or session ID
   Bytes secret;  // master secret, pre-master secret or TLS 1.3 secret
   std::size_t line = 0;  // 1-based
+  bool clientSide = false;      // Tls13UpdatedTrafficSecret: client or server direction
+  unsigned generation = 0;      // Tls13UpdatedTrafficSecret: n, or 0 when written as "_N"
 };
 
 struct KeyLogParse {

@@ -30,6 +30,8 @@ struct SessionSecrets {
   std::optional<Bytes> masterSecret;     // TLS 1.0-1.2
   std::optional<Bytes> preMasterSecret;  // TLS 1.0-1.2
   std::map<crypto::SecretKind, Bytes> tls13;
+  // Next-generation application traffic secrets as logged (KeyUpdate), in order.
+  std::vector<Bytes> clientUpdatedSecrets, serverUpdatedSecrets;
   std::vector<std::string> sources;  // where each value came from, e.g. "keys.log line 3"
 
   bool isTls13() const { return !tls13.empty(); }
