@@ -243,9 +243,11 @@ void RecordCipher::decryptInto(ByteView record, std::uint64_t sequence, model::R
   const ByteView fragment = record.subspan(kHeader);
   const std::size_t declared = (std::size_t{record[3]} << 8) | record[4];
   if (declared != fragment.size()) {
-    // Still try: the header is authenticated, so a changed length fails the check.
-    out.note = "header length field says " + std::to_string(declared) + " bytes but " +
-               std::to_string(fragment.size()) + " follow";
+    // The length is part of what the MAC/AEAD protects (as AAD or via framing):
+    // a record whose header disagrees with its body was changed in transit.
+    failAuth(out, "authentication failed: the header's length field says " + std::to_string(declared) +
+                      " bytes but " + std::to_string(fragment.size()) + " follow (header changed?)");
+    return;
   }
 
   if (s.tls13() || isAead(s.cipher)) {
