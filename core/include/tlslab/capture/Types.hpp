@@ -86,7 +86,7 @@ struct StreamGap {
   std::uint64_t offset = 0;  // stream offset of the first missing byte
   std::uint64_t size = 0;
   Timestamp time;
-  std::uint64_t frame = 0;   // frame at which the loss became certain
+  std::uint64_t frame = 0;   // frame at which the loss became certain (0: end of capture)
   std::string reason;        // e.g. "acknowledged but not captured", "cut by snaplen"
 };
 
