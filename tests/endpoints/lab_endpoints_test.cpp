@@ -4,12 +4,15 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <cstdlib>
 #include <fstream>
 
 #include "support/TestPaths.hpp"
 #include "tlslab/endpoints/LabClient.hpp"
 #include "tlslab/endpoints/LabServer.hpp"
+#include "tlslab/endpoints/MitmProxy.hpp"
 #include "tlslab/endpoints/RunPcapng.hpp"
 
 using namespace tlslab::endpoints;
@@ -444,4 +447,48 @@ TEST(LabEndpoints, ServerRefusesClientRenegotiationByDefault) {
   ClientRun run = runClient(config);
   EXPECT_FALSE(run.scriptOk);
   EXPECT_NE(run.error.find("renegotiation failed"), std::string::npos) << run.error;
+}
+
+// The proxy relays byte-exact both ways under load, and cleans up.
+TEST(MitmProxyRelay, FiftyConcurrentVictimsOneMegabyteEachWay) {
+  auto echo = startServer(serverFor("bank32-rsa", Service::Echo));
+  ASSERT_TRUE(echo);
+  MitmConfig attack;
+  attack.targetPort = echo->port();
+  attack.certsDir = certs();
+  auto proxy = MitmProxy::start(attack);
+  ASSERT_TRUE(proxy) << proxy.error();
+  constexpr int kVictims = 50;
+  constexpr std::size_t kChunk = 256 * 1024;
+  std::vector<std::thread> victims;
+  std::atomic<int> exact{0};
+  for (int v = 0; v < kVictims; ++v) {
+    victims.emplace_back([&, v] {
+      ClientConfig config;
+      config.host = "bank32.com";
+      config.resolver.set("bank32.com", "127.0.0.66");
+      config.port = (*proxy)->port();
+      config.verifyMode = VerifyMode::ChainOnly;  // the victim that falls for attacker32.com
+      config.trustFiles = {certs() / "root-ca" / "cert.pem"};
+      config.ioTimeoutMs = 30000;
+      std::string all;
+      for (int part = 0; part < 4; ++part) {
+        std::string chunk(kChunk, static_cast<char>('a' + (v + part) % 26));
+        chunk.replace(0, 16, "victim " + std::to_string(v) + " part " + std::to_string(part));
+        chunk.resize(kChunk, '.');
+        config.script.push_back(ScriptStep::send(chunk));
+        config.script.push_back(ScriptStep::expect(chunk));
+        all += chunk;
+      }
+      ClientRun run = runClient(config);
+      if (run.scriptOk && run.received == all) ++exact;
+    });
+  }
+  for (auto& t : victims) t.join();
+  EXPECT_EQ(exact.load(), kVictims);
+  (*proxy)->stop();
+  echo->stop();
+  auto sessions = (*proxy)->sessions();
+  EXPECT_EQ(sessions.size(), static_cast<std::size_t>(kVictims));
+  EXPECT_EQ(echo->activeConnections(), 0u);
 }

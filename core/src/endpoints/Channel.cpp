@@ -39,6 +39,24 @@ long Channel::read(std::uint8_t* buffer, std::size_t max) {
   return n;
 }
 
+long Channel::readAvailable(std::uint8_t* buffer, std::size_t max) {
+  if (ssl_ == nullptr || !pending_.empty()) return read(buffer, max);
+  SSL_clear_mode(ssl_, SSL_MODE_AUTO_RETRY);
+  std::size_t got = 0;
+  int rc = SSL_read_ex(ssl_, buffer, max, &got);
+  if (rc != 1) {
+    int err = SSL_get_error(ssl_, rc);
+    if (err == SSL_ERROR_WANT_READ) return -2;
+    if (err == SSL_ERROR_ZERO_RETURN) return 0;
+    lastError_ = err == SSL_ERROR_SYSCALL ? "connection closed without close_notify" : sslErrors();
+    return -1;
+  }
+  recorder_.emit(AppDataEvent{nowUs(), false, Bytes(buffer, buffer + got)});
+  return static_cast<long>(got);
+}
+
+bool Channel::hasBufferedInput() const { return !pending_.empty() || (ssl_ != nullptr && SSL_pending(ssl_) > 0); }
+
 bool Channel::write(ByteView bytes) {
   if (bytes.empty()) return true;
   if (ssl_ != nullptr) {

@@ -17,6 +17,11 @@ class Channel {
   // Up to `max` bytes; 0 on orderly close, -1 on error or timeout.
   long read(std::uint8_t* buffer, std::size_t max);
   bool write(ByteView bytes);
+  // For relaying: like read, but returns -2 instead of blocking when a TLS
+  // record without application data (a ticket, a KeyUpdate) was all there was.
+  long readAvailable(std::uint8_t* buffer, std::size_t max);
+  // Input already decrypted or buffered, which poll() on the socket cannot see.
+  bool hasBufferedInput() const;
   bool write(const std::string& text) { return write(asBytes(text)); }
   // Reads until `delimiter` (included) or `limit` bytes; false on close/error.
   bool readUntil(const std::string& delimiter, std::string& out, std::size_t limit = 64 * 1024);

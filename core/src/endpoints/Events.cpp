@@ -13,6 +13,8 @@ const char* roleName(Role role) {
   switch (role) {
     case Role::Client: return "client";
     case Role::Server: return "server";
+    case Role::ProxyFront: return "proxy→victim";
+    case Role::ProxyBack: return "proxy→server";
     default: return "unknown";
   }
 }

@@ -1,5 +1,6 @@
 #include "Instrument.hpp"
 
+#include <openssl/evp.h>
 #include <openssl/x509_vfy.h>
 
 #include <algorithm>
@@ -14,6 +15,7 @@ const char* verifyModeName(VerifyMode mode) {
     case VerifyMode::ChainOnly: return "chain-only";
     case VerifyMode::IgnoreErrors: return "ignore-errors";
     case VerifyMode::ChainAndHost: return "correct";
+    case VerifyMode::Pinned: return "pinned";
     default: return "unknown";
   }
 }
@@ -24,6 +26,7 @@ const char* verifyModeDescription(VerifyMode mode) {
     case VerifyMode::ChainOnly: return "chain checked, host name not checked";
     case VerifyMode::IgnoreErrors: return "errors logged but ignored (callback returns 1)";
     case VerifyMode::ChainAndHost: return "chain and host name checked, abort on failure";
+    case VerifyMode::Pinned: return "chain and host name checked, and the server key must match the pin";
     default: return "unknown";
   }
 }
@@ -82,6 +85,7 @@ bool decide(VerifyMode mode, bool preverifyOk, std::string& why) {
       return true;
     case VerifyMode::ChainOnly:
     case VerifyMode::ChainAndHost:
+    case VerifyMode::Pinned:
       why = preverifyOk ? "OpenSSL accepted this certificate" : "OpenSSL rejected it: the handshake aborts";
       return preverifyOk;
     default:
@@ -117,6 +121,17 @@ int onVerify(int preverifyOk, X509_STORE_CTX* storeCtx) {
   auto* inst = ssl ? instOf(ssl) : nullptr;
   if (inst == nullptr) return preverifyOk;
   model::VerifyStep step = pki::recordVerifyStep(storeCtx, preverifyOk);
+  if (inst->verifyMode == VerifyMode::Pinned && step.depth == 0 && preverifyOk) {
+    if (spkiSha256(X509_STORE_CTX_get_current_cert(storeCtx)) != inst->pinnedSpkiSha256) {
+      // Our own check on top of OpenSSL's: reported like one of its errors.
+      preverifyOk = 0;
+      step.ok = false;
+      step.errorCode = X509_V_ERR_APPLICATION_VERIFICATION;
+      step.errorName = "PIN_MISMATCH";
+      step.errorText = "the server's public key does not match the pinned key";
+      X509_STORE_CTX_set_error(storeCtx, X509_V_ERR_APPLICATION_VERIFICATION);
+    }
+  }
   std::string why;
   bool accept = decide(inst->verifyMode, preverifyOk != 0, why);
   noteInVerdict(inst->verdict, step);
@@ -142,6 +157,17 @@ void tap(BIO* bio, Instrumentation* inst) {
 
 }  // namespace
 
+Bytes spkiSha256(X509* cert) {
+  unsigned char* der = nullptr;
+  int len = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert), &der);
+  if (len <= 0) return {};
+  Bytes digest(32);
+  unsigned int outLen = 0;
+  EVP_Digest(der, static_cast<std::size_t>(len), digest.data(), &outLen, EVP_sha256(), nullptr);
+  OPENSSL_free(der);
+  return digest;
+}
+
 void installKeylogHook(SSL_CTX* ctx) { SSL_CTX_set_keylog_callback(ctx, onKeylog); }
 
 void instrument(SSL* ssl, Instrumentation* inst) {
@@ -164,5 +190,20 @@ void applyVerifyMode(SSL* ssl, VerifyMode mode) {
 namespace tlslab::endpoints {
 void applyClientAuth(SSL* ssl, bool require) {
   SSL_set_verify(ssl, SSL_VERIFY_PEER | (require ? SSL_VERIFY_FAIL_IF_NO_PEER_CERT : 0), onVerify);
+}
+}  // namespace tlslab::endpoints
+
+#include <openssl/pem.h>
+
+#include <cstdio>
+
+#include "tlslab/endpoints/Pinning.hpp"
+
+namespace tlslab::endpoints {
+Bytes spkiPinOfPemFile(const std::filesystem::path& file) {
+  std::unique_ptr<FILE, int (*)(FILE*)> in(std::fopen(file.c_str(), "r"), &std::fclose);
+  if (!in) return {};
+  pki::X509Ptr cert(PEM_read_X509(in.get(), nullptr, nullptr, nullptr));
+  return cert ? spkiSha256(cert.get()) : Bytes{};
 }
 }  // namespace tlslab::endpoints

@@ -16,7 +16,11 @@ struct Instrumentation {
   Recorder* recorder = nullptr;
   VerifyMode verifyMode = VerifyMode::ChainAndHost;
   model::VerifyVerdict verdict;  // filled by the verify callback
+  Bytes pinnedSpkiSha256;        // VerifyMode::Pinned
 };
+
+// SHA-256 over the certificate's DER SubjectPublicKeyInfo: the pin (RFC 7469 §2.4).
+Bytes spkiSha256(X509* cert);
 
 // Keylog lines are reported per SSL_CTX; the callback finds the connection's
 // Instrumentation through the SSL's ex_data.

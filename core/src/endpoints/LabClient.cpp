@@ -2,17 +2,10 @@
 
 #include <openssl/x509v3.h>
 
-#include "Channel.hpp"
-#include "Instrument.hpp"
-#include "Ossl.hpp"
-#include "Socket.hpp"
+#include "ClientSession.hpp"
 #include "StarttlsClient.hpp"
 
 namespace tlslab::endpoints {
-
-struct ResumableSession {
-  std::unique_ptr<SSL_SESSION, pki::OsslDeleter<SSL_SESSION_free>> session;
-};
 
 namespace {
 
@@ -68,7 +61,14 @@ Negotiated negotiatedOf(SSL* ssl) {
   n.alpn.assign(reinterpret_cast<const char*>(alpn), alpnLen);
   n.resumed = SSL_session_reused(ssl) == 1;
   if (STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl))
-    for (int i = 0; i < sk_X509_num(chain); ++i) n.peerChainSubjects.push_back(subjectLine(sk_X509_value(chain, i)));
+    for (int i = 0; i < sk_X509_num(chain); ++i) {
+      X509* cert = sk_X509_value(chain, i);
+      n.peerChainSubjects.push_back(subjectLine(cert));
+      unsigned char* der = nullptr;
+      int len = i2d_X509(cert, &der);
+      if (len > 0) n.peerChainDer.emplace_back(der, der + len);
+      OPENSSL_free(der);
+    }
   return n;
 }
 
@@ -114,74 +114,75 @@ std::string sendEarlyData(SSL* ssl, const ClientConfig& config, Recorder& record
 
 }  // namespace
 
+std::string ClientSession::open(const ClientConfig& config, ClientRun& run) {
+  auto address = config.resolver.resolve(config.host);
+  if (!address) return "cannot resolve '" + config.host + "': not in the lab resolver (use --resolve NAME=ADDR)";
+  run.address = *address;
+  recorder_.emit(NoteEvent{nowUs(), "resolved " + config.host + " to " + *address + " (lab resolver)"});
+  conn_ = connectTo(*address, config.port, config.ioTimeoutMs);
+  if (!conn_.fd) return conn_.error;
+  run.connected = true;
+  // The kernel picks the source address on loopback: the same family's loopback.
+  run.peers = TcpPeers{address->find(':') == std::string::npos ? "127.0.0.1" : "::1", localPort(conn_.fd.get()),
+                       *address, config.port};
+  inst_.verifyMode = config.verifyMode;
+  inst_.pinnedSpkiSha256 = config.pinnedSpkiSha256;
+  channel_ = std::make_unique<Channel>(conn_.fd.get(), nullptr, recorder_);
+  if (config.starttls != Starttls::None) {
+    if (auto err = starttlsPreamble(config.starttls, *channel_, config.injectWithStarttls); !err.empty())
+      return std::string(starttlsName(config.starttls)) + " STARTTLS: " + err;
+    recorder_.emit(NoteEvent{nowUs(), std::string("server agreed to STARTTLS (") + starttlsName(config.starttls) + ")"});
+  }
+  if (!config.useTls) return {};
+  ctx_.reset(SSL_CTX_new(TLS_client_method()));
+  if (auto err = setUpContext(ctx_.get(), config); !err.empty()) return err;
+  ssl_.reset(SSL_new(ctx_.get()));
+  SSL* ssl = ssl_.get();
+  SSL_set_fd(ssl, conn_.fd.get());
+  instrument(ssl, &inst_);
+  applyVerifyMode(ssl, config.verifyMode);
+  std::string sni = config.sni.value_or(isIpLiteral(config.host) ? "" : config.host);
+  if (!sni.empty()) SSL_set_tlsext_host_name(ssl, sni.c_str());
+  // Chain-only is the classic bug: the expected host name is never given to OpenSSL.
+  if (config.verifyMode != VerifyMode::None && config.verifyMode != VerifyMode::ChainOnly)
+    SSL_set1_host(ssl, config.host.c_str());
+  if (config.resume) SSL_set_session(ssl, config.resume->session.get());
+  if (auto err = sendEarlyData(ssl, config, recorder_); !err.empty()) return err;
+  int rc = SSL_connect(ssl);
+  run.verify = inst_.verdict;
+  if (rc != 1) return handshakeError(ssl);
+  run.negotiated = negotiatedOf(ssl);
+  run.earlyDataAccepted = SSL_get_early_data_status(ssl) == SSL_EARLY_DATA_ACCEPTED;
+  // Cleartext the server sent after its go-ahead must not be read as if protected.
+  if (auto stray = channel_->startTls(ssl, false); !stray.empty())
+    recorder_.emit(NoteEvent{nowUs(), "discarded " + std::to_string(stray.size()) + " cleartext bytes sent after STARTTLS"});
+  return {};
+}
+
+SessionHandle ClientSession::resumableSession() const {
+  if (!ssl_) return nullptr;
+  // TLS 1.3 tickets arrive after the handshake; the script's reads processed them.
+  SSL_SESSION* session = SSL_get1_session(ssl_.get());
+  if (session == nullptr) return nullptr;
+  auto handle = std::make_shared<ResumableSession>();
+  handle->session.reset(session);
+  return SSL_SESSION_is_resumable(session) ? handle : nullptr;
+}
+
 ClientRun runClient(const ClientConfig& config, Observer observer) {
   ClientRun run;
   Recorder recorder(Role::Client, std::move(observer));
-  auto finish = [&](std::string error) {
-    if (run.error.empty()) run.error = std::move(error);
-    run.events = recorder.events();
-    return run;
-  };
-  auto address = config.resolver.resolve(config.host);
-  if (!address) return finish("cannot resolve '" + config.host + "': not in the lab resolver (use --resolve NAME=ADDR)");
-  run.address = *address;
-  recorder.emit(NoteEvent{nowUs(), "resolved " + config.host + " to " + *address + " (lab resolver)"});
-  Connection conn = connectTo(*address, config.port, config.ioTimeoutMs);
-  if (!conn.fd) return finish(conn.error);
-  run.connected = true;
-  // The kernel picks the source address on loopback: the same family's loopback.
-  run.peers = TcpPeers{address->find(':') == std::string::npos ? "127.0.0.1" : "::1", localPort(conn.fd.get()),
-                       *address, config.port};
-
-  SslCtxPtr ctx;
-  SslPtr ssl;
-  Instrumentation inst;
-  inst.recorder = &recorder;
-  inst.verifyMode = config.verifyMode;
-  Channel channel(conn.fd.get(), nullptr, recorder);
-  if (config.starttls != Starttls::None) {
-    if (auto err = starttlsPreamble(config.starttls, channel, config.injectWithStarttls); !err.empty())
-      return finish(std::string(starttlsName(config.starttls)) + " STARTTLS: " + err);
-    recorder.emit(NoteEvent{nowUs(), std::string("server agreed to STARTTLS (") + starttlsName(config.starttls) + ")"});
+  ClientSession session(recorder);
+  run.error = session.open(config, run);
+  if (run.error.empty()) {
+    run.handshakeOk = true;
+    run.error = runScript(config.script, session.channel(), run.received);
+    run.scriptOk = run.error.empty();
+    session.channel().close();
+    run.session = session.resumableSession();
   }
-  if (config.useTls) {
-    ctx.reset(SSL_CTX_new(TLS_client_method()));
-    if (auto err = setUpContext(ctx.get(), config); !err.empty()) return finish(err);
-    ssl.reset(SSL_new(ctx.get()));
-    SSL_set_fd(ssl.get(), conn.fd.get());
-    instrument(ssl.get(), &inst);
-    applyVerifyMode(ssl.get(), config.verifyMode);
-    std::string sni = config.sni.value_or(isIpLiteral(config.host) ? "" : config.host);
-    if (!sni.empty()) SSL_set_tlsext_host_name(ssl.get(), sni.c_str());
-    // Chain-only is the classic bug: the expected host name is never given to OpenSSL.
-    if (config.verifyMode == VerifyMode::ChainAndHost || config.verifyMode == VerifyMode::IgnoreErrors)
-      SSL_set1_host(ssl.get(), config.host.c_str());
-    if (config.resume) SSL_set_session(ssl.get(), config.resume->session.get());
-    if (auto err = sendEarlyData(ssl.get(), config, recorder); !err.empty()) return finish(err);
-    int rc = SSL_connect(ssl.get());
-    run.verify = inst.verdict;
-    if (rc != 1) return finish(handshakeError(ssl.get()));
-    run.negotiated = negotiatedOf(ssl.get());
-    run.earlyDataAccepted = SSL_get_early_data_status(ssl.get()) == SSL_EARLY_DATA_ACCEPTED;
-    // Cleartext the server sent after its go-ahead must not be read as if protected.
-    if (auto stray = channel.startTls(ssl.get(), false); !stray.empty())
-      recorder.emit(NoteEvent{nowUs(), "discarded " + std::to_string(stray.size()) + " cleartext bytes sent after STARTTLS"});
-  }
-  run.handshakeOk = true;
-  std::string scriptError = runScript(config.script, channel, run.received);
-  run.scriptOk = scriptError.empty();
-  channel.close();
-  if (ssl) {
-    // TLS 1.3 tickets arrive after the handshake; reading above processed them.
-    if (SSL_SESSION* session = SSL_get1_session(ssl.get()); session != nullptr && SSL_SESSION_is_resumable(session)) {
-      auto handle = std::make_shared<ResumableSession>();
-      handle->session.reset(session);
-      run.session = handle;
-    } else if (session != nullptr) {
-      SSL_SESSION_free(session);
-    }
-  }
-  return finish(scriptError);
+  run.events = recorder.events();
+  return run;
 }
 
 }  // namespace tlslab::endpoints

@@ -1,5 +1,7 @@
 #include "tlslab/endpoints/LabServer.hpp"
 
+#include <openssl/err.h>
+#include <openssl/pem.h>
 #include <sys/socket.h>
 
 #include <atomic>
@@ -10,6 +12,7 @@
 #include "Channel.hpp"
 #include "Instrument.hpp"
 #include "Ossl.hpp"
+#include "Relay.hpp"
 #include "Services.hpp"
 #include "Socket.hpp"
 
@@ -40,6 +43,21 @@ bool readEarlyData(SSL* ssl, std::string& out) {
     out.append(buffer, n);
     if (rc == SSL_READ_EARLY_DATA_FINISH) return true;
   }
+}
+
+using BioPtr = std::unique_ptr<BIO, pki::OsslDeleter<BIO_free>>;
+
+std::string useChainFromMemory(SSL_CTX* ctx, const std::string& chainPem, const std::string& keyPem) {
+  BioPtr certs(BIO_new_mem_buf(chainPem.data(), static_cast<int>(chainPem.size())));
+  pki::X509Ptr leaf(PEM_read_bio_X509(certs.get(), nullptr, nullptr, nullptr));
+  if (!leaf || SSL_CTX_use_certificate(ctx, leaf.get()) != 1) return "cannot use the in-memory certificate: " + sslErrors();
+  while (X509* extra = PEM_read_bio_X509(certs.get(), nullptr, nullptr, nullptr))
+    SSL_CTX_add0_chain_cert(ctx, extra);  // the context takes ownership
+  ERR_clear_error();  // the loop ends on "no start line"
+  BioPtr keyBio(BIO_new_mem_buf(keyPem.data(), static_cast<int>(keyPem.size())));
+  pki::EvpPkeyPtr key(PEM_read_bio_PrivateKey(keyBio.get(), nullptr, nullptr, nullptr));
+  if (!key || SSL_CTX_use_PrivateKey(ctx, key.get()) != 1) return "cannot use the in-memory key: " + sslErrors();
+  return {};
 }
 
 }  // namespace
@@ -74,10 +92,14 @@ std::string LabServer::Impl::setUpTls() {
   ctx.reset(SSL_CTX_new(TLS_server_method()));
   if (!ctx) return "SSL_CTX_new failed: " + sslErrors();
   if (auto err = applyTlsOptions(ctx.get(), config.tls); !err.empty()) return err;
-  if (SSL_CTX_use_certificate_chain_file(ctx.get(), config.chainFile.c_str()) != 1)
-    return "cannot load certificate chain " + config.chainFile.string() + ": " + sslErrors();
-  if (SSL_CTX_use_PrivateKey_file(ctx.get(), config.keyFile.c_str(), SSL_FILETYPE_PEM) != 1)
-    return "cannot load private key " + config.keyFile.string() + ": " + sslErrors();
+  if (!config.chainPem.empty()) {
+    if (auto err = useChainFromMemory(ctx.get(), config.chainPem, config.keyPem); !err.empty()) return err;
+  } else {
+    if (SSL_CTX_use_certificate_chain_file(ctx.get(), config.chainFile.c_str()) != 1)
+      return "cannot load certificate chain " + config.chainFile.string() + ": " + sslErrors();
+    if (SSL_CTX_use_PrivateKey_file(ctx.get(), config.keyFile.c_str(), SSL_FILETYPE_PEM) != 1)
+      return "cannot load private key " + config.keyFile.string() + ": " + sslErrors();
+  }
   if (SSL_CTX_check_private_key(ctx.get()) != 1)
     return "the key " + config.keyFile.string() + " does not match the certificate: " + sslErrors();
   if (config.clientAuth != ClientAuth::None) {
@@ -141,7 +163,7 @@ std::string LabServer::Impl::handshake(int fd, SslPtr& ssl, Instrumentation& ins
 }
 
 void LabServer::Impl::serve(Fd fd, Worker* worker) {
-  Recorder recorder(Role::Server, observer);
+  Recorder recorder(config.role, observer);
   ServerConnection result;
   result.peer = peerName(fd.get());
   setIoTimeout(fd.get(), config.ioTimeoutMs);
@@ -175,7 +197,12 @@ void LabServer::Impl::serve(Fd fd, Worker* worker) {
                                " plaintext bytes that arrived with STARTTLS (possible command injection)");
       return {};
     };
-    result.error = runService(config.service, context);
+    if (config.service == Service::Relay) {
+      Recorder upstream(Role::ProxyBack, observer);
+      result.error = runRelay(channel, fd.get(), config.relay, upstream, result.upstream);
+    } else {
+      result.error = runService(config.service, context);
+    }
     if (!upFrontTls && config.useTls) result.handshakeOk = ssl && SSL_is_init_finished(ssl.get());
     channel.close();
   }

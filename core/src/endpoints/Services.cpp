@@ -11,6 +11,7 @@ const char* serviceName(Service service) {
     case Service::Smtp: return "smtp";
     case Service::Pop3: return "pop3";
     case Service::Imap: return "imap";
+    case Service::Relay: return "relay";
     default: return "unknown";
   }
 }

@@ -17,7 +17,9 @@ namespace tlslab::endpoints {
 using TimeUs = std::int64_t;
 TimeUs nowUs();
 
-enum class Role { Client, Server };
+// Who recorded an event. A man in the middle is two endpoints in one: a
+// server facing the victim and a client facing the real server.
+enum class Role { Client, Server, ProxyFront, ProxyBack };
 const char* roleName(Role role);
 
 // Exact bytes that crossed the socket, as the wire tap saw them.

@@ -44,6 +44,8 @@ struct ClientConfig {
   std::optional<std::string> sni;  // default: host (none when host is an IP literal)
   TlsOptions tls;
   std::filesystem::path clientCert, clientKey;
+  // VerifyMode::Pinned: SHA-256 of the server's SubjectPublicKeyInfo (RFC 7469 §2.4).
+  Bytes pinnedSpkiSha256;
   bool useTls = true;
   Starttls starttls = Starttls::None;  // cleartext preamble, then the handshake
   // Fault hook: plaintext sent in the same write as the STARTTLS command, as
@@ -65,6 +67,7 @@ struct Negotiated {
   std::string alpn;
   bool resumed = false;
   std::vector<std::string> peerChainSubjects;  // as the peer sent them, leaf first
+  std::vector<Bytes> peerChainDer;             // the same certificates, DER
 };
 
 struct ClientRun {

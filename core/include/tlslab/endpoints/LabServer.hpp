@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tlslab/endpoints/Events.hpp"
+#include "tlslab/endpoints/LabClient.hpp"
 #include "tlslab/endpoints/TlsOptions.hpp"
 #include "tlslab/pki/Result.hpp"
 
@@ -20,6 +21,7 @@ enum class Service {
   Smtp,        // SMTP with STARTTLS (RFC 3207): log in, send one message
   Pop3,        // POP3 with STLS (RFC 2595): log in, read one message
   Imap,        // IMAP with STARTTLS (RFC 9051 §6.2.1): log in, fetch one message
+  Relay,       // a man in the middle: opens its own connection (ServerConfig::relay) and relays
 };
 // True for services that start in cleartext and upgrade with STARTTLS.
 bool isStarttlsService(Service service);
@@ -32,6 +34,8 @@ struct ServerConfig {
   std::uint16_t port = 0;  // 0: pick a free one
   std::filesystem::path chainFile;  // PEM: leaf first, then intermediates
   std::filesystem::path keyFile;
+  // In-memory PEM instead of the files (a certificate forged on the fly).
+  std::string chainPem, keyPem;
   std::string siteName = "bank32.com";  // shown on the hello page
   Service service = Service::HttpsHello;
   bool useTls = true;  // false: the same service in cleartext
@@ -48,6 +52,9 @@ struct ServerConfig {
   bool sessionCache = true;
   bool tickets = true;
   int ioTimeoutMs = 5000;
+  Role role = Role::Server;  // how its events are labelled (ProxyFront for a MITM)
+  // Service::Relay: where and how the proxy connects onwards (its script is unused).
+  ClientConfig relay;
 };
 
 // What one accepted connection did, once it has finished.
@@ -56,6 +63,8 @@ struct ServerConnection {
   bool handshakeOk = false;
   std::string error;  // why the connection failed, "" when it did not
   std::vector<Event> events;
+  // Service::Relay: the proxy's own connection to the real server.
+  ClientRun upstream;
 };
 
 class LabServer {

@@ -9,6 +9,7 @@ enum class VerifyMode {
   ChainOnly,     // chain checked, host name never compared: the classic bug
   IgnoreErrors,  // chain and host checked, but the callback returns 1: the other classic bug
   ChainAndHost,  // correct: chain and host name, abort on the first failure
+  Pinned,        // correct, and the server's key must match a pin (survives a rogue CA)
 };
 
 const char* verifyModeName(VerifyMode mode);

@@ -1,0 +1,39 @@
+#pragma once
+// The opening half of a client connection — resolve, connect, optional
+// STARTTLS, TLS handshake — shared by the scripted LabClient and the relay
+// leg of a man-in-the-middle proxy.
+#include <memory>
+
+#include "Channel.hpp"
+#include "Instrument.hpp"
+#include "Ossl.hpp"
+#include "Socket.hpp"
+#include "tlslab/endpoints/LabClient.hpp"
+
+namespace tlslab::endpoints {
+
+struct ResumableSession {
+  std::unique_ptr<SSL_SESSION, pki::OsslDeleter<SSL_SESSION_free>> session;
+};
+
+class ClientSession {
+ public:
+  explicit ClientSession(Recorder& recorder) : recorder_(recorder) { inst_.recorder = &recorder; }
+  // Fills run.address/peers/connected/verify/negotiated/earlyDataAccepted;
+  // returns "" when the channel is ready for application data.
+  std::string open(const ClientConfig& config, ClientRun& run);
+  Channel& channel() { return *channel_; }
+  SSL* ssl() const { return ssl_.get(); }
+  int fd() const { return conn_.fd.get(); }
+  SessionHandle resumableSession() const;
+
+ private:
+  Recorder& recorder_;
+  Connection conn_;
+  SslCtxPtr ctx_;
+  SslPtr ssl_;
+  Instrumentation inst_;
+  std::unique_ptr<Channel> channel_;
+};
+
+}  // namespace tlslab::endpoints

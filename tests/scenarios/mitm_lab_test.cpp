@@ -1,0 +1,68 @@
+// The MITM lab's outcome matrix, each cell asserted on its own, with real
+// OpenSSL endpoints: the real server on 127.0.0.1, the proxy on 127.0.0.66.
+#include <gtest/gtest.h>
+
+#include "support/TestPaths.hpp"
+#include "tlslab/scenarios/MitmLab.hpp"
+
+using namespace tlslab::scenarios;
+using tlslab::endpoints::AttackerCertificate;
+
+namespace {
+
+struct Cell {
+  AttackerCertificate strategy;
+  VictimMode victim;
+};
+
+std::vector<Cell> allCells() {
+  std::vector<Cell> cells;
+  for (auto s : tlslab::endpoints::allAttackerCertificates())
+    for (auto v : allVictimModes()) cells.push_back({s, v});
+  return cells;
+}
+
+std::string cellName(const Cell& c) {
+  std::string name = std::string(tlslab::endpoints::attackerCertificateName(c.strategy)) + "_vs_" + victimModeName(c.victim);
+  for (char& ch : name)
+    if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+  return name;
+}
+
+MitmLabOptions options() {
+  MitmLabOptions o;
+  o.certsDir = tlslab::test::sourceDir() / "certs";
+  return o;
+}
+
+}  // namespace
+
+class MitmMatrix : public ::testing::TestWithParam<Cell> {};
+
+TEST_P(MitmMatrix, OutcomeMatchesTheLab) {
+  const auto [strategy, victim] = GetParam();
+  const MitmExpectation& expected = expectedOutcome(strategy, victim);
+  MitmOutcome outcome = runMitm(strategy, victim, options());
+  ASSERT_EQ(outcome.setupError, "");
+  EXPECT_EQ(outcome.connected, expected.attackSucceeds) << outcome.victimRun.error;
+  EXPECT_EQ(outcome.error, expected.error) << outcome.errorText;
+  EXPECT_EQ(outcome.errorDepth, expected.depth);
+  // The attacker reads the password exactly when the victim went through with it.
+  EXPECT_EQ(outcome.passwordStolen, expected.attackSucceeds);
+  if (expected.attackSucceeds) {
+    EXPECT_EQ(outcome.stolen, "user=alice&password=hunter2");
+    ASSERT_FALSE(outcome.proxySessions.empty());
+    EXPECT_TRUE(outcome.proxySessions.front().upstream.verify.ok);  // the proxy's own leg is genuine
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(AllCells, MitmMatrix, ::testing::ValuesIn(allCells()),
+                         [](const auto& p) { return cellName(p.param); });
+
+TEST(MitmLab, ForgedCertificateCopiesTheRealNamesUnderTheRogueCa) {
+  MitmOutcome outcome = runMitm(AttackerCertificate::ForgedOnTheFly, VictimMode::NoVerification, options());
+  ASSERT_EQ(outcome.setupError, "");
+  ASSERT_FALSE(outcome.victimRun.negotiated.peerChainSubjects.empty());
+  EXPECT_EQ(outcome.victimRun.negotiated.peerChainSubjects.front(), "CN=bank32.com,O=tlslab");
+  EXPECT_NE(outcome.presentedChainPem.find("BEGIN CERTIFICATE"), std::string::npos);
+}
