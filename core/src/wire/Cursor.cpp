@@ -130,7 +130,7 @@ ByteView Cursor::opaque(const char* name, int lengthBytes, std::size_t min, std:
   std::size_t at = c.offset();
   ByteView v = c.reader().rest();
   if (!ok()) return {};
-  c.node().value = asText ? printable(v) : hexPreview(v);
+  c.node().value = v.empty() ? "(empty)" : asText ? printable(v) : hexPreview(v);
   if (!v.empty()) c.leaf("data", at, v.size(), asText ? printable(v) : hexPreview(v), meaning, rfc);
   return v;
 }
