@@ -206,4 +206,10 @@ Bytes spkiPinOfPemFile(const std::filesystem::path& file) {
   pki::X509Ptr cert(PEM_read_X509(in.get(), nullptr, nullptr, nullptr));
   return cert ? spkiSha256(cert.get()) : Bytes{};
 }
+
+Bytes spkiPinOfDer(const Bytes& der) {
+  const unsigned char* p = der.data();
+  pki::X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
+  return cert ? spkiSha256(cert.get()) : Bytes{};
+}
 }  // namespace tlslab::endpoints

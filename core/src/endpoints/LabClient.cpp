@@ -3,6 +3,7 @@
 #include <openssl/x509v3.h>
 
 #include "ClientSession.hpp"
+#include "tlslab/pki/Pem.hpp"
 #include "StarttlsClient.hpp"
 
 namespace tlslab::endpoints {
@@ -25,6 +26,12 @@ std::string setUpContext(SSL_CTX* ctx, const ClientConfig& config) {
       return "cannot load trust anchor " + file.string() + ": " + sslErrors();
   if (!config.trustDir.empty() && SSL_CTX_load_verify_locations(ctx, nullptr, config.trustDir.c_str()) != 1)
     return "cannot use trust directory " + config.trustDir.string() + ": " + sslErrors();
+  for (const auto& file : config.crlFiles) {
+    auto crl = pki::readCrl(file);
+    if (!crl) return "cannot load CRL " + file.string() + ": " + crl.error();
+    X509_STORE_add_crl(SSL_CTX_get_cert_store(ctx), crl->get());
+  }
+  if (!config.crlFiles.empty()) X509_STORE_set_flags(SSL_CTX_get_cert_store(ctx), X509_V_FLAG_CRL_CHECK);
   if (!config.clientCert.empty()) {
     if (SSL_CTX_use_certificate_chain_file(ctx, config.clientCert.c_str()) != 1 ||
         SSL_CTX_use_PrivateKey_file(ctx, config.clientKey.c_str(), SSL_FILETYPE_PEM) != 1)
@@ -146,6 +153,7 @@ std::string ClientSession::open(const ClientConfig& config, ClientRun& run) {
   // Chain-only is the classic bug: the expected host name is never given to OpenSSL.
   if (config.verifyMode != VerifyMode::None && config.verifyMode != VerifyMode::ChainOnly)
     SSL_set1_host(ssl, config.host.c_str());
+  if (!config.allowCnFallback) SSL_set_hostflags(ssl, X509_CHECK_FLAG_NEVER_CHECK_SUBJECT);
   if (config.resume) SSL_set_session(ssl, config.resume->session.get());
   if (auto err = sendEarlyData(ssl, config, recorder_); !err.empty()) return err;
   int rc = SSL_connect(ssl);

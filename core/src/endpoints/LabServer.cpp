@@ -92,6 +92,7 @@ std::string LabServer::Impl::setUpTls() {
   ctx.reset(SSL_CTX_new(TLS_server_method()));
   if (!ctx) return "SSL_CTX_new failed: " + sslErrors();
   if (auto err = applyTlsOptions(ctx.get(), config.tls); !err.empty()) return err;
+  if (config.securityLevel >= 0) SSL_CTX_set_security_level(ctx.get(), config.securityLevel);
   if (!config.chainPem.empty()) {
     if (auto err = useChainFromMemory(ctx.get(), config.chainPem, config.keyPem); !err.empty()) return err;
   } else {

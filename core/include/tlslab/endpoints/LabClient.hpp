@@ -41,6 +41,11 @@ struct ClientConfig {
   VerifyMode verifyMode = VerifyMode::ChainAndHost;
   std::vector<std::filesystem::path> trustFiles;  // PEM CA certificates
   std::filesystem::path trustDir;                 // hashed directory (c_rehash layout)
+  std::vector<std::filesystem::path> crlFiles;    // CRLs to check the leaf against (revocation)
+  // OpenSSL's default falls back to the subject CN when a certificate has no
+  // DNS SAN; browsers do not (RFC 6125 §6.4.4). The lab's clients behave like
+  // browsers unless told otherwise.
+  bool allowCnFallback = false;
   std::optional<std::string> sni;  // default: host (none when host is an IP literal)
   TlsOptions tls;
   std::filesystem::path clientCert, clientKey;

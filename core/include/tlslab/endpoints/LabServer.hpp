@@ -40,6 +40,9 @@ struct ServerConfig {
   Service service = Service::HttpsHello;
   bool useTls = true;  // false: the same service in cleartext
   TlsOptions tls;
+  // OpenSSL refuses to even load weak certificates (RSA-1024, SHA-1) at the
+  // default security level; the gallery server lowers it to show them (-1: default).
+  int securityLevel = -1;
   ClientAuth clientAuth = ClientAuth::None;
   std::filesystem::path clientCaFile;  // trust anchor for client certificates
   // Fault hook: the classic STARTTLS command-injection bug (plaintext sent

@@ -9,5 +9,7 @@ namespace tlslab::endpoints {
 
 // The pin of the first certificate in a PEM file; empty when unreadable.
 Bytes spkiPinOfPemFile(const std::filesystem::path& file);
+// The pin of a DER certificate; empty when it does not parse.
+Bytes spkiPinOfDer(const Bytes& der);
 
 }  // namespace tlslab::endpoints
