@@ -41,6 +41,30 @@ TEST(WiresharkCaptures, Tls12DsbHasTwoKeyLogsEqualToThePublishedKeyFiles) {
   EXPECT_TRUE(summary.value().complete);
 }
 
+TEST(WiresharkCaptures, EmbeddedKeyLogsMatchTheExtractedKeyFiles) {
+  REQUIRE_CONFORMANCE();
+  int checked = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(wireshark() / "keys/extracted-from-dsb")) {
+    std::string name = entry.path().filename().string();
+    std::string stem = name.substr(0, name.find(".dsb.keys"));
+    std::filesystem::path capturePath = wireshark() / "captures" / (stem + ".pcapng");
+    if (!std::filesystem::exists(capturePath)) capturePath += ".gz";
+    ASSERT_TRUE(std::filesystem::exists(capturePath)) << capturePath;
+    RecordingSink sink;
+    ASSERT_TRUE(capture::readCapture(capturePath, sink).ok()) << capturePath;
+    ASSERT_FALSE(sink.keyLogs.empty()) << capturePath;
+    std::string all, distinct;
+    for (const auto& k : sink.keyLogs) {
+      all += k;
+      if (distinct.find(k) == std::string::npos) distinct += k;
+    }
+    std::string expected = slurp(entry.path());
+    EXPECT_TRUE(all == expected || distinct == expected) << capturePath;  // some files repeat one DSB
+    ++checked;
+  }
+  EXPECT_GE(checked, 6);
+}
+
 TEST(WiresharkCaptures, RetransmittedRecordIsDeliveredOnce) {
   REQUIRE_CONFORMANCE();
   RecordingSink sink;
