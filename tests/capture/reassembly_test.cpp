@@ -271,5 +271,25 @@ TEST(TcpReassembly, DataBeyondFinIsIgnoredWithDiagnostic) {
   EXPECT_TRUE(sink.hasDiagnostic("beyond the FIN"));
 }
 
+TEST(TcpReassembly, OpenConnectionLimitEvictsTheLeastRecentlyActive) {
+  std::vector<TcpSpec> segs;
+  std::vector<Conversation> conversations;
+  for (int i = 0; i < 3; ++i)
+    conversations.emplace_back(endpoint("10.0.0.1", static_cast<std::uint16_t>(50000 + i)), kServer);
+  for (auto& c : conversations)
+    for (auto& s : c.handshake()) segs.push_back(s);
+  segs.push_back(conversations[0].send(0, "zero is active"));  // connection 1 is now the idlest
+  Conversation fourth(endpoint("10.0.0.1", 50003), kServer);
+  for (auto& s : fourth.handshake()) segs.push_back(s);
+  capture::ProcessorOptions options;
+  options.maxOpenConnections = 3;
+  auto sink = runSegments(segs, options);
+  ASSERT_EQ(sink.opened.size(), 4u);
+  ASSERT_FALSE(sink.closed.empty());
+  EXPECT_EQ(sink.closed[0].id, 1u);
+  EXPECT_EQ(sink.closed[0].closed, CloseReason::Evicted);
+  EXPECT_TRUE(sink.hasDiagnostic("open connections"));
+}
+
 }  // namespace
 }  // namespace tlslab::test

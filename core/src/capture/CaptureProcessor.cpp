@@ -117,6 +117,7 @@ struct CaptureProcessor::Impl {
 
   Connection* open(const FlowKey& key, const Endpoint& client, const Endpoint& server, const TcpSegment& s);
   void close(Connection& c, CloseReason reason, Timestamp time, std::uint64_t frame);
+  void evictOldest(std::uint64_t frame);
   void segment(const TcpSegment& s);
   void packet(const RawPacket& p);
   void finish();
@@ -146,6 +147,7 @@ void CaptureProcessor::Impl::Output::finding(Severity severity, std::string mess
 
 CaptureProcessor::Impl::Connection* CaptureProcessor::Impl::open(const FlowKey& key, const Endpoint& client,
                                                                  const Endpoint& server, const TcpSegment& s) {
+  if (options.maxOpenConnections != 0 && connections.size() >= options.maxOpenConnections) evictOldest(s.frame);
   detail::StreamLimits limits{options.maxBufferedPerDirection, options.retransmitCheckWindow};
   auto connection = std::make_unique<Connection>(*this, key, limits, options.maxPlaintextScan);
   Connection* c = connection.get();
@@ -161,6 +163,28 @@ CaptureProcessor::Impl::Connection* CaptureProcessor::Impl::open(const FlowKey& 
   connections[key] = std::move(connection);
   sink.onConnectionOpened(c->info);
   return c;
+}
+
+void CaptureProcessor::Impl::evictOldest(std::uint64_t frame) {
+  // Evict the least recently active tenth in one pass, so the scan is amortised
+  // over many new connections instead of repeated for each.
+  std::vector<Connection*> all;
+  all.reserve(connections.size());
+  for (auto& [key, c] : connections) all.push_back(c.get());
+  std::size_t count = std::max<std::size_t>(1, all.size() / 10);
+  auto byActivity = [](const Connection* x, const Connection* y) {
+    return x->info.lastSeen < y->info.lastSeen || (x->info.lastSeen == y->info.lastSeen && x->info.id < y->info.id);
+  };
+  std::nth_element(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(count - 1), all.end(), byActivity);
+  all.resize(count);
+  std::sort(all.begin(), all.end(), byActivity);
+  for (Connection* c : all) {
+    connectionFinding(*c, std::nullopt, Severity::Warning,
+                      fmt::format("more than {} open connections: the least recently active ones are closed early",
+                                  options.maxOpenConnections),
+                      frame);
+    close(*c, CloseReason::Evicted, c->info.lastSeen, frame);
+  }
 }
 
 void CaptureProcessor::Impl::close(Connection& c, CloseReason reason, Timestamp time, std::uint64_t frame) {

@@ -40,6 +40,7 @@ const char* closeReasonName(CloseReason r) {
     case CloseReason::Rst: return "rst";
     case CloseReason::Reused: return "reused";
     case CloseReason::EndOfCapture: return "end of capture";
+    case CloseReason::Evicted: return "evicted";
     default: return "?";
   }
 }

@@ -20,6 +20,9 @@ struct ProcessorOptions {
   std::size_t retransmitCheckWindow = 4u << 10;
   // Closed 4-tuples remembered, so late retransmissions don't open phantom connections.
   std::size_t rememberClosed = 4096;
+  // Open connections kept at once; beyond it the least recently active one is
+  // closed (flushed, CloseReason::Evicted), so memory stays bounded on huge captures.
+  std::size_t maxOpenConnections = 50000;
   // Plaintext scanned per direction for a STARTTLS upgrade before giving up.
   std::size_t maxPlaintextScan = 1u << 20;
 };

@@ -48,7 +48,8 @@ enum class Content : std::uint8_t {
 };
 const char* contentName(Content c);
 
-enum class CloseReason : std::uint8_t { Fin, Rst, Reused, EndOfCapture };
+// Evicted: the open-connection limit was reached and this was the least recently active.
+enum class CloseReason : std::uint8_t { Fin, Rst, Reused, EndOfCapture, Evicted };
 const char* closeReasonName(CloseReason r);
 
 struct ConnectionInfo {
