@@ -40,7 +40,11 @@ void Cursor::check() {
   if (reader_.ok() || reported_) return;
   reported_ = true;
   const ParseError& e = *reader_.error();
-  flag(model::Severity::Error, e.offset, e.what);
+  // The reader's message starts with the full structure path: use it as `where`.
+  auto colon = e.what.find(": ");
+  std::string path = colon == std::string::npos ? where_ : e.what.substr(0, colon);
+  diags_->push_back(model::Diagnostic{model::Severity::Error, path, e.offset, e.what});
+  node_->malformed = true;
   // Show where it broke, so the tree explains the bad bytes too.
   model::Field& bad = leaf("malformed", e.offset, 0, e.what, "These bytes could not be decoded; see the diagnostic.", "");
   bad.malformed = true;
