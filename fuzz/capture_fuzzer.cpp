@@ -36,6 +36,7 @@ void framesMode(const std::uint8_t* data, std::size_t size) {
   TouchingSink sink;
   tlslab::capture::ProcessorOptions options;
   options.maxBufferedPerDirection = 64 * 1024;  // small caps exercise the overflow paths
+  options.maxOpenConnections = 8;
   tlslab::capture::CaptureProcessor processor(sink, options);
   tlslab::capture::RawPacket packet;
   packet.linkType = kLinkTypes[data[0] % kLinkTypes.size()];
