@@ -283,10 +283,13 @@ TEST(TcpReassembly, OpenConnectionLimitEvictsTheLeastRecentlyActive) {
   for (auto& s : fourth.handshake()) segs.push_back(s);
   capture::ProcessorOptions options;
   options.maxOpenConnections = 3;
+  segs.push_back(conversations[1].send(0, "one resumes"));  // picked up again, mid-stream
   auto sink = runSegments(segs, options);
-  ASSERT_EQ(sink.opened.size(), 4u);
+  ASSERT_EQ(sink.opened.size(), 5u);
   ASSERT_FALSE(sink.closed.empty());
   EXPECT_EQ(sink.closed[0].id, 1u);
+  EXPECT_EQ(sink.stream(4, C2S), "one resumes");
+  EXPECT_TRUE(sink.opened[4].midStream);
   EXPECT_EQ(sink.closed[0].closed, CloseReason::Evicted);
   EXPECT_TRUE(sink.hasDiagnostic("open connections"));
 }

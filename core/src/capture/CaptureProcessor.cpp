@@ -197,7 +197,8 @@ void CaptureProcessor::Impl::close(Connection& c, CloseReason reason, Timestamp 
   sink.onConnectionClosed(c.info);
   FlowKey key = c.key;
   connections.erase(key);  // destroys c
-  if (options.rememberClosed == 0) return;
+  // An evicted connection may resume: its next bytes open a mid-stream connection.
+  if (options.rememberClosed == 0 || reason == CloseReason::Evicted) return;
   if (closed.insert(key).second) closedOrder.push_back(key);
   while (closedOrder.size() > options.rememberClosed) {
     closed.erase(closedOrder.front());
