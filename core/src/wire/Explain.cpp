@@ -67,7 +67,8 @@ class Explainer {
     result.records.push_back(std::move(er));
     recordStreamOffsets_.push_back(r.streamOffset);
     recordHeaderLengths_.push_back(r.headerLength);
-    if (r.headerLength == 0) return;  // the "not TLS" tail
+    // The "not TLS" tail, or a stream cut inside the 5-byte header: nothing to decode.
+    if (!r.sslv2ClientHello && r.headerLength < kRecordHeaderLength) return;
     contents(r);
   }
 
