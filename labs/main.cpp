@@ -13,6 +13,8 @@ int main(int argc, char** argv) {
   tlslab::cli::registerKeysCommand(app, ctx);
   tlslab::cli::registerConnectCommand(app, ctx);
   tlslab::cli::registerServeCommand(app, ctx);
+  tlslab::cli::registerLabCommand(app, ctx);
+  tlslab::cli::registerMitmCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -16,6 +16,8 @@ void registerExplainCommand(CLI::App& app, Context& ctx);
 void registerKeysCommand(CLI::App& app, Context& ctx);
 void registerConnectCommand(CLI::App& app, Context& ctx);
 void registerServeCommand(CLI::App& app, Context& ctx);
+void registerLabCommand(CLI::App& app, Context& ctx);
+void registerMitmCommand(CLI::App& app, Context& ctx);
 
 // Runs the main job (`tlslab` with no subcommand).
 int runDemo(Context& ctx);

@@ -59,8 +59,11 @@ std::string RunPrinter::timeColumn(TimeUs time) {
 void RunPrinter::print(Role role, const Event& event) {
   std::lock_guard lock(mutex_);
   // Client on the left, server on the right: "sent" by the client goes right.
-  auto arrow = [role](bool sent) {
-    bool rightwards = (role == Role::Client) == sent;
+  auto arrow = [role](bool sent) -> std::string {
+    bool clientSide = role == Role::Client || role == Role::ProxyBack;  // the side that connected
+    bool rightwards = clientSide == sent;
+    if (role == Role::ProxyFront) return rightwards ? "victim ─────▶ proxy " : "victim ◀───── proxy ";
+    if (role == Role::ProxyBack) return rightwards ? "proxy  ─────▶ server" : "proxy  ◀───── server";
     return rightwards ? "client ───────────▶ server" : "client ◀─────────── server";
   };
   const char* who = roleName(role);
@@ -76,12 +79,12 @@ void RunPrinter::print(Role role, const Event& event) {
          << (v->step.ok ? std::string("✓ ok") : "✗ " + v->step.errorName + " (" + v->step.errorText + ")")
          << "; callback returned " << (v->callbackReturned ? 1 : 0) << ": " << v->why << "\n";
   } else if (const auto* i = std::get_if<InfoEvent>(&event)) {
-    if (i->what == "state") return;  // every state transition is too chatty for the ladder
+    if (i->what == "state" || (compact_ && i->what.rfind("alert", 0) != 0)) return;  // transitions are too chatty
     out_ << timeColumn(i->time) << "  [" << who << "]  " << i->what << ": " << i->state << "\n";
   } else if (const auto* a = std::get_if<AppDataEvent>(&event)) {
     out_ << timeColumn(a->time) << "  [" << who << "]  " << arrow(a->sent) << "  application data: \""
          << printable(a->bytes, 160) << "\"\n";
-  } else if (const auto* k = std::get_if<KeyLogEvent>(&event)) {
+  } else if (const auto* k = std::get_if<KeyLogEvent>(&event); k && !compact_) {
     out_ << timeColumn(k->time) << "  [" << who << "]  key log: " << k->line.substr(0, k->line.find(' ')) << "\n";
   } else if (const auto* n = std::get_if<NoteEvent>(&event)) {
     out_ << timeColumn(n->time) << "  [" << who << "]  " << n->text << "\n";

@@ -13,7 +13,8 @@ namespace tlslab::cli {
 
 class RunPrinter {
  public:
-  explicit RunPrinter(std::ostream& out, bool showWire = false) : out_(out), showWire_(showWire) {}
+  explicit RunPrinter(std::ostream& out, bool showWire = false, bool compact = false)
+      : out_(out), showWire_(showWire), compact_(compact) {}
   // An Observer for LabClient/LabServer; safe to call from several threads.
   endpoints::Observer observer();
   void print(endpoints::Role role, const endpoints::Event& event);
@@ -23,6 +24,7 @@ class RunPrinter {
   std::string timeColumn(endpoints::TimeUs time);
   std::ostream& out_;
   bool showWire_;
+  bool compact_;  // ladder, checks and data only: no key log or state lines
   std::mutex mutex_;
   endpoints::TimeUs start_ = 0;
 };

@@ -1,0 +1,23 @@
+#pragma once
+// Text and JSON renderings of lab results for the terminal.
+#include <nlohmann/json.hpp>
+
+#include <ostream>
+#include <vector>
+
+#include "tlslab/scenarios/GalleryLab.hpp"
+#include "tlslab/scenarios/MitmLab.hpp"
+
+namespace tlslab::cli {
+
+// Both legs side by side: what the victim saw versus what the real server sent.
+void printMitmLegs(std::ostream& out, const scenarios::MitmOutcome& outcome);
+// One line of verdict: who connected, which check failed, what was stolen.
+void printMitmVerdict(std::ostream& out, const scenarios::MitmOutcome& outcome);
+void printMitmMatrix(std::ostream& out, const std::vector<scenarios::MitmOutcome>& outcomes);
+nlohmann::json mitmJson(const scenarios::MitmOutcome& outcome);
+
+void printGalleryResult(std::ostream& out, const scenarios::GalleryResult& result);
+nlohmann::json galleryJson(const scenarios::GalleryResult& result);
+
+}  // namespace tlslab::cli

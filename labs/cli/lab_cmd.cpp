@@ -1,0 +1,207 @@
+// `tlslab lab list` and `tlslab lab run NAME`: the lab scenarios, narrated.
+#include <fmt/core.h>
+
+#include <iostream>
+
+#include "cli/Commands.hpp"
+#include "cli/LabReports.hpp"
+#include "cli/RunPrinter.hpp"
+#include "tlslab/endpoints/LabServer.hpp"
+#include "tlslab/util/Paths.hpp"
+
+namespace tlslab::cli {
+namespace {
+
+using namespace tlslab::scenarios;
+using endpoints::AttackerCertificate;
+
+struct LabArgs {
+  std::string name;
+  std::string strategy = "attacker-own";
+  std::string victim = "chain-only";
+  bool matrix = false;
+  bool json = false;
+  bool quiet = false;
+  std::string tls;
+  std::string entry;
+};
+
+struct LabInfo {
+  const char* name;
+  const char* summary;
+};
+constexpr LabInfo kLabs[] = {
+    {"handshake", "a full TLS 1.2 or 1.3 handshake between the lab client and server, both sides shown"},
+    {"resumption", "connect, then resume the session (ticket / PSK) and compare the two handshakes"},
+    {"starttls", "SMTP in cleartext, STARTTLS, then login inside TLS"},
+    {"gallery", "every bad certificate served for real, judged by a correct and a chain-only client"},
+    {"mitm", "the man-in-the-middle attack: poisoned name resolution, a proxy, a stolen password, and the fix"},
+};
+
+std::optional<AttackerCertificate> parseStrategy(const std::string& name) {
+  for (auto s : endpoints::allAttackerCertificates())
+    if (name == endpoints::attackerCertificateName(s)) return s;
+  return std::nullopt;
+}
+
+std::optional<VictimMode> parseVictim(const std::string& name) {
+  for (auto v : allVictimModes())
+    if (name == victimModeName(v)) return v;
+  return std::nullopt;
+}
+
+MitmLabOptions mitmOptions(endpoints::Observer observer = {}) {
+  MitmLabOptions options;
+  options.certsDir = certsDir();
+  options.observer = std::move(observer);
+  return options;
+}
+
+int runMitmMatrix(const LabArgs& args) {
+  std::vector<MitmOutcome> outcomes;
+  for (auto s : endpoints::allAttackerCertificates())
+    for (auto v : allVictimModes()) outcomes.push_back(runMitm(s, v, mitmOptions()));
+  bool allExpected = true;
+  for (const auto& o : outcomes) {
+    const auto& e = expectedOutcome(o.strategy, o.victim);
+    allExpected &= o.setupError.empty() && o.connected == e.attackSucceeds && o.error == e.error && o.errorDepth == e.depth;
+  }
+  if (args.json) {
+    nlohmann::json all = nlohmann::json::array();
+    for (const auto& o : outcomes) all.push_back(mitmJson(o));
+    std::cout << all.dump(2) << "\n";
+  } else {
+    printMitmMatrix(std::cout, outcomes);
+  }
+  return allExpected ? 0 : 1;
+}
+
+int runMitmStory(const LabArgs& args) {
+  auto strategy = parseStrategy(args.strategy);
+  auto victim = parseVictim(args.victim);
+  if (!strategy || !victim) {
+    std::cerr << "tlslab lab run mitm: --strategy is one of attacker-own, self-signed, rogue-ca, forged, "
+                 "leaf-signed-leaf; --victim one of none, chain-only, ignore-errors, correct, correct+rogue, pinned\n";
+    return 2;
+  }
+  if (args.json) {
+    std::cout << mitmJson(runMitm(*strategy, *victim, mitmOptions())).dump(2) << "\n";
+    return 0;
+  }
+  std::cout << "The man-in-the-middle lab (tutorials/mitm.md)\n\n"
+            << "1. The real bank32.com serves its login page on 127.0.0.1.\n"
+            << "2. The attacker poisons name resolution: bank32.com -> 127.0.0.66 (the lab resolver,\n"
+            << "   like a forged hosts entry; nothing outside this process changes).\n"
+            << "3. The attacker's proxy on 127.0.0.66 presents " << endpoints::attackerCertificateDescription(*strategy)
+            << ",\n   and relays to the real server over its own, genuine TLS connection.\n"
+            << "4. The victim client (" << victimModeDescription(*victim) << ") logs in.\n\n";
+  RunPrinter printer(std::cout, false, true);
+  MitmOutcome outcome = runMitm(*strategy, *victim, mitmOptions(args.quiet ? endpoints::Observer{} : printer.observer()));
+  std::cout << "\nBoth legs, side by side:\n";
+  printMitmLegs(std::cout, outcome);
+  std::cout << "\nVerdict:\n";
+  printMitmVerdict(std::cout, outcome);
+  if (*victim != VictimMode::Correct) {
+    std::cout << "\nThe fix: the same attack against a client that checks chain AND host name and aborts:\n";
+    printMitmVerdict(std::cout, runMitm(*strategy, VictimMode::Correct, mitmOptions()));
+  }
+  std::cout << "\nSee every combination: tlslab lab run mitm --matrix\n";
+  return outcome.setupError.empty() ? 0 : 1;
+}
+
+int runGalleryLab(const LabArgs& args) {
+  std::vector<GalleryResult> results;
+  if (!args.entry.empty()) {
+    const pki::CatalogEntry* entry = pki::findEntry(args.entry);
+    if (entry == nullptr || entry->kind != pki::EntryKind::Gallery) {
+      std::cerr << "tlslab lab run gallery: unknown gallery entry '" << args.entry << "'\n";
+      return 2;
+    }
+    results.push_back(runGalleryEntry(*entry, certsDir()));
+  } else {
+    results = runGallery(certsDir());
+  }
+  bool allExpected = true;
+  nlohmann::json all = nlohmann::json::array();
+  for (const auto& r : results) {
+    allExpected &= r.asExpected();
+    if (args.json) all.push_back(galleryJson(r));
+    else printGalleryResult(std::cout, r);
+  }
+  if (args.json) std::cout << all.dump(2) << "\n";
+  return allExpected ? 0 : 1;
+}
+
+// A lab server and client in this process, printed from both sides.
+int runPair(const LabArgs& args, endpoints::Service service, bool resume) {
+  RunPrinter printer(std::cout, false, args.quiet);
+  endpoints::ServerConfig server;
+  server.chainFile = certsDir() / (service == endpoints::Service::Smtp ? "mail-bank32" : "bank32-rsa") / "chain.pem";
+  server.keyFile = certsDir() / (service == endpoints::Service::Smtp ? "mail-bank32" : "bank32-rsa") / "key.pem";
+  server.service = service;
+  if (args.tls == "1.2") server.tls.minVersion = server.tls.maxVersion = endpoints::TlsVersion::Tls1_2;
+  if (args.tls == "1.3") server.tls.minVersion = server.tls.maxVersion = endpoints::TlsVersion::Tls1_3;
+  auto started = endpoints::LabServer::start(server, printer.observer());
+  if (!started) {
+    std::cerr << "tlslab lab: " << started.error() << "\n";
+    return 1;
+  }
+  endpoints::ClientConfig client;
+  client.host = service == endpoints::Service::Smtp ? "mail.bank32.com" : "bank32.com";
+  client.port = (*started)->port();
+  client.tls = server.tls;
+  client.trustFiles = {certsDir() / "root-ca" / "cert.pem"};
+  if (service == endpoints::Service::Smtp) {
+    client.starttls = endpoints::Starttls::Smtp;
+    client.script = {endpoints::ScriptStep::send("EHLO client.lab\r\n"), endpoints::ScriptStep::expect("250 "),
+                     endpoints::ScriptStep::send("AUTH PLAIN AHN0dWRlbnQwMQBzZWNyZXQ=\r\n"),
+                     endpoints::ScriptStep::expect("235 "), endpoints::ScriptStep::send("QUIT\r\n"),
+                     endpoints::ScriptStep::expect("221 ")};
+  } else {
+    client.script = {endpoints::ScriptStep::send("GET / HTTP/1.1\r\nHost: bank32.com\r\n\r\n"),
+                     endpoints::ScriptStep::expect("</html>")};
+  }
+  auto run = endpoints::runClient(client, printer.observer());
+  printer.printSummary(run);
+  if (resume && run.scriptOk) {
+    std::cout << "\n--- second connection, resuming the first session ---\n";
+    client.resume = run.session;
+    run = endpoints::runClient(client, printer.observer());
+    printer.printSummary(run);
+  }
+  (*started)->stop();
+  return run.error.empty() ? 0 : 1;
+}
+
+int runLab(const LabArgs& args) {
+  if (args.name == "mitm") return args.matrix ? runMitmMatrix(args) : runMitmStory(args);
+  if (args.name == "gallery") return runGalleryLab(args);
+  if (args.name == "handshake") return runPair(args, endpoints::Service::HttpsHello, false);
+  if (args.name == "resumption") return runPair(args, endpoints::Service::HttpsHello, true);
+  if (args.name == "starttls") return runPair(args, endpoints::Service::Smtp, false);
+  std::cerr << "tlslab lab run: unknown lab '" << args.name << "' (see `tlslab lab list`)\n";
+  return 2;
+}
+
+}  // namespace
+
+void registerLabCommand(CLI::App& app, Context& ctx) {
+  CLI::App* lab = app.add_subcommand("lab", "Run the lab scenarios");
+  lab->require_subcommand(1);
+  lab->add_subcommand("list", "List the labs")->callback([] {
+    for (const auto& l : kLabs) std::cout << fmt::format("  {:<12} {}\n", l.name, l.summary);
+  });
+  auto args = std::make_shared<LabArgs>();
+  CLI::App* run = lab->add_subcommand("run", "Run one lab");
+  run->add_option("name", args->name, "The lab (see `tlslab lab list`)")->required();
+  run->add_option("--strategy", args->strategy, "mitm: the attacker's certificate (attacker-own, self-signed, rogue-ca, forged, leaf-signed-leaf)");
+  run->add_option("--victim", args->victim, "mitm: the victim's checks (none, chain-only, ignore-errors, correct, correct+rogue, pinned)");
+  run->add_flag("--matrix", args->matrix, "mitm: every attacker certificate against every victim");
+  run->add_option("--entry", args->entry, "gallery: only this entry");
+  run->add_option("--tls", args->tls, "handshake/resumption: 1.2 or 1.3")->check(CLI::IsMember({"1.2", "1.3"}));
+  run->add_flag("--json", args->json, "Results as JSON");
+  run->add_flag("--quiet", args->quiet, "No live ladder, only the results");
+  run->callback([args, &ctx] { ctx.exitCode = runLab(*args); });
+}
+
+}  // namespace tlslab::cli
