@@ -1,0 +1,96 @@
+// `tlslab lab`, `tlslab mitm`, `tlslab connect` and `tlslab serve` as a
+// student runs them: the real binary, real endpoints on loopback.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "support/Process.hpp"
+#include "support/TestPaths.hpp"
+
+using namespace tlslab::test;
+
+namespace {
+std::string cli(const std::string& args) { return tlslabExe().string() + " " + args; }
+}  // namespace
+
+TEST(LabCli, MitmStoryShowsTheStolenPasswordAndTheFix) {
+  auto result = run(cli("lab run mitm --quiet"));
+  EXPECT_EQ(result.exitCode, 0) << result.out;
+  EXPECT_NE(result.out.find("attacker's log: user=alice&password=hunter2"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("≠ subject         CN=attacker32.com"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("the victim aborted: HOSTNAME_MISMATCH @0"), std::string::npos) << result.out;
+}
+
+TEST(LabCli, MitmMatrixMatchesEveryExpectedOutcome) {
+  auto result = run(cli("lab run mitm --matrix"));
+  EXPECT_EQ(result.exitCode, 0) << result.out;
+  EXPECT_NE(result.out.find("30 of 30 outcomes as the lab expects"), std::string::npos) << result.out;
+}
+
+TEST(LabCli, MitmJsonNamesTheFailedCheck) {
+  auto result = run(cli("lab run mitm --json --strategy forged --victim correct 2>/dev/null"));
+  ASSERT_EQ(result.exitCode, 0) << result.out;
+  auto json = nlohmann::json::parse(result.out);
+  EXPECT_EQ(json["connected"], false);
+  EXPECT_EQ(json["password_stolen"], false);
+  EXPECT_EQ(json["error"], "UNABLE_TO_GET_ISSUER_CERT_LOCALLY");
+  EXPECT_EQ(json["error_depth"], 0);
+}
+
+TEST(LabCli, GalleryJsonHasEveryEntryAsExpected) {
+  auto result = run(cli("lab run gallery --json 2>/dev/null"));
+  ASSERT_EQ(result.exitCode, 0) << result.out;
+  auto json = nlohmann::json::parse(result.out);
+  ASSERT_EQ(json.size(), 14u);
+  for (const auto& entry : json) EXPECT_TRUE(entry["as_expected"].get<bool>()) << entry.dump();
+}
+
+TEST(LabCli, UnknownLabOrOptionIsAUsageError) {
+  EXPECT_EQ(run(cli("lab run no-such-lab")).exitCode, 2);
+  EXPECT_EQ(run(cli("lab run mitm --strategy nonsense")).exitCode, 2);
+  EXPECT_EQ(run(cli("lab run gallery --entry bank32-rsa")).exitCode, 2);
+}
+
+TEST(ConnectCli, BadTargetsAreClearErrors) {
+  auto badPort = run(cli("connect bank32.com:99999"));
+  EXPECT_EQ(badPort.exitCode, 2);
+  EXPECT_NE(badPort.out.find("HOST[:PORT]"), std::string::npos) << badPort.out;
+  auto unknown = run(cli("connect nowhere.test:4433"));
+  EXPECT_EQ(unknown.exitCode, 1);
+  EXPECT_NE(unknown.out.find("cannot resolve 'nowhere.test'"), std::string::npos) << unknown.out;
+  auto outside = run(cli("connect example.org:443 --resolve example.org=192.0.2.7"));
+  EXPECT_EQ(outside.exitCode, 1);
+  EXPECT_NE(outside.out.find("loopback addresses only"), std::string::npos) << outside.out;
+}
+
+// The hands-on version of the lab: three commands in three terminals.
+TEST(MitmCli, ServeMitmAndConnectTogether) {
+  auto port = freeLoopbackPort();
+  BackgroundProcess server({tlslabExe().string(), "serve", "--port", std::to_string(port), "--seconds", "30"});
+  ASSERT_TRUE(server.waitForOutput("serving", 10000)) << server.output();
+  BackgroundProcess proxy({tlslabExe().string(), "mitm", "--port", std::to_string(port), "--target-port",
+                           std::to_string(port), "--connections", "1", "--seconds", "30"});
+  ASSERT_TRUE(proxy.waitForOutput("proxy on", 10000)) << proxy.output();
+  auto victim = run(cli("connect bank32.com:" + std::to_string(port) +
+                           " --resolve bank32.com=127.0.0.66 --verify chain-only --send 'POST /login HTTP/1.0\\r\\n"
+                           "Content-Length: 13\\r\\n\\r\\npassword=1234' --expect 'Welcome back'"));
+  EXPECT_EQ(victim.exitCode, 0) << victim.out;
+  EXPECT_EQ(proxy.wait(20000), 0);
+  EXPECT_NE(proxy.output().find("password=1234"), std::string::npos) << proxy.output();
+  auto careful = run(cli("connect bank32.com:" + std::to_string(port) + " --resolve bank32.com=127.0.0.66"));
+  EXPECT_EQ(careful.exitCode, 1);  // the proxy is gone; a correct client never gets that far anyway
+}
+
+TEST(ConnectCli, WritesAPcapngThatTsharkDecrypts) {
+  if (std::system("command -v tshark >/dev/null 2>&1") != 0) GTEST_SKIP() << "tshark not installed";
+  auto port = freeLoopbackPort();
+  BackgroundProcess server({tlslabExe().string(), "serve", "--port", std::to_string(port), "--connections", "1"});
+  ASSERT_TRUE(server.waitForOutput("serving", 10000)) << server.output();
+  auto file = std::filesystem::temp_directory_path() / ("tlslab-cli-" + std::to_string(port) + ".pcapng");
+  auto client = run(cli("connect bank32.com:" + std::to_string(port) + " --pcapng " + file.string()));
+  ASSERT_EQ(client.exitCode, 0) << client.out;
+  auto shark = run("tshark -r " + file.string() + " -d tcp.port==" + std::to_string(port) +
+                   ",tls -Y http.response -T fields -e http.response.code");
+  std::filesystem::remove(file);
+  EXPECT_NE(shark.out.find("200"), std::string::npos) << shark.out;
+}
