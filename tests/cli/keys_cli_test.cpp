@@ -119,5 +119,20 @@ TEST_F(KeysExplainCli, MissingFileExitsTwoAndUnknownSessionExitsOne) {
   EXPECT_EQ(badSuite.exitCode, 2) << badSuite.out;
 }
 
+TEST_F(KeysExplainCli, Tls12MasterSecretWithServerRandomAndSuiteGivesTheKeyBlock) {
+  std::ofstream(dir_ / "tls12.log") << "CLIENT_RANDOM " << std::string(64, '1') << " " << std::string(96, '2') << "\n";
+  auto r = tlslab("keys explain --keylog " + (dir_ / "tls12.log").string() + " --server-random " + std::string(64, '3') +
+                  " --suite TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
+  EXPECT_EQ(r.exitCode, 0) << r.out;
+  EXPECT_TRUE(has(r, "TLS 1.2, TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")) << r.out;
+  EXPECT_TRUE(has(r, "key_block")) << r.out;
+  EXPECT_TRUE(has(r, "client_write_key")) << r.out;
+  EXPECT_TRUE(has(r, "server_write_IV (salt)")) << r.out;
+  EXPECT_TRUE(has(r, "forward secrecy")) << r.out;
+  auto noRandom = tlslab("keys explain --keylog " + (dir_ / "tls12.log").string());
+  EXPECT_EQ(noRandom.exitCode, 0) << noRandom.out;
+  EXPECT_TRUE(has(noRandom, "needs ServerHello.random")) << noRandom.out;
+}
+
 }  // namespace
 }  // namespace tlslab::test

@@ -3,6 +3,7 @@
 // real RSA-encrypted pre-master secret; files that cannot be read.
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/pkcs12.h>
 #include <openssl/rsa.h>
 
 #include <gtest/gtest.h>
@@ -138,6 +139,35 @@ TEST(KeyStore, LoadsKeyLogAndKeyFilesAndReportsMissingFiles) {
   EXPECT_NE(missing.error().find("nope.log"), std::string::npos);
   EXPECT_FALSE(store.addPrivateKeyFile(dir / "keys.log").ok());  // not a key
   std::filesystem::remove_all(dir);
+}
+
+TEST(KeyStore, LoadsAnRsaKeyFromAPasswordProtectedPkcs12File) {
+  auto key = makeRsaKey();
+  std::unique_ptr<X509, decltype(&X509_free)> cert(X509_new(), X509_free);
+  X509_set_pubkey(cert.get(), key.get());
+  ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 7);
+  X509_gmtime_adj(X509_getm_notBefore(cert.get()), 0);
+  X509_gmtime_adj(X509_getm_notAfter(cert.get()), 3600);
+  X509_NAME* name = X509_get_subject_name(cert.get());
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("p12"), -1, -1, 0);
+  X509_set_issuer_name(cert.get(), name);
+  X509_sign(cert.get(), key.get(), EVP_sha256());
+  std::unique_ptr<PKCS12, decltype(&PKCS12_free)> p12(
+      PKCS12_create("pw", "server", key.get(), cert.get(), nullptr, 0, 0, 0, 0, 0), PKCS12_free);
+  ASSERT_TRUE(p12);
+  unsigned char* der = nullptr;
+  const int len = i2d_PKCS12(p12.get(), &der);
+  ASSERT_GT(len, 0);
+  const auto path = std::filesystem::temp_directory_path() / "tlslab_keystore_test.p12";
+  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(der), len);
+  OPENSSL_free(der);
+  KeyStore store;
+  EXPECT_FALSE(store.addPrivateKeyFile(path, "wrong").ok());
+  auto loaded = store.addPrivateKeyFile(path, "pw");
+  ASSERT_TRUE(loaded.ok()) << loaded.error();
+  Bytes pms(48, 9);
+  EXPECT_EQ(store.recoverPreMasterSecret(rsaEncrypt(key.get(), pms)).output, pms);
+  std::filesystem::remove(path);
 }
 
 // RFC 8448 §3 as a key log plus its handshake: the full TLS 1.3 chain with

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Builds the `bench` preset, runs every bench/<name>_bench.cpp program
+# (tlslab_bench_<name>) and prints, for each benchmark pair named
+# ".../<case>/tlslab" and ".../<case>/raw_evp", tlslab's throughput as a
+# percentage of raw OpenSSL EVP measured in the same run (goal: >= 80 %).
+#
+#   scripts/bench.sh               configure + build + run
+#   scripts/bench.sh --no-build    run what is already built
+# Environment: TLSLAB_BENCH_BUILD (build folder, default build/bench),
+#              TLSLAB_BENCH_ARGS  (extra Google Benchmark flags).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${TLSLAB_BENCH_BUILD:-$root/build/bench}
+mapfile -t names < <(cd "$root/bench" && ls ./*_bench.cpp | sed 's|^\./||; s|_bench\.cpp$||')
+if [[ ${#names[@]} -eq 0 ]]; then echo "no bench/*_bench.cpp programs"; exit 1; fi
+
+if [[ "${1:-}" != "--no-build" ]]; then
+  cmake --preset bench -B "$build" -DTLSLAB_BUILD_GUI=OFF >/dev/null
+  targets=()
+  for n in "${names[@]}"; do targets+=("tlslab_bench_$n"); done
+  cmake --build "$build" -j2 --target "${targets[@]}"
+fi
+
+status=0
+for n in "${names[@]}"; do
+  exe=$(find "$build" -name "tlslab_bench_$n" -type f -perm -u+x | head -1)
+  if [[ -z "$exe" ]]; then echo "missing tlslab_bench_$n (build it first)"; status=1; continue; fi
+  json=$(mktemp)
+  echo "== $n"
+  # shellcheck disable=SC2086
+  "$exe" --benchmark_out="$json" --benchmark_out_format=json ${TLSLAB_BENCH_ARGS:-}
+  python3 - "$json" <<'PY'
+import json, sys
+data = json.load(open(sys.argv[1]))
+rates = {}
+for b in data.get("benchmarks", []):
+    parts = b["name"].split("/")
+    if len(parts) >= 2 and parts[-1] in ("tlslab", "raw_evp") and "bytes_per_second" in b:
+        rates.setdefault(parts[-2], {})[parts[-1]] = b["bytes_per_second"]
+for case, r in rates.items():
+    if "tlslab" in r and "raw_evp" in r:
+        ratio = 100.0 * r["tlslab"] / r["raw_evp"]
+        verdict = "ok" if ratio >= 80.0 else "BELOW GOAL"
+        print(f"  {case:28s} tlslab {r['tlslab']/1e6:9.1f} MB/s   raw EVP {r['raw_evp']/1e6:9.1f} MB/s   {ratio:5.1f} %  {verdict}")
+PY
+  rm -f "$json"
+done
+exit $status
