@@ -492,3 +492,63 @@ TEST(MitmProxyRelay, FiftyConcurrentVictimsOneMegabyteEachWay) {
   EXPECT_EQ(sessions.size(), static_cast<std::size_t>(kVictims));
   EXPECT_EQ(echo->activeConnections(), 0u);
 }
+
+namespace {
+struct TamperCase {
+  const char* name;
+  TlsVersion version;
+  Tamper::Action action;
+};
+
+ServerConnection tamperedConnection(const TamperCase& c, ClientRun& run) {
+  auto server = startServer(serverFor("bank32-rsa", Service::Echo));
+  ClientConfig config = clientFor(*server);
+  config.tls.minVersion = config.tls.maxVersion = c.version;
+  config.tamper.action = c.action;
+  config.tamper.recordIndex = 0;  // the first application-data record the client writes
+  if (c.version == TlsVersion::Tls1_3) config.tamper.recordIndex = 1;  // record 0 is the client Finished
+  config.ioTimeoutMs = 2000;
+  config.script = {ScriptStep::send("first"), ScriptStep::send("second"), ScriptStep::expect("second")};
+  run = runClient(config);
+  server->stop();
+  auto done = server->finishedConnections();
+  return done.empty() ? ServerConnection{} : done.front();
+}
+}  // namespace
+
+class TamperAttacks : public ::testing::TestWithParam<TamperCase> {};
+
+TEST_P(TamperAttacks, ServerDetectsTheTamperingAndSendsAnAlert) {
+  ClientRun run;
+  ServerConnection server = tamperedConnection(GetParam(), run);
+  EXPECT_FALSE(run.scriptOk);
+  auto notes = eventsOf<NoteEvent>(run.events);
+  ASSERT_FALSE(notes.empty());
+  EXPECT_NE(notes.back().text.find("tamper: record"), std::string::npos);
+  // The server never delivers the damaged data to the application.
+  std::string delivered = appData(server.events, false);
+  EXPECT_EQ(delivered.find("second"), std::string::npos) << delivered;
+  auto info = eventsOf<InfoEvent>(server.events);
+  bool alerted = std::any_of(info.begin(), info.end(), [](const auto& i) {
+    return i.what == "alert sent" && i.state.find("bad record mac") != std::string::npos;
+  });
+  EXPECT_TRUE(alerted) << server.error;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Attacks, TamperAttacks,
+    ::testing::Values(TamperCase{"FlipTls12", TlsVersion::Tls1_2, Tamper::Action::FlipByte},
+                      TamperCase{"FlipTls13", TlsVersion::Tls1_3, Tamper::Action::FlipByte},
+                      TamperCase{"DropTls12", TlsVersion::Tls1_2, Tamper::Action::Drop},
+                      TamperCase{"DropTls13", TlsVersion::Tls1_3, Tamper::Action::Drop},
+                      TamperCase{"DuplicateTls12", TlsVersion::Tls1_2, Tamper::Action::Duplicate},
+                      TamperCase{"DuplicateTls13", TlsVersion::Tls1_3, Tamper::Action::Duplicate}),
+    [](const auto& p) { return std::string(p.param.name); });
+
+TEST(TamperAttacks, TruncationWithoutCloseNotifyIsReportedByTheServer) {
+  ClientRun run;
+  ServerConnection server = tamperedConnection({"Truncate", TlsVersion::Tls1_3, Tamper::Action::Truncate}, run);
+  EXPECT_FALSE(run.scriptOk);
+  EXPECT_EQ(appData(server.events, false), "");
+  EXPECT_NE(server.error.find("without close_notify"), std::string::npos) << server.error;
+}

@@ -8,7 +8,21 @@
 
 #include "Ossl.hpp"
 
+#include <openssl/err.h>
+
 namespace tlslab::endpoints {
+
+namespace {
+// RFC 8446 §6.1: a TLS stream must end with close_notify; an EOF without it
+// may be an attacker cutting the connection (truncation attack).
+std::string readError(int sslError) {
+  unsigned long code = ERR_peek_error();
+  bool eof = sslError == SSL_ERROR_SYSCALL ||
+             (ERR_GET_LIB(code) == ERR_LIB_SSL && ERR_GET_REASON(code) == SSL_R_UNEXPECTED_EOF_WHILE_READING);
+  std::string details = sslErrors();
+  return eof ? "connection closed without close_notify (possible truncation attack)" : details;
+}
+}  // namespace
 
 long Channel::read(std::uint8_t* buffer, std::size_t max) {
   if (!pending_.empty()) {
@@ -24,7 +38,7 @@ long Channel::read(std::uint8_t* buffer, std::size_t max) {
     if (rc != 1) {
       int err = SSL_get_error(ssl_, rc);
       if (err == SSL_ERROR_ZERO_RETURN) return 0;
-      lastError_ = err == SSL_ERROR_SYSCALL && got == 0 ? "connection closed without close_notify" : sslErrors();
+      lastError_ = readError(err);
       return -1;
     }
     n = static_cast<long>(got);
@@ -48,7 +62,7 @@ long Channel::readAvailable(std::uint8_t* buffer, std::size_t max) {
     int err = SSL_get_error(ssl_, rc);
     if (err == SSL_ERROR_WANT_READ) return -2;
     if (err == SSL_ERROR_ZERO_RETURN) return 0;
-    lastError_ = err == SSL_ERROR_SYSCALL ? "connection closed without close_notify" : sslErrors();
+    lastError_ = readError(err);
     return -1;
   }
   recorder_.emit(AppDataEvent{nowUs(), false, Bytes(buffer, buffer + got)});

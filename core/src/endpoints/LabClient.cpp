@@ -5,6 +5,7 @@
 #include "ClientSession.hpp"
 #include "tlslab/pki/Pem.hpp"
 #include "StarttlsClient.hpp"
+#include "TamperBio.hpp"
 
 namespace tlslab::endpoints {
 
@@ -146,7 +147,8 @@ std::string ClientSession::open(const ClientConfig& config, ClientRun& run) {
   ssl_.reset(SSL_new(ctx_.get()));
   SSL* ssl = ssl_.get();
   SSL_set_fd(ssl, conn_.fd.get());
-  instrument(ssl, &inst_);
+  instrument(ssl, &inst_);  // the tap sits on the socket: it records what really went out
+  installTamper(ssl, config.tamper, recorder_);
   applyVerifyMode(ssl, config.verifyMode);
   std::string sni = config.sni.value_or(isIpLiteral(config.host) ? "" : config.host);
   if (!sni.empty()) SSL_set_tlsext_host_name(ssl, sni.c_str());

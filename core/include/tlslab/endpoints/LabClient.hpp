@@ -11,6 +11,7 @@
 #include "tlslab/endpoints/Events.hpp"
 #include "tlslab/endpoints/Resolver.hpp"
 #include "tlslab/endpoints/RunPcapng.hpp"
+#include "tlslab/endpoints/Tamper.hpp"
 #include "tlslab/endpoints/TlsOptions.hpp"
 #include "tlslab/endpoints/VerifyMode.hpp"
 #include "tlslab/model/Verify.hpp"
@@ -57,6 +58,7 @@ struct ClientConfig {
   // an on-path attacker would inject it (the STARTTLS command-injection bug).
   std::string injectWithStarttls;
   SessionHandle resume;  // offer this session (null: full handshake)
+  Tamper tamper;         // an attacker on the client's outgoing records
   // TLS 1.3 0-RTT: sent before the handshake completes when `resume` allows
   // early data (RFC 8446 §4.2.10). Replayable by design: see tutorials.
   std::string earlyData;
