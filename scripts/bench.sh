@@ -34,7 +34,10 @@ import json, sys
 data = json.load(open(sys.argv[1]))
 rates = {}
 for b in data.get("benchmarks", []):
-    parts = b["name"].split("/")
+    # With --benchmark_repetitions, use the mean; run_name has no aggregate suffix.
+    if b.get("run_type") == "aggregate" and b.get("aggregate_name") != "mean":
+        continue
+    parts = b.get("run_name", b["name"]).split("/")
     if len(parts) >= 2 and parts[-1] in ("tlslab", "raw_evp") and "bytes_per_second" in b:
         rates.setdefault(parts[-2], {})[parts[-1]] = b["bytes_per_second"]
 for case, r in rates.items():
