@@ -135,5 +135,37 @@ TEST(CaptureFile, GzipOfATextFileIsStillNamedAsNotACapture) {
   EXPECT_NE(e.find("after gzip decompression"), std::string::npos) << e;
 }
 
+TEST(CaptureFile, ProgressReportsPositionAndConnectionsAndCanCancel) {
+  std::vector<FrameSpec> many;
+  for (int i = 0; i < 3; ++i) {
+    Conversation c(endpoint("10.3.0.1", static_cast<std::uint16_t>(41000 + i)), kServer);
+    auto segs = c.handshake();
+    for (int k = 0; k < 3000; ++k) segs.push_back(c.send(0, "x"));
+    for (auto& f : frames(Link::Ethernet, segs)) many.push_back(f);
+  }
+  TempFile f("many.pcap", pcapBytes(Link::Ethernet, many));
+  std::vector<capture::ReadProgress> reports;
+  RecordingSink sink;
+  auto summary = readCapture(f.path(), sink, {}, [&](const capture::ReadProgress& p) {
+    reports.push_back(p);
+    return true;
+  });
+  ASSERT_TRUE(summary.ok());
+  ASSERT_EQ(reports.size(), 3u);  // frames 4096, 8192, and the end
+  EXPECT_EQ(reports[0].frames, 4096u);
+  EXPECT_GT(reports[0].position, 0u);
+  EXPECT_LT(reports[0].position, reports[1].position);
+  EXPECT_EQ(reports.back().position, reports.back().total);
+  EXPECT_EQ(reports.back().total, std::filesystem::file_size(f.path()));
+  EXPECT_EQ(reports.back().connections, 3u);
+
+  RecordingSink cancelledSink;
+  auto cancelled = readCapture(f.path(), cancelledSink, {}, [](const capture::ReadProgress&) { return false; });
+  ASSERT_TRUE(cancelled.ok());
+  EXPECT_FALSE(cancelled.value().complete);
+  EXPECT_NE(cancelled.value().stopReason.find("cancelled after frame 4096"), std::string::npos);
+  EXPECT_EQ(cancelled.value().stats.frames, 4096u);
+}
+
 }  // namespace
 }  // namespace tlslab::test

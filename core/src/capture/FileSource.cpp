@@ -27,6 +27,7 @@ namespace {
 
 constexpr std::size_t kPcapHeader = 24;   // draft-ietf-opsawg-pcap §4 file header
 constexpr std::size_t kPcapngMinimum = 28;  // smallest Section Header Block
+constexpr std::uint64_t kProgressEveryFrames = 4096;
 
 struct PcapCloser {
   void operator()(pcap_t* p) const { pcap_close(p); }
@@ -52,9 +53,10 @@ int gzSeek(void* cookie, off64_t* position, int whence) {
 }
 int gzCloseCookie(void* cookie) { return gzclose(static_cast<gzFile>(cookie)) == Z_OK ? 0 : -1; }
 
-std::FILE* openGzip(const std::filesystem::path& path) {
+std::FILE* openGzip(const std::filesystem::path& path, void** handle) {
   gzFile gz = gzopen(path.c_str(), "rb");
   if (gz == nullptr) return nullptr;
+  if (handle != nullptr) *handle = gz;
   cookie_io_functions_t functions{gzRead, nullptr, gzSeek, gzCloseCookie};
   std::FILE* file = fopencookie(gz, "rb", functions);
   if (file == nullptr) gzclose(gz);
@@ -67,10 +69,13 @@ struct Opener {
   std::filesystem::path path;
   bool gzip = false;
   std::shared_ptr<Bytes> memory;
-  std::FILE* open() const {
+  // `gzHandle` receives the zlib handle behind a gzip stream (for its compressed offset).
+  std::FILE* open(void** gzHandle = nullptr) const {
     if (memory) return fmemopen(memory->data(), memory->size(), "rb");
 #ifdef TLSLAB_HAVE_ZLIB
-    if (gzip) return openGzip(path);
+    if (gzip) return openGzip(path, gzHandle);
+#else
+    (void)gzHandle;
 #endif
     return std::fopen(path.c_str(), "rb");
   }
@@ -92,6 +97,8 @@ struct CaptureFile::Impl {
   Opener opener;
   std::unique_ptr<pcap_t, PcapCloser> pcap;
   std::unique_ptr<detail::PcapngPacketReader> native;
+  std::FILE* stream = nullptr;  // owned by pcap or native; for the read position
+  void* gz = nullptr;           // zlib handle behind a gzip stream
   std::string error;
   std::uint64_t frames = 0;
   std::vector<SecretsBlock> secrets;
@@ -105,6 +112,15 @@ const std::string& CaptureFile::error() const { return impl_->error; }
 std::uint64_t CaptureFile::framesRead() const { return impl_->frames; }
 const std::vector<SecretsBlock>& CaptureFile::secrets() const { return impl_->secrets; }
 const std::vector<CaptureDiagnostic>& CaptureFile::blockDiagnostics() const { return impl_->blockDiagnostics; }
+
+std::uint64_t CaptureFile::position() const {
+  if (!impl_->pcap && !impl_->native) return impl_->info.sizeOnDisk;  // finished or stopped
+#ifdef TLSLAB_HAVE_ZLIB
+  if (impl_->gz != nullptr) return static_cast<std::uint64_t>(gzoffset(static_cast<gzFile>(impl_->gz)));
+#endif
+  long at = impl_->stream != nullptr ? std::ftell(impl_->stream) : -1;
+  return at < 0 ? 0 : static_cast<std::uint64_t>(at);
+}
 
 namespace {
 
@@ -167,8 +183,9 @@ Result<std::unique_ptr<CaptureFile>> openWith(Opener opener, const std::string& 
       if (!scan.snaplens.empty()) info.snaplen = scan.snaplens.front();
     }
   }
-  std::FILE* stream = opener.open();
+  std::FILE* stream = opener.open(&impl->gz);
   if (stream == nullptr) return CaptureError{"cannot read capture '" + name + "'", std::strerror(errno)};
+  impl->stream = stream;
   if (mixedInterfaces) {
     impl->native = std::make_unique<detail::PcapngPacketReader>(stream);
     info.viaLibpcap = false;
@@ -264,7 +281,7 @@ CaptureFile::Status CaptureFile::next(RawPacket& packet) {
 namespace {
 
 Result<ReadSummary> runFile(Result<std::unique_ptr<CaptureFile>> opened, StreamSink& sink,
-                            ProcessorOptions options) {
+                            ProcessorOptions options, const ProgressCallback& progress) {
   if (!opened) return opened.error();
   CaptureFile& file = *opened.value();
   ReadSummary summary;
@@ -277,25 +294,43 @@ Result<ReadSummary> runFile(Result<std::unique_ptr<CaptureFile>> opened, StreamS
   CaptureProcessor processor(sink, options);
   RawPacket packet;
   CaptureFile::Status status;
-  while ((status = file.next(packet)) == CaptureFile::Status::Packet) processor.processPacket(packet);
-  if (status == CaptureFile::Status::Error) {
+  auto report = [&] {
+    if (!progress) return true;
+    ReadProgress p{file.framesRead(), file.position(), file.info().sizeOnDisk, processor.stats().connections};
+    return progress(p);
+  };
+  bool cancelled = false;
+  while ((status = file.next(packet)) == CaptureFile::Status::Packet) {
+    processor.processPacket(packet);
+    if (packet.frame % kProgressEveryFrames == 0 && !report()) {
+      cancelled = true;
+      break;
+    }
+  }
+  if (cancelled) {
+    summary.complete = false;
+    summary.stopReason = fmt::format("cancelled after frame {}", file.framesRead());
+  } else if (status == CaptureFile::Status::Error) {
     summary.complete = false;
     summary.stopReason = file.error();
     sink.onDiagnostic(makeDiagnostic(Severity::Error, "capture file", file.error(), file.framesRead()));
   }
   processor.finish();
   summary.stats = processor.stats();
+  if (!cancelled) report();
   return summary;
 }
 
 }  // namespace
 
-Result<ReadSummary> readCapture(const std::filesystem::path& path, StreamSink& sink, ProcessorOptions options) {
-  return runFile(CaptureFile::open(path), sink, options);
+Result<ReadSummary> readCapture(const std::filesystem::path& path, StreamSink& sink, ProcessorOptions options,
+                                const ProgressCallback& progress) {
+  return runFile(CaptureFile::open(path), sink, options, progress);
 }
 
-Result<ReadSummary> readCapture(ByteView bytes, StreamSink& sink, ProcessorOptions options) {
-  return runFile(CaptureFile::openMemory(bytes), sink, options);
+Result<ReadSummary> readCapture(ByteView bytes, StreamSink& sink, ProcessorOptions options,
+                                const ProgressCallback& progress) {
+  return runFile(CaptureFile::openMemory(bytes), sink, options, progress);
 }
 
 }  // namespace tlslab::capture

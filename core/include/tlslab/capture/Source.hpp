@@ -52,6 +52,9 @@ class CaptureFile {
   const std::vector<SecretsBlock>& secrets() const;
   // Findings of the pcapng block walk (corrupt lengths etc.).
   const std::vector<CaptureDiagnostic>& blockDiagnostics() const;
+  // Bytes of the file consumed so far (compressed bytes for gzip), for progress
+  // against info().sizeOnDisk.
+  std::uint64_t position() const;
 
   struct Impl;  // implementation detail (libpcap handle, reopenable input)
 
@@ -68,14 +71,25 @@ struct ReadSummary {
   std::string stopReason;  // why, when !complete
 };
 
+struct ReadProgress {
+  std::uint64_t frames = 0;
+  std::uint64_t position = 0;    // bytes of the file read (compressed bytes for gzip)
+  std::uint64_t total = 0;       // file size on disk; 0 for memory input
+  std::uint64_t connections = 0;
+};
+// Called every 4096 frames and once at the end; return false to stop reading
+// (the summary then says "cancelled", complete == false).
+using ProgressCallback = std::function<bool(const ReadProgress&)>;
+
 // Opens `path`, hands its key logs to sink.onKeyLog, then every frame through a
 // CaptureProcessor into `sink`, and finishes the processor. An error result
 // means the file could not be read at all (the CLI exits non-zero); a file
 // that breaks off midway gives a summary with complete == false and an Error
 // diagnostic.
 Result<ReadSummary> readCapture(const std::filesystem::path& path, StreamSink& sink,
-                                ProcessorOptions options = {});
-Result<ReadSummary> readCapture(ByteView bytes, StreamSink& sink, ProcessorOptions options = {});
+                                ProcessorOptions options = {}, const ProgressCallback& progress = {});
+Result<ReadSummary> readCapture(ByteView bytes, StreamSink& sink, ProcessorOptions options = {},
+                                const ProgressCallback& progress = {});
 
 // --- live capture ---------------------------------------------------------
 
