@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <thread>
 
 #include "CaptureTestUtil.hpp"
@@ -97,6 +98,97 @@ TEST(LiveCapture, RecordsALoopbackTlsLikeExchangeFilteredByPort) {
   EXPECT_EQ(sink.stream(0, S2C), "server says hi");
   ASSERT_NE(sink.tlsStart(0, C2S), nullptr);
   EXPECT_TRUE(sink.gaps.empty());
+}
+
+// Reads one line (up to LF) from a socket.
+std::string readLine(int fd) {
+  std::string line;
+  char c = 0;
+  while (line.size() < 1024 && ::recv(fd, &c, 1, 0) == 1) {
+    line += c;
+    if (c == '\n') break;
+  }
+  return line;
+}
+
+// A real `openssl s_client -starttls PROTOCOL` against a scripted plaintext
+// server on 127.0.0.1; the server reads the ClientHello and hangs up.
+struct StarttlsRun {
+  RecordingSink sink;
+  std::string clientPlain;
+  std::string serverPlain;
+  std::string clientHelloStart;
+};
+
+void runStarttls(const std::string& protocol, const std::vector<std::string>& serverLines,
+                 const std::vector<int>& readsBeforeEachLine, StarttlsRun& run) {
+  Fd listener(::socket(AF_INET, SOCK_STREAM, 0));
+  std::uint16_t port = listenOnFreePort(listener);
+  auto live = LiveCapture::open(LiveOptions{"lo", "tcp port " + std::to_string(port), 262144, false, 50, 0, 20});
+  ASSERT_TRUE(live.ok()) << live.error().message();
+  capture::CaptureProcessor processor(run.sink);
+  std::thread worker([&] {
+    auto result = live.value()->run([&](const capture::RawPacket& p) { processor.processPacket(p); });
+    EXPECT_TRUE(result.ok());
+  });
+  std::thread client([&] {
+    std::string command = "timeout 15 openssl s_client -starttls " + protocol + " -connect 127.0.0.1:" +
+                          std::to_string(port) + " </dev/null >/dev/null 2>&1";
+    [[maybe_unused]] int rc = std::system(command.c_str());
+  });
+  {
+    Fd server(::accept(listener.fd, nullptr, nullptr));
+    ASSERT_GE(server.fd, 0);
+    for (std::size_t i = 0; i < serverLines.size(); ++i) {
+      for (int r = 0; r < readsBeforeEachLine[i]; ++r) run.clientPlain += readLine(server.fd);
+      ASSERT_EQ(::send(server.fd, serverLines[i].data(), serverLines[i].size(), 0),
+                static_cast<ssize_t>(serverLines[i].size()));
+      run.serverPlain += serverLines[i];
+    }
+    char hello[5] = {};
+    ASSERT_EQ(::recv(server.fd, hello, sizeof hello, MSG_WAITALL), 5);
+    run.clientHelloStart.assign(hello, 5);
+  }  // hang up: s_client's handshake fails and it exits
+  client.join();
+  std::this_thread::sleep_for(300ms);
+  live.value()->stop();
+  worker.join();
+  processor.finish();
+}
+
+TEST(LiveCapture, RealOpensslSmtpStarttlsIsDetectedWhereTheUpgradeHappens) {
+  REQUIRE_CAPTURE_PERMISSION();
+  if (std::system("command -v openssl >/dev/null 2>&1") != 0) GTEST_SKIP() << "no openssl command";
+  StarttlsRun run;
+  runStarttls("smtp", {"220 lab.example ESMTP tlslab\r\n", "250-lab.example\r\n250 STARTTLS\r\n", "220 Go ahead\r\n"},
+              {0, 1, 1}, run);
+  ASSERT_EQ(static_cast<std::uint8_t>(run.clientHelloStart[0]), 0x16);
+  ASSERT_EQ(run.sink.opened.size(), 1u);
+  EXPECT_EQ(run.sink.closed.at(0).protocol, "SMTP");
+  EXPECT_EQ(run.sink.streamOf(0, C2S, Content::Plaintext), run.clientPlain);
+  EXPECT_EQ(run.sink.streamOf(0, S2C, Content::Plaintext), run.serverPlain);
+  const auto* start = run.sink.tlsStart(0, C2S);
+  ASSERT_NE(start, nullptr);
+  EXPECT_EQ(start->offset, run.clientPlain.size());
+  std::string tls = run.sink.streamOf(0, C2S, Content::Tls);
+  ASSERT_GE(tls.size(), 5u);
+  EXPECT_EQ(tls.substr(0, 5), run.clientHelloStart);  // the real ClientHello record header
+  ASSERT_NE(run.sink.tlsStart(0, S2C), nullptr);
+  EXPECT_EQ(run.sink.tlsStart(0, S2C)->offset, run.serverPlain.size());
+}
+
+TEST(LiveCapture, RealOpensslPop3StlsIsDetectedWhereTheUpgradeHappens) {
+  REQUIRE_CAPTURE_PERMISSION();
+  if (std::system("command -v openssl >/dev/null 2>&1") != 0) GTEST_SKIP() << "no openssl command";
+  StarttlsRun run;
+  runStarttls("pop3", {"+OK tlslab POP3 ready\r\n", "+OK Begin TLS negotiation\r\n"}, {0, 1}, run);
+  ASSERT_EQ(static_cast<std::uint8_t>(run.clientHelloStart[0]), 0x16);
+  EXPECT_EQ(run.clientPlain, "STLS\r\n");
+  EXPECT_EQ(run.sink.closed.at(0).protocol, "POP3");
+  EXPECT_EQ(run.sink.streamOf(0, C2S, Content::Plaintext), "STLS\r\n");
+  ASSERT_NE(run.sink.tlsStart(0, C2S), nullptr);
+  EXPECT_EQ(run.sink.tlsStart(0, C2S)->offset, 6u);
+  EXPECT_EQ(run.sink.streamOf(0, C2S, Content::Tls).substr(0, 5), run.clientHelloStart);
 }
 
 TEST(LiveCapture, StopsAfterThePacketLimit) {
