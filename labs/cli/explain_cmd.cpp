@@ -52,13 +52,21 @@ bool readAll(std::istream& in, std::string& out) {
   return !in.bad();
 }
 
+// DER bytes are contiguous in the message, so stream offsets follow from the
+// DER's own (exact unless a record boundary falls inside the certificate).
+void setStreamOffsets(model::Field& f, std::size_t derOffset, std::size_t derStream) {
+  if (f.offset >= derOffset) f.streamOffset = derStream + (f.offset - derOffset);
+  for (auto& c : f.children) setStreamOffsets(c, derOffset, derStream);
+}
+
 // Attaches the X.509 breakdown (tlslab::pki) under each certificate entry:
 // wire itself never touches OpenSSL (DESIGN.md module rules).
 void attachCertificates(model::Field& node, const wire::ExplainUnit& unit) {
   if (node.name == "cert_data") {
     for (const auto& child : node.children) {
-      if (child.name != "data") continue;
+      if (child.name != "der") continue;
       model::Field x509 = pki::describeCertificate(unit.rawOf(child), child.offset);
+      if (child.streamOffset) setStreamOffsets(x509, child.offset, *child.streamOffset);
       node.children.push_back(std::move(x509));
       return;
     }

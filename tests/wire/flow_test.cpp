@@ -89,3 +89,16 @@ TEST(Flows, TableCoversEveryRequiredFlow) {
 
 }  // namespace
 }  // namespace tlslab::wire
+
+namespace tlslab::wire {
+namespace {
+
+TEST(FlowTracker, JoinsMidHandshakeWhenTheInputStartsLate) {
+  FlowTracker t;
+  EXPECT_TRUE(t.observe(Sender::Server, 11).expected);  // a Certificate first: a capture started late
+  EXPECT_TRUE(t.observe(Sender::Server, 14).expected);  // ServerHelloDone fits a TLS 1.2 flow
+  EXPECT_FALSE(t.observe(Sender::Server, 8).expected);  // EncryptedExtensions cannot follow that
+}
+
+}  // namespace
+}  // namespace tlslab::wire

@@ -184,8 +184,26 @@ FlowTracker::Verdict FlowTracker::observe(std::optional<Sender> from, int kind) 
       for (const Position& q : advance(p, s, kind))
         if (std::find(next.begin(), next.end(), q) == next.end()) next.push_back(q);
     if (!next.empty()) {
+      started_ = true;
       positions_ = std::move(next);
       v.sender = s;
+      return v;
+    }
+  }
+  if (!started_) {
+    std::vector<Position> joined;
+    for (Sender s : tries)
+      for (std::size_t f = 0; f < flows().size(); ++f)
+        for (std::size_t i = 0; i < flows()[f].steps.size(); ++i) {
+          const FlowStep& step = flows()[f].steps[i];
+          if (step.kind != kind || !senderMatches(step.from, s)) continue;
+          Position q{f, step.repeatable ? i : i + 1};
+          if (std::find(joined.begin(), joined.end(), q) == joined.end()) joined.push_back(q);
+          v.sender = s;
+        }
+    if (!joined.empty()) {
+      started_ = true;
+      positions_ = std::move(joined);
       return v;
     }
   }

@@ -159,6 +159,10 @@ void certificate(Cursor& c, Certificate& m, const ParseContext& ctx, ByteView bo
     entry.derOffset = der.offset();
     ByteView derBytes = der.reader().rest();
     entry.der = copy(derBytes);
+    if (!derBytes.empty())
+      der.leaf("der", entry.derOffset, derBytes.size(), detail::hexPreview(derBytes, 16),
+               "The certificate itself: subject, issuer, validity, public key, extensions and the CA's signature.",
+               "RFC 5280 §4.1");
     der.node().value = detail::hexPreview(derBytes, 16);
     if (m.tls13 && e.ok()) {
       ExtensionSummary unused;

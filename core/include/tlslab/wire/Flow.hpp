@@ -64,7 +64,9 @@ class FlowTracker {
     std::string message;             // for an unexpected message: what was expected instead
   };
   // `from` may be unknown (a single pasted stream): it is inferred from the
-  // flows. An unexpected message leaves the state unchanged.
+  // flows. An unexpected message leaves the state unchanged. If the very
+  // first message is not a flow's first step (input starts mid-handshake),
+  // the tracker joins every flow at each place that message can occur.
   Verdict observe(std::optional<Sender> from, int kind);
 
   // Steps some remaining flow allows next (deduplicated).
@@ -81,6 +83,7 @@ class FlowTracker {
   };
   std::vector<Position> advance(const Position& p, Sender from, int kind) const;
   std::vector<Position> positions_;
+  bool started_ = false;  // seen a message yet (a capture may start mid-handshake)
 };
 
 }  // namespace tlslab::wire
