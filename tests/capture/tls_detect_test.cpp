@@ -67,6 +67,27 @@ TEST(TlsDetection, StreamShorterThanARecordHeaderIsStillDelivered) {
   EXPECT_TRUE(sink.tlsStarts.empty());
 }
 
+TEST(TlsDetection, MidStreamPickupResyncsAtTheFirstSegmentStartingARecord) {
+  Conversation c(endpoint("10.1.1.1", 41001), endpoint("10.1.1.2", 443), 5000, 9000);
+  Bytes tail{0x9a, 0x01, 0xff, 0x42, 0x00, 0x13, 0x37};  // the end of a record whose start was missed
+  Bytes record = tlsRecord(23, 30);
+  std::vector<TcpSpec> segs{c.send(1, tail), c.send(1, record)};
+  auto sink = runSegments(segs);
+  EXPECT_EQ(sink.streamOf(0, S2C, Content::Unknown), text(tail));
+  EXPECT_EQ(sink.streamOf(0, S2C, Content::Tls), text(record));
+  ASSERT_NE(sink.tlsStart(0, S2C), nullptr);
+  EXPECT_EQ(sink.tlsStart(0, S2C)->offset, tail.size());
+}
+
+TEST(TlsDetection, ConnectionSeenFromItsSynIsNotResyncedInsideUnknownData) {
+  Conversation c(kClient, endpoint("10.0.0.2", 7000));
+  auto segs = c.handshake();
+  segs.push_back(c.send(0, Bytes{0x00, 0x00, 0x00, 0x10, 0x01}));
+  segs.push_back(c.send(0, tlsRecord(23, 5)));  // looks like a record, but the stream is not TLS
+  auto sink = runSegments(segs);
+  EXPECT_TRUE(sink.tlsStarts.empty());
+}
+
 struct Exchange {
   std::vector<std::pair<int, std::string>> lines;  // (side, bytes) in capture order
 };

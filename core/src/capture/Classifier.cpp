@@ -103,6 +103,14 @@ void StreamClassifier::bytes(Direction dir, std::uint64_t offset, ByteView data,
     }
     case Mode::Unknown:
     default:
+      // Picked up mid-stream or after a gap: segments usually start at record
+      // boundaries, so a chunk that starts with a record header resyncs.
+      if ((side.resync || info_.midStream) && looksLikeTlsRecordHeader(data)) {
+        side.mode = Mode::Tls;
+        startTls(dir, offset, frame);
+        emit(dir, offset, data, time, frame, afterGap, Content::Tls);
+        break;
+      }
       emit(dir, offset, data, time, frame, afterGap, Content::Unknown);
       break;
   }
@@ -276,6 +284,7 @@ void StreamClassifier::gap(Direction dir) {
       side.held.clear();
       side.heldBytes = 0;
       for (Held& p : held) emit(dir, p.offset, p.data, p.time, p.frame, p.afterGap, Content::Unknown);
+      side.resync = true;
       break;
     }
     case Mode::Plain:

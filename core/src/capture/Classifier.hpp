@@ -46,6 +46,7 @@ class StreamClassifier {
     std::string line;        // the current, incomplete plaintext line (capped)
     std::size_t scanned = 0;
     bool sawFirstLine = false;
+    bool resync = false;  // the start was missed: look for a record header at each chunk
   };
 
   void emit(Direction dir, std::uint64_t offset, ByteView data, Timestamp time, std::uint64_t frame,
