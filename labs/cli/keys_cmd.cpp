@@ -25,6 +25,8 @@ struct ExplainArgs {
   std::string serverRandom;
   std::string suite;
   std::string version;
+  std::string sessionHash;
+  std::string clientFinishedHash, serverFinishedHash, clientVerifyData, serverVerifyData;
   bool json = false;
 };
 
@@ -117,6 +119,12 @@ int runExplain(const ExplainArgs& args) {
     ctx.serverRandom = hexArg(args.serverRandom, "--server-random", false);
     ctx.suite = suiteArg(args.suite);
     ctx.version = versionArg(args.version);
+    ctx.sessionHash = hexArg(args.sessionHash, "--session-hash", false);
+    ctx.extendedMasterSecret = !ctx.sessionHash.empty();
+    ctx.clientFinishedHash = hexArg(args.clientFinishedHash, "--client-finished-hash", false);
+    ctx.serverFinishedHash = hexArg(args.serverFinishedHash, "--server-finished-hash", false);
+    ctx.clientVerifyData = hexArg(args.clientVerifyData, "--client-verify-data", false);
+    ctx.serverVerifyData = hexArg(args.serverVerifyData, "--server-verify-data", false);
   } catch (const UsageError& e) {
     std::cerr << "tlslab keys explain: " << e.message << "\n";
     return 2;
@@ -271,6 +279,13 @@ void registerKeysCommand(CLI::App& app, Context& ctx) {
   explain->add_option("--server-random", explainArgs.serverRandom, "TLS 1.2: ServerHello.random (hex) for the key block");
   explain->add_option("--suite", explainArgs.suite, "negotiated cipher suite, e.g. 0xc02f or TLS_AES_128_GCM_SHA256");
   explain->add_option("--version", explainArgs.version, "1.0, 1.1, 1.2 or 1.3");
+  explain->add_option("--session-hash", explainArgs.sessionHash, "TLS 1.2 extended master secret: session_hash (hex)");
+  explain->add_option("--client-finished-hash", explainArgs.clientFinishedHash,
+                      "transcript hash the client Finished covers (hex), from the handshake");
+  explain->add_option("--server-finished-hash", explainArgs.serverFinishedHash,
+                      "transcript hash the server Finished covers (hex), from the handshake");
+  explain->add_option("--client-verify-data", explainArgs.clientVerifyData, "verify_data of the received client Finished (hex)");
+  explain->add_option("--server-verify-data", explainArgs.serverVerifyData, "verify_data of the received server Finished (hex)");
   explain->add_flag("--json", explainArgs.json, "JSON output");
   explain->callback([&ctx] { ctx.exitCode = runExplain(explainArgs); });
 

@@ -8,6 +8,8 @@
 
 #include "support/Rfc8448.hpp"
 #include "support/TestPaths.hpp"
+#include "tlslab/crypto/Hash.hpp"
+#include "tlslab/crypto/Tls12KeySchedule.hpp"
 
 namespace tlslab::test {
 namespace {
@@ -132,6 +134,44 @@ TEST_F(KeysExplainCli, Tls12MasterSecretWithServerRandomAndSuiteGivesTheKeyBlock
   auto noRandom = tlslab("keys explain --keylog " + (dir_ / "tls12.log").string());
   EXPECT_EQ(noRandom.exitCode, 0) << noRandom.out;
   EXPECT_TRUE(has(noRandom, "needs ServerHello.random")) << noRandom.out;
+}
+
+TEST_F(KeysExplainCli, Tls13FullChainWithTheHandshakeVerifiesBothFinished) {
+  const auto& t = rfc8448::simple1Rtt();
+  std::ofstream(dir_ / "full.log") << "CLIENT_HANDSHAKE_TRAFFIC_SECRET " << random_ << " "
+                                   << toHex(t.clientHandshakeTrafficSecret) << "\nSERVER_HANDSHAKE_TRAFFIC_SECRET "
+                                   << random_ << " " << toHex(t.serverHandshakeTrafficSecret) << "\n";
+  crypto::Hasher h(crypto::HashAlg::Sha256);
+  for (const Bytes* m : {&t.clientHello, &t.serverHello, &t.encryptedExtensions, &t.certificate, &t.certificateVerify}) {
+    h.update(*m);
+  }
+  auto r = tlslab("keys explain --keylog " + (dir_ / "full.log").string() + " --suite 0x1301" +
+                  " --server-finished-hash " + toHex(h.peek()) + " --server-verify-data " + toHex(t.serverVerifyData) +
+                  " --client-finished-hash " + toHex(t.applicationHash) + " --client-verify-data " +
+                  toHex(t.clientVerifyData));
+  EXPECT_EQ(r.exitCode, 0) << r.out;
+  EXPECT_TRUE(has(r, "[OK verified] server Finished check")) << r.out;
+  EXPECT_TRUE(has(r, "[OK verified] client Finished check")) << r.out;
+  // A wrong verify_data is a failed check and exit code 1.
+  auto bad = tlslab("keys explain --keylog " + (dir_ / "full.log").string() + " --server-finished-hash " +
+                    toHex(h.peek()) + " --server-verify-data " + std::string(64, '0'));
+  EXPECT_EQ(bad.exitCode, 1) << bad.out;
+  EXPECT_TRUE(has(bad, "[FAILED] server Finished check")) << bad.out;
+}
+
+TEST_F(KeysExplainCli, Tls12ChainFromPreMasterSecretToVerifiedFinished) {
+  const Bytes pms(48, 0x03), cr(32, 0x11), sr(32, 0x22), hash(32, 0x44);
+  std::ofstream(dir_ / "pms.log") << "PMS_CLIENT_RANDOM " << toHex(cr) << " " << toHex(pms) << "\n";
+  const Bytes master = crypto::tls12MasterSecret(crypto::HashAlg::Sha256, pms, cr, sr).output;
+  const Bytes verify = crypto::tls12VerifyData(crypto::HashAlg::Sha256, master, true, hash).output;
+  auto r = tlslab("keys explain --keylog " + (dir_ / "pms.log").string() + " --server-random " + toHex(sr) +
+                  " --suite 0x009c --client-finished-hash " + toHex(hash) + " --client-verify-data " + toHex(verify));
+  EXPECT_EQ(r.exitCode, 0) << r.out;
+  EXPECT_TRUE(has(r, "[<- key log] pre_master_secret")) << r.out;
+  EXPECT_TRUE(has(r, "[=] master_secret")) << r.out;
+  EXPECT_TRUE(has(r, "[=] key_block")) << r.out;
+  EXPECT_TRUE(has(r, "[OK verified] client Finished check")) << r.out;
+  EXPECT_TRUE(has(r, "server Finished check")) << r.out;  // not given: explicitly not derivable
 }
 
 }  // namespace
