@@ -112,6 +112,10 @@ void printStep(std::ostream& out, const model::DerivationStep& step) {
 }
 
 int runExplain(const ExplainArgs& args) {
+  if (args.keylog.empty()) {
+    std::cerr << "tlslab keys explain: --keylog FILE is required\n";
+    return 2;
+  }
   keys::SessionContext ctx;
   Bytes wanted;
   try {
@@ -274,7 +278,7 @@ void registerKeysCommand(CLI::App& app, Context& ctx) {
 
   static ExplainArgs explainArgs;
   auto* explain = keys->add_subcommand("explain", "Print a session's derivation chain from a key log");
-  explain->add_option("--keylog", explainArgs.keylog, "NSS key log file (SSLKEYLOGFILE)")->required();
+  explain->add_option("--keylog", explainArgs.keylog, "NSS key log file (SSLKEYLOGFILE), required");
   explain->add_option("--client-random", explainArgs.clientRandom, "which session (hex); default: all");
   explain->add_option("--server-random", explainArgs.serverRandom, "TLS 1.2: ServerHello.random (hex) for the key block");
   explain->add_option("--suite", explainArgs.suite, "negotiated cipher suite, e.g. 0xc02f or TLS_AES_128_GCM_SHA256");

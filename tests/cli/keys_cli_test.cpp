@@ -117,6 +117,9 @@ TEST_F(KeysExplainCli, MissingFileExitsTwoAndUnknownSessionExitsOne) {
   auto unknown = tlslab("keys explain --keylog " + (dir_ / "keys.log").string() + " --client-random " +
                         std::string(64, '0'));
   EXPECT_EQ(unknown.exitCode, 1) << unknown.out;
+  auto noKeylog = tlslab("keys explain");
+  EXPECT_EQ(noKeylog.exitCode, 2) << noKeylog.out;
+  EXPECT_TRUE(has(noKeylog, "--keylog FILE is required")) << noKeylog.out;
   auto badSuite = tlslab("keys explain --keylog " + (dir_ / "keys.log").string() + " --suite 0xffff");
   EXPECT_EQ(badSuite.exitCode, 2) << badSuite.out;
 }
