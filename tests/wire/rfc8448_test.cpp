@@ -261,3 +261,34 @@ TEST(Rfc8448, PlaintextMessagesRoundTripThroughTheStreamOneByteAtATime) {
 
 }  // namespace
 }  // namespace tlslab::wire
+
+namespace tlslab::wire {
+namespace {
+
+TEST(Rfc8448, HellosRoundTripThroughSerialize) {
+  for (const test::rfc8448::Trace* t : test::rfc8448::allTraces()) {
+    SCOPED_TRACE("RFC 8448 §" + t->section);
+    for (const Bytes* bytes : {&t->clientHello1, &t->clientHello, &t->helloRetryRequest, &t->serverHello}) {
+      if (bytes->empty()) continue;
+      HandshakeMessage m = parseHandshakeMessage(*bytes);
+      const auto* ch = m.as<ClientHello>();
+      const auto* sh = m.as<ServerHello>();
+      ASSERT_TRUE(ch != nullptr || sh != nullptr);
+      EXPECT_EQ(ch ? serialize(*ch) : serialize(*sh), *bytes);
+    }
+  }
+}
+
+TEST(Messages, TamperedHelloReparsesWithTheChange) {
+  HandshakeMessage m = parseHandshakeMessage(test::rfc8448::simple1Rtt().clientHello);
+  ClientHello hello = *m.as<ClientHello>();
+  hello.cipherSuites = {0x1302};  // what a downgrade-minded attacker would try
+  HandshakeMessage again = parseHandshakeMessage(serialize(hello));
+  ASSERT_TRUE(again.ok()) << testutil::dump(again.diagnostics);
+  EXPECT_EQ(again.as<ClientHello>()->cipherSuites, std::vector<std::uint16_t>{0x1302});
+  EXPECT_EQ(again.as<ClientHello>()->summary.keyShares[0].keyExchange,
+            test::rfc8448::simple1Rtt().clientPublicKey);
+}
+
+}  // namespace
+}  // namespace tlslab::wire

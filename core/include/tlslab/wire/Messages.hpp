@@ -238,4 +238,10 @@ void relocate(model::Field& field, std::size_t delta, const ToStream& toStream, 
 
 const char* handshakeTypeDisplay(std::uint8_t type);  // name or "unknown"
 
+// Encodes a hello back to wire bytes (header included) from its typed fields;
+// extensions are written from their raw `data`. For labs that build or tamper
+// with hellos; parse(serialize(x)) == x and serialize(parse(bytes)) == bytes.
+Bytes serialize(const ClientHello& hello);
+Bytes serialize(const ServerHello& hello);
+
 }  // namespace tlslab::wire
