@@ -26,6 +26,7 @@ struct ExplainArgs {
   std::string suite;
   std::string version;
   std::string sessionHash;
+  std::string serverKey, keyPassword, clientKeyExchange;
   std::string clientFinishedHash, serverFinishedHash, clientVerifyData, serverVerifyData;
   bool json = false;
 };
@@ -112,12 +113,12 @@ void printStep(std::ostream& out, const model::DerivationStep& step) {
 }
 
 int runExplain(const ExplainArgs& args) {
-  if (args.keylog.empty()) {
-    std::cerr << "tlslab keys explain: --keylog FILE is required\n";
+  if (args.keylog.empty() && args.serverKey.empty()) {
+    std::cerr << "tlslab keys explain: --keylog FILE is required (or --server-key with --client-key-exchange)\n";
     return 2;
   }
   keys::SessionContext ctx;
-  Bytes wanted;
+  Bytes wanted, encryptedPms;
   try {
     wanted = hexArg(args.clientRandom, "--client-random", false);
     ctx.serverRandom = hexArg(args.serverRandom, "--server-random", false);
@@ -129,51 +130,78 @@ int runExplain(const ExplainArgs& args) {
     ctx.serverFinishedHash = hexArg(args.serverFinishedHash, "--server-finished-hash", false);
     ctx.clientVerifyData = hexArg(args.clientVerifyData, "--client-verify-data", false);
     ctx.serverVerifyData = hexArg(args.serverVerifyData, "--server-verify-data", false);
+    encryptedPms = hexArg(args.clientKeyExchange, "--client-key-exchange", false);
+    if (!encryptedPms.empty() && wanted.empty()) throw UsageError{"--client-key-exchange needs --client-random"};
   } catch (const UsageError& e) {
     std::cerr << "tlslab keys explain: " << e.message << "\n";
     return 2;
   }
   keys::KeyStore store;
-  auto loaded = store.addKeyLogFile(args.keylog);
-  if (!loaded) {
-    std::cerr << "tlslab keys explain: " << loaded.error() << "\n";
-    return 2;
+  std::vector<model::Diagnostic> diagnostics;
+  if (!args.keylog.empty()) {
+    auto loaded = store.addKeyLogFile(args.keylog);
+    if (!loaded) {
+      std::cerr << "tlslab keys explain: " << loaded.error() << "\n";
+      return 2;
+    }
+    diagnostics = std::move(*loaded);
   }
-  for (const auto& d : *loaded) {
+  if (!args.serverKey.empty()) {
+    auto added = store.addPrivateKeyFile(args.serverKey, args.keyPassword);
+    if (!added) {
+      std::cerr << "tlslab keys explain: " << added.error() << "\n";
+      return 2;
+    }
+  }
+  for (const auto& d : diagnostics) {
     if (args.json) break;  // JSON output carries them instead
     std::cerr << fmt::format("{}: {}: {}\n", d.where, model::severityName(d.severity), d.message);
   }
-  std::vector<const keys::SessionSecrets*> sessions;
-  if (!wanted.empty()) {
-    if (const auto* s = store.findByClientRandom(wanted)) sessions.push_back(s);
-  } else {
-    sessions = store.sessions();
+  // RSA key exchange: the pre-master secret from the ClientKeyExchange and the server key.
+  std::vector<model::DerivationStep> prefix;
+  std::vector<keys::SessionSecrets> sessions;
+  if (!encryptedPms.empty()) {
+    prefix.push_back(store.recoverPreMasterSecret(encryptedPms));
+    if (!prefix.back().output.empty()) {
+      keys::SessionSecrets recovered;
+      recovered.clientRandom = wanted;
+      recovered.preMasterSecret = prefix.back().output;
+      recovered.sources.push_back("RSA decryption of the ClientKeyExchange");
+      sessions.push_back(std::move(recovered));
+    }
+  }
+  if (sessions.empty() && !wanted.empty()) {
+    if (const auto* s = store.findByClientRandom(wanted)) sessions.push_back(*s);
+  } else if (sessions.empty()) {
+    for (const auto* s : store.sessions()) sessions.push_back(*s);
   }
   if (sessions.empty()) {
+    for (const auto& step : prefix) printStep(std::cerr, step);
     std::cerr << "tlslab keys explain: " << (wanted.empty() ? "the key log has no session keyed by client random"
-                                                            : "no session with that client random in " + args.keylog)
+                                                            : "no session with that client random")
               << "\n";
     return 1;
   }
   nlohmann::json json = {{"sessions", nlohmann::json::array()}, {"diagnostics", nlohmann::json::array()}};
-  for (const auto& d : *loaded) json["diagnostics"].push_back({{"where", d.where}, {"message", d.message}});
+  for (const auto& d : diagnostics) json["diagnostics"].push_back({{"where", d.where}, {"message", d.message}});
   bool failed = false;
-  for (const auto* s : sessions) {
-    const auto ex = keys::explainSession(*s, ctx);
+  for (const auto& s : sessions) {
+    auto ex = keys::explainSession(s, ctx);
+    ex.steps.insert(ex.steps.begin(), prefix.begin(), prefix.end());
     nlohmann::json steps = nlohmann::json::array();
     for (const auto& step : ex.steps) {
       failed = failed || step.status == model::StepStatus::Failed;
       steps.push_back(stepJson(step));
     }
     if (args.json) {
-      json["sessions"].push_back({{"clientRandom", toHex(s->clientRandom)},
+      json["sessions"].push_back({{"clientRandom", toHex(s.clientRandom)},
                                   {"protocol", ex.protocol},
                                   {"suite", ex.suite ? std::string(ex.suite->name) : ""},
                                   {"notes", ex.notes},
                                   {"steps", steps}});
       continue;
     }
-    std::cout << fmt::format("== session client_random {}\n   {}{}\n", toHex(s->clientRandom), ex.protocol,
+    std::cout << fmt::format("== session client_random {}\n   {}{}\n", toHex(s.clientRandom), ex.protocol,
                              ex.suite ? ", " + std::string(ex.suite->name) : "");
     for (const auto& note : ex.notes) std::cout << "   note: " << note << "\n";
     std::cout << "\n";
@@ -283,6 +311,10 @@ void registerKeysCommand(CLI::App& app, Context& ctx) {
   explain->add_option("--server-random", explainArgs.serverRandom, "TLS 1.2: ServerHello.random (hex) for the key block");
   explain->add_option("--suite", explainArgs.suite, "negotiated cipher suite, e.g. 0xc02f or TLS_AES_128_GCM_SHA256");
   explain->add_option("--version", explainArgs.version, "1.0, 1.1, 1.2 or 1.3");
+  explain->add_option("--server-key", explainArgs.serverKey, "RSA server private key (PEM, PKCS#8 or .p12)");
+  explain->add_option("--key-password", explainArgs.keyPassword, "password of --server-key");
+  explain->add_option("--client-key-exchange", explainArgs.clientKeyExchange,
+                      "RSA key exchange: EncryptedPreMasterSecret from the ClientKeyExchange (hex)");
   explain->add_option("--session-hash", explainArgs.sessionHash, "TLS 1.2 extended master secret: session_hash (hex)");
   explain->add_option("--client-finished-hash", explainArgs.clientFinishedHash,
                       "transcript hash the client Finished covers (hex), from the handshake");

@@ -6,6 +6,10 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
+
 #include "support/Rfc8448.hpp"
 #include "support/TestPaths.hpp"
 #include "tlslab/crypto/Hash.hpp"
@@ -175,6 +179,37 @@ TEST_F(KeysExplainCli, Tls12ChainFromPreMasterSecretToVerifiedFinished) {
   EXPECT_TRUE(has(r, "[=] key_block")) << r.out;
   EXPECT_TRUE(has(r, "[OK verified] client Finished check")) << r.out;
   EXPECT_TRUE(has(r, "server Finished check")) << r.out;  // not given: explicitly not derivable
+}
+
+TEST_F(KeysExplainCli, RsaKeyExchangeIsRecoveredWithTheServerKey) {
+  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(EVP_RSA_gen(2048), EVP_PKEY_free);
+  {
+    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_file((dir_ / "server.key").string().c_str(), "w"), BIO_free);
+    PEM_write_bio_PKCS8PrivateKey(bio.get(), key.get(), EVP_aes_128_cbc(), nullptr, 0, nullptr,
+                                  const_cast<char*>("demo"));
+  }
+  Bytes pms(48, 0x61);
+  pms[0] = 3;
+  pms[1] = 3;
+  std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(EVP_PKEY_CTX_new(key.get(), nullptr), EVP_PKEY_CTX_free);
+  EVP_PKEY_encrypt_init(ctx.get());
+  EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING);
+  std::size_t len = 512;
+  Bytes encrypted(len);
+  ASSERT_EQ(EVP_PKEY_encrypt(ctx.get(), encrypted.data(), &len, pms.data(), pms.size()), 1);
+  encrypted.resize(len);
+  const std::string common = "keys explain --server-key " + (dir_ / "server.key").string() + " --client-random " +
+                             std::string(64, '1') + " --server-random " + std::string(64, '2') + " --suite 0x009c" +
+                             " --client-key-exchange " + toHex(encrypted);
+  auto r = tlslab(common + " --key-password demo");
+  EXPECT_EQ(r.exitCode, 0) << r.out;
+  EXPECT_TRUE(has(r, "[=] pre_master_secret")) << r.out;
+  EXPECT_TRUE(has(r, toHex(pms))) << r.out;
+  EXPECT_TRUE(has(r, "no forward secrecy")) << r.out;
+  EXPECT_TRUE(has(r, "client_write_key")) << r.out;
+  auto wrong = tlslab(common + " --key-password nope");
+  EXPECT_EQ(wrong.exitCode, 2) << wrong.out;
+  EXPECT_TRUE(has(wrong, "wrong password")) << wrong.out;
 }
 
 }  // namespace
