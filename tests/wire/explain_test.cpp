@@ -97,3 +97,19 @@ TEST(Explain, TextShowsOffsetsRawBytesValuesAndMeanings) {
 
 }  // namespace
 }  // namespace tlslab::wire
+
+namespace tlslab::wire {
+namespace {
+
+// Found by the wire fuzzer (UBSan): a "not TLS" tail made explain memcpy
+// into an empty buffer.
+TEST(Explain, NonTlsTailIsReportedWithoutTouchingEmptyBuffers) {
+  Bytes s = testutil::cat({record(21, hex("01 00")), toBytes("hello, not TLS")});
+  ExplainResult r = explainRecords(s);
+  ASSERT_EQ(r.records.size(), 2u);
+  EXPECT_TRUE(r.hasErrors());
+  EXPECT_EQ(r.records[1].header.tree.streamOffset, 7u);
+}
+
+}  // namespace
+}  // namespace tlslab::wire

@@ -214,3 +214,42 @@ TEST(RecordFields, HeaderFieldsCarryRecordAndStreamOffsets) {
 
 }  // namespace
 }  // namespace tlslab::wire
+
+namespace tlslab::wire {
+namespace {
+
+// Found by the wire fuzzer: after an SSLv2 hello, a non-TLS header arriving
+// in small chunks made the framer wait for its bogus length instead of
+// reporting "not TLS" as the whole-buffer path did.
+TEST(RecordFramer, NonTlsHeaderAfterSslv2HelloIsRejectedTheSameInChunks) {
+  Bytes s = testutil::hex(
+      "801f01030100060000001000002f00003500801f01030100060000001000002f000035000102030405060708090a0b0c01020304050607"
+      "08090a0b0c0d0e0f");
+  auto frame = [&](std::size_t chunk) {
+    RecordFramer f;
+    std::vector<Record> out;
+    for (std::size_t i = 0; i < s.size(); i += chunk) {
+      auto part = f.feed(ByteView(s).subspan(i, std::min(chunk, s.size() - i)));
+      out.insert(out.end(), part.begin(), part.end());
+    }
+    auto tail = f.finish();
+    out.insert(out.end(), tail.begin(), tail.end());
+    return out;
+  };
+  auto whole = frame(s.size());
+  for (std::size_t chunk : {1u, 2u, 3u, 4u, 5u, 6u, 7u}) {
+    auto got = frame(chunk);
+    ASSERT_EQ(got.size(), whole.size()) << "chunk " << chunk;
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      EXPECT_EQ(got[i].streamOffset, whole[i].streamOffset);
+      EXPECT_EQ(got[i].headerLength, whole[i].headerLength);
+      EXPECT_EQ(got[i].fragment, whole[i].fragment);
+    }
+  }
+  ASSERT_EQ(whole.size(), 2u);
+  EXPECT_TRUE(whole[0].sslv2ClientHello);
+  EXPECT_EQ(whole[1].headerLength, 0u);  // the "not TLS" report
+}
+
+}  // namespace
+}  // namespace tlslab::wire

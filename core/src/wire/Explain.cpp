@@ -112,7 +112,8 @@ class Explainer {
 
  private:
   static void rebuildHeader(const RecordView& r, Bytes& out) {
-    if (r.sslv2ClientHello && out.size() >= 2) {
+    if (r.sslv2ClientHello) {
+      if (out.size() < 2) return;
       out[0] = static_cast<std::uint8_t>(0x80 | ((r.fragment.size() >> 8) & 0x7f));
       out[1] = static_cast<std::uint8_t>(r.fragment.size() & 0xff);
       return;
@@ -121,7 +122,8 @@ class Explainer {
                          static_cast<std::uint8_t>(r.version & 0xff),
                          static_cast<std::uint8_t>(r.fragment.size() >> 8),
                          static_cast<std::uint8_t>(r.fragment.size() & 0xff)};
-    std::memcpy(out.data(), h, std::min<std::size_t>(r.headerLength, 5));
+    std::size_t n = std::min<std::size_t>({r.headerLength, 5, out.size()});
+    if (n > 0) std::memcpy(out.data(), h, n);
   }
 
   void note(const RecordView& r, std::string name, std::string value, std::string meaning) {

@@ -64,7 +64,7 @@ std::size_t RecordFramer::frameOne(ByteView data, std::size_t at, const Sink& si
   v.version = header.u16("TLSPlaintext.legacy_record_version");
   std::size_t length = header.u16("TLSPlaintext.length");
   v.streamOffset = at;
-  if (!knownContentType(v.contentType) || (v.version >> 8) != 0x03) {
+  if (!knownContentType(v.contentType) || (v.version >> 8) != 0x03) {  // keep in step with needed()
     // Not a TLS record header: the stream is not TLS here, or we lost sync.
     desynchronized_ = true;
     desyncOffset_ = at;
@@ -101,6 +101,8 @@ std::size_t RecordFramer::frameOne(ByteView data, std::size_t at, const Sink& si
 std::size_t RecordFramer::needed() const {
   if (buffer_.size() < kRecordHeaderLength) return kRecordHeaderLength;
   if (looksLikeSslv2ClientHello(buffer_)) return 2 + (((std::size_t{buffer_[0]} & 0x7f) << 8) | buffer_[1]);
+  // A header frameOne will reject (not TLS, or oversized) needs no more bytes.
+  if (!knownContentType(buffer_[0]) || buffer_[1] != 0x03) return kRecordHeaderLength;
   std::size_t length = (std::size_t{buffer_[3]} << 8) | buffer_[4];
   return length > kMaxRecordLength ? kRecordHeaderLength : kRecordHeaderLength + length;
 }
