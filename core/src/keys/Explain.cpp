@@ -55,8 +55,10 @@ void explainTls13(const SessionSecrets& s, const SessionContext& ctx, Explanatio
   for (auto& step : crypto::tls13NotDerivableFromKeyLog()) out.steps.push_back(std::move(step));
   for (const auto& info : crypto::allSecretKinds()) {
     if (const Bytes* secret = s.secret(info.kind)) {
+      auto source = s.tls13Sources.find(info.kind);
       out.steps.push_back(given(std::string(info.name), "key log line " + std::string(info.keyLogLabel), *secret,
-                                "RFC 8446 §7.1", joined(s.sources)));
+                                "RFC 8446 §7.1",
+                                source == s.tls13Sources.end() ? joined(s.sources) : "from " + source->second));
     }
   }
   struct Traffic { SecretKind kind; const char* who; };

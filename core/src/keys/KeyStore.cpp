@@ -70,6 +70,7 @@ crypto::Result<std::vector<model::Diagnostic>> KeyStore::addKeyLogFile(const std
 void KeyStore::addTls13Secret(ByteView clientRandom, crypto::SecretKind kind, ByteView secret, std::string source) {
   auto& s = session(clientRandom);
   s.tls13[kind] = copy(secret);
+  s.tls13Sources[kind] = source;
   s.sources.push_back(std::move(source));
 }
 

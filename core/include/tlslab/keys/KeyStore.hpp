@@ -30,6 +30,7 @@ struct SessionSecrets {
   std::optional<Bytes> masterSecret;     // TLS 1.0-1.2
   std::optional<Bytes> preMasterSecret;  // TLS 1.0-1.2
   std::map<crypto::SecretKind, Bytes> tls13;
+  std::map<crypto::SecretKind, std::string> tls13Sources;  // where each TLS 1.3 secret came from
   // Next-generation application traffic secrets as logged (KeyUpdate), in order.
   std::vector<Bytes> clientUpdatedSecrets, serverUpdatedSecrets;
   std::vector<std::string> sources;  // where each value came from, e.g. "keys.log line 3"
