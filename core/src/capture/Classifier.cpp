@@ -20,7 +20,6 @@ namespace {
 constexpr std::size_t kProbeBytes = 5;         // a TLS record header
 constexpr std::size_t kMaxLine = 512;          // longer command lines are not upgrade commands
 constexpr std::size_t kMaxHeld = 64u << 10;    // client bytes held while awaiting the reply
-constexpr int kIdentifyLines = 4;
 
 enum class LineAction { None, ClientHold, ServerTls, Refused };
 
@@ -217,10 +216,7 @@ int StreamClassifier::handleLine(Direction dir, const std::string& rawLine, std:
   while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.remove_suffix(1);
   if (line.size() > kMaxLine) return static_cast<int>(LineAction::None);
   std::string u = upper(line);
-  Side& side = sides_[index(dir)];
-  if (!side.sawFirstLine || info_.protocol.empty()) identifyProtocol(dir, u);
-  side.sawFirstLine = true;
-  (void)kIdentifyLines;
+  identifyProtocol(dir, u);  // until a greeting or command names the protocol
   if (dir == Direction::ClientToServer) {
     std::string protocol, tag;
     if (u == "STARTTLS") protocol = "SMTP";

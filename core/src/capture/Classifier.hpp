@@ -45,7 +45,6 @@ class StreamClassifier {
     std::size_t heldBytes = 0;
     std::string line;        // the current, incomplete plaintext line (capped)
     std::size_t scanned = 0;
-    bool sawFirstLine = false;
     bool resync = false;  // the start was missed: look for a record header at each chunk
   };
 
