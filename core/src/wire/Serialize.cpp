@@ -24,7 +24,9 @@ void putExtensions(Bytes& out, const std::vector<Extension>& extensions) {
 }
 
 Bytes withHeader(std::uint8_t type, const Bytes& body) {
-  Bytes out{type};
+  Bytes out;
+  out.reserve(4 + body.size());  // also keeps GCC 12's -O2 -Wstringop-overread false positive quiet
+  out.push_back(type);
   putVector(out, body, 3);
   return out;
 }
