@@ -1,5 +1,6 @@
 #include "tlslab/model/Derivation.hpp"
 #include "tlslab/model/Diagnostic.hpp"
+#include "tlslab/model/Trace.hpp"
 
 namespace tlslab::model {
 
@@ -21,6 +22,10 @@ const char* stepStatusName(StepStatus status) {
     case StepStatus::Failed: return "failed";
     default: return "unknown";
   }
+}
+
+const char* directionArrow(Direction direction) {
+  return direction == Direction::ClientToServer ? "->" : "<-";
 }
 
 }  // namespace tlslab::model

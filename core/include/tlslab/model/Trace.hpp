@@ -1,0 +1,111 @@
+#pragma once
+// The Trace: what tlslab learned about a set of TLS connections, from a
+// capture or from an instrumented lab run (DESIGN.md: one model, three views).
+// Plain values only (no OpenSSL, no Qt, no capture types) so the CLI, the GUI
+// and JSON export all read the same thing. Connections are numbered from 0 in
+// order of appearance (what `tlslab follow N` counts).
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tlslab/model/Derivation.hpp"
+#include "tlslab/model/Diagnostic.hpp"
+#include "tlslab/model/Field.hpp"
+#include "tlslab/model/RecordCrypto.hpp"
+#include "tlslab/model/Verify.hpp"
+#include "tlslab/util/Bytes.hpp"
+
+namespace tlslab::model {
+
+enum class Direction : std::uint8_t { ClientToServer = 0, ServerToClient = 1 };
+const char* directionArrow(Direction direction);  // "->" / "<-"
+
+// A protocol message: a handshake message (possibly spread over several
+// records), a ChangeCipherSpec, an Alert or a Heartbeat.
+struct TraceMessage {
+  std::string name;            // "ClientHello", "Alert", "ChangeCipherSpec", ...
+  int handshakeType = -1;      // 0..255 for handshake messages, -1 otherwise
+  Direction direction = Direction::ClientToServer;
+  std::size_t firstRecord = 0;  // index into TraceConnection::records
+  std::size_t lastRecord = 0;
+  Bytes bytes;                 // the message as parsed (handshake header included)
+  Field tree;                  // offsets relative to `bytes`; streamOffset set when known
+  bool encrypted = false;      // carried in protected records (decrypted to be read)
+  std::vector<Diagnostic> diagnostics;
+};
+
+// One TLS record as it crossed the wire, and what became of it.
+struct TraceRecord {
+  std::size_t index = 0;       // within the connection, both directions interleaved by time
+  Direction direction = Direction::ClientToServer;
+  double time = 0;             // seconds since the connection's first packet
+  std::uint64_t frame = 0;     // capture frame that completed it (0 for lab runs)
+  std::uint8_t contentType = 0;  // outer (header) content type
+  std::uint16_t version = 0;     // header legacy_record_version
+  std::size_t streamOffset = 0;  // of the header's first byte in its direction's stream
+  Bytes wire;                  // header + fragment exactly as on the wire
+  Field header;                // field tree of the header (offsets relative to `wire`)
+  bool encrypted = false;      // protected under some key (whether or not we could open it)
+  std::string keyPhase;        // "", "early", "handshake", "application", "application 1", ...
+  std::optional<RecordCrypto> crypto;  // how it was opened (nonce, AAD, tag, ...) when tried
+  std::uint8_t innerContentType = 0;   // the real content type (TLS 1.3 inner type)
+  Bytes plaintext;                     // decrypted (or never-encrypted) content
+  std::string undecryptedReason;       // empty when plaintext is valid or not encrypted
+  std::vector<std::size_t> messages;   // indices into TraceConnection::messages
+};
+
+struct Negotiated {
+  std::uint16_t version = 0;     // 0x0303 TLS 1.2, 0x0304 TLS 1.3; 0 unknown
+  std::uint16_t suite = 0;       // 0 unknown
+  std::string suiteName;
+  std::string group;             // key exchange group name, e.g. "x25519"
+  std::string alpn;
+  std::string sni;
+  std::string resumption;        // "", "session id", "ticket", "psk"
+  std::optional<std::size_t> resumedFrom;  // connection index the session came from
+  bool extendedMasterSecret = false;
+  bool earlyData = false;        // 0-RTT offered and accepted
+};
+
+// One side's decrypted application byte stream, in order, with where each
+// piece came from.
+struct AppDataChunk {
+  Direction direction = Direction::ClientToServer;
+  std::size_t record = 0;  // index into records
+  Bytes data;
+};
+
+struct TraceConnection {
+  std::size_t index = 0;
+  std::string client;            // "127.0.0.1:54321" or "[::1]:54321"
+  std::string server;
+  std::string clientLabel = "client";  // lab runs: "victim", "proxy (back leg)", ...
+  std::string serverLabel = "server";
+  double startTime = 0;          // seconds since the Unix epoch of the first packet
+  double duration = 0;
+  std::string startTlsProtocol;  // "SMTP", "POP3", "IMAP", "FTP" or empty
+  Bytes preamble[2];             // plaintext before TLS, per Direction (STARTTLS)
+  Negotiated negotiated;
+  std::vector<TraceRecord> records;
+  std::vector<TraceMessage> messages;
+  std::vector<AppDataChunk> appData;
+  std::vector<DerivationStep> derivation;  // the key schedule, Finished checks last
+  // Certificate chains as sent by the server (and client), DER, leaf first.
+  std::vector<Bytes> serverCertificates, clientCertificates;
+  // Verification as the lab endpoints saw it (empty for captures: a capture
+  // does not say what the client trusted).
+  std::optional<VerifyVerdict> serverVerification, clientVerification;
+  std::string decryption;        // one line: "decrypted", or why not, in plain words
+  std::string state;             // "ok", "alert: handshake_failure", "incomplete", ...
+  std::vector<Diagnostic> diagnostics;
+};
+
+struct Trace {
+  std::string source;            // file name, "live: lo", "lab: mitm ..."
+  std::vector<TraceConnection> connections;
+  std::vector<Diagnostic> diagnostics;  // not tied to one connection
+};
+
+}  // namespace tlslab::model
