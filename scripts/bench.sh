@@ -2,7 +2,10 @@
 # Builds the `bench` preset, runs every bench/<name>_bench.cpp program
 # (tlslab_bench_<name>) and prints, for each benchmark pair named
 # ".../<case>/tlslab" and ".../<case>/raw_evp", tlslab's throughput as a
-# percentage of raw OpenSSL EVP measured in the same run (goal: >= 80 %).
+# percentage of raw OpenSSL EVP measured in the same run (goal: >= 80 %), and
+# for each pair ".../<case>/instrumented" and ".../<case>/plain", the
+# instrumented endpoints' handshakes per second as a percentage of bare
+# OpenSSL (goal: >= 85 %).
 #
 #   scripts/bench.sh               configure + build + run
 #   scripts/bench.sh --no-build    run what is already built
@@ -40,7 +43,15 @@ for b in data.get("benchmarks", []):
     parts = b.get("run_name", b["name"]).split("/")
     if len(parts) >= 2 and parts[-1] in ("tlslab", "raw_evp") and "bytes_per_second" in b:
         rates.setdefault(parts[-2], {})[parts[-1]] = b["bytes_per_second"]
+    if len(parts) >= 2 and parts[-1] in ("instrumented", "plain") and "items_per_second" in b:
+        rates.setdefault(parts[-2], {})[parts[-1]] = b["items_per_second"]
+    if "completed" in b:
+        print(f"  {b['name']:28s} completed {b['completed']:.0f}   failed {b.get('failed', 0):.0f}")
 for case, r in rates.items():
+    if "instrumented" in r and "plain" in r:
+        ratio = 100.0 * r["instrumented"] / r["plain"]
+        verdict = "ok" if ratio >= 85.0 else "BELOW GOAL"
+        print(f"  {case:28s} instrumented {r['instrumented']:8.1f}/s   plain OpenSSL {r['plain']:8.1f}/s   {ratio:5.1f} %  {verdict}")
     if "tlslab" in r and "raw_evp" in r:
         ratio = 100.0 * r["tlslab"] / r["raw_evp"]
         verdict = "ok" if ratio >= 80.0 else "BELOW GOAL"

@@ -168,6 +168,7 @@ void LabServer::Impl::serve(Fd fd, Worker* worker) {
   ServerConnection result;
   result.peer = peerName(fd.get());
   setIoTimeout(fd.get(), config.ioTimeoutMs);
+  setNoDelay(fd.get());
   Instrumentation inst;
   inst.recorder = &recorder;
   inst.verifyMode = VerifyMode::ChainOnly;  // client certificates have no host name to check

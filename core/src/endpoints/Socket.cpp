@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -118,12 +119,18 @@ Connection connectTo(const std::string& address, std::uint16_t port, int timeout
   }
   ::fcntl(fd.get(), F_SETFL, ::fcntl(fd.get(), F_GETFL) & ~O_NONBLOCK);
   setIoTimeout(fd.get(), timeoutMs);
+  setNoDelay(fd.get());
   return {std::move(fd), {}};
 }
 
 void ignoreSigpipe() {
   static std::once_flag once;
   std::call_once(once, [] { std::signal(SIGPIPE, SIG_IGN); });
+}
+
+void setNoDelay(int fd) {
+  int on = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
 }
 
 void setIoTimeout(int fd, int timeoutMs) {

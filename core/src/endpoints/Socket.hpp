@@ -46,6 +46,10 @@ void ignoreSigpipe();
 
 // Read/write timeouts so a silent peer can never hang a lab.
 void setIoTimeout(int fd, int timeoutMs);
+// Lab endpoints write whole records; Nagle would hold a small record back
+// until the peer's delayed ACK (~40 ms), which distorts every timing a
+// student reads off the ladder.
+void setNoDelay(int fd);
 std::string peerName(int fd);
 // The local port of a connected socket.
 std::uint16_t localPort(int fd);
