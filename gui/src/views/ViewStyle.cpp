@@ -8,6 +8,8 @@
 #include <QMenu>
 #include <QPalette>
 
+#include <algorithm>
+
 namespace tlslab::gui::views {
 
 QFont monospaceFont() {
@@ -48,7 +50,7 @@ QColor toneColor(Tone tone, const QPalette& palette) {
     case Tone::Warn: return dark ? QColor(0xf0, 0xb4, 0x4c) : QColor(0xa0, 0x5a, 0x00);
     case Tone::Info: return dark ? QColor(0x79, 0xb8, 0xff) : QColor(0x1a, 0x5f, 0xb4);
     case Tone::Neutral:
-    default: return palette.color(QPalette::PlaceholderText);
+    default: return dark ? QColor(0xa0, 0xa8, 0xb2) : QColor(0x5f, 0x67, 0x70);
   }
 }
 
@@ -62,6 +64,7 @@ ValueLabel::ValueLabel(QWidget* parent) : QLabel(parent) {
   setFont(monospaceFont());
   setWordWrap(true);
   setTextFormat(Qt::PlainText);
+  setAlignment(Qt::AlignLeft | Qt::AlignTop);
   setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
   setFocusPolicy(Qt::StrongFocus);
   setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
@@ -73,7 +76,13 @@ void ValueLabel::setBytes(ByteView bytes) {
     setValue(tr("(empty)"), QString());
     return;
   }
-  setValue(hexText(bytes), QString::fromStdString(toHex(bytes)));
+  // Long values wrap at 16 bytes a line, like a hex dump, so columns line up.
+  QString shown;
+  for (std::size_t at = 0; at < bytes.size(); at += 16) {
+    if (at > 0) shown += QLatin1Char('\n');
+    shown += hexText(bytes.subspan(at, std::min<std::size_t>(16, bytes.size() - at)));
+  }
+  setValue(shown, QString::fromStdString(toHex(bytes)));
 }
 
 void ValueLabel::setValue(const QString& shown, const QString& copied) {
