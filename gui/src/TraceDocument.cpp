@@ -1,0 +1,79 @@
+#include "TraceDocument.hpp"
+
+namespace tlslab::gui {
+
+TraceDocument::TraceDocument(QObject* parent)
+    : QObject(parent), trace_(std::make_shared<const model::Trace>()) {}
+
+const model::TraceConnection* TraceDocument::currentConnection() const {
+  if (connection_ < 0 || connection_ >= static_cast<int>(trace_->connections.size())) return nullptr;
+  return &trace_->connections[static_cast<std::size_t>(connection_)];
+}
+
+const model::TraceRecord* TraceDocument::currentRecord() const {
+  const auto* c = currentConnection();
+  if (c == nullptr || record_ < 0 || record_ >= static_cast<int>(c->records.size())) return nullptr;
+  return &c->records[static_cast<std::size_t>(record_)];
+}
+
+const model::TraceMessage* TraceDocument::currentMessage() const {
+  const auto* c = currentConnection();
+  if (c == nullptr || message_ < 0 || message_ >= static_cast<int>(c->messages.size())) return nullptr;
+  return &c->messages[static_cast<std::size_t>(message_)];
+}
+
+void TraceDocument::setTrace(std::shared_ptr<const model::Trace> trace) {
+  trace_ = trace ? std::move(trace) : std::make_shared<const model::Trace>();
+  // Reset without comparing: indices of the old trace mean nothing in the new one.
+  connection_ = record_ = message_ = -1;
+  emit traceChanged();
+  if (!trace_->connections.empty()) {
+    apply(0, -1, -1);
+  } else {
+    emit selectionChanged();
+  }
+}
+
+void TraceDocument::selectConnection(int connection) {
+  if (connection == connection_) return;
+  apply(connection, -1, -1);
+}
+
+void TraceDocument::selectRecord(int connection, int record) {
+  if (connection < 0 || connection >= static_cast<int>(trace_->connections.size())) return apply(-1, -1, -1);
+  const auto& c = trace_->connections[static_cast<std::size_t>(connection)];
+  if (record < 0 || record >= static_cast<int>(c.records.size())) return apply(connection, -1, -1);
+  const auto& r = c.records[static_cast<std::size_t>(record)];
+  // Keep the current message when it lives in this record (a record can carry
+  // several messages; re-selecting the record must not jump back to the first).
+  int message = r.messages.empty() ? -1 : static_cast<int>(r.messages.front());
+  if (connection == connection_ && message_ >= 0) {
+    for (std::size_t m : r.messages)
+      if (static_cast<int>(m) == message_) message = message_;
+  }
+  apply(connection, record, message);
+}
+
+void TraceDocument::selectMessage(int connection, int message) {
+  if (connection < 0 || connection >= static_cast<int>(trace_->connections.size())) return apply(-1, -1, -1);
+  const auto& c = trace_->connections[static_cast<std::size_t>(connection)];
+  if (message < 0 || message >= static_cast<int>(c.messages.size())) return apply(connection, -1, -1);
+  int record = static_cast<int>(c.messages[static_cast<std::size_t>(message)].firstRecord);
+  apply(connection, record, message);
+}
+
+void TraceDocument::apply(int connection, int record, int message) {
+  bool connectionChanged = connection != connection_;
+  bool recordChanged = connectionChanged || record != record_;
+  bool messageChanged = connectionChanged || message != message_;
+  if (!connectionChanged && !recordChanged && !messageChanged) return;
+  connection_ = connection;
+  record_ = record;
+  message_ = message;
+  if (connectionChanged) emit connectionSelected(connection_);
+  if (recordChanged) emit recordSelected(connection_, record_);
+  if (messageChanged) emit messageSelected(connection_, message_);
+  emit selectionChanged();
+}
+
+}  // namespace tlslab::gui
