@@ -1,0 +1,93 @@
+#pragma once
+// The TLS dissector (DESIGN.md: "one pipeline, two sources"): reassembled TCP
+// streams from the capture layer plus keys from a KeyStore in, a model::Trace
+// out. Per direction it frames records (wire::RecordFramer), opens protected
+// ones with the session's keys (crypto::RecordCipher), reassembles and parses
+// handshake messages (wire::HandshakeReassembler, parseHandshakeMessage), and
+// explains the key schedule with the transcript hashes so both Finished
+// messages are verified (keys::explainSession).
+//
+// Dissector policy (STYLE practice 4): malformed or undecryptable data is
+// annotated in plain words and dissection goes on; nothing here throws.
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+
+#include "tlslab/capture/Source.hpp"
+#include "tlslab/capture/StreamSink.hpp"
+#include "tlslab/keys/KeyStore.hpp"
+#include "tlslab/model/Trace.hpp"
+
+namespace tlslab::dissect {
+
+struct DissectOptions {
+  // false: application data records keep their header, sizes and verdict but
+  // not their wire bytes, plaintext or RecordCrypto detail, and no AppDataChunk
+  // is stored, so memory stays bounded by the number of records on huge
+  // captures. Handshake, alert and CCS records are always kept in full.
+  bool keepPayloads = true;
+  // Called after every record has been dissected (live views, the GUI's
+  // worker thread). The references are valid only during the call.
+  std::function<void(const model::TraceConnection&, const model::TraceRecord&)> onRecord;
+  // Called when a connection opens, when what was negotiated changes (each
+  // handshake message) and when it closes.
+  std::function<void(const model::TraceConnection&)> onConnectionUpdated;
+};
+
+struct Connection;  // per-connection state (core/src/dissect/Connection.hpp)
+struct Shared;
+
+class TlsDissector : public capture::StreamSink {
+ public:
+  // `keys` must outlive the dissector; key logs found in the capture (pcapng
+  // Decryption Secrets Blocks) are added to it, and so are TLS 1.2 master
+  // secrets learned per session ID / ticket for later resumptions.
+  explicit TlsDissector(keys::KeyStore& keys, DissectOptions options = {});
+  ~TlsDissector() override;
+  TlsDissector(const TlsDissector&) = delete;
+  TlsDissector& operator=(const TlsDissector&) = delete;
+
+  void onConnectionOpened(const capture::ConnectionInfo& info) override;
+  void onData(const capture::StreamChunk& chunk) override;
+  void onGap(const capture::StreamGap& gap) override;
+  void onTlsStart(const capture::TlsStart& start) override;
+  void onConnectionClosed(const capture::ConnectionInfo& info) override;
+  void onDiagnostic(const capture::CaptureDiagnostic& diagnostic) override;
+  void onKeyLog(std::string_view text, std::uint64_t fileOffset) override;
+
+  // Closes whatever is still open (derivation, Finished checks, reasons) and
+  // hands out the result. Call once, after the capture has finished.
+  model::Trace finish();
+  // The trace so far (connections still open are not yet finalised).
+  const model::Trace& trace() const;
+
+  void setSource(std::string source);
+
+ private:
+  Connection* find(capture::ConnectionId id);
+  void finalize(Connection& conn);
+
+  keys::KeyStore& keys_;
+  DissectOptions options_;
+  model::Trace trace_;
+  std::unique_ptr<Shared> shared_;
+  std::map<capture::ConnectionId, std::unique_ptr<Connection>> open_;
+  bool finished_ = false;
+};
+
+// Reads a capture file through capture::readCapture into a TlsDissector. An
+// error result means the file could not be read at all (its message names the
+// file and what is wrong: the CLI exits 2); a file that breaks off midway
+// still gives a Trace, with an error diagnostic in Trace::diagnostics.
+// `summary`, when given, receives the capture layer's statistics.
+capture::Result<model::Trace> dissectFile(const std::filesystem::path& path, keys::KeyStore& keys,
+                                          DissectOptions options = {},
+                                          const capture::ProgressCallback& progress = {},
+                                          capture::ReadSummary* summary = nullptr);
+capture::Result<model::Trace> dissectBytes(ByteView bytes, keys::KeyStore& keys, DissectOptions options = {},
+                                           const capture::ProgressCallback& progress = {},
+                                           capture::ReadSummary* summary = nullptr);
+
+}  // namespace tlslab::dissect

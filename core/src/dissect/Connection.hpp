@@ -1,0 +1,142 @@
+#pragma once
+// Per-connection dissection state, shared by the files of core/src/dissect:
+// Records.cpp (framing, opening records, dispatch), Handshake.cpp (messages,
+// what was negotiated, resumption), Tls12Keys.cpp / Tls13Keys.cpp (which keys
+// protect which records), Finalize.cpp (derivation, plain-words verdicts).
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tlslab/capture/Types.hpp"
+#include "tlslab/crypto/CipherSuite.hpp"
+#include "tlslab/crypto/RecordCipher.hpp"
+#include "tlslab/dissect/TlsDissector.hpp"
+#include "tlslab/keys/KeyStore.hpp"
+#include "tlslab/model/Trace.hpp"
+#include "tlslab/wire/Handshake.hpp"
+#include "tlslab/wire/Messages.hpp"
+#include "tlslab/wire/Record.hpp"
+
+namespace tlslab::dissect {
+
+// What every connection's dissection shares: the keys, the options, the
+// result, and the sessions seen so far (to match resumptions to the
+// connection that created the session).
+struct Shared {
+  keys::KeyStore& keys;
+  const DissectOptions& options;
+  model::Trace& trace;
+  std::map<Bytes, std::size_t> connectionBySessionId;
+  std::map<Bytes, std::size_t> connectionByTicket;  // TLS 1.2 ticket or TLS 1.3 PSK identity
+};
+
+// One direction of a connection.
+struct DirectionState {
+  wire::RecordFramer framer;
+  wire::HandshakeReassembler reassembler;
+  // Handshake records fed to the reassembler, as indices into the trace's
+  // records (the reassembler counts its own addRecord calls).
+  std::vector<std::size_t> handshakeRecords;
+  bool tls = false;             // TLS bytes have started in this direction
+  std::uint64_t base = 0;       // stream offset of the framer's first byte
+  bool lostSync = false;        // a gap: record sequence numbers are unknown from here on
+  std::string lostSyncReason;
+
+  bool encrypted = false;       // records from here on are protected
+  std::optional<crypto::RecordCipher> cipher;  // the read keys in force
+  std::uint64_t sequence = 0;
+  std::string keyPhase;         // "early", "handshake", "application", "application 1", ...
+  int epoch = 0;                // key changes so far (for the reassembler)
+  // TLS 1.3: keys the sender may switch to without a message we can see
+  // (client: early -> handshake when early data ends or was never sent).
+  std::optional<crypto::RecordCipher> next;
+  std::string nextPhase;
+  // TLS 1.3 0-RTT: the PSK's cipher suite is not in the ClientHello, so the
+  // early keys are tried for each suite with the secret's hash length.
+  std::vector<crypto::RecordCipher> earlyCandidates;
+  Bytes applicationSecret;      // TLS 1.3: current application traffic secret (KeyUpdate)
+  unsigned generation = 0;
+  bool sawFinished = false;
+};
+
+struct Connection {
+  std::size_t index = 0;  // into Trace::connections
+  capture::ConnectionInfo info;  // as the capture layer opened it
+  capture::Timestamp start;
+  bool inTrace = false;
+  DirectionState dir[2];
+  wire::ParseContext context;
+
+  bool sawClientHello = false;
+  bool sawServerHello = false;
+  bool helloRetry = false;
+  Bytes clientRandom, serverRandom;
+  Bytes offeredSessionId, serverSessionId, offeredTicket;
+  std::vector<Bytes> offeredPskIdentities;
+  bool earlyDataOffered = false;
+  std::uint16_t version = 0;
+  const crypto::CipherSuite* suite = nullptr;
+  std::uint16_t suiteId = 0;
+  bool encryptThenMac = false;
+  bool abbreviated = false;  // TLS 1.2 resumption: no key exchange in this handshake
+
+  // Handshake transcript (raw messages) until both Finished are seen; the hash
+  // algorithm is known only from the ServerHello, so bytes are kept.
+  Bytes transcript;
+  bool transcriptDone = false;
+  Bytes sessionHash;  // RFC 7627: Hash(handshake up to ClientKeyExchange)
+  Bytes clientFinishedHash, serverFinishedHash, clientVerifyData, serverVerifyData;
+  Bytes encryptedPms;  // RSA ClientKeyExchange
+
+  // TLS 1.2 keys, computed once at the first ChangeCipherSpec.
+  bool tls12KeysTried = false;
+  Bytes masterSecret;
+  std::optional<crypto::TrafficKeys> clientKeys, serverKeys;
+  std::vector<model::DerivationStep> extraSteps;  // RSA recovery, resumption source
+  std::optional<keys::SessionSecrets> derivedSecrets;  // when not straight from the key log
+
+  std::string reason;        // why records cannot be opened (empty: no problem known)
+  bool anyEncrypted = false;
+  bool anyOpened = false;
+  std::optional<std::size_t> firstFailure;  // record index of the first MAC/tag failure
+  bool fatalAlert = false;
+  bool handshakeDone = false;
+};
+
+model::TraceConnection& traceOf(Shared& shared, Connection& conn);
+double secondsSince(const Connection& conn, capture::Timestamp time);
+
+// Records.cpp
+void feedTls(Shared& shared, Connection& conn, const capture::StreamChunk& chunk);
+void flushDirection(Shared& shared, Connection& conn, capture::Direction direction, capture::Timestamp time);
+
+// Handshake.cpp
+void onHandshakeMessage(Shared& shared, Connection& conn, capture::Direction direction,
+                        wire::ReassembledMessage& message, bool encrypted);
+void notifyConnection(Shared& shared, Connection& conn);
+
+// Tls12Keys.cpp: master secret and key block (at the first ChangeCipherSpec);
+// false when the keys are not available (conn.reason says why).
+bool ensureTls12Keys(Shared& shared, Connection& conn);
+void activateTls12Keys(Shared& shared, Connection& conn, capture::Direction direction);
+void rememberTls12Session(Shared& shared, Connection& conn);
+
+// Tls13Keys.cpp
+void tls13AfterClientHello(Shared& shared, Connection& conn);
+void tls13AfterServerHello(Shared& shared, Connection& conn);
+void tls13AfterFinished(Shared& shared, Connection& conn, capture::Direction direction);
+void tls13AfterEndOfEarlyData(Shared& shared, Connection& conn);
+void tls13AfterKeyUpdate(Shared& shared, Connection& conn, capture::Direction direction);
+// Opens a TLS 1.3 record with the keys in force, trying a pending switch
+// (client early -> handshake) or the 0-RTT suite candidates when needed.
+model::RecordCrypto tls13Open(Connection& conn, DirectionState& ds, ByteView wire, bool keepDetail);
+
+// Finalize.cpp
+void explainKeys(Shared& shared, Connection& conn);
+void finalizeConnection(Shared& shared, Connection& conn);
+std::string noKeyReason(Shared& shared, Connection& conn);
+
+}  // namespace tlslab::dissect

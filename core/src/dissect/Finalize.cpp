@@ -1,0 +1,101 @@
+// What a learner reads first about a connection: the key derivation (with both
+// Finished messages checked against the transcript) and one line saying
+// whether it was decrypted, or why not, in plain words.
+#include <fmt/core.h>
+
+#include "Connection.hpp"
+#include "tlslab/crypto/Tls12KeySchedule.hpp"
+#include "tlslab/keys/Explain.hpp"
+
+namespace tlslab::dissect {
+
+std::string noKeyReason(Shared& shared, Connection& conn) {
+  if (!conn.sawClientHello) {
+    return "handshake not in the capture (the connection was picked up after its ClientHello), so there is no "
+           "client random to look the keys up by";
+  }
+  if (conn.suite && crypto::forwardSecret(conn.suite->kx) && !shared.keys.privateKeys().empty()) {
+    return fmt::format("(EC)DHE suite {} but only an RSA key was given: the key exchange has forward secrecy, so the "
+                       "server's private key cannot decrypt it; a key log (SSLKEYLOGFILE) for this session is needed",
+                       conn.suite->name);
+  }
+  std::size_t sessions = shared.keys.sessions().size();
+  return fmt::format("no key for this client random ({}...): {}", toHex(ByteView(conn.clientRandom).first(std::min<std::size_t>(8, conn.clientRandom.size()))),
+                     sessions == 0 ? "no key log was given and the capture carries none"
+                                   : fmt::format("the {} session(s) in the key log are for other connections", sessions));
+}
+
+void explainKeys(Shared& shared, Connection& conn) {
+  model::TraceConnection& tc = traceOf(shared, conn);
+  if (!conn.sawClientHello) return;
+  const keys::SessionSecrets* secrets = nullptr;
+  if (conn.derivedSecrets) {
+    secrets = &*conn.derivedSecrets;
+  } else {
+    secrets = shared.keys.findByClientRandom(conn.clientRandom);
+  }
+  std::vector<model::DerivationStep> steps = conn.extraSteps;
+  if (!secrets) {
+    if (conn.suite && crypto::forwardSecret(conn.suite->kx) && !conn.suite->tls13())
+      steps.push_back(crypto::tls12ForwardSecrecyStep(*conn.suite));
+    tc.derivation = std::move(steps);
+    return;
+  }
+  keys::SessionContext ctx;
+  if (conn.suiteId) ctx.suite = conn.suiteId;
+  if (conn.version) ctx.version = conn.version;
+  ctx.serverRandom = conn.serverRandom;
+  ctx.extendedMasterSecret = tc.negotiated.extendedMasterSecret;
+  ctx.sessionHash = conn.sessionHash;
+  ctx.clientFinishedHash = conn.clientFinishedHash;
+  ctx.serverFinishedHash = conn.serverFinishedHash;
+  ctx.clientVerifyData = conn.clientVerifyData;
+  ctx.serverVerifyData = conn.serverVerifyData;
+  keys::Explanation explanation = keys::explainSession(*secrets, ctx);
+  for (auto& step : explanation.steps) steps.push_back(std::move(step));
+  tc.derivation = std::move(steps);
+  for (const auto& note : explanation.notes) {
+    tc.diagnostics.push_back({model::Severity::Info, "key derivation", std::nullopt, note});
+  }
+}
+
+void finalizeConnection(Shared& shared, Connection& conn) {
+  model::TraceConnection& tc = traceOf(shared, conn);
+  explainKeys(shared, conn);
+  for (const auto& step : tc.derivation) {
+    if (step.status == model::StepStatus::Failed) {
+      tc.diagnostics.push_back({model::Severity::Error, step.name, std::nullopt,
+                                step.name + " failed: " + step.note});
+    }
+  }
+  if (!conn.anyEncrypted) {
+    tc.decryption = conn.sawServerHello ? "nothing encrypted in the capture" : "no encrypted records";
+  } else if (conn.firstFailure) {
+    // The record's reason already reads "MAC/tag failure at record N: ...".
+    tc.decryption = (conn.anyOpened ? "partly decrypted; " : "") + tc.records[*conn.firstFailure].undecryptedReason;
+  } else if (!conn.reason.empty()) {
+    tc.decryption = (conn.anyOpened ? "partly decrypted; " : "") + conn.reason;
+  } else {
+    bool all = true;
+    for (const auto& rec : tc.records)
+      if (rec.encrypted && !rec.undecryptedReason.empty()) all = false;
+    tc.decryption = all ? "decrypted" : "partly decrypted (see the records' reasons)";
+    if (!all) {
+      for (const auto& rec : tc.records) {
+        if (rec.encrypted && !rec.undecryptedReason.empty()) {
+          tc.decryption = "partly decrypted: " + rec.undecryptedReason;
+          break;
+        }
+      }
+    }
+  }
+  if (!conn.fatalAlert && !conn.handshakeDone) {
+    tc.state = conn.sawServerHello ? "incomplete (handshake not finished in the capture)"
+                                   : (conn.sawClientHello ? "incomplete (no ServerHello)" : "incomplete (no handshake seen)");
+  }
+  if (conn.reason.empty() && !conn.firstFailure && conn.anyEncrypted && !conn.anyOpened) {
+    conn.reason = noKeyReason(shared, conn);
+  }
+}
+
+}  // namespace tlslab::dissect

@@ -1,0 +1,228 @@
+// Handshake messages: parse each reassembled message with the connection's
+// context, keep the transcript the Finished messages cover, record what was
+// negotiated, and match resumptions to the connection that made the session.
+#include <fmt/core.h>
+
+#include "Connection.hpp"
+#include "tlslab/crypto/Hash.hpp"
+#include "tlslab/crypto/Tls12KeySchedule.hpp"
+#include "tlslab/wire/Registry.hpp"
+
+namespace tlslab::dissect {
+namespace {
+
+using wire::HandshakeType;
+
+std::string codeName(std::uint16_t code, const char* name) { return name ? name : fmt::format("0x{:04x}", code); }
+
+const Bytes* extensionData(const std::vector<wire::Extension>& extensions, std::uint16_t type) {
+  for (const auto& e : extensions)
+    if (e.type == type) return &e.data;
+  return nullptr;
+}
+
+// The hash the transcript is taken with: the suite's HKDF hash (TLS 1.3) or
+// the PRF's handshake hash (TLS 1.2; MD5||SHA-1 before 1.2).
+std::optional<crypto::HashAlg> transcriptHash(const Connection& conn) {
+  if (!conn.suite) return std::nullopt;
+  if (conn.version == crypto::kTls13) return conn.suite->prfHash;
+  return crypto::tls12PrfHash(*conn.suite, conn.version ? conn.version : crypto::kTls12);
+}
+
+bool inTranscript(const Connection& conn, std::uint8_t type) {
+  // Post-handshake and non-transcript messages (RFC 8446 §4.4.1, RFC 5246
+  // §7.4.9). A TLS 1.2 NewSessionTicket is sent before the server's
+  // ChangeCipherSpec and is hashed like any handshake message (RFC 5077 §3.3).
+  switch (static_cast<HandshakeType>(type)) {
+    case HandshakeType::HelloRequest:
+    case HandshakeType::KeyUpdate: return false;
+    case HandshakeType::NewSessionTicket: return conn.version != 0 && conn.version != crypto::kTls13;
+    default: return true;
+  }
+}
+
+void onClientHello(Shared& shared, Connection& conn, const wire::ClientHello& ch) {
+  model::TraceConnection& tc = traceOf(shared, conn);
+  if (conn.sawClientHello) return;  // the second ClientHello after a HelloRetryRequest changes no key inputs
+  conn.sawClientHello = true;
+  conn.clientRandom = ch.random;
+  conn.offeredSessionId = ch.sessionId;
+  if (const Bytes* ticket = extensionData(ch.extensions, wire::ext::kSessionTicket)) conn.offeredTicket = *ticket;
+  for (const auto& id : ch.summary.pskIdentities) conn.offeredPskIdentities.push_back(id.identity);
+  conn.earlyDataOffered = ch.summary.earlyData;
+  tc.negotiated.sni = ch.summary.serverName;
+  tls13AfterClientHello(shared, conn);
+}
+
+void matchResumption(Shared& shared, Connection& conn, const std::string& kind, const Bytes& key,
+                     const std::map<Bytes, std::size_t>& table) {
+  model::TraceConnection& tc = traceOf(shared, conn);
+  tc.negotiated.resumption = kind;
+  auto it = table.find(key);
+  if (it != table.end() && it->second != conn.index) tc.negotiated.resumedFrom = it->second;
+}
+
+void onServerHello(Shared& shared, Connection& conn, const wire::ServerHello& sh, model::TraceMessage& message) {
+  model::TraceConnection& tc = traceOf(shared, conn);
+  if (sh.helloRetryRequest) {
+    message.name = "HelloRetryRequest";
+    conn.helloRetry = true;
+    conn.suiteId = sh.cipherSuite;
+    conn.suite = crypto::findSuite(sh.cipherSuite);
+    conn.version = crypto::kTls13;
+    if (sh.summary.hrrSelectedGroup) tc.negotiated.group = codeName(*sh.summary.hrrSelectedGroup, wire::groupName(*sh.summary.hrrSelectedGroup));
+    // RFC 8446 §4.4.1: ClientHello1 is replaced by message_hash(Hash(ClientHello1)).
+    if (conn.suite) {
+      Bytes ch1hash = crypto::digest(conn.suite->prfHash, conn.transcript);
+      Bytes replaced{static_cast<std::uint8_t>(HandshakeType::MessageHash), 0, 0, static_cast<std::uint8_t>(ch1hash.size())};
+      replaced.insert(replaced.end(), ch1hash.begin(), ch1hash.end());
+      conn.transcript = std::move(replaced);
+    }
+    return;
+  }
+  if (conn.sawServerHello) return;
+  conn.sawServerHello = true;
+  conn.serverRandom = sh.random;
+  conn.serverSessionId = sh.sessionId;
+  conn.version = sh.negotiatedVersion();
+  conn.suiteId = sh.cipherSuite;
+  conn.suite = crypto::findSuite(sh.cipherSuite);
+  conn.encryptThenMac = sh.summary.encryptThenMac;
+  tc.negotiated.version = conn.version;
+  tc.negotiated.suite = sh.cipherSuite;
+  tc.negotiated.suiteName = codeName(sh.cipherSuite, wire::cipherSuiteName(sh.cipherSuite));
+  tc.negotiated.extendedMasterSecret = sh.summary.extendedMasterSecret;
+  if (!sh.summary.alpn.empty()) tc.negotiated.alpn = sh.summary.alpn.front();
+  if (!sh.summary.keyShares.empty()) {
+    const std::uint16_t g = sh.summary.keyShares.front().group;
+    tc.negotiated.group = codeName(g, wire::groupName(g));
+  }
+  if (conn.version == crypto::kTls13) {
+    if (sh.summary.pskSelectedIdentity) {
+      const std::size_t i = *sh.summary.pskSelectedIdentity;
+      matchResumption(shared, conn, "psk", i < conn.offeredPskIdentities.size() ? conn.offeredPskIdentities[i] : Bytes{},
+                      shared.connectionByTicket);
+    }
+    tls13AfterServerHello(shared, conn);
+  } else {
+    // RFC 5246 §7.4.1.3 / RFC 5077 §3.4: echoing the client's session ID
+    // means the server resumes; the key exchange messages are skipped.
+    if (!conn.offeredSessionId.empty() && conn.offeredSessionId == sh.sessionId) {
+      conn.abbreviated = true;
+      if (!conn.offeredTicket.empty()) {
+        matchResumption(shared, conn, "ticket", conn.offeredTicket, shared.connectionByTicket);
+      } else {
+        matchResumption(shared, conn, "session id", sh.sessionId, shared.connectionBySessionId);
+      }
+    }
+    if (!sh.sessionId.empty() && !shared.connectionBySessionId.count(sh.sessionId)) {
+      shared.connectionBySessionId[sh.sessionId] = conn.index;
+    }
+  }
+}
+
+void onNewSessionTicket(Shared& shared, Connection& conn, const wire::NewSessionTicket& nst) {
+  if (nst.ticket.empty()) return;
+  shared.connectionByTicket[nst.ticket] = conn.index;
+  if (!nst.tls13 && !conn.masterSecret.empty()) shared.keys.addMasterSecretForTicket(nst.ticket, conn.masterSecret);
+}
+
+void onFinished(Shared& shared, Connection& conn, capture::Direction d, const wire::Finished& fin, const Bytes& hash) {
+  const bool client = d == capture::Direction::ClientToServer;
+  DirectionState& ds = conn.dir[capture::index(d)];
+  ds.sawFinished = true;
+  (client ? conn.clientFinishedHash : conn.serverFinishedHash) = hash;
+  (client ? conn.clientVerifyData : conn.serverVerifyData) = fin.verifyData;
+  if (conn.version == crypto::kTls13) tls13AfterFinished(shared, conn, d);
+  if (conn.dir[0].sawFinished && conn.dir[1].sawFinished && !conn.handshakeDone) {
+    conn.handshakeDone = true;
+    conn.transcriptDone = true;
+    conn.transcript.clear();
+    conn.transcript.shrink_to_fit();
+    model::TraceConnection& tc = traceOf(shared, conn);
+    if (!conn.fatalAlert) tc.state = "ok";
+    explainKeys(shared, conn);
+  }
+}
+
+}  // namespace
+
+void notifyConnection(Shared& shared, Connection& conn) {
+  if (shared.options.onConnectionUpdated && conn.inTrace) shared.options.onConnectionUpdated(traceOf(shared, conn));
+}
+
+void onHandshakeMessage(Shared& shared, Connection& conn, capture::Direction d, wire::ReassembledMessage& m,
+                        bool encrypted) {
+  model::TraceConnection& tc = traceOf(shared, conn);
+  DirectionState& ds = conn.dir[capture::index(d)];
+  wire::HandshakeMessage parsed = wire::parseHandshakeMessage(m.bytes, conn.context);
+  wire::updateContext(conn.context, parsed);
+
+  model::TraceMessage message;
+  message.name = wire::handshakeTypeDisplay(m.type);
+  message.handshakeType = m.type;
+  message.direction = d == capture::Direction::ClientToServer ? model::Direction::ClientToServer
+                                                              : model::Direction::ServerToClient;
+  const std::size_t last = m.firstRecord + (m.recordCount ? m.recordCount - 1 : 0);
+  if (m.firstRecord < ds.handshakeRecords.size()) message.firstRecord = ds.handshakeRecords[m.firstRecord];
+  message.lastRecord = last < ds.handshakeRecords.size() ? ds.handshakeRecords[last] : message.firstRecord;
+  message.encrypted = encrypted;
+  message.tree = std::move(parsed.tree);
+  // Decrypted plaintext has no place in the wire stream; only plaintext
+  // messages point back into it.
+  if (!encrypted) wire::relocate(message.tree, 0, [&](std::size_t at) { return m.streamOffsetOf(at); });
+  message.diagnostics = std::move(m.diagnostics);
+  for (auto& diag : parsed.diagnostics) message.diagnostics.push_back(std::move(diag));
+  if (m.truncated) message.name += " (truncated)";
+
+  // The Finished a message completes covers every handshake message before it.
+  Bytes finishedHash;
+  if (m.type == static_cast<std::uint8_t>(HandshakeType::Finished) && !conn.transcriptDone) {
+    if (auto alg = transcriptHash(conn)) finishedHash = crypto::digest(*alg, conn.transcript);
+  }
+  if (!conn.transcriptDone && inTranscript(conn, m.type) && !m.truncated &&
+      !(m.type == static_cast<std::uint8_t>(HandshakeType::ClientHello) && conn.handshakeDone)) {
+    conn.transcript.insert(conn.transcript.end(), m.bytes.begin(), m.bytes.end());
+  }
+
+  if (!m.truncated) {
+    if (const auto* ch = parsed.as<wire::ClientHello>()) {
+      onClientHello(shared, conn, *ch);
+    } else if (const auto* sh = parsed.as<wire::ServerHello>()) {
+      onServerHello(shared, conn, *sh, message);
+    } else if (const auto* ee = parsed.as<wire::EncryptedExtensions>()) {
+      if (!ee->summary.alpn.empty()) tc.negotiated.alpn = ee->summary.alpn.front();
+      tc.negotiated.earlyData = ee->summary.earlyData;
+    } else if (const auto* cert = parsed.as<wire::Certificate>()) {
+      auto& chain = d == capture::Direction::ServerToClient ? tc.serverCertificates : tc.clientCertificates;
+      chain.clear();
+      for (const auto& entry : cert->entries) chain.push_back(entry.der);
+    } else if (const auto* ske = parsed.as<wire::ServerKeyExchange>()) {
+      if (ske->namedGroup) tc.negotiated.group = codeName(ske->namedGroup, wire::groupName(ske->namedGroup));
+    } else if (const auto* cke = parsed.as<wire::ClientKeyExchange>()) {
+      if (cke->kind == wire::KeyExchange::Rsa) conn.encryptedPms = cke->exchange;
+      // RFC 7627 §3: session_hash covers the handshake up to and including ClientKeyExchange.
+      if (auto alg = transcriptHash(conn)) conn.sessionHash = crypto::digest(*alg, conn.transcript);
+    } else if (const auto* nst = parsed.as<wire::NewSessionTicket>()) {
+      onNewSessionTicket(shared, conn, *nst);
+    } else if (const auto* fin = parsed.as<wire::Finished>()) {
+      onFinished(shared, conn, d, *fin, finishedHash);
+    } else if (parsed.as<wire::EndOfEarlyData>()) {
+      tls13AfterEndOfEarlyData(shared, conn);
+    } else if (parsed.as<wire::KeyUpdate>()) {
+      tls13AfterKeyUpdate(shared, conn, d);
+    }
+  }
+
+  // Attach the message to every record it was carried in.
+  const std::size_t msgIndex = tc.messages.size();
+  for (std::size_t r = message.firstRecord; r <= message.lastRecord && r < tc.records.size(); ++r) {
+    if (tc.records[r].direction != message.direction) continue;
+    auto& list = tc.records[r].messages;
+    if (list.empty() || list.back() != msgIndex) list.push_back(msgIndex);
+  }
+  tc.messages.push_back(std::move(message));
+  notifyConnection(shared, conn);
+}
+
+}  // namespace tlslab::dissect

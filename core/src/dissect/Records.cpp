@@ -1,0 +1,242 @@
+// Records: framing one direction's bytes, opening protected records with the
+// keys in force, and handing their content to the right parser (handshake
+// reassembly, ChangeCipherSpec, Alert, application data).
+#include <fmt/core.h>
+
+#include "Connection.hpp"
+#include "tlslab/wire/Registry.hpp"
+
+namespace tlslab::dissect {
+namespace {
+
+model::Direction toModel(capture::Direction d) {
+  return d == capture::Direction::ClientToServer ? model::Direction::ClientToServer : model::Direction::ServerToClient;
+}
+
+// The record as it was on the wire (the framer hands out the fragment only).
+Bytes wireBytes(const wire::RecordView& v) {
+  Bytes out;
+  out.reserve(v.headerLength + v.fragment.size());
+  if (v.sslv2ClientHello) {
+    const std::size_t len = v.fragment.size();
+    out.push_back(static_cast<std::uint8_t>(0x80 | ((len >> 8) & 0x7f)));
+    out.push_back(static_cast<std::uint8_t>(len & 0xff));
+  } else {
+    out.push_back(v.contentType);
+    out.push_back(static_cast<std::uint8_t>(v.version >> 8));
+    out.push_back(static_cast<std::uint8_t>(v.version & 0xff));
+    out.push_back(static_cast<std::uint8_t>(v.fragment.size() >> 8));
+    out.push_back(static_cast<std::uint8_t>(v.fragment.size() & 0xff));
+  }
+  out.insert(out.end(), v.fragment.begin(), v.fragment.end());
+  return out;
+}
+
+bool isTls13(const Connection& conn) { return conn.version == crypto::kTls13; }
+
+// Which records are protected: TLS 1.2 everything after the sender's
+// ChangeCipherSpec; TLS 1.3 only application_data-typed records after the
+// hellos (ChangeCipherSpec stays plaintext, RFC 8446 §5). Without the
+// handshake, application data is assumed protected (it always is, short of a
+// NULL cipher).
+bool isProtected(const Connection& conn, const DirectionState& ds, std::uint8_t type) {
+  const auto appData = static_cast<std::uint8_t>(wire::ContentType::ApplicationData);
+  if (!conn.sawClientHello && !conn.sawServerHello) return type == appData;
+  if (!ds.encrypted) return false;
+  if (isTls13(conn) || (conn.version == 0 && conn.earlyDataOffered)) return type == appData;
+  return true;
+}
+
+void addMessage(Shared& shared, Connection& conn, model::TraceRecord& rec, model::TraceMessage message) {
+  model::TraceConnection& tc = traceOf(shared, conn);
+  rec.messages.push_back(tc.messages.size());
+  message.firstRecord = message.lastRecord = rec.index;
+  message.direction = rec.direction;
+  tc.messages.push_back(std::move(message));
+}
+
+void onAlert(Shared& shared, Connection& conn, model::TraceRecord& rec, ByteView content, bool encrypted) {
+  model::TraceMessage m;
+  m.name = "Alert";
+  m.bytes.assign(content.begin(), content.end());
+  m.tree = wire::describeAlert(content, 0, m.diagnostics);
+  m.encrypted = encrypted;
+  model::TraceConnection& tc = traceOf(shared, conn);
+  if (content.size() >= 2) {
+    const char* desc = wire::alertDescriptionName(content[1]);
+    const std::string name = desc ? desc : fmt::format("unknown({})", content[1]);
+    if (content[0] == 2) {
+      conn.fatalAlert = true;
+      tc.state = fmt::format("alert: {} ({})", name, rec.direction == model::Direction::ClientToServer ? "from client" : "from server");
+    } else if (content[1] == 0 && !conn.fatalAlert && conn.handshakeDone) {
+      tc.state = "ok (closed with close_notify)";
+    }
+  }
+  addMessage(shared, conn, rec, std::move(m));
+}
+
+void onPlainContent(Shared& shared, Connection& conn, capture::Direction d, model::TraceRecord& rec, ByteView content,
+                    std::size_t headerLength, bool encrypted) {
+  DirectionState& ds = conn.dir[capture::index(d)];
+  model::TraceConnection& tc = traceOf(shared, conn);
+  switch (static_cast<wire::ContentType>(rec.innerContentType)) {
+    case wire::ContentType::Handshake: {
+      ds.reassembler.setTls13(isTls13(conn));
+      ds.handshakeRecords.push_back(rec.index);
+      std::vector<wire::ReassembledMessage> done;
+      ds.reassembler.addRecord(content, rec.streamOffset, headerLength, ds.epoch, done);
+      for (auto& m : done) onHandshakeMessage(shared, conn, d, m, encrypted);
+      break;
+    }
+    case wire::ContentType::ChangeCipherSpec: {
+      model::TraceMessage m;
+      m.name = "ChangeCipherSpec";
+      m.bytes.assign(content.begin(), content.end());
+      m.tree = wire::describeChangeCipherSpec(content, 0, m.diagnostics);
+      addMessage(shared, conn, rec, std::move(m));
+      // TLS 1.2: the sender's next record is protected with the new keys.
+      // TLS 1.3: a no-op kept for middleboxes (RFC 8446 §D.4).
+      if (!isTls13(conn) && conn.sawServerHello) activateTls12Keys(shared, conn, d);
+      break;
+    }
+    case wire::ContentType::Alert: onAlert(shared, conn, rec, content, encrypted); break;
+    case wire::ContentType::Heartbeat: {
+      model::TraceMessage m;
+      m.name = "Heartbeat";
+      m.bytes.assign(content.begin(), content.end());
+      m.tree = wire::describeHeartbeat(content, 0, m.diagnostics);
+      m.encrypted = encrypted;
+      addMessage(shared, conn, rec, std::move(m));
+      break;
+    }
+    case wire::ContentType::ApplicationData:
+      if (shared.options.keepPayloads && !content.empty()) {
+        tc.appData.push_back({rec.direction, rec.index, Bytes(content.begin(), content.end())});
+      }
+      break;
+    default:
+      tc.diagnostics.push_back({model::Severity::Warning, "record", rec.streamOffset,
+                                fmt::format("record {} has content type {} which tlslab does not dissect", rec.index,
+                                            rec.innerContentType)});
+      break;
+  }
+}
+
+void onRecord(Shared& shared, Connection& conn, capture::Direction d, const wire::RecordView& view,
+              const capture::StreamChunk& chunk) {
+  DirectionState& ds = conn.dir[capture::index(d)];
+  model::TraceConnection& tc = traceOf(shared, conn);
+  model::TraceRecord rec;
+  rec.index = tc.records.size();
+  rec.direction = toModel(d);
+  rec.time = secondsSince(conn, chunk.time);
+  rec.frame = chunk.frame;
+  rec.contentType = view.contentType;
+  rec.version = view.version;
+  rec.streamOffset = static_cast<std::size_t>(ds.base) + view.streamOffset;
+  rec.header = view.sslv2ClientHello ? model::Field{} : wire::describeRecordHeader(view);
+  for (const auto& diag : view.diagnostics) {
+    model::Diagnostic copy = diag;
+    if (copy.offset) *copy.offset += static_cast<std::size_t>(ds.base);
+    tc.diagnostics.push_back(std::move(copy));
+  }
+  const bool appData = view.contentType == static_cast<std::uint8_t>(wire::ContentType::ApplicationData);
+  const bool keep = shared.options.keepPayloads || !appData;
+  Bytes wire = wireBytes(view);
+
+  if (view.sslv2ClientHello) {
+    // An SSLv2-compatible ClientHello: shown, but it carries no TLS 1.x
+    // random of the usual form, so it cannot key a session.
+    model::TraceMessage m;
+    m.name = "SSLv2 ClientHello";
+    m.bytes = wire;
+    m.tree = wire::describeSslv2ClientHello(view, m.diagnostics);
+    rec.wire = std::move(wire);
+    tc.records.push_back(std::move(rec));
+    addMessage(shared, conn, tc.records.back(), std::move(m));
+    return;
+  }
+
+  bool opened = false;
+  const bool protectedRecord = isProtected(conn, ds, view.contentType) && !view.truncated;
+  if (protectedRecord) {
+    rec.encrypted = true;
+    conn.anyEncrypted = true;
+    rec.keyPhase = ds.keyPhase;
+    if (ds.lostSync) {
+      rec.undecryptedReason = ds.lostSyncReason;
+    } else if (!ds.cipher && ds.earlyCandidates.empty()) {
+      if (conn.reason.empty()) conn.reason = noKeyReason(shared, conn);
+      rec.undecryptedReason = conn.reason;
+    } else {
+      model::RecordCrypto crypto;
+      if (isTls13(conn) || (!ds.cipher && !ds.earlyCandidates.empty()) ||
+          (conn.version == 0 && conn.earlyDataOffered)) {
+        crypto = tls13Open(conn, ds, wire, keep);
+        rec.keyPhase = ds.keyPhase;
+      } else {
+        crypto = ds.cipher->decrypt(wire, ds.sequence++, keep);
+      }
+      if (crypto.verdict == model::RecordVerdict::Decrypted || crypto.verdict == model::RecordVerdict::NotEncrypted) {
+        opened = true;
+        conn.anyOpened = true;
+        rec.innerContentType = crypto.contentType;
+        rec.plaintext = crypto.plaintext;
+      } else {
+        if (!conn.firstFailure) conn.firstFailure = rec.index;
+        rec.undecryptedReason = fmt::format("MAC/tag failure at record {}: {}", rec.index,
+                                            crypto.note.empty() ? model::recordVerdictName(crypto.verdict) : crypto.note);
+      }
+      if (keep) rec.crypto = std::move(crypto);
+    }
+  } else {
+    opened = true;
+    rec.innerContentType = view.contentType;
+    rec.plaintext.assign(view.fragment.begin(), view.fragment.end());
+    if (view.truncated) rec.undecryptedReason = "the capture ends inside this record";
+  }
+  if (keep) rec.wire = std::move(wire);
+
+  tc.records.push_back(std::move(rec));
+  model::TraceRecord& stored = tc.records.back();
+  if (opened && !view.truncated) {
+    // Parsers read the plaintext in place; for application data the copy in
+    // the record is dropped afterwards when payloads are not kept.
+    const Bytes content = stored.plaintext;
+    onPlainContent(shared, conn, d, stored, content, view.headerLength, stored.encrypted);
+  } else if (stored.encrypted && !isTls13(conn) && view.contentType == 22) {
+    model::TraceMessage m;
+    m.name = "Encrypted Handshake Message";
+    m.encrypted = true;
+    addMessage(shared, conn, stored, std::move(m));
+  }
+  model::TraceRecord& last = traceOf(shared, conn).records[stored.index];
+  if (!keep) last.plaintext.clear();
+  if (shared.options.onRecord) shared.options.onRecord(traceOf(shared, conn), last);
+}
+
+}  // namespace
+
+void feedTls(Shared& shared, Connection& conn, const capture::StreamChunk& chunk) {
+  DirectionState& ds = conn.dir[capture::index(chunk.direction)];
+  if (!ds.tls) {
+    ds.tls = true;
+    ds.base = chunk.offset;
+  }
+  ds.framer.feed(chunk.data, [&](const wire::RecordView& view) { onRecord(shared, conn, chunk.direction, view, chunk); });
+}
+
+void flushDirection(Shared& shared, Connection& conn, capture::Direction direction, capture::Timestamp time) {
+  DirectionState& ds = conn.dir[capture::index(direction)];
+  if (!ds.tls) return;
+  capture::StreamChunk end;
+  end.direction = direction;
+  end.time = time;
+  end.offset = ds.base + ds.framer.consumed();
+  ds.framer.finish([&](const wire::RecordView& view) { onRecord(shared, conn, direction, view, end); });
+  std::vector<wire::ReassembledMessage> partial;
+  ds.reassembler.finish(partial);
+  for (auto& m : partial) onHandshakeMessage(shared, conn, direction, m, ds.encrypted);
+}
+
+}  // namespace tlslab::dissect

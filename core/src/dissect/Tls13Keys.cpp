@@ -1,0 +1,168 @@
+// TLS 1.3 record keys (RFC 8446 §7.3): each direction changes keys at fixed
+// points of the handshake, and the key log gives the traffic secret of each
+// phase by client random.
+//
+//   client: [early (0-RTT)] -> handshake (after ServerHello) -> application (after its Finished)
+//   server:                    handshake (after ServerHello) -> application (after its Finished)
+//   either: application N -> N+1 after it sends KeyUpdate (§7.2)
+#include <fmt/core.h>
+
+#include "Connection.hpp"
+#include "tlslab/crypto/Tls13KeySchedule.hpp"
+
+namespace tlslab::dissect {
+namespace {
+
+using crypto::SecretKind;
+constexpr auto kClient = capture::Direction::ClientToServer;
+constexpr auto kServer = capture::Direction::ServerToClient;
+
+std::optional<crypto::RecordCipher> cipherFor(const crypto::CipherSuite& suite, ByteView secret, const char* who) {
+  auto keys = crypto::tls13TrafficKeys(suite, secret, who).keys;
+  auto cipher = crypto::RecordCipher::create(suite, keys, crypto::kTls13);
+  if (!cipher) return std::nullopt;
+  return std::move(cipher.value());
+}
+
+const keys::SessionSecrets* secretsOf(Shared& shared, const Connection& conn) {
+  if (conn.clientRandom.empty()) return nullptr;
+  return shared.keys.findByClientRandom(conn.clientRandom);
+}
+
+// Switches a direction to new keys: a new epoch, sequence numbers from 0.
+void install(DirectionState& ds, std::optional<crypto::RecordCipher> cipher, std::string phase) {
+  ds.cipher = std::move(cipher);
+  ds.sequence = 0;
+  ds.keyPhase = std::move(phase);
+  ds.epoch += 1;
+  ds.encrypted = true;
+  ds.next.reset();
+  ds.earlyCandidates.clear();
+}
+
+}  // namespace
+
+void tls13AfterClientHello(Shared& shared, Connection& conn) {
+  if (!conn.earlyDataOffered) return;
+  DirectionState& ds = conn.dir[capture::index(kClient)];
+  ds.encrypted = true;  // application_data records after the ClientHello are 0-RTT data
+  ds.keyPhase = "early";
+  const keys::SessionSecrets* s = secretsOf(shared, conn);
+  const Bytes* early = s ? s->secret(SecretKind::ClientEarlyTrafficSecret) : nullptr;
+  if (!early) return;
+  // The PSK's suite is not in the ClientHello: try each suite whose hash fits.
+  for (const auto& suite : crypto::allSuites()) {
+    if (!suite.tls13() || crypto::hashLength(suite.prfHash) != early->size()) continue;
+    if (auto c = cipherFor(suite, *early, "client early")) ds.earlyCandidates.push_back(std::move(*c));
+  }
+}
+
+void tls13AfterServerHello(Shared& shared, Connection& conn) {
+  DirectionState& client = conn.dir[capture::index(kClient)];
+  DirectionState& server = conn.dir[capture::index(kServer)];
+  const keys::SessionSecrets* s = secretsOf(shared, conn);
+  if (!conn.suite) {
+    conn.reason = fmt::format("cipher suite 0x{:04x} is not one tlslab can decrypt", conn.suiteId);
+  } else if (!s || (!s->secret(SecretKind::ServerHandshakeTrafficSecret) && !s->secret(SecretKind::ClientHandshakeTrafficSecret))) {
+    conn.reason = noKeyReason(shared, conn);
+  }
+  std::optional<crypto::RecordCipher> serverKeys, clientKeys;
+  if (conn.suite && s) {
+    if (const Bytes* sec = s->secret(SecretKind::ServerHandshakeTrafficSecret)) serverKeys = cipherFor(*conn.suite, *sec, "server handshake");
+    if (const Bytes* sec = s->secret(SecretKind::ClientHandshakeTrafficSecret)) clientKeys = cipherFor(*conn.suite, *sec, "client handshake");
+  }
+  install(server, std::move(serverKeys), "handshake");
+  if (conn.earlyDataOffered && (client.cipher || !client.earlyCandidates.empty())) {
+    // 0-RTT data may still follow; the client switches at EndOfEarlyData (or,
+    // when the server rejected early data, with its next record).
+    client.next = std::move(clientKeys);
+    client.nextPhase = "handshake";
+  } else {
+    install(client, std::move(clientKeys), "handshake");
+  }
+}
+
+void tls13AfterFinished(Shared& shared, Connection& conn, capture::Direction d) {
+  DirectionState& ds = conn.dir[capture::index(d)];
+  const bool client = d == kClient;
+  const keys::SessionSecrets* s = secretsOf(shared, conn);
+  const Bytes* secret = s ? s->secret(client ? SecretKind::ClientApplicationTrafficSecret0
+                                             : SecretKind::ServerApplicationTrafficSecret0)
+                          : nullptr;
+  std::optional<crypto::RecordCipher> keys;
+  if (secret && conn.suite) {
+    keys = cipherFor(*conn.suite, *secret, client ? "client application" : "server application");
+    ds.applicationSecret = *secret;
+  }
+  install(ds, std::move(keys), "application");
+  ds.generation = 0;
+}
+
+void tls13AfterEndOfEarlyData(Shared& /*shared*/, Connection& conn) {
+  DirectionState& ds = conn.dir[capture::index(kClient)];
+  if (ds.next || ds.keyPhase == "early") install(ds, std::move(ds.next), "handshake");
+}
+
+void tls13AfterKeyUpdate(Shared& /*shared*/, Connection& conn, capture::Direction d) {
+  DirectionState& ds = conn.dir[capture::index(d)];
+  if (ds.applicationSecret.empty() || !conn.suite) {
+    install(ds, std::nullopt, fmt::format("application {}", ds.generation + 1));
+    ds.generation += 1;
+    return;
+  }
+  const bool client = d == kClient;
+  auto step = crypto::tls13NextTrafficSecret(conn.suite->prfHash, ds.applicationSecret, ds.generation + 1,
+                                             client ? "client" : "server");
+  ds.applicationSecret = step.output;
+  ds.generation += 1;
+  install(ds, cipherFor(*conn.suite, ds.applicationSecret, client ? "client application" : "server application"),
+          fmt::format("application {}", ds.generation));
+}
+
+model::RecordCrypto tls13Open(Connection& conn, DirectionState& ds, ByteView wire, bool keepDetail) {
+  (void)conn;
+  if (!ds.earlyCandidates.empty()) {
+    model::RecordCrypto first;
+    for (std::size_t i = 0; i < ds.earlyCandidates.size(); ++i) {
+      auto attempt = ds.earlyCandidates[i].decrypt(wire, ds.sequence, keepDetail);
+      if (attempt.verdict == model::RecordVerdict::Decrypted) {
+        crypto::RecordCipher chosen = std::move(ds.earlyCandidates[i]);
+        ds.earlyCandidates.clear();
+        ds.cipher = std::move(chosen);
+        ds.sequence += 1;
+        return attempt;
+      }
+      if (i == 0) first = std::move(attempt);
+    }
+    // None fits: either the early data used another key, or this record is
+    // already under the handshake keys (rejected or absent 0-RTT data).
+    if (ds.next) {
+      auto attempt = ds.next->decrypt(wire, 0, keepDetail);
+      if (attempt.verdict == model::RecordVerdict::Decrypted) {
+        install(ds, std::move(ds.next), ds.nextPhase);
+        ds.sequence = 1;
+        return attempt;
+      }
+    }
+    ds.sequence += 1;
+    return first;
+  }
+  if (!ds.cipher) {
+    model::RecordCrypto none;
+    none.note = "no keys";
+    return none;
+  }
+  auto result = ds.cipher->decrypt(wire, ds.sequence, keepDetail);
+  if (result.verdict != model::RecordVerdict::Decrypted && ds.next) {
+    auto attempt = ds.next->decrypt(wire, 0, keepDetail);
+    if (attempt.verdict == model::RecordVerdict::Decrypted) {
+      install(ds, std::move(ds.next), ds.nextPhase);
+      ds.sequence = 1;
+      return attempt;
+    }
+  }
+  ds.sequence += 1;
+  return result;
+}
+
+}  // namespace tlslab::dissect

@@ -1,0 +1,195 @@
+// The StreamSink side of the dissector: connections come and go, chunks of
+// stream bytes are routed to their connection, and the capture layer's own
+// findings are kept. Connections enter the Trace only once they carry TLS (or
+// a STARTTLS preamble), so a capture full of other traffic stays readable.
+#include "tlslab/dissect/TlsDissector.hpp"
+
+#include <fmt/core.h>
+
+#include "Connection.hpp"
+
+namespace tlslab::dissect {
+
+namespace {
+constexpr std::size_t kMaxPreamble = 64u << 10;  // STARTTLS preambles are a few lines; cap a chatty one
+}  // namespace
+
+model::TraceConnection& traceOf(Shared& shared, Connection& conn) { return shared.trace.connections[conn.index]; }
+
+double secondsSince(const Connection& conn, capture::Timestamp time) {
+  return static_cast<double>(time.nanos - conn.start.nanos) / 1e9;
+}
+
+TlsDissector::TlsDissector(keys::KeyStore& keys, DissectOptions options)
+    : keys_(keys), options_(std::move(options)), shared_(new Shared{keys_, options_, trace_, {}, {}}) {}
+
+TlsDissector::~TlsDissector() = default;
+
+void TlsDissector::setSource(std::string source) { trace_.source = std::move(source); }
+
+const model::Trace& TlsDissector::trace() const { return trace_; }
+
+Connection* TlsDissector::find(capture::ConnectionId id) {
+  auto it = open_.find(id);
+  return it == open_.end() ? nullptr : it->second.get();
+}
+
+void TlsDissector::onConnectionOpened(const capture::ConnectionInfo& info) {
+  auto conn = std::make_unique<Connection>();
+  conn->start = info.firstSeen;
+  conn->info = info;
+  open_[info.id] = std::move(conn);
+}
+
+// A connection joins the Trace with its first TLS or STARTTLS byte.
+static void enterTrace(Shared& shared, Connection& conn, const capture::ConnectionInfo& info) {
+  if (conn.inTrace) return;
+  conn.inTrace = true;
+  conn.index = shared.trace.connections.size();
+  model::TraceConnection tc;
+  tc.index = conn.index;
+  tc.client = capture::toString(info.client);
+  tc.server = capture::toString(info.server);
+  tc.startTime = info.firstSeen.seconds();
+  tc.state = "incomplete";
+  if (info.midStream) {
+    tc.diagnostics.push_back({model::Severity::Warning, "connection", std::nullopt,
+                              "picked up mid-stream (no SYN in the capture): the start of the connection is missing"});
+  }
+  shared.trace.connections.push_back(std::move(tc));
+  notifyConnection(shared, conn);
+}
+
+void TlsDissector::onData(const capture::StreamChunk& chunk) {
+  Connection* conn = find(chunk.connection);
+  if (!conn || finished_) return;
+  if (chunk.content == capture::Content::Unknown) return;  // not TLS (yet): nothing to dissect
+  enterTrace(*shared_, *conn, conn->info);
+  model::TraceConnection& tc = traceOf(*shared_, *conn);
+  if (chunk.content == capture::Content::Plaintext) {
+    if (!chunk.protocol.empty()) tc.startTlsProtocol = std::string(chunk.protocol);
+    Bytes& pre = tc.preamble[capture::index(chunk.direction)];
+    const std::size_t room = kMaxPreamble > pre.size() ? kMaxPreamble - pre.size() : 0;
+    const std::size_t n = std::min(room, chunk.data.size());
+    pre.insert(pre.end(), chunk.data.begin(), chunk.data.begin() + static_cast<std::ptrdiff_t>(n));
+    return;
+  }
+  if (!chunk.protocol.empty()) tc.startTlsProtocol = std::string(chunk.protocol);
+  feedTls(*shared_, *conn, chunk);
+}
+
+void TlsDissector::onGap(const capture::StreamGap& gap) {
+  Connection* conn = find(gap.connection);
+  if (!conn || !conn->inTrace) return;
+  DirectionState& ds = conn->dir[capture::index(gap.direction)];
+  model::TraceConnection& tc = traceOf(*shared_, *conn);
+  std::string what = fmt::format("{} byte(s) of the {} stream at offset {} are not in the capture ({})", gap.size,
+                                 capture::directionName(gap.direction), gap.offset, gap.reason);
+  if (ds.tls) {
+    // Records after a hole cannot be opened: their sequence number (part of
+    // every nonce or MAC) depends on how many records were lost.
+    ds.lostSync = true;
+    ds.lostSyncReason = "bytes are missing from the capture before this record (" + what +
+                        "), so its sequence number is unknown";
+    ds.framer = wire::RecordFramer{};
+    ds.reassembler = wire::HandshakeReassembler{};
+    ds.handshakeRecords.clear();
+    ds.tls = false;  // re-based at the next chunk
+  }
+  tc.diagnostics.push_back({model::Severity::Warning, "TCP", gap.offset, what});
+}
+
+void TlsDissector::onTlsStart(const capture::TlsStart& /*start*/) {
+  // Chunks already say whether they are TLS; the first TLS chunk re-bases the framer.
+}
+
+void TlsDissector::onConnectionClosed(const capture::ConnectionInfo& info) {
+  auto it = open_.find(info.id);
+  if (it == open_.end()) return;
+  Connection& conn = *it->second;
+  if (conn.inTrace) {
+    flushDirection(*shared_, conn, capture::Direction::ClientToServer, info.lastSeen);
+    flushDirection(*shared_, conn, capture::Direction::ServerToClient, info.lastSeen);
+    model::TraceConnection& tc = traceOf(*shared_, conn);
+    tc.duration = static_cast<double>(info.lastSeen.nanos - info.firstSeen.nanos) / 1e9;
+    if (!info.protocol.empty() && tc.startTlsProtocol.empty()) tc.startTlsProtocol = info.protocol;
+    finalize(conn);
+  }
+  open_.erase(it);
+}
+
+void TlsDissector::finalize(Connection& conn) {
+  finalizeConnection(*shared_, conn);
+  notifyConnection(*shared_, conn);
+}
+
+void TlsDissector::onDiagnostic(const capture::CaptureDiagnostic& diagnostic) {
+  if (diagnostic.connection) {
+    Connection* conn = find(*diagnostic.connection);
+    if (conn && conn->inTrace) {
+      traceOf(*shared_, *conn).diagnostics.push_back(diagnostic.diagnostic);
+      return;
+    }
+    if (conn) return;  // about a connection that is not TLS
+  }
+  trace_.diagnostics.push_back(diagnostic.diagnostic);
+}
+
+void TlsDissector::onKeyLog(std::string_view text, std::uint64_t fileOffset) {
+  auto diags = keys_.addKeyLogText(text, fmt::format("pcapng Decryption Secrets Block at file offset {}", fileOffset));
+  for (auto& d : diags) trace_.diagnostics.push_back(std::move(d));
+}
+
+model::Trace TlsDissector::finish() {
+  if (!finished_) {
+    // The capture layer closes every connection at its end; anything left
+    // here was never closed (a caller that feeds the sink directly).
+    for (auto& [id, conn] : open_) {
+      if (!conn->inTrace) continue;
+      flushDirection(*shared_, *conn, capture::Direction::ClientToServer, conn->start);
+      flushDirection(*shared_, *conn, capture::Direction::ServerToClient, conn->start);
+      finalize(*conn);
+    }
+    open_.clear();
+    finished_ = true;
+  }
+  return std::move(trace_);
+}
+
+namespace {
+
+template <typename Read>
+capture::Result<model::Trace> run(keys::KeyStore& keys, const DissectOptions& options, std::string source,
+                                  capture::ReadSummary* summary, const Read& read) {
+  TlsDissector dissector(keys, options);
+  dissector.setSource(std::move(source));
+  auto result = read(dissector);
+  if (!result.ok()) return result.error();
+  model::Trace trace = dissector.finish();
+  if (!result.value().complete) {
+    trace.diagnostics.push_back({model::Severity::Error, "capture", std::nullopt,
+                                 "the capture stops early: " + result.value().stopReason});
+  }
+  if (summary) *summary = result.value();
+  return trace;
+}
+
+}  // namespace
+
+capture::Result<model::Trace> dissectFile(const std::filesystem::path& path, keys::KeyStore& keys,
+                                          DissectOptions options, const capture::ProgressCallback& progress,
+                                          capture::ReadSummary* summary) {
+  return run(keys, options, path.string(), summary, [&](TlsDissector& sink) {
+    return capture::readCapture(path, sink, {}, progress);
+  });
+}
+
+capture::Result<model::Trace> dissectBytes(ByteView bytes, keys::KeyStore& keys, DissectOptions options,
+                                           const capture::ProgressCallback& progress,
+                                           capture::ReadSummary* summary) {
+  return run(keys, options, "memory", summary, [&](TlsDissector& sink) {
+    return capture::readCapture(bytes, sink, {}, progress);
+  });
+}
+
+}  // namespace tlslab::dissect

@@ -1,0 +1,155 @@
+#include "tlslab/model/TraceJson.hpp"
+
+namespace tlslab::model {
+namespace {
+
+using nlohmann::json;
+
+std::string hex(const Bytes& bytes) { return toHex(bytes); }
+
+const char* directionName(Direction d) {
+  return d == Direction::ClientToServer ? "client->server" : "server->client";
+}
+
+json verifyStep(const VerifyStep& s) {
+  return {{"depth", s.depth},         {"subject", s.subject},     {"issuer", s.issuer},
+          {"notBefore", s.notBefore}, {"notAfter", s.notAfter},   {"ok", s.ok},
+          {"errorCode", s.errorCode}, {"errorName", s.errorName}, {"errorText", s.errorText}};
+}
+
+template <typename T>
+json array(const std::vector<T>& items) {
+  json out = json::array();
+  for (const auto& item : items) out.push_back(toJson(item));
+  return out;
+}
+
+}  // namespace
+
+json toJson(const Field& f) {
+  json out = {{"name", f.name}, {"offset", f.offset}, {"length", f.length}, {"value", f.value}};
+  if (!f.meaning.empty()) out["meaning"] = f.meaning;
+  if (!f.rfc.empty()) out["rfc"] = f.rfc;
+  if (f.malformed) out["malformed"] = true;
+  if (f.streamOffset) out["streamOffset"] = *f.streamOffset;
+  if (!f.children.empty()) out["children"] = array(f.children);
+  return out;
+}
+
+json toJson(const DerivationStep& s) {
+  json inputs = json::array();
+  for (const auto& in : s.inputs) inputs.push_back({{"label", in.label}, {"bytes", hex(in.bytes)}});
+  return {{"name", s.name},     {"function", s.function},           {"inputs", inputs},
+          {"output", hex(s.output)}, {"rfc", s.rfc}, {"status", stepStatusName(s.status)}, {"note", s.note}};
+}
+
+json toJson(const Diagnostic& d) {
+  json out = {{"severity", severityName(d.severity)}, {"where", d.where}, {"message", d.message}};
+  if (d.offset) out["offset"] = *d.offset;
+  return out;
+}
+
+json toJson(const RecordCrypto& c) {
+  json nonce = json::array();
+  for (const auto& p : c.nonceParts) nonce.push_back({{"label", p.label}, {"bytes", hex(p.bytes)}});
+  return {{"cipher", c.cipher},
+          {"construction", c.construction},
+          {"rfc", c.rfc},
+          {"sequence", c.sequence},
+          {"header", hex(c.header)},
+          {"nonceParts", nonce},
+          {"nonce", hex(c.nonce)},
+          {"aad", hex(c.aad)},
+          {"ciphertext", hex(c.ciphertext)},
+          {"tag", hex(c.tag)},
+          {"mac", hex(c.mac)},
+          {"expectedMac", hex(c.expectedMac)},
+          {"padding", hex(c.padding)},
+          {"plaintext", hex(c.plaintext)},
+          {"contentType", c.contentType},
+          {"verdict", recordVerdictName(c.verdict)},
+          {"note", c.note}};
+}
+
+json toJson(const VerifyVerdict& v) {
+  json steps = json::array(), events = json::array();
+  for (const auto& s : v.steps) steps.push_back(verifyStep(s));
+  for (const auto& s : v.events) events.push_back(verifyStep(s));
+  return {{"ok", v.ok},           {"errorCode", v.errorCode},   {"errorName", v.errorName}, {"errorText", v.errorText},
+          {"errorDepth", v.errorDepth}, {"steps", steps}, {"events", events}};
+}
+
+json toJson(const TraceRecord& r) {
+  json out = {{"index", r.index},
+              {"direction", directionName(r.direction)},
+              {"time", r.time},
+              {"frame", r.frame},
+              {"contentType", r.contentType},
+              {"version", r.version},
+              {"streamOffset", r.streamOffset},
+              {"wire", hex(r.wire)},
+              {"header", toJson(r.header)},
+              {"encrypted", r.encrypted},
+              {"keyPhase", r.keyPhase},
+              {"innerContentType", r.innerContentType},
+              {"plaintext", hex(r.plaintext)},
+              {"undecryptedReason", r.undecryptedReason},
+              {"messages", r.messages}};
+  if (r.crypto) out["crypto"] = toJson(*r.crypto);
+  return out;
+}
+
+json toJson(const TraceMessage& m) {
+  return {{"name", m.name},
+          {"handshakeType", m.handshakeType},
+          {"direction", directionName(m.direction)},
+          {"firstRecord", m.firstRecord},
+          {"lastRecord", m.lastRecord},
+          {"bytes", hex(m.bytes)},
+          {"tree", toJson(m.tree)},
+          {"encrypted", m.encrypted},
+          {"diagnostics", array(m.diagnostics)}};
+}
+
+json toJson(const TraceConnection& c) {
+  const Negotiated& n = c.negotiated;
+  json negotiated = {{"version", n.version},   {"suite", n.suite}, {"suiteName", n.suiteName},
+                     {"group", n.group},       {"alpn", n.alpn},   {"sni", n.sni},
+                     {"resumption", n.resumption}, {"extendedMasterSecret", n.extendedMasterSecret},
+                     {"earlyData", n.earlyData}};
+  negotiated["resumedFrom"] = n.resumedFrom ? json(*n.resumedFrom) : json(nullptr);
+  json appData = json::array();
+  for (const auto& chunk : c.appData)
+    appData.push_back({{"direction", directionName(chunk.direction)}, {"record", chunk.record}, {"data", hex(chunk.data)}});
+  json serverCerts = json::array(), clientCerts = json::array();
+  for (const auto& der : c.serverCertificates) serverCerts.push_back(hex(der));
+  for (const auto& der : c.clientCertificates) clientCerts.push_back(hex(der));
+  json out = {{"index", c.index},
+              {"client", c.client},
+              {"server", c.server},
+              {"clientLabel", c.clientLabel},
+              {"serverLabel", c.serverLabel},
+              {"startTime", c.startTime},
+              {"duration", c.duration},
+              {"startTlsProtocol", c.startTlsProtocol},
+              {"preamble", {hex(c.preamble[0]), hex(c.preamble[1])}},
+              {"negotiated", negotiated},
+              {"records", array(c.records)},
+              {"messages", array(c.messages)},
+              {"appData", appData},
+              {"derivation", array(c.derivation)},
+              {"serverCertificates", serverCerts},
+              {"clientCertificates", clientCerts},
+              {"decryption", c.decryption},
+              {"state", c.state},
+              {"diagnostics", array(c.diagnostics)}};
+  out["serverVerification"] = c.serverVerification ? toJson(*c.serverVerification) : json(nullptr);
+  out["clientVerification"] = c.clientVerification ? toJson(*c.clientVerification) : json(nullptr);
+  return out;
+}
+
+json toJson(const Trace& t) {
+  return {{"source", t.source}, {"connections", array(t.connections)}, {"diagnostics", array(t.diagnostics)}};
+}
+
+}  // namespace tlslab::model
