@@ -15,6 +15,32 @@ using wire::HandshakeType;
 
 std::string codeName(std::uint16_t code, const char* name) { return name ? name : fmt::format("0x{:04x}", code); }
 
+// Message names as the RFCs' structure names (the Trace's convention:
+// "ClientHello", not the registry's "client_hello").
+std::string messageName(std::uint8_t type) {
+  switch (static_cast<HandshakeType>(type)) {
+    case HandshakeType::HelloRequest: return "HelloRequest";
+    case HandshakeType::ClientHello: return "ClientHello";
+    case HandshakeType::ServerHello: return "ServerHello";
+    case HandshakeType::HelloVerifyRequest: return "HelloVerifyRequest";
+    case HandshakeType::NewSessionTicket: return "NewSessionTicket";
+    case HandshakeType::EndOfEarlyData: return "EndOfEarlyData";
+    case HandshakeType::EncryptedExtensions: return "EncryptedExtensions";
+    case HandshakeType::Certificate: return "Certificate";
+    case HandshakeType::ServerKeyExchange: return "ServerKeyExchange";
+    case HandshakeType::CertificateRequest: return "CertificateRequest";
+    case HandshakeType::ServerHelloDone: return "ServerHelloDone";
+    case HandshakeType::CertificateVerify: return "CertificateVerify";
+    case HandshakeType::ClientKeyExchange: return "ClientKeyExchange";
+    case HandshakeType::Finished: return "Finished";
+    case HandshakeType::CertificateStatus: return "CertificateStatus";
+    case HandshakeType::KeyUpdate: return "KeyUpdate";
+    case HandshakeType::CompressedCertificate: return "CompressedCertificate";
+    case HandshakeType::MessageHash: return "MessageHash";
+    default: return fmt::format("handshake type {}", type);
+  }
+}
+
 const Bytes* extensionData(const std::vector<wire::Extension>& extensions, std::uint16_t type) {
   for (const auto& e : extensions)
     if (e.type == type) return &e.data;
@@ -62,7 +88,8 @@ void matchResumption(Shared& shared, Connection& conn, const std::string& kind, 
   if (it != table.end() && it->second != conn.index) tc.negotiated.resumedFrom = it->second;
 }
 
-void onServerHello(Shared& shared, Connection& conn, const wire::ServerHello& sh, model::TraceMessage& message) {
+void onServerHello(Shared& shared, Connection& conn, const wire::ServerHello& sh, model::TraceMessage& message,
+                   std::size_t messageLength) {
   model::TraceConnection& tc = traceOf(shared, conn);
   if (sh.helloRetryRequest) {
     message.name = "HelloRetryRequest";
@@ -71,11 +98,15 @@ void onServerHello(Shared& shared, Connection& conn, const wire::ServerHello& sh
     conn.suite = crypto::findSuite(sh.cipherSuite);
     conn.version = crypto::kTls13;
     if (sh.summary.hrrSelectedGroup) tc.negotiated.group = codeName(*sh.summary.hrrSelectedGroup, wire::groupName(*sh.summary.hrrSelectedGroup));
-    // RFC 8446 §4.4.1: ClientHello1 is replaced by message_hash(Hash(ClientHello1)).
-    if (conn.suite) {
-      Bytes ch1hash = crypto::digest(conn.suite->prfHash, conn.transcript);
+    // RFC 8446 §4.4.1: ClientHello1 is replaced by message_hash(Hash(ClientHello1));
+    // the transcript holds ClientHello1 || HelloRetryRequest at this point.
+    if (conn.suite && conn.transcript.size() >= messageLength) {
+      const std::size_t ch1 = conn.transcript.size() - messageLength;
+      const Bytes hrr(conn.transcript.begin() + static_cast<std::ptrdiff_t>(ch1), conn.transcript.end());
+      Bytes ch1hash = crypto::digest(conn.suite->prfHash, ByteView(conn.transcript).first(ch1));
       Bytes replaced{static_cast<std::uint8_t>(HandshakeType::MessageHash), 0, 0, static_cast<std::uint8_t>(ch1hash.size())};
       replaced.insert(replaced.end(), ch1hash.begin(), ch1hash.end());
+      replaced.insert(replaced.end(), hrr.begin(), hrr.end());
       conn.transcript = std::move(replaced);
     }
     return;
@@ -159,7 +190,7 @@ void onHandshakeMessage(Shared& shared, Connection& conn, capture::Direction d, 
   wire::updateContext(conn.context, parsed);
 
   model::TraceMessage message;
-  message.name = wire::handshakeTypeDisplay(m.type);
+  message.name = messageName(m.type);
   message.handshakeType = m.type;
   message.direction = d == capture::Direction::ClientToServer ? model::Direction::ClientToServer
                                                               : model::Direction::ServerToClient;
@@ -189,7 +220,7 @@ void onHandshakeMessage(Shared& shared, Connection& conn, capture::Direction d, 
     if (const auto* ch = parsed.as<wire::ClientHello>()) {
       onClientHello(shared, conn, *ch);
     } else if (const auto* sh = parsed.as<wire::ServerHello>()) {
-      onServerHello(shared, conn, *sh, message);
+      onServerHello(shared, conn, *sh, message, m.bytes.size());
     } else if (const auto* ee = parsed.as<wire::EncryptedExtensions>()) {
       if (!ee->summary.alpn.empty()) tc.negotiated.alpn = ee->summary.alpn.front();
       tc.negotiated.earlyData = ee->summary.earlyData;
