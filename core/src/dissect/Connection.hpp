@@ -60,6 +60,8 @@ struct DirectionState {
   Bytes applicationSecret;      // TLS 1.3: current application traffic secret (KeyUpdate)
   unsigned generation = 0;
   bool sawFinished = false;
+  bool openedInPhase = false;  // a record opened under the keys in force
+  bool skippedEarly = false;   // the last record was taken for undecryptable 0-RTT data
 };
 
 struct Connection {
@@ -104,7 +106,13 @@ struct Connection {
   std::optional<std::size_t> firstFailure;  // record index of the first MAC/tag failure
   bool fatalAlert = false;
   bool handshakeDone = false;
+  int renegotiations = 0;  // TLS 1.0-1.2 handshakes after the first, under the keys in force
 };
+
+// The reason shown for 0-RTT records that cannot be opened.
+inline constexpr const char* kEarlyDataNoKey =
+    "0-RTT early data: the key log has no CLIENT_EARLY_TRAFFIC_SECRET for this connection, so it stays encrypted "
+    "(the rest of the connection does not depend on it)";
 
 model::TraceConnection& traceOf(Shared& shared, Connection& conn);
 double secondsSince(const Connection& conn, capture::Timestamp time);

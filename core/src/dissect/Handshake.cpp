@@ -176,6 +176,36 @@ void onFinished(Shared& shared, Connection& conn, capture::Direction d, const wi
   }
 }
 
+// RFC 5246 §7.4.1.2 / RFC 5746: a ClientHello after a finished TLS 1.2
+// handshake starts a new handshake under the keys in force; the new session's
+// keys take over at the next ChangeCipherSpec of each side.
+void startRenegotiation(Shared& shared, Connection& conn) {
+  conn.renegotiations += 1;
+  conn.handshakeDone = conn.transcriptDone = false;
+  conn.transcript.clear();
+  conn.sawClientHello = conn.sawServerHello = conn.abbreviated = false;
+  conn.offeredSessionId.clear();
+  conn.offeredTicket.clear();
+  conn.sessionHash.clear();
+  conn.clientFinishedHash.clear();
+  conn.serverFinishedHash.clear();
+  conn.clientVerifyData.clear();
+  conn.serverVerifyData.clear();
+  conn.encryptedPms.clear();
+  conn.tls12KeysTried = false;
+  conn.clientKeys.reset();
+  conn.serverKeys.reset();
+  conn.masterSecret.clear();
+  conn.extraSteps.clear();
+  conn.derivedSecrets.reset();
+  conn.dir[0].sawFinished = conn.dir[1].sawFinished = false;
+  model::TraceConnection& tc = traceOf(shared, conn);
+  tc.diagnostics.push_back({model::Severity::Info, "handshake", std::nullopt,
+                            fmt::format("renegotiation {}: a new handshake inside the encrypted connection; the key "
+                                        "derivation shown is the latest handshake's",
+                                        conn.renegotiations)});
+}
+
 }  // namespace
 
 void notifyConnection(Shared& shared, Connection& conn) {
@@ -206,13 +236,16 @@ void onHandshakeMessage(Shared& shared, Connection& conn, capture::Direction d, 
   for (auto& diag : parsed.diagnostics) message.diagnostics.push_back(std::move(diag));
   if (m.truncated) message.name += " (truncated)";
 
+  if (m.type == static_cast<std::uint8_t>(HandshakeType::ClientHello) && conn.handshakeDone &&
+      conn.version != crypto::kTls13 && !m.truncated) {
+    startRenegotiation(shared, conn);
+  }
   // The Finished a message completes covers every handshake message before it.
   Bytes finishedHash;
   if (m.type == static_cast<std::uint8_t>(HandshakeType::Finished) && !conn.transcriptDone) {
     if (auto alg = transcriptHash(conn)) finishedHash = crypto::digest(*alg, conn.transcript);
   }
-  if (!conn.transcriptDone && inTranscript(conn, m.type) && !m.truncated &&
-      !(m.type == static_cast<std::uint8_t>(HandshakeType::ClientHello) && conn.handshakeDone)) {
+  if (!conn.transcriptDone && inTranscript(conn, m.type) && !m.truncated) {
     conn.transcript.insert(conn.transcript.end(), m.bytes.begin(), m.bytes.end());
   }
 

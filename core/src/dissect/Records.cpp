@@ -165,6 +165,9 @@ void onRecord(Shared& shared, Connection& conn, capture::Direction d, const wire
     rec.keyPhase = ds.keyPhase;
     if (ds.lostSync) {
       rec.undecryptedReason = ds.lostSyncReason;
+    } else if (!ds.cipher && ds.earlyCandidates.empty() && ds.keyPhase == "early" && conn.sawClientHello &&
+               shared.keys.findByClientRandom(conn.clientRandom)) {
+      rec.undecryptedReason = kEarlyDataNoKey;
     } else if (!ds.cipher && ds.earlyCandidates.empty()) {
       if (conn.reason.empty()) conn.reason = noKeyReason(shared, conn);
       rec.undecryptedReason = conn.reason;
@@ -182,6 +185,10 @@ void onRecord(Shared& shared, Connection& conn, capture::Direction d, const wire
         conn.anyOpened = true;
         rec.innerContentType = crypto.contentType;
         rec.plaintext = crypto.plaintext;
+      } else if (ds.skippedEarly) {
+        ds.skippedEarly = false;
+        rec.keyPhase = "early";
+        rec.undecryptedReason = kEarlyDataNoKey;
       } else {
         if (!conn.firstFailure) conn.firstFailure = rec.index;
         rec.undecryptedReason = fmt::format("MAC/tag failure at record {}: {}", rec.index,

@@ -38,6 +38,7 @@ void install(DirectionState& ds, std::optional<crypto::RecordCipher> cipher, std
   ds.encrypted = true;
   ds.next.reset();
   ds.earlyCandidates.clear();
+  ds.openedInPhase = false;
 }
 
 }  // namespace
@@ -120,7 +121,6 @@ void tls13AfterKeyUpdate(Shared& /*shared*/, Connection& conn, capture::Directio
 }
 
 model::RecordCrypto tls13Open(Connection& conn, DirectionState& ds, ByteView wire, bool keepDetail) {
-  (void)conn;
   if (!ds.earlyCandidates.empty()) {
     model::RecordCrypto first;
     for (std::size_t i = 0; i < ds.earlyCandidates.size(); ++i) {
@@ -158,9 +158,19 @@ model::RecordCrypto tls13Open(Connection& conn, DirectionState& ds, ByteView wir
     if (attempt.verdict == model::RecordVerdict::Decrypted) {
       install(ds, std::move(ds.next), ds.nextPhase);
       ds.sequence = 1;
+      ds.openedInPhase = true;
       return attempt;
     }
   }
+  // 0-RTT data whose key is not known arrives before the client's first
+  // handshake record; like the server (RFC 8446 §4.2.10) we skip records the
+  // handshake keys do not open, without counting them.
+  if (result.verdict != model::RecordVerdict::Decrypted && conn.earlyDataOffered && !ds.openedInPhase &&
+      ds.keyPhase == "handshake" && &ds == &conn.dir[capture::index(kClient)]) {
+    ds.skippedEarly = true;
+    return result;
+  }
+  if (result.verdict == model::RecordVerdict::Decrypted) ds.openedInPhase = true;
   ds.sequence += 1;
   return result;
 }
