@@ -128,8 +128,8 @@ void CertificatesView::setChain(const std::vector<Bytes>& der, const QString& ti
   }
   const QString heading = title.isEmpty() ? tr("Chain sent by the server") : title;
   chainTitle_->setText(der.empty() ? tr("<b>%1</b>: <i>none seen</i>").arg(heading.toHtmlEscaped())
-                                   : tr("<b>%1</b>: %n certificate(s), leaf first", nullptr, static_cast<int>(der.size()))
-                                         .arg(heading.toHtmlEscaped()));
+                                   : tr("<b>%1</b>: %2, leaf first")
+                                         .arg(heading.toHtmlEscaped(), countText(der.size(), tr("certificate"), tr("certificates"))));
   chain_->setField(std::move(root), false);
   chain_->collapseAll();
   if (!der.empty()) {
@@ -210,8 +210,8 @@ void CertificatesView::setMitmComparison(const Bytes& victimLeaf, const Bytes& s
   const QPalette& pal = palette();
   mitmSummary_->setText(
       diffs.empty() ? badgeHtml(tr("✓ The victim saw the real server's certificate."), Tone::Good, pal)
-                    : badgeHtml(tr("✗ The victim saw a different certificate: %n field(s) differ.", nullptr,
-                                   static_cast<int>(diffs.size())),
+                    : badgeHtml(tr("✗ The victim saw a different certificate: %1 differ.")
+                                    .arg(countText(diffs.size(), tr("field"), tr("fields"))),
                                 Tone::Bad, pal) +
                           tr(" That difference is the attack; only a client that checks it notices."));
   mitmBox_->show();

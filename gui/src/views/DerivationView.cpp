@@ -145,7 +145,7 @@ void DerivationView::rebuild() {
     summary_->setText(tr("<i>No key derivation for this connection (no keys, or not a TLS session).</i>"));
   } else {
     const QPalette& pal = palette();
-    QStringList parts{tr("<b>%n step(s)</b>", nullptr, stepCount())};
+    QStringList parts{QStringLiteral("<b>%1</b>").arg(countText(steps_.size(), tr("step"), tr("steps")))};
     auto add = [&](model::StepStatus status, const QString& text) {
       const int n = counts[static_cast<int>(status)];
       if (n > 0) parts << badgeHtml(text.arg(n), toneOf(status), pal);

@@ -135,9 +135,10 @@ QVariant FieldTreeModel::data(const QModelIndex& index, int role) const {
       // Hovering a field teaches: what it means, where it is, where it is specified.
       QString tip = QStringLiteral("<b>%1</b>").arg(QString::fromStdString(f->name).toHtmlEscaped());
       if (!f->meaning.empty()) tip += QStringLiteral("<br>%1").arg(QString::fromStdString(f->meaning).toHtmlEscaped());
-      tip += tr("<br>bytes %1..%2 (%n byte(s))", nullptr, static_cast<int>(f->length))
+      tip += tr("<br>bytes %1..%2 (%3)")
                  .arg(f->offset)
-                 .arg(f->length > 0 ? f->offset + f->length - 1 : f->offset);
+                 .arg(f->length > 0 ? f->offset + f->length - 1 : f->offset)
+                 .arg(countText(f->length, tr("byte"), tr("bytes")));
       if (!f->rfc.empty()) tip += QStringLiteral("<br><i>%1</i>").arg(QString::fromStdString(f->rfc).toHtmlEscaped());
       if (f->malformed) tip += tr("<br><b>Malformed:</b> see the diagnostics");
       return tip;

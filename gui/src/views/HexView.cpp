@@ -271,7 +271,7 @@ void HexView::keyPressEvent(QKeyEvent* event) {
 
 void HexView::contextMenuEvent(QContextMenuEvent* event) {
   QMenu menu(this);
-  const QString what = selection_.empty() ? tr("all") : tr("%n byte(s)", nullptr, static_cast<int>(selection_.length));
+  const QString what = selection_.empty() ? tr("all") : countText(selection_.length, tr("byte"), tr("bytes"));
   menu.addAction(tr("Copy as hex (%1)").arg(what), this, &HexView::copyAsHex)->setShortcut(QKeySequence::Copy);
   menu.addAction(tr("Copy as text (%1)").arg(what), this, &HexView::copyAsText);
   menu.addSeparator();

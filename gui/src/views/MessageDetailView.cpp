@@ -51,18 +51,20 @@ void MessageDetailView::setMessage(ByteView bytes, model::Field tree, const QStr
 void MessageDetailView::setMessage(const model::TraceMessage& message) {
   const QString where = message.encrypted ? tr(" · decrypted") : QString();
   setMessage(message.bytes, message.tree,
-             tr("<b>%1</b> %2 · %n byte(s)%3", nullptr, static_cast<int>(message.bytes.size()))
+             tr("<b>%1</b> %2 · %3%4")
                  .arg(QString::fromStdString(message.name).toHtmlEscaped(),
-                      QString::fromLatin1(model::directionArrow(message.direction)).toHtmlEscaped(), where));
+                      QString::fromLatin1(model::directionArrow(message.direction)).toHtmlEscaped(),
+                      countText(message.bytes.size(), tr("byte"), tr("bytes")), where));
   showDiagnostics(message.diagnostics);
 }
 
 void MessageDetailView::setRecord(const model::TraceRecord& record) {
   QString phase = record.keyPhase.empty() ? QString() : tr(" · %1 keys").arg(QString::fromStdString(record.keyPhase));
   setMessage(record.wire, record.header,
-             tr("<b>Record %1</b> %2 · %n byte(s) on the wire%3", nullptr, static_cast<int>(record.wire.size()))
+             tr("<b>Record %1</b> %2 · %3 on the wire%4")
                  .arg(record.index)
-                 .arg(QString::fromLatin1(model::directionArrow(record.direction)).toHtmlEscaped(), phase));
+                 .arg(QString::fromLatin1(model::directionArrow(record.direction)).toHtmlEscaped(),
+                      countText(record.wire.size(), tr("byte"), tr("bytes")), phase));
 }
 
 void MessageDetailView::clear() {

@@ -110,13 +110,12 @@ ValueLabel* RecordCryptoView::addRow(const QString& name, const QString& label, 
   value->setObjectName(name);
   if (bytes.size() > kShownBytes) {
     value->setBytes(bytes.first(kShownBytes));
-    value->setValue(value->text() + tr("\n… (%n bytes in all; copy gives every byte)", nullptr,
-                                                          static_cast<int>(bytes.size())),
+    value->setValue(value->text() + tr("\n… (%1 bytes in all; copy gives every byte)").arg(bytes.size()),
                     QString::fromStdString(toHex(bytes)));
   } else {
     value->setBytes(bytes);
   }
-  auto* size = new QLabel(hint.isEmpty() ? tr("%n B", nullptr, static_cast<int>(bytes.size())) : hint, body_);
+  auto* size = new QLabel(hint.isEmpty() ? tr("%1 B").arg(bytes.size()) : hint, body_);
   size->setAlignment(Qt::AlignRight | Qt::AlignTop);
   QPalette pal = size->palette();
   pal.setColor(QPalette::WindowText, pal.color(QPalette::PlaceholderText));

@@ -41,6 +41,10 @@ QString asciiText(ByteView bytes) {
   return out;
 }
 
+QString countText(std::size_t n, const QString& one, const QString& many) {
+  return QStringLiteral("%1 %2").arg(n).arg(n == 1 ? one : many);
+}
+
 QColor toneColor(Tone tone, const QPalette& palette) {
   // Darker shades on a light window, lighter ones on a dark window.
   const bool dark = palette.color(QPalette::Window).lightness() < 128;

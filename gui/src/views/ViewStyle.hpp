@@ -18,6 +18,8 @@ QFont monospaceFont();
 QString hexText(ByteView bytes, int groupEvery = 8);
 // Printable ASCII with '.' for anything else, as in a hex dump.
 QString asciiText(ByteView bytes);
+// "1 byte", "3 bytes": English plurals without a translator installed.
+QString countText(std::size_t n, const QString& one, const QString& many);
 
 // Semantic colours, tuned for contrast on either palette.
 enum class Tone { Good, Bad, Warn, Neutral, Info };
