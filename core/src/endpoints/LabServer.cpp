@@ -93,6 +93,8 @@ std::string LabServer::Impl::setUpTls() {
   if (!ctx) return "SSL_CTX_new failed: " + sslErrors();
   if (auto err = applyTlsOptions(ctx.get(), config.tls); !err.empty()) return err;
   if (config.securityLevel >= 0) SSL_CTX_set_security_level(ctx.get(), config.securityLevel);
+  // DHE suites need group parameters; without this a DHE-only client gets a bare handshake_failure.
+  SSL_CTX_set_dh_auto(ctx.get(), 1);
   if (!config.chainPem.empty()) {
     if (auto err = useChainFromMemory(ctx.get(), config.chainPem, config.keyPem); !err.empty()) return err;
   } else {
