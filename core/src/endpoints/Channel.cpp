@@ -7,12 +7,15 @@
 #include <cstring>
 
 #include "Ossl.hpp"
+#include "Socket.hpp"
 
 #include <openssl/err.h>
 
 namespace tlslab::endpoints {
 
 namespace {
+constexpr int kCloseNotifyWaitMs = 1000;
+
 // RFC 8446 §6.1: a TLS stream must end with close_notify; an EOF without it
 // may be an attacker cutting the connection (truncation attack).
 std::string readError(int sslError) {
@@ -148,7 +151,13 @@ bool Channel::renegotiate() {
 }
 
 void Channel::close() {
-  if (ssl_ != nullptr) SSL_shutdown(ssl_);
+  // 0: our close_notify is out, the peer's not yet read. Waiting briefly for it
+  // completes the conversation on the wire tap, so a run's own pcapng and a
+  // live capture of it hold the same records (RFC 8446 §6.1 lets us not wait).
+  if (ssl_ != nullptr && SSL_shutdown(ssl_) == 0) {
+    setIoTimeout(fd_, kCloseNotifyWaitMs);
+    SSL_shutdown(ssl_);
+  }
   ::shutdown(fd_, SHUT_WR);
 }
 
