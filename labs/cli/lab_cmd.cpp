@@ -6,6 +6,7 @@
 #include "cli/Commands.hpp"
 #include "cli/LabReports.hpp"
 #include "cli/RunPrinter.hpp"
+#include "cli/SelfCheckOutput.hpp"
 #include "tlslab/endpoints/LabServer.hpp"
 #include "tlslab/util/Paths.hpp"
 
@@ -24,6 +25,7 @@ struct LabArgs {
   bool quiet = false;
   std::string tls;
   std::string entry;
+  std::string save;  // write the run as pcapng with keys
 };
 
 struct LabInfo {
@@ -101,12 +103,16 @@ int runMitmStory(const LabArgs& args) {
   printMitmLegs(std::cout, outcome);
   std::cout << "\nVerdict:\n";
   printMitmVerdict(std::cout, outcome);
+  std::vector<RunLeg> legs{{&outcome.victimRun, "victim", "proxy"}};
+  for (const auto& session : outcome.proxySessions) legs.push_back({&session.upstream, "proxy", "bank32.com"});
+  std::cout << "\n";
+  bool selfCheck = reportSelfCheck(std::cout, traceOfRun(legs, "lab: mitm"), args.save);
   if (*victim != VictimMode::Correct) {
     std::cout << "\nThe fix: the same attack against a client that checks chain AND host name and aborts:\n";
     printMitmVerdict(std::cout, runMitm(*strategy, VictimMode::Correct, mitmOptions()));
   }
   std::cout << "\nSee every combination: tlslab lab run mitm --matrix\n";
-  return outcome.setupError.empty() ? 0 : 1;
+  return outcome.setupError.empty() && selfCheck ? 0 : 1;
 }
 
 int runGalleryLab(const LabArgs& args) {
@@ -161,16 +167,21 @@ int runPair(const LabArgs& args, endpoints::Service service, bool resume) {
     client.script = {endpoints::ScriptStep::send("GET / HTTP/1.1\r\nHost: bank32.com\r\n\r\n"),
                      endpoints::ScriptStep::expect("</html>")};
   }
-  auto run = endpoints::runClient(client, printer.observer());
-  printer.printSummary(run);
-  if (resume && run.scriptOk) {
+  std::vector<endpoints::ClientRun> runs;
+  runs.push_back(endpoints::runClient(client, printer.observer()));
+  printer.printSummary(runs.back());
+  if (resume && runs.back().scriptOk) {
     std::cout << "\n--- second connection, resuming the first session ---\n";
-    client.resume = run.session;
-    run = endpoints::runClient(client, printer.observer());
-    printer.printSummary(run);
+    client.resume = runs.back().session;
+    runs.push_back(endpoints::runClient(client, printer.observer()));
+    printer.printSummary(runs.back());
   }
   (*started)->stop();
-  return run.error.empty() ? 0 : 1;
+  std::vector<RunLeg> legs;
+  for (const auto& run : runs) legs.push_back({&run});
+  std::cout << "\n";
+  bool selfCheck = reportSelfCheck(std::cout, traceOfRun(legs, "lab: " + args.name), args.save);
+  return runs.back().error.empty() && selfCheck ? 0 : 1;
 }
 
 int runLab(const LabArgs& args) {
@@ -201,6 +212,7 @@ void registerLabCommand(CLI::App& app, Context& ctx) {
   run->add_option("--tls", args->tls, "handshake/resumption: 1.2 or 1.3")->check(CLI::IsMember({"1.2", "1.3"}));
   run->add_flag("--json", args->json, "Results as JSON");
   run->add_flag("--quiet", args->quiet, "No live ladder, only the results");
+  run->add_option("--save", args->save, "handshake/resumption/starttls/mitm: write the run as pcapng with its keys");
   run->callback([args, &ctx] { ctx.exitCode = runLab(*args); });
 }
 

@@ -2,6 +2,8 @@
 // student runs them: the real binary, real endpoints on loopback.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include <nlohmann/json.hpp>
 
 #include "support/Process.hpp"
@@ -93,4 +95,22 @@ TEST(ConnectCli, WritesAPcapngThatTsharkDecrypts) {
                    ",tls -Y http.response -T fields -e http.response.code");
   std::filesystem::remove(file);
   EXPECT_NE(shark.out.find("200"), std::string::npos) << shark.out;
+}
+
+TEST(LabCli, LabRunsCheckThemselvesAndSaveADecryptableCapture) {
+  auto file = binaryDir() / "lab-resumption-test.pcapng";
+  std::filesystem::remove(file);
+  auto result = run(cli("lab run resumption --quiet --tls 1.2 --save " + file.string()));
+  EXPECT_EQ(result.exitCode, 0) << result.out;
+  // Two connections (full, then resumed), each dissected from its own wire bytes.
+  std::size_t checks = 0;
+  for (std::size_t at = result.out.find("self-check (client -> server): ✓"); at != std::string::npos;
+       at = result.out.find("self-check (client -> server): ✓", at + 1))
+    ++checks;
+  EXPECT_EQ(checks, 2u) << result.out;
+  ASSERT_TRUE(std::filesystem::exists(file));
+  // An independent decoder reads the saved run decrypted, with no key options.
+  auto tshark = run("tshark -r " + file.string() + " -Y http -T fields -e http.request.method 2>/dev/null");
+  EXPECT_NE(tshark.out.find("GET"), std::string::npos) << tshark.out;
+  std::filesystem::remove(file);
 }
