@@ -15,6 +15,10 @@ int main(int argc, char** argv) {
   tlslab::cli::registerServeCommand(app, ctx);
   tlslab::cli::registerLabCommand(app, ctx);
   tlslab::cli::registerMitmCommand(app, ctx);
+  tlslab::cli::registerDissectCommand(app, ctx);
+  tlslab::cli::registerFollowCommand(app, ctx);
+  tlslab::cli::registerExportCommand(app, ctx);
+  tlslab::cli::registerCaptureCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -18,6 +18,10 @@ void registerConnectCommand(CLI::App& app, Context& ctx);
 void registerServeCommand(CLI::App& app, Context& ctx);
 void registerLabCommand(CLI::App& app, Context& ctx);
 void registerMitmCommand(CLI::App& app, Context& ctx);
+void registerDissectCommand(CLI::App& app, Context& ctx);
+void registerFollowCommand(CLI::App& app, Context& ctx);
+void registerExportCommand(CLI::App& app, Context& ctx);
+void registerCaptureCommand(CLI::App& app, Context& ctx);
 
 // Runs the main job (`tlslab` with no subcommand).
 int runDemo(Context& ctx);

@@ -106,7 +106,8 @@ struct Connection {
   std::optional<std::size_t> firstFailure;  // record index of the first MAC/tag failure
   bool fatalAlert = false;
   bool handshakeDone = false;
-  int renegotiations = 0;  // TLS 1.0-1.2 handshakes after the first, under the keys in force
+  int renegotiations = 0;
+  std::string tls12KeyLog;  // CLIENT_RANDOM lines of every TLS 1.2 session keyed on this connection  // TLS 1.0-1.2 handshakes after the first, under the keys in force
 };
 
 // The reason shown for 0-RTT records that cannot be opened.

@@ -59,9 +59,28 @@ void explainKeys(Shared& shared, Connection& conn) {
   }
 }
 
+namespace {
+
+// The key log lines that decrypt this connection, whatever they came from.
+std::string keyLogOf(Shared& shared, const Connection& conn) {
+  std::string out = conn.tls12KeyLog;
+  if (conn.clientRandom.empty() || conn.version == 0 || conn.version != crypto::kTls13) return out;
+  const keys::SessionSecrets* s = shared.keys.findByClientRandom(conn.clientRandom);
+  if (!s) return out;
+  for (const auto& [kind, secret] : s->tls13) {
+    const auto& info = crypto::secretKindInfo(kind);
+    if (info.keyLogLabel.empty()) continue;
+    out += std::string(info.keyLogLabel) + " " + toHex(conn.clientRandom) + " " + toHex(secret) + "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
 void finalizeConnection(Shared& shared, Connection& conn) {
   model::TraceConnection& tc = traceOf(shared, conn);
   explainKeys(shared, conn);
+  tc.keyLog = keyLogOf(shared, conn);
   for (const auto& step : tc.derivation) {
     if (step.status == model::StepStatus::Failed) {
       tc.diagnostics.push_back({model::Severity::Error, step.name, std::nullopt,

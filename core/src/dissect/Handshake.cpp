@@ -72,6 +72,7 @@ void onClientHello(Shared& shared, Connection& conn, const wire::ClientHello& ch
   if (conn.sawClientHello) return;  // the second ClientHello after a HelloRetryRequest changes no key inputs
   conn.sawClientHello = true;
   conn.clientRandom = ch.random;
+  tc.clientRandom = ch.random;
   conn.offeredSessionId = ch.sessionId;
   if (const Bytes* ticket = extensionData(ch.extensions, wire::ext::kSessionTicket)) conn.offeredTicket = *ticket;
   for (const auto& id : ch.summary.pskIdentities) conn.offeredPskIdentities.push_back(id.identity);
@@ -114,6 +115,7 @@ void onServerHello(Shared& shared, Connection& conn, const wire::ServerHello& sh
   if (conn.sawServerHello) return;
   conn.sawServerHello = true;
   conn.serverRandom = sh.random;
+  tc.serverRandom = sh.random;
   conn.serverSessionId = sh.sessionId;
   conn.version = sh.negotiatedVersion();
   conn.suiteId = sh.cipherSuite;

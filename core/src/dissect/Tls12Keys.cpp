@@ -118,6 +118,7 @@ bool ensureTls12Keys(Shared& shared, Connection& conn) {
     return false;
   }
   conn.masterSecret = master;
+  conn.tls12KeyLog += "CLIENT_RANDOM " + toHex(conn.clientRandom) + " " + toHex(master) + "\n";
   conn.clientKeys = block->client;
   conn.serverKeys = block->server;
   rememberTls12Session(shared, conn);

@@ -140,6 +140,9 @@ json toJson(const TraceConnection& c) {
               {"derivation", array(c.derivation)},
               {"serverCertificates", serverCerts},
               {"clientCertificates", clientCerts},
+              {"clientRandom", hex(c.clientRandom)},
+              {"serverRandom", hex(c.serverRandom)},
+              {"keyLog", c.keyLog},
               {"decryption", c.decryption},
               {"state", c.state},
               {"diagnostics", array(c.diagnostics)}};

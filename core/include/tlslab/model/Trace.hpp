@@ -97,6 +97,11 @@ struct TraceConnection {
   // Verification as the lab endpoints saw it (empty for captures: a capture
   // does not say what the client trusted).
   std::optional<VerifyVerdict> serverVerification, clientVerification;
+  Bytes clientRandom, serverRandom;  // from the hellos (empty when not in the capture)
+  // NSS key log lines that decrypt this connection (from the key log, or
+  // derived: e.g. the master secret recovered with an RSA key); what
+  // `tlslab export` embeds in a pcapng Decryption Secrets Block.
+  std::string keyLog;
   std::string decryption;        // one line: "decrypted", or why not, in plain words
   std::string state;             // "ok", "alert: handshake_failure", "incomplete", ...
   std::vector<Diagnostic> diagnostics;

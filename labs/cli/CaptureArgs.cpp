@@ -1,0 +1,70 @@
+#include "cli/CaptureArgs.hpp"
+
+#include <fmt/core.h>
+
+#include <chrono>
+#include <iostream>
+
+namespace tlslab::cli {
+
+void addKeyOptions(CLI::App* command, KeyArgs& args) {
+  command->add_option("--keylog", args.keylogs, "NSS key log file (SSLKEYLOGFILE); repeatable");
+  command->add_option("--rsa-key", args.rsaKeys,
+                      "Server RSA private key (PEM, PKCS#8 or .p12) to decrypt RSA key exchange; repeatable");
+  command->add_option("--key-password", args.keyPassword, "Password of an encrypted --rsa-key");
+}
+
+bool loadKeys(const KeyArgs& args, keys::KeyStore& keys, const std::string& command, bool quiet) {
+  for (const auto& file : args.keylogs) {
+    auto loaded = keys.addKeyLogFile(file);
+    if (!loaded) {
+      std::cerr << fmt::format("tlslab {}: cannot read key log '{}': {}\n", command, file, loaded.error());
+      return false;
+    }
+    if (!quiet) {
+      for (const auto& d : loaded.value()) std::cerr << fmt::format("tlslab {}: {}: {}\n", command, file, d.message);
+    }
+  }
+  for (const auto& file : args.rsaKeys) {
+    auto loaded = keys.addPrivateKeyFile(file, args.keyPassword);
+    if (!loaded) {
+      std::cerr << fmt::format("tlslab {}: cannot load RSA key '{}': {}\n", command, file, loaded.error());
+      return false;
+    }
+  }
+  return true;
+}
+
+std::optional<model::Trace> dissectCapture(const std::string& path, keys::KeyStore& keys, const std::string& command,
+                                           bool quiet, dissect::DissectOptions options) {
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  auto last = start;
+  bool shown = false;
+  auto progress = [&](const capture::ReadProgress& p) {
+    if (quiet) return true;
+    const auto now = Clock::now();
+    // Only long reads show progress, at most a few times a second.
+    if (now - start < std::chrono::milliseconds(700) || now - last < std::chrono::milliseconds(250)) return true;
+    last = now;
+    shown = true;
+    if (p.total) {
+      std::cerr << fmt::format("\rreading {}: {:.1f} of {:.1f} MB ({:.0f}%), {} frames, {} connections   ", path,
+                               static_cast<double>(p.position) / 1e6, static_cast<double>(p.total) / 1e6,
+                               100.0 * static_cast<double>(p.position) / static_cast<double>(p.total), p.frames,
+                               p.connections);
+    } else {
+      std::cerr << fmt::format("\rreading {}: {} frames, {} connections   ", path, p.frames, p.connections);
+    }
+    return true;
+  };
+  auto trace = dissect::dissectFile(path, keys, std::move(options), progress);
+  if (shown) std::cerr << "\n";
+  if (!trace.ok()) {
+    std::cerr << fmt::format("tlslab {}: {}\n", command, trace.error().message());
+    return std::nullopt;
+  }
+  return std::move(trace.value());
+}
+
+}  // namespace tlslab::cli

@@ -1,0 +1,33 @@
+#pragma once
+// Options shared by the capture commands (dissect, follow, export, capture):
+// where the keys come from, and turning a capture file into a Trace with
+// progress on stderr.
+#include <CLI/CLI.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tlslab/dissect/TlsDissector.hpp"
+#include "tlslab/keys/KeyStore.hpp"
+
+namespace tlslab::cli {
+
+struct KeyArgs {
+  std::vector<std::string> keylogs;
+  std::vector<std::string> rsaKeys;
+  std::string keyPassword;
+};
+
+void addKeyOptions(CLI::App* command, KeyArgs& args);
+// Loads every file; false (with a message naming the file on stderr) when one
+// cannot be read. Bad key log lines are warnings.
+bool loadKeys(const KeyArgs& args, keys::KeyStore& keys, const std::string& command, bool quiet);
+
+// Dissects a capture file; nullopt (and a message naming the file and what is
+// wrong on stderr) when it cannot be read at all. Progress goes to stderr
+// when reading takes more than a moment, unless quiet.
+std::optional<model::Trace> dissectCapture(const std::string& path, keys::KeyStore& keys, const std::string& command,
+                                           bool quiet, dissect::DissectOptions options = {});
+
+}  // namespace tlslab::cli

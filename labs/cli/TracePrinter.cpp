@@ -1,0 +1,210 @@
+#include "cli/TracePrinter.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+
+#include "tlslab/wire/Registry.hpp"
+
+namespace tlslab::cli {
+namespace {
+
+std::string shorten(const std::string& text, std::size_t width) {
+  if (text.size() <= width) return text;
+  return text.substr(0, width > 3 ? width - 3 : 0) + "...";
+}
+
+const char* who(const model::TraceConnection& conn, model::Direction d) {
+  (void)conn;
+  return d == model::Direction::ClientToServer ? "client -> server" : "client <- server";
+}
+
+std::string contentName(std::uint8_t type) {
+  switch (type) {
+    case 20: return "ChangeCipherSpec";
+    case 21: return "Alert";
+    case 22: return "Handshake";
+    case 23: return "Application Data";
+    case 24: return "Heartbeat";
+    default: return fmt::format("content type {}", type);
+  }
+}
+
+const char* stepMark(model::StepStatus status) {
+  switch (status) {
+    case model::StepStatus::Derived: return "=";
+    case model::StepStatus::FromKeyLog: return "<";
+    case model::StepStatus::NotDerivable: return "?";
+    case model::StepStatus::Verified: return "OK";
+    case model::StepStatus::Failed: return "FAIL";
+    default: return " ";
+  }
+}
+
+}  // namespace
+
+std::string versionText(std::uint16_t version) {
+  if (version == 0) return "?";
+  const char* name = wire::versionName(version);
+  return name ? name : fmt::format("0x{:04x}", version);
+}
+
+bool isPrintable(ByteView data) {
+  return std::all_of(data.begin(), data.end(),
+                     [](std::uint8_t c) { return (c >= 0x20 && c < 0x7f) || c == '\r' || c == '\n' || c == '\t'; });
+}
+
+std::string hexDump(ByteView data, const std::string& indent) {
+  std::string out;
+  for (std::size_t at = 0; at < data.size(); at += 16) {
+    const std::size_t n = std::min<std::size_t>(16, data.size() - at);
+    std::string hex, ascii;
+    for (std::size_t i = 0; i < 16; ++i) {
+      if (i < n) {
+        hex += fmt::format("{:02x} ", data[at + i]);
+        const char c = static_cast<char>(data[at + i]);
+        ascii += (c >= 0x20 && c < 0x7f) ? c : '.';
+      } else {
+        hex += "   ";
+      }
+      if (i == 7) hex += ' ';
+    }
+    out += fmt::format("{}{:08x}  {} |{}|\n", indent, at, hex, ascii);
+  }
+  return out;
+}
+
+void printConnectionTable(std::ostream& out, const std::vector<const model::TraceConnection*>& connections) {
+  out << fmt::format("{:>3}  {:<22} {:<22} {:<8} {:<40} {:<18} {:>7}  {}\n", "#", "client", "server", "version",
+                     "cipher suite", "server name", "records", "decryption");
+  for (const auto* c : connections) {
+    std::string sni = c->negotiated.sni.empty() ? "-" : c->negotiated.sni;
+    if (!c->startTlsProtocol.empty()) sni += " (" + c->startTlsProtocol + ")";
+    std::string suite = c->negotiated.suiteName.empty() ? "-" : c->negotiated.suiteName;
+    if (!c->negotiated.resumption.empty()) suite += " [resumed]";
+    out << fmt::format("{:>3}  {:<22} {:<22} {:<8} {:<40} {:<18} {:>7}  {}\n", c->index, c->client, c->server,
+                       versionText(c->negotiated.version), shorten(suite, 40), shorten(sni, 18), c->records.size(),
+                       shorten(c->decryption, 70));
+  }
+}
+
+std::string ladderLine(const model::TraceConnection& conn, const model::TraceRecord& rec) {
+  std::string what;
+  const bool opened = !rec.encrypted || rec.undecryptedReason.empty();
+  const std::uint8_t type = opened && rec.innerContentType ? rec.innerContentType : rec.contentType;
+  if (!rec.messages.empty()) {
+    for (std::size_t i : rec.messages) {
+      if (i >= conn.messages.size()) continue;
+      const auto& m = conn.messages[i];
+      std::string name = m.name;
+      if (m.name == "Alert" && !m.tree.value.empty()) name += " (" + m.tree.value + ")";
+      what += (what.empty() ? "" : ", ") + name;
+    }
+  } else if (type == 23 && opened) {
+    what = fmt::format("{} bytes", rec.plaintext.empty() && rec.wire.empty() ? std::size_t{0} : rec.plaintext.size());
+  } else if (!opened) {
+    what = "(encrypted)";
+  }
+  std::string lock = rec.encrypted ? (rec.keyPhase.empty() ? "[encrypted]" : "[" + rec.keyPhase + " keys]") : "";
+  if (rec.encrypted && !rec.undecryptedReason.empty()) lock += " not decrypted";
+  return fmt::format("  {:>10.6f}  {}  {:<17} {:<40} {}", rec.time, who(conn, rec.direction), contentName(type), what,
+                     lock);
+}
+
+void printLadder(std::ostream& out, const model::TraceConnection& conn) {
+  for (const auto& rec : conn.records) out << ladderLine(conn, rec) << "\n";
+}
+
+void printDerivationSummary(std::ostream& out, const model::TraceConnection& conn) {
+  if (conn.derivation.empty()) {
+    out << "  (no key derivation: " << conn.decryption << ")\n";
+    return;
+  }
+  for (const auto& step : conn.derivation) {
+    std::string value = step.output.empty() ? "" : shorten(toHex(step.output), 32);
+    out << fmt::format("  {:<4} {:<44} {:<34} {}\n", stepMark(step.status), shorten(step.name, 44), value,
+                       step.status == model::StepStatus::Derived ? step.rfc : shorten(step.note, 90));
+  }
+  out << "  (= derived here, < from the key log, ? not derivable, OK/FAIL a check)\n";
+}
+
+void printApplicationData(std::ostream& out, const model::TraceConnection& conn, std::size_t maxBytesPerChunk) {
+  if (conn.appData.empty()) {
+    out << "  (none decrypted)\n";
+    return;
+  }
+  // Consecutive chunks of one direction read as one message.
+  std::size_t i = 0;
+  while (i < conn.appData.size()) {
+    const model::Direction d = conn.appData[i].direction;
+    Bytes data;
+    while (i < conn.appData.size() && conn.appData[i].direction == d) {
+      data.insert(data.end(), conn.appData[i].data.begin(), conn.appData[i].data.end());
+      ++i;
+    }
+    out << fmt::format("  {} ({} bytes):\n", who(conn, d), data.size());
+    const bool cut = data.size() > maxBytesPerChunk;
+    ByteView shown = ByteView(data).first(std::min(data.size(), maxBytesPerChunk));
+    if (isPrintable(shown)) {
+      std::string text(shown.begin(), shown.end());
+      std::string indented = "    ";
+      for (char c : text) {
+        if (c == '\r') continue;
+        indented += c;
+        if (c == '\n') indented += "    ";
+      }
+      out << indented << "\n";
+    } else {
+      out << hexDump(shown, "    ");
+    }
+    if (cut) out << fmt::format("    ... {} more bytes (tlslab follow shows all)\n", data.size() - maxBytesPerChunk);
+  }
+}
+
+void printConnection(std::ostream& out, const model::TraceConnection& conn) {
+  const auto& n = conn.negotiated;
+  out << fmt::format("\n=== connection {}: {} -> {} ===\n", conn.index, conn.client, conn.server);
+  out << fmt::format("  {} {}", versionText(n.version), n.suiteName.empty() ? "(suite unknown)" : n.suiteName);
+  if (!n.group.empty()) out << ", group " << n.group;
+  if (!n.sni.empty()) out << ", SNI " << n.sni;
+  if (!n.alpn.empty()) out << ", ALPN " << n.alpn;
+  if (n.extendedMasterSecret) out << ", extended master secret";
+  out << "\n";
+  if (!n.resumption.empty()) {
+    out << "  resumed by " << n.resumption;
+    if (n.resumedFrom) out << " (session from connection " << *n.resumedFrom << ")";
+    out << "\n";
+  }
+  out << "  state: " << conn.state << "; decryption: " << conn.decryption << "\n";
+  if (!conn.startTlsProtocol.empty()) {
+    out << "\n  " << conn.startTlsProtocol << " preamble (plaintext before STARTTLS):\n";
+    for (int d = 0; d < 2; ++d) {
+      const Bytes& pre = conn.preamble[d];
+      if (pre.empty()) continue;
+      out << "    " << (d == 0 ? "client:" : "server:") << "\n";
+      std::string text(pre.begin(), pre.end());
+      std::string line;
+      for (char c : text) {
+        if (c == '\r') continue;
+        if (c == '\n') {
+          out << "      " << line << "\n";
+          line.clear();
+        } else {
+          line += isprint(static_cast<unsigned char>(c)) ? c : '.';
+        }
+      }
+      if (!line.empty()) out << "      " << line << "\n";
+    }
+  }
+  out << "\n  ladder:\n";
+  printLadder(out, conn);
+  out << "\n  key derivation:\n";
+  printDerivationSummary(out, conn);
+  out << "\n  application data:\n";
+  printApplicationData(out, conn);
+  for (const auto& d : conn.diagnostics) {
+    out << fmt::format("  {}: {}{}\n", model::severityName(d.severity), d.where.empty() ? "" : d.where + ": ", d.message);
+  }
+}
+
+}  // namespace tlslab::cli

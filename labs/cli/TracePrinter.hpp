@@ -1,0 +1,26 @@
+#pragma once
+// Text views of a model::Trace for `tlslab dissect`, `follow` and `capture`:
+// the connection table, the ladder (time, direction, record, messages), the
+// key derivation summary, and application data as text or a hex dump.
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "tlslab/model/Trace.hpp"
+
+namespace tlslab::cli {
+
+void printConnectionTable(std::ostream& out, const std::vector<const model::TraceConnection*>& connections);
+void printLadder(std::ostream& out, const model::TraceConnection& conn);
+// One ladder line (also printed live by `tlslab capture`).
+std::string ladderLine(const model::TraceConnection& conn, const model::TraceRecord& record);
+void printDerivationSummary(std::ostream& out, const model::TraceConnection& conn);
+void printApplicationData(std::ostream& out, const model::TraceConnection& conn, std::size_t maxBytesPerChunk = 4096);
+void printConnection(std::ostream& out, const model::TraceConnection& conn);
+
+// Text if every byte is printable (or \r \n \t), else a hex dump with ASCII.
+bool isPrintable(ByteView data);
+std::string hexDump(ByteView data, const std::string& indent = "  ");
+std::string versionText(std::uint16_t version);
+
+}  // namespace tlslab::cli

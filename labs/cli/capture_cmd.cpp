@@ -1,0 +1,199 @@
+// `tlslab capture -i IFACE`: live capture through libpcap, dissected as the
+// packets arrive: every TLS record is printed as it completes, and the
+// connection table at the end. With -w the packets are written as pcapng
+// with the secrets of the connections embedded.
+#include <fmt/core.h>
+#include <sys/stat.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <fstream>
+#include <iostream>
+#include <set>
+
+#include "cli/CaptureArgs.hpp"
+#include "cli/Commands.hpp"
+#include "cli/TracePrinter.hpp"
+#include "tlslab/capture/Pcapng.hpp"
+#include "tlslab/capture/Source.hpp"
+
+namespace tlslab::cli {
+namespace {
+
+struct CaptureArgs {
+  std::string interface;
+  std::string filter;
+  std::uint64_t count = 0;
+  double seconds = 0;
+  std::string write;
+  KeyArgs keys;
+  bool quiet = false;
+  bool list = false;
+};
+
+std::atomic<capture::LiveCapture*> g_live{nullptr};
+
+extern "C" void onInterrupt(int /*signal*/) {
+  if (auto* live = g_live.load()) live->stop();
+}
+
+// Key logs written while we capture (an instrumented run on the same host)
+// are read again whenever they grow, so new sessions decrypt live.
+class KeyLogFollower {
+ public:
+  KeyLogFollower(const std::vector<std::string>& files, keys::KeyStore& keys) : keys_(keys) {
+    for (const auto& f : files) sizes_[f] = sizeOf(f);
+  }
+  void poll() {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_ < std::chrono::milliseconds(50)) return;
+    last_ = now;
+    for (auto& [file, size] : sizes_) {
+      const auto current = sizeOf(file);
+      if (current == size) continue;
+      size = current;
+      (void)keys_.addKeyLogFile(file);
+    }
+  }
+
+ private:
+  static long long sizeOf(const std::string& file) {
+    struct stat st {};
+    return ::stat(file.c_str(), &st) == 0 ? static_cast<long long>(st.st_size) : -1;
+  }
+  keys::KeyStore& keys_;
+  std::map<std::string, long long> sizes_;
+  std::chrono::steady_clock::time_point last_{};
+};
+
+int listInterfaces() {
+  auto devices = capture::listDevices();
+  if (!devices) {
+    std::cerr << "tlslab capture: " << devices.error().message() << "\n";
+    return 1;
+  }
+  for (const auto& d : devices.value()) {
+    std::cout << fmt::format("{:<12} {}{}{}\n", d.name, d.loopback ? "loopback " : "", d.up ? "up " : "down ",
+                             d.description);
+  }
+  return 0;
+}
+
+int runCapture(const CaptureArgs& args) {
+  if (args.list) return listInterfaces();
+  if (args.interface.empty()) {
+    std::cerr << "tlslab capture: -i IFACE is required (see `tlslab capture --list`)\n";
+    return 2;
+  }
+  keys::KeyStore keys;
+  if (!loadKeys(args.keys, keys, "capture", args.quiet)) return 2;
+  KeyLogFollower follower(args.keys.keylogs, keys);
+
+  capture::LiveOptions options;
+  options.interface = args.interface;
+  options.filter = args.filter;
+  options.maxPackets = args.count;
+  options.maxSeconds = args.seconds;
+  auto live = capture::LiveCapture::open(options);
+  if (!live) {
+    std::cerr << "tlslab capture: " << live.error().message() << "\n";
+    return 1;
+  }
+  std::cout << fmt::format("capturing on {}{} (Ctrl-C to stop)\n", args.interface,
+                           args.filter.empty() ? "" : " with filter '" + args.filter + "'");
+  std::cout.flush();
+
+  std::set<std::size_t> announced;
+  dissect::DissectOptions dopts;
+  dopts.keepPayloads = true;
+  dopts.onRecord = [&](const model::TraceConnection& conn, const model::TraceRecord& rec) {
+    if (announced.insert(conn.index).second) {
+      std::cout << fmt::format("connection {}: {} -> {}\n", conn.index, conn.client, conn.server);
+    }
+    std::cout << fmt::format("[{}]", conn.index) << ladderLine(conn, rec) << "\n";
+    std::cout.flush();
+  };
+  dissect::TlsDissector dissector(keys, dopts);
+  dissector.setSource("live: " + args.interface);
+  capture::CaptureProcessor processor(dissector);
+
+  struct Stored {
+    int linkType;
+    capture::Timestamp time;
+    Bytes data;
+    std::uint32_t originalLength;
+  };
+  std::vector<Stored> stored;
+  g_live = live.value().get();
+  std::signal(SIGINT, onInterrupt);
+  std::signal(SIGTERM, onInterrupt);
+  auto result = live.value()->run([&](const capture::RawPacket& packet) {
+    follower.poll();
+    processor.processPacket(packet);
+    if (!args.write.empty()) {
+      stored.push_back({packet.linkType, packet.time, Bytes(packet.data.begin(), packet.data.end()),
+                        packet.originalLength});
+    }
+  });
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+  g_live = nullptr;
+  follower.poll();
+  processor.finish();
+  model::Trace trace = dissector.finish();
+  if (!result) {
+    std::cerr << "tlslab capture: " << result.error().message() << "\n";
+    return 1;
+  }
+  const auto& stats = result.value();
+  std::cout << fmt::format("\n{} packets captured ({}), {} dropped by the kernel; {} TLS connection(s)\n\n",
+                           stats.packets, stats.stoppedBecause.empty() ? "stopped" : stats.stoppedBecause,
+                           stats.droppedByKernel, trace.connections.size());
+  std::vector<const model::TraceConnection*> all;
+  for (const auto& c : trace.connections) all.push_back(&c);
+  printConnectionTable(std::cout, all);
+
+  if (!args.write.empty()) {
+    std::ofstream out(args.write, std::ios::binary);
+    capture::PcapngWriter writer(out);
+    std::map<int, std::uint32_t> interfaces;
+    std::string keyLog;
+    for (const auto& c : trace.connections) keyLog += c.keyLog;
+    bool wroteKeys = false;
+    for (const auto& p : stored) {
+      auto it = interfaces.find(p.linkType);
+      if (it == interfaces.end()) {
+        it = interfaces.emplace(p.linkType, writer.addInterface(p.linkType, 262144, args.interface)).first;
+      }
+      if (!wroteKeys && !keyLog.empty()) writer.writeKeyLog(keyLog);
+      wroteKeys = true;
+      writer.writePacket(it->second, p.time, p.data, p.originalLength);
+    }
+    if (!writer.ok()) {
+      std::cerr << fmt::format("tlslab capture: cannot write '{}'\n", args.write);
+      return 1;
+    }
+    std::cout << fmt::format("\nwrote {} ({} packets{})\n", args.write, stored.size(),
+                             keyLog.empty() ? ", no secrets known" : ", secrets embedded");
+  }
+  return 0;
+}
+
+}  // namespace
+
+void registerCaptureCommand(CLI::App& app, Context& ctx) {
+  auto args = std::make_shared<CaptureArgs>();
+  CLI::App* cmd = app.add_subcommand("capture", "Capture live from an interface and dissect TLS as it happens");
+  cmd->add_option("-i,--interface", args->interface, "Interface, e.g. lo");
+  cmd->add_option("-f,--filter", args->filter, "BPF filter, e.g. 'tcp port 4433'");
+  cmd->add_option("-c,--count", args->count, "Stop after N packets");
+  cmd->add_option("--seconds", args->seconds, "Stop after S seconds");
+  cmd->add_option("-w,--write", args->write, "Also write the packets as pcapng, with the known secrets embedded");
+  addKeyOptions(cmd, args->keys);
+  cmd->add_flag("--list", args->list, "List the interfaces that can be captured on");
+  cmd->add_flag("-q,--quiet", args->quiet, "No key log warnings on stderr");
+  cmd->callback([args, &ctx] { ctx.exitCode = runCapture(*args); });
+}
+
+}  // namespace tlslab::cli

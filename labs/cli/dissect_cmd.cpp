@@ -1,0 +1,136 @@
+// `tlslab dissect CAPTURE`: every TLS connection in a capture, as a table,
+// then per connection the ladder, the key derivation and the decrypted
+// application data (or `--json`: the full Trace).
+#include <fmt/core.h>
+
+#include <iostream>
+
+#include "cli/CaptureArgs.hpp"
+#include "cli/Commands.hpp"
+#include "cli/TracePrinter.hpp"
+#include "tlslab/model/TraceJson.hpp"
+
+namespace tlslab::cli {
+namespace {
+
+struct DissectArgs {
+  std::string capture;
+  KeyArgs keys;
+  bool json = false;
+  bool quiet = false;
+  bool noPayloads = false;
+  bool summaryOnly = false;
+  std::vector<std::string> filters;
+};
+
+// --filter terms, all of which must hold: N (connection index), sni:NAME,
+// port:N, host:ADDRESS, version:1.2|1.3, suite:TEXT, undecrypted, starttls.
+struct Filter {
+  std::string key, value;
+};
+
+std::optional<Filter> parseFilter(const std::string& text) {
+  Filter f;
+  auto colon = text.find(':');
+  if (colon == std::string::npos) {
+    if (!text.empty() && std::all_of(text.begin(), text.end(), ::isdigit)) return Filter{"index", text};
+    if (text == "undecrypted" || text == "starttls" || text == "resumed") return Filter{text, ""};
+    return std::nullopt;
+  }
+  f.key = text.substr(0, colon);
+  f.value = text.substr(colon + 1);
+  for (const char* known : {"sni", "port", "host", "version", "suite"})
+    if (f.key == known) return f;
+  return std::nullopt;
+}
+
+bool endpointHas(const std::string& endpoint, const std::string& host, const std::string& port) {
+  auto colon = endpoint.rfind(':');
+  if (colon == std::string::npos) return false;
+  std::string h = endpoint.substr(0, colon), p = endpoint.substr(colon + 1);
+  if (h.size() > 1 && h.front() == '[') h = h.substr(1, h.size() - 2);
+  return (host.empty() || h == host) && (port.empty() || p == port);
+}
+
+bool matches(const model::TraceConnection& c, const Filter& f) {
+  if (f.key == "index") return std::to_string(c.index) == f.value;
+  if (f.key == "sni") return c.negotiated.sni.find(f.value) != std::string::npos;
+  if (f.key == "port") return endpointHas(c.client, "", f.value) || endpointHas(c.server, "", f.value);
+  if (f.key == "host") return endpointHas(c.client, f.value, "") || endpointHas(c.server, f.value, "");
+  if (f.key == "version") return versionText(c.negotiated.version) == "TLS " + f.value;
+  if (f.key == "suite") return c.negotiated.suiteName.find(f.value) != std::string::npos;
+  if (f.key == "undecrypted") return c.decryption != "decrypted";
+  if (f.key == "starttls") return !c.startTlsProtocol.empty();
+  if (f.key == "resumed") return !c.negotiated.resumption.empty();
+  return false;
+}
+
+int runDissect(const DissectArgs& args) {
+  std::vector<Filter> filters;
+  for (const auto& text : args.filters) {
+    auto f = parseFilter(text);
+    if (!f) {
+      std::cerr << fmt::format("tlslab dissect: unknown --filter '{}' (use N, sni:NAME, port:N, host:ADDRESS, "
+                               "version:1.2|1.3, suite:TEXT, undecrypted, starttls or resumed)\n",
+                               text);
+      return 2;
+    }
+    filters.push_back(*f);
+  }
+  keys::KeyStore keys;
+  if (!loadKeys(args.keys, keys, "dissect", args.quiet)) return 2;
+  dissect::DissectOptions options;
+  options.keepPayloads = !args.noPayloads;
+  auto trace = dissectCapture(args.capture, keys, "dissect", args.quiet, options);
+  if (!trace) return 2;
+
+  std::vector<const model::TraceConnection*> shown;
+  for (const auto& c : trace->connections) {
+    if (std::all_of(filters.begin(), filters.end(), [&](const Filter& f) { return matches(c, f); })) shown.push_back(&c);
+  }
+  if (args.json) {
+    if (filters.empty()) {
+      std::cout << model::toJson(*trace).dump(1) << "\n";
+    } else {
+      nlohmann::json out = {{"source", trace->source}, {"connections", nlohmann::json::array()},
+                            {"diagnostics", nlohmann::json::array()}};
+      for (const auto* c : shown) out["connections"].push_back(model::toJson(*c));
+      for (const auto& d : trace->diagnostics) out["diagnostics"].push_back(model::toJson(d));
+      std::cout << out.dump(1) << "\n";
+    }
+    return 0;
+  }
+  std::cout << fmt::format("{}: {} TLS connection(s){}\n\n", trace->source, trace->connections.size(),
+                           filters.empty() ? "" : fmt::format(", {} shown", shown.size()));
+  printConnectionTable(std::cout, shown);
+  if (!args.summaryOnly) {
+    for (const auto* c : shown) printConnection(std::cout, *c);
+  }
+  if (!trace->diagnostics.empty()) std::cout << "\n";
+  for (const auto& d : trace->diagnostics) {
+    std::cout << fmt::format("{}: {}{}\n", model::severityName(d.severity), d.where.empty() ? "" : d.where + ": ",
+                             d.message);
+  }
+  return 0;
+}
+
+}  // namespace
+
+void registerDissectCommand(CLI::App& app, Context& ctx) {
+  auto args = std::make_shared<DissectArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "dissect", "Dissect and decrypt the TLS connections in a capture (pcap, pcapng, .gz; keys embedded or given)");
+  cmd->add_option("capture", args->capture, "Capture file")->required();
+  addKeyOptions(cmd, args->keys);
+  cmd->add_flag("--json", args->json, "Print the full result (every record, message, field and step) as JSON");
+  cmd->add_option("--filter", args->filters,
+                  "Only connections matching: N, sni:NAME, port:N, host:ADDRESS, version:1.2|1.3, suite:TEXT, "
+                  "undecrypted, starttls, resumed (repeatable: all must match)");
+  cmd->add_flag("--summary", args->summaryOnly, "Only the table of connections");
+  cmd->add_flag("--no-payloads", args->noPayloads,
+                "Do not keep application data (bounded memory for huge captures; records are still checked)");
+  cmd->add_flag("-q,--quiet", args->quiet, "No progress or key log warnings on stderr");
+  cmd->callback([args, &ctx] { ctx.exitCode = runDissect(*args); });
+}
+
+}  // namespace tlslab::cli

@@ -1,0 +1,82 @@
+// `tlslab follow CAPTURE N`: the decrypted application byte stream of
+// connection N, both directions in order (like Wireshark's Follow TLS Stream).
+#include <fmt/core.h>
+
+#include <iostream>
+
+#include "cli/CaptureArgs.hpp"
+#include "cli/Commands.hpp"
+#include "cli/TracePrinter.hpp"
+
+namespace tlslab::cli {
+namespace {
+
+struct FollowArgs {
+  std::string capture;
+  std::size_t index = 0;
+  KeyArgs keys;
+  bool raw = false;
+  bool hex = false;
+  bool quiet = false;
+};
+
+int runFollow(const FollowArgs& args) {
+  keys::KeyStore keys;
+  if (!loadKeys(args.keys, keys, "follow", args.quiet)) return 2;
+  auto trace = dissectCapture(args.capture, keys, "follow", args.quiet);
+  if (!trace) return 2;
+  if (args.index >= trace->connections.size()) {
+    std::cerr << fmt::format("tlslab follow: {} has {} TLS connection(s); N counts from 0 (see `tlslab dissect {} "
+                             "--summary`)\n",
+                             args.capture, trace->connections.size(), args.capture);
+    return 2;
+  }
+  const auto& conn = trace->connections[args.index];
+  if (!args.raw) {
+    std::cout << fmt::format("connection {}: {} -> {} ({})\n", conn.index, conn.client, conn.server, conn.decryption);
+  }
+  if (conn.appData.empty()) {
+    if (args.raw) std::cerr << fmt::format("tlslab follow: nothing decrypted: {}\n", conn.decryption);
+    else std::cout << "(no application data decrypted)\n";
+    return conn.decryption == "decrypted" || conn.decryption.rfind("nothing", 0) == 0 ? 0 : 1;
+  }
+  std::size_t i = 0;
+  while (i < conn.appData.size()) {
+    const model::Direction d = conn.appData[i].direction;
+    Bytes data;
+    while (i < conn.appData.size() && conn.appData[i].direction == d) {
+      data.insert(data.end(), conn.appData[i].data.begin(), conn.appData[i].data.end());
+      ++i;
+    }
+    if (args.raw) {
+      std::cout.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
+      continue;
+    }
+    std::cout << fmt::format("--- {} ({} bytes) ---\n",
+                             d == model::Direction::ClientToServer ? "client -> server" : "server -> client",
+                             data.size());
+    if (!args.hex && isPrintable(data)) {
+      std::cout.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
+      if (data.back() != '\n') std::cout << "\n";
+    } else {
+      std::cout << hexDump(data, "");
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+void registerFollowCommand(CLI::App& app, Context& ctx) {
+  auto args = std::make_shared<FollowArgs>();
+  CLI::App* cmd = app.add_subcommand("follow", "Print the decrypted application data of one connection, both directions");
+  cmd->add_option("capture", args->capture, "Capture file")->required();
+  cmd->add_option("N", args->index, "Connection number (from 0, as `tlslab dissect` lists them)")->required();
+  addKeyOptions(cmd, args->keys);
+  cmd->add_flag("--raw", args->raw, "Only the bytes, no direction headers");
+  cmd->add_flag("--hex", args->hex, "Always show a hex dump");
+  cmd->add_flag("-q,--quiet", args->quiet, "No progress on stderr");
+  cmd->callback([args, &ctx] { ctx.exitCode = runFollow(*args); });
+}
+
+}  // namespace tlslab::cli
