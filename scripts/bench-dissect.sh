@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Dissect-and-decrypt speed and memory against tshark on one large capture
+# (issue 5 goals: >= 20x faster than tshark; peak RSS < 100 MB for 200 MB of
+# capture when payloads are not kept). Both read the same file with the key
+# log embedded; both decrypt every record.
+#
+#   scripts/bench-dissect.sh [MEGABYTES]      default 200
+# Environment: TLSLAB_BENCH_BUILD (build folder, default build/bench).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${TLSLAB_BENCH_BUILD:-$root/build/bench}
+megabytes=${1:-200}
+command -v tshark >/dev/null || { echo "tshark is needed (scripts/setup-deps.sh installs it)"; exit 1; }
+
+cmake --preset bench -B "$build" -DTLSLAB_BUILD_GUI=OFF >/dev/null
+cmake --build "$build" -j2 --target tlslab_make_bulk_capture tlslab_dissect_file >/dev/null
+capture="$build/bulk-${megabytes}mb.pcapng"
+if [[ ! -s "$capture" ]]; then
+  echo "making $capture from real lab runs (once) ..."
+  TLSLAB_HOME="$root" "$build/bench/tlslab_make_bulk_capture" "$capture" "$megabytes"
+fi
+size_mb=$(( $(stat -c %s "$capture") / 1024 / 1024 ))
+echo "capture: $capture ($size_mb MiB)"
+
+timed() {  # prints "<seconds> <peak KiB>" of the command, its stdout to $2
+  local out=$1; shift
+  /usr/bin/time -f "%e %M" -o "$out.time" "$@" >"$out" 2>/dev/null || true
+  cat "$out.time"
+}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+read -r tl_s tl_kb < <(timed "$work/tlslab" "$build/bench/tlslab_dissect_file" "$capture")
+read -r ts_s ts_kb < <(timed "$work/tshark" tshark -r "$capture" -Y tls -T fields -e tls.app_data)
+tl_records=$(awk '/^app_records/ {print $2}' "$work/tlslab")
+tl_closed=$(awk '/^undecrypted_records/ {print $2}' "$work/tlslab")
+# tshark prints one line per frame holding app data, records comma-separated.
+ts_records=$(tr ',' '\n' <"$work/tshark" | grep -c . || true)
+
+python3 - "$tl_s" "$tl_kb" "$ts_s" "$ts_kb" "$tl_records" "$tl_closed" "$ts_records" "$size_mb" <<'PY'
+import sys
+tl_s, tl_kb, ts_s, ts_kb = (float(x) for x in sys.argv[1:5])
+tl_records, tl_closed, ts_records, size_mb = (int(x) for x in sys.argv[5:9])
+ratio = ts_s / tl_s if tl_s > 0 else float("inf")
+print(f"  tlslab dissect (no payloads kept) {tl_s:7.2f} s  {size_mb / tl_s:8.1f} MiB/s  peak RSS {tl_kb / 1024:7.1f} MB"
+      f"  {tl_records} app-data records, {tl_closed} not opened")
+print(f"  tshark -Y tls -e tls.app_data     {ts_s:7.2f} s  {size_mb / ts_s:8.1f} MiB/s  peak RSS {ts_kb / 1024:7.1f} MB"
+      f"  {ts_records} app-data records")
+print(f"  speed: tlslab is {ratio:.1f}x tshark  ({'ok' if ratio >= 20 else 'BELOW GOAL'}: goal >= 20x)")
+print(f"  memory: {tl_kb / 1024:.1f} MB peak ({'ok' if tl_kb / 1024 < 100 else 'ABOVE GOAL'}: goal < 100 MB)")
+PY
