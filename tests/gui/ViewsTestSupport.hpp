@@ -7,13 +7,16 @@
 
 namespace tlslab::gui::views::test {
 
+// Deliberately never destroyed: a function-local static QApplication is torn
+// down after Qt's own global statics (the input-device registry among them),
+// and ~QInputDevice then crashes at exit once a test has sent a key event.
 inline QApplication& app() {
   static int argc = 1;
   static char name[] = "tlslab-views-test";
   static char* argv[] = {name, nullptr};
   if (auto* existing = qobject_cast<QApplication*>(QApplication::instance())) return *existing;
-  static QApplication instance(argc, argv);
-  return instance;
+  static QApplication* instance = new QApplication(argc, argv);
+  return *instance;
 }
 
 // TLSLAB_VIEWS_PNG_DIR=/some/dir saves each rendered view there; unset, nothing is written.

@@ -26,9 +26,9 @@ model::Field clientHelloTree() {
 }
 
 struct DetailFixture {
+  QApplication& application = app();  // before any widget member
   MessageDetailView view;
   DetailFixture() {
-    app();
     view.resize(900, 700);
     view.setMessage(tlslab::test::rfc8448::simple1Rtt().clientHello, clientHelloTree());
     view.show();
