@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "support/LabConfigs.hpp"
 #include "support/TestPaths.hpp"
 #include "tlslab/endpoints/LabClient.hpp"
 #include "tlslab/endpoints/LabServer.hpp"
@@ -19,14 +20,10 @@ using namespace tlslab::endpoints;
 
 namespace {
 
-std::filesystem::path certs() { return tlslab::test::sourceDir() / "certs"; }
+std::filesystem::path certs() { return tlslab::test::labCerts(); }
 
 ServerConfig serverFor(const std::string& entryDir, Service service = Service::HttpsHello) {
-  ServerConfig config;
-  config.chainFile = certs() / entryDir / "chain.pem";
-  config.keyFile = certs() / entryDir / "key.pem";
-  config.service = service;
-  return config;
+  return tlslab::test::labServerFor(entryDir, service);
 }
 
 std::unique_ptr<LabServer> startServer(const ServerConfig& config) {
@@ -36,12 +33,7 @@ std::unique_ptr<LabServer> startServer(const ServerConfig& config) {
 }
 
 ClientConfig clientFor(const LabServer& server, VerifyMode mode = VerifyMode::ChainAndHost) {
-  ClientConfig config;
-  config.host = "bank32.com";
-  config.port = server.port();
-  config.verifyMode = mode;
-  config.trustFiles = {certs() / "root-ca" / "cert.pem"};
-  return config;
+  return tlslab::test::labClientFor(server, mode);
 }
 
 template <class T>

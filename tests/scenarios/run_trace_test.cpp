@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-#include "support/TestPaths.hpp"
+#include "support/LabConfigs.hpp"
 #include "tlslab/endpoints/LabServer.hpp"
 #include "tlslab/scenarios/MitmLab.hpp"
 #include "tlslab/scenarios/RunTrace.hpp"
@@ -16,21 +16,14 @@ using tlslab::model::StepStatus;
 
 namespace {
 
-std::filesystem::path certs() { return tlslab::test::sourceDir() / "certs"; }
+std::filesystem::path certs() { return tlslab::test::labCerts(); }
 
 ServerConfig serverFor(const std::string& entry, Service service = Service::Echo) {
-  ServerConfig config;
-  config.chainFile = certs() / entry / "chain.pem";
-  config.keyFile = certs() / entry / "key.pem";
-  config.service = service;
-  return config;
+  return tlslab::test::labServerFor(entry, service);
 }
 
 ClientConfig clientFor(const LabServer& server) {
-  ClientConfig config;
-  config.host = "bank32.com";
-  config.port = server.port();
-  config.trustFiles = {certs() / "root-ca" / "cert.pem"};
+  ClientConfig config = tlslab::test::labClientFor(server);
   config.script = {ScriptStep::send("hello, lab"), ScriptStep::expect("hello, lab"),
                    ScriptStep::send(std::string(40000, 'x')), ScriptStep::expect(std::string(40000, 'x'))};
   return config;
