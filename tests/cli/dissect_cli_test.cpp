@@ -1,0 +1,192 @@
+// `tlslab dissect`, `follow`, `export` and `capture` as a student runs them:
+// the real binary on captures of real lab runs (and a live capture on lo).
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "support/Process.hpp"
+#include "support/TestPaths.hpp"
+
+using namespace tlslab::test;
+
+namespace {
+
+std::string cli(const std::string& args) { return tlslabExe().string() + " " + args; }
+
+std::filesystem::path temp(const std::string& name) {
+  return std::filesystem::temp_directory_path() / ("tlslab-dcli-" + std::to_string(::getpid()) + "-" + name);
+}
+
+bool contains(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }
+
+// A lab run (`tlslab serve` + `tlslab connect --pcapng`): a capture with the
+// key log embedded, as `tlslab connect` writes it.
+std::filesystem::path recordedRun(const std::string& name, const std::string& tlsVersion) {
+  auto port = freeLoopbackPort();
+  BackgroundProcess server({tlslabExe().string(), "serve", "--port", std::to_string(port), "--connections", "1"});
+  EXPECT_TRUE(server.waitForOutput("serving", 10000)) << server.output();
+  auto file = temp(name);
+  auto client = run(cli("connect bank32.com:" + std::to_string(port) + " --tls " + tlsVersion + " --pcapng " +
+                        file.string()));
+  EXPECT_EQ(client.exitCode, 0) << client.out;
+  return file;
+}
+
+}  // namespace
+
+TEST(DissectCli, PrintsTheLadderKeyDerivationAndDecryptedHttp) {
+  for (const std::string version : {"1.2", "1.3"}) {
+    auto file = recordedRun("ladder-" + version + ".pcapng", version);
+    auto result = run(cli("dissect " + file.string()));
+    std::filesystem::remove(file);
+    EXPECT_EQ(result.exitCode, 0) << result.out;
+    EXPECT_TRUE(contains(result.out, "1 TLS connection(s)")) << result.out;
+    EXPECT_TRUE(contains(result.out, "client -> server  Handshake         ClientHello")) << result.out;
+    EXPECT_TRUE(contains(result.out, "client <- server  Handshake         ServerHello")) << result.out;
+    EXPECT_TRUE(contains(result.out, "OK   server Finished check")) << result.out;
+    EXPECT_TRUE(contains(result.out, "OK   client Finished check")) << result.out;
+    EXPECT_TRUE(contains(result.out, "GET / HTTP/1.1")) << result.out;
+    EXPECT_TRUE(contains(result.out, "<h1>Hello from bank32.com</h1>")) << result.out;
+    EXPECT_TRUE(contains(result.out, "decryption: decrypted")) << result.out;
+  }
+}
+
+TEST(DissectCli, JsonIsTheFullTrace) {
+  auto file = recordedRun("json.pcapng", "1.3");
+  auto result = run(cli("dissect --json " + file.string() + " 2>/dev/null"));
+  std::filesystem::remove(file);
+  ASSERT_EQ(result.exitCode, 0) << result.out;
+  auto json = nlohmann::json::parse(result.out);
+  ASSERT_EQ(json["connections"].size(), 1u);
+  const auto& conn = json["connections"][0];
+  EXPECT_EQ(conn["decryption"], "decrypted");
+  EXPECT_EQ(conn["messages"][0]["name"], "ClientHello");
+  EXPECT_FALSE(conn["records"][0]["header"]["children"].empty());
+  EXPECT_FALSE(conn["appData"].empty());
+}
+
+TEST(DissectCli, FilterSelectsConnections) {
+  auto file = recordedRun("filter.pcapng", "1.2");
+  auto none = run(cli("dissect --summary --filter version:1.3 " + file.string()));
+  auto some = run(cli("dissect --summary --filter version:1.2 --filter sni:bank32 " + file.string()));
+  auto bad = run(cli("dissect --filter nonsense " + file.string()));
+  std::filesystem::remove(file);
+  EXPECT_TRUE(contains(none.out, "0 shown")) << none.out;
+  EXPECT_TRUE(contains(some.out, "1 shown")) << some.out;
+  EXPECT_EQ(bad.exitCode, 2);
+}
+
+TEST(DissectCli, UnreadableFilesExitTwoNamingTheFileAndTheProblem) {
+  auto empty = temp("empty.pcap");
+  std::ofstream(empty).close();
+  auto text = temp("notes.pcap");
+  std::ofstream(text) << "just some notes, renamed to .pcap\n";
+  auto r1 = run(cli("dissect " + empty.string()));
+  auto r2 = run(cli("dissect " + text.string()));
+  auto r3 = run(cli("dissect /nonexistent/x.pcapng"));
+  auto r4 = run(cli("dissect --keylog /nonexistent/keys.log " + text.string()));
+  std::filesystem::remove(empty);
+  std::filesystem::remove(text);
+  EXPECT_EQ(r1.exitCode, 2);
+  EXPECT_TRUE(contains(r1.out, empty.filename().string()) && contains(r1.out, "empty")) << r1.out;
+  EXPECT_EQ(r2.exitCode, 2);
+  EXPECT_TRUE(contains(r2.out, text.filename().string())) << r2.out;
+  EXPECT_EQ(r3.exitCode, 2);
+  EXPECT_TRUE(contains(r3.out, "/nonexistent/x.pcapng")) << r3.out;
+  EXPECT_EQ(r4.exitCode, 2);
+  EXPECT_TRUE(contains(r4.out, "keys.log")) << r4.out;
+}
+
+TEST(FollowCli, PrintsTheDecryptedStreamInBothDirections) {
+  auto file = recordedRun("follow.pcapng", "1.3");
+  auto result = run(cli("follow " + file.string() + " 0"));
+  auto raw = run(cli("follow --raw " + file.string() + " 0"));
+  auto outOfRange = run(cli("follow " + file.string() + " 7"));
+  std::filesystem::remove(file);
+  EXPECT_EQ(result.exitCode, 0) << result.out;
+  EXPECT_TRUE(contains(result.out, "--- client -> server (")) << result.out;
+  EXPECT_TRUE(contains(result.out, "--- server -> client (")) << result.out;
+  EXPECT_TRUE(contains(result.out, "Hello from bank32.com")) << result.out;
+  EXPECT_EQ(raw.out.rfind("GET / HTTP/1.1", 0), 0u) << raw.out;
+  EXPECT_EQ(outOfRange.exitCode, 2);
+  EXPECT_TRUE(contains(outOfRange.out, "has 1 TLS connection(s)")) << outOfRange.out;
+}
+
+// Live capture on lo while a lab run happens (we run as root here): the
+// handshake is printed as it happens, and the written file has no keys. Then
+// `tlslab export` embeds the key log, and tshark decrypts it with no options.
+TEST(CaptureCli, SeesTheHandshakeLiveAndExportMakesItDecryptable) {
+  auto port = freeLoopbackPort();
+  auto raw = temp("live.pcapng"), exported = temp("exported.pcapng"), keylog = temp("keys.log");
+  BackgroundProcess capture({tlslabExe().string(), "capture", "-i", "lo", "-f", "tcp port " + std::to_string(port),
+                             "--seconds", "6", "-w", raw.string()});
+  ASSERT_TRUE(capture.waitForOutput("capturing on lo", 10000)) << capture.output();
+  if (contains(capture.output(), "needs root")) GTEST_SKIP() << "no permission to capture";
+  BackgroundProcess server({tlslabExe().string(), "serve", "--port", std::to_string(port), "--connections", "2"});
+  ASSERT_TRUE(server.waitForOutput("serving", 10000)) << server.output();
+  for (const std::string version : {"1.2", "1.3"}) {
+    auto client = run(cli("connect bank32.com:" + std::to_string(port) + " --tls " + version + " --send 'GET /live-" +
+                          version + " HTTP/1.1\\r\\nHost: bank32.com\\r\\n\\r\\n' --keylog " + keylog.string() +
+                          ".part && cat " + keylog.string() + ".part >> " + keylog.string()));
+    ASSERT_EQ(client.exitCode, 0) << client.out;
+  }
+  EXPECT_EQ(capture.wait(20000), 0) << capture.output();
+  const std::string live = capture.output();
+  EXPECT_TRUE(contains(live, "Handshake         ClientHello")) << live;
+  EXPECT_TRUE(contains(live, "Handshake         ServerHello")) << live;
+  EXPECT_TRUE(contains(live, "2 TLS connection(s)")) << live;
+
+  if (std::system("command -v tshark >/dev/null 2>&1") != 0) GTEST_SKIP() << "tshark not installed";
+  const std::string decode = " -d tcp.port==" + std::to_string(port) + ",tls";
+  auto before = run("tshark -r " + raw.string() + decode + " -Y http.request -T fields -e http.request.uri 2>/dev/null");
+  EXPECT_FALSE(contains(before.out, "/live-")) << before.out;
+  auto exportRun = run(cli("export " + raw.string() + " --keylog " + keylog.string() + " -o " + exported.string()));
+  EXPECT_EQ(exportRun.exitCode, 0) << exportRun.out;
+  EXPECT_TRUE(contains(exportRun.out, "secrets for 2 of 2 TLS connection(s) (1 TLS 1.3, 1 TLS 1.2 or older)"))
+      << exportRun.out;
+  auto after = run("tshark -r " + exported.string() + decode + " -Y http.request -T fields -e http.request.uri 2>/dev/null");
+  EXPECT_TRUE(contains(after.out, "/live-1.2")) << after.out;
+  EXPECT_TRUE(contains(after.out, "/live-1.3")) << after.out;
+  // And tlslab itself reads the exported file with no options.
+  auto ours = run(cli("dissect --summary " + exported.string()));
+  EXPECT_TRUE(contains(ours.out, "decrypted")) << ours.out;
+  for (const auto& f : {raw, exported, keylog}) std::filesystem::remove(f);
+  std::filesystem::remove(keylog.string() + ".part");
+}
+
+TEST(CaptureCli, WithoutPermissionSaysWhatIsNeeded) {
+  if (std::system("command -v setpriv >/dev/null 2>&1") != 0) GTEST_SKIP() << "setpriv not installed";
+  auto result = run("setpriv --bounding-set=-net_raw,-net_admin " + cli("capture -i lo -c 1"));
+  EXPECT_NE(result.exitCode, 0);
+  EXPECT_TRUE(contains(result.out, "root or the CAP_NET_RAW capability")) << result.out;
+}
+
+// RSA key exchange without a key log: the server's key recovers each session,
+// and the export carries only the recovered master secrets, never the key.
+TEST(ExportCli, RsaKeyExchangeExportsTheRecoveredMasterSecretNotTheKey) {
+  if (std::system("command -v editcap >/dev/null 2>&1") != 0) GTEST_SKIP() << "editcap not installed";
+  std::uint16_t port = freeLoopbackPort();
+  BackgroundProcess server({tlslabExe().string(), "serve", "--port", std::to_string(port), "--connections", "1",
+                            "--ciphers", "AES128-GCM-SHA256", "--tls", "1.2"});
+  ASSERT_TRUE(server.waitForOutput("serving", 10000)) << server.output();
+  auto file = temp("rsa.pcapng"), stripped = temp("rsa-nokeys.pcapng"), out = temp("rsa-export.pcapng");
+  ASSERT_EQ(run(cli("connect bank32.com:" + std::to_string(port) + " --tls 1.2 --pcapng " + file.string())).exitCode, 0);
+  ASSERT_EQ(run("editcap --discard-all-secrets " + file.string() + " " + stripped.string()).exitCode, 0);
+  auto before = run(cli("dissect --summary " + stripped.string()));
+  EXPECT_TRUE(contains(before.out, "no key for this client random")) << before.out;
+  const auto key = (sourceDir() / "certs" / "bank32-rsa" / "key.pem").string();
+  auto result = run(cli("export " + stripped.string() + " --rsa-key " + key + " -o " + out.string()));
+  EXPECT_EQ(result.exitCode, 0) << result.out;
+  auto ours = run(cli("dissect " + out.string()));
+  EXPECT_TRUE(contains(ours.out, "Hello from bank32.com")) << ours.out;
+  auto shark = run("tshark -r " + out.string() + " -d tcp.port==" + std::to_string(port) +
+                   ",tls -Y http.request -T fields -e http.request.uri 2>/dev/null");
+  EXPECT_TRUE(contains(shark.out, "/")) << shark.out;
+  for (const auto& f : {file, stripped, out}) std::filesystem::remove(f);
+}
