@@ -231,3 +231,31 @@ TEST(SelfCheck, TamperedBytesAreCaughtByTheDissector) {
   RunTrace traced = traceOfRun({{&run}}, "tampered");
   EXPECT_FALSE(traced.selfCheckOk());
 }
+
+// Failure cases show the alert the endpoint really sent and the verify trace.
+// (An OpenSSL TLS 1.3 client that aborts inside the server's flight has not
+// switched its write side to the handshake keys yet: the alert goes in clear.)
+TEST(SelfCheck, RejectedCertificateShowsTheClientsAlertAndVerifyTrace) {
+  for (TlsVersion version : {TlsVersion::Tls1_2, TlsVersion::Tls1_3}) {
+    ServerConfig serverConfig = serverFor("attacker32");  // valid chain, wrong name for bank32.com
+    serverConfig.tls.minVersion = serverConfig.tls.maxVersion = version;
+    auto server = LabServer::start(serverConfig);
+    ASSERT_TRUE(server) << server.error();
+    ClientConfig config = clientFor(**server);
+    config.tls = serverConfig.tls;
+    ClientRun run = runClient(config);
+    ASSERT_FALSE(run.handshakeOk);
+    RunTrace traced = traceOfRun({{&run}}, "rejected");
+    ASSERT_EQ(traced.trace.connections.size(), 1u);
+    const auto& conn = traced.trace.connections[0];
+    EXPECT_EQ(conn.state.rfind("alert: ", 0), 0u) << conn.state;
+    EXPECT_NE(conn.state.find("from client"), std::string::npos) << conn.state;
+    auto alert = std::find_if(conn.messages.begin(), conn.messages.end(), [](const auto& m) { return m.name == "Alert"; });
+    ASSERT_NE(alert, conn.messages.end());
+    EXPECT_EQ(alert->direction, tlslab::model::Direction::ClientToServer);
+    ASSERT_TRUE(conn.serverVerification.has_value());
+    EXPECT_FALSE(conn.serverVerification->ok);
+    EXPECT_EQ(conn.serverVerification->errorName, "X509_V_ERR_HOSTNAME_MISMATCH");
+    EXPECT_EQ(conn.serverVerification->errorDepth, 0);
+  }
+}
