@@ -1,12 +1,69 @@
+// tlslab-gui [CAPTURE] [--keylog F] [--rsa-key F] [--lab NAME --strategy S --victim V --tls V --entry E]
+//            [--screenshot out.png]
 #include <QApplication>
+#include <QCommandLineParser>
+#include <QTimer>
+
+#include <cstdio>
 
 #include "MainWindow.hpp"
+#include "TraceDocument.hpp"
 
 int main(int argc, char** argv) {
   QApplication app(argc, argv);
   QApplication::setApplicationName("tlslab");
   QApplication::setOrganizationName("tlslab");
+  QApplication::setApplicationVersion("0.1.0");
+
+  QCommandLineParser parser;
+  parser.setApplicationDescription("tlslab: learn TLS by watching it happen");
+  parser.addHelpOption();
+  parser.addVersionOption();
+  parser.addPositionalArgument("capture", "A pcap or pcapng file to open");
+  QCommandLineOption keylog("keylog", "NSS key log for the capture", "file");
+  QCommandLineOption rsaKey("rsa-key", "The server's RSA key (TLS 1.2 RSA key exchange)", "file");
+  QCommandLineOption lab("lab", "Run a lab at start: handshake, resumption, starttls, gallery, mitm", "name");
+  QCommandLineOption strategy("strategy", "mitm: attacker certificate (attacker-own, self-signed, rogue-ca, forged, leaf-signed-leaf)", "s");
+  QCommandLineOption victim("victim", "mitm: victim client (none, chain-only, ignore-errors, correct, correct+rogue, pinned)", "v");
+  QCommandLineOption tls("tls", "handshake/resumption: 1.2 or 1.3", "version");
+  QCommandLineOption entry("entry", "gallery: the certificate entry (default: expired)", "name");
+  QCommandLineOption screenshot("screenshot", "Save the window as PNG once loaded, then exit", "png");
+  parser.addOptions({keylog, rsaKey, lab, strategy, victim, tls, entry, screenshot});
+  parser.process(app);
+
   tlslab::gui::MainWindow window;
   window.show();
+
+  const QString shot = parser.value(screenshot);
+  if (!shot.isEmpty()) {
+    // Let the views settle after loading, then grab the window and leave.
+    QObject::connect(&window, &tlslab::gui::MainWindow::loadFinished, &app, [&window, shot](bool ok) {
+      QTimer::singleShot(400, &window, [&window, shot, ok] {
+        const bool saved = window.grab().save(shot);
+        if (!saved) std::fprintf(stderr, "tlslab-gui: cannot write %s\n", qPrintable(shot));
+        QApplication::exit(ok && saved ? 0 : 1);
+      });
+    });
+    QTimer::singleShot(120000, &app, [] {
+      std::fprintf(stderr, "tlslab-gui: nothing loaded within two minutes\n");
+      QApplication::exit(1);
+    });
+  }
+
+  if (parser.isSet(lab)) {
+    tlslab::gui::LabRequest request;
+    QString error;
+    if (!tlslab::gui::parseLabRequest(parser.value(lab), parser.value(strategy), parser.value(victim),
+                                      parser.value(tls), parser.value(entry), request, error)) {
+      std::fprintf(stderr, "tlslab-gui: %s\n", qPrintable(error));
+      return 2;
+    }
+    window.runLab(request);
+  } else if (!parser.positionalArguments().isEmpty()) {
+    tlslab::gui::OpenRequest request{parser.positionalArguments().first(), parser.value(keylog), parser.value(rsaKey), {}};
+    window.openCapture(request);
+  } else if (!shot.isEmpty()) {
+    QTimer::singleShot(300, &window, [&window] { emit window.loadFinished(true); });
+  }
   return QApplication::exec();
 }

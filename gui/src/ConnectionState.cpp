@@ -21,7 +21,7 @@ ConnectionState connectionState(const model::TraceConnection& c) {
     return ConnectionState::VerificationFailed;
   if (startsWith(c.state, "alert")) return ConnectionState::Alert;
   if (hasUndecryptedRecord(c)) return ConnectionState::NotDecryptable;
-  if (c.state.empty() || c.state == "ok") return ConnectionState::Ok;
+  if (c.state.empty() || startsWith(c.state, "ok")) return ConnectionState::Ok;  // "ok (closed with close_notify)"
   return ConnectionState::Incomplete;
 }
 
@@ -50,7 +50,7 @@ QString connectionStateText(const model::TraceConnection& c) {
       return QString::fromStdString(c.state);
     case ConnectionState::Ok:
     default:
-      return connectionStateName(state);
+      return c.state.empty() ? connectionStateName(state) : QString::fromStdString(c.state);
   }
 }
 

@@ -11,4 +11,5 @@
 #include "tlslab/endpoints/RunPcapng.hpp"
 #include "tlslab/scenarios/GalleryLab.hpp"
 #include "tlslab/scenarios/MitmLab.hpp"
+#include "tlslab/scenarios/RunTrace.hpp"
 #pragma pop_macro("emit")

@@ -23,6 +23,9 @@ LadderPane::LadderPane(TraceDocument* document, QWidget* parent)
     : QWidget(parent), view_(new LadderView(document, this)), summary_(new QLabel(this)),
       linear_(toolButton(tr("Linear time"), {}, this)) {
   summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  // Long MITM summaries must not widen the window: the label may be cut.
+  summary_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+  summary_->setMinimumWidth(50);
   QFont bold = summary_->font();
   bold.setBold(true);
   summary_->setFont(bold);
@@ -57,6 +60,7 @@ LadderPane::LadderPane(TraceDocument* document, QWidget* parent)
   auto refresh = [this] {
     const QString text = view_->layout().summary;
     summary_->setText(text.isEmpty() ? tr("Ladder") : text);
+    summary_->setToolTip(text);
   };
   connect(view_, &LadderView::layoutChanged, this, refresh);
   refresh();

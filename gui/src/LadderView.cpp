@@ -19,7 +19,8 @@ namespace {
 
 constexpr double kGutter = 86;      // time column
 constexpr double kRttColumn = 52;   // round-trip brackets
-constexpr double kSideMargin = 70;  // beyond the outer lifelines
+constexpr double kLaneBox = 190;    // width of a lane's title box
+constexpr double kSideMargin = kLaneBox / 2 + 10;  // beyond the outer lifelines
 constexpr double kMinZoom = 0.25, kMaxZoom = 6.0;
 
 bool isDark(const QPalette& palette) { return palette.color(QPalette::Base).lightness() < 128; }
@@ -311,7 +312,7 @@ void LadderView::paintHeader(QPainter& p) const {
   for (int lane = 0; lane < lanes; ++lane) {
     const auto& info = layout_.lanes[static_cast<std::size_t>(lane)];
     const double x = laneX(lane);
-    const double w = std::min(220.0, std::max(120.0, (laneX(1) - laneX(0)) * 0.8));
+    const double w = std::min(kLaneBox, (laneX(1) - laneX(0)) * 0.9);
     QRectF box(x - w / 2, 8, w, h - 16);
     p.setPen(QPen(pal.color(QPalette::Mid), 1));
     p.setBrush(laneColor(lane, lanes, pal));
@@ -326,8 +327,8 @@ void LadderView::paintHeader(QPainter& p) const {
   }
   p.setFont(small);
   p.setPen(pal.color(QPalette::PlaceholderText));
-  p.drawText(QRectF(8, 8, kGutter - 8, h - 16), Qt::AlignLeft | Qt::AlignBottom, tr("time"));
-  p.drawText(QRectF(kGutter, 8, kRttColumn, h - 16), Qt::AlignHCenter | Qt::AlignBottom, tr("round\ntrips"));
+  p.drawText(QRectF(4, 8, kGutter - 8, h - 12), Qt::AlignRight | Qt::AlignBottom, tr("time"));
+  p.drawText(QRectF(kGutter + 4, 8, kRttColumn, h - 12), Qt::AlignLeft | Qt::AlignBottom, tr("RTT"));
   p.setFont(font());
 }
 
@@ -413,7 +414,7 @@ void LadderView::paintArrow(QPainter& p, int index, bool withLabel) const {
   QString below = a.detail;
   double lockX = -1;
   if (a.encrypted) {
-    below += QStringLiteral(" ·   %1").arg(a.keyPhase.isEmpty() ? tr("encrypted") : a.keyPhase);
+    below += QStringLiteral(" ·    %1").arg(a.keyPhase.isEmpty() ? tr("encrypted") : a.keyPhase);
     if (a.undecrypted) below += tr(" (no key)");
   }
   const double belowWidth = sm.horizontalAdvance(below);
@@ -422,7 +423,7 @@ void LadderView::paintArrow(QPainter& p, int index, bool withLabel) const {
   p.drawText(QPointF(belowX, y + 4 + sm.ascent()), below);
   if (a.encrypted) {
     // The lock sits in the gap left after "· ", before the key phase.
-    lockX = belowX + sm.horizontalAdvance(a.detail + QStringLiteral(" · ")) + sm.horizontalAdvance(QLatin1Char(' '));
+    lockX = belowX + sm.horizontalAdvance(a.detail + QStringLiteral(" · ")) + sm.horizontalAdvance(QStringLiteral("  ")) / 2.0;
     drawLock(p, QPointF(lockX, y + 4 + sm.ascent() * 0.55), sm.ascent() * 0.8, arrowColor(a.kind, pal));
   }
   p.setFont(font());

@@ -2,73 +2,506 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMimeData>
+#include <QPlainTextEdit>
+#include <QPointer>
+#include <QProgressBar>
+#include <QSettings>
+#include <QSplitter>
 #include <QStatusBar>
+#include <QTabWidget>
+#include <QTextBrowser>
+#include <QToolButton>
+
+#include "ConnectionsPane.hpp"
+#include "Dialogs.hpp"
+#include "LadderPane.hpp"
+#include "LadderView.hpp"
+#include "TraceDocument.hpp"
+#include "tlslab/model/TraceJson.hpp"
+#include "tlslab/util/Paths.hpp"
+#include "views/CertificatesView.hpp"
+#include "views/DerivationView.hpp"
+#include "views/MessageDetailView.hpp"
+#include "views/RecordCryptoView.hpp"
+#include "views/ViewStyle.hpp"
 
 namespace tlslab::gui {
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+namespace {
+constexpr int kMaxRecent = 10;
+QString qs(const std::string& s) { return QString::fromStdString(s); }
+
+QString tutorialFor(LabKind kind) {
+  for (const auto& lab : labCatalog())
+    if (lab.kind == kind) return lab.tutorial;
+  return QStringLiteral("handshake.md");
+}
+}  // namespace
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent), document_(new TraceDocument(this)), loader_(new CaptureLoader(this)),
+      labs_(new LabController(this)), live_(new LiveCaptureController(this)) {
   setWindowTitle(tr("tlslab"));
-  resize(1280, 800);
-  auto* welcome = new QLabel(tr("<h2>tlslab</h2><p>Learn TLS by watching it happen.</p>"
-                                "<p>Open a capture or run a lab to begin.</p>"),
-                             this);
-  welcome->setAlignment(Qt::AlignCenter);
-  setCentralWidget(welcome);
+  resize(1440, 900);
+  setAcceptDrops(true);
+  setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
+  buildLayout();
   buildMenus();
-  statusBar()->showMessage(tr("Ready"));
+  buildStatusBar();
+  connectWorkers();
+  connect(document_, &TraceDocument::traceChanged, this, &MainWindow::updateActions);
+  connect(document_, &TraceDocument::selectionChanged, this, &MainWindow::updateDetails);
+  updateActions();
+  setIdle(tr("Open a capture (Ctrl+O), drop one here, or run a lab (Ctrl+R)."));
 }
 
-QAction* MainWindow::addPlanned(QMenu* menu, const QString& text, const QKeySequence& shortcut) {
-  QAction* action = menu->addAction(text);
-  action->setShortcut(shortcut);
-  action->setEnabled(false);
-  action->setToolTip(tr("Not available in this build yet"));
-  return action;
+MainWindow::~MainWindow() = default;
+
+bool MainWindow::isBusy() const { return loader_->isRunning() || labs_->isRunning() || live_->isRunning(); }
+
+// ---------------------------------------------------------------- layout
+
+void MainWindow::buildLayout() {
+  connections_ = new ConnectionsPane(document_, this);
+  connectionsDock_ = new QDockWidget(tr("Connections"), this);
+  connectionsDock_->setObjectName(QStringLiteral("connections"));
+  connectionsDock_->setWidget(connections_);
+  addDockWidget(Qt::TopDockWidgetArea, connectionsDock_);
+
+  ladder_ = new LadderPane(document_, this);
+  details_ = new QTabWidget(this);
+  details_->setDocumentMode(true);
+  message_ = new views::MessageDetailView(details_);
+  recordCrypto_ = new views::RecordCryptoView(details_);
+  derivation_ = new views::DerivationView(details_);
+  certificates_ = new views::CertificatesView(details_);
+  appData_ = new QPlainTextEdit(details_);
+  appData_->setReadOnly(true);
+  appData_->setFont(views::monospaceFont());
+  appData_->setPlaceholderText(tr("The decrypted application data of the selected connection appears here."));
+  auto* tutorial = new QTextBrowser(details_);
+  tutorial->setObjectName(QStringLiteral("tutorial"));
+  tutorial->setOpenExternalLinks(true);
+  details_->addTab(message_, tr("Message"));
+  details_->addTab(recordCrypto_, tr("Record crypto"));
+  details_->addTab(derivation_, tr("Key derivation"));
+  details_->addTab(certificates_, tr("Certificates"));
+  details_->addTab(appData_, tr("Application data"));
+  details_->addTab(tutorial, tr("Tutorial"));
+
+  auto* split = new QSplitter(Qt::Horizontal, this);
+  split->addWidget(ladder_);
+  split->addWidget(details_);
+  split->setStretchFactor(0, 11);
+  split->setStretchFactor(1, 9);
+  split->setChildrenCollapsible(false);
+  setCentralWidget(split);
+
+  log_ = new QPlainTextEdit(this);
+  log_->setReadOnly(true);
+  log_->setFont(views::monospaceFont());
+  log_->setMaximumBlockCount(20000);
+  log_->setPlaceholderText(tr("Lab runs stream every endpoint event here as it happens."));
+  logDock_ = new QDockWidget(tr("Run log"), this);
+  logDock_->setObjectName(QStringLiteral("runlog"));
+  logDock_->setWidget(log_);
+  addDockWidget(Qt::BottomDockWidgetArea, logDock_);
+  resizeDocks({connectionsDock_}, {170}, Qt::Vertical);
+  resizeDocks({logDock_}, {150}, Qt::Vertical);
+}
+
+void MainWindow::buildStatusBar() {
+  counts_ = new QLabel(this);
+  progress_ = new QProgressBar(this);
+  progress_->setMaximumWidth(220);
+  progress_->setTextVisible(true);
+  progress_->hide();
+  cancel_ = new QToolButton(this);
+  cancel_->setText(tr("Cancel"));
+  cancel_->hide();
+  connect(cancel_, &QToolButton::clicked, this, [this] {
+    loader_->cancel();
+    live_->stop();
+  });
+  statusBar()->addPermanentWidget(progress_);
+  statusBar()->addPermanentWidget(cancel_);
+  statusBar()->addPermanentWidget(counts_);
 }
 
 void MainWindow::buildMenus() {
   fileMenu_ = menuBar()->addMenu(tr("&File"));
-  addPlanned(fileMenu_, tr("&Open Capture…"), QKeySequence::Open);
-  addPlanned(fileMenu_, tr("Open &Key Log…"));
-  fileMenu_->addMenu(tr("Open &Recent"))->setEnabled(false);
+  fileMenu_->addAction(tr("&Open Capture…"), QKeySequence::Open, this, &MainWindow::chooseCapture);
+  recentMenu_ = fileMenu_->addMenu(tr("Open &Recent"));
   fileMenu_->addSeparator();
-  addPlanned(fileMenu_, tr("&Save as pcapng with Keys…"), QKeySequence::Save);
-  addPlanned(fileMenu_, tr("Export Decrypted &Stream…"));
-  addPlanned(fileMenu_, tr("Export &JSON…"));
+  saveRun_ = fileMenu_->addAction(tr("&Save as pcapng with Keys…"), QKeySequence::Save, this, &MainWindow::saveRunPcapng);
+  saveRun_->setToolTip(tr("A lab run as pcapng with its key log embedded: opens decrypted in Wireshark and tlslab"));
+  exportStream_ = fileMenu_->addAction(tr("Export Decrypted &Stream…"), this, &MainWindow::exportStream);
+  exportJson_ = fileMenu_->addAction(tr("Export &JSON…"), this, &MainWindow::exportJson);
   fileMenu_->addSeparator();
   QAction* quit = fileMenu_->addAction(tr("&Quit"), qApp, &QApplication::quit);
   quit->setShortcut(QKeySequence::Quit);
+  updateRecentMenu();
 
   captureMenu_ = menuBar()->addMenu(tr("&Capture"));
-  addPlanned(captureMenu_, tr("&Start Live Capture…"), QKeySequence(tr("Ctrl+E")));
-  addPlanned(captureMenu_, tr("S&top Capture"));
+  startLive_ = captureMenu_->addAction(tr("&Start Live Capture…"), QKeySequence(tr("Ctrl+E")), this,
+                                       &MainWindow::startLiveCapture);
+  stopLive_ = captureMenu_->addAction(tr("S&top Capture"), QKeySequence(tr("Ctrl+Shift+E")), live_,
+                                      &LiveCaptureController::stop);
 
   labsMenu_ = menuBar()->addMenu(tr("&Labs"));
-  addPlanned(labsMenu_, tr("&Run Lab…"), QKeySequence(tr("Ctrl+R")));
-  addPlanned(labsMenu_, tr("&Man-in-the-Middle Lab"));
-  addPlanned(labsMenu_, tr("&Bad Certificate Gallery"));
+  runLab_ = labsMenu_->addAction(tr("&Run Lab…"), QKeySequence(tr("Ctrl+R")), this, [this] { chooseLab(LabKind::Mitm); });
+  labsMenu_->addAction(tr("&Man-in-the-Middle Lab"), this, [this] { chooseLab(LabKind::Mitm); });
+  labsMenu_->addAction(tr("&Bad Certificate Gallery"), this, [this] { chooseLab(LabKind::Gallery); });
+  labsMenu_->addAction(tr("TLS 1.3 &Handshake"), QKeySequence(tr("Ctrl+1")), this, [this] {
+    LabRequest r;
+    r.kind = LabKind::Handshake;
+    r.tls = "1.3";
+    runLab(r);
+  });
+  labsMenu_->addAction(tr("TLS 1.2 H&andshake"), QKeySequence(tr("Ctrl+2")), this, [this] {
+    LabRequest r;
+    r.kind = LabKind::Handshake;
+    r.tls = "1.2";
+    runLab(r);
+  });
 
   viewMenu_ = menuBar()->addMenu(tr("&View"));
-  addPlanned(viewMenu_, tr("&Connections"));
-  addPlanned(viewMenu_, tr("&Ladder"));
-  addPlanned(viewMenu_, tr("&Message Detail"));
-  addPlanned(viewMenu_, tr("&Key Derivation"));
-  addPlanned(viewMenu_, tr("Record &Crypto"));
-  addPlanned(viewMenu_, tr("Certi&ficates"));
-  addPlanned(viewMenu_, tr("&Application Data"));
+  viewMenu_->addAction(connectionsDock_->toggleViewAction());
+  viewMenu_->addAction(logDock_->toggleViewAction());
+  viewMenu_->addSeparator();
+  const char* tabNames[] = {"&Message Detail", "Record &Crypto", "&Key Derivation", "Certi&ficates", "&Application Data"};
+  for (int i = 0; i < 5; ++i) {
+    QAction* a = viewMenu_->addAction(tr(tabNames[i]), this, [this, i] { details_->setCurrentIndex(i); });
+    a->setShortcut(QKeySequence(QStringLiteral("Alt+%1").arg(i + 1)));
+  }
+  viewMenu_->addSeparator();
+  QAction* linear = viewMenu_->addAction(tr("&Linear Time Axis"));
+  linear->setCheckable(true);
+  linear->setShortcut(QKeySequence(tr("Ctrl+T")));
+  connect(linear, &QAction::toggled, ladder_->linearButton(), &QToolButton::setChecked);
+  connect(ladder_->linearButton(), &QToolButton::toggled, linear, &QAction::setChecked);
+  viewMenu_->addAction(tr("Zoom &In"), QKeySequence::ZoomIn, ladder_->view(), &LadderView::zoomIn);
+  viewMenu_->addAction(tr("Zoom &Out"), QKeySequence::ZoomOut, ladder_->view(), &LadderView::zoomOut);
 
   helpMenu_ = menuBar()->addMenu(tr("&Help"));
-  addPlanned(helpMenu_, tr("&Tutorials"), QKeySequence::HelpContents);
+  helpMenu_->addAction(tr("&Tutorials"), QKeySequence::HelpContents, this, [this] {
+    auto* tutorial = details_->findChild<QTextBrowser*>(QStringLiteral("tutorial"));
+    if (tutorial->toPlainText().isEmpty())
+      tutorial->setMarkdown(QString::fromUtf8([] {
+        QFile f(QString::fromStdString((homeDir() / "tutorials" / "handshake.md").string()));
+        return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+      }()));
+    details_->setCurrentWidget(tutorial);
+  });
   helpMenu_->addAction(tr("&About tlslab"), this, &MainWindow::showAbout);
+}
+
+// ---------------------------------------------------------------- workers
+
+void MainWindow::connectWorkers() {
+  connect(loader_, &CaptureLoader::progress, this, [this](int percent, const QString& text) {
+    progress_->setRange(0, percent < 0 ? 0 : 100);
+    if (percent >= 0) progress_->setValue(percent);
+    statusBar()->showMessage(tr("Reading… %1").arg(text));
+  });
+  connect(loader_, &CaptureLoader::loaded, this, [this](const OpenRequest& request, TracePtr trace, const QString& notes) {
+    currentFile_ = request.capture;
+    OpenCaptureDialog::remember(request);
+    addRecent(request.capture);
+    showTrace(std::move(trace));
+    setIdle(notes.isEmpty() ? tr("Opened %1").arg(QFileInfo(request.capture).fileName())
+                            : tr("Opened %1 (%2)").arg(QFileInfo(request.capture).fileName(), notes));
+    emit loadFinished(true);
+  });
+  connect(loader_, &CaptureLoader::failed, this, [this](const OpenRequest& request, const QString& message) {
+    setIdle(tr("Could not open %1").arg(QFileInfo(request.capture).fileName()));
+    showError(tr("Cannot open capture"), message,
+              tr("tlslab reads pcap and pcapng files (gzip-compressed too). Check that the file is a complete "
+                 "capture, e.g. with `tlslab dissect FILE`, or capture again."));
+    emit loadFinished(false);
+  });
+
+  connect(labs_, &LabController::started, this, [this](const QString& title) {
+    log_->clear();
+    log_->appendPlainText(tr("▶ %1").arg(title));
+    logDock_->show();
+    setBusy(tr("Running %1…").arg(title));
+  });
+  connect(labs_, &LabController::eventLine, log_, &QPlainTextEdit::appendPlainText);
+  connect(labs_, &LabController::finished, this, [this](TracePtr trace, const QString& verdict, const QString& error) {
+    if (!error.isEmpty()) {
+      log_->appendPlainText(tr("✗ the lab could not run: %1").arg(error));
+      setIdle(tr("Lab failed"));
+      showError(tr("Lab failed"), error, tr("Labs bind loopback addresses (127.0.0.1, 127.0.0.66); check that nothing else holds them."));
+      emit loadFinished(false);
+      return;
+    }
+    log_->appendPlainText(tr("■ %1").arg(verdict));
+    currentFile_.clear();
+    showTrace(std::move(trace));
+    setIdle(verdict);
+    emit loadFinished(true);
+  });
+
+  connect(live_, &LiveCaptureController::snapshot, this, [this](TracePtr trace, const QString& status) {
+    const int selected = document_->connection();
+    document_->setTrace(std::move(trace));
+    if (selected >= 0) document_->selectConnection(selected);
+    statusBar()->showMessage(tr("Capturing… %1").arg(status));
+  });
+  connect(live_, &LiveCaptureController::stopped, this, [this](TracePtr trace, const QString& status) {
+    showTrace(std::move(trace));
+    setIdle(tr("Capture stopped: %1").arg(status));
+    emit loadFinished(true);
+  });
+  connect(live_, &LiveCaptureController::failed, this, [this](const QString& message) {
+    setIdle(tr("Live capture failed"));
+    const bool permission = message.contains(QStringLiteral("permission"), Qt::CaseInsensitive) ||
+                            message.contains(QStringLiteral("CAP_NET_RAW"));
+    showError(tr("Cannot capture"), message,
+              permission ? tr("Capturing packets needs root or the CAP_NET_RAW capability: run "
+                              "`sudo setcap cap_net_raw,cap_net_admin+ep %1`, or open a saved capture instead.")
+                               .arg(QApplication::applicationFilePath())
+                         : tr("Check the interface name and the BPF filter syntax (as for tcpdump)."));
+    emit loadFinished(false);
+  });
+}
+
+void MainWindow::setBusy(const QString& what) {
+  progress_->setRange(0, 0);
+  progress_->show();
+  cancel_->setVisible(loader_->isRunning() || live_->isRunning());
+  statusBar()->showMessage(what);
+  updateActions();
+}
+
+void MainWindow::setIdle(const QString& message) {
+  progress_->hide();
+  cancel_->hide();
+  statusBar()->showMessage(message);
+  updateActions();
+}
+
+void MainWindow::showError(const QString& title, const QString& text, const QString& hint) {
+  // Window-modal and opened, not exec()'d: the GUI keeps running behind it.
+  auto* box = new QMessageBox(QMessageBox::Warning, title, text, QMessageBox::Ok, this);
+  box->setInformativeText(hint);
+  box->setAttribute(Qt::WA_DeleteOnClose);
+  box->open();
+  lastError_ = box;
+}
+
+// ---------------------------------------------------------------- sources
+
+void MainWindow::chooseCapture() {
+  QSettings settings;
+  const QString start = settings.value(QStringLiteral("lastDir")).toString();
+  const QString file = QFileDialog::getOpenFileName(this, tr("Open Capture"), start,
+                                                    tr("Captures (*.pcapng *.pcap *.cap *.gz);;All files (*)"));
+  if (file.isEmpty()) return;
+  settings.setValue(QStringLiteral("lastDir"), QFileInfo(file).absolutePath());
+  OpenCaptureDialog dialog(file, this);
+  if (dialog.exec() == QDialog::Accepted) openCapture(dialog.request());
+}
+
+void MainWindow::openCaptureFile(const QString& path) { openCapture(OpenCaptureDialog::remembered(path)); }
+
+void MainWindow::openCapture(const OpenRequest& request) {
+  if (isBusy()) return;
+  OpenRequest r = request;
+  if (r.keyLog.isEmpty() && r.rsaKey.isEmpty()) r = OpenCaptureDialog::remembered(request.capture);
+  setBusy(tr("Opening %1…").arg(QFileInfo(r.capture).fileName()));
+  cancel_->show();
+  loader_->start(r);
+}
+
+void MainWindow::chooseLab(LabKind kind) {
+  LabDialog dialog(kind, this);
+  if (dialog.exec() == QDialog::Accepted) runLab(dialog.request());
+}
+
+void MainWindow::runLab(const LabRequest& request) {
+  if (isBusy()) return;
+  auto* tutorial = details_->findChild<QTextBrowser*>(QStringLiteral("tutorial"));
+  QFile file(QString::fromStdString((homeDir() / "tutorials").string()) + QLatin1Char('/') + tutorialFor(request.kind));
+  if (file.open(QIODevice::ReadOnly)) tutorial->setMarkdown(QString::fromUtf8(file.readAll()));
+  labs_->start(request);
+}
+
+void MainWindow::startLiveCapture() {
+  if (isBusy()) return;
+  LiveCaptureDialog dialog(this);
+  if (dialog.exec() != QDialog::Accepted) return;
+  document_->clear();
+  currentFile_.clear();
+  setBusy(tr("Starting capture on %1…").arg(dialog.request().device));
+  cancel_->show();
+  live_->start(dialog.request());
+}
+
+void MainWindow::showTrace(TracePtr trace) {
+  document_->setTrace(std::move(trace));
+  const auto& t = document_->trace();
+  // Start on the first record, so every detail tab has something to show.
+  if (!t.connections.empty() && !t.connections.front().records.empty()) document_->selectRecord(0, 0);
+  setWindowTitle(t.source.empty() ? tr("tlslab") : tr("%1 — tlslab").arg(qs(t.source)));
+}
+
+// ---------------------------------------------------------------- views
+
+void MainWindow::updateDetails() {
+  std::size_t records = 0;
+  for (const auto& c : document_->trace().connections) records += c.records.size();
+  counts_->setText(tr("%1 connections · %2 records").arg(document_->trace().connections.size()).arg(records));
+
+  if (const auto* m = document_->currentMessage()) message_->setMessage(*m);
+  else if (const auto* r = document_->currentRecord()) message_->setRecord(*r);
+  else message_->clear();
+  if (const auto* r = document_->currentRecord()) recordCrypto_->setRecord(*r);
+  else recordCrypto_->clear();
+
+  // Connection-level views change only with the connection.
+  const auto* c = document_->currentConnection();
+  if (&document_->trace() == shownTrace_ && document_->connection() == shownConnection_) return;
+  shownTrace_ = &document_->trace();
+  shownConnection_ = document_->connection();
+  if (c == nullptr) {
+    derivation_->clear();
+    certificates_->clear();
+    appData_->clear();
+    return;
+  }
+  derivation_->setConnection(*c);
+  certificates_->setConnection(*c);
+  // A man in the middle: compare the leaf each side saw.
+  const auto legs = ladderConnections(document_->trace(), document_->connection());
+  if (legs.size() == 2) {
+    const auto& front = document_->trace().connections[static_cast<std::size_t>(legs[0])];
+    const auto& back = document_->trace().connections[static_cast<std::size_t>(legs[1])];
+    if (!front.serverCertificates.empty() && !back.serverCertificates.empty())
+      certificates_->setMitmComparison(front.serverCertificates.front(), back.serverCertificates.front(),
+                                       tr("what the %1 saw").arg(qs(front.clientLabel)),
+                                       tr("what the real server sent"));
+  } else {
+    certificates_->clearMitmComparison();
+  }
+  QString text;
+  for (const auto& chunk : c->appData) {
+    const bool fromClient = chunk.direction == model::Direction::ClientToServer;
+    text += QStringLiteral("%1 %2 (record %3, %4 bytes)\n")
+                .arg(fromClient ? QStringLiteral("▶") : QStringLiteral("◀"),
+                     qs(fromClient ? c->clientLabel : c->serverLabel))
+                .arg(chunk.record)
+                .arg(chunk.data.size());
+    text += QString::fromUtf8(reinterpret_cast<const char*>(chunk.data.data()), static_cast<qsizetype>(chunk.data.size()));
+    text += QStringLiteral("\n\n");
+  }
+  appData_->setPlainText(text);
+}
+
+void MainWindow::updateActions() {
+  const bool busy = isBusy();
+  const bool haveTrace = !document_->isEmpty();
+  saveRun_->setEnabled(!busy && haveTrace && currentFile_.isEmpty() && !labs_->pcapng().empty() &&
+                       document_->trace().source.rfind("lab:", 0) == 0);
+  exportJson_->setEnabled(!busy && haveTrace);
+  const auto* c = document_->currentConnection();
+  exportStream_->setEnabled(!busy && c != nullptr);
+  startLive_->setEnabled(!busy);
+  stopLive_->setEnabled(live_->isRunning());
+  runLab_->setEnabled(!busy);
+}
+
+// ---------------------------------------------------------------- saving
+
+void MainWindow::saveRunPcapng() {
+  const QString file = QFileDialog::getSaveFileName(this, tr("Save Lab Run"), QStringLiteral("lab-run.pcapng"),
+                                                    tr("pcapng (*.pcapng)"));
+  if (file.isEmpty()) return;
+  QFile out(file);
+  const auto& bytes = labs_->pcapng();
+  if (!out.open(QIODevice::WriteOnly) || out.write(bytes.data(), static_cast<qint64>(bytes.size())) < 0)
+    return showError(tr("Cannot save"), out.errorString(), tr("Choose a folder you can write to."));
+  statusBar()->showMessage(tr("Saved %1 (keys embedded: opens decrypted in Wireshark)").arg(file));
+}
+
+void MainWindow::exportJson() {
+  const QString file = QFileDialog::getSaveFileName(this, tr("Export JSON"), QStringLiteral("trace.json"), tr("JSON (*.json)"));
+  if (file.isEmpty()) return;
+  const std::string json = model::toJson(document_->trace()).dump(2);
+  QFile out(file);
+  if (!out.open(QIODevice::WriteOnly) || out.write(json.data(), static_cast<qint64>(json.size())) < 0)
+    return showError(tr("Cannot export"), out.errorString(), tr("Choose a folder you can write to."));
+  statusBar()->showMessage(tr("Exported %1").arg(file));
+}
+
+void MainWindow::exportStream() {
+  const auto* c = document_->currentConnection();
+  if (c == nullptr) return;
+  if (c->appData.empty())
+    return showError(tr("Nothing to export"), tr("Connection %1 carried no decrypted application data.").arg(c->index),
+                     QString::fromStdString(c->decryption));
+  const QString file = QFileDialog::getSaveFileName(this, tr("Export Decrypted Stream"),
+                                                    QStringLiteral("connection-%1.bin").arg(c->index));
+  if (file.isEmpty()) return;
+  QFile out(file);
+  if (!out.open(QIODevice::WriteOnly)) return showError(tr("Cannot export"), out.errorString(), {});
+  // Both directions in the order they were sent, as raw bytes.
+  for (const auto& chunk : c->appData)
+    out.write(reinterpret_cast<const char*>(chunk.data.data()), static_cast<qint64>(chunk.data.size()));
+  statusBar()->showMessage(tr("Exported %1").arg(file));
+}
+
+// ---------------------------------------------------------------- misc
+
+void MainWindow::updateRecentMenu() {
+  recentMenu_->clear();
+  const QStringList files = QSettings().value(QStringLiteral("recentFiles")).toStringList();
+  for (const QString& f : files)
+    recentMenu_->addAction(QFileInfo(f).fileName(), this, [this, f] { openCaptureFile(f); })->setToolTip(f);
+  recentMenu_->setEnabled(!files.isEmpty());
+}
+
+void MainWindow::addRecent(const QString& path) {
+  QSettings settings;
+  QStringList files = settings.value(QStringLiteral("recentFiles")).toStringList();
+  const QString absolute = QFileInfo(path).absoluteFilePath();
+  files.removeAll(absolute);
+  files.prepend(absolute);
+  while (files.size() > kMaxRecent) files.removeLast();
+  settings.setValue(QStringLiteral("recentFiles"), files);
+  updateRecentMenu();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+  if (event->mimeData()->hasUrls() && event->mimeData()->urls().first().isLocalFile()) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+  const auto urls = event->mimeData()->urls();
+  if (!urls.isEmpty() && urls.first().isLocalFile()) openCaptureFile(urls.first().toLocalFile());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  loader_->cancel();
+  live_->stop();
+  QMainWindow::closeEvent(event);
 }
 
 void MainWindow::showAbout() {
   QMessageBox::about(this, tr("About tlslab"),
-                     tr("tlslab: a lab suite for learning TLS by watching real OpenSSL "
-                        "handshakes, captures and attacks."));
+                     tr("<b>tlslab</b> %1<p>A lab suite for learning TLS by watching real OpenSSL handshakes, "
+                        "captures and attacks.</p><p>The private keys in certs/ are public teaching material.</p>")
+                         .arg(QApplication::applicationVersion()));
 }
 
 }  // namespace tlslab::gui

@@ -1,16 +1,40 @@
 #pragma once
+// The top-level window: connections (top dock), ladder and detail tabs
+// (centre), run log (bottom dock), menus, status bar. It wires sources
+// (captures, labs, live capture) into one TraceDocument that every view follows.
 #include <QMainWindow>
+#include <QStringList>
+
+#include "LabRunner.hpp"
+#include "Workers.hpp"
 
 class QAction;
+class QDockWidget;
+class QLabel;
 class QMenu;
+class QMessageBox;
+class QPlainTextEdit;
+class QProgressBar;
+class QTabWidget;
+class QToolButton;
 
 namespace tlslab::gui {
 
-// The top-level window: menus and the dock layout the views plug into.
+class ConnectionsPane;
+class LadderPane;
+class TraceDocument;
+namespace views {
+class CertificatesView;
+class DerivationView;
+class MessageDetailView;
+class RecordCryptoView;
+}  // namespace views
+
 class MainWindow : public QMainWindow {
   Q_OBJECT
  public:
   explicit MainWindow(QWidget* parent = nullptr);
+  ~MainWindow() override;
 
   QMenu* fileMenu() const { return fileMenu_; }
   QMenu* captureMenu() const { return captureMenu_; }
@@ -18,18 +42,92 @@ class MainWindow : public QMainWindow {
   QMenu* viewMenu() const { return viewMenu_; }
   QMenu* helpMenu() const { return helpMenu_; }
 
+  TraceDocument* document() const { return document_; }
+  ConnectionsPane* connectionsPane() const { return connections_; }
+  LadderPane* ladderPane() const { return ladder_; }
+  QTabWidget* detailTabs() const { return details_; }
+  QPlainTextEdit* runLog() const { return log_; }
+  // The last error dialog shown (non-modal, so tests and the GUI never block).
+  QMessageBox* lastError() const { return lastError_; }
+  bool isBusy() const;
+
+ public slots:
+  // Opens a capture on a worker thread, with the keys remembered for it
+  // unless `request` names some.
+  void openCapture(const tlslab::gui::OpenRequest& request);
+  void openCaptureFile(const QString& path);
+  void runLab(const tlslab::gui::LabRequest& request);
+  void showTrace(tlslab::gui::TracePtr trace);
+
+ signals:
+  // A capture or lab finished loading (ok) or failed (!ok), for scripts and tests.
+  void loadFinished(bool ok);
+
+ protected:
+  void dragEnterEvent(QDragEnterEvent* event) override;
+  void dropEvent(QDropEvent* event) override;
+  void closeEvent(QCloseEvent* event) override;
+
  private:
   void buildMenus();
+  void buildLayout();
+  void buildStatusBar();
+  void connectWorkers();
+  void showError(const QString& title, const QString& text, const QString& hint);
+  void setBusy(const QString& what);
+  void setIdle(const QString& message);
+  void updateDetails();
+  void updateActions();
+  void updateRecentMenu();
+  void addRecent(const QString& path);
+
+  void chooseCapture();
+  void chooseLab(tlslab::gui::LabKind kind);
+  void startLiveCapture();
+  void saveRunPcapng();
+  void exportJson();
+  void exportStream();
   void showAbout();
-  // Menu entries whose feature has not landed yet are shown disabled, so the
-  // menu already reads as the finished product without pretending to work.
-  QAction* addPlanned(QMenu* menu, const QString& text, const QKeySequence& shortcut = {});
+
+  TraceDocument* document_;
+  CaptureLoader* loader_;
+  LabController* labs_;
+  LiveCaptureController* live_;
+
+  ConnectionsPane* connections_ = nullptr;
+  LadderPane* ladder_ = nullptr;
+  QTabWidget* details_ = nullptr;
+  views::MessageDetailView* message_ = nullptr;
+  views::RecordCryptoView* recordCrypto_ = nullptr;
+  views::DerivationView* derivation_ = nullptr;
+  views::CertificatesView* certificates_ = nullptr;
+  QPlainTextEdit* appData_ = nullptr;
+  QPlainTextEdit* log_ = nullptr;
+  QDockWidget* connectionsDock_ = nullptr;
+  QDockWidget* logDock_ = nullptr;
+
+  QLabel* counts_ = nullptr;
+  QProgressBar* progress_ = nullptr;
+  QToolButton* cancel_ = nullptr;
+  QMessageBox* lastError_ = nullptr;
 
   QMenu* fileMenu_ = nullptr;
+  QMenu* recentMenu_ = nullptr;
   QMenu* captureMenu_ = nullptr;
   QMenu* labsMenu_ = nullptr;
   QMenu* viewMenu_ = nullptr;
   QMenu* helpMenu_ = nullptr;
+  QAction* saveRun_ = nullptr;
+  QAction* exportJson_ = nullptr;
+  QAction* exportStream_ = nullptr;
+  QAction* startLive_ = nullptr;
+  QAction* stopLive_ = nullptr;
+  QAction* runLab_ = nullptr;
+
+  // Which connection the connection-level tabs show (they rebuild only on change).
+  const model::Trace* shownTrace_ = nullptr;
+  int shownConnection_ = -1;
+  QString currentFile_;  // the capture shown, for the title and "save"
 };
 
 }  // namespace tlslab::gui

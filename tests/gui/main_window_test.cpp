@@ -4,17 +4,12 @@
 #include <QMenu>
 #include <QMenuBar>
 
+#include "GuiTestSupport.hpp"
 #include "MainWindow.hpp"
 
 namespace {
 
-QApplication& app() {
-  static int argc = 1;
-  static char name[] = "tlslab-gui-test";
-  static char* argv[] = {name, nullptr};
-  static QApplication instance(argc, argv);
-  return instance;
-}
+using tlslab::gui::test::app;
 
 QStringList menuTitles(const tlslab::gui::MainWindow& window) {
   QStringList titles;

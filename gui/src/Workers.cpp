@@ -1,0 +1,214 @@
+#include "Workers.hpp"
+
+#include <QFileInfo>
+#include <QPointer>
+#include <QThread>
+
+#include <chrono>
+#include <mutex>
+
+#include "EventText.hpp"
+#include "tlslab/dissect/TlsDissector.hpp"
+
+namespace tlslab::gui {
+
+namespace {
+
+QString qs(const std::string& s) { return QString::fromStdString(s); }
+
+// Starts `work` on a new thread; `thread` is reset on the GUI thread when done.
+template <typename Work>
+QThread* spawn(QObject* owner, QThread*& slot, Work work) {
+  QThread* thread = QThread::create(std::move(work));
+  QObject::connect(thread, &QThread::finished, owner, [thread, &slot] {
+    if (slot == thread) slot = nullptr;
+    thread->deleteLater();
+  });
+  slot = thread;
+  thread->start();
+  return thread;
+}
+
+void join(QThread*& thread) {
+  if (thread == nullptr) return;
+  thread->wait();
+  delete thread;
+  thread = nullptr;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- capture
+
+CaptureLoader::CaptureLoader(QObject* parent)
+    : QObject(parent), cancelled_(std::make_shared<std::atomic<bool>>(false)) {}
+
+CaptureLoader::~CaptureLoader() {
+  cancel();
+  join(thread_);
+}
+
+void CaptureLoader::start(const OpenRequest& request) {
+  if (isRunning()) return;
+  cancelled_ = std::make_shared<std::atomic<bool>>(false);
+  auto cancelled = cancelled_;
+  running_ = true;
+  spawn(this, thread_, [this, request, cancelled] {
+    auto fail = [this, request](const QString& message) {
+      QMetaObject::invokeMethod(this, [this, request, message] {
+        running_ = false;
+        emit failed(request, message);
+      }, Qt::QueuedConnection);
+    };
+    keys::KeyStore keys;
+    QStringList notes;
+    if (!request.keyLog.isEmpty()) {
+      auto loaded = keys.addKeyLogFile(request.keyLog.toStdString());
+      if (!loaded) return fail(QObject::tr("Cannot read the key log %1:\n%2").arg(request.keyLog, qs(loaded.error())));
+      if (!loaded->empty()) notes << QObject::tr("%1 key log lines were not understood").arg(loaded->size());
+    }
+    if (!request.rsaKey.isEmpty()) {
+      auto loaded = keys.addPrivateKeyFile(request.rsaKey.toStdString(), request.keyPassword.toStdString());
+      if (!loaded) return fail(QObject::tr("Cannot load the RSA key %1:\n%2").arg(request.rsaKey, qs(loaded.error())));
+    }
+    auto onProgress = [this, cancelled](const capture::ReadProgress& p) {
+      const int percent = p.total > 0 ? static_cast<int>(p.position * 100 / p.total) : -1;
+      const QString text = QObject::tr("%1 frames, %2 connections").arg(p.frames).arg(p.connections);
+      QMetaObject::invokeMethod(this, [this, percent, text] { emit progress(percent, text); }, Qt::QueuedConnection);
+      return !cancelled->load();
+    };
+    capture::ReadSummary summary;
+    auto trace = dissect::dissectFile(request.capture.toStdString(), keys, {}, onProgress, &summary);
+    if (!trace) return fail(qs(trace.error().message()));
+    if (cancelled->load()) return fail(QObject::tr("Loading was cancelled."));
+    if (!summary.complete) notes << QObject::tr("the file stops early: %1").arg(qs(summary.stopReason));
+    auto shared = std::make_shared<const model::Trace>(std::move(trace.value()));
+    const QString note = notes.join(QStringLiteral("; "));
+    QMetaObject::invokeMethod(this, [this, request, shared, note] {
+      running_ = false;
+      emit loaded(request, shared, note);
+    }, Qt::QueuedConnection);
+  });
+}
+
+// ---------------------------------------------------------------- live
+
+struct LiveCaptureController::Shared {
+  std::mutex mutex;
+  capture::LiveCapture* live = nullptr;
+  bool stopRequested = false;
+};
+
+LiveCaptureController::LiveCaptureController(QObject* parent) : QObject(parent), shared_(std::make_shared<Shared>()) {}
+
+LiveCaptureController::~LiveCaptureController() {
+  stop();
+  join(thread_);
+}
+
+void LiveCaptureController::stop() {
+  std::lock_guard lock(shared_->mutex);
+  shared_->stopRequested = true;
+  if (shared_->live != nullptr) shared_->live->stop();  // documented as safe from any thread
+}
+
+void LiveCaptureController::start(const LiveRequest& request) {
+  if (isRunning()) return;
+  shared_ = std::make_shared<Shared>();
+  running_ = true;
+  spawn(this, thread_, [this, request, shared = shared_] {
+    auto fail = [this](const QString& message) {
+      QMetaObject::invokeMethod(this, [this, message] {
+        running_ = false;
+        emit failed(message);
+      }, Qt::QueuedConnection);
+    };
+    capture::LiveOptions options;
+    options.interface = request.device.toStdString();
+    options.filter = request.filter.toStdString();
+    auto opened = capture::LiveCapture::open(options);
+    if (!opened) return fail(qs(opened.error().message()));
+    capture::LiveCapture& live = *opened.value();
+    {
+      std::lock_guard lock(shared->mutex);
+      if (shared->stopRequested) return;
+      shared->live = &live;
+    }
+    keys::KeyStore keys;
+    dissect::TlsDissector dissector(keys);
+    dissector.setSource("live: " + options.interface);
+    capture::CaptureProcessor processor(dissector);
+    auto lastPost = std::chrono::steady_clock::now();
+    std::uint64_t packets = 0;
+    auto post = [this, &packets](bool final, model::Trace trace, const QString& extra) {
+      auto traced = std::make_shared<const model::Trace>(std::move(trace));
+      const QString status =
+          QObject::tr("%1 packets, %2 connections%3").arg(packets).arg(traced->connections.size()).arg(extra);
+      QMetaObject::invokeMethod(this, [this, traced, status, final] {
+        if (final) {
+          running_ = false;
+          emit stopped(traced, status);
+        }
+        else emit snapshot(traced, status);
+      }, Qt::QueuedConnection);
+    };
+    auto stats = live.run([&](const capture::RawPacket& packet) {
+      ++packets;
+      processor.processPacket(packet);
+      if (std::chrono::steady_clock::now() - lastPost > std::chrono::milliseconds(500)) {
+        lastPost = std::chrono::steady_clock::now();
+        post(false, dissector.trace(), {});
+      }
+    });
+    {
+      std::lock_guard lock(shared->mutex);
+      shared->live = nullptr;
+    }
+    processor.finish();
+    const QString extra = stats ? QObject::tr(", %1 dropped by the kernel").arg(stats->droppedByKernel)
+                                : QObject::tr(" (capture error: %1)").arg(qs(stats.error().message()));
+    post(true, dissector.finish(), extra);
+  });
+}
+
+// ---------------------------------------------------------------- labs
+
+LabController::LabController(QObject* parent) : QObject(parent) {}
+
+LabController::~LabController() { join(thread_); }
+
+void LabController::start(const LabRequest& request) {
+  if (isRunning()) return;
+  running_ = true;
+  emit started(request.title());
+  spawn(this, thread_, [this, request] {
+    // Endpoints call the observer from their own threads; the first event
+    // fixes time zero for the log.
+    auto start = std::make_shared<std::pair<std::mutex, endpoints::TimeUs>>();
+    start->second = 0;
+    endpoints::Observer observer = [this, start](endpoints::Role role, const endpoints::Event& event) {
+      endpoints::TimeUs zero;
+      {
+        std::lock_guard lock(start->first);
+        if (start->second == 0) start->second = eventTime(event);
+        zero = start->second;
+      }
+      QString line = gui::eventLine(role, event, zero);
+      if (line.isEmpty()) return;
+      QMetaObject::invokeMethod(this, [this, line] { emit eventLine(line); }, Qt::QueuedConnection);
+    };
+    LabResult result = runLab(request, observer);
+    auto trace = std::make_shared<const model::Trace>(std::move(result.trace));
+    auto pcapng = std::make_shared<std::string>(std::move(result.pcapng));
+    QMetaObject::invokeMethod(
+        this,
+        [this, trace, pcapng, verdict = result.verdict, error = result.error] {
+          pcapng_ = std::move(*pcapng);
+          running_ = false;
+          emit finished(trace, verdict, error);
+        },
+        Qt::QueuedConnection);
+  });
+}
+
+}  // namespace tlslab::gui

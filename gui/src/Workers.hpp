@@ -1,0 +1,101 @@
+#pragma once
+// The GUI never blocks (DESIGN.md): capture files and labs run on worker
+// threads; results and progress come back as queued calls on the GUI thread.
+// Each controller owns at most one worker and joins it when destroyed, so a
+// window closed mid-run cannot receive a call after it is gone.
+#include <QObject>
+#include <QString>
+
+#include <atomic>
+#include <memory>
+
+#include "LabRunner.hpp"
+#include "tlslab/model/Trace.hpp"
+
+class QThread;
+
+namespace tlslab::gui {
+
+using TracePtr = std::shared_ptr<const model::Trace>;
+
+// What File → Open Capture asks for.
+struct OpenRequest {
+  QString capture;
+  QString keyLog;      // optional NSS key log
+  QString rsaKey;      // optional RSA server key (TLS 1.2 RSA key exchange)
+  QString keyPassword;
+};
+
+class CaptureLoader : public QObject {
+  Q_OBJECT
+ public:
+  explicit CaptureLoader(QObject* parent = nullptr);
+  ~CaptureLoader() override;
+  bool isRunning() const { return running_; }
+  void start(const OpenRequest& request);
+  void cancel() { cancelled_->store(true); }
+
+ signals:
+  // percent is -1 when the size is unknown.
+  void progress(int percent, const QString& text);
+  void loaded(const tlslab::gui::OpenRequest& request, tlslab::gui::TracePtr trace, const QString& notes);
+  void failed(const tlslab::gui::OpenRequest& request, const QString& message);
+
+ private:
+  QThread* thread_ = nullptr;
+  bool running_ = false;  // false as soon as the final signal is emitted (the thread may still be winding down)
+  std::shared_ptr<std::atomic<bool>> cancelled_;
+};
+
+struct LiveRequest {
+  QString device;
+  QString filter;
+};
+
+// Live capture: packets from libpcap through the capture pipeline into the
+// dissector on a worker thread; the trace so far is posted about twice a
+// second, so connections appear as they happen.
+class LiveCaptureController : public QObject {
+  Q_OBJECT
+ public:
+  explicit LiveCaptureController(QObject* parent = nullptr);
+  ~LiveCaptureController() override;
+  bool isRunning() const { return running_; }
+  void start(const LiveRequest& request);
+  void stop();
+
+ signals:
+  void snapshot(tlslab::gui::TracePtr trace, const QString& status);
+  void stopped(tlslab::gui::TracePtr trace, const QString& status);
+  void failed(const QString& message);
+
+ private:
+  struct Shared;  // the running capture, so stop() can reach it from the GUI thread
+  QThread* thread_ = nullptr;
+  bool running_ = false;  // false as soon as the final signal is emitted (the thread may still be winding down)
+  std::shared_ptr<Shared> shared_;
+};
+
+class LabController : public QObject {
+  Q_OBJECT
+ public:
+  explicit LabController(QObject* parent = nullptr);
+  ~LabController() override;
+  bool isRunning() const { return running_; }
+  void start(const LabRequest& request);
+  // The last run as pcapng with its key log (empty before the first run).
+  const std::string& pcapng() const { return pcapng_; }
+
+ signals:
+  void started(const QString& title);
+  // One line of the run log per endpoint event, as it happens.
+  void eventLine(const QString& line);
+  void finished(tlslab::gui::TracePtr trace, const QString& verdict, const QString& error);
+
+ private:
+  QThread* thread_ = nullptr;
+  bool running_ = false;  // false as soon as the final signal is emitted (the thread may still be winding down)
+  std::string pcapng_;
+};
+
+}  // namespace tlslab::gui

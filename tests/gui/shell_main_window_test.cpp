@@ -1,0 +1,107 @@
+// The main window end to end: a lab run in-process fills every view, a saved
+// run reopens as a capture, and a corrupt file gives an error dialog.
+#include <gtest/gtest.h>
+
+#include <QFile>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QSignalSpy>
+#include <QSortFilterProxyModel>
+#include <QTabWidget>
+#include <QTemporaryDir>
+
+#include "ConnectionsPane.hpp"
+#include "GuiTestSupport.hpp"
+#include "LadderPane.hpp"
+#include "LadderView.hpp"
+#include "MainWindow.hpp"
+#include "TraceDocument.hpp"
+
+namespace tlslab::gui {
+namespace {
+
+// Waits for the window's worker without blocking its event loop.
+bool waitForLoad(MainWindow& window, bool& ok) {
+  QSignalSpy spy(&window, &MainWindow::loadFinished);
+  if (!spy.wait(60000)) return false;
+  ok = spy.first().first().toBool();
+  return true;
+}
+
+TEST(MainWindowShell, MitmLabStreamsIntoTheLogThenFillsEveryView) {
+  test::app();
+  MainWindow window;
+  window.show();
+  window.runLab(test::mitmRequest());
+  EXPECT_TRUE(window.isBusy());
+  bool ok = false;
+  ASSERT_TRUE(waitForLoad(window, ok));
+  EXPECT_TRUE(ok);
+  EXPECT_FALSE(window.isBusy());
+  EXPECT_EQ(window.connectionsPane()->proxy()->rowCount(), 2);
+  EXPECT_EQ(window.ladderPane()->view()->layout().lanes.size(), 3u);
+  const QString log = window.runLog()->toPlainText();
+  EXPECT_TRUE(log.contains("client_hello")) << log.toStdString();
+  EXPECT_TRUE(log.contains("attack succeeded")) << log.toStdString();
+  EXPECT_EQ(window.document()->record(), 0);  // the first record is selected for the detail tabs
+  EXPECT_TRUE(window.windowTitle().contains("mitm"));
+}
+
+TEST(MainWindowShell, SavedLabRunReopensAsACaptureWithTheSameConnections) {
+  test::app();
+  LabResult run = runLab(test::handshakeRequest("1.2"), {});
+  ASSERT_TRUE(run.error.isEmpty());
+  QTemporaryDir dir;
+  const QString path = dir.filePath("run.pcapng");
+  QFile file(path);
+  ASSERT_TRUE(file.open(QIODevice::WriteOnly));
+  file.write(run.pcapng.data(), static_cast<qint64>(run.pcapng.size()));
+  file.close();
+
+  MainWindow window;
+  window.openCaptureFile(path);
+  bool ok = false;
+  ASSERT_TRUE(waitForLoad(window, ok));
+  ASSERT_TRUE(ok);
+  ASSERT_EQ(window.document()->trace().connections.size(), run.trace.connections.size());
+  EXPECT_EQ(window.document()->trace().connections[0].records.size(), run.trace.connections[0].records.size());
+  EXPECT_TRUE(window.ladderPane()->view()->layout().summary.contains("2-RTT"));
+}
+
+TEST(MainWindowShell, CorruptCaptureShowsAnErrorDialogNotACrash) {
+  test::app();
+  QTemporaryDir dir;
+  const QString path = dir.filePath("corrupt.pcapng");
+  QFile file(path);
+  ASSERT_TRUE(file.open(QIODevice::WriteOnly));
+  file.write("\x0a\x0d\x0d\x0a this is not a capture at all", 36);
+  file.close();
+
+  MainWindow window;
+  window.show();
+  window.openCaptureFile(path);
+  bool ok = true;
+  ASSERT_TRUE(waitForLoad(window, ok));
+  EXPECT_FALSE(ok);
+  QMessageBox* box = window.lastError();
+  ASSERT_NE(box, nullptr);
+  EXPECT_TRUE(box->isVisible());
+  EXPECT_EQ(box->windowTitle(), "Cannot open capture");
+  EXPECT_FALSE(box->text().isEmpty());
+  EXPECT_TRUE(window.document()->isEmpty());
+  box->close();
+}
+
+TEST(MainWindowShell, MissingFileShowsAnErrorDialog) {
+  test::app();
+  MainWindow window;
+  window.openCaptureFile("/nonexistent/tlslab/missing.pcap");
+  bool ok = true;
+  ASSERT_TRUE(waitForLoad(window, ok));
+  EXPECT_FALSE(ok);
+  ASSERT_NE(window.lastError(), nullptr);
+  EXPECT_TRUE(window.lastError()->text().contains("missing.pcap")) << window.lastError()->text().toStdString();
+}
+
+}  // namespace
+}  // namespace tlslab::gui
