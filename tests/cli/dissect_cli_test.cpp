@@ -190,3 +190,24 @@ TEST(ExportCli, RsaKeyExchangeExportsTheRecoveredMasterSecretNotTheKey) {
   EXPECT_TRUE(contains(shark.out, "/")) << shark.out;
   for (const auto& f : {file, stripped, out}) std::filesystem::remove(f);
 }
+
+// The sample captures in captures/ (scripts/make-captures.sh): each opens
+// decrypted with no options and shows its ladder and its plaintext.
+TEST(SampleCaptures, EachPrintsTheLadderAndDecryptedData) {
+  const auto dir = sourceDir() / "captures";
+  const std::vector<std::pair<std::string, std::string>> samples = {
+      {"tls13-https-hello.pcapng", "Hello from bank32.com"},
+      {"tls12-ecdhe.pcapng", "Hello from bank32.com"},
+      {"tls12-rsa.pcapng", "Hello from bank32.com"},
+      {"starttls-smtp.pcapng", "AUTH PLAIN"}};
+  for (const auto& [name, plaintext] : samples) {
+    const auto file = dir / name;
+    ASSERT_TRUE(std::filesystem::exists(file)) << file;
+    EXPECT_LT(std::filesystem::file_size(file), 50u * 1024) << name;
+    auto result = run(cli("dissect " + file.string()));
+    EXPECT_EQ(result.exitCode, 0) << result.out;
+    EXPECT_TRUE(contains(result.out, "ClientHello")) << name;
+    EXPECT_TRUE(contains(result.out, "decryption: decrypted")) << name << result.out;
+    EXPECT_TRUE(contains(result.out, plaintext)) << name << result.out;
+  }
+}
