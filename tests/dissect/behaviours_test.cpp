@@ -215,3 +215,23 @@ TEST(Json, FullTraceSerialisesWithRecordsMessagesAndDerivation) {
   EXPECT_FALSE(conn["derivation"].empty());
   EXPECT_NO_THROW((void)json.dump());
 }
+
+TEST(Options, WithoutRecordsClosedConnectionsKeepOnlyTheirSummary) {
+  auto rec = test::recordRuns(test::labServer(), {getPage(TlsVersion::Tls1_2), getPage(TlsVersion::Tls1_3)});
+  keys::KeyStore keys;
+  dissect::DissectOptions options;
+  options.keepPayloads = false;
+  options.keepRecords = false;
+  std::size_t records = 0;
+  options.onRecord = [&](const model::TraceConnection&, const model::TraceRecord&) { ++records; };
+  auto trace = dissectRun(rec.pcapng, keys, options);
+  ASSERT_EQ(trace.connections.size(), 2u);
+  EXPECT_GT(records, 20u);
+  for (const auto& conn : trace.connections) {
+    EXPECT_TRUE(conn.records.empty());
+    EXPECT_TRUE(conn.messages.empty());
+    EXPECT_EQ(conn.decryption, "decrypted");
+    EXPECT_TRUE(test::finishedVerified(conn, "server"));
+    EXPECT_FALSE(conn.negotiated.suiteName.empty());
+  }
+}

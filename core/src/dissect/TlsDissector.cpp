@@ -121,6 +121,12 @@ void TlsDissector::onConnectionClosed(const capture::ConnectionInfo& info) {
 void TlsDissector::finalize(Connection& conn) {
   finalizeConnection(*shared_, conn);
   notifyConnection(*shared_, conn);
+  if (!options_.keepRecords) {
+    model::TraceConnection& tc = traceOf(*shared_, conn);
+    tc.records = {};
+    tc.messages = {};
+    tc.appData = {};
+  }
 }
 
 void TlsDissector::onDiagnostic(const capture::CaptureDiagnostic& diagnostic) {

@@ -28,6 +28,12 @@ struct DissectOptions {
   // is stored, so memory stays bounded by the number of records on huge
   // captures. Handshake, alert and CCS records are always kept in full.
   bool keepPayloads = true;
+  // false: once a connection has closed (and onConnectionUpdated has seen it
+  // complete), its records, messages and application data are dropped; the
+  // summary stays (endpoints, negotiated, derivation, decryption, state,
+  // diagnostics). With keepPayloads = false this makes memory independent of
+  // the capture's size (streaming use: benchmarks, live capture for hours).
+  bool keepRecords = true;
   // Called after every record has been dissected (live views, the GUI's
   // worker thread). The references are valid only during the call.
   std::function<void(const model::TraceConnection&, const model::TraceRecord&)> onRecord;
