@@ -163,7 +163,7 @@ void HexView::paintEvent(QPaintEvent*) {
 
   // The offset gutter is shaded so it reads as a ruler, not as data.
   const QColor gutter = pal.color(QPalette::AlternateBase);
-  painter.fillRect(QRect(0, 0, hexColumnX() - cw, viewport()->height()), gutter);
+  if (!bytes_.empty()) painter.fillRect(QRect(0, 0, hexColumnX() - cw, viewport()->height()), gutter);
   const QColor dim = pal.color(QPalette::PlaceholderText);
   const QColor text = pal.color(QPalette::Text);
   const QColor selBg = hasFocus() ? pal.color(QPalette::Highlight)

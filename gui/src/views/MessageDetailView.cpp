@@ -48,23 +48,36 @@ void MessageDetailView::setMessage(ByteView bytes, model::Field tree, const QStr
   showDiagnostics({});
 }
 
+namespace {
+QString directionText(model::Direction direction) {
+  return direction == model::Direction::ClientToServer ? QObject::tr("client → server")
+                                                       : QObject::tr("server → client");
+}
+}  // namespace
+
 void MessageDetailView::setMessage(const model::TraceMessage& message) {
   const QString where = message.encrypted ? tr(" · decrypted") : QString();
+  // The tree knows the length even when the trace left the bytes out.
+  const std::size_t length = message.bytes.empty() ? message.tree.length : message.bytes.size();
   setMessage(message.bytes, message.tree,
-             tr("<b>%1</b> %2 · %3%4")
-                 .arg(QString::fromStdString(message.name).toHtmlEscaped(),
-                      QString::fromLatin1(model::directionArrow(message.direction)).toHtmlEscaped(),
-                      countText(message.bytes.size(), tr("byte"), tr("bytes")), where));
-  showDiagnostics(message.diagnostics);
+             tr("<b>%1</b> · %2 · %3%4")
+                 .arg(QString::fromStdString(message.name).toHtmlEscaped(), directionText(message.direction),
+                      countText(length, tr("byte"), tr("bytes")), where));
+  std::vector<model::Diagnostic> notes = message.diagnostics;
+  if (message.bytes.empty() && message.tree.length > 0) {
+    // Say so rather than show an empty hex pane as if the message had none.
+    notes.push_back({model::Severity::Info, message.name, std::nullopt,
+                     "this trace does not carry the message's bytes; the fields are shown without them"});
+  }
+  showDiagnostics(notes);
 }
 
 void MessageDetailView::setRecord(const model::TraceRecord& record) {
   QString phase = record.keyPhase.empty() ? QString() : tr(" · %1 keys").arg(QString::fromStdString(record.keyPhase));
   setMessage(record.wire, record.header,
-             tr("<b>Record %1</b> %2 · %3 on the wire%4")
+             tr("<b>Record %1</b> · %2 · %3 on the wire%4")
                  .arg(record.index)
-                 .arg(QString::fromLatin1(model::directionArrow(record.direction)).toHtmlEscaped(),
-                      countText(record.wire.size(), tr("byte"), tr("bytes")), phase));
+                 .arg(directionText(record.direction), countText(record.wire.size(), tr("byte"), tr("bytes")), phase));
 }
 
 void MessageDetailView::clear() {

@@ -222,9 +222,11 @@ void RecordCryptoView::setCrypto(const model::RecordCrypto& c, const QString& ti
 }
 
 void RecordCryptoView::setRecord(const model::TraceRecord& record) {
-  const QString title = tr("<b>Record %1</b> %2 · %3 keys")
+  const QString direction =
+      record.direction == model::Direction::ClientToServer ? tr("client → server") : tr("server → client");
+  const QString title = tr("<b>Record %1</b> · %2 · %3 keys")
                             .arg(record.index)
-                            .arg(QString::fromLatin1(model::directionArrow(record.direction)).toHtmlEscaped(),
+                            .arg(direction,
                                  record.keyPhase.empty() ? tr("no") : QString::fromStdString(record.keyPhase).toHtmlEscaped());
   if (record.crypto) {
     setCrypto(*record.crypto, title);

