@@ -1,12 +1,18 @@
-// The main job (`tlslab` with no arguments): the lab PKI at a glance and the
-// bad-certificate gallery verified by OpenSSL, twice -- as a correct client
-// and as a client that forgets the host name check.
+// The main job (`tlslab` with no arguments). In an interactive terminal with
+// a display, and when the GUI was built next to this binary, it opens
+// `tlslab-gui --lab mitm`: the man-in-the-middle run in the visualizer.
+// Otherwise it prints the text rendering: the lab PKI at a glance, the
+// bad-certificate gallery verified by OpenSSL twice (as a correct client and
+// as a client that forgets the host name check), and the MITM lab's verdicts.
 #include <fmt/core.h>
+#include <unistd.h>
 
+#include <cstdlib>
 #include <iostream>
 #include <string>
 
 #include "cli/Commands.hpp"
+#include "cli/LabReports.hpp"
 #include "tlslab/pki/Catalog.hpp"
 #include "tlslab/pki/Summary.hpp"
 #include "tlslab/pki/Verify.hpp"
@@ -113,6 +119,57 @@ void printGalleryRow(std::ostream& out, const fs::path& dir, const pki::CatalogE
   if (std::string_view(pki::verifyErrorName(entry.expectedError)) == "X509_V_ERR_HOSTNAME_MISMATCH") noteCnFallback(dir, entry, *a, tally);
 }
 
+// The GUI binary installed next to this one, if it was built.
+fs::path guiNextToSelf() {
+  std::error_code ec;
+  fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) return {};
+  fs::path gui = self.parent_path() / "tlslab-gui";
+  return ::access(gui.c_str(), X_OK) == 0 ? gui : fs::path{};
+}
+
+bool haveDisplay() {
+  auto set = [](const char* name) {
+    const char* v = std::getenv(name);
+    return v != nullptr && *v != '\0';
+  };
+  return set("DISPLAY") || set("WAYLAND_DISPLAY");
+}
+
+// Replaces this process with the GUI on a MITM run; returns only if that fails.
+// Only for a person at a terminal: scripts and tests piping the output get text.
+void openGuiIfPossible() {
+  if (!haveDisplay() || ::isatty(STDOUT_FILENO) == 0 || std::getenv("TLSLAB_NO_GUI") != nullptr) return;
+  const fs::path gui = guiNextToSelf();
+  if (gui.empty()) return;
+  std::cout << "Opening the GUI on the man-in-the-middle lab: " << gui.string()
+            << " --lab mitm   (TLSLAB_NO_GUI=1 for the terminal rendering)\n"
+            << std::flush;
+  const std::string program = gui.string();
+  char* argv[] = {const_cast<char*>(program.c_str()), const_cast<char*>("--lab"), const_cast<char*>("mitm"), nullptr};
+  ::execv(program.c_str(), argv);
+  std::cerr << "tlslab: cannot start " << program << "; showing the terminal rendering instead\n";
+}
+
+// The MITM lab in two lines per run: the classic bug, then the fix.
+bool printMitmSummary(std::ostream& out, const fs::path& dir) {
+  using namespace tlslab::scenarios;
+  out << "\nThe man-in-the-middle lab: bank32.com is poisoned to the attacker's proxy (127.0.0.66),\n"
+         "which presents its own valid certificate for attacker32.com.\n";
+  bool asExpected = true;
+  for (VictimMode victim : {VictimMode::ChainOnly, VictimMode::Correct}) {
+    MitmLabOptions options;
+    options.certsDir = dir;
+    const MitmOutcome outcome = runMitm(endpoints::AttackerCertificate::AttackerOwn, victim, options);
+    const MitmExpectation& expected = expectedOutcome(endpoints::AttackerCertificate::AttackerOwn, victim);
+    asExpected &= outcome.setupError.empty() && outcome.connected == expected.attackSucceeds;
+    out << "\n  victim: " << victimModeDescription(victim) << "\n";
+    printMitmVerdict(out, outcome);
+  }
+  out << "\n  Both legs, step by step: tlslab lab run mitm      every combination: tlslab lab run mitm --matrix\n";
+  return asExpected;
+}
+
 }  // namespace
 
 void registerDemoCommand(CLI::App& app, Context& ctx) {
@@ -121,6 +178,7 @@ void registerDemoCommand(CLI::App& app, Context& ctx) {
 }
 
 int runDemo(Context& /*ctx*/) {
+  openGuiIfPossible();
   std::ostream& out = std::cout;
   const fs::path dir = certsDir();
   out << "tlslab -- learn TLS by watching it happen\n\n";
@@ -139,9 +197,10 @@ int runDemo(Context& /*ctx*/) {
                      "{} slip through a client that skips the host name check.\n",
                      tally.asExpected, tally.rows, tally.slipThrough);
   for (const auto& note : tally.cnFallbackNotes) out << "  Note: " << note << ".\n";
+  const bool mitmOk = printMitmSummary(out, dir);
   out << "\nTry:  tlslab certs verify expired      tlslab certs verify cn-only --cn-fallback\n"
          "      tlslab certs list                tlslab certs show bank32-rsa/cert.pem\n";
-  bool allGood = pkiOk && tally.errors == 0 && tally.asExpected == tally.rows;
+  bool allGood = pkiOk && mitmOk && tally.errors == 0 && tally.asExpected == tally.rows;
   if (!allGood) out << "\nSomething is off: the PKI in " << dir.string() << " does not behave as documented.\n";
   return allGood ? 0 : 1;
 }
