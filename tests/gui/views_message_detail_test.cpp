@@ -153,6 +153,16 @@ TEST(MessageDetailView, DraggingOverTwoFieldsSelectsTheirParent) {
   EXPECT_NE(current, random);
 }
 
+TEST(MessageDetailView, HoveringAByteNamesItsField) {
+  DetailFixture f;
+  const model::Field* random = model::findField(f.view.treeView()->fieldModel()->root(), "random");
+  ASSERT_NE(random, nullptr);
+  const QString tip = f.view.hexView()->toolTipFor(random->offset + 1);
+  EXPECT_TRUE(tip.contains("<b>random</b>")) << tip.toStdString();
+  EXPECT_TRUE(tip.contains(QString::fromStdString(random->meaning).toHtmlEscaped()));
+  EXPECT_TRUE(tip.contains(QStringLiteral("byte %1").arg(random->offset + 1)));
+}
+
 TEST(HexView, CopiesTheSelectionAsHex) {
   app();
   HexView hex;

@@ -7,7 +7,9 @@
 #include <QMenu>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QHelpEvent>
 #include <QScrollBar>
+#include <QToolTip>
 
 #include <algorithm>
 
@@ -267,6 +269,28 @@ void HexView::keyPressEvent(QKeyEvent* event) {
   const auto offset = static_cast<std::size_t>(std::clamp<std::int64_t>(target, 0, last));
   if (event->modifiers() & Qt::ShiftModifier) selectByUser(anchor_, offset);
   else selectByUser(offset, offset);
+}
+
+QString HexView::toolTipFor(std::size_t offset) const {
+  if (offset >= bytes_.size()) return {};
+  const std::uint8_t b = bytes_[offset];
+  QString tip = tr("byte %1 (0x%2) = 0x%3 = %4").arg(offset).arg(offset, 0, 16).arg(b, 2, 16, QLatin1Char('0')).arg(b);
+  if (toolTips_) {
+    const QString more = toolTips_(offset);
+    if (!more.isEmpty()) tip = more + QStringLiteral("<hr>") + tip;
+  }
+  return tip;
+}
+
+bool HexView::viewportEvent(QEvent* event) {
+  if (event->type() == QEvent::ToolTip) {
+    auto* help = static_cast<QHelpEvent*>(event);
+    const qsizetype at = byteAt(help->pos());
+    if (at < 0) QToolTip::hideText();
+    else QToolTip::showText(help->globalPos(), toolTipFor(static_cast<std::size_t>(at)), viewport());
+    return true;
+  }
+  return QAbstractScrollArea::viewportEvent(event);
 }
 
 void HexView::contextMenuEvent(QContextMenuEvent* event) {

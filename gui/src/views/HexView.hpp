@@ -9,9 +9,11 @@
 //                                   the mouse (click, drag) or the keyboard
 //                                   (arrows, Shift+arrows, Home/End, PgUp/PgDn)
 //   copyAsHex() / Ctrl+C            the selected bytes (all when none) as hex
+//   setToolTipProvider(f)           hovering byte n shows f(n) (e.g. its field)
 //
 // Offsets are indices into the shown bytes.
 #include <QAbstractScrollArea>
+#include <functional>
 
 #include "tlslab/util/Bytes.hpp"
 
@@ -50,6 +52,10 @@ class HexView : public QAbstractScrollArea {
 
   QSize sizeHint() const override;
 
+  void setToolTipProvider(std::function<QString(std::size_t offset)> provider) { toolTips_ = std::move(provider); }
+  // What hovering byte `offset` shows: its offset and value, then the provider's text.
+  QString toolTipFor(std::size_t offset) const;
+
  signals:
   void bytesSelected(std::size_t offset, std::size_t length);
 
@@ -62,6 +68,7 @@ class HexView : public QAbstractScrollArea {
   void keyPressEvent(QKeyEvent* event) override;
   void contextMenuEvent(QContextMenuEvent* event) override;
   void changeEvent(QEvent* event) override;
+  bool viewportEvent(QEvent* event) override;
 
  private:
   int lineCount() const;
@@ -80,6 +87,7 @@ class HexView : public QAbstractScrollArea {
   std::size_t cursor_ = 0;  // the byte the keyboard moves
   ByteRange selection_;
   bool dragging_ = false;
+  std::function<QString(std::size_t)> toolTips_;
 };
 
 }  // namespace tlslab::gui::views

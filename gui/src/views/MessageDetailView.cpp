@@ -37,6 +37,11 @@ MessageDetailView::MessageDetailView(QWidget* parent)
 
   connect(tree_, &FieldTreeView::fieldSelected, this, &MessageDetailView::onFieldSelected);
   connect(hex_, &HexView::bytesSelected, this, &MessageDetailView::onBytesSelected);
+  // Hovering a byte teaches what it is: the deepest field's own tooltip.
+  hex_->setToolTipProvider([this](std::size_t offset) {
+    const QModelIndex field = tree_->fieldModel()->deepestContaining(offset, 1);
+    return field.isValid() ? field.data(Qt::ToolTipRole).toString() : QString();
+  });
   clear();
 }
 
