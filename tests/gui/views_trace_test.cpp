@@ -142,6 +142,8 @@ TEST_P(EveryView, DerivationShowsTheScheduleWithBothFinishedVerified) {
   view.setConnection(conn);
   ASSERT_EQ(static_cast<std::size_t>(view.stepCount()), conn.derivation.size());
   EXPECT_TRUE(view.summaryText().contains("2 verified ✓")) << view.summaryText().toStdString();
+  view.resize(900, 900);
+  test::maybeSavePng(view, QStringLiteral("trace_derivation_%1").arg(GetParam().name));
 }
 
 TEST_P(EveryView, AppDataShowsTheRequestAndItsEcho) {

@@ -187,6 +187,7 @@ QWidget* DerivationView::makeCard(int index) {
   name->setTextInteractionFlags(Qt::TextSelectableByMouse);
   auto* rfc = dimLabel(QString::fromStdString(s.rfc), card);
   rfc->setMaximumWidth(QWIDGETSIZE_MAX);
+  rfc->setWordWrap(false);
   rfc->setObjectName(QStringLiteral("rfc"));
   head->addWidget(name);
   head->addSpacing(8);
