@@ -163,6 +163,13 @@ TEST(MessageDetailView, HoveringAByteNamesItsField) {
   EXPECT_TRUE(tip.contains(QStringLiteral("byte %1").arg(random->offset + 1)));
 }
 
+TEST(FieldTreeView, CtrlCCopiesTheCurrentFieldsNameAndValue) {
+  DetailFixture f;
+  ASSERT_TRUE(f.view.selectField("legacy_version"));
+  QTest::keySequence(f.view.treeView(), QKeySequence::Copy);
+  EXPECT_EQ(QApplication::clipboard()->text().toStdString(), "legacy_version: " + f.view.treeView()->currentField()->value);
+}
+
 TEST(HexView, CopiesTheSelectionAsHex) {
   app();
   HexView hex;

@@ -4,6 +4,7 @@
 #include <QClipboard>
 #include <QContextMenuEvent>
 #include <QHeaderView>
+#include <QKeyEvent>
 #include <QMenu>
 
 namespace tlslab::gui::views {
@@ -52,6 +53,15 @@ const model::Field* FieldTreeView::currentField() const { return model_->fieldAt
 void FieldTreeView::copyCurrent(int column) const {
   const QModelIndex index = currentIndex().siblingAtColumn(column);
   QApplication::clipboard()->setText(index.data().toString());
+}
+
+void FieldTreeView::keyPressEvent(QKeyEvent* event) {
+  if (event->matches(QKeySequence::Copy) && currentField() != nullptr) {
+    const model::Field* f = currentField();
+    QApplication::clipboard()->setText(QString::fromStdString(f->name + ": " + f->value));
+    return;
+  }
+  QTreeView::keyPressEvent(event);
 }
 
 void FieldTreeView::contextMenuEvent(QContextMenuEvent* event) {

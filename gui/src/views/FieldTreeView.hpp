@@ -4,6 +4,7 @@
 //   setField(tree)               shows a field tree (expanded two levels)
 //   selectField(field)           selects a node of the shown tree
 //   selectDeepest(offset, len)   selects the deepest field containing a byte range
+//   Ctrl+C                       copies "name: value" of the current field
 //   fieldSelected(field)         emitted whenever the current field changes
 //                                (by the user or by the calls above); the
 //                                pointer is valid until the next setField
@@ -32,6 +33,7 @@ class FieldTreeView : public QTreeView {
 
  protected:
   void contextMenuEvent(QContextMenuEvent* event) override;
+  void keyPressEvent(QKeyEvent* event) override;
 
  private:
   void copyCurrent(int column) const;
