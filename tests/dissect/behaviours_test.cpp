@@ -115,6 +115,11 @@ TEST(Starttls, SmtpPreambleIsPlaintextAndTheMailIsDecrypted) {
   // Records point into the stream after the preamble.
   ASSERT_FALSE(conn.records.empty());
   EXPECT_EQ(conn.records[0].streamOffset, conn.preamble[0].size());
+  ASSERT_TRUE(conn.records[0].header.streamOffset);
+  EXPECT_EQ(*conn.records[0].header.streamOffset, conn.preamble[0].size());
+  ASSERT_FALSE(conn.messages.empty());
+  ASSERT_TRUE(conn.messages[0].tree.streamOffset);
+  EXPECT_EQ(*conn.messages[0].tree.streamOffset, conn.preamble[0].size() + 5);  // after the record header
 }
 
 TEST(KeyUpdate, Tls13RecordsAfterAKeyUpdateUseTheNextGeneration) {

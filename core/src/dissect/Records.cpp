@@ -34,6 +34,20 @@ Bytes wireBytes(const wire::RecordView& v) {
 
 bool isTls13(const Connection& conn) { return conn.version == crypto::kTls13; }
 
+// The framer counts stream offsets from its first byte; the Trace counts from
+// the direction's first byte (they differ after a STARTTLS preamble or a gap).
+void shiftStreamOffsets(model::Field& field, std::size_t by) {
+  if (field.streamOffset) *field.streamOffset += by;
+  for (auto& child : field.children) shiftStreamOffsets(child, by);
+}
+
+// A record-level message (alert, CCS, heartbeat) read in the clear points
+// back into the stream: its content starts after the 5-byte record header.
+void locate(model::TraceMessage& m, const model::TraceRecord& rec) {
+  if (m.encrypted) return;
+  wire::relocate(m.tree, 0, [&](std::size_t at) { return rec.streamOffset + wire::kRecordHeaderLength + at; });
+}
+
 // Which records are protected: TLS 1.2 everything after the sender's
 // ChangeCipherSpec; TLS 1.3 only application_data-typed records after the
 // hellos (ChangeCipherSpec stays plaintext, RFC 8446 §5). Without the
@@ -61,6 +75,7 @@ void onAlert(Shared& shared, Connection& conn, model::TraceRecord& rec, ByteView
   m.bytes.assign(content.begin(), content.end());
   m.tree = wire::describeAlert(content, 0, m.diagnostics);
   m.encrypted = encrypted;
+  locate(m, rec);
   model::TraceConnection& tc = traceOf(shared, conn);
   if (content.size() >= 2) {
     const char* desc = wire::alertDescriptionName(content[1]);
@@ -93,6 +108,8 @@ void onPlainContent(Shared& shared, Connection& conn, capture::Direction d, mode
       m.name = "ChangeCipherSpec";
       m.bytes.assign(content.begin(), content.end());
       m.tree = wire::describeChangeCipherSpec(content, 0, m.diagnostics);
+      m.encrypted = encrypted;
+      locate(m, rec);
       addMessage(shared, conn, rec, std::move(m));
       // TLS 1.2: the sender's next record is protected with the new keys.
       // TLS 1.3: a no-op kept for middleboxes (RFC 8446 §D.4).
@@ -106,6 +123,7 @@ void onPlainContent(Shared& shared, Connection& conn, capture::Direction d, mode
       m.bytes.assign(content.begin(), content.end());
       m.tree = wire::describeHeartbeat(content, 0, m.diagnostics);
       m.encrypted = encrypted;
+      locate(m, rec);
       addMessage(shared, conn, rec, std::move(m));
       break;
     }
@@ -135,6 +153,7 @@ void onRecord(Shared& shared, Connection& conn, capture::Direction d, const wire
   rec.version = view.version;
   rec.streamOffset = static_cast<std::size_t>(ds.base) + view.streamOffset;
   rec.header = view.sslv2ClientHello ? model::Field{} : wire::describeRecordHeader(view);
+  shiftStreamOffsets(rec.header, static_cast<std::size_t>(ds.base));
   for (const auto& diag : view.diagnostics) {
     model::Diagnostic copy = diag;
     if (copy.offset) *copy.offset += static_cast<std::size_t>(ds.base);
