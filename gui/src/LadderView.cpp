@@ -144,14 +144,18 @@ void LadderView::updateScrollBar() {
   verticalScrollBar()->setSingleStep(std::max(4, static_cast<int>(layout_.rowHeight * zoom_ / 2)));
 }
 
-void LadderView::ensureVisible(int arrow) {
+void LadderView::scrollToSelection() { ensureVisible(selected_, true); }
+
+void LadderView::ensureVisible(int arrow, bool always) {
   if (arrow < 0 || arrow >= static_cast<int>(layout_.arrows.size())) return;
   const double y = screenY(layout_.arrows[static_cast<std::size_t>(arrow)]);
   const double margin = layout_.rowHeight * zoom_;
   const double top = headerHeight() + margin, bottom = viewport()->height() - margin;
+  // Out of view: bring it to a third of the height, with context below it.
+  if (!always && y >= top && y <= bottom) return;
+  const double target = headerHeight() + (viewport()->height() - headerHeight()) / 3.0;
   auto* bar = verticalScrollBar();
-  if (y < top) bar->setValue(bar->value() - static_cast<int>(top - y));
-  else if (y > bottom) bar->setValue(bar->value() + static_cast<int>(y - bottom));
+  bar->setValue(bar->value() + static_cast<int>(y - target));
 }
 
 QPoint LadderView::arrowPoint(int arrow) {

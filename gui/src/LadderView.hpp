@@ -31,6 +31,8 @@ class LadderView : public QAbstractScrollArea {
   void resetZoom() { setZoom(1.0); }
   // Moves the selection by `delta` arrows (keyboard navigation).
   void step(int delta);
+  // Scrolls the selected arrow to a third of the height (context below it).
+  void scrollToSelection();
 
  signals:
   void layoutChanged();
@@ -50,7 +52,7 @@ class LadderView : public QAbstractScrollArea {
   void onConnectionSelected(int connection);
   void onRecordSelected(int connection, int record);
   void updateScrollBar();
-  void ensureVisible(int arrow);
+  void ensureVisible(int arrow, bool always = false);
   void selectArrow(int arrow);
   int arrowAt(QPoint viewportPos) const;
   double headerHeight() const;

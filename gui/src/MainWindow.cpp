@@ -7,6 +7,8 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QGuiApplication>
+#include <QScreen>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -18,7 +20,6 @@
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
-#include <QTextBrowser>
 #include <QToolButton>
 
 #include "ConnectionsPane.hpp"
@@ -28,10 +29,12 @@
 #include "TraceDocument.hpp"
 #include "tlslab/model/TraceJson.hpp"
 #include "tlslab/util/Paths.hpp"
+#include "views/AppDataView.hpp"
 #include "views/CertificatesView.hpp"
 #include "views/DerivationView.hpp"
 #include "views/MessageDetailView.hpp"
 #include "views/RecordCryptoView.hpp"
+#include "views/TutorialView.hpp"
 #include "views/ViewStyle.hpp"
 
 namespace tlslab::gui {
@@ -42,8 +45,8 @@ QString qs(const std::string& s) { return QString::fromStdString(s); }
 
 QString tutorialFor(LabKind kind) {
   for (const auto& lab : labCatalog())
-    if (lab.kind == kind) return lab.tutorial;
-  return QStringLiteral("handshake.md");
+    if (lab.kind == kind) return lab.tutorial.chopped(3);  // "mitm.md" -> "mitm"
+  return QStringLiteral("handshake");
 }
 }  // namespace
 
@@ -51,7 +54,9 @@ MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), document_(new TraceDocument(this)), loader_(new CaptureLoader(this)),
       labs_(new LabController(this)), live_(new LiveCaptureController(this)) {
   setWindowTitle(tr("tlslab"));
-  resize(1440, 900);
+  // Large enough for ladder and details side by side, within the screen.
+  const QSize screen = QGuiApplication::primaryScreen() ? QGuiApplication::primaryScreen()->availableSize() : QSize(1600, 1000);
+  resize(std::min(1680, screen.width() * 9 / 10), std::min(1000, screen.height() * 9 / 10));
   setAcceptDrops(true);
   setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
   buildLayout();
@@ -84,25 +89,28 @@ void MainWindow::buildLayout() {
   recordCrypto_ = new views::RecordCryptoView(details_);
   derivation_ = new views::DerivationView(details_);
   certificates_ = new views::CertificatesView(details_);
-  appData_ = new QPlainTextEdit(details_);
-  appData_->setReadOnly(true);
-  appData_->setFont(views::monospaceFont());
-  appData_->setPlaceholderText(tr("The decrypted application data of the selected connection appears here."));
-  auto* tutorial = new QTextBrowser(details_);
-  tutorial->setObjectName(QStringLiteral("tutorial"));
-  tutorial->setOpenExternalLinks(true);
+  appData_ = new views::AppDataView(details_);
+  tutorial_ = new views::TutorialView(details_);
+  connect(appData_, &views::AppDataView::recordSelected, this,
+          [this](std::size_t record) { document_->selectRecord(document_->connection(), static_cast<int>(record)); });
+  connect(tutorial_, &views::TutorialView::runRequested, this, &MainWindow::runTutorialCommand);
   details_->addTab(message_, tr("Message"));
   details_->addTab(recordCrypto_, tr("Record crypto"));
   details_->addTab(derivation_, tr("Key derivation"));
   details_->addTab(certificates_, tr("Certificates"));
   details_->addTab(appData_, tr("Application data"));
-  details_->addTab(tutorial, tr("Tutorial"));
+  details_->addTab(tutorial_, tr("Tutorial"));
 
+  // An explicit minimum lets the splitter shrink the tabs below their
+  // (wide) size hints, so the ladder gets the larger share.
+  details_->setMinimumWidth(360);
+  ladder_->setMinimumWidth(420);
   auto* split = new QSplitter(Qt::Horizontal, this);
   split->addWidget(ladder_);
   split->addWidget(details_);
-  split->setStretchFactor(0, 11);
-  split->setStretchFactor(1, 9);
+  split->setStretchFactor(0, 3);
+  split->setStretchFactor(1, 2);
+  split->setSizes({880, 560});  // the ladder is the main view: give it the larger share
   split->setChildrenCollapsible(false);
   setCentralWidget(split);
 
@@ -115,8 +123,7 @@ void MainWindow::buildLayout() {
   logDock_->setObjectName(QStringLiteral("runlog"));
   logDock_->setWidget(log_);
   addDockWidget(Qt::BottomDockWidgetArea, logDock_);
-  resizeDocks({connectionsDock_}, {170}, Qt::Vertical);
-  resizeDocks({logDock_}, {150}, Qt::Vertical);
+  resizeDocks({connectionsDock_, logDock_}, {130, 140}, Qt::Vertical);
 }
 
 void MainWindow::buildStatusBar() {
@@ -193,15 +200,8 @@ void MainWindow::buildMenus() {
   viewMenu_->addAction(tr("Zoom &Out"), QKeySequence::ZoomOut, ladder_->view(), &LadderView::zoomOut);
 
   helpMenu_ = menuBar()->addMenu(tr("&Help"));
-  helpMenu_->addAction(tr("&Tutorials"), QKeySequence::HelpContents, this, [this] {
-    auto* tutorial = details_->findChild<QTextBrowser*>(QStringLiteral("tutorial"));
-    if (tutorial->toPlainText().isEmpty())
-      tutorial->setMarkdown(QString::fromUtf8([] {
-        QFile f(QString::fromStdString((homeDir() / "tutorials" / "handshake.md").string()));
-        return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-      }()));
-    details_->setCurrentWidget(tutorial);
-  });
+  helpMenu_->addAction(tr("&Tutorials"), QKeySequence::HelpContents, this,
+                       [this] { details_->setCurrentWidget(tutorial_); });
   helpMenu_->addAction(tr("&About tlslab"), this, &MainWindow::showAbout);
 }
 
@@ -248,7 +248,8 @@ void MainWindow::connectWorkers() {
     log_->appendPlainText(tr("■ %1").arg(verdict));
     currentFile_.clear();
     showTrace(std::move(trace));
-    setIdle(verdict);
+    focusLesson();
+    setIdle(verdict.section(QLatin1Char('\n'), 0, 0));
     emit loadFinished(true);
   });
 
@@ -331,9 +332,7 @@ void MainWindow::chooseLab(LabKind kind) {
 
 void MainWindow::runLab(const LabRequest& request) {
   if (isBusy()) return;
-  auto* tutorial = details_->findChild<QTextBrowser*>(QStringLiteral("tutorial"));
-  QFile file(QString::fromStdString((homeDir() / "tutorials").string()) + QLatin1Char('/') + tutorialFor(request.kind));
-  if (file.open(QIODevice::ReadOnly)) tutorial->setMarkdown(QString::fromUtf8(file.readAll()));
+  tutorial_->showTutorial(tutorialFor(request.kind));
   labs_->start(request);
 }
 
@@ -357,6 +356,23 @@ void MainWindow::showTrace(TracePtr trace) {
 }
 
 // ---------------------------------------------------------------- views
+
+// After a man-in-the-middle run the lesson is twofold: the certificate the
+// victim accepted (the comparison of both legs) and its login crossing the
+// proxy. Select the victim's first application data record, so the ladder
+// shows it relayed to the real server, and open the certificate comparison.
+void MainWindow::focusLesson() {
+  const auto& t = document_->trace();
+  if (t.connections.size() < 2 || ladderConnections(t, 0).size() != 2) return;
+  details_->setCurrentWidget(certificates_);
+  const auto& victim = t.connections.front();
+  for (const auto& chunk : victim.appData) {
+    if (chunk.direction != model::Direction::ClientToServer) continue;
+    document_->selectRecord(0, static_cast<int>(chunk.record));
+    ladder_->view()->scrollToSelection();
+    return;
+  }
+}
 
 void MainWindow::updateDetails() {
   std::size_t records = 0;
@@ -394,18 +410,7 @@ void MainWindow::updateDetails() {
   } else {
     certificates_->clearMitmComparison();
   }
-  QString text;
-  for (const auto& chunk : c->appData) {
-    const bool fromClient = chunk.direction == model::Direction::ClientToServer;
-    text += QStringLiteral("%1 %2 (record %3, %4 bytes)\n")
-                .arg(fromClient ? QStringLiteral("▶") : QStringLiteral("◀"),
-                     qs(fromClient ? c->clientLabel : c->serverLabel))
-                .arg(chunk.record)
-                .arg(chunk.data.size());
-    text += QString::fromUtf8(reinterpret_cast<const char*>(chunk.data.data()), static_cast<qsizetype>(chunk.data.size()));
-    text += QStringLiteral("\n\n");
-  }
-  appData_->setPlainText(text);
+  appData_->setConnection(*c);
 }
 
 void MainWindow::updateActions() {
@@ -495,6 +500,25 @@ void MainWindow::closeEvent(QCloseEvent* event) {
   loader_->cancel();
   live_->stop();
   QMainWindow::closeEvent(event);
+}
+
+// A tutorial's "run this" link: labs run here; other commands belong in a terminal.
+void MainWindow::runTutorialCommand(const QString& arguments) {
+  QStringList words = arguments.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+  if (!words.isEmpty() && words.first() == QLatin1String("tlslab")) words.removeFirst();
+  if (words.size() >= 3 && words[0] == QLatin1String("lab") && words[1] == QLatin1String("run")) {
+    auto option = [&words](const char* name) {
+      const int i = static_cast<int>(words.indexOf(QLatin1String(name)));
+      return i >= 0 && i + 1 < words.size() ? words[i + 1] : QString();
+    };
+    LabRequest request;
+    QString error;
+    if (parseLabRequest(words[2], option("--strategy"), option("--victim"), option("--tls"), option("--entry"), request, error))
+      return runLab(request);
+    statusBar()->showMessage(error);
+    return;
+  }
+  statusBar()->showMessage(tr("Run this in a terminal: tlslab %1").arg(words.join(QLatin1Char(' '))));
 }
 
 void MainWindow::showAbout() {

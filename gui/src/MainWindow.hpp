@@ -24,10 +24,12 @@ class ConnectionsPane;
 class LadderPane;
 class TraceDocument;
 namespace views {
+class AppDataView;
 class CertificatesView;
 class DerivationView;
 class MessageDetailView;
 class RecordCryptoView;
+class TutorialView;
 }  // namespace views
 
 class MainWindow : public QMainWindow {
@@ -77,6 +79,7 @@ class MainWindow : public QMainWindow {
   void setBusy(const QString& what);
   void setIdle(const QString& message);
   void updateDetails();
+  void focusLesson();
   void updateActions();
   void updateRecentMenu();
   void addRecent(const QString& path);
@@ -88,6 +91,7 @@ class MainWindow : public QMainWindow {
   void exportJson();
   void exportStream();
   void showAbout();
+  void runTutorialCommand(const QString& arguments);
 
   TraceDocument* document_;
   CaptureLoader* loader_;
@@ -101,7 +105,8 @@ class MainWindow : public QMainWindow {
   views::RecordCryptoView* recordCrypto_ = nullptr;
   views::DerivationView* derivation_ = nullptr;
   views::CertificatesView* certificates_ = nullptr;
-  QPlainTextEdit* appData_ = nullptr;
+  views::AppDataView* appData_ = nullptr;
+  views::TutorialView* tutorial_ = nullptr;
   QPlainTextEdit* log_ = nullptr;
   QDockWidget* connectionsDock_ = nullptr;
   QDockWidget* logDock_ = nullptr;

@@ -43,7 +43,12 @@ TEST(MainWindowShell, MitmLabStreamsIntoTheLogThenFillsEveryView) {
   const QString log = window.runLog()->toPlainText();
   EXPECT_TRUE(log.contains("client_hello")) << log.toStdString();
   EXPECT_TRUE(log.contains("attack succeeded")) << log.toStdString();
-  EXPECT_EQ(window.document()->record(), 0);  // the first record is selected for the detail tabs
+  // The lesson is in focus: the victim's login record on the ladder, the
+  // certificate comparison in the details.
+  ASSERT_NE(window.document()->currentRecord(), nullptr);
+  EXPECT_EQ(window.document()->connection(), 0);
+  EXPECT_EQ(window.document()->currentRecord()->innerContentType, 23);
+  EXPECT_EQ(window.detailTabs()->tabText(window.detailTabs()->currentIndex()), "Certificates");
   EXPECT_TRUE(window.windowTitle().contains("mitm"));
 }
 
