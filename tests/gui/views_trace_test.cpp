@@ -11,11 +11,13 @@
 
 #include <gtest/gtest.h>
 
+#include <QLabel>
 #include <QTableWidget>
 #include <QTest>
 
 #include "ViewsTestSupport.hpp"
 #include "tlslab/util/Paths.hpp"
+#include "tlslab/wire/Registry.hpp"
 #include "views/AppDataView.hpp"
 #include "views/CertificatesView.hpp"
 #include "views/DerivationView.hpp"
@@ -125,6 +127,9 @@ TEST_P(EveryView, RecordCryptoOpensEveryProtectedRecord) {
     EXPECT_TRUE(view.verdictText().contains("decrypted")) << "record " << record.index;
     ASSERT_NE(view.value("header"), nullptr);
     EXPECT_EQ(view.value("header")->copyText().toStdString(), toHex(ByteView(record.wire).first(5)));
+    auto* fields = view.findChild<QLabel*>("headerFields");
+    ASSERT_NE(fields, nullptr);
+    EXPECT_TRUE(fields->text().contains(wire::contentTypeName(record.contentType))) << fields->text().toStdString();
     if (GetParam().version == TlsVersion::Tls1_3) {
       EXPECT_EQ(view.nonceOperator(), "⊕");
       EXPECT_NE(view.value("tag"), nullptr);

@@ -228,13 +228,21 @@ void RecordCryptoView::setRecord(const model::TraceRecord& record) {
                             .arg(record.index)
                             .arg(direction,
                                  record.keyPhase.empty() ? tr("no") : QString::fromStdString(record.keyPhase).toHtmlEscaped());
+  // The dissector's header fields, read out (type, version, length).
+  QStringList header;
+  // Only the 5 header bytes: the fragment has its own rows below.
+  for (const model::Field& f : record.header.children) {
+    if (f.offset + f.length <= 5) header << QString::fromStdString(f.name + " " + f.value);
+  }
   if (record.crypto) {
     setCrypto(*record.crypto, title);
+    if (!header.isEmpty()) insertHeaderLine(header.join(QStringLiteral(" · ")));
     return;
   }
   reset(title);
   addSection(tr("Record header"));
   addRow(QStringLiteral("header"), tr("type ‖ version ‖ length"), ByteView(record.wire).first(std::min<std::size_t>(5, record.wire.size())));
+  if (!header.isEmpty()) addTextRow(tr("fields"), header.join(QStringLiteral(" · ")));
   if (!record.encrypted) {
     setVerdict(tr("not protected"), static_cast<int>(Tone::Neutral),
                tr("This record was sent before any keys were agreed: everyone on the path can read it."));
@@ -242,6 +250,29 @@ void RecordCryptoView::setRecord(const model::TraceRecord& record) {
     setVerdict(tr("✗ not decrypted"), static_cast<int>(Tone::Bad), QString::fromStdString(record.undecryptedReason));
   }
   grid_->setRowStretch(row_, 1);
+}
+
+void RecordCryptoView::insertHeaderLine(const QString& text) {
+  // Row 1 is the header's hex row; its decoded reading goes right below it.
+  auto* label = new QLabel(text, body_);
+  label->setObjectName(QStringLiteral("headerFields"));
+  label->setWordWrap(true);
+  label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  QPalette pal = label->palette();
+  pal.setColor(QPalette::WindowText, pal.color(QPalette::PlaceholderText));
+  label->setPalette(pal);
+  auto* hex = value(QStringLiteral("header"));
+  int row = 0, column = 0, rowSpan = 0, columnSpan = 0;
+  grid_->getItemPosition(grid_->indexOf(hex), &row, &column, &rowSpan, &columnSpan);
+  // Stack hex and reading in one cell so the grid's later rows stay put.
+  auto* cell = new QWidget(body_);
+  auto* stack = new QVBoxLayout(cell);
+  stack->setContentsMargins(0, 0, 0, 0);
+  stack->setSpacing(0);
+  grid_->removeWidget(hex);
+  stack->addWidget(hex);
+  stack->addWidget(label);
+  grid_->addWidget(cell, row, column);
 }
 
 ValueLabel* RecordCryptoView::value(const QString& name) const {

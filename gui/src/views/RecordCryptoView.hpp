@@ -45,6 +45,7 @@ class RecordCryptoView : public QWidget {
   ValueLabel* addRow(const QString& name, const QString& label, ByteView bytes, const QString& hint = {});
   void addTextRow(const QString& label, const QString& text);
   void setVerdict(const QString& text, int tone, const QString& note);
+  void insertHeaderLine(const QString& text);
 
   QLabel* title_;
   QLabel* verdict_;
