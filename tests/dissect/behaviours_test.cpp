@@ -204,6 +204,13 @@ TEST(Options, WithoutPayloadsApplicationDataIsNotKeptButStillCounted) {
   }
   EXPECT_TRUE(sawAppData);
   EXPECT_EQ(conn.decryption, "decrypted");
+  // TLS 1.3 handshake messages travel in application_data records: kept whole.
+  for (const auto& r : conn.records) {
+    if (r.keyPhase == "handshake") {
+      EXPECT_FALSE(r.wire.empty()) << r.index;
+      EXPECT_TRUE(r.crypto.has_value()) << r.index;
+    }
+  }
 }
 
 TEST(Json, FullTraceSerialisesWithRecordsMessagesAndDerivation) {

@@ -160,7 +160,11 @@ void onRecord(Shared& shared, Connection& conn, capture::Direction d, const wire
     tc.diagnostics.push_back(std::move(copy));
   }
   const bool appData = view.contentType == static_cast<std::uint8_t>(wire::ContentType::ApplicationData);
-  const bool keep = shared.options.keepPayloads || !appData;
+  // What is kept of a record: everything, except for application data when
+  // payloads are not kept. TLS 1.3 hides handshake messages in
+  // application_data records: those under handshake (or early) keys are kept,
+  // and so is any record whose inner type turns out not to be data.
+  const bool keep = shared.options.keepPayloads || !appData || ds.keyPhase == "handshake" || ds.keyPhase == "early";
   Bytes wire = wireBytes(view);
 
   if (view.sslv2ClientHello) {
@@ -203,7 +207,9 @@ void onRecord(Shared& shared, Connection& conn, capture::Direction d, const wire
         opened = true;
         conn.anyOpened = true;
         rec.innerContentType = crypto.contentType;
-        rec.plaintext = crypto.plaintext;
+        // Bulk data (payloads not kept) moves the plaintext instead of copying it.
+        if (keep) rec.plaintext = crypto.plaintext;
+        else rec.plaintext = std::move(crypto.plaintext);
       } else if (ds.skippedEarly) {
         ds.skippedEarly = false;
         rec.keyPhase = "early";
@@ -221,15 +227,16 @@ void onRecord(Shared& shared, Connection& conn, capture::Direction d, const wire
     rec.plaintext.assign(view.fragment.begin(), view.fragment.end());
     if (view.truncated) rec.undecryptedReason = "the capture ends inside this record";
   }
-  if (keep) rec.wire = std::move(wire);
+  const bool keepBytes = keep || (rec.innerContentType != 0 &&
+                                  rec.innerContentType != static_cast<std::uint8_t>(wire::ContentType::ApplicationData));
+  if (keepBytes) rec.wire = std::move(wire);
 
   tc.records.push_back(std::move(rec));
   model::TraceRecord& stored = tc.records.back();
   if (opened && !view.truncated) {
-    // Parsers read the plaintext in place; for application data the copy in
-    // the record is dropped afterwards when payloads are not kept.
-    const Bytes content = stored.plaintext;
-    onPlainContent(shared, conn, d, stored, content, view.headerLength, stored.encrypted);
+    // Parsers read the plaintext in place (nothing below adds records, so the
+    // reference stays valid); it is dropped afterwards when payloads are not kept.
+    onPlainContent(shared, conn, d, stored, stored.plaintext, view.headerLength, stored.encrypted);
   } else if (stored.encrypted && !isTls13(conn) && view.contentType == 22) {
     model::TraceMessage m;
     m.name = "Encrypted Handshake Message";
@@ -237,7 +244,7 @@ void onRecord(Shared& shared, Connection& conn, capture::Direction d, const wire
     addMessage(shared, conn, stored, std::move(m));
   }
   model::TraceRecord& last = traceOf(shared, conn).records[stored.index];
-  if (!keep) last.plaintext.clear();
+  if (!keepBytes) last.plaintext = {};
   if (shared.options.onRecord) shared.options.onRecord(traceOf(shared, conn), last);
 }
 

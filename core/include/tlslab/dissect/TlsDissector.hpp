@@ -26,7 +26,8 @@ struct DissectOptions {
   // false: application data records keep their header, sizes and verdict but
   // not their wire bytes, plaintext or RecordCrypto detail, and no AppDataChunk
   // is stored, so memory stays bounded by the number of records on huge
-  // captures. Handshake, alert and CCS records are always kept in full.
+  // captures. Handshake, alert and CCS records are always kept in full (TLS
+  // 1.3 post-handshake messages keep bytes and plaintext, not the crypto detail).
   bool keepPayloads = true;
   // false: once a connection has closed (and onConnectionUpdated has seen it
   // complete), its records, messages and application data are dropped; the
