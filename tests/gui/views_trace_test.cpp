@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include <QComboBox>
 #include <QLabel>
 #include <QTableWidget>
 #include <QTest>
@@ -225,6 +226,76 @@ TEST(MitmTrace, BothLegsCertificatesComparedAndThePasswordInTheClear) {
   derivation.resize(900, 900);
   derivation.setConnection(victimLeg);
   test::maybeSavePng(derivation, "trace_derivation");
+}
+
+ServerConfig labServer(const char* entry, Service service) {
+  ServerConfig config;
+  config.chainFile = tlslab::certsDir() / entry / "chain.pem";
+  config.keyFile = tlslab::certsDir() / entry / "key.pem";
+  config.service = service;
+  return config;
+}
+
+ClientConfig labClient(const LabServer& server, const char* host) {
+  ClientConfig config;
+  config.host = host;
+  config.port = server.port();
+  config.trustFiles = {tlslab::certsDir() / "root-ca" / "cert.pem"};
+  return config;
+}
+
+TEST(StarttlsTrace, TheCleartextBeforeStarttlsComesFirstAndIsMarked) {
+  app();
+  auto mail = LabServer::start(labServer("mail-bank32", Service::Pop3));
+  ASSERT_TRUE(mail) << mail.error();
+  ClientConfig pop3 = labClient(**mail, "mail.bank32.com");
+  pop3.starttls = Starttls::Pop3;
+  pop3.script = {ScriptStep::send("USER student01\r\n"), ScriptStep::expect("+OK"), ScriptStep::send("QUIT\r\n"),
+                 ScriptStep::expect("bye")};
+  const ClientRun run = runClient(pop3);
+  ASSERT_TRUE(run.scriptOk) << run.error;
+  const scenarios::RunTrace traced = scenarios::traceOfRun({{&run}}, "pop3");
+  ASSERT_EQ(traced.trace.connections.size(), 1u);
+  const model::TraceConnection& conn = traced.trace.connections[0];
+  ASSERT_EQ(conn.startTlsProtocol, "POP3");
+  AppDataView view;
+  view.setConnection(conn);
+  const QString text = view.plainText();
+  const auto cleartext = text.indexOf("POP3 in cleartext, before STARTTLS");
+  const auto user = text.indexOf("USER student01");
+  EXPECT_GE(cleartext, 0) << text.toStdString();
+  EXPECT_GT(user, cleartext);  // the protected conversation follows the cleartext
+  EXPECT_TRUE(text.contains("STLS")) << text.toStdString();  // the client's upgrade request, in the clear
+}
+
+TEST(ClientAuthTrace, TheSelectorShowsTheClientsChain) {
+  app();
+  ServerConfig config = labServer("bank32-rsa", Service::Echo);
+  config.clientAuth = ClientAuth::Require;
+  config.clientCaFile = tlslab::certsDir() / "root-ca" / "cert.pem";
+  auto server = LabServer::start(config);
+  ASSERT_TRUE(server) << server.error();
+  ClientConfig client = labClient(**server, "bank32.com");
+  client.clientCert = tlslab::certsDir() / "student01" / "chain.pem";
+  client.clientKey = tlslab::certsDir() / "student01" / "key.pem";
+  client.script = {ScriptStep::send("hi"), ScriptStep::expect("hi")};
+  const ClientRun run = runClient(client);
+  ASSERT_TRUE(run.scriptOk) << run.error;
+  const scenarios::RunTrace traced = scenarios::traceOfRun({{&run}}, "client auth");
+  ASSERT_EQ(traced.trace.connections.size(), 1u);
+  const model::TraceConnection& conn = traced.trace.connections[0];
+  ASSERT_FALSE(conn.clientCertificates.empty());
+  CertificatesView view;
+  view.setConnection(conn);
+  EXPECT_FALSE(view.sideSelector()->isHidden());
+  FieldTreeModel* chain = view.chainView()->fieldModel();
+  EXPECT_TRUE(chain->index(0, FieldTreeModel::ValueColumn).data().toString().contains("bank32.com"));
+  view.setSide(CertificatesView::Side::Client);
+  ASSERT_EQ(static_cast<std::size_t>(chain->rowCount()), conn.clientCertificates.size());
+  EXPECT_TRUE(chain->index(0, FieldTreeModel::ValueColumn).data().toString().contains("student01"))
+      << chain->index(0, FieldTreeModel::ValueColumn).data().toString().toStdString();
+  view.sideSelector()->setCurrentIndex(0);
+  EXPECT_EQ(view.side(), CertificatesView::Side::Server);
 }
 
 }  // namespace

@@ -83,6 +83,10 @@ AppDataView::AppDataView(QWidget* parent)
 void AppDataView::setConnection(const model::TraceConnection& connection) {
   setChunks(connection.appData, QString::fromStdString(connection.clientLabel),
             QString::fromStdString(connection.serverLabel));
+  const Bytes& fromClient = connection.preamble[static_cast<int>(model::Direction::ClientToServer)];
+  const Bytes& fromServer = connection.preamble[static_cast<int>(model::Direction::ServerToClient)];
+  if (!fromClient.empty() || !fromServer.empty())
+    setPreamble(fromClient, fromServer, QString::fromStdString(connection.startTlsProtocol));
 }
 
 void AppDataView::setChunks(std::vector<model::AppDataChunk> chunks, const QString& clientLabel,
@@ -97,7 +101,7 @@ void AppDataView::setChunks(std::vector<model::AppDataChunk> chunks, const QStri
   for (const model::AppDataChunk& c : chunks_) {
     const auto side = static_cast<std::size_t>(c.direction);
     if (bubbles_.empty() || bubbles_.back().direction != c.direction) {
-      bubbles_.push_back({c.direction, c.record, c.record, offsets[side], {}});
+      bubbles_.push_back({c.direction, c.record, c.record, offsets[side], {}, {}});
     }
     Bubble& b = bubbles_.back();
     b.lastRecord = c.record;
@@ -111,6 +115,17 @@ void AppDataView::setChunks(std::vector<model::AppDataChunk> chunks, const QStri
                               .arg(offsets[0])
                               .arg(serverLabel_.toHtmlEscaped())
                               .arg(offsets[1]));
+  render();
+}
+
+void AppDataView::setPreamble(const Bytes& fromClient, const Bytes& fromServer, const QString& protocol) {
+  // Which side spoke first is not kept per byte, so each side's cleartext is
+  // one bubble; in STARTTLS protocols the server greets first.
+  const QString note = tr("%1 in cleartext, before STARTTLS: anyone on the path reads this").arg(protocol);
+  std::vector<Bubble> before;
+  if (!fromServer.empty()) before.push_back({model::Direction::ServerToClient, 0, 0, 0, fromServer, note});
+  if (!fromClient.empty()) before.push_back({model::Direction::ClientToServer, 0, 0, 0, fromClient, note});
+  bubbles_.insert(bubbles_.begin(), before.begin(), before.end());
   render();
 }
 
@@ -150,11 +165,12 @@ void AppDataView::render() {
     block.setRightMargin(client ? indent : 0);
     block.setTopMargin(first ? 0 : 10);
     QTextCharFormat head;
-    head.setForeground(toneColor(client ? Tone::Bad : Tone::Info, pal));
+    head.setForeground(toneColor(!b.cleartext.isEmpty() ? Tone::Warn : client ? Tone::Bad : Tone::Info, pal));
     head.setFontWeight(QFont::DemiBold);
     const QString who = client ? tr("%1 → %2").arg(clientLabel_, serverLabel_) : tr("%1 → %2").arg(serverLabel_, clientLabel_);
-    const QString records = b.firstRecord == b.lastRecord ? tr("record %1").arg(b.firstRecord)
-                                                          : tr("records %1–%2").arg(b.firstRecord).arg(b.lastRecord);
+    const QString records = !b.cleartext.isEmpty()          ? b.cleartext
+                            : b.firstRecord == b.lastRecord ? tr("record %1").arg(b.firstRecord)
+                                                            : tr("records %1–%2").arg(b.firstRecord).arg(b.lastRecord);
     if (first) cursor.setBlockFormat(block);
     else cursor.insertBlock(block);
     first = false;
@@ -178,7 +194,7 @@ void AppDataView::render() {
                         note);
     }
     // Remember where the bubble is, so a click can select its record elsewhere.
-    spans_.push_back({start, cursor.position(), b.firstRecord});
+    if (b.cleartext.isEmpty()) spans_.push_back({start, cursor.position(), b.firstRecord});
   }
   text_->moveCursor(QTextCursor::Start);
 }

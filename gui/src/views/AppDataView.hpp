@@ -4,7 +4,8 @@
 // one direction form one bubble, client on the left tinted red, server on
 // the right tinted blue, each headed by who sent it and from which records.
 //
-//   setConnection(connection)          its appData and client/server labels
+//   setConnection(connection)          its appData and client/server labels, with
+//                                      any cleartext before STARTTLS first
 //   setChunks(chunks, client, server)  the same from bare chunks
 //   setMode(Auto | Text | Hex)         Auto: text when printable, else hex dump
 //   setDirectionFilter(...)            both, or one side only
@@ -33,6 +34,9 @@ class AppDataView : public QWidget {
   void setConnection(const model::TraceConnection& connection);
   void setChunks(std::vector<model::AppDataChunk> chunks, const QString& clientLabel = QStringLiteral("client"),
                  const QString& serverLabel = QStringLiteral("server"));
+  // Cleartext each side sent before TLS started (STARTTLS), per Direction;
+  // shown first, marked as readable by anyone. Call after setChunks.
+  void setPreamble(const Bytes& fromClient, const Bytes& fromServer, const QString& protocol);
   void clear() { setChunks({}); }
 
   void setMode(Mode mode);
@@ -59,6 +63,7 @@ class AppDataView : public QWidget {
     std::size_t firstRecord = 0, lastRecord = 0;
     std::size_t streamOffset = 0;  // of the first byte in its direction's stream
     Bytes data;
+    QString cleartext;  // non-empty: sent before TLS ("SMTP before STARTTLS"), not from a record
   };
   void render();
 

@@ -1,6 +1,7 @@
 #include "views/CertificatesView.hpp"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -45,6 +46,7 @@ QString roleOf(std::size_t index, std::size_t count) {
 
 CertificatesView::CertificatesView(QWidget* parent)
     : QWidget(parent),
+      sideBox_(new QComboBox(this)),
       verdict_(new QLabel(this)),
       chainTitle_(new QLabel(this)),
       events_(new QCheckBox(tr("Every callback call"), this)),
@@ -61,7 +63,15 @@ CertificatesView::CertificatesView(QWidget* parent)
   verdict_->setWordWrap(true);
   verdict_->setContentsMargins(8, 6, 8, 2);
   verdict_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-  layout->addWidget(verdict_);
+  auto* top = new QHBoxLayout;
+  top->addWidget(verdict_, 1);
+  sideBox_->addItems({tr("Server's certificates"), tr("Client's certificates")});
+  sideBox_->setToolTip(tr("Client authentication: the client sent a chain too"));
+  sideBox_->hide();
+  top->addWidget(sideBox_, 0, Qt::AlignTop);
+  top->setContentsMargins(0, 0, 6, 0);
+  layout->addLayout(top);
+  connect(sideBox_, &QComboBox::currentIndexChanged, this, [this](int i) { setSide(static_cast<Side>(i)); });
 
   verifyTable_->setModel(verifyModel_);
   verifyTable_->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -109,6 +119,8 @@ CertificatesView::CertificatesView(QWidget* parent)
 }
 
 void CertificatesView::clear() {
+  chains_[0] = chains_[1] = {};
+  sideBox_->hide();
   setChain({});
   setVerification(std::nullopt);
   clearMitmComparison();
@@ -163,9 +175,26 @@ void CertificatesView::setVerification(const std::optional<model::VerifyVerdict>
 }
 
 void CertificatesView::setConnection(const model::TraceConnection& connection) {
-  setChain(connection.serverCertificates,
-           tr("Chain sent by %1").arg(QString::fromStdString(connection.serverLabel)));
-  setVerification(connection.serverVerification);
+  chains_[0] = {connection.serverCertificates, connection.serverVerification,
+                tr("Chain sent by %1").arg(QString::fromStdString(connection.serverLabel))};
+  chains_[1] = {connection.clientCertificates, connection.clientVerification,
+                tr("Chain sent by %1").arg(QString::fromStdString(connection.clientLabel))};
+  // The selector only appears when there is a client side to look at.
+  sideBox_->setVisible(!connection.clientCertificates.empty() || connection.clientVerification.has_value());
+  side_ = Side::Client;  // force setSide to apply
+  setSide(Side::Server);
+}
+
+void CertificatesView::setSide(Side side) {
+  if (side == side_ && sideBox_->currentIndex() == static_cast<int>(side)) return;
+  side_ = side;
+  if (sideBox_->currentIndex() != static_cast<int>(side)) {
+    const QSignalBlocker block(sideBox_);
+    sideBox_->setCurrentIndex(static_cast<int>(side));
+  }
+  const Chain& chain = chains_[side == Side::Server ? 0 : 1];
+  setChain(chain.der, chain.title);
+  setVerification(chain.verification);
 }
 
 void CertificatesView::setMitmComparison(const Bytes& victimLeaf, const Bytes& serverLeaf, const QString& victimLabel,

@@ -11,7 +11,10 @@
 //
 //   setChain(der, title)                 leaf first, DER
 //   setVerification(verdict)             nullopt: not recorded (captures)
-//   setConnection(connection)            server chain + server verification
+//   setConnection(connection)            server chain + server verification; when
+//                                        the client sent a chain too (client
+//                                        auth), a selector switches sides
+//   setSide(Server | Client)             which side's chain and verification
 //   setMitmComparison(victimLeaf, serverLeaf)  shows the comparison panel
 //   differenceCount()                    rows that differ (-1 when no comparison)
 #include <QWidget>
@@ -23,6 +26,7 @@
 #include "tlslab/util/Bytes.hpp"
 
 class QCheckBox;
+class QComboBox;
 class QGroupBox;
 class QLabel;
 class QSplitter;
@@ -37,6 +41,8 @@ class VerifyStepsModel;
 class CertificatesView : public QWidget {
   Q_OBJECT
  public:
+  enum class Side { Server, Client };
+
   explicit CertificatesView(QWidget* parent = nullptr);
 
   void setChain(const std::vector<Bytes>& der, const QString& title = {});
@@ -46,6 +52,9 @@ class CertificatesView : public QWidget {
                          const QString& serverLabel = {});
   void clearMitmComparison();
   void clear();
+  void setSide(Side side);
+  Side side() const { return side_; }
+  QComboBox* sideSelector() const { return sideBox_; }
 
   QString verdictText() const;
   int differenceCount() const { return differences_; }
@@ -58,6 +67,14 @@ class CertificatesView : public QWidget {
  private:
   void selectDepth(int depth);
 
+  struct Chain {
+    std::vector<Bytes> der;
+    std::optional<model::VerifyVerdict> verification;
+    QString title;
+  };
+  Chain chains_[2];
+  Side side_ = Side::Server;
+  QComboBox* sideBox_;
   QLabel* verdict_;
   QLabel* chainTitle_;
   QCheckBox* events_;
