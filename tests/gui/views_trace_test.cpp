@@ -117,6 +117,28 @@ TEST_P(EveryView, MessageDetailLinksEveryMessagesFieldsToItsBytes) {
   EXPECT_EQ(random->length, 32u);
 }
 
+TEST_P(EveryView, RecordHeadersLinkTheirFieldsToTheWireBytes) {
+  const model::TraceConnection& conn = connection();
+  MessageDetailView view;
+  view.resize(800, 600);
+  view.show();
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(&view));
+  for (const model::TraceRecord& record : conn.records) {
+    view.setRecord(record);
+    ASSERT_EQ(view.hexView()->bytes(), record.wire);
+    const model::Field* length = model::findField(record.header, "length");
+    ASSERT_NE(length, nullptr);
+    ASSERT_TRUE(view.selectField("length"));
+    EXPECT_EQ(view.hexView()->selection(), (ByteRange{length->offset, length->length}));
+    // And back: clicking the record's first byte selects the content type.
+    HexView* hex = view.hexView();
+    QTest::mouseClick(hex->viewport(), Qt::LeftButton, {}, hex->hexCellRect(0).center());
+    ASSERT_NE(view.treeView()->currentField(), nullptr);
+    EXPECT_EQ(view.treeView()->currentField()->offset, 0u);
+    EXPECT_EQ(view.treeView()->currentField()->length, 1u);
+  }
+}
+
 TEST_P(EveryView, RecordCryptoOpensEveryProtectedRecord) {
   const model::TraceConnection& conn = connection();
   RecordCryptoView view;
