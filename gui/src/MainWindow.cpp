@@ -213,6 +213,7 @@ void MainWindow::connectWorkers() {
     if (percent >= 0) progress_->setValue(percent);
     statusBar()->showMessage(tr("Reading… %1").arg(text));
   });
+  connect(loader_, &CaptureLoader::partial, this, &MainWindow::showSnapshot);
   connect(loader_, &CaptureLoader::loaded, this, [this](const OpenRequest& request, TracePtr trace, const QString& notes) {
     currentFile_ = request.capture;
     OpenCaptureDialog::remember(request);
@@ -254,9 +255,7 @@ void MainWindow::connectWorkers() {
   });
 
   connect(live_, &LiveCaptureController::snapshot, this, [this](TracePtr trace, const QString& status) {
-    const int selected = document_->connection();
-    document_->setTrace(std::move(trace));
-    if (selected >= 0) document_->selectConnection(selected);
+    showSnapshot(std::move(trace));
     statusBar()->showMessage(tr("Capturing… %1").arg(status));
   });
   connect(live_, &LiveCaptureController::stopped, this, [this](TracePtr trace, const QString& status) {
@@ -345,6 +344,14 @@ void MainWindow::startLiveCapture() {
   setBusy(tr("Starting capture on %1…").arg(dialog.request().device));
   cancel_->show();
   live_->start(dialog.request());
+}
+
+// A trace still growing (live capture, large file): keep what is selected.
+void MainWindow::showSnapshot(TracePtr trace) {
+  const int connection = document_->connection(), record = document_->record();
+  document_->setTrace(std::move(trace));
+  if (record >= 0) document_->selectRecord(connection, record);
+  else if (connection >= 0) document_->selectConnection(connection);
 }
 
 void MainWindow::showTrace(TracePtr trace) {

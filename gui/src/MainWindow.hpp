@@ -60,6 +60,7 @@ class MainWindow : public QMainWindow {
   void openCaptureFile(const QString& path);
   void runLab(const tlslab::gui::LabRequest& request);
   void showTrace(tlslab::gui::TracePtr trace);
+  void showSnapshot(tlslab::gui::TracePtr trace);
 
  signals:
   // A capture or lab finished loading (ok) or failed (!ok), for scripts and tests.

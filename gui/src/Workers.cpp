@@ -1,5 +1,6 @@
 #include "Workers.hpp"
 
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QPointer>
 #include <QThread>
@@ -71,18 +72,39 @@ void CaptureLoader::start(const OpenRequest& request) {
       auto loaded = keys.addPrivateKeyFile(request.rsaKey.toStdString(), request.keyPassword.toStdString());
       if (!loaded) return fail(QObject::tr("Cannot load the RSA key %1:\n%2").arg(request.rsaKey, qs(loaded.error())));
     }
-    auto onProgress = [this, cancelled](const capture::ReadProgress& p) {
+    // Our own pipeline instead of dissect::dissectFile, so the connections
+    // found so far can be shown while a large file is still being read.
+    const auto size = QFileInfo(request.capture).size();
+    dissect::DissectOptions options;
+    options.keepPayloads = size < (64 << 20);  // huge files: records without payloads, memory stays bounded
+    dissect::TlsDissector dissector(keys, options);
+    dissector.setSource(request.capture.toStdString());
+    QElapsedTimer sinceSnapshot;
+    sinceSnapshot.start();
+    qint64 snapshotEvery = 400;  // ms: the first connections show within a second
+    auto onProgress = [&, cancelled](const capture::ReadProgress& p) {
       const int percent = p.total > 0 ? static_cast<int>(p.position * 100 / p.total) : -1;
       const QString text = QObject::tr("%1 frames, %2 connections").arg(p.frames).arg(p.connections);
       QMetaObject::invokeMethod(this, [this, percent, text] { emit progress(percent, text); }, Qt::QueuedConnection);
+      if (sinceSnapshot.elapsed() > snapshotEvery && !dissector.trace().connections.empty()) {
+        auto snapshot = std::make_shared<const model::Trace>(dissector.trace());
+        QMetaObject::invokeMethod(this, [this, snapshot] { emit partial(snapshot); }, Qt::QueuedConnection);
+        sinceSnapshot.restart();
+        snapshotEvery = std::min<qint64>(snapshotEvery * 2, 5000);  // copies grow with the trace: fewer of them
+      }
       return !cancelled->load();
     };
-    capture::ReadSummary summary;
-    auto trace = dissect::dissectFile(request.capture.toStdString(), keys, {}, onProgress, &summary);
-    if (!trace) return fail(qs(trace.error().message()));
+    auto summary = capture::readCapture(request.capture.toStdString(), dissector, {}, onProgress);
+    if (!summary) return fail(qs(summary.error().message()));
     if (cancelled->load()) return fail(QObject::tr("Loading was cancelled."));
-    if (!summary.complete) notes << QObject::tr("the file stops early: %1").arg(qs(summary.stopReason));
-    auto shared = std::make_shared<const model::Trace>(std::move(trace.value()));
+    model::Trace trace = dissector.finish();
+    if (!summary.value().complete) {
+      notes << QObject::tr("the file stops early: %1").arg(qs(summary.value().stopReason));
+      trace.diagnostics.push_back({model::Severity::Error, "capture", std::nullopt,
+                                   "the capture stops early: " + summary.value().stopReason});
+    }
+    if (!options.keepPayloads) notes << QObject::tr("large file: application data payloads were not kept");
+    auto shared = std::make_shared<const model::Trace>(std::move(trace));
     const QString note = notes.join(QStringLiteral("; "));
     QMetaObject::invokeMethod(this, [this, request, shared, note] {
       running_ = false;

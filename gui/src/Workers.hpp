@@ -38,6 +38,8 @@ class CaptureLoader : public QObject {
  signals:
   // percent is -1 when the size is unknown.
   void progress(int percent, const QString& text);
+  // The connections found so far, while a large file is still being read.
+  void partial(tlslab::gui::TracePtr trace);
   void loaded(const tlslab::gui::OpenRequest& request, tlslab::gui::TracePtr trace, const QString& notes);
   void failed(const tlslab::gui::OpenRequest& request, const QString& message);
 
