@@ -244,7 +244,7 @@ void onRecord(Shared& shared, Connection& conn, capture::Direction d, const wire
     addMessage(shared, conn, stored, std::move(m));
   }
   model::TraceRecord& last = traceOf(shared, conn).records[stored.index];
-  if (!keepBytes) last.plaintext = {};
+  if (!keepBytes) Bytes().swap(last.plaintext);  // frees it (`= {}` would keep the capacity)
   if (shared.options.onRecord) shared.options.onRecord(traceOf(shared, conn), last);
 }
 

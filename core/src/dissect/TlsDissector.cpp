@@ -123,9 +123,9 @@ void TlsDissector::finalize(Connection& conn) {
   notifyConnection(*shared_, conn);
   if (!options_.keepRecords) {
     model::TraceConnection& tc = traceOf(*shared_, conn);
-    tc.records = {};
-    tc.messages = {};
-    tc.appData = {};
+    std::vector<model::TraceRecord>().swap(tc.records);  // swap frees; `= {}` keeps capacity
+    std::vector<model::TraceMessage>().swap(tc.messages);
+    std::vector<model::AppDataChunk>().swap(tc.appData);
   }
 }
 
