@@ -4,6 +4,7 @@
 // tutorial view on the project's tutorials/.
 #include <gtest/gtest.h>
 
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTest>
 #include <QTextBrowser>
@@ -125,6 +126,11 @@ TEST(TutorialView, ListsAndRendersTheProjectTutorials) {
   ASSERT_TRUE(view.showTutorial("mitm"));
   EXPECT_TRUE(view.browser()->toPlainText().contains("Lab: the man in the middle"));
   EXPECT_FALSE(view.browser()->toPlainText().contains("# Lab"));  // rendered, not raw Markdown
+  EXPECT_EQ(view.firstCommand(), "lab run mitm");
+  QSignalSpy run(&view, &TutorialView::runRequested);
+  view.runButton()->click();
+  ASSERT_EQ(run.count(), 1);
+  EXPECT_EQ(run.at(0).at(0).toString(), "lab run mitm");
   EXPECT_FALSE(view.showTutorial("no-such-tutorial"));
   EXPECT_EQ(view.currentTutorial(), "mitm");
   view.resize(800, 900);

@@ -7,6 +7,7 @@
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QPushButton>
 #include <QRegularExpression>
 #include <QTextBrowser>
 #include <QUrl>
@@ -21,13 +22,16 @@ constexpr const char* kRunScheme = "tlslab-run";
 }
 
 TutorialView::TutorialView(QWidget* parent)
-    : QWidget(parent), picker_(new QComboBox(this)), browser_(new QTextBrowser(this)) {
+    : QWidget(parent), picker_(new QComboBox(this)), browser_(new QTextBrowser(this)), run_(new QPushButton(this)) {
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   auto* bar = new QHBoxLayout;
   bar->setContentsMargins(6, 4, 6, 0);
   bar->addWidget(new QLabel(tr("Tutorial:"), this));
   bar->addWidget(picker_, 1);
+  bar->addWidget(run_);
+  run_->hide();
+  connect(run_, &QPushButton::clicked, this, [this] { emit runRequested(firstCommand_); });
   layout->addLayout(bar);
   layout->addWidget(browser_, 1);
   // Links are handled here: tutorials open in place, commands are offered to
@@ -106,7 +110,14 @@ bool TutorialView::showTutorial(const QString& name) {
   QFile file(QString::fromStdString((dir_ / (name.toStdString() + ".md")).string()));
   if (!file.open(QIODevice::ReadOnly)) return false;
   current_ = name;
-  browser_->setMarkdown(linkCommands(QString::fromUtf8(file.readAll())));
+  const QString markdown = QString::fromUtf8(file.readAll());
+  browser_->setMarkdown(linkCommands(markdown));
+  // The first command is the lab itself ("**Run it:** `tlslab lab run mitm`").
+  static const QRegularExpression first(QStringLiteral("`tlslab ([^`\\n]+)`"));
+  firstCommand_ = first.match(markdown).captured(1);
+  run_->setText(tr("▶ Run: tlslab %1").arg(firstCommand_));
+  run_->setToolTip(tr("Run the step this tutorial starts with"));
+  run_->setVisible(!firstCommand_.isEmpty());
   const int index = picker_->findData(name);
   if (index >= 0 && picker_->currentIndex() != index) {
     const QSignalBlocker block(picker_);

@@ -7,10 +7,12 @@
 //   availableTutorials()   names ("handshake", "mitm", ...), sorted
 //   showTutorial(name)     false when there is no such tutorial
 //   runRequested(args)     e.g. "lab run mitm --matrix" (without "tlslab ")
+//   firstCommand()         the tutorial's first command, offered as a Run button
 #include <QWidget>
 #include <filesystem>
 
 class QComboBox;
+class QPushButton;
 class QTextBrowser;
 class QUrl;
 
@@ -27,6 +29,8 @@ class TutorialView : public QWidget {
   bool showTutorial(const QString& name);
   QString currentTutorial() const { return current_; }
   QTextBrowser* browser() const { return browser_; }
+  QString firstCommand() const { return firstCommand_; }
+  QPushButton* runButton() const { return run_; }
 
   // The Markdown as shown: inline `tlslab ...` commands turned into links.
   static QString linkCommands(const QString& markdown);
@@ -40,8 +44,10 @@ class TutorialView : public QWidget {
 
   std::filesystem::path dir_;
   QString current_;
+  QString firstCommand_;
   QComboBox* picker_;
   QTextBrowser* browser_;
+  QPushButton* run_;
 };
 
 }  // namespace tlslab::gui::views
