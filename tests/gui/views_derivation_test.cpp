@@ -157,6 +157,11 @@ TEST(DerivationView, ClickingACardSelectsItsStepAndShowStepFindsByName) {
   QTest::mouseClick(view.card(i), Qt::LeftButton, {}, QPoint(5, 5));
   ASSERT_EQ(spy.count(), 1);
   EXPECT_EQ(spy.at(0).at(0).toInt(), i);
+  // Clicking a value inside another card selects that card's step too.
+  const int hs = indexOfStep(view, "handshake_secret");
+  QTest::mouseClick(view.card(hs)->findChild<ValueLabel*>("output"), Qt::LeftButton, {}, QPoint(3, 3));
+  ASSERT_EQ(spy.count(), 2);
+  EXPECT_EQ(spy.at(1).at(0).toInt(), hs);
   EXPECT_TRUE(view.showStep("master_secret"));
   EXPECT_FALSE(view.showStep("no such step"));
 }

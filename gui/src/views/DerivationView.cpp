@@ -231,6 +231,11 @@ QWidget* DerivationView::makeCard(int index) {
     note->setStyleSheet(QStringLiteral("color: %1; font-style: italic;").arg(accent.name()));
     grid->addWidget(note, row++, 0, 1, 2);
   }
+  // A click anywhere in the card (values included) selects its step.
+  for (QWidget* child : card->findChildren<QWidget*>()) {
+    child->setProperty("stepIndex", index);
+    child->installEventFilter(this);
+  }
   return card;
 }
 
