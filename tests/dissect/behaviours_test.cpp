@@ -247,3 +247,23 @@ TEST(Options, WithoutRecordsClosedConnectionsKeepOnlyTheirSummary) {
     EXPECT_FALSE(conn.negotiated.suiteName.empty());
   }
 }
+
+TEST(Starttls, Pop3StlsPreambleIsPlaintextAndTheSessionIsDecrypted) {
+  auto server = test::labServer("mail-bank32", endpoints::Service::Pop3);
+  endpoints::ClientConfig client = test::labClient(0);
+  client.host = "mail.bank32.com";
+  client.starttls = endpoints::Starttls::Pop3;
+  client.script = {ScriptStep::send("USER student01\r\n"), ScriptStep::expect("+OK"), ScriptStep::send("PASS secret\r\n"),
+                   ScriptStep::expect("logged in"), ScriptStep::send("QUIT\r\n"), ScriptStep::expect("bye")};
+  auto rec = test::recordRuns(server, {client});
+  ASSERT_TRUE(rec.runs[0].scriptOk) << rec.runs[0].error;
+  keys::KeyStore keys;
+  auto trace = dissectRun(rec.pcapng, keys);
+  ASSERT_EQ(trace.connections.size(), 1u);
+  const auto& conn = trace.connections[0];
+  EXPECT_EQ(conn.startTlsProtocol, "POP3");
+  const std::string clientPreamble(conn.preamble[0].begin(), conn.preamble[0].end());
+  EXPECT_NE(clientPreamble.find("STLS"), std::string::npos) << clientPreamble;
+  EXPECT_EQ(conn.decryption, "decrypted");
+  EXPECT_NE(test::decrypted(conn, model::Direction::ClientToServer).find("PASS secret"), std::string::npos);
+}

@@ -44,6 +44,7 @@ struct DirectionState {
   std::uint64_t base = 0;       // stream offset of the framer's first byte
   bool lostSync = false;        // a gap: record sequence numbers are unknown from here on
   std::string lostSyncReason;
+  std::uint64_t lostBytes = 0;  // size of the gap(s) since the last record that opened
 
   bool encrypted = false;       // records from here on are protected
   std::optional<crypto::RecordCipher> cipher;  // the read keys in force

@@ -61,6 +61,30 @@ bool isProtected(const Connection& conn, const DirectionState& ds, std::uint8_t 
   return true;
 }
 
+// After a capture gap the record sequence number (in every nonce and MAC) is
+// unknown: try the numbers the lost bytes could have used, up to one record
+// per 5 lost bytes (a record header alone is 5), and resume where one opens.
+bool resync(Shared& shared, Connection& conn, DirectionState& ds, ByteView wire, bool keep,
+            model::RecordCrypto& out, std::size_t recordIndex) {
+  if (!ds.cipher) return false;
+  const std::uint64_t budget = std::min<std::uint64_t>(4096, ds.lostBytes / wire::kRecordHeaderLength + 2);
+  for (std::uint64_t k = 0; k < budget; ++k) {
+    auto attempt = ds.cipher->decrypt(wire, ds.sequence + k, keep);
+    if (attempt.verdict != model::RecordVerdict::Decrypted && attempt.verdict != model::RecordVerdict::NotEncrypted)
+      continue;
+    traceOf(shared, conn).diagnostics.push_back(
+        {model::Severity::Info, "record", std::nullopt,
+         fmt::format("decryption resumed at record {} after the gap: {} record(s) were lost (sequence number {})",
+                     recordIndex, k, ds.sequence + k)});
+    ds.sequence += k + 1;
+    ds.lostSync = false;
+    ds.lostBytes = 0;
+    out = std::move(attempt);
+    return true;
+  }
+  return false;
+}
+
 void addMessage(Shared& shared, Connection& conn, model::TraceRecord& rec, model::TraceMessage message) {
   model::TraceConnection& tc = traceOf(shared, conn);
   rec.messages.push_back(tc.messages.size());
@@ -186,8 +210,15 @@ void onRecord(Shared& shared, Connection& conn, capture::Direction d, const wire
     rec.encrypted = true;
     conn.anyEncrypted = true;
     rec.keyPhase = ds.keyPhase;
-    if (ds.lostSync) {
+    model::RecordCrypto resynced;
+    if (ds.lostSync && !resync(shared, conn, ds, wire, keep, resynced, rec.index)) {
       rec.undecryptedReason = ds.lostSyncReason;
+    } else if (!resynced.plaintext.empty() || resynced.verdict == model::RecordVerdict::Decrypted) {
+      opened = true;
+      conn.anyOpened = true;
+      rec.innerContentType = resynced.contentType;
+      rec.plaintext = resynced.plaintext;
+      if (keep) rec.crypto = std::move(resynced);
     } else if (!ds.cipher && ds.earlyCandidates.empty() && ds.keyPhase == "early" && conn.sawClientHello &&
                shared.keys.findByClientRandom(conn.clientRandom)) {
       rec.undecryptedReason = kEarlyDataNoKey;

@@ -89,6 +89,7 @@ void TlsDissector::onGap(const capture::StreamGap& gap) {
     // Records after a hole cannot be opened: their sequence number (part of
     // every nonce or MAC) depends on how many records were lost.
     ds.lostSync = true;
+    ds.lostBytes += gap.size;
     ds.lostSyncReason = "bytes are missing from the capture before this record (" + what +
                         "), so its sequence number is unknown";
     ds.framer = wire::RecordFramer{};
