@@ -135,3 +135,30 @@ TEST(WiresharkConformance, DecryptsWhatTsharkDecryptsInTheSupportedCases) {
     }
   }
 }
+
+// What tlslab does not decrypt, it says so in plain words.
+TEST(WiresharkConformance, UnsupportedProtocolsAreNamedNotMisdiagnosed) {
+  if (!std::filesystem::exists(wireshark() / "cases.tsv")) GTEST_SKIP() << "no conformance corpus at " << wireshark();
+  struct Expect {
+    const char* capture;
+    const char* keys;
+    const char* reason;
+  };
+  for (const Expect& e : {Expect{"captures/rsasnakeoil2.pcap", "keys/rsasnakeoil2.key", "SSL 3.0 is not decrypted"},
+                          Expect{"captures/tls13-20-chacha20poly1305.pcap", "keys/tls13-20-chacha20poly1305.keys",
+                                 "TLS 1.3 draft 20"},
+                          Expect{"captures/tls12-aes128ccm.pcap", "", "TLS_PSK_WITH_AES_128_CCM is not one"}}) {
+    keys::KeyStore keys;
+    const std::string k = e.keys;
+    if (k.find(".key") != std::string::npos && k.find(".keys") == std::string::npos) {
+      ASSERT_TRUE(keys.addPrivateKeyFile(wireshark() / k));
+    } else if (!k.empty()) {
+      ASSERT_TRUE(keys.addKeyLogFile(wireshark() / k));
+    }
+    auto trace = dissect::dissectFile(wireshark() / e.capture, keys);
+    ASSERT_TRUE(trace.ok()) << e.capture;
+    ASSERT_FALSE(trace->connections.empty()) << e.capture;
+    for (const auto& conn : trace->connections)
+      EXPECT_NE(conn.decryption.find(e.reason), std::string::npos) << e.capture << ": " << conn.decryption;
+  }
+}

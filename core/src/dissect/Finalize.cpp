@@ -88,7 +88,8 @@ void finalizeConnection(Shared& shared, Connection& conn) {
     }
   }
   if (!conn.anyEncrypted) {
-    tc.decryption = conn.sawServerHello ? "nothing encrypted in the capture" : "no encrypted records";
+    tc.decryption = !conn.reason.empty() ? conn.reason
+                    : conn.sawServerHello ? "nothing encrypted in the capture" : "no encrypted records";
   } else if (conn.firstFailure) {
     // The record's reason already reads "MAC/tag failure at record N: ...".
     tc.decryption = (conn.anyOpened ? "partly decrypted; " : "") + tc.records[*conn.firstFailure].undecryptedReason;

@@ -114,6 +114,14 @@ void onServerHello(Shared& shared, Connection& conn, const wire::ServerHello& sh
   }
   if (conn.sawServerHello) return;
   conn.sawServerHello = true;
+  if ((sh.legacyVersion >> 8) == 0x7f) {
+    // Pre-RFC TLS 1.3 drafts put their version here and lay out the
+    // ServerHello differently (no legacy_session_id), so nothing below holds.
+    conn.reason = fmt::format("TLS 1.3 draft {} (version 0x{:04x}) is not dissected by tlslab, only RFC 8446 TLS 1.3",
+                              sh.legacyVersion & 0xff, sh.legacyVersion);
+    tc.diagnostics.push_back({model::Severity::Warning, "ServerHello", std::nullopt, conn.reason});
+    return;
+  }
   conn.serverRandom = sh.random;
   tc.serverRandom = sh.random;
   conn.serverSessionId = sh.sessionId;

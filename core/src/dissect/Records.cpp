@@ -198,6 +198,16 @@ void onRecord(Shared& shared, Connection& conn, capture::Direction d, const wire
     m.name = "SSLv2 ClientHello";
     m.bytes = wire;
     m.tree = wire::describeSslv2ClientHello(view, m.diagnostics);
+    // RFC 5246 §E.2: the challenge, right-aligned in 32 zero bytes, is the
+    // client random the session's keys are derived from.
+    if (const model::Field* challenge = model::findField(m.tree, "challenge");
+        challenge && !conn.sawClientHello && challenge->length <= 32 && challenge->offset + challenge->length <= wire.size()) {
+      conn.sawClientHello = true;
+      conn.clientRandom.assign(32 - challenge->length, 0);
+      conn.clientRandom.insert(conn.clientRandom.end(), wire.begin() + static_cast<std::ptrdiff_t>(challenge->offset),
+                               wire.begin() + static_cast<std::ptrdiff_t>(challenge->offset + challenge->length));
+      tc.clientRandom = conn.clientRandom;
+    }
     rec.wire = std::move(wire);
     tc.records.push_back(std::move(rec));
     addMessage(shared, conn, tc.records.back(), std::move(m));

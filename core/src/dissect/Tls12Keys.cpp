@@ -67,6 +67,10 @@ bool ensureTls12Keys(Shared& shared, Connection& conn) {
     conn.reason = fmt::format("cipher suite {} is not one tlslab can decrypt", tc.negotiated.suiteName);
     return false;
   }
+  if (conn.version != 0 && conn.version < crypto::kTls10) {
+    conn.reason = "SSL 3.0 is not decrypted by tlslab: its key derivation and MAC predate TLS's PRF and HMAC";
+    return false;
+  }
   const std::uint16_t version = conn.version ? conn.version : crypto::kTls12;
   const crypto::HashAlg prf = crypto::tls12PrfHash(*conn.suite, version);
   const bool ems = tc.negotiated.extendedMasterSecret;
