@@ -48,6 +48,7 @@ class MainWindow : public QMainWindow {
   ConnectionsPane* connectionsPane() const { return connections_; }
   LadderPane* ladderPane() const { return ladder_; }
   QTabWidget* detailTabs() const { return details_; }
+  views::MessageDetailView* messageView() const { return message_; }
   QPlainTextEdit* runLog() const { return log_; }
   // The last error dialog shown (non-modal, so tests and the GUI never block).
   QMessageBox* lastError() const { return lastError_; }

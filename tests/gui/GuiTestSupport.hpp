@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <QApplication>
+#include <QStandardPaths>
 
 #include <map>
 #include <memory>
@@ -21,7 +22,10 @@ inline QApplication& app() {
   static char name[] = "tlslab-gui-test";
   static char* argv[] = {name, nullptr};
   if (auto* existing = qobject_cast<QApplication*>(QApplication::instance())) return *existing;
+  // Recent files and remembered keys go to a test location, not the user's settings.
+  QStandardPaths::setTestModeEnabled(true);
   static QApplication* instance = new QApplication(argc, argv);
+  QApplication::setOrganizationName(QStringLiteral("tlslab-test"));
   return *instance;
 }
 
