@@ -74,7 +74,8 @@ std::string hexDump(ByteView data, const std::string& indent) {
   return out;
 }
 
-void printConnectionTable(std::ostream& out, const std::vector<const model::TraceConnection*>& connections) {
+void printConnectionTable(std::ostream& out, const std::vector<const model::TraceConnection*>& connections,
+                          const std::vector<std::size_t>* recordCounts) {
   out << fmt::format("{:>3}  {:<22} {:<22} {:<8} {:<40} {:<18} {:>7}  {}\n", "#", "client", "server", "version",
                      "cipher suite", "server name", "records", "decryption");
   for (const auto* c : connections) {
@@ -83,7 +84,8 @@ void printConnectionTable(std::ostream& out, const std::vector<const model::Trac
     std::string suite = c->negotiated.suiteName.empty() ? "-" : c->negotiated.suiteName;
     if (!c->negotiated.resumption.empty()) suite += " [resumed]";
     out << fmt::format("{:>3}  {:<22} {:<22} {:<8} {:<40} {:<18} {:>7}  {}\n", c->index, c->client, c->server,
-                       versionText(c->negotiated.version), shorten(suite, 40), shorten(sni, 18), c->records.size(),
+                       versionText(c->negotiated.version), shorten(suite, 40), shorten(sni, 18),
+                       recordCounts && c->index < recordCounts->size() ? (*recordCounts)[c->index] : c->records.size(),
                        shorten(c->decryption, 70));
   }
 }

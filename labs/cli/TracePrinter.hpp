@@ -10,7 +10,10 @@
 
 namespace tlslab::cli {
 
-void printConnectionTable(std::ostream& out, const std::vector<const model::TraceConnection*>& connections);
+// `recordCounts` (by connection index) stands in for records that were not
+// kept (a streaming summary).
+void printConnectionTable(std::ostream& out, const std::vector<const model::TraceConnection*>& connections,
+                          const std::vector<std::size_t>* recordCounts = nullptr);
 void printLadder(std::ostream& out, const model::TraceConnection& conn);
 // One ladder line (also printed live by `tlslab capture`).
 std::string ladderLine(const model::TraceConnection& conn, const model::TraceRecord& record);

@@ -81,6 +81,17 @@ int runDissect(const DissectArgs& args) {
   if (!loadKeys(args.keys, keys, "dissect", args.quiet)) return 2;
   dissect::DissectOptions options;
   options.keepPayloads = !args.noPayloads;
+  // The table alone needs no records: stream, so any capture size fits in memory.
+  std::vector<std::size_t> recordCounts;
+  const bool streaming = args.summaryOnly && !args.json;
+  if (streaming) {
+    options.keepPayloads = false;
+    options.keepRecords = false;
+    options.onRecord = [&](const model::TraceConnection& c, const model::TraceRecord&) {
+      if (recordCounts.size() <= c.index) recordCounts.resize(c.index + 1, 0);
+      ++recordCounts[c.index];
+    };
+  }
   auto trace = dissectCapture(args.capture, keys, "dissect", args.quiet, options);
   if (!trace) return 2;
 
@@ -102,7 +113,7 @@ int runDissect(const DissectArgs& args) {
   }
   std::cout << fmt::format("{}: {} TLS connection(s){}\n\n", trace->source, trace->connections.size(),
                            filters.empty() ? "" : fmt::format(", {} shown", shown.size()));
-  printConnectionTable(std::cout, shown);
+  printConnectionTable(std::cout, shown, streaming ? &recordCounts : nullptr);
   if (!args.summaryOnly) {
     for (const auto* c : shown) printConnection(std::cout, *c);
   }
