@@ -160,9 +160,9 @@ void MainWindow::buildMenus() {
 
   captureMenu_ = menuBar()->addMenu(tr("&Capture"));
   startLive_ = captureMenu_->addAction(tr("&Start Live Capture…"), QKeySequence(tr("Ctrl+E")), this,
-                                       &MainWindow::startLiveCapture);
-  stopLive_ = captureMenu_->addAction(tr("S&top Capture"), QKeySequence(tr("Ctrl+Shift+E")), live_,
-                                      &LiveCaptureController::stop);
+                                       &MainWindow::chooseLiveCapture);
+  stopLive_ = captureMenu_->addAction(tr("S&top Capture"), QKeySequence(tr("Ctrl+Shift+E")), this,
+                                      &MainWindow::stopLiveCapture);
 
   labsMenu_ = menuBar()->addMenu(tr("&Labs"));
   runLab_ = labsMenu_->addAction(tr("&Run Lab…"), QKeySequence(tr("Ctrl+R")), this, [this] { chooseLab(LabKind::Mitm); });
@@ -335,16 +335,22 @@ void MainWindow::runLab(const LabRequest& request) {
   labs_->start(request);
 }
 
-void MainWindow::startLiveCapture() {
+void MainWindow::chooseLiveCapture() {
   if (isBusy()) return;
   LiveCaptureDialog dialog(this);
-  if (dialog.exec() != QDialog::Accepted) return;
+  if (dialog.exec() == QDialog::Accepted) startLiveCapture(dialog.request());
+}
+
+void MainWindow::startLiveCapture(const LiveRequest& request) {
+  if (isBusy()) return;
   document_->clear();
   currentFile_.clear();
-  setBusy(tr("Starting capture on %1…").arg(dialog.request().device));
+  live_->start(request);
+  setBusy(tr("Capturing on %1…").arg(request.device));
   cancel_->show();
-  live_->start(dialog.request());
 }
+
+void MainWindow::stopLiveCapture() { live_->stop(); }
 
 // A trace still growing (live capture, large file): keep what is selected.
 void MainWindow::showSnapshot(TracePtr trace) {

@@ -62,6 +62,8 @@ class MainWindow : public QMainWindow {
   void runLab(const tlslab::gui::LabRequest& request);
   void showTrace(tlslab::gui::TracePtr trace);
   void showSnapshot(tlslab::gui::TracePtr trace);
+  void startLiveCapture(const tlslab::gui::LiveRequest& request);
+  void stopLiveCapture();
 
  signals:
   // A capture or lab finished loading (ok) or failed (!ok), for scripts and tests.
@@ -88,7 +90,7 @@ class MainWindow : public QMainWindow {
 
   void chooseCapture();
   void chooseLab(tlslab::gui::LabKind kind);
-  void startLiveCapture();
+  void chooseLiveCapture();
   void saveRunPcapng();
   void exportJson();
   void exportStream();

@@ -1,0 +1,53 @@
+// Live capture from the main window: a real lab handshake on lo captured by
+// libpcap and dissected as it arrives; a clear error without an interface.
+#include <gtest/gtest.h>
+
+#include <QMessageBox>
+#include <QSignalSpy>
+#include <QTest>
+
+#include "GuiTestSupport.hpp"
+#include "MainWindow.hpp"
+#include "TraceDocument.hpp"
+
+namespace tlslab::gui {
+namespace {
+
+TEST(LiveCapture, UnknownInterfaceShowsAnErrorDialog) {
+  test::app();
+  MainWindow window;
+  QSignalSpy spy(&window, &MainWindow::loadFinished);
+  window.startLiveCapture({QStringLiteral("tlslab-no-such-if0"), QStringLiteral("tcp")});
+  ASSERT_TRUE(spy.wait(20000));
+  EXPECT_FALSE(spy.first().first().toBool());
+  ASSERT_NE(window.lastError(), nullptr);
+  EXPECT_EQ(window.lastError()->windowTitle(), "Cannot capture");
+  EXPECT_FALSE(window.lastError()->informativeText().isEmpty());
+  EXPECT_FALSE(window.isBusy());
+}
+
+TEST(LiveCapture, LabHandshakeOnLoopbackAppearsAsAConnection) {
+  test::app();
+  MainWindow window;
+  QSignalSpy spy(&window, &MainWindow::loadFinished);
+  window.startLiveCapture({QStringLiteral("lo"), QStringLiteral("tcp")});
+  // Without CAP_NET_RAW the capture fails at once, with the permission dialog.
+  if (spy.wait(1500)) {
+    ASSERT_NE(window.lastError(), nullptr);
+    GTEST_SKIP() << "no capture permission here: " << window.lastError()->text().toStdString();
+  }
+  // A real lab handshake while the capture runs (its own threads; this one waits).
+  LabResult run = runLab(test::handshakeRequest("1.3"), {});
+  ASSERT_TRUE(run.error.isEmpty()) << run.error.toStdString();
+  QTest::qWait(600);  // the last packets reach libpcap's buffer
+  window.stopLiveCapture();
+  ASSERT_TRUE(spy.wait(20000));
+  EXPECT_TRUE(spy.first().first().toBool());
+  bool found = false;
+  for (const auto& c : window.document()->trace().connections)
+    found = found || (c.negotiated.sni == "bank32.com" && c.negotiated.version == 0x0304 && !c.records.empty());
+  EXPECT_TRUE(found) << window.document()->trace().connections.size() << " connections";
+}
+
+}  // namespace
+}  // namespace tlslab::gui
