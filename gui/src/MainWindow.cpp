@@ -238,6 +238,9 @@ void MainWindow::connectWorkers() {
     setBusy(tr("Running %1…").arg(title));
   });
   connect(labs_, &LabController::eventLine, log_, &QPlainTextEdit::appendPlainText);
+  connect(labs_, &LabController::preview, this, [this](TracePtr trace) {
+    if (labs_->isRunning()) showSnapshot(std::move(trace));  // a late preview must not replace the result
+  });
   connect(labs_, &LabController::finished, this, [this](TracePtr trace, const QString& verdict, const QString& error) {
     if (!error.isEmpty()) {
       log_->appendPlainText(tr("✗ the lab could not run: %1").arg(error));

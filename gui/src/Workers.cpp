@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "EventText.hpp"
+#include "LiveRun.hpp"
 #include "tlslab/dissect/TlsDissector.hpp"
 
 namespace tlslab::gui {
@@ -206,18 +207,33 @@ void LabController::start(const LabRequest& request) {
   spawn(this, thread_, [this, request] {
     // Endpoints call the observer from their own threads; the first event
     // fixes time zero for the log.
-    auto start = std::make_shared<std::pair<std::mutex, endpoints::TimeUs>>();
-    start->second = 0;
-    endpoints::Observer observer = [this, start](endpoints::Role role, const endpoints::Event& event) {
+    struct Clock {
+      std::mutex mutex;
+      endpoints::TimeUs start = 0;
+      std::chrono::steady_clock::time_point lastPreview{};
+    };
+    auto clock = std::make_shared<Clock>();
+    auto feed = std::make_shared<LiveRunFeed>(request.kind);
+    endpoints::Observer observer = [this, clock, feed](endpoints::Role role, const endpoints::Event& event) {
       endpoints::TimeUs zero;
       {
-        std::lock_guard lock(start->first);
-        if (start->second == 0) start->second = eventTime(event);
-        zero = start->second;
+        std::lock_guard lock(clock->mutex);
+        if (clock->start == 0) clock->start = eventTime(event);
+        zero = clock->start;
       }
       QString line = gui::eventLine(role, event, zero);
-      if (line.isEmpty()) return;
-      QMetaObject::invokeMethod(this, [this, line] { emit eventLine(line); }, Qt::QueuedConnection);
+      if (!line.isEmpty())
+        QMetaObject::invokeMethod(this, [this, line] { emit eventLine(line); }, Qt::QueuedConnection);
+      if (!feed->onEvent(role, event)) return;
+      {
+        // At most ~25 previews a second: each is a copy of the trace so far.
+        std::lock_guard lock(clock->mutex);
+        const auto now = std::chrono::steady_clock::now();
+        if (now - clock->lastPreview < std::chrono::milliseconds(40)) return;
+        clock->lastPreview = now;
+      }
+      auto snapshot = std::make_shared<const model::Trace>(feed->snapshot());
+      QMetaObject::invokeMethod(this, [this, snapshot] { emit preview(snapshot); }, Qt::QueuedConnection);
     };
     LabResult result = runLab(request, observer);
     auto trace = std::make_shared<const model::Trace>(std::move(result.trace));

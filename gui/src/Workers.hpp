@@ -92,6 +92,8 @@ class LabController : public QObject {
   void started(const QString& title);
   // One line of the run log per endpoint event, as it happens.
   void eventLine(const QString& line);
+  // The ladder so far, while the run is going (see LiveRun.hpp).
+  void preview(tlslab::gui::TracePtr trace);
   void finished(tlslab::gui::TracePtr trace, const QString& verdict, const QString& error);
 
  private:

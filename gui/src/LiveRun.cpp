@@ -1,0 +1,89 @@
+#include "LiveRun.hpp"
+
+namespace tlslab::gui {
+
+using endpoints::Role;
+
+namespace {
+capture::Timestamp stamp(endpoints::TimeUs us) { return capture::Timestamp{us * 1000}; }
+bool startsWith(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
+}  // namespace
+
+LiveRunFeed::LiveRunFeed(LabKind kind) : kind_(kind), dissector_(std::make_unique<dissect::TlsDissector>(keys_)) {}
+
+LiveRunFeed::~LiveRunFeed() = default;
+
+LiveRunFeed::Stream& LiveRunFeed::open(Role role, endpoints::TimeUs time) {
+  close(role);
+  Stream& s = streams_[role];
+  s = Stream{};
+  s.id = next_++;
+  s.tls = kind_ != LabKind::Starttls;
+  s.info.id = s.id;
+  s.info.firstSeen = s.info.lastSeen = stamp(time);
+  s.info.sawSyn = true;
+  roles_[s.id] = role;
+  dissector_->onConnectionOpened(s.info);
+  return s;
+}
+
+void LiveRunFeed::close(Role role) {
+  auto it = streams_.find(role);
+  if (it == streams_.end()) return;
+  it->second.info.closed = capture::CloseReason::Fin;
+  dissector_->onConnectionClosed(it->second.info);
+  streams_.erase(it);
+}
+
+bool LiveRunFeed::onEvent(Role role, const endpoints::Event& event) {
+  // The client side of each TCP connection sees all of it; the server side
+  // would only repeat the same bytes.
+  if (role != Role::Client && role != Role::ProxyBack) return false;
+  std::lock_guard lock(mutex_);
+  if (const auto* note = std::get_if<endpoints::NoteEvent>(&event)) {
+    // Every client run starts by resolving its host: a new connection.
+    if (startsWith(note->text, "resolved ")) open(role, note->time);
+    if (startsWith(note->text, "server agreed to STARTTLS") && streams_.count(role)) streams_[role].tls = true;
+    return false;
+  }
+  if (const auto* key = std::get_if<endpoints::KeyLogEvent>(&event)) {
+    dissector_->onKeyLog(key->line + "\n", 0);
+    return false;
+  }
+  const auto* wire = std::get_if<endpoints::WireEvent>(&event);
+  if (wire == nullptr || wire->bytes.empty()) return false;
+  Stream& s = streams_.count(role) ? streams_[role] : open(role, wire->time);
+  capture::StreamChunk chunk;
+  chunk.connection = s.id;
+  chunk.direction = wire->sent ? capture::Direction::ClientToServer : capture::Direction::ServerToClient;
+  chunk.time = stamp(wire->time);
+  const int d = capture::index(chunk.direction);
+  chunk.offset = s.offset[d];
+  chunk.data = wire->bytes;
+  chunk.content = s.tls ? capture::Content::Tls : capture::Content::Plaintext;
+  s.offset[d] += wire->bytes.size();
+  dissector_->onData(chunk);
+  return true;
+}
+
+model::Trace LiveRunFeed::snapshot() {
+  std::lock_guard lock(mutex_);
+  model::Trace trace = dissector_->trace();
+  trace.source = "lab run in progress";
+  const bool mitm = kind_ == LabKind::Mitm;
+  for (std::size_t i = 0; i < trace.connections.size(); ++i) {
+    auto& c = trace.connections[i];
+    c.client = c.server = "…";  // addresses are known when the run ends
+    const auto role = roles_.count(i) ? roles_[i] : Role::Client;
+    if (role == Role::ProxyBack) {
+      c.clientLabel = "proxy (back leg)";
+      c.serverLabel = "server bank32.com";
+    } else if (mitm) {
+      c.clientLabel = "victim";
+      c.serverLabel = "proxy (127.0.0.66)";
+    }
+  }
+  return trace;
+}
+
+}  // namespace tlslab::gui
