@@ -393,7 +393,12 @@ void MainWindow::focusLesson() {
 void MainWindow::updateDetails() {
   std::size_t records = 0;
   for (const auto& c : document_->trace().connections) records += c.records.size();
-  counts_->setText(tr("%1 connections · %2 records").arg(document_->trace().connections.size()).arg(records));
+  const std::size_t connections = document_->trace().connections.size();
+  counts_->setText(QStringLiteral("%1 %2 · %3 %4")
+                       .arg(connections)
+                       .arg(connections == 1 ? tr("connection") : tr("connections"))
+                       .arg(records)
+                       .arg(records == 1 ? tr("record") : tr("records")));
 
   if (const auto* m = document_->currentMessage()) message_->setMessage(*m);
   else if (const auto* r = document_->currentRecord()) message_->setRecord(*r);
