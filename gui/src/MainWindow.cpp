@@ -147,6 +147,11 @@ void MainWindow::buildStatusBar() {
 void MainWindow::buildMenus() {
   fileMenu_ = menuBar()->addMenu(tr("&File"));
   fileMenu_->addAction(tr("&Open Capture…"), QKeySequence::Open, this, &MainWindow::chooseCapture);
+  reopenWithKeys_ = fileMenu_->addAction(tr("Reopen with &Key Log…"), QKeySequence(tr("Ctrl+K")), this, [this] {
+    OpenCaptureDialog dialog(currentFile_, this);
+    if (dialog.exec() == QDialog::Accepted) openCapture(dialog.request());
+  });
+  reopenWithKeys_->setToolTip(tr("Open the current capture again with a key log or the server's RSA key"));
   recentMenu_ = fileMenu_->addMenu(tr("Open &Recent"));
   fileMenu_->addSeparator();
   saveRun_ = fileMenu_->addAction(tr("&Save as pcapng with Keys…"), QKeySequence::Save, this, &MainWindow::saveRunPcapng);
@@ -440,6 +445,7 @@ void MainWindow::updateActions() {
   saveRun_->setEnabled(!busy && haveTrace && currentFile_.isEmpty() && !labs_->pcapng().empty() &&
                        document_->trace().source.rfind("lab:", 0) == 0);
   exportJson_->setEnabled(!busy && haveTrace);
+  reopenWithKeys_->setEnabled(!busy && !currentFile_.isEmpty());
   const auto* c = document_->currentConnection();
   exportStream_->setEnabled(!busy && c != nullptr);
   startLive_->setEnabled(!busy);

@@ -127,6 +127,7 @@ class MainWindow : public QMainWindow {
   QMenu* viewMenu_ = nullptr;
   QMenu* helpMenu_ = nullptr;
   QAction* saveRun_ = nullptr;
+  QAction* reopenWithKeys_ = nullptr;
   QAction* exportJson_ = nullptr;
   QAction* exportStream_ = nullptr;
   QAction* startLive_ = nullptr;
