@@ -75,6 +75,9 @@ struct Case {
   const char* suite;
 };
 
+// ctest lists the case by name instead of its bytes.
+void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
+
 class EveryView : public ::testing::TestWithParam<Case> {
  protected:
   const model::TraceConnection& connection() {
