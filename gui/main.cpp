@@ -1,5 +1,5 @@
 // tlslab-gui [CAPTURE] [--keylog F] [--rsa-key F] [--lab NAME --strategy S --victim V --tls V --entry E]
-//            [--screenshot out.png]
+//            [--screenshot out.png [--tab NAME]]
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QTimer>
@@ -28,7 +28,8 @@ int main(int argc, char** argv) {
   QCommandLineOption tls("tls", "handshake/resumption: 1.2 or 1.3", "version");
   QCommandLineOption entry("entry", "gallery: the certificate entry (default: expired)", "name");
   QCommandLineOption screenshot("screenshot", "Save the window as PNG once loaded, then exit", "png");
-  parser.addOptions({keylog, rsaKey, lab, strategy, victim, tls, entry, screenshot});
+  QCommandLineOption tab("tab", "Detail tab to show once loaded (e.g. \"Key derivation\")", "name");
+  parser.addOptions({keylog, rsaKey, lab, strategy, victim, tls, entry, screenshot, tab});
   parser.process(app);
 
   tlslab::gui::MainWindow window;
@@ -37,7 +38,8 @@ int main(int argc, char** argv) {
   const QString shot = parser.value(screenshot);
   if (!shot.isEmpty()) {
     // Let the views settle after loading, then grab the window and leave.
-    QObject::connect(&window, &tlslab::gui::MainWindow::loadFinished, &app, [&window, shot](bool ok) {
+    QObject::connect(&window, &tlslab::gui::MainWindow::loadFinished, &app, [&window, shot, name = parser.value(tab)](bool ok) {
+      if (!name.isEmpty()) window.showDetailTab(name);
       QTimer::singleShot(400, &window, [&window, shot, ok] {
         const bool saved = window.grab().save(shot);
         if (!saved) std::fprintf(stderr, "tlslab-gui: cannot write %s\n", qPrintable(shot));

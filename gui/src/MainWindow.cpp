@@ -22,6 +22,8 @@
 #include <QTabWidget>
 #include <QToolButton>
 
+#include <QLineEdit>
+
 #include "ConnectionsPane.hpp"
 #include "Dialogs.hpp"
 #include "LadderPane.hpp"
@@ -187,6 +189,11 @@ void MainWindow::buildMenus() {
   });
 
   viewMenu_ = menuBar()->addMenu(tr("&View"));
+  viewMenu_->addAction(tr("&Filter Connections"), QKeySequence::Find, this, [this] {
+    connectionsDock_->show();
+    connections_->filterEdit()->setFocus(Qt::ShortcutFocusReason);
+    connections_->filterEdit()->selectAll();
+  });
   viewMenu_->addAction(connectionsDock_->toggleViewAction());
   viewMenu_->addAction(logDock_->toggleViewAction());
   viewMenu_->addSeparator();
@@ -359,6 +366,15 @@ void MainWindow::startLiveCapture(const LiveRequest& request) {
 }
 
 void MainWindow::stopLiveCapture() { live_->stop(); }
+
+bool MainWindow::showDetailTab(const QString& title) {
+  for (int i = 0; i < details_->count(); ++i) {
+    if (details_->tabText(i).compare(title, Qt::CaseInsensitive) != 0) continue;
+    details_->setCurrentIndex(i);
+    return true;
+  }
+  return false;
+}
 
 // A trace still growing (live capture, large file): keep what is selected.
 void MainWindow::showSnapshot(TracePtr trace) {

@@ -62,6 +62,8 @@ class MainWindow : public QMainWindow {
   void runLab(const tlslab::gui::LabRequest& request);
   void showTrace(tlslab::gui::TracePtr trace);
   void showSnapshot(tlslab::gui::TracePtr trace);
+  // Brings the detail tab with this title forward; false when there is none.
+  bool showDetailTab(const QString& title);
   void startLiveCapture(const tlslab::gui::LiveRequest& request);
   void stopLiveCapture();
 
