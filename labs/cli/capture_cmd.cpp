@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <set>
@@ -45,9 +46,10 @@ class KeyLogFollower {
   KeyLogFollower(const std::vector<std::string>& files, keys::KeyStore& keys) : keys_(keys) {
     for (const auto& f : files) sizes_[f] = sizeOf(f);
   }
-  void poll() {
+  void watch(const std::string& file) { sizes_[file] = -1; }
+  void poll(bool force = false) {
     const auto now = std::chrono::steady_clock::now();
-    if (now - last_ < std::chrono::milliseconds(50)) return;
+    if (!force && now - last_ < std::chrono::milliseconds(50)) return;
     last_ = now;
     for (auto& [file, size] : sizes_) {
       const auto current = sizeOf(file);
@@ -87,8 +89,14 @@ int runCapture(const CaptureArgs& args) {
     return 2;
   }
   keys::KeyStore keys;
-  if (!loadKeys(args.keys, keys, "capture", args.quiet)) return 2;
-  KeyLogFollower follower(args.keys.keylogs, keys);
+  // A key log that does not exist yet is fine: the run being captured writes it.
+  KeyArgs existing = args.keys;
+  std::erase_if(existing.keylogs, [](const std::string& f) { return !std::filesystem::exists(f); });
+  if (!loadKeys(existing, keys, "capture", args.quiet)) return 2;
+  KeyLogFollower follower(existing.keylogs, keys);
+  for (const auto& f : args.keys.keylogs) {
+    if (!std::filesystem::exists(f)) follower.watch(f);
+  }
 
   capture::LiveOptions options;
   options.interface = args.interface;
@@ -158,8 +166,13 @@ int runCapture(const CaptureArgs& args) {
     std::ofstream out(args.write, std::ios::binary);
     capture::PcapngWriter writer(out);
     std::map<int, std::uint32_t> interfaces;
+    // Key logs written by the endpoints often land after the handshake they
+    // belong to: what is known now is embedded too.
+    follower.poll(true);
     std::string keyLog;
-    for (const auto& c : trace.connections) keyLog += c.keyLog;
+    for (const auto& c : trace.connections) {
+      keyLog += c.keyLog.empty() && !c.clientRandom.empty() ? dissect::keyLogLines(keys, c.clientRandom) : c.keyLog;
+    }
     bool wroteKeys = false;
     for (const auto& p : stored) {
       auto it = interfaces.find(p.linkType);

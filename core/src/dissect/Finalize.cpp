@@ -63,19 +63,26 @@ namespace {
 
 // The key log lines that decrypt this connection, whatever they came from.
 std::string keyLogOf(Shared& shared, const Connection& conn) {
-  std::string out = conn.tls12KeyLog;
-  if (conn.clientRandom.empty() || conn.version == 0 || conn.version != crypto::kTls13) return out;
-  const keys::SessionSecrets* s = shared.keys.findByClientRandom(conn.clientRandom);
-  if (!s) return out;
-  for (const auto& [kind, secret] : s->tls13) {
-    const auto& info = crypto::secretKindInfo(kind);
-    if (info.keyLogLabel.empty()) continue;
-    out += std::string(info.keyLogLabel) + " " + toHex(conn.clientRandom) + " " + toHex(secret) + "\n";
-  }
-  return out;
+  if (conn.clientRandom.empty() || conn.version != crypto::kTls13) return conn.tls12KeyLog;
+  return keyLogLines(shared.keys, conn.clientRandom);
 }
 
 }  // namespace
+
+std::string keyLogLines(const keys::KeyStore& keys, ByteView clientRandom) {
+  const keys::SessionSecrets* s = keys.findByClientRandom(clientRandom);
+  if (!s) return {};
+  const std::string random = toHex(clientRandom);
+  std::string out;
+  for (const auto& [kind, secret] : s->tls13) {
+    const auto& info = crypto::secretKindInfo(kind);
+    if (info.keyLogLabel.empty()) continue;
+    out += std::string(info.keyLogLabel) + " " + random + " " + toHex(secret) + "\n";
+  }
+  if (s->masterSecret) out += "CLIENT_RANDOM " + random + " " + toHex(*s->masterSecret) + "\n";
+  else if (s->preMasterSecret) out += "PMS_CLIENT_RANDOM " + random + " " + toHex(*s->preMasterSecret) + "\n";
+  return out;
+}
 
 void finalizeConnection(Shared& shared, Connection& conn) {
   model::TraceConnection& tc = traceOf(shared, conn);

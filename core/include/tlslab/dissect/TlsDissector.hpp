@@ -84,6 +84,11 @@ class TlsDissector : public capture::StreamSink {
   bool finished_ = false;
 };
 
+// The NSS key log lines the store holds for one client random (TLS 1.3
+// secrets; TLS 1.2 master or pre-master secret), e.g. to embed the keys of a
+// connection whose key log arrived after it was dissected.
+std::string keyLogLines(const keys::KeyStore& keys, ByteView clientRandom);
+
 // Reads a capture file through capture::readCapture into a TlsDissector. An
 // error result means the file could not be read at all (its message names the
 // file and what is wrong: the CLI exits 2); a file that breaks off midway
