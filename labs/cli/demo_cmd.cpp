@@ -5,6 +5,7 @@
 // bad-certificate gallery verified by OpenSSL twice (as a correct client and
 // as a client that forgets the host name check), and the MITM lab's verdicts.
 #include <fmt/core.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -136,19 +137,30 @@ bool haveDisplay() {
   return set("DISPLAY") || set("WAYLAND_DISPLAY");
 }
 
-// Replaces this process with the GUI on a MITM run; returns only if that fails.
-// Only for a person at a terminal: scripts and tests piping the output get text.
-void openGuiIfPossible() {
-  if (!haveDisplay() || ::isatty(STDOUT_FILENO) == 0 || std::getenv("TLSLAB_NO_GUI") != nullptr) return;
+// Runs the GUI on a MITM run and waits for it; true when it ran and closed
+// normally. Only for a person at a terminal: scripts and tests piping the
+// output get text. A GUI that cannot start (DISPLAY set but unreachable, as
+// over ssh without X forwarding) falls back to the terminal rendering.
+bool runGuiIfPossible() {
+  if (!haveDisplay() || ::isatty(STDOUT_FILENO) == 0 || std::getenv("TLSLAB_NO_GUI") != nullptr) return false;
   const fs::path gui = guiNextToSelf();
-  if (gui.empty()) return;
+  if (gui.empty()) return false;
   std::cout << "Opening the GUI on the man-in-the-middle lab: " << gui.string()
             << " --lab mitm   (TLSLAB_NO_GUI=1 for the terminal rendering)\n"
             << std::flush;
   const std::string program = gui.string();
-  char* argv[] = {const_cast<char*>(program.c_str()), const_cast<char*>("--lab"), const_cast<char*>("mitm"), nullptr};
-  ::execv(program.c_str(), argv);
-  std::cerr << "tlslab: cannot start " << program << "; showing the terminal rendering instead\n";
+  const pid_t child = ::fork();
+  if (child == 0) {
+    char* argv[] = {const_cast<char*>(program.c_str()), const_cast<char*>("--lab"), const_cast<char*>("mitm"), nullptr};
+    ::execv(program.c_str(), argv);
+    ::_exit(127);
+  }
+  int status = 0;
+  if (child < 0 || ::waitpid(child, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    std::cout << "The GUI did not start or ended with an error; here is the terminal rendering.\n\n";
+    return false;
+  }
+  return true;
 }
 
 // The MITM lab in two lines per run: the classic bug, then the fix.
@@ -178,7 +190,7 @@ void registerDemoCommand(CLI::App& app, Context& ctx) {
 }
 
 int runDemo(Context& /*ctx*/) {
-  openGuiIfPossible();
+  if (runGuiIfPossible()) return 0;
   std::ostream& out = std::cout;
   const fs::path dir = certsDir();
   out << "tlslab -- learn TLS by watching it happen\n\n";
