@@ -331,7 +331,7 @@ void MainWindow::chooseCapture() {
 void MainWindow::openCaptureFile(const QString& path) { openCapture(OpenCaptureDialog::remembered(path)); }
 
 void MainWindow::openCapture(const OpenRequest& request) {
-  if (isBusy()) return;
+  if (isBusy()) return statusBar()->showMessage(tr("Busy: wait for the current job to finish, or cancel it"));
   OpenRequest r = request;
   if (r.keyLog.isEmpty() && r.rsaKey.isEmpty()) r = OpenCaptureDialog::remembered(request.capture);
   setBusy(tr("Opening %1…").arg(QFileInfo(r.capture).fileName()));
@@ -345,7 +345,7 @@ void MainWindow::chooseLab(LabKind kind) {
 }
 
 void MainWindow::runLab(const LabRequest& request) {
-  if (isBusy()) return;
+  if (isBusy()) return statusBar()->showMessage(tr("Busy: wait for the current job to finish, or cancel it"));
   tutorial_->showTutorial(tutorialFor(request.kind));
   labs_->start(request);
 }
