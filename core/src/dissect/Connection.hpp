@@ -45,6 +45,7 @@ struct DirectionState {
   bool lostSync = false;        // a gap: record sequence numbers are unknown from here on
   std::string lostSyncReason;
   std::uint64_t lostBytes = 0;  // size of the gap(s) since the last record that opened
+  int resyncTries = 0;          // records tried since the gap (bounded: each try costs many decryptions)
 
   bool encrypted = false;       // records from here on are protected
   std::optional<crypto::RecordCipher> cipher;  // the read keys in force

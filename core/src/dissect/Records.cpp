@@ -66,7 +66,10 @@ bool isProtected(const Connection& conn, const DirectionState& ds, std::uint8_t 
 // per 5 lost bytes (a record header alone is 5), and resume where one opens.
 bool resync(Shared& shared, Connection& conn, DirectionState& ds, ByteView wire, bool keep,
             model::RecordCrypto& out, std::size_t recordIndex) {
-  if (!ds.cipher) return false;
+  // A few records after the gap are enough to find the sequence number; if
+  // none opens (a key change was lost too), stop paying for the search.
+  if (!ds.cipher || ds.resyncTries >= 8) return false;
+  ds.resyncTries += 1;
   const std::uint64_t budget = std::min<std::uint64_t>(4096, ds.lostBytes / wire::kRecordHeaderLength + 2);
   for (std::uint64_t k = 0; k < budget; ++k) {
     auto attempt = ds.cipher->decrypt(wire, ds.sequence + k, keep);

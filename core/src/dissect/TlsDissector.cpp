@@ -90,6 +90,7 @@ void TlsDissector::onGap(const capture::StreamGap& gap) {
     // every nonce or MAC) depends on how many records were lost.
     ds.lostSync = true;
     ds.lostBytes += gap.size;
+    ds.resyncTries = 0;
     ds.lostSyncReason = "bytes are missing from the capture before this record (" + what +
                         "), so its sequence number is unknown";
     ds.framer = wire::RecordFramer{};
