@@ -12,6 +12,7 @@ namespace tlslab::dissect {
 namespace {
 
 using wire::HandshakeType;
+constexpr std::size_t kMaxTranscript = 4u << 20;
 
 std::string codeName(std::uint16_t code, const char* name) { return name ? name : fmt::format("0x{:04x}", code); }
 
@@ -257,6 +258,15 @@ void onHandshakeMessage(Shared& shared, Connection& conn, capture::Direction d, 
   }
   if (!conn.transcriptDone && inTranscript(conn, m.type) && !m.truncated) {
     conn.transcript.insert(conn.transcript.end(), m.bytes.begin(), m.bytes.end());
+    // Real handshakes are a few KB (tens with long chains); a stream that
+    // never finishes its handshake must not grow memory without bound.
+    if (conn.transcript.size() > kMaxTranscript) {
+      conn.transcriptDone = true;
+      Bytes().swap(conn.transcript);
+      tc.diagnostics.push_back({model::Severity::Warning, "handshake", std::nullopt,
+                                "the handshake exceeds 4 MB without finishing: its transcript is no longer kept, so "
+                                "Finished cannot be verified"});
+    }
   }
 
   if (!m.truncated) {
