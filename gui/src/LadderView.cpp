@@ -25,6 +25,13 @@ constexpr double kMinZoom = 0.25, kMaxZoom = 6.0;
 
 bool isDark(const QPalette& palette) { return palette.color(QPalette::Base).lightness() < 128; }
 
+// Secondary text (times, sizes, addresses): between text and background, so
+// it reads on any palette, whatever the theme says about placeholders.
+QColor muted(const QPalette& palette) {
+  const QColor t = palette.color(QPalette::Text), b = palette.color(QPalette::Base);
+  return QColor((t.red() * 3 + b.red() * 2) / 5, (t.green() * 3 + b.green() * 2) / 5, (t.blue() * 3 + b.blue() * 2) / 5);
+}
+
 // One colour per kind of record, chosen to read on light and dark palettes.
 QColor arrowColor(ArrowKind kind, const QPalette& palette) {
   const bool dark = isDark(palette);
@@ -267,7 +274,7 @@ void LadderView::paintEvent(QPaintEvent* /*event*/) {
   const QPalette& pal = palette();
   p.fillRect(viewport()->rect(), pal.color(QPalette::Base));
   if (layout_.lanes.empty()) {
-    p.setPen(pal.color(QPalette::PlaceholderText));
+    p.setPen(muted(pal));
     p.drawText(viewport()->rect(), Qt::AlignCenter | Qt::TextWordWrap,
                tr("No connection selected.\nOpen a capture (Ctrl+O) or run a lab (Ctrl+R)."));
     return;
@@ -280,7 +287,7 @@ void LadderView::paintEvent(QPaintEvent* /*event*/) {
     p.drawLine(QPointF(x, headerHeight()), QPointF(x, viewport()->height()));
   }
   if (layout_.empty()) {
-    p.setPen(pal.color(QPalette::PlaceholderText));
+    p.setPen(muted(pal));
     p.drawText(QRectF(0, headerHeight() + 20, viewport()->width(), 40), Qt::AlignHCenter, tr("No TLS records yet"));
   }
   paintRoundTrips(p);
@@ -325,12 +332,12 @@ void LadderView::paintHeader(QPainter& p) const {
     p.setFont(bold);
     p.drawText(box.adjusted(6, 4, -6, -box.height() / 2), Qt::AlignHCenter | Qt::AlignBottom, info.title);
     p.setFont(small);
-    p.setPen(pal.color(QPalette::PlaceholderText));
+    p.setPen(muted(pal));
     p.drawText(box.adjusted(6, box.height() / 2 + 2, -6, -2), Qt::AlignHCenter | Qt::AlignTop,
                fontMetrics().elidedText(info.address, Qt::ElideMiddle, static_cast<int>(w - 12)));
   }
   p.setFont(small);
-  p.setPen(pal.color(QPalette::PlaceholderText));
+  p.setPen(muted(pal));
   p.drawText(QRectF(4, 8, kGutter - 8, h - 12), Qt::AlignRight | Qt::AlignBottom, tr("time"));
   p.drawText(QRectF(kGutter + 4, 8, kRttColumn, h - 12), Qt::AlignLeft | Qt::AlignBottom, tr("RTT"));
   p.setFont(font());
@@ -378,7 +385,7 @@ void LadderView::paintArrow(QPainter& p, int index, bool withLabel) const {
     p.fillRect(QRectF(0, y - half, viewport()->width(), 2 * half), band);
   }
   if (a.gapBefore) {
-    p.setPen(QPen(pal.color(QPalette::PlaceholderText), 1, Qt::DotLine));
+    p.setPen(QPen(muted(pal), 1, Qt::DotLine));
     p.drawLine(QPointF(kGutter, y - half - 2), QPointF(viewport()->width() - 8, y - half - 2));
   }
   // Time in the gutter.
@@ -386,7 +393,7 @@ void LadderView::paintArrow(QPainter& p, int index, bool withLabel) const {
   small.setPointSizeF(font().pointSizeF() * 0.85);
   if (withLabel) {
     p.setFont(small);
-    p.setPen(pal.color(QPalette::PlaceholderText));
+    p.setPen(muted(pal));
     p.drawText(QRectF(4, y - 10, kGutter - 8, 20), Qt::AlignRight | Qt::AlignVCenter, timeText(a.time));
   }
   // The arrow: dashed when it could not be decrypted.
@@ -423,7 +430,7 @@ void LadderView::paintArrow(QPainter& p, int index, bool withLabel) const {
   }
   const double belowWidth = sm.horizontalAdvance(below);
   const double belowX = (x1 + x2) / 2 - belowWidth / 2;
-  p.setPen(pal.color(QPalette::PlaceholderText));
+  p.setPen(muted(pal));
   p.drawText(QPointF(belowX, y + 4 + sm.ascent()), below);
   if (a.encrypted) {
     // The lock sits in the gap left after "· ", before the key phase.

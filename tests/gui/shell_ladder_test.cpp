@@ -168,3 +168,34 @@ TEST(LadderView, HugeTraceLaysOutAndPaintsWithoutFreezing) {
 
 }  // namespace
 }  // namespace tlslab::gui
+
+namespace tlslab::gui {
+namespace {
+
+// Dark desktops: the ladder takes its background from the palette and picks
+// arrow colours that stay readable on it.
+TEST(LadderView, RendersReadablyOnADarkPalette) {
+  test::app();
+  TraceDocument doc;
+  LadderView view(&doc);
+  QPalette dark;
+  dark.setColor(QPalette::Base, QColor(0x1e, 0x1f, 0x22));
+  dark.setColor(QPalette::Text, QColor(0xe6, 0xe6, 0xe6));
+  dark.setColor(QPalette::Window, QColor(0x2b, 0x2d, 0x30));
+  dark.setColor(QPalette::Mid, QColor(0x55, 0x57, 0x5c));
+  view.setPalette(dark);
+  view.resize(900, 600);
+  doc.setTrace(test::labTrace(test::handshakeRequest("1.3")));
+  const QImage image = view.grab().toImage();
+  if (const QByteArray dir = qgetenv("TLSLAB_VIEWS_PNG_DIR"); !dir.isEmpty())
+    image.save(QString::fromLocal8Bit(dir) + "/ladder-dark.png");
+  // The background is dark and many pixels are bright (labels, arrows).
+  int bright = 0;
+  for (int y = 0; y < image.height(); y += 3)
+    for (int x = 0; x < image.width(); x += 3) bright += QColor(image.pixel(x, y)).lightness() > 150 ? 1 : 0;
+  EXPECT_LT(QColor(image.pixel(image.width() - 30, image.height() - 10)).lightness(), 60);
+  EXPECT_GT(bright, 300);
+}
+
+}  // namespace
+}  // namespace tlslab::gui
