@@ -20,6 +20,7 @@
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QThread>
 #include <QToolButton>
 
 #include <QLineEdit>
@@ -28,6 +29,7 @@
 #include "Dialogs.hpp"
 #include "LadderPane.hpp"
 #include "LadderView.hpp"
+#include "SaveCapture.hpp"
 #include "TraceDocument.hpp"
 #include "tlslab/model/TraceJson.hpp"
 #include "tlslab/util/Paths.hpp"
@@ -157,7 +159,7 @@ void MainWindow::buildMenus() {
   recentMenu_ = fileMenu_->addMenu(tr("Open &Recent"));
   fileMenu_->addSeparator();
   saveRun_ = fileMenu_->addAction(tr("&Save as pcapng with Keys…"), QKeySequence::Save, this, &MainWindow::saveRunPcapng);
-  saveRun_->setToolTip(tr("A lab run as pcapng with its key log embedded: opens decrypted in Wireshark and tlslab"));
+  saveRun_->setToolTip(tr("The trace as pcapng with its key log embedded: opens decrypted in Wireshark and tlslab"));
   exportStream_ = fileMenu_->addAction(tr("Export Decrypted &Stream…"), this, &MainWindow::exportStream);
   exportJson_ = fileMenu_->addAction(tr("Export &JSON…"), this, &MainWindow::exportJson);
   fileMenu_->addSeparator();
@@ -458,8 +460,9 @@ void MainWindow::updateDetails() {
 void MainWindow::updateActions() {
   const bool busy = isBusy();
   const bool haveTrace = !document_->isEmpty();
-  saveRun_->setEnabled(!busy && haveTrace && currentFile_.isEmpty() && !labs_->pcapng().empty() &&
-                       document_->trace().source.rfind("lab:", 0) == 0);
+  // A lab run keeps its own pcapng; a capture file is rewritten; a live capture keeps no packets.
+  const bool labRun = currentFile_.isEmpty() && !labs_->pcapng().empty() && document_->trace().source.rfind("lab:", 0) == 0;
+  saveRun_->setEnabled(!busy && haveTrace && (labRun || !currentFile_.isEmpty()));
   exportJson_->setEnabled(!busy && haveTrace);
   reopenWithKeys_->setEnabled(!busy && !currentFile_.isEmpty());
   const auto* c = document_->currentConnection();
@@ -472,14 +475,32 @@ void MainWindow::updateActions() {
 // ---------------------------------------------------------------- saving
 
 void MainWindow::saveRunPcapng() {
-  const QString file = QFileDialog::getSaveFileName(this, tr("Save Lab Run"), QStringLiteral("lab-run.pcapng"),
+  const QString file = QFileDialog::getSaveFileName(this, tr("Save as pcapng with Keys"), QStringLiteral("trace.pcapng"),
                                                     tr("pcapng (*.pcapng)"));
   if (file.isEmpty()) return;
-  QFile out(file);
-  const auto& bytes = labs_->pcapng();
-  if (!out.open(QIODevice::WriteOnly) || out.write(bytes.data(), static_cast<qint64>(bytes.size())) < 0)
-    return showError(tr("Cannot save"), out.errorString(), tr("Choose a folder you can write to."));
-  statusBar()->showMessage(tr("Saved %1 (keys embedded: opens decrypted in Wireshark)").arg(file));
+  if (currentFile_.isEmpty()) {  // a lab run: its own pcapng, keys included
+    QFile out(file);
+    const auto& bytes = labs_->pcapng();
+    if (!out.open(QIODevice::WriteOnly) || out.write(bytes.data(), static_cast<qint64>(bytes.size())) < 0)
+      return showError(tr("Cannot save"), out.errorString(), tr("Choose a folder you can write to."));
+    statusBar()->showMessage(tr("Saved %1 (keys embedded: opens decrypted in Wireshark)").arg(file));
+    return;
+  }
+  // A capture file: its packets rewritten with the key log it was opened with, off the GUI thread.
+  const OpenRequest source = OpenCaptureDialog::remembered(currentFile_);
+  statusBar()->showMessage(tr("Saving %1…").arg(file));
+  auto* error = new std::string;
+  QThread* thread = QThread::create([source, file, error] {
+    *error = saveCaptureWithKeys(source.capture.toStdString(), source.keyLog.toStdString(), file.toStdString());
+  });
+  connect(thread, &QThread::finished, this, [this, thread, error, file, rsa = !source.rsaKey.isEmpty()] {
+    if (!error->empty()) showError(tr("Cannot save"), QString::fromStdString(*error), tr("Choose a folder you can write to."));
+    else statusBar()->showMessage(rsa ? tr("Saved %1 (the key log is embedded; an RSA key cannot be, keep it alongside)").arg(file)
+                                      : tr("Saved %1 (keys embedded: opens decrypted in Wireshark)").arg(file));
+    delete error;
+    thread->deleteLater();
+  });
+  thread->start();
 }
 
 void MainWindow::exportJson() {
