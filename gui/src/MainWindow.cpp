@@ -98,6 +98,12 @@ void MainWindow::buildLayout() {
   connect(appData_, &views::AppDataView::recordSelected, this,
           [this](std::size_t record) { document_->selectRecord(document_->connection(), static_cast<int>(record)); });
   connect(tutorial_, &views::TutorialView::runRequested, this, &MainWindow::runTutorialCommand);
+  // The field under study, in words, where the eye does not have to hunt for it.
+  connect(message_, &views::MessageDetailView::fieldSelected, this, [this](const model::Field* field) {
+    if (field == nullptr || field->meaning.empty()) return;
+    statusBar()->showMessage(QStringLiteral("%1: %2%3").arg(qs(field->name), qs(field->meaning),
+                                                            field->rfc.empty() ? QString() : QStringLiteral(" (%1)").arg(qs(field->rfc))));
+  });
   details_->addTab(message_, tr("Message"));
   details_->addTab(recordCrypto_, tr("Record crypto"));
   details_->addTab(derivation_, tr("Key derivation"));
