@@ -101,13 +101,13 @@ int runDissect(const DissectArgs& args) {
   }
   if (args.json) {
     if (filters.empty()) {
-      std::cout << model::toJson(*trace).dump(1) << "\n";
+      std::cout << model::toJsonText(*trace, 1) << "\n";
     } else {
       nlohmann::json out = {{"source", trace->source}, {"connections", nlohmann::json::array()},
                             {"diagnostics", nlohmann::json::array()}};
       for (const auto* c : shown) out["connections"].push_back(model::toJson(*c));
       for (const auto& d : trace->diagnostics) out["diagnostics"].push_back(model::toJson(d));
-      std::cout << out.dump(1) << "\n";
+      std::cout << model::toJsonText(out, 1) << "\n";
     }
     return 0;
   }

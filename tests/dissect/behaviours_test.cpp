@@ -267,3 +267,14 @@ TEST(Starttls, Pop3StlsPreambleIsPlaintextAndTheSessionIsDecrypted) {
   EXPECT_EQ(conn.decryption, "decrypted");
   EXPECT_NE(test::decrypted(conn, model::Direction::ClientToServer).find("PASS secret"), std::string::npos);
 }
+
+// Found by fuzz/dissect_fuzzer.cpp: a server name that is not UTF-8 made the
+// JSON dump throw (and `tlslab dissect --json` fail).
+TEST(Json, BytesThatAreNotUtf8AreReplacedNotFatal) {
+  model::Trace trace;
+  trace.connections.emplace_back();
+  trace.connections[0].negotiated.sni = "bank\xe9\xff.com";
+  std::string text;
+  EXPECT_NO_THROW(text = model::toJsonText(trace));
+  EXPECT_NE(text.find("bank\xef\xbf\xbd"), std::string::npos) << text;
+}

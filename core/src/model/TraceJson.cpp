@@ -151,6 +151,12 @@ json toJson(const TraceConnection& c) {
   return out;
 }
 
+std::string toJsonText(const json& value, int indent) {
+  return value.dump(indent, ' ', false, json::error_handler_t::replace);
+}
+
+std::string toJsonText(const Trace& trace, int indent) { return toJsonText(toJson(trace), indent); }
+
 json toJson(const Trace& t) {
   return {{"source", t.source}, {"connections", array(t.connections)}, {"diagnostics", array(t.diagnostics)}};
 }

@@ -18,4 +18,10 @@ nlohmann::json toJson(const TraceMessage& message);
 nlohmann::json toJson(const TraceConnection& connection);
 nlohmann::json toJson(const Trace& trace);
 
+// Serialised text. Strings taken from the wire (server names, ALPN, field
+// values) may hold bytes that are not UTF-8; they are written as U+FFFD
+// instead of making nlohmann's dump() throw. indent < 0: compact.
+std::string toJsonText(const nlohmann::json& json, int indent = -1);
+std::string toJsonText(const Trace& trace, int indent = -1);
+
 }  // namespace tlslab::model
