@@ -62,6 +62,9 @@ class MainWindow : public QMainWindow {
   void runLab(const tlslab::gui::LabRequest& request);
   void showTrace(tlslab::gui::TracePtr trace);
   void showSnapshot(tlslab::gui::TracePtr trace);
+  // A tutorial's command link ("tlslab lab run mitm --victim correct"): labs
+  // run here, anything else is shown as a command for a terminal.
+  void runTutorialCommand(const QString& arguments);
   // Brings the detail tab with this title forward; false when there is none.
   bool showDetailTab(const QString& title);
   void startLiveCapture(const tlslab::gui::LiveRequest& request);
@@ -97,7 +100,6 @@ class MainWindow : public QMainWindow {
   void exportJson();
   void exportStream();
   void showAbout();
-  void runTutorialCommand(const QString& arguments);
 
   TraceDocument* document_;
   CaptureLoader* loader_;

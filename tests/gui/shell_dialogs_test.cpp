@@ -96,3 +96,23 @@ TEST(LadderLayout, ResumedSessionNeedsOneRoundTrip) {
 
 }  // namespace
 }  // namespace tlslab::gui
+
+namespace tlslab::gui {
+namespace {
+
+TEST(MainWindowShell, TutorialCommandLinksRunTheirLab) {
+  test::app();
+  MainWindow window;
+  QSignalSpy spy(&window, &MainWindow::loadFinished);
+  window.runTutorialCommand(QStringLiteral("tlslab lab run handshake --tls 1.2"));
+  ASSERT_TRUE(spy.wait(60000));
+  EXPECT_TRUE(spy.first().first().toBool());
+  ASSERT_EQ(window.document()->trace().connections.size(), 1u);
+  EXPECT_EQ(window.document()->trace().connections[0].negotiated.version, 0x0303);
+  // Not a lab: nothing runs, the command is offered for a terminal.
+  window.runTutorialCommand(QStringLiteral("tlslab certs verify expired"));
+  EXPECT_FALSE(window.isBusy());
+}
+
+}  // namespace
+}  // namespace tlslab::gui
