@@ -41,6 +41,18 @@ QString alertText(const model::TraceMessage& m) {
 
 QString sizeText(std::size_t bytes) { return QStringLiteral("%1 B").arg(bytes); }
 
+// " ✓" / " ✗" when the key schedule checked this side's Finished (the
+// derivation's "client Finished check" / "server Finished check" step).
+QString finishedMark(const TraceConnection& c, Direction direction) {
+  const std::string name = direction == Direction::ClientToServer ? "client Finished check" : "server Finished check";
+  for (const auto& step : c.derivation) {
+    if (step.name != name) continue;
+    if (step.status == model::StepStatus::Verified) return QStringLiteral(" ✓");
+    if (step.status == model::StepStatus::Failed) return QStringLiteral(" ✗");
+  }
+  return {};
+}
+
 void describe(const TraceConnection& c, const TraceRecord& r, LadderArrow& a) {
   const std::uint8_t type = effectiveType(r);
   a.encrypted = r.encrypted;
@@ -55,6 +67,7 @@ void describe(const TraceConnection& c, const TraceRecord& r, LadderArrow& a) {
     bool isAlert = m.name.rfind("Alert", 0) == 0;
     alert = alert || isAlert;
     QString name = isAlert ? alertText(m) : qs(m.name);
+    if (m.name == "Finished") name += finishedMark(c, m.direction);
     // A message spread over several records is named on each, marked as a part.
     if (m.firstRecord != m.lastRecord) name += r.index == m.firstRecord ? QStringLiteral(" (begins)") : QStringLiteral(" (cont.)");
     names << name;
