@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   std::uint64_t appRecords = 0, closed = 0;
   tlslab::dissect::DissectOptions options;
   options.keepPayloads = false;
+  options.keepRecords = false;  // a closed connection keeps its summary only: memory stays flat
   options.onRecord = [&](const tlslab::model::TraceConnection&, const tlslab::model::TraceRecord& record) {
     if (!record.undecryptedReason.empty()) ++closed;
     else if (record.innerContentType == 23) ++appRecords;

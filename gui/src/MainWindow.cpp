@@ -512,7 +512,7 @@ void MainWindow::saveRunPcapng() {
 void MainWindow::exportJson() {
   const QString file = QFileDialog::getSaveFileName(this, tr("Export JSON"), QStringLiteral("trace.json"), tr("JSON (*.json)"));
   if (file.isEmpty()) return;
-  const std::string json = model::toJson(document_->trace()).dump(2);
+  const std::string json = model::toJsonText(document_->trace(), 2);  // wire bytes may not be UTF-8
   QFile out(file);
   if (!out.open(QIODevice::WriteOnly) || out.write(json.data(), static_cast<qint64>(json.size())) < 0)
     return showError(tr("Cannot export"), out.errorString(), tr("Choose a folder you can write to."));

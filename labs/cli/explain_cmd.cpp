@@ -13,6 +13,7 @@
 #include <string>
 
 #include "cli/Commands.hpp"
+#include "tlslab/model/TraceJson.hpp"
 #include "tlslab/pki/CertificateInfo.hpp"
 #include "tlslab/util/Bytes.hpp"
 #include "tlslab/wire/Explain.hpp"
@@ -106,7 +107,7 @@ void run(const ExplainArgs& args, Context& ctx) {
     for (auto& unit : record.contents)
       if (unit.kind == "handshake") attachCertificates(unit.tree, unit);
   if (args.json)
-    std::cout << wire::toJson(result).dump(2) << "\n";
+    std::cout << model::toJsonText(wire::toJson(result), 2) << "\n";  // wire bytes may not be UTF-8
   else
     std::cout << wire::toText(result, !args.brief);
   ctx.exitCode = result.hasErrors() ? 1 : 0;

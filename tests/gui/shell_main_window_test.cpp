@@ -136,10 +136,8 @@ TEST(MainWindowShell, SampleCaptureOpensDecryptedAndLinksFieldsToBytes) {
   window.document()->selectMessage(0, 0);
   const model::Field* suites = model::findField(trace.connections[0].messages[0].tree, "cipher_suites");
   ASSERT_NE(suites, nullptr);
-  // The hex half needs the message's own bytes (TraceMessage::bytes), which
-  // the dissector does not fill for handshake messages yet.
-  if (trace.connections[0].messages[0].bytes.empty())
-    GTEST_SKIP() << "dissector leaves TraceMessage::bytes empty for handshake messages";
+  // The hex half shows the message's own bytes (TraceMessage::bytes).
+  ASSERT_FALSE(trace.connections[0].messages[0].bytes.empty());
   ASSERT_TRUE(window.messageView()->selectField("cipher_suites"));
   const auto range = window.messageView()->hexView()->selection();
   EXPECT_EQ(range.offset, suites->offset);

@@ -239,6 +239,7 @@ void onHandshakeMessage(Shared& shared, Connection& conn, capture::Direction d, 
   if (m.firstRecord < ds.handshakeRecords.size()) message.firstRecord = ds.handshakeRecords[m.firstRecord];
   message.lastRecord = last < ds.handshakeRecords.size() ? ds.handshakeRecords[last] : message.firstRecord;
   message.encrypted = encrypted;
+  message.bytes = m.bytes;  // the hex view shows what the tree points into
   message.tree = std::move(parsed.tree);
   // Decrypted plaintext has no place in the wire stream; only plaintext
   // messages point back into it.

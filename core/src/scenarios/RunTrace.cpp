@@ -102,7 +102,10 @@ RunTrace traceOfRun(const std::vector<RunLeg>& legs, const std::string& source) 
     SelfCheck selfCheck;
     if (it == result.trace.connections.end() || !leg.run->connected) {
       selfCheck.applicable = false;
-      selfCheck.message = "no TCP connection to check";
+      // The dissector lists only connections that carry TLS.
+      bool cleartext = leg.run->connected && leg.run->negotiated.version.empty();
+      selfCheck.message = cleartext ? "cleartext run: the bytes on the wire are the application data"
+                                    : "no TLS connection to check";
       result.checks.push_back(selfCheck);
       continue;
     }
@@ -111,14 +114,13 @@ RunTrace traceOfRun(const std::vector<RunLeg>& legs, const std::string& source) 
     conn.clientLabel = leg.clientLabel;
     conn.serverLabel = leg.serverLabel;
     if (!leg.run->verify.steps.empty() || !leg.run->verify.events.empty()) conn.serverVerification = leg.run->verify;
-    bool tls = !conn.records.empty();
-    if (tls) {
-      selfCheck = check(*leg.run, conn);
-    } else {
+    if (conn.records.empty() && leg.run->negotiated.version.empty()) {
       selfCheck.applicable = false;
       selfCheck.message = "cleartext run: the bytes on the wire are the application data";
+      result.checks.push_back(selfCheck);
+    } else {
+      result.checks.push_back(check(*leg.run, conn));
     }
-    result.checks.push_back(selfCheck);
     ordered.push_back(std::move(conn));
   }
   result.trace.connections = std::move(ordered);
