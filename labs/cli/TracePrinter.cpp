@@ -135,16 +135,9 @@ void printApplicationData(std::ostream& out, const model::TraceConnection& conn,
     out << "  (none decrypted)\n";
     return;
   }
-  // Consecutive chunks of one direction read as one message.
-  std::size_t i = 0;
-  while (i < conn.appData.size()) {
-    const model::Direction d = conn.appData[i].direction;
-    Bytes data;
-    while (i < conn.appData.size() && conn.appData[i].direction == d) {
-      data.insert(data.end(), conn.appData[i].data.begin(), conn.appData[i].data.end());
-      ++i;
-    }
-    out << fmt::format("  {} ({} bytes):\n", who(conn, d), data.size());
+  for (const model::AppDataChunk& turn : model::conversationTurns(conn)) {
+    const Bytes& data = turn.data;
+    out << fmt::format("  {} ({} bytes):\n", who(conn, turn.direction), data.size());
     const bool cut = data.size() > maxBytesPerChunk;
     ByteView shown = ByteView(data).first(std::min(data.size(), maxBytesPerChunk));
     if (isPrintable(shown)) {

@@ -40,14 +40,9 @@ int runFollow(const FollowArgs& args) {
     else std::cout << "(no application data decrypted)\n";
     return conn.decryption == "decrypted" || conn.decryption.rfind("nothing", 0) == 0 ? 0 : 1;
   }
-  std::size_t i = 0;
-  while (i < conn.appData.size()) {
-    const model::Direction d = conn.appData[i].direction;
-    Bytes data;
-    while (i < conn.appData.size() && conn.appData[i].direction == d) {
-      data.insert(data.end(), conn.appData[i].data.begin(), conn.appData[i].data.end());
-      ++i;
-    }
+  for (const model::AppDataChunk& turn : model::conversationTurns(conn)) {
+    const model::Direction d = turn.direction;
+    const Bytes& data = turn.data;
     if (args.raw) {
       std::cout.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
       continue;

@@ -24,6 +24,15 @@ const char* stepStatusName(StepStatus status) {
   }
 }
 
+std::vector<AppDataChunk> conversationTurns(const TraceConnection& conn) {
+  std::vector<AppDataChunk> turns;
+  for (const AppDataChunk& chunk : conn.appData) {
+    if (turns.empty() || turns.back().direction != chunk.direction) turns.push_back({chunk.direction, chunk.record, {}});
+    turns.back().data.insert(turns.back().data.end(), chunk.data.begin(), chunk.data.end());
+  }
+  return turns;
+}
+
 const char* directionArrow(Direction direction) {
   return direction == Direction::ClientToServer ? "->" : "<-";
 }

@@ -107,6 +107,10 @@ struct TraceConnection {
   std::vector<Diagnostic> diagnostics;
 };
 
+// The decrypted conversation as turns: consecutive chunks of one direction
+// joined (what `tlslab follow` and the dissect printout show).
+std::vector<AppDataChunk> conversationTurns(const TraceConnection& conn);
+
 struct Trace {
   std::string source;            // file name, "live: lo", "lab: mitm ..."
   std::vector<TraceConnection> connections;
