@@ -14,7 +14,7 @@
 #include <QStackedWidget>
 #include <QVBoxLayout>
 
-#include "CoreEvents.hpp"
+#include "tlslab/scenarios/MitmLab.hpp"
 #include "tlslab/capture/Source.hpp"
 #include "tlslab/pki/Catalog.hpp"
 

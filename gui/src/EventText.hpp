@@ -2,7 +2,7 @@
 // One line of the run log for an endpoint event, as it streams in.
 #include <QString>
 
-#include "CoreEvents.hpp"
+#include "tlslab/endpoints/Events.hpp"
 
 namespace tlslab::gui {
 

@@ -1,6 +1,8 @@
 #include "LabRunner.hpp"
 
 #include "tlslab/pki/Catalog.hpp"
+#include "tlslab/scenarios/GalleryLab.hpp"
+#include "tlslab/scenarios/PairLab.hpp"
 #include "tlslab/util/Paths.hpp"
 
 namespace tlslab::gui {
@@ -30,56 +32,27 @@ bool dissectRun(const std::vector<Leg>& legs, const std::string& source, LabResu
   return true;
 }
 
-ServerConfig bankServer(const LabRequest& request, bool mail) {
-  ServerConfig server;
-  const auto dir = certsDir() / (mail ? "mail-bank32" : "bank32-rsa");
-  server.chainFile = dir / "chain.pem";
-  server.keyFile = dir / "key.pem";
-  server.service = mail ? Service::Smtp : Service::HttpsHello;
-  if (request.tls == "1.2") server.tls.minVersion = server.tls.maxVersion = TlsVersion::Tls1_2;
-  if (request.tls == "1.3") server.tls.minVersion = server.tls.maxVersion = TlsVersion::Tls1_3;
-  return server;
-}
-
 // A lab server and client in this process (handshake, resumption, STARTTLS).
 LabResult runPair(const LabRequest& request, const Observer& observer) {
   LabResult result;
-  const bool mail = request.kind == LabKind::Starttls;
-  const ServerConfig server = bankServer(request, mail);
-  auto started = LabServer::start(server, observer);
-  if (!started) {
-    result.error = qs(started.error());
+  scenarios::PairLabOptions options;
+  options.certsDir = certsDir();
+  options.tls = request.tls;
+  options.observer = observer;
+  const auto lab = request.kind == LabKind::Starttls     ? scenarios::PairLab::Starttls
+                   : request.kind == LabKind::Resumption ? scenarios::PairLab::Resumption
+                                                         : scenarios::PairLab::Handshake;
+  scenarios::PairLabRun run = scenarios::runPairLab(lab, options);
+  if (!run.setupError.empty()) {
+    result.error = qs(run.setupError);
     return result;
   }
-  ClientConfig client;
-  client.host = mail ? "mail.bank32.com" : "bank32.com";
-  client.port = started.value()->port();
-  client.tls = server.tls;
-  client.trustFiles = {certsDir() / "root-ca" / "cert.pem"};
-  if (mail) {
-    client.starttls = Starttls::Smtp;
-    client.script = {ScriptStep::send("EHLO client.lab\r\n"), ScriptStep::expect("250 "),
-                     ScriptStep::send("AUTH PLAIN AHN0dWRlbnQwMQBzZWNyZXQ=\r\n"), ScriptStep::expect("235 "),
-                     ScriptStep::send("QUIT\r\n"), ScriptStep::expect("221 ")};
-  } else {
-    client.script = {ScriptStep::send("GET / HTTP/1.1\r\nHost: bank32.com\r\n\r\n"), ScriptStep::expect("</html>")};
-  }
-  std::vector<ClientRun> runs;
-  runs.push_back(runClient(client, observer));
-  if (request.kind == LabKind::Resumption && runs.back().scriptOk) {
-    client.resume = runs.back().session;
-    runs.push_back(runClient(client, observer));
-  }
-  started.value()->stop();
-  std::vector<Leg> legs;
-  for (std::size_t i = 0; i < runs.size(); ++i)
-    legs.push_back({&runs[i], i == 0 ? "client" : "client (resuming)", client.host});
-  const ClientRun& last = runs.back();
+  const ClientRun& last = run.runs.back();
   result.verdict = last.error.empty()
                        ? QStringLiteral("%1 %2 negotiated%3").arg(qs(last.negotiated.version), qs(last.negotiated.cipher),
                                                                   last.negotiated.resumed ? QStringLiteral(", session resumed") : QString())
                        : QStringLiteral("failed: %1").arg(qs(last.error));
-  dissectRun(legs, request.title().toStdString(), result);
+  dissectRun(run.legs(), request.title().toStdString(), result);
   return result;
 }
 

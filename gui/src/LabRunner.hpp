@@ -10,8 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "CoreEvents.hpp"
+#include "tlslab/endpoints/Events.hpp"
 #include "tlslab/model/Trace.hpp"
+#include "tlslab/scenarios/MitmLab.hpp"
 
 namespace tlslab::gui {
 

@@ -9,9 +9,9 @@
 #include <memory>
 #include <mutex>
 
-#include "CoreEvents.hpp"
 #include "LabRunner.hpp"
 #include "tlslab/dissect/TlsDissector.hpp"
+#include "tlslab/endpoints/Events.hpp"
 
 namespace tlslab::gui {
 

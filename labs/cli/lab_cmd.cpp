@@ -7,7 +7,7 @@
 #include "cli/LabReports.hpp"
 #include "cli/RunPrinter.hpp"
 #include "cli/SelfCheckOutput.hpp"
-#include "tlslab/endpoints/LabServer.hpp"
+#include "tlslab/scenarios/PairLab.hpp"
 #include "tlslab/util/Paths.hpp"
 
 namespace tlslab::cli {
@@ -139,57 +139,32 @@ int runGalleryLab(const LabArgs& args) {
 }
 
 // A lab server and client in this process, printed from both sides.
-int runPair(const LabArgs& args, endpoints::Service service, bool resume) {
+int runPair(const LabArgs& args, PairLab lab) {
   RunPrinter printer(std::cout, false, args.quiet);
-  endpoints::ServerConfig server;
-  server.chainFile = certsDir() / (service == endpoints::Service::Smtp ? "mail-bank32" : "bank32-rsa") / "chain.pem";
-  server.keyFile = certsDir() / (service == endpoints::Service::Smtp ? "mail-bank32" : "bank32-rsa") / "key.pem";
-  server.service = service;
-  if (args.tls == "1.2") server.tls.minVersion = server.tls.maxVersion = endpoints::TlsVersion::Tls1_2;
-  if (args.tls == "1.3") server.tls.minVersion = server.tls.maxVersion = endpoints::TlsVersion::Tls1_3;
-  auto started = endpoints::LabServer::start(server, printer.observer());
-  if (!started) {
-    std::cerr << "tlslab lab: " << started.error() << "\n";
+  PairLabOptions options;
+  options.certsDir = certsDir();
+  options.tls = args.tls;
+  options.observer = printer.observer();
+  options.onClientDone = [&printer, lab](const endpoints::ClientRun& run, std::size_t index) {
+    printer.printSummary(run);
+    if (lab == PairLab::Resumption && index == 0 && run.scriptOk)
+      std::cout << "\n--- second connection, resuming the first session ---\n";
+  };
+  PairLabRun run = runPairLab(lab, options);
+  if (!run.setupError.empty()) {
+    std::cerr << "tlslab lab: " << run.setupError << "\n";
     return 1;
   }
-  endpoints::ClientConfig client;
-  client.host = service == endpoints::Service::Smtp ? "mail.bank32.com" : "bank32.com";
-  client.port = (*started)->port();
-  client.tls = server.tls;
-  client.trustFiles = {certsDir() / "root-ca" / "cert.pem"};
-  if (service == endpoints::Service::Smtp) {
-    client.starttls = endpoints::Starttls::Smtp;
-    client.script = {endpoints::ScriptStep::send("EHLO client.lab\r\n"), endpoints::ScriptStep::expect("250 "),
-                     endpoints::ScriptStep::send("AUTH PLAIN AHN0dWRlbnQwMQBzZWNyZXQ=\r\n"),
-                     endpoints::ScriptStep::expect("235 "), endpoints::ScriptStep::send("QUIT\r\n"),
-                     endpoints::ScriptStep::expect("221 ")};
-  } else {
-    client.script = {endpoints::ScriptStep::send("GET / HTTP/1.1\r\nHost: bank32.com\r\n\r\n"),
-                     endpoints::ScriptStep::expect("</html>")};
-  }
-  std::vector<endpoints::ClientRun> runs;
-  runs.push_back(endpoints::runClient(client, printer.observer()));
-  printer.printSummary(runs.back());
-  if (resume && runs.back().scriptOk) {
-    std::cout << "\n--- second connection, resuming the first session ---\n";
-    client.resume = runs.back().session;
-    runs.push_back(endpoints::runClient(client, printer.observer()));
-    printer.printSummary(runs.back());
-  }
-  (*started)->stop();
-  std::vector<RunLeg> legs;
-  for (const auto& run : runs) legs.push_back({&run});
   std::cout << "\n";
-  bool selfCheck = reportSelfCheck(std::cout, traceOfRun(legs, "lab: " + args.name), args.save);
-  return runs.back().error.empty() && selfCheck ? 0 : 1;
+  bool selfCheck = reportSelfCheck(std::cout, traceOfRun(run.legs(), "lab: " + args.name), args.save);
+  return run.ok() && selfCheck ? 0 : 1;
 }
 
 int runLab(const LabArgs& args) {
   if (args.name == "mitm") return args.matrix ? runMitmMatrix(args) : runMitmStory(args);
   if (args.name == "gallery") return runGalleryLab(args);
-  if (args.name == "handshake") return runPair(args, endpoints::Service::HttpsHello, false);
-  if (args.name == "resumption") return runPair(args, endpoints::Service::HttpsHello, true);
-  if (args.name == "starttls") return runPair(args, endpoints::Service::Smtp, false);
+  for (auto lab : {PairLab::Handshake, PairLab::Resumption, PairLab::Starttls})
+    if (args.name == pairLabName(lab)) return runPair(args, lab);
   std::cerr << "tlslab lab run: unknown lab '" << args.name << "' (see `tlslab lab list`)\n";
   return 2;
 }

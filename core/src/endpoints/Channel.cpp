@@ -50,9 +50,9 @@ long Channel::read(std::uint8_t* buffer, std::size_t max) {
     if (n < 0) lastError_ = std::strerror(errno);
     if (n <= 0) return n;
     // Without TLS the application bytes are the wire bytes: tap them too.
-    recorder_.emit(WireEvent{nowUs(), false, Bytes(buffer, buffer + n)});
+    recorder_.record(WireEvent{nowUs(), false, Bytes(buffer, buffer + n)});
   }
-  recorder_.emit(AppDataEvent{nowUs(), false, Bytes(buffer, buffer + n)});
+  recorder_.record(AppDataEvent{nowUs(), false, Bytes(buffer, buffer + n)});
   return n;
 }
 
@@ -68,7 +68,7 @@ long Channel::readAvailable(std::uint8_t* buffer, std::size_t max) {
     lastError_ = readError(err);
     return -1;
   }
-  recorder_.emit(AppDataEvent{nowUs(), false, Bytes(buffer, buffer + got)});
+  recorder_.record(AppDataEvent{nowUs(), false, Bytes(buffer, buffer + got)});
   return static_cast<long>(got);
 }
 
@@ -92,9 +92,9 @@ bool Channel::write(ByteView bytes) {
       }
       off += static_cast<std::size_t>(n);
     }
-    recorder_.emit(WireEvent{nowUs(), true, Bytes(bytes.begin(), bytes.end())});
+    recorder_.record(WireEvent{nowUs(), true, Bytes(bytes.begin(), bytes.end())});
   }
-  recorder_.emit(AppDataEvent{nowUs(), true, Bytes(bytes.begin(), bytes.end())});
+  recorder_.record(AppDataEvent{nowUs(), true, Bytes(bytes.begin(), bytes.end())});
   return true;
 }
 

@@ -19,7 +19,7 @@ const char* roleName(Role role) {
   }
 }
 
-void Recorder::emit(Event event) {
+void Recorder::record(Event event) {
   {
     std::lock_guard lock(mutex_);
     events_.push_back(event);

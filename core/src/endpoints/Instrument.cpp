@@ -49,11 +49,11 @@ Bytes copyBytes(const void* data, std::size_t len) {
 
 void onMessage(int writeP, int version, int contentType, const void* buf, std::size_t len, SSL* ssl, void*) {
   if (auto* inst = instOf(ssl))
-    inst->recorder->emit(MessageEvent{nowUs(), writeP != 0, version, contentType, copyBytes(buf, len)});
+    inst->recorder->record(MessageEvent{nowUs(), writeP != 0, version, contentType, copyBytes(buf, len)});
 }
 
 void onKeylog(const SSL* ssl, const char* line) {
-  if (auto* inst = instOf(ssl)) inst->recorder->emit(KeyLogEvent{nowUs(), line});
+  if (auto* inst = instOf(ssl)) inst->recorder->record(KeyLogEvent{nowUs(), line});
 }
 
 void onInfo(const SSL* ssl, int where, int ret) {
@@ -62,15 +62,15 @@ void onInfo(const SSL* ssl, int where, int ret) {
   if (where & SSL_CB_ALERT) {
     std::string what = (where & SSL_CB_READ) ? "alert received" : "alert sent";
     std::string text = std::string(SSL_alert_type_string_long(ret)) + " " + SSL_alert_desc_string_long(ret);
-    inst->recorder->emit(InfoEvent{nowUs(), what, text});
+    inst->recorder->record(InfoEvent{nowUs(), what, text});
   } else if (where & SSL_CB_HANDSHAKE_START) {
-    inst->recorder->emit(InfoEvent{nowUs(), "handshake start", SSL_state_string_long(ssl)});
+    inst->recorder->record(InfoEvent{nowUs(), "handshake start", SSL_state_string_long(ssl)});
   } else if (where & SSL_CB_HANDSHAKE_DONE) {
-    inst->recorder->emit(InfoEvent{nowUs(), "handshake done", SSL_state_string_long(ssl)});
+    inst->recorder->record(InfoEvent{nowUs(), "handshake done", SSL_state_string_long(ssl)});
   } else if (where & SSL_CB_LOOP) {
-    inst->recorder->emit(InfoEvent{nowUs(), "state", SSL_state_string_long(ssl)});
+    inst->recorder->record(InfoEvent{nowUs(), "state", SSL_state_string_long(ssl)});
   } else if ((where & SSL_CB_EXIT) && ret <= 0) {
-    inst->recorder->emit(InfoEvent{nowUs(), "waiting or failed", SSL_state_string_long(ssl)});
+    inst->recorder->record(InfoEvent{nowUs(), "waiting or failed", SSL_state_string_long(ssl)});
   }
 }
 
@@ -135,7 +135,7 @@ int onVerify(int preverifyOk, X509_STORE_CTX* storeCtx) {
   std::string why;
   bool accept = decide(inst->verifyMode, preverifyOk != 0, why);
   noteInVerdict(inst->verdict, step);
-  inst->recorder->emit(VerifyEvent{nowUs(), step, preverifyOk != 0, accept, why});
+  inst->recorder->record(VerifyEvent{nowUs(), step, preverifyOk != 0, accept, why});
   return accept ? 1 : 0;
 }
 
@@ -143,9 +143,9 @@ long onWire(BIO* bio, int oper, const char* argp, std::size_t, int, long, int re
   auto* inst = reinterpret_cast<Instrumentation*>(BIO_get_callback_arg(bio));
   if (inst == nullptr || ret <= 0 || processed == nullptr || *processed == 0) return ret;
   if (oper == (BIO_CB_READ | BIO_CB_RETURN))
-    inst->recorder->emit(WireEvent{nowUs(), false, copyBytes(argp, *processed)});
+    inst->recorder->record(WireEvent{nowUs(), false, copyBytes(argp, *processed)});
   else if (oper == (BIO_CB_WRITE | BIO_CB_RETURN))
-    inst->recorder->emit(WireEvent{nowUs(), true, copyBytes(argp, *processed)});
+    inst->recorder->record(WireEvent{nowUs(), true, copyBytes(argp, *processed)});
   return ret;
 }
 

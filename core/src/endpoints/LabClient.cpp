@@ -115,8 +115,8 @@ std::string sendEarlyData(SSL* ssl, const ClientConfig& config, Recorder& record
   std::size_t written = 0;
   if (SSL_write_early_data(ssl, config.earlyData.data(), config.earlyData.size(), &written) != 1)
     return "sending early data failed: " + handshakeError(ssl);
-  recorder.emit(AppDataEvent{nowUs(), true, toBytes(config.earlyData.substr(0, written))});
-  recorder.emit(NoteEvent{nowUs(), "sent " + std::to_string(written) + " bytes of 0-RTT early data"});
+  recorder.record(AppDataEvent{nowUs(), true, toBytes(config.earlyData.substr(0, written))});
+  recorder.record(NoteEvent{nowUs(), "sent " + std::to_string(written) + " bytes of 0-RTT early data"});
   return {};
 }
 
@@ -126,7 +126,7 @@ std::string ClientSession::open(const ClientConfig& config, ClientRun& run) {
   auto address = config.resolver.resolve(config.host);
   if (!address) return "cannot resolve '" + config.host + "': not in the lab resolver (use --resolve NAME=ADDR)";
   run.address = *address;
-  recorder_.emit(NoteEvent{nowUs(), "resolved " + config.host + " to " + *address + " (lab resolver)"});
+  recorder_.record(NoteEvent{nowUs(), "resolved " + config.host + " to " + *address + " (lab resolver)"});
   conn_ = connectTo(*address, config.port, config.ioTimeoutMs);
   if (!conn_.fd) return conn_.error;
   run.connected = true;
@@ -139,7 +139,7 @@ std::string ClientSession::open(const ClientConfig& config, ClientRun& run) {
   if (config.starttls != Starttls::None) {
     if (auto err = starttlsPreamble(config.starttls, *channel_, config.injectWithStarttls); !err.empty())
       return std::string(starttlsName(config.starttls)) + " STARTTLS: " + err;
-    recorder_.emit(NoteEvent{nowUs(), std::string("server agreed to STARTTLS (") + starttlsName(config.starttls) + ")"});
+    recorder_.record(NoteEvent{nowUs(), std::string("server agreed to STARTTLS (") + starttlsName(config.starttls) + ")"});
   }
   if (!config.useTls) return {};
   ctx_.reset(SSL_CTX_new(TLS_client_method()));
@@ -165,7 +165,7 @@ std::string ClientSession::open(const ClientConfig& config, ClientRun& run) {
   run.earlyDataAccepted = SSL_get_early_data_status(ssl) == SSL_EARLY_DATA_ACCEPTED;
   // Cleartext the server sent after its go-ahead must not be read as if protected.
   if (auto stray = channel_->startTls(ssl, false); !stray.empty())
-    recorder_.emit(NoteEvent{nowUs(), "discarded " + std::to_string(stray.size()) + " cleartext bytes sent after STARTTLS"});
+    recorder_.record(NoteEvent{nowUs(), "discarded " + std::to_string(stray.size()) + " cleartext bytes sent after STARTTLS"});
   return {};
 }
 

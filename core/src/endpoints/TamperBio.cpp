@@ -44,17 +44,17 @@ std::string apply(TamperState& st, BIO* bio, std::string record) {
       long off = st.tamper.byteOffset < 0 ? static_cast<long>(record.size()) - 1 : st.tamper.byteOffset;
       if (off >= static_cast<long>(record.size())) off = static_cast<long>(record.size()) - 1;
       record[static_cast<std::size_t>(off)] = static_cast<char>(record[static_cast<std::size_t>(off)] ^ st.tamper.flipMask);
-      st.recorder->emit(NoteEvent{nowUs(), what + "byte " + std::to_string(off) + " flipped in flight"});
+      st.recorder->record(NoteEvent{nowUs(), what + "byte " + std::to_string(off) + " flipped in flight"});
       return record;
     }
     case Tamper::Action::Drop:
-      st.recorder->emit(NoteEvent{nowUs(), what + "dropped in flight"});
+      st.recorder->record(NoteEvent{nowUs(), what + "dropped in flight"});
       return {};
     case Tamper::Action::Duplicate:
-      st.recorder->emit(NoteEvent{nowUs(), what + "sent twice"});
+      st.recorder->record(NoteEvent{nowUs(), what + "sent twice"});
       return record + record;
     case Tamper::Action::Truncate: {
-      st.recorder->emit(NoteEvent{nowUs(), what + "never sent: TCP connection cut without close_notify"});
+      st.recorder->record(NoteEvent{nowUs(), what + "never sent: TCP connection cut without close_notify"});
       st.cut = true;
       int fd = -1;
       BIO_get_fd(BIO_next(bio), &fd);

@@ -82,7 +82,7 @@ using Observer = std::function<void(Role, const Event&)>;
 class Recorder {
  public:
   Recorder(Role role, Observer observer) : role_(role), observer_(std::move(observer)) {}
-  void emit(Event event);
+  void record(Event event);
   std::vector<Event> events() const;
   Role role() const { return role_; }
 
