@@ -11,6 +11,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev libfmt-dev
   clang libclang-rt-14-dev
   tshark gnutls-bin xvfb xauth fonts-dejavu-core
+  iproute2  # `ip`: the MITM lab's --netns network namespaces
 )
 
 missing=()

@@ -130,9 +130,8 @@ std::string ClientSession::open(const ClientConfig& config, ClientRun& run) {
   conn_ = connectTo(*address, config.port, config.ioTimeoutMs);
   if (!conn_.fd) return conn_.error;
   run.connected = true;
-  // The kernel picks the source address on loopback: the same family's loopback.
-  run.peers = TcpPeers{address->find(':') == std::string::npos ? "127.0.0.1" : "::1", localPort(conn_.fd.get()),
-                       *address, config.port};
+  // The source address the kernel picked (a veth address in the --netns lab).
+  run.peers = TcpPeers{localAddress(conn_.fd.get()), localPort(conn_.fd.get()), *address, config.port};
   inst_.verifyMode = config.verifyMode;
   inst_.pinnedSpkiSha256 = config.pinnedSpkiSha256;
   channel_ = std::make_unique<Channel>(conn_.fd.get(), nullptr, recorder_);

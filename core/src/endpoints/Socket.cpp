@@ -13,6 +13,8 @@
 #include <cstring>
 #include <mutex>
 
+#include "tlslab/endpoints/LabNetns.hpp"
+
 namespace tlslab::endpoints {
 
 Fd& Fd::operator=(Fd&& other) noexcept {
@@ -63,6 +65,10 @@ bool parseAddress(const std::string& address, std::uint16_t port, SockAddr& out)
 
 std::string errnoText(const std::string& what) { return what + ": " + std::strerror(errno); }
 
+// Loopback, or anything inside a network namespace the lab built (LabNetns.hpp).
+bool allowedAddress(const std::string& address) { return isLoopbackAddress(address) || inLabNetns(); }
+constexpr const char* kAllowed = "labs use loopback addresses only (127.0.0.0/8, ::1), or the lab's own network namespaces (--netns)";
+
 }  // namespace
 
 bool isLoopbackAddress(const std::string& address) {
@@ -77,8 +83,8 @@ Listener listenOn(const std::string& address, std::uint16_t port) {
   ignoreSigpipe();
   Listener result;
   SockAddr addr;
-  if (!isLoopbackAddress(address) || !parseAddress(address, port, addr)) {
-    result.error = "refusing to listen on '" + address + "': labs use loopback addresses only (127.0.0.0/8, ::1)";
+  if (!allowedAddress(address) || !parseAddress(address, port, addr)) {
+    result.error = "refusing to listen on '" + address + "': " + kAllowed;
     return result;
   }
   Fd fd(::socket(addr.family, SOCK_STREAM | SOCK_CLOEXEC, 0));
@@ -100,8 +106,8 @@ Listener listenOn(const std::string& address, std::uint16_t port) {
 Connection connectTo(const std::string& address, std::uint16_t port, int timeoutMs) {
   ignoreSigpipe();
   SockAddr addr;
-  if (!isLoopbackAddress(address) || !parseAddress(address, port, addr))
-    return {Fd{}, "refusing to connect to '" + address + "': labs use loopback addresses only (127.0.0.0/8, ::1)"};
+  if (!allowedAddress(address) || !parseAddress(address, port, addr))
+    return {Fd{}, "refusing to connect to '" + address + "': " + kAllowed};
   Fd fd(::socket(addr.family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
   if (!fd) return {Fd{}, errnoText("socket")};
   int rc = ::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr.storage), addr.length);
@@ -160,6 +166,16 @@ std::string peerName(int fd) {
 }  // namespace tlslab::endpoints
 
 namespace tlslab::endpoints {
+std::string localAddress(int fd) {
+  sockaddr_storage local{};
+  socklen_t len = sizeof(local);
+  char host[INET6_ADDRSTRLEN] = {};
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len) != 0) return {};
+  const void* ip = local.ss_family == AF_INET ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(&local)->sin_addr)
+                                              : static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(&local)->sin6_addr);
+  return inet_ntop(local.ss_family, ip, host, sizeof(host)) ? host : "";
+}
+
 std::uint16_t localPort(int fd) {
   sockaddr_storage local{};
   socklen_t len = sizeof(local);

@@ -1,6 +1,7 @@
 #pragma once
 // Loopback TCP sockets for the lab endpoints. Labs never leave 127.0.0.0/8
-// or ::1: every address is checked before use.
+// or ::1 (or the lab's own network namespaces, LabNetns.hpp): every address
+// is checked before use.
 #include <cstdint>
 #include <string>
 
@@ -51,7 +52,8 @@ void setIoTimeout(int fd, int timeoutMs);
 // student reads off the ladder.
 void setNoDelay(int fd);
 std::string peerName(int fd);
-// The local port of a connected socket.
+// The local address (no port) and port of a connected socket.
+std::string localAddress(int fd);
 std::uint16_t localPort(int fd);
 
 }  // namespace tlslab::endpoints

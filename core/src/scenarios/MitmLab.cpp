@@ -1,6 +1,7 @@
 #include "tlslab/scenarios/MitmLab.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "tlslab/endpoints/Pinning.hpp"
 
@@ -82,12 +83,31 @@ std::string shortErrorName(const std::string& name) {
   return name.rfind(prefix, 0) == 0 ? name.substr(prefix.size()) : name;
 }
 
+// Where each party listens: loopback addresses, or the namespaces' veth addresses.
+struct Addresses {
+  std::string server = "127.0.0.1";
+  std::string attacker = "127.0.0.66";  // what the victim is sent to
+};
+
+Addresses addressesOf(const MitmLabOptions& options) {
+  if (!options.netns) return {};
+  return {NetnsTopology::kServerAddress, NetnsTopology::kAttackerFrontAddress};
+}
+
+// The calling thread in `host`'s namespace until the scope is reset (nothing on loopback).
+std::string enter(std::optional<NetnsTopology::Scope>& scope, const MitmLabOptions& options, NetnsTopology::Host host) {
+  scope.reset();
+  if (!options.netns) return {};
+  scope.emplace(*options.netns, host);
+  return scope->error();
+}
+
 ClientConfig victimConfig(VictimMode victim, std::uint16_t port, const MitmLabOptions& options) {
   ClientConfig config;
   config.host = "bank32.com";
   config.port = port;
   // The poisoned name resolution: bank32.com now means the attacker's address.
-  config.resolver.set("bank32.com", "127.0.0.66");
+  config.resolver.set("bank32.com", addressesOf(options).attacker);
   config.trustFiles = {options.certsDir / "root-ca" / "cert.pem"};
   switch (victim) {
     case V::NoVerification: config.verifyMode = VerifyMode::None; break;
@@ -135,7 +155,16 @@ MitmOutcome runMitm(AttackerCertificate strategy, VictimMode victim, const MitmL
   MitmOutcome outcome;
   outcome.strategy = strategy;
   outcome.victim = victim;
+  const Addresses at = addressesOf(options);
+  outcome.proxyAddress = at.attacker;
+  outcome.serverAddress = at.server;
+  std::optional<NetnsTopology::Scope> scope;  // the thread's namespace while it starts each party
+  if (auto err = enter(scope, options, NetnsTopology::Host::Server); !err.empty()) {
+    outcome.setupError = err;
+    return outcome;
+  }
   ServerConfig bank;
+  bank.address = at.server;
   bank.chainFile = options.certsDir / "bank32-rsa" / "chain.pem";
   bank.keyFile = options.certsDir / "bank32-rsa" / "key.pem";
   auto server = LabServer::start(bank, options.observer);
@@ -143,7 +172,13 @@ MitmOutcome runMitm(AttackerCertificate strategy, VictimMode victim, const MitmL
     outcome.setupError = "the real server cannot start: " + server.error();
     return outcome;
   }
+  if (auto err = enter(scope, options, NetnsTopology::Host::Attacker); !err.empty()) {
+    outcome.setupError = err;
+    return outcome;
+  }
   MitmConfig attack;
+  attack.listenAddress = at.attacker;
+  attack.targetAddress = at.server;
   attack.listenPort = (*server)->port();  // same port, the attacker's address: only DNS changed
   attack.targetPort = (*server)->port();
   attack.certificate = strategy;
@@ -154,7 +189,12 @@ MitmOutcome runMitm(AttackerCertificate strategy, VictimMode victim, const MitmL
     return outcome;
   }
   outcome.presentedChainPem = (*proxy)->presentedChainPem();
+  if (auto err = enter(scope, options, NetnsTopology::Host::Victim); !err.empty()) {
+    outcome.setupError = err;
+    return outcome;
+  }
   outcome.victimRun = runClient(victimConfig(victim, (*proxy)->port(), options), options.observer);
+  scope.reset();
   (*proxy)->stop();
   (*server)->stop();
   outcome.proxySessions = (*proxy)->sessions();

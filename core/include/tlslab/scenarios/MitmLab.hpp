@@ -2,7 +2,9 @@
 // The man-in-the-middle lab (tutorials/mitm.md). The victim wants bank32.com;
 // the lab resolver is poisoned to send it to the attacker's proxy on
 // 127.0.0.66, which relays to the real server on 127.0.0.1 with a certificate
-// of its choice. Whether the victim notices depends on how it verifies.
+// of its choice (or, with MitmLabOptions::netns, the same three parties in
+// their own network namespaces). Whether the victim notices depends on how it
+// verifies.
 #include <filesystem>
 #include <span>
 #include <string>
@@ -11,6 +13,7 @@
 #include "tlslab/endpoints/LabClient.hpp"
 #include "tlslab/endpoints/LabServer.hpp"
 #include "tlslab/endpoints/MitmProxy.hpp"
+#include "tlslab/scenarios/NetnsTopology.hpp"
 
 namespace tlslab::scenarios {
 
@@ -50,6 +53,8 @@ struct MitmOutcome {
   endpoints::ClientRun victimRun;
   std::vector<endpoints::ServerConnection> proxySessions;  // victim leg + upstream leg each
   std::string presentedChainPem;
+  std::string proxyAddress;   // where the poisoned resolver sent the victim (127.0.0.66, or 10.66.0.1 with netns)
+  std::string serverAddress;  // the real bank32.com (127.0.0.1, or 10.32.0.2)
   std::string setupError;       // the lab could not run (ports, files): not an outcome
 };
 
@@ -58,6 +63,9 @@ struct MitmLabOptions {
   endpoints::Observer observer;  // streams all four endpoints' events
   std::string user = "alice";
   std::string password = "hunter2";
+  // --netns: victim, attacker and server each in its namespace of this
+  // topology (not owned; one topology serves a whole --matrix), else loopback.
+  const NetnsTopology* netns = nullptr;
 };
 
 MitmOutcome runMitm(AttackerCertificate strategy, VictimMode victim, const MitmLabOptions& options);
