@@ -39,7 +39,8 @@ void printMitmLegs(std::ostream& out, const MitmOutcome& outcome) {
   CertificateSummary victim = leafOf(outcome.victimRun);
   CertificateSummary real = upstream ? leafOf(*upstream) : CertificateSummary{};
   constexpr int w = 44;
-  out << fmt::format("  {:<16}{:<{}}  {}\n", "", "victim ⇄ proxy (127.0.0.66)", w, "proxy ⇄ bank32.com (127.0.0.1)");
+  out << fmt::format("  {:<16}{:<{}}  {}\n", "", "victim ⇄ proxy (" + outcome.proxyAddress + ")", w,
+                     "proxy ⇄ bank32.com (" + outcome.serverAddress + ")");
   auto row = [&](const char* label, const std::string& a, const std::string& b) {
     bool differs = a != b && !a.empty() && !b.empty();
     out << fmt::format("{} {:<16}{:<{}}  {}\n", differs ? "≠" : " ", label, clip(a, w), w, clip(b, 60));
@@ -114,6 +115,8 @@ nlohmann::json mitmJson(const MitmOutcome& o) {
           {"error", o.error},
           {"error_depth", o.errorDepth},
           {"error_text", o.errorText},
+          {"proxy_address", o.proxyAddress},
+          {"server_address", o.serverAddress},
           {"expected", {{"attack_succeeds", expected.attackSucceeds}, {"error", expected.error}, {"depth", expected.depth}}},
           {"setup_error", o.setupError}};
 }

@@ -2,11 +2,13 @@
 #include <fmt/core.h>
 
 #include <iostream>
+#include <memory>
 
 #include "cli/Commands.hpp"
 #include "cli/LabReports.hpp"
 #include "cli/RunPrinter.hpp"
 #include "cli/SelfCheckOutput.hpp"
+#include "tlslab/scenarios/NetnsTopology.hpp"
 #include "tlslab/scenarios/PairLab.hpp"
 #include "tlslab/util/Paths.hpp"
 
@@ -26,6 +28,7 @@ struct LabArgs {
   std::string tls;
   std::string entry;
   std::string save;  // write the run as pcapng with keys
+  bool netns = false;  // mitm: victim, attacker and server in network namespaces (root)
 };
 
 struct LabInfo {
@@ -52,17 +55,18 @@ std::optional<VictimMode> parseVictim(const std::string& name) {
   return std::nullopt;
 }
 
-MitmLabOptions mitmOptions(endpoints::Observer observer = {}) {
+MitmLabOptions mitmOptions(const NetnsTopology* netns, endpoints::Observer observer = {}) {
   MitmLabOptions options;
   options.certsDir = certsDir();
   options.observer = std::move(observer);
+  options.netns = netns;
   return options;
 }
 
-int runMitmMatrix(const LabArgs& args) {
+int runMitmMatrix(const LabArgs& args, const NetnsTopology* netns) {
   std::vector<MitmOutcome> outcomes;
   for (auto s : endpoints::allAttackerCertificates())
-    for (auto v : allVictimModes()) outcomes.push_back(runMitm(s, v, mitmOptions()));
+    for (auto v : allVictimModes()) outcomes.push_back(runMitm(s, v, mitmOptions(netns)));
   bool allExpected = true;
   for (const auto& o : outcomes) {
     const auto& e = expectedOutcome(o.strategy, o.victim);
@@ -78,27 +82,23 @@ int runMitmMatrix(const LabArgs& args) {
   return allExpected ? 0 : 1;
 }
 
-int runMitmStory(const LabArgs& args) {
-  auto strategy = parseStrategy(args.strategy);
-  auto victim = parseVictim(args.victim);
-  if (!strategy || !victim) {
-    std::cerr << "tlslab lab run mitm: --strategy is one of attacker-own, self-signed, rogue-ca, forged, "
-                 "leaf-signed-leaf; --victim one of none, chain-only, ignore-errors, correct, correct+rogue, pinned\n";
-    return 2;
-  }
+int runMitmStory(const LabArgs& args, AttackerCertificate strategy, VictimMode victim, const NetnsTopology* netns) {
   if (args.json) {
-    std::cout << mitmJson(runMitm(*strategy, *victim, mitmOptions())).dump(2) << "\n";
+    std::cout << mitmJson(runMitm(strategy, victim, mitmOptions(netns))).dump(2) << "\n";
     return 0;
   }
+  const std::string server = netns ? NetnsTopology::kServerAddress : "127.0.0.1";
+  const std::string proxy = netns ? NetnsTopology::kAttackerFrontAddress : "127.0.0.66";
   std::cout << "The man-in-the-middle lab (tutorials/mitm.md)\n\n"
-            << "1. The real bank32.com serves its login page on 127.0.0.1.\n"
-            << "2. The attacker poisons name resolution: bank32.com -> 127.0.0.66 (the lab resolver,\n"
+            << "1. The real bank32.com serves its login page on " << server << ".\n"
+            << "2. The attacker poisons name resolution: bank32.com -> " << proxy << " (the lab resolver,\n"
             << "   like a forged hosts entry; nothing outside this process changes).\n"
-            << "3. The attacker's proxy on 127.0.0.66 presents " << endpoints::attackerCertificateDescription(*strategy)
+            << "3. The attacker's proxy on " << proxy << " presents " << endpoints::attackerCertificateDescription(strategy)
             << ",\n   and relays to the real server over its own, genuine TLS connection.\n"
-            << "4. The victim client (" << victimModeDescription(*victim) << ") logs in.\n\n";
+            << "4. The victim client" << (netns ? std::string(" on ") + NetnsTopology::kVictimAddress : "") << " ("
+            << victimModeDescription(victim) << ") logs in.\n\n";
   RunPrinter printer(std::cout, false, true);
-  MitmOutcome outcome = runMitm(*strategy, *victim, mitmOptions(args.quiet ? endpoints::Observer{} : printer.observer()));
+  MitmOutcome outcome = runMitm(strategy, victim, mitmOptions(netns, args.quiet ? endpoints::Observer{} : printer.observer()));
   std::cout << "\nBoth legs, side by side:\n";
   printMitmLegs(std::cout, outcome);
   std::cout << "\nVerdict:\n";
@@ -107,12 +107,51 @@ int runMitmStory(const LabArgs& args) {
   for (const auto& session : outcome.proxySessions) legs.push_back({&session.upstream, "proxy", "bank32.com"});
   std::cout << "\n";
   bool selfCheck = reportSelfCheck(std::cout, traceOfRun(legs, "lab: mitm"), args.save);
-  if (*victim != VictimMode::Correct) {
+  if (victim != VictimMode::Correct) {
     std::cout << "\nThe fix: the same attack against a client that checks chain AND host name and aborts:\n";
-    printMitmVerdict(std::cout, runMitm(*strategy, VictimMode::Correct, mitmOptions()));
+    printMitmVerdict(std::cout, runMitm(strategy, VictimMode::Correct, mitmOptions(netns)));
   }
   std::cout << "\nSee every combination: tlslab lab run mitm --matrix\n";
   return outcome.setupError.empty() && selfCheck ? 0 : 1;
+}
+
+void printTopology(std::ostream& out, const NetnsTopology& netns) {
+  out << "A real network (--netns): three network namespaces joined by veth pairs, built with\n";
+  for (const auto& command : netns.commands()) out << "  " << command << "\n";
+  out << fmt::format("\n  victim {} ==== {} attacker {} ==== {} server (bank32.com)\n",
+                     NetnsTopology::kVictimAddress, NetnsTopology::kAttackerFrontAddress,
+                     NetnsTopology::kAttackerBackAddress, NetnsTopology::kServerAddress)
+      << "  The victim's only link is to the attacker: it has no route to the bank at all.\n\n";
+}
+
+// The story or the matrix, on loopback or (--netns) in namespaces made for
+// this run and deleted when it ends.
+int runMitmLab(const LabArgs& args) {
+  auto strategy = parseStrategy(args.strategy);
+  auto victim = parseVictim(args.victim);
+  if (!strategy || !victim) {
+    std::cerr << "tlslab lab run mitm: --strategy is one of attacker-own, self-signed, rogue-ca, forged, "
+                 "leaf-signed-leaf; --victim one of none, chain-only, ignore-errors, correct, correct+rogue, pinned\n";
+    return 2;
+  }
+  std::unique_ptr<NetnsTopology> netns;
+  if (args.netns) {
+    auto created = NetnsTopology::create();  // says what is missing without root
+    if (!created) {
+      std::cerr << "tlslab lab run mitm: " << created.error() << "\n";
+      return 1;
+    }
+    netns = std::move(created.value());
+    if (!args.json) printTopology(std::cout, *netns);
+  }
+  int code = args.matrix ? runMitmMatrix(args, netns.get()) : runMitmStory(args, *strategy, *victim, netns.get());
+  if (netns && !args.json) {
+    std::string victimNs = netns->name(NetnsTopology::Host::Victim);
+    netns.reset();
+    std::cout << "\nThe lab deleted its namespaces (" << victimNs.substr(0, victimNs.rfind('-') + 1)
+              << "victim/attacker/server) and with them the veth pairs.\n";
+  }
+  return code;
 }
 
 int runGalleryLab(const LabArgs& args) {
@@ -161,7 +200,11 @@ int runPair(const LabArgs& args, PairLab lab) {
 }
 
 int runLab(const LabArgs& args) {
-  if (args.name == "mitm") return args.matrix ? runMitmMatrix(args) : runMitmStory(args);
+  if (args.name == "mitm") return runMitmLab(args);
+  if (args.netns) {
+    std::cerr << "tlslab lab run: --netns is for the mitm lab only\n";
+    return 2;
+  }
   if (args.name == "gallery") return runGalleryLab(args);
   for (auto lab : {PairLab::Handshake, PairLab::Resumption, PairLab::Starttls})
     if (args.name == pairLabName(lab)) return runPair(args, lab);
@@ -183,6 +226,7 @@ void registerLabCommand(CLI::App& app, Context& ctx) {
   run->add_option("--strategy", args->strategy, "mitm: the attacker's certificate (attacker-own, self-signed, rogue-ca, forged, leaf-signed-leaf)");
   run->add_option("--victim", args->victim, "mitm: the victim's checks (none, chain-only, ignore-errors, correct, correct+rogue, pinned)");
   run->add_flag("--matrix", args->matrix, "mitm: every attacker certificate against every victim");
+  run->add_flag("--netns", args->netns, "mitm: victim, attacker and server in three network namespaces joined by veth pairs (root)");
   run->add_option("--entry", args->entry, "gallery: only this entry");
   run->add_option("--tls", args->tls, "handshake/resumption: 1.2 or 1.3")->check(CLI::IsMember({"1.2", "1.3"}));
   run->add_flag("--json", args->json, "Results as JSON");
