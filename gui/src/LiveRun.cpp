@@ -13,6 +13,23 @@ LiveRunFeed::LiveRunFeed(LabKind kind) : kind_(kind), dissector_(std::make_uniqu
 
 LiveRunFeed::~LiveRunFeed() = default;
 
+void LiveRunFeed::feed(Fed& fed) {
+  switch (fed.kind) {
+    case Fed::Kind::Opened: dissector_->onConnectionOpened(fed.info); break;
+    case Fed::Kind::Closed: dissector_->onConnectionClosed(fed.info); break;
+    case Fed::Kind::Data:
+      fed.chunk.data = fed.bytes;
+      dissector_->onData(fed.chunk);
+      break;
+  }
+}
+
+void LiveRunFeed::replay() {
+  dissector_ = std::make_unique<dissect::TlsDissector>(keys_);
+  for (Fed& fed : fed_) feed(fed);
+  ++replays_;
+}
+
 LiveRunFeed::Stream& LiveRunFeed::open(Role role, endpoints::TimeUs time) {
   close(role);
   Stream& s = streams_[role];
@@ -23,7 +40,7 @@ LiveRunFeed::Stream& LiveRunFeed::open(Role role, endpoints::TimeUs time) {
   s.info.firstSeen = s.info.lastSeen = stamp(time);
   s.info.sawSyn = true;
   roles_[s.id] = role;
-  dissector_->onConnectionOpened(s.info);
+  feed(fed_.emplace_back(Fed{Fed::Kind::Opened, s.info, {}, {}}));
   return s;
 }
 
@@ -31,38 +48,42 @@ void LiveRunFeed::close(Role role) {
   auto it = streams_.find(role);
   if (it == streams_.end()) return;
   it->second.info.closed = capture::CloseReason::Fin;
-  dissector_->onConnectionClosed(it->second.info);
+  feed(fed_.emplace_back(Fed{Fed::Kind::Closed, it->second.info, {}, {}}));
   streams_.erase(it);
 }
 
 bool LiveRunFeed::onEvent(Role role, const endpoints::Event& event) {
-  // The client side of each TCP connection sees all of it; the server side
-  // would only repeat the same bytes.
-  if (role != Role::Client && role != Role::ProxyBack) return false;
   std::lock_guard lock(mutex_);
+  // Keys from every endpoint, each line once (both ends log the same secrets).
+  if (const auto* key = std::get_if<endpoints::KeyLogEvent>(&event)) {
+    if (!keyLines_.insert(key->line).second) return false;
+    keys_.addKeyLogText(key->line + "\n", "the lab run's key log");
+    if (fed_.empty()) return false;
+    replay();
+    return true;
+  }
+  // The client side of each TCP connection sees all of its bytes; the
+  // server side would only repeat them.
+  if (role != Role::Client && role != Role::ProxyBack) return false;
   if (const auto* note = std::get_if<endpoints::NoteEvent>(&event)) {
     // Every client run starts by resolving its host: a new connection.
     if (startsWith(note->text, "resolved ")) open(role, note->time);
     if (startsWith(note->text, "server agreed to STARTTLS") && streams_.count(role)) streams_[role].tls = true;
     return false;
   }
-  if (const auto* key = std::get_if<endpoints::KeyLogEvent>(&event)) {
-    dissector_->onKeyLog(key->line + "\n", 0);
-    return false;
-  }
   const auto* wire = std::get_if<endpoints::WireEvent>(&event);
   if (wire == nullptr || wire->bytes.empty()) return false;
   Stream& s = streams_.count(role) ? streams_[role] : open(role, wire->time);
-  capture::StreamChunk chunk;
+  Fed& fed = fed_.emplace_back(Fed{Fed::Kind::Data, {}, {}, wire->bytes});
+  capture::StreamChunk& chunk = fed.chunk;
   chunk.connection = s.id;
   chunk.direction = wire->sent ? capture::Direction::ClientToServer : capture::Direction::ServerToClient;
   chunk.time = stamp(wire->time);
   const int d = capture::index(chunk.direction);
   chunk.offset = s.offset[d];
-  chunk.data = wire->bytes;
   chunk.content = s.tls ? capture::Content::Tls : capture::Content::Plaintext;
   s.offset[d] += wire->bytes.size();
-  dissector_->onData(chunk);
+  feed(fed);
   return true;
 }
 

@@ -26,6 +26,52 @@ TEST(LiveRunFeed, Tls13HandshakePreviewHasTheHandshakeInOrder) {
   EXPECT_EQ(c.records.size(), result.trace.connections.at(0).records.size());
 }
 
+// Every protected record of the preview is already open, and the
+// conversation equals the final trace's, byte for byte.
+void expectDecryptedLikeTheFinalTrace(const model::Trace& preview, const model::Trace& final) {
+  ASSERT_EQ(preview.connections.size(), final.connections.size());
+  for (std::size_t i = 0; i < preview.connections.size(); ++i) {
+    const auto& live = preview.connections[i];
+    std::size_t encrypted = 0;
+    for (const auto& record : live.records) {
+      if (!record.encrypted) continue;
+      ++encrypted;
+      EXPECT_EQ(record.undecryptedReason, "") << "connection " << i << " record " << &record - live.records.data();
+    }
+    EXPECT_GT(encrypted, 0u);
+    auto bytes = [](const model::TraceConnection& c, model::Direction d) {
+      Bytes all;
+      for (const auto& chunk : c.appData)
+        if (chunk.direction == d) all.insert(all.end(), chunk.data.begin(), chunk.data.end());
+      return all;
+    };
+    for (auto d : {model::Direction::ClientToServer, model::Direction::ServerToClient}) {
+      EXPECT_FALSE(bytes(live, d).empty());
+      EXPECT_EQ(bytes(live, d), bytes(final.connections[i], d));
+    }
+  }
+}
+
+class LiveRunVersions : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(LiveRunVersions, PreviewDecryptsWhileTheRunIsGoing) {
+  LiveRunFeed feed(LabKind::Handshake);
+  LabResult result = runLab(test::handshakeRequest(GetParam()),
+                            [&](endpoints::Role role, const endpoints::Event& e) { feed.onEvent(role, e); });
+  ASSERT_TRUE(result.error.isEmpty());
+  expectDecryptedLikeTheFinalTrace(feed.snapshot(), result.trace);
+}
+
+INSTANTIATE_TEST_SUITE_P(Tls, LiveRunVersions, ::testing::Values("1.2", "1.3"),
+                         [](const auto& param) { return std::string(param.param) == "1.2" ? "Tls12" : "Tls13"; });
+
+TEST(LiveRunFeed, MitmPreviewDecryptsBothLegs) {
+  LiveRunFeed feed(LabKind::Mitm);
+  LabResult result = runLab(test::mitmRequest(), [&](endpoints::Role role, const endpoints::Event& e) { feed.onEvent(role, e); });
+  ASSERT_TRUE(result.error.isEmpty());
+  expectDecryptedLikeTheFinalTrace(feed.snapshot(), result.trace);
+}
+
 TEST(LiveRunFeed, MitmPreviewAlreadyHasThreeLanes) {
   LiveRunFeed feed(LabKind::Mitm);
   LabResult result = runLab(test::mitmRequest(), [&](endpoints::Role role, const endpoints::Event& e) { feed.onEvent(role, e); });
