@@ -182,12 +182,12 @@ void LabServer::Impl::serve(Fd fd, Worker* worker) {
   if (result.handshakeOk) {
     Channel channel(fd.get(), ssl.get(), recorder);
     if (!earlyData.empty()) {
-      recorder.emit(AppDataEvent{nowUs(), false, toBytes(earlyData)});
-      recorder.emit(NoteEvent{nowUs(), "accepted " + std::to_string(earlyData.size()) + " bytes of 0-RTT early data"});
+      recorder.record(AppDataEvent{nowUs(), false, toBytes(earlyData)});
+      recorder.record(NoteEvent{nowUs(), "accepted " + std::to_string(earlyData.size()) + " bytes of 0-RTT early data"});
       channel.preload(earlyData);
     }
     ServiceContext context{channel, config.siteName, {}, config.starttlsInjectionBug,
-                           [&recorder](const std::string& text) { recorder.emit(NoteEvent{nowUs(), text}); }};
+                           [&recorder](const std::string& text) { recorder.record(NoteEvent{nowUs(), text}); }};
     context.startTls = [&]() -> std::string {
       if (!config.useTls) return "STARTTLS refused: this server runs without TLS";
       std::string ignored;  // no 0-RTT after STARTTLS: the session is new
