@@ -20,6 +20,7 @@ std::string printable(ByteView bytes) {
 
 model::Field& Cursor::leaf(std::string name, std::size_t offset, std::size_t length, std::string value,
                            std::string_view meaning, std::string_view rfc) {
+  if (lean_) return bare(offset, length);
   model::Field f;
   f.name = std::move(name);
   f.offset = offset;
@@ -30,6 +31,17 @@ model::Field& Cursor::leaf(std::string name, std::size_t offset, std::size_t len
   node_->children.push_back(std::move(f));
   return node_->children.back();
 }
+
+model::Field& Cursor::bare(std::size_t offset, std::size_t length) {
+  model::Field& f = node_->children.emplace_back();
+  f.offset = offset;
+  f.length = length;
+  return f;
+}
+
+// The reader's error names the field by its full path; that string is built
+// only when the read fails (it cost a concatenation per field before).
+std::string Cursor::path(const char* name) const { return where_ + "." + name; }
 
 void Cursor::flag(model::Severity severity, std::size_t offset, std::string message) {
   diags_->push_back(model::Diagnostic{severity, where_, offset, std::move(message)});
@@ -52,57 +64,61 @@ void Cursor::check() {
 
 std::uint8_t Cursor::u8(const char* name, std::string_view meaning, std::string_view rfc, U8Namer namer) {
   std::size_t at = offset();
-  std::uint8_t v = reader_.u8(where_ + "." + name);
+  std::uint8_t v = reader_.remaining() >= 1 ? reader_.u8({}) : reader_.u8(path(name));
   if (!reader_.ok()) { check(); return 0; }
-  std::string value = namer ? describeCode(v, namer(v), 2) : std::to_string(v);
-  leaf(name, at, 1, value, meaning, rfc);
+  if (lean_) bare(at, 1);
+  else leaf(name, at, 1, namer ? describeCode(v, namer(v), 2) : std::to_string(v), meaning, rfc);
   return v;
 }
 
 std::uint16_t Cursor::u16(const char* name, std::string_view meaning, std::string_view rfc, U16Namer namer) {
   std::size_t at = offset();
-  std::uint16_t v = reader_.u16(where_ + "." + name);
+  std::uint16_t v = reader_.remaining() >= 2 ? reader_.u16({}) : reader_.u16(path(name));
   if (!reader_.ok()) { check(); return 0; }
-  std::string value = namer ? describeCode(v, namer(v)) : std::to_string(v);
-  leaf(name, at, 2, value, meaning, rfc);
+  if (lean_) bare(at, 2);
+  else leaf(name, at, 2, namer ? describeCode(v, namer(v)) : std::to_string(v), meaning, rfc);
   return v;
 }
 
 std::uint32_t Cursor::u24(const char* name, std::string_view meaning, std::string_view rfc) {
   std::size_t at = offset();
-  std::uint32_t v = reader_.u24(where_ + "." + name);
+  std::uint32_t v = reader_.remaining() >= 3 ? reader_.u24({}) : reader_.u24(path(name));
   if (!reader_.ok()) { check(); return 0; }
-  leaf(name, at, 3, std::to_string(v), meaning, rfc);
+  if (lean_) bare(at, 3);
+  else leaf(name, at, 3, std::to_string(v), meaning, rfc);
   return v;
 }
 
 std::uint32_t Cursor::u32(const char* name, std::string_view meaning, std::string_view rfc) {
   std::size_t at = offset();
-  std::uint32_t v = reader_.u32(where_ + "." + name);
+  std::uint32_t v = reader_.remaining() >= 4 ? reader_.u32({}) : reader_.u32(path(name));
   if (!reader_.ok()) { check(); return 0; }
-  leaf(name, at, 4, std::to_string(v), meaning, rfc);
+  if (lean_) bare(at, 4);
+  else leaf(name, at, 4, std::to_string(v), meaning, rfc);
   return v;
 }
 
 ByteView Cursor::bytes(std::size_t n, const char* name, std::string_view meaning, std::string_view rfc) {
   std::size_t at = offset();
-  ByteView v = reader_.bytes(n, where_ + "." + name);
+  ByteView v = reader_.remaining() >= n ? reader_.bytes(n, {}) : reader_.bytes(n, path(name));
   if (!reader_.ok()) { check(); return {}; }
-  leaf(name, at, n, hexPreview(v), meaning, rfc);
+  if (lean_) bare(at, n);
+  else leaf(name, at, n, hexPreview(v), meaning, rfc);
   return v;
 }
 
 ByteView Cursor::rest(const char* name, std::string_view meaning, std::string_view rfc) {
   std::size_t at = offset();
   ByteView v = reader_.rest();
-  leaf(name, at, v.size(), hexPreview(v), meaning, rfc);
+  if (lean_) bare(at, v.size());
+  else leaf(name, at, v.size(), hexPreview(v), meaning, rfc);
   return v;
 }
 
 Cursor Cursor::vector(const char* name, int lengthBytes, std::size_t min, std::size_t max, std::string_view meaning,
                       std::string_view rfc) {
   std::size_t at = offset();
-  std::string path = where_ + "." + name;
+  std::string path = this->path(name);
   ByteReader child = reader_.vector(lengthBytes, min, max, path);
   model::Field& node = leaf(name, at, 0, "", meaning, rfc);
   if (!reader_.ok()) {
@@ -110,12 +126,13 @@ Cursor Cursor::vector(const char* name, int lengthBytes, std::size_t min, std::s
     node.malformed = true;
     std::size_t index = node_->children.size() - 1;
     check();  // may grow children: take the node again by index
-    Cursor failed(child, node_->children[index], *diags_, path);
+    Cursor failed(child, node_->children[index], *diags_, path, lean_);
     failed.reported_ = true;  // the same error is already reported here
     return failed;
   }
   std::size_t contentLength = child.remaining();
   node.length = static_cast<std::size_t>(lengthBytes) + contentLength;
+  if (lean_) return Cursor(child, node, *diags_, path, true);
   node.value = fmt::format("{} byte(s)", contentLength);
   model::Field len;
   len.name = "length";
@@ -125,7 +142,7 @@ Cursor Cursor::vector(const char* name, int lengthBytes, std::size_t min, std::s
   len.meaning = fmt::format("How many bytes of {} follow (allowed {}..{}).", name, min, max);
   len.rfc = "RFC 8446 §3.4";
   node.children.push_back(std::move(len));
-  return Cursor(child, node, *diags_, path);
+  return Cursor(child, node, *diags_, path, lean_);
 }
 
 ByteView Cursor::opaque(const char* name, int lengthBytes, std::size_t min, std::size_t max,
@@ -134,6 +151,10 @@ ByteView Cursor::opaque(const char* name, int lengthBytes, std::size_t min, std:
   std::size_t at = c.offset();
   ByteView v = c.reader().rest();
   if (!ok()) return {};
+  if (lean_) {
+    if (!v.empty()) c.bare(at, v.size());
+    return v;
+  }
   c.node().value = v.empty() ? "(empty)" : asText ? printable(v) : hexPreview(v);
   if (!v.empty()) c.leaf("data", at, v.size(), asText ? printable(v) : hexPreview(v), meaning, rfc);
   return v;
@@ -145,7 +166,7 @@ void Cursor::end() {
   std::size_t at = offset();
   std::size_t n = reader_.remaining();
   ByteView extra = reader_.rest();
-  model::Field& f = leaf("trailing_data", at, n, hexPreview(extra),
+  model::Field& f = leaf("trailing_data", at, n, lean_ ? std::string() : hexPreview(extra),
                          "Bytes after the end of this structure; a conforming peer never sends them.", "RFC 8446 §4");
   f.malformed = true;
   flag(model::Severity::Error, at, fmt::format("{}: {} trailing byte(s) after the end of the structure", where_, n));

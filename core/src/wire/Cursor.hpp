@@ -23,13 +23,18 @@ std::string printable(ByteView bytes);  // "example.com" or hex if not printable
 
 class Cursor {
  public:
-  Cursor(ByteReader reader, model::Field& node, std::vector<model::Diagnostic>& diags, std::string where)
-      : reader_(reader), node_(&node), diags_(&diags), where_(std::move(where)) {}
+  // lean: nodes keep only their offsets, lengths and malformed flags (no
+  // names or display text); the typed values and diagnostics are the same.
+  // For bulk dissection that drops every message tree anyway.
+  Cursor(ByteReader reader, model::Field& node, std::vector<model::Diagnostic>& diags, std::string where,
+         bool lean = false)
+      : reader_(reader), node_(&node), diags_(&diags), where_(std::move(where)), lean_(lean) {}
 
   ByteReader& reader() { return reader_; }
   model::Field& node() { return *node_; }
   const std::string& where() const { return where_; }
   std::vector<model::Diagnostic>& diags() { return *diags_; }
+  bool lean() const { return lean_; }
   bool ok() const { return reader_.ok(); }
   bool empty() const { return reader_.empty(); }
   std::size_t offset() const { return reader_.offset(); }
@@ -62,11 +67,15 @@ class Cursor {
   void markReported() { reported_ = true; }
 
  private:
+  model::Field& bare(std::size_t offset, std::size_t length);  // a lean node
+  std::string path(const char* name) const;
+
   ByteReader reader_;
   model::Field* node_;
   std::vector<model::Diagnostic>* diags_;
   std::string where_;
   bool reported_ = false;
+  bool lean_ = false;
 };
 
 }  // namespace tlslab::wire::detail

@@ -51,7 +51,7 @@ void u16List(Cursor& c, const char* name, std::size_t min, const char* item, U16
                                                                  c.where(), name));
   while (list.ok() && list.reader().remaining() >= 2) out.push_back(list.u16(item, itemMeaning, rfc, namer));
   list.end();
-  list.node().value = fmt::format("{} entr{}", out.size(), out.size() == 1 ? "y" : "ies");
+  if (!list.lean()) list.node().value = fmt::format("{} entr{}", out.size(), out.size() == 1 ? "y" : "ies");
 }
 
 void alpn(Cursor& c, ExtensionSummary& s) {
@@ -121,7 +121,7 @@ void supportedVersions(Cursor& c, ExtWhere where, ExtensionSummary& s) {
 void keyShareEntry(Cursor& c, ExtensionSummary& s, const char* name) {
   const char* rfc = "RFC 8446 §4.2.8";
   Cursor e(c.reader(), c.leaf(name, c.offset(), 0, "", "One (EC)DHE public key for one group.", rfc), c.diags(),
-           c.where() + "." + name);
+           c.where() + "." + name, c.lean());
   std::size_t start = e.offset();
   KeyShareEntry entry;
   entry.group = e.u16("group", "The group this key belongs to.", rfc, groupName);
@@ -133,7 +133,7 @@ void keyShareEntry(Cursor& c, ExtensionSummary& s, const char* name) {
   e.check();
   c.reader() = e.reader();
   e.node().length = c.offset() - start;
-  e.node().value = describeCode(entry.group, groupName(entry.group));
+  if (!e.lean()) e.node().value = describeCode(entry.group, groupName(entry.group));
   if (e.node().malformed) c.node().malformed = true;
   s.keyShares.push_back(std::move(entry));
 }
@@ -298,16 +298,18 @@ void dissectExtensions(Cursor& c, ExtWhere where, std::size_t min, std::vector<E
   Cursor list = c.vector("extensions", 2, min, 0xFFFF, "Optional features, each a type plus its own data.", kRfcExt);
   while (list.ok() && !list.empty()) {
     std::size_t start = list.offset();
-    std::uint16_t type = list.reader().u16(list.where() + ".extension_type");
+    std::uint16_t type = list.reader().remaining() >= 2 ? list.reader().u16({})
+                                                        : list.reader().u16(list.where() + ".extension_type");
     if (!list.ok()) { list.check(); break; }
     const char* name = extensionName(type);
     std::string label = name ? name : (isGrease(type) ? "GREASE" : "unknown_extension");
-    model::Field& node = list.leaf(label, start, 0, describeCode(type, name),
+    model::Field& node = list.leaf(label, start, 0, list.lean() ? std::string() : describeCode(type, name),
                                    name ? "An extension; its fields follow." : "An extension this code does not know; "
                                                                                "kept and shown as bytes.",
                                    kRfcExt);
-    Cursor e(ByteReader(), node, list.diags(), list.where() + "." + label);
-    e.leaf("extension_type", start, 2, describeCode(type, name), "Which extension this is (IANA registry).", kRfcExt);
+    Cursor e(ByteReader(), node, list.diags(), list.where() + "." + label, list.lean());
+    e.leaf("extension_type", start, 2, list.lean() ? std::string() : describeCode(type, name),
+           "Which extension this is (IANA registry).", kRfcExt);
     e.reader() = list.reader();
     Cursor data = e.vector("extension_data", 2, 0, 0xFFFF, "The extension's contents.", kRfcExt);
     list.reader() = e.reader();
@@ -325,7 +327,7 @@ void dissectExtensions(Cursor& c, ExtWhere where, std::size_t min, std::vector<E
     if (!lengthOk) list.markReported();  // the extension node already reported it
   }
   list.end();
-  list.node().value = fmt::format("{} extension(s)", out.size());
+  if (!list.lean()) list.node().value = fmt::format("{} extension(s)", out.size());
 }
 
 }  // namespace tlslab::wire::detail

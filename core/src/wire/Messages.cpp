@@ -52,7 +52,7 @@ void clientHello(Cursor& c, ClientHello& m) {
   while (suites.ok() && suites.reader().remaining() >= 2)
     m.cipherSuites.push_back(suites.u16("cipher_suite", "One cipher suite the client offers.", rfc, cipherSuiteName));
   suites.end();
-  suites.node().value = fmt::format("{} suite(s)", m.cipherSuites.size());
+  if (!c.lean()) suites.node().value = fmt::format("{} suite(s)", m.cipherSuites.size());
   Cursor comp = c.vector("legacy_compression_methods", 1, 1, 255,
                          "Compression methods; must be exactly [0] (null) in TLS 1.3.", rfc);
   while (comp.ok() && !comp.empty())
@@ -153,17 +153,17 @@ void certificate(Cursor& c, Certificate& m, const ParseContext& ctx, ByteView bo
         list.leaf(name, start, 0, "", index == 1 ? "The end-entity (leaf) certificate." : "An intermediate or root CA "
                                                                                           "certificate in the chain.",
                   rfc);
-    Cursor e(list.reader(), node, list.diags(), list.where() + "." + name);
+    Cursor e(list.reader(), node, list.diags(), list.where() + "." + name, list.lean());
     CertificateEntry entry;
     Cursor der = e.vector("cert_data", 3, 1, 0xFFFFFF, "The X.509 certificate in DER encoding.", rfc);
     entry.derOffset = der.offset();
     ByteView derBytes = der.reader().rest();
     entry.der = copy(derBytes);
     if (!derBytes.empty())
-      der.leaf("der", entry.derOffset, derBytes.size(), detail::hexPreview(derBytes, 16),
+      der.leaf("der", entry.derOffset, derBytes.size(), der.lean() ? std::string() : detail::hexPreview(derBytes, 16),
                "The certificate itself: subject, issuer, validity, public key, extensions and the CA's signature.",
                "RFC 5280 §4.1");
-    der.node().value = detail::hexPreview(derBytes, 16);
+    if (!der.lean()) der.node().value = detail::hexPreview(derBytes, 16);
     if (m.tls13 && e.ok()) {
       ExtensionSummary unused;
       detail::dissectExtensions(e, ExtWhere::Certificate, 0, entry.extensions, unused);
@@ -171,13 +171,13 @@ void certificate(Cursor& c, Certificate& m, const ParseContext& ctx, ByteView bo
     e.check();
     list.reader() = e.reader();
     node.length = list.offset() - start;
-    node.value = fmt::format("{} byte(s) of DER", entry.der.size());
+    if (!list.lean()) node.value = fmt::format("{} byte(s) of DER", entry.der.size());
     bool bad = node.malformed;
     m.entries.push_back(std::move(entry));
     if (bad || !list.ok()) { list.markReported(); break; }
   }
   list.end();
-  list.node().value = fmt::format("{} certificate(s)", m.entries.size());
+  if (!list.lean()) list.node().value = fmt::format("{} certificate(s)", m.entries.size());
   c.end();
 }
 
@@ -464,7 +464,8 @@ const char* handshakeTypeDisplay(std::uint8_t type) {
   return n ? n : "unknown";
 }
 
-HandshakeMessage parseHandshakeMessage(ByteView bytes, const ParseContext& context) {
+HandshakeMessage parseHandshakeMessage(ByteView bytes, const ParseContext& context, FieldDetail detail) {
+  const bool lean = detail == FieldDetail::Lean;
   HandshakeMessage msg;
   msg.tree.offset = 0;
   msg.tree.length = bytes.size();
@@ -472,11 +473,13 @@ HandshakeMessage parseHandshakeMessage(ByteView bytes, const ParseContext& conte
   msg.type = header.u8("Handshake.msg_type");
   msg.length = header.u24("Handshake.length");
   std::string name = messageDisplayName(msg.type);
-  msg.tree.name = name;
-  msg.tree.meaning = messageMeaning(msg.type);
-  msg.tree.rfc = messageRfc(msg.type);
-  msg.tree.value = describeCode(msg.type, handshakeTypeName(msg.type), 2);
-  Cursor top(ByteReader(bytes), msg.tree, msg.diagnostics, name);
+  if (!lean) {
+    msg.tree.name = name;
+    msg.tree.meaning = messageMeaning(msg.type);
+    msg.tree.rfc = messageRfc(msg.type);
+    msg.tree.value = describeCode(msg.type, handshakeTypeName(msg.type), 2);
+  }
+  Cursor top(ByteReader(bytes), msg.tree, msg.diagnostics, name, lean);
   top.u8("msg_type", "Which handshake message this is.", "RFC 8446 §4", handshakeTypeName);
   std::size_t lengthAt = top.offset();
   top.u24("length", "Length of the message body that follows (excluding this 4-byte header).", "RFC 8446 §4");
@@ -495,10 +498,11 @@ HandshakeMessage parseHandshakeMessage(ByteView bytes, const ParseContext& conte
   }
   ByteReader bodyReader = top.reader().sub(bodyLength, name + ".body");
   ByteView body = bytes.subspan(4, bodyLength);
-  Cursor c(bodyReader, msg.tree, msg.diagnostics, name);
+  Cursor c(bodyReader, msg.tree, msg.diagnostics, name, lean);
   msg.body = parseBody(c, msg.type, body, context);
   c.check();
   top.end();  // bytes after the declared length
+  if (lean) return msg;
   if (std::holds_alternative<ServerHello>(msg.body) && std::get<ServerHello>(msg.body).helloRetryRequest)
     msg.tree.meaning = "HelloRetryRequest: a ServerHello with a special random; the server needs a different key "
                        "share (or a cookie) and asks the client to send a new ClientHello.";

@@ -220,8 +220,14 @@ struct HandshakeMessage {
   const T* as() const { return std::get_if<T>(&body); }
 };
 
+// How much of the field tree a parse builds. Lean: the same typed value and
+// diagnostics, but tree nodes keep only offsets, lengths and malformed flags
+// (no names, values, meanings): for bulk dissection that keeps no messages.
+enum class FieldDetail { Full, Lean };
+
 // Parses one handshake message (header + body) in `bytes`.
-HandshakeMessage parseHandshakeMessage(ByteView bytes, const ParseContext& context = {});
+HandshakeMessage parseHandshakeMessage(ByteView bytes, const ParseContext& context = {},
+                                       FieldDetail detail = FieldDetail::Full);
 
 // Updates the context from a parsed message (ServerHello fixes version and
 // suite; ServerKeyExchange the group). Both directions share one context.
