@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 #include <openssl/params.h>
 
+#include <array>
 #include <cctype>
 #include <stdexcept>
 #include <string>
@@ -13,7 +14,9 @@
 namespace tlslab::crypto {
 namespace ossl {
 
-const EVP_MD* md(HashAlg alg) {
+namespace {
+
+const EVP_MD* legacyMd(HashAlg alg) {
   switch (alg) {
     case HashAlg::Md5: return EVP_md5();
     case HashAlg::Sha1: return EVP_sha1();
@@ -22,6 +25,26 @@ const EVP_MD* md(HashAlg alg) {
     case HashAlg::Md5Sha1: return EVP_md5_sha1();
     default: return EVP_sha256();
   }
+}
+
+}  // namespace
+
+constexpr std::size_t kHashAlgs = static_cast<std::size_t>(HashAlg::Md5Sha1) + 1;
+
+// Fetched once: OpenSSL 3 fetches a legacy EVP_sha256() by name again at
+// every digest init, which costs more than hashing a handshake message.
+const EVP_MD* md(HashAlg alg) {
+  static const std::array<const EVP_MD*, kHashAlgs> fetched = [] {
+    std::array<const EVP_MD*, kHashAlgs> out{};
+    for (std::size_t i = 0; i < kHashAlgs; ++i) {
+      const auto a = static_cast<HashAlg>(i);
+      const EVP_MD* md = EVP_MD_fetch(nullptr, mdName(a), nullptr);  // kept for the process's life
+      out[i] = md ? md : legacyMd(a);
+    }
+    return out;
+  }();
+  const auto i = static_cast<std::size_t>(alg);
+  return i < kHashAlgs ? fetched[i] : legacyMd(alg);
 }
 
 const char* mdName(HashAlg alg) {
@@ -83,16 +106,26 @@ Bytes digest(HashAlg alg, ByteView data) {
 }
 
 Bytes hmac(HashAlg alg, ByteView key, ByteView data) {
+  // One context per digest and thread, set up once and re-keyed per call:
+  // setting the digest by name fetched it again each time (most of the cost
+  // of the dozens of small HMACs in a key schedule).
   static const ossl::Mac mac{EVP_MAC_fetch(nullptr, "HMAC", nullptr)};
-  ossl::MacCtx ctx{EVP_MAC_CTX_new(mac.get())};
-  if (!ctx) return {};
-  OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>(ossl::mdName(alg)), 0),
-      OSSL_PARAM_construct_end()};
+  thread_local std::array<ossl::MacCtx, ossl::kHashAlgs> contexts;
+  const auto i = static_cast<std::size_t>(alg);
+  if (!mac || i >= ossl::kHashAlgs) return {};
+  ossl::MacCtx& ctx = contexts[i];
+  if (!ctx) {
+    ossl::MacCtx fresh{EVP_MAC_CTX_new(mac.get())};
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>(ossl::mdName(alg)), 0),
+        OSSL_PARAM_construct_end()};
+    if (!fresh || EVP_MAC_CTX_set_params(fresh.get(), params) != 1) return {};
+    ctx = std::move(fresh);
+  }
   // An empty key is legal in HMAC (RFC 2104); OpenSSL wants a non-null pointer.
   static const unsigned char kEmpty = 0;
   const unsigned char* k = key.empty() ? &kEmpty : key.data();
-  if (EVP_MAC_init(ctx.get(), k, key.size(), params) != 1) return {};
+  if (EVP_MAC_init(ctx.get(), k, key.size(), nullptr) != 1) return {};
   if (EVP_MAC_update(ctx.get(), data.data(), data.size()) != 1) return {};
   Bytes out(EVP_MAX_MD_SIZE);
   std::size_t len = 0;
