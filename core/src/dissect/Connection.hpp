@@ -14,6 +14,7 @@
 #include "tlslab/crypto/CipherSuite.hpp"
 #include "tlslab/crypto/RecordCipher.hpp"
 #include "tlslab/dissect/TlsDissector.hpp"
+#include "tlslab/keys/Explain.hpp"
 #include "tlslab/keys/KeyStore.hpp"
 #include "tlslab/model/Trace.hpp"
 #include "tlslab/wire/Handshake.hpp"
@@ -109,6 +110,15 @@ struct Connection {
   bool fatalAlert = false;
   bool handshakeDone = false;
   int renegotiations = 0;
+  // The last key explanation and what it was made from: the connection is
+  // explained when its handshake finishes and again when it closes, and the
+  // second time usually has the same inputs (a dozen HMACs saved per connection).
+  struct Explained {
+    keys::SessionSecrets secrets;
+    keys::SessionContext context;
+    keys::Explanation explanation;
+  };
+  std::optional<Explained> explained;
   std::string tls12KeyLog;  // CLIENT_RANDOM lines of every TLS 1.2 session keyed on this connection  // TLS 1.0-1.2 handshakes after the first, under the keys in force
 };
 

@@ -25,6 +25,23 @@ std::string noKeyReason(Shared& shared, Connection& conn) {
                                    : fmt::format("the {} session(s) in the key log are for other connections", sessions));
 }
 
+namespace {
+
+bool sameSecrets(const keys::SessionSecrets& a, const keys::SessionSecrets& b) {
+  return a.clientRandom == b.clientRandom && a.masterSecret == b.masterSecret && a.preMasterSecret == b.preMasterSecret &&
+         a.tls13 == b.tls13 && a.tls13Sources == b.tls13Sources && a.clientUpdatedSecrets == b.clientUpdatedSecrets &&
+         a.serverUpdatedSecrets == b.serverUpdatedSecrets && a.sources == b.sources;
+}
+
+bool sameContext(const keys::SessionContext& a, const keys::SessionContext& b) {
+  return a.suite == b.suite && a.version == b.version && a.serverRandom == b.serverRandom &&
+         a.extendedMasterSecret == b.extendedMasterSecret && a.sessionHash == b.sessionHash &&
+         a.clientFinishedHash == b.clientFinishedHash && a.serverFinishedHash == b.serverFinishedHash &&
+         a.clientVerifyData == b.clientVerifyData && a.serverVerifyData == b.serverVerifyData;
+}
+
+}  // namespace
+
 void explainKeys(Shared& shared, Connection& conn) {
   model::TraceConnection& tc = traceOf(shared, conn);
   if (!conn.sawClientHello) return;
@@ -51,8 +68,11 @@ void explainKeys(Shared& shared, Connection& conn) {
   ctx.serverFinishedHash = conn.serverFinishedHash;
   ctx.clientVerifyData = conn.clientVerifyData;
   ctx.serverVerifyData = conn.serverVerifyData;
-  keys::Explanation explanation = keys::explainSession(*secrets, ctx);
-  for (auto& step : explanation.steps) steps.push_back(std::move(step));
+  if (!conn.explained || !sameSecrets(conn.explained->secrets, *secrets) || !sameContext(conn.explained->context, ctx)) {
+    conn.explained = Connection::Explained{*secrets, ctx, keys::explainSession(*secrets, ctx)};
+  }
+  const keys::Explanation& explanation = conn.explained->explanation;
+  steps.insert(steps.end(), explanation.steps.begin(), explanation.steps.end());
   tc.derivation = std::move(steps);
   for (const auto& note : explanation.notes) {
     tc.diagnostics.push_back({model::Severity::Info, "key derivation", std::nullopt, note});
