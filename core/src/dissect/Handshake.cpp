@@ -227,7 +227,10 @@ void onHandshakeMessage(Shared& shared, Connection& conn, capture::Direction d, 
                         bool encrypted) {
   model::TraceConnection& tc = traceOf(shared, conn);
   DirectionState& ds = conn.dir[capture::index(d)];
-  wire::HandshakeMessage parsed = wire::parseHandshakeMessage(m.bytes, conn.context);
+  // Bulk runs keep no messages, so their field trees need no learner text.
+  const bool trees = shared.options.keepRecords;
+  wire::HandshakeMessage parsed =
+      wire::parseHandshakeMessage(m.bytes, conn.context, trees ? wire::FieldDetail::Full : wire::FieldDetail::Lean);
   wire::updateContext(conn.context, parsed);
 
   model::TraceMessage message;
@@ -239,11 +242,10 @@ void onHandshakeMessage(Shared& shared, Connection& conn, capture::Direction d, 
   if (m.firstRecord < ds.handshakeRecords.size()) message.firstRecord = ds.handshakeRecords[m.firstRecord];
   message.lastRecord = last < ds.handshakeRecords.size() ? ds.handshakeRecords[last] : message.firstRecord;
   message.encrypted = encrypted;
-  message.bytes = m.bytes;  // the hex view shows what the tree points into
   message.tree = std::move(parsed.tree);
   // Decrypted plaintext has no place in the wire stream; only plaintext
   // messages point back into it.
-  if (!encrypted) wire::relocate(message.tree, 0, [&](std::size_t at) { return m.streamOffsetOf(at); });
+  if (!encrypted && trees) wire::relocate(message.tree, 0, [&](std::size_t at) { return m.streamOffsetOf(at); });
   message.diagnostics = std::move(m.diagnostics);
   for (auto& diag : parsed.diagnostics) message.diagnostics.push_back(std::move(diag));
   if (m.truncated) message.name += " (truncated)";
@@ -306,6 +308,7 @@ void onHandshakeMessage(Shared& shared, Connection& conn, capture::Direction d, 
     auto& list = tc.records[r].messages;
     if (list.empty() || list.back() != msgIndex) list.push_back(msgIndex);
   }
+  message.bytes = std::move(m.bytes);  // the hex view shows what the tree points into
   tc.messages.push_back(std::move(message));
   notifyConnection(shared, conn);
 }

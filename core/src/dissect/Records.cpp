@@ -13,8 +13,17 @@ model::Direction toModel(capture::Direction d) {
   return d == capture::Direction::ClientToServer ? model::Direction::ClientToServer : model::Direction::ServerToClient;
 }
 
-// The record as it was on the wire (the framer hands out the fragment only).
-Bytes wireBytes(const wire::RecordView& v) {
+// The record as it was on the wire. A complete record's 5-byte header sits
+// right before its fragment in the framer's (or the stream's) memory, so that
+// is a view; an SSLv2 hello or a truncated record (whose length field is
+// rewritten to what is present) is rebuilt.
+ByteView wireView(const wire::RecordView& v) {
+  if (v.sslv2ClientHello || v.truncated || v.headerLength != wire::kRecordHeaderLength || v.fragment.data() == nullptr)
+    return {};
+  return ByteView(v.fragment.data() - wire::kRecordHeaderLength, wire::kRecordHeaderLength + v.fragment.size());
+}
+
+Bytes rebuiltWire(const wire::RecordView& v) {
   Bytes out;
   out.reserve(v.headerLength + v.fragment.size());
   if (v.sslv2ClientHello) {
@@ -179,8 +188,12 @@ void onRecord(Shared& shared, Connection& conn, capture::Direction d, const wire
   rec.contentType = view.contentType;
   rec.version = view.version;
   rec.streamOffset = static_cast<std::size_t>(ds.base) + view.streamOffset;
-  rec.header = view.sslv2ClientHello ? model::Field{} : wire::describeRecordHeader(view);
-  shiftStreamOffsets(rec.header, static_cast<std::size_t>(ds.base));
+  // Without kept records (bulk runs) nobody reads the header's field tree.
+  const bool trees = shared.options.keepRecords;
+  if (trees && !view.sslv2ClientHello) {
+    rec.header = wire::describeRecordHeader(view);
+    shiftStreamOffsets(rec.header, static_cast<std::size_t>(ds.base));
+  }
   for (const auto& diag : view.diagnostics) {
     model::Diagnostic copy = diag;
     if (copy.offset) *copy.offset += static_cast<std::size_t>(ds.base);
@@ -192,14 +205,20 @@ void onRecord(Shared& shared, Connection& conn, capture::Direction d, const wire
   // application_data records: those under handshake (or early) keys are kept,
   // and so is any record whose inner type turns out not to be data.
   const bool keep = shared.options.keepPayloads || !appData || ds.keyPhase == "handshake" || ds.keyPhase == "early";
-  Bytes wire = wireBytes(view);
+  // Copied only when the record keeps it (or it had to be rebuilt).
+  Bytes rebuilt;
+  ByteView wire = wireView(view);
+  if (wire.empty()) {
+    rebuilt = rebuiltWire(view);
+    wire = rebuilt;
+  }
 
   if (view.sslv2ClientHello) {
     // An SSLv2-compatible ClientHello: shown, but it carries no TLS 1.x
     // random of the usual form, so it cannot key a session.
     model::TraceMessage m;
     m.name = "SSLv2 ClientHello";
-    m.bytes = wire;
+    m.bytes.assign(wire.begin(), wire.end());
     m.tree = wire::describeSslv2ClientHello(view, m.diagnostics);
     // RFC 5246 §E.2: the challenge, right-aligned in 32 zero bytes, is the
     // client random the session's keys are derived from.
@@ -211,9 +230,11 @@ void onRecord(Shared& shared, Connection& conn, capture::Direction d, const wire
                                wire.begin() + static_cast<std::ptrdiff_t>(challenge->offset + challenge->length));
       tc.clientRandom = conn.clientRandom;
     }
-    rec.wire = std::move(wire);
+    rec.wire.assign(wire.begin(), wire.end());
     tc.records.push_back(std::move(rec));
     addMessage(shared, conn, tc.records.back(), std::move(m));
+    // Counted like any record (streaming record counts missed it).
+    if (shared.options.onRecord) shared.options.onRecord(tc, tc.records.back());
     return;
   }
 
@@ -273,7 +294,7 @@ void onRecord(Shared& shared, Connection& conn, capture::Direction d, const wire
   }
   const bool keepBytes = keep || (rec.innerContentType != 0 &&
                                   rec.innerContentType != static_cast<std::uint8_t>(wire::ContentType::ApplicationData));
-  if (keepBytes) rec.wire = std::move(wire);
+  if (keepBytes) rec.wire.assign(wire.begin(), wire.end());
 
   tc.records.push_back(std::move(rec));
   model::TraceRecord& stored = tc.records.back();

@@ -34,6 +34,10 @@ struct DissectOptions {
   // summary stays (endpoints, negotiated, derivation, decryption, state,
   // diagnostics). With keepPayloads = false this makes memory independent of
   // the capture's size (streaming use: benchmarks, live capture for hours).
+  // Nothing then keeps a field tree, so none is built with learner text:
+  // records carry no header tree and handshake messages a lean one (offsets
+  // only, wire::FieldDetail::Lean). Every record is still opened and
+  // authenticated, and every handshake message parsed, as in full mode.
   bool keepRecords = true;
   // Called after every record has been dissected (live views, the GUI's
   // worker thread). The references are valid only during the call.
