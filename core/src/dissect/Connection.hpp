@@ -80,6 +80,7 @@ struct Connection {
   bool helloRetry = false;
   Bytes clientRandom, serverRandom;
   Bytes offeredSessionId, serverSessionId, offeredTicket;
+  std::vector<Bytes> issuedTickets;  // NewSessionTicket tickets this connection's server sent
   std::vector<Bytes> offeredPskIdentities;
   bool earlyDataOffered = false;
   std::uint16_t version = 0;
@@ -110,13 +111,14 @@ struct Connection {
   bool fatalAlert = false;
   bool handshakeDone = false;
   int renegotiations = 0;
-  // The last key explanation and what it was made from: the connection is
-  // explained when its handshake finishes and again when it closes, and the
-  // second time usually has the same inputs (a dozen HMACs saved per connection).
+  // What the derivation in the Trace was explained from, and its notes: the
+  // connection is explained when its handshake finishes and again when it
+  // closes, usually from the same inputs (a dozen HMACs and the steps' copies
+  // saved per connection). Reset whenever extraSteps changes.
   struct Explained {
     keys::SessionSecrets secrets;
     keys::SessionContext context;
-    keys::Explanation explanation;
+    std::vector<std::string> notes;
   };
   std::optional<Explained> explained;
   std::string tls12KeyLog;  // CLIENT_RANDOM lines of every TLS 1.2 session keyed on this connection  // TLS 1.0-1.2 handshakes after the first, under the keys in force

@@ -51,11 +51,12 @@ void explainKeys(Shared& shared, Connection& conn) {
   } else {
     secrets = shared.keys.findByClientRandom(conn.clientRandom);
   }
-  std::vector<model::DerivationStep> steps = conn.extraSteps;
   if (!secrets) {
+    std::vector<model::DerivationStep> steps = conn.extraSteps;
     if (conn.suite && crypto::forwardSecret(conn.suite->kx) && !conn.suite->tls13())
       steps.push_back(crypto::tls12ForwardSecrecyStep(*conn.suite));
     tc.derivation = std::move(steps);
+    conn.explained.reset();
     return;
   }
   keys::SessionContext ctx;
@@ -68,13 +69,17 @@ void explainKeys(Shared& shared, Connection& conn) {
   ctx.serverFinishedHash = conn.serverFinishedHash;
   ctx.clientVerifyData = conn.clientVerifyData;
   ctx.serverVerifyData = conn.serverVerifyData;
+  // Same inputs as last time: tc.derivation already holds the result (only
+  // this function writes it, and extraSteps changes reset the memo).
   if (!conn.explained || !sameSecrets(conn.explained->secrets, *secrets) || !sameContext(conn.explained->context, ctx)) {
-    conn.explained = Connection::Explained{*secrets, ctx, keys::explainSession(*secrets, ctx)};
+    keys::Explanation explanation = keys::explainSession(*secrets, ctx);
+    std::vector<model::DerivationStep> steps = conn.extraSteps;
+    steps.insert(steps.end(), std::make_move_iterator(explanation.steps.begin()),
+                 std::make_move_iterator(explanation.steps.end()));
+    tc.derivation = std::move(steps);
+    conn.explained = Connection::Explained{*secrets, ctx, std::move(explanation.notes)};
   }
-  const keys::Explanation& explanation = conn.explained->explanation;
-  steps.insert(steps.end(), explanation.steps.begin(), explanation.steps.end());
-  tc.derivation = std::move(steps);
-  for (const auto& note : explanation.notes) {
+  for (const auto& note : conn.explained->notes) {
     tc.diagnostics.push_back({model::Severity::Info, "key derivation", std::nullopt, note});
   }
 }

@@ -166,6 +166,7 @@ void onServerHello(Shared& shared, Connection& conn, const wire::ServerHello& sh
 void onNewSessionTicket(Shared& shared, Connection& conn, const wire::NewSessionTicket& nst) {
   if (nst.ticket.empty()) return;
   shared.connectionByTicket[nst.ticket] = conn.index;
+  conn.issuedTickets.push_back(nst.ticket);
   if (!nst.tls13 && !conn.masterSecret.empty()) shared.keys.addMasterSecretForTicket(nst.ticket, conn.masterSecret);
 }
 
@@ -208,6 +209,7 @@ void startRenegotiation(Shared& shared, Connection& conn) {
   conn.serverKeys.reset();
   conn.masterSecret.clear();
   conn.extraSteps.clear();
+  conn.explained.reset();
   conn.derivedSecrets.reset();
   conn.dir[0].sawFinished = conn.dir[1].sawFinished = false;
   model::TraceConnection& tc = traceOf(shared, conn);

@@ -31,6 +31,7 @@ std::optional<Bytes> recoverRsa(Shared& shared, Connection& conn) {
   model::DerivationStep step = shared.keys.recoverPreMasterSecret(conn.encryptedPms);
   if (step.status == model::StepStatus::Derived || step.status == model::StepStatus::FromKeyLog) {
     conn.extraSteps.push_back(step);
+    conn.explained.reset();
     return step.output;
   }
   // Tell "this is the wrong key" apart from "no key": the certificate carries
@@ -49,6 +50,7 @@ std::optional<Bytes> recoverRsa(Shared& shared, Connection& conn) {
     conn.reason = "the RSA key cannot recover the pre-master secret: " + step.note;
   }
   conn.extraSteps.push_back(std::move(step));
+  conn.explained.reset();
   return std::nullopt;
 }
 
@@ -134,8 +136,13 @@ void rememberTls12Session(Shared& shared, Connection& conn) {
   // master secret (RFC 5246 §7.3, RFC 5077 §3.4).
   if (conn.masterSecret.empty()) return;
   if (!conn.serverSessionId.empty()) shared.keys.addMasterSecretForSessionId(conn.serverSessionId, conn.masterSecret);
-  for (const auto& [ticket, index] : shared.connectionByTicket)
-    if (index == conn.index) shared.keys.addMasterSecretForTicket(ticket, conn.masterSecret);
+  // Its own tickets, unless a later connection issued the same one (walking
+  // every ticket of the capture here made this quadratic).
+  for (const auto& ticket : conn.issuedTickets) {
+    auto it = shared.connectionByTicket.find(ticket);
+    if (it != shared.connectionByTicket.end() && it->second == conn.index)
+      shared.keys.addMasterSecretForTicket(ticket, conn.masterSecret);
+  }
 }
 
 void activateTls12Keys(Shared& shared, Connection& conn, capture::Direction d) {

@@ -8,6 +8,7 @@
 #include <fmt/core.h>
 
 #include "Connection.hpp"
+#include "tlslab/crypto/Kdf.hpp"
 #include "tlslab/crypto/Tls13KeySchedule.hpp"
 
 namespace tlslab::dissect {
@@ -17,8 +18,12 @@ using crypto::SecretKind;
 constexpr auto kClient = capture::Direction::ClientToServer;
 constexpr auto kServer = capture::Direction::ServerToClient;
 
-std::optional<crypto::RecordCipher> cipherFor(const crypto::CipherSuite& suite, ByteView secret, const char* who) {
-  auto keys = crypto::tls13TrafficKeys(suite, secret, who).keys;
+// RFC 8446 §7.3 key and IV; the explained steps (keys::explainSession) are
+// built once per connection elsewhere, so none are made here.
+std::optional<crypto::RecordCipher> cipherFor(const crypto::CipherSuite& suite, ByteView secret) {
+  crypto::TrafficKeys keys;
+  keys.key = crypto::hkdfExpandLabelRaw(suite.prfHash, secret, "key", {}, suite.keyLength);
+  keys.iv = crypto::hkdfExpandLabelRaw(suite.prfHash, secret, "iv", {}, suite.fixedIvLength);
   auto cipher = crypto::RecordCipher::create(suite, keys, crypto::kTls13);
   if (!cipher) return std::nullopt;
   return std::move(cipher.value());
@@ -54,7 +59,7 @@ void tls13AfterClientHello(Shared& shared, Connection& conn) {
   // The PSK's suite is not in the ClientHello: try each suite whose hash fits.
   for (const auto& suite : crypto::allSuites()) {
     if (!suite.tls13() || crypto::hashLength(suite.prfHash) != early->size()) continue;
-    if (auto c = cipherFor(suite, *early, "client early")) ds.earlyCandidates.push_back(std::move(*c));
+    if (auto c = cipherFor(suite, *early)) ds.earlyCandidates.push_back(std::move(*c));
   }
 }
 
@@ -69,8 +74,8 @@ void tls13AfterServerHello(Shared& shared, Connection& conn) {
   }
   std::optional<crypto::RecordCipher> serverKeys, clientKeys;
   if (conn.suite && s) {
-    if (const Bytes* sec = s->secret(SecretKind::ServerHandshakeTrafficSecret)) serverKeys = cipherFor(*conn.suite, *sec, "server handshake");
-    if (const Bytes* sec = s->secret(SecretKind::ClientHandshakeTrafficSecret)) clientKeys = cipherFor(*conn.suite, *sec, "client handshake");
+    if (const Bytes* sec = s->secret(SecretKind::ServerHandshakeTrafficSecret)) serverKeys = cipherFor(*conn.suite, *sec);
+    if (const Bytes* sec = s->secret(SecretKind::ClientHandshakeTrafficSecret)) clientKeys = cipherFor(*conn.suite, *sec);
   }
   install(server, std::move(serverKeys), "handshake");
   if (conn.earlyDataOffered && (client.cipher || !client.earlyCandidates.empty())) {
@@ -92,7 +97,7 @@ void tls13AfterFinished(Shared& shared, Connection& conn, capture::Direction d) 
                           : nullptr;
   std::optional<crypto::RecordCipher> keys;
   if (secret && conn.suite) {
-    keys = cipherFor(*conn.suite, *secret, client ? "client application" : "server application");
+    keys = cipherFor(*conn.suite, *secret);
     ds.applicationSecret = *secret;
   }
   install(ds, std::move(keys), "application");
@@ -116,7 +121,7 @@ void tls13AfterKeyUpdate(Shared& /*shared*/, Connection& conn, capture::Directio
                                              client ? "client" : "server");
   ds.applicationSecret = step.output;
   ds.generation += 1;
-  install(ds, cipherFor(*conn.suite, ds.applicationSecret, client ? "client application" : "server application"),
+  install(ds, cipherFor(*conn.suite, ds.applicationSecret),
           fmt::format("application {}", ds.generation));
 }
 
