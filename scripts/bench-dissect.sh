@@ -5,11 +5,14 @@
 # log embedded; both decrypt every record.
 #
 #   scripts/bench-dissect.sh [MEGABYTES]      default 200
-# Environment: TLSLAB_BENCH_BUILD (build folder, default build/bench).
+# Environment: TLSLAB_BENCH_BUILD (build folder, default build/bench);
+# TLSLAB_BENCH_RUNS (runs of each program, default 3: the median is shown,
+# since a shared machine makes single runs vary by tens of percent).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${TLSLAB_BENCH_BUILD:-$root/build/bench}
 megabytes=${1:-200}
+runs=${TLSLAB_BENCH_RUNS:-3}
 command -v tshark >/dev/null || { echo "tshark is needed (scripts/setup-deps.sh installs it)"; exit 1; }
 
 cmake --preset bench -B "$build" -DTLSLAB_BUILD_GUI=OFF >/dev/null
@@ -20,18 +23,23 @@ if [[ ! -s "$capture" ]]; then
   TLSLAB_HOME="$root" "$build/bench/tlslab_make_bulk_capture" "$capture" "$megabytes"
 fi
 size_mb=$(( $(stat -c %s "$capture") / 1024 / 1024 ))
-echo "capture: $capture ($size_mb MiB)"
+echo "capture: $capture ($size_mb MiB); median of $runs run(s) each; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 timed() {  # prints "<seconds> <peak KiB>" of the command, its stdout to $2
   local out=$1; shift
   /usr/bin/time -f "%e %M" -o "$out.time" "$@" >"$out" 2>/dev/null || true
   cat "$out.time"
 }
+median_of_runs() {  # runs the command $runs times; prints the median "<seconds> <peak KiB>"
+  local out=$1; shift
+  for ((i = 0; i < runs; i++)); do timed "$out" "$@"; done | sort -n | awk '{ a[NR] = $0 } END { print a[int((NR + 1) / 2)] }'
+}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+cat "$capture" >/dev/null  # both programs then read it from the page cache, whichever runs first
 
-read -r tl_s tl_kb < <(timed "$work/tlslab" "$build/bench/tlslab_dissect_file" "$capture")
-read -r ts_s ts_kb < <(timed "$work/tshark" tshark -r "$capture" -Y tls -T fields -e tls.app_data)
+read -r tl_s tl_kb < <(median_of_runs "$work/tlslab" "$build/bench/tlslab_dissect_file" "$capture")
+read -r ts_s ts_kb < <(median_of_runs "$work/tshark" tshark -r "$capture" -Y tls -T fields -e tls.app_data)
 tl_records=$(awk '/^app_records/ {print $2}' "$work/tlslab")
 tl_closed=$(awk '/^undecrypted_records/ {print $2}' "$work/tlslab")
 # tshark prints one line per frame holding app data, records comma-separated.
