@@ -71,6 +71,8 @@ void describe(const TraceConnection& c, const TraceRecord& r, LadderArrow& a) {
     // A message spread over several records is named on each, marked as a part.
     if (m.firstRecord != m.lastRecord) name += r.index == m.firstRecord ? QStringLiteral(" (begins)") : QStringLiteral(" (cont.)");
     names << name;
+    a.parts.push_back(name);
+    a.messages.push_back(static_cast<int>(mi));
   }
   if (!names.isEmpty()) {
     a.label = names.join(QStringLiteral(", "));

@@ -31,6 +31,10 @@ struct LadderArrow {
   double time = 0;  // seconds since the first record shown
   double y = 0;     // centre line, in unzoomed layout units from the top of the first row
   QString label;    // the record's messages, "ClientHello" or "Certificate, CertificateVerify, Finished"
+  // One entry per message named in the label (label = parts joined by ", "),
+  // with the message's index in its connection: each is selectable.
+  std::vector<QString> parts;
+  std::vector<int> messages;
   QString detail;   // "#4 · 90 B"
   ArrowKind kind = ArrowKind::Opaque;
   bool encrypted = false;

@@ -1,5 +1,6 @@
 #include "LadderView.hpp"
 
+#include <QFontMetricsF>
 #include <QHelpEvent>
 #include <QKeyEvent>
 #include <QPainter>
@@ -80,10 +81,12 @@ LadderView::LadderView(TraceDocument* document, QWidget* parent) : QAbstractScro
   viewport()->setMouseTracking(true);
   viewport()->setBackgroundRole(QPalette::Base);
   setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-  setToolTip(tr("Click an arrow to inspect its record; ↑/↓ move, Ctrl+wheel or +/− zoom"));
+  setToolTip(tr("Click an arrow to inspect its record, a message name to inspect that message; "
+                "↑/↓ move between records, ←/→ between messages, Ctrl+wheel or +/− zoom"));
   connect(document_, &TraceDocument::traceChanged, this, &LadderView::rebuild);
   connect(document_, &TraceDocument::connectionSelected, this, &LadderView::onConnectionSelected);
   connect(document_, &TraceDocument::recordSelected, this, &LadderView::onRecordSelected);
+  connect(document_, &TraceDocument::messageSelected, viewport(), qOverload<>(&QWidget::update));
   connect(verticalScrollBar(), &QScrollBar::valueChanged, viewport(), qOverload<>(&QWidget::update));
   rebuild();
 }
@@ -172,6 +175,46 @@ QPoint LadderView::arrowPoint(int arrow) {
   return QPointF((laneX(a.fromLane) + laneX(a.toLane)) / 2, screenY(a)).toPoint();
 }
 
+QFont LadderView::labelFont(int arrow) const {
+  QFont f = font();
+  if (layout_.arrows[static_cast<std::size_t>(arrow)].kind == ArrowKind::Alert || arrow == selected_) f.setBold(true);
+  return f;
+}
+
+QRectF LadderView::labelBox(int arrow) const {
+  const auto& a = layout_.arrows[static_cast<std::size_t>(arrow)];
+  const double x1 = laneX(a.fromLane), x2 = laneX(a.toLane);
+  const double height = QFontMetricsF(labelFont(arrow)).height();
+  return QRectF(std::min(x1, x2) + 12, screenY(a) - height - 3, std::abs(x2 - x1) - 24, height);
+}
+
+std::vector<QRectF> LadderView::labelParts(int arrow) const {
+  const auto& a = layout_.arrows[static_cast<std::size_t>(arrow)];
+  const QFontMetricsF fm(labelFont(arrow));
+  const QRectF box = labelBox(arrow);
+  const double full = fm.horizontalAdvance(a.label);
+  // Centred when it fits; elided on the right when it does not.
+  const double left = full <= box.width() ? box.center().x() - full / 2 : box.left();
+  const double visibleRight = full <= box.width() ? left + full : box.right() - fm.horizontalAdvance(QStringLiteral("…"));
+  std::vector<QRectF> parts;
+  QString prefix;
+  for (const QString& part : a.parts) {
+    const double x0 = left + fm.horizontalAdvance(prefix);
+    const double x1 = x0 + fm.horizontalAdvance(part);
+    parts.push_back(x1 <= visibleRight ? QRectF(x0, box.top(), x1 - x0, box.height()) : QRectF());
+    prefix += part + QStringLiteral(", ");
+  }
+  return parts;
+}
+
+QPoint LadderView::messagePoint(int arrow, int part) {
+  if (arrow < 0 || arrow >= static_cast<int>(layout_.arrows.size())) return {};
+  ensureVisible(arrow);
+  const auto parts = labelParts(arrow);
+  if (part < 0 || part >= static_cast<int>(parts.size()) || parts[static_cast<std::size_t>(part)].isEmpty()) return {};
+  return parts[static_cast<std::size_t>(part)].center().toPoint();
+}
+
 int LadderView::arrowAt(QPoint pos) const {
   if (pos.y() < headerHeight() || layout_.empty()) return -1;
   return layout_.arrowAtY((pos.y() - rowTop()) / zoom_);
@@ -192,6 +235,25 @@ void LadderView::step(int delta) {
   selectArrow(selected_ < 0 ? (delta > 0 ? 0 : last) : std::clamp(selected_ + delta, 0, last));
 }
 
+void LadderView::stepMessage(int delta) {
+  if (selected_ < 0) return step(delta);
+  const auto& a = layout_.arrows[static_cast<std::size_t>(selected_)];
+  const auto current = std::find(a.messages.begin(), a.messages.end(), document_->message());
+  const auto at = current == a.messages.end() ? -1 : static_cast<int>(current - a.messages.begin());
+  const int next = at + delta;
+  if (at >= 0 && next >= 0 && next < static_cast<int>(a.messages.size())) {
+    document_->selectMessage(a.connection, a.messages[static_cast<std::size_t>(next)]);
+    viewport()->update();
+    return;
+  }
+  const int before = selected_;
+  step(delta);
+  if (selected_ == before) return;
+  // Entering a record backwards lands on its last message.
+  const auto& entered = layout_.arrows[static_cast<std::size_t>(selected_)];
+  if (delta < 0 && entered.messages.size() > 1) document_->selectMessage(entered.connection, entered.messages.back());
+}
+
 void LadderView::resizeEvent(QResizeEvent* event) {
   QAbstractScrollArea::resizeEvent(event);
   updateScrollBar();
@@ -201,7 +263,16 @@ void LadderView::mousePressEvent(QMouseEvent* event) {
   if (event->button() != Qt::LeftButton) return QAbstractScrollArea::mousePressEvent(event);
   setFocus(Qt::MouseFocusReason);
   const int arrow = arrowAt(event->position().toPoint());
-  if (arrow >= 0) selectArrow(arrow);
+  if (arrow < 0) return;
+  // Hit-test the label before selecting: selection makes it bold and wider.
+  const auto parts = labelParts(arrow);
+  const auto& a = layout_.arrows[static_cast<std::size_t>(arrow)];
+  selectArrow(arrow);
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (!parts[i].adjusted(-3, -4, 3, 4).contains(event->position())) continue;
+    document_->selectMessage(a.connection, a.messages[i]);
+    viewport()->update();
+  }
 }
 
 void LadderView::mouseMoveEvent(QMouseEvent* event) {
@@ -235,6 +306,8 @@ void LadderView::keyPressEvent(QKeyEvent* event) {
   switch (event->key()) {
     case Qt::Key_Up: step(-1); break;
     case Qt::Key_Down: step(1); break;
+    case Qt::Key_Left: stepMessage(-1); break;
+    case Qt::Key_Right: stepMessage(1); break;
     case Qt::Key_Home: if (!layout_.empty()) selectArrow(0); break;
     case Qt::Key_End: if (!layout_.empty()) selectArrow(static_cast<int>(layout_.arrows.size()) - 1); break;
     case Qt::Key_Plus:
@@ -412,14 +485,24 @@ void LadderView::paintArrow(QPainter& p, int index, bool withLabel) const {
   p.drawEllipse(QPointF(x1, y), 3, 3);
   if (!withLabel) return;
   // Label above the line; record number, size and key phase below it.
-  const double span = std::abs(x2 - x1) - 24;
-  QFont labelFont = font();
-  if (a.kind == ArrowKind::Alert || index == selected_) labelFont.setBold(true);
-  p.setFont(labelFont);
+  const QFont labelText = labelFont(index);
+  const QRectF box = labelBox(index);
+  if (index == selected_ && a.parts.size() > 1) {
+    // Several messages in one record: mark the one the detail views show.
+    const auto parts = labelParts(index);
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      if (a.messages[i] != document_->message() || parts[i].isEmpty()) continue;
+      QColor mark = pal.color(QPalette::Highlight);
+      mark.setAlpha(90);
+      p.setPen(Qt::NoPen);
+      p.setBrush(mark);
+      p.drawRoundedRect(parts[i].adjusted(-3, -1, 3, 1), 4, 4);
+    }
+  }
+  p.setFont(labelText);
   p.setPen(a.kind == ArrowKind::Alert ? color : pal.color(QPalette::Text));
-  const QFontMetrics fm(labelFont);
-  const QRectF labelBox(std::min(x1, x2) + 12, y - fm.height() - 3, span, fm.height());
-  p.drawText(labelBox, Qt::AlignHCenter | Qt::AlignBottom, fm.elidedText(a.label, Qt::ElideRight, static_cast<int>(span)));
+  const QFontMetrics fm(labelText);
+  p.drawText(box, Qt::AlignHCenter | Qt::AlignBottom, fm.elidedText(a.label, Qt::ElideRight, static_cast<int>(box.width())));
   p.setFont(small);
   const QFontMetrics sm(small);
   QString below = a.detail;

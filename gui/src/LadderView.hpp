@@ -21,6 +21,9 @@ class LadderView : public QAbstractScrollArea {
   double zoom() const { return zoom_; }
   // Centre of arrow i in viewport coordinates (after scrolling it into view).
   QPoint arrowPoint(int arrow);
+  // Centre of the label of the arrow's part-th message (several messages
+  // share a record), in viewport coordinates; null when it is not shown.
+  QPoint messagePoint(int arrow, int part);
   QSize sizeHint() const override { return {640, 480}; }
 
  public slots:
@@ -31,6 +34,9 @@ class LadderView : public QAbstractScrollArea {
   void resetZoom() { setZoom(1.0); }
   // Moves the selection by `delta` arrows (keyboard navigation).
   void step(int delta);
+  // Moves to the next/previous message, within the selected record first
+  // (a record may carry several), then on to the neighbouring arrows.
+  void stepMessage(int delta);
   // Scrolls the selected arrow to a third of the height (context below it).
   void scrollToSelection();
 
@@ -55,6 +61,11 @@ class LadderView : public QAbstractScrollArea {
   void ensureVisible(int arrow, bool always = false);
   void selectArrow(int arrow);
   int arrowAt(QPoint viewportPos) const;
+  // Where each message name of the arrow's label is drawn (empty rectangles
+  // for names cut off by elision), in viewport coordinates.
+  std::vector<QRectF> labelParts(int arrow) const;
+  QFont labelFont(int arrow) const;
+  QRectF labelBox(int arrow) const;
   double headerHeight() const;
   double rowTop() const;  // viewport y of layout y = 0
   double screenY(const LadderArrow& arrow) const { return rowTop() + arrow.y * zoom_; }
