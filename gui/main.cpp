@@ -1,4 +1,4 @@
-// tlslab-gui [CAPTURE] [--keylog F] [--rsa-key F] [--lab NAME --strategy S --victim V --tls V --entry E]
+// tlslab-gui [CAPTURE] [--keylog F] [--rsa-key F] [--lab NAME --strategy S --victim V --tls V --entry E --attack A]
 //            [--screenshot out.png [--tab NAME]]
 #include <QApplication>
 #include <QCommandLineParser>
@@ -22,14 +22,15 @@ int main(int argc, char** argv) {
   parser.addPositionalArgument("capture", "A pcap or pcapng file to open");
   QCommandLineOption keylog("keylog", "NSS key log for the capture", "file");
   QCommandLineOption rsaKey("rsa-key", "The server's RSA key (TLS 1.2 RSA key exchange)", "file");
-  QCommandLineOption lab("lab", "Run a lab at start: handshake, resumption, starttls, gallery, mitm", "name");
+  QCommandLineOption lab("lab", "Run a lab at start: handshake, resumption, starttls, gallery, mitm, tamper", "name");
   QCommandLineOption strategy("strategy", "mitm: attacker certificate (attacker-own, self-signed, rogue-ca, forged, leaf-signed-leaf)", "s");
   QCommandLineOption victim("victim", "mitm: victim client (none, chain-only, ignore-errors, correct, correct+rogue, pinned)", "v");
-  QCommandLineOption tls("tls", "handshake/resumption: 1.2 or 1.3", "version");
+  QCommandLineOption tls("tls", "handshake/resumption/tamper: 1.2 or 1.3", "version");
+  QCommandLineOption attack("attack", "tamper: flip-byte, drop, duplicate or truncate", "a");
   QCommandLineOption entry("entry", "gallery: the certificate entry (default: expired)", "name");
   QCommandLineOption screenshot("screenshot", "Save the window as PNG once loaded, then exit", "png");
   QCommandLineOption tab("tab", "Detail tab to show once loaded (e.g. \"Key derivation\")", "name");
-  parser.addOptions({keylog, rsaKey, lab, strategy, victim, tls, entry, screenshot, tab});
+  parser.addOptions({keylog, rsaKey, lab, strategy, victim, tls, entry, attack, screenshot, tab});
   parser.process(app);
 
   tlslab::gui::MainWindow window;
@@ -55,8 +56,9 @@ int main(int argc, char** argv) {
   if (parser.isSet(lab)) {
     tlslab::gui::LabRequest request;
     QString error;
-    if (!tlslab::gui::parseLabRequest(parser.value(lab), parser.value(strategy), parser.value(victim),
-                                      parser.value(tls), parser.value(entry), request, error)) {
+    const tlslab::gui::LabOptionText options{parser.value(strategy), parser.value(victim), parser.value(tls),
+                                             parser.value(entry), parser.value(attack)};
+    if (!tlslab::gui::parseLabRequest(parser.value(lab), options, request, error)) {
       std::fprintf(stderr, "tlslab-gui: %s\n", qPrintable(error));
       return 2;
     }

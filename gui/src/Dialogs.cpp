@@ -15,6 +15,7 @@
 #include <QVBoxLayout>
 
 #include "tlslab/scenarios/MitmLab.hpp"
+#include "tlslab/scenarios/PairLab.hpp"
 #include "tlslab/capture/Source.hpp"
 #include "tlslab/pki/Catalog.hpp"
 
@@ -101,7 +102,7 @@ void OpenCaptureDialog::remember(const OpenRequest& request) {
 LabDialog::LabDialog(LabKind initial, QWidget* parent)
     : QDialog(parent), labs_(new QListWidget(this)), summary_(new QLabel(this)), options_(new QStackedWidget(this)),
       tls_(new QComboBox(this)), entry_(new QComboBox(this)), strategy_(new QComboBox(this)),
-      victim_(new QComboBox(this)), expectation_(new QLabel(this)) {
+      victim_(new QComboBox(this)), attack_(new QComboBox(this)), expectation_(new QLabel(this)) {
   setWindowTitle(tr("Run Lab"));
   for (const LabInfo& lab : labCatalog()) {
     auto* item = new QListWidgetItem(lab.name, labs_);
@@ -127,6 +128,10 @@ LabDialog::LabDialog(LabKind initial, QWidget* parent)
     victim_->setItemData(victim_->count() - 1, QString::fromUtf8(scenarios::victimModeDescription(v)), Qt::ToolTipRole);
   }
   victim_->setCurrentText(QStringLiteral("chain-only"));
+  for (auto a : scenarios::tamperActions()) {
+    attack_->addItem(QString::fromUtf8(endpoints::tamperActionName(a)), static_cast<int>(a));
+    attack_->setItemData(attack_->count() - 1, QString::fromUtf8(scenarios::tamperActionDescription(a)), Qt::ToolTipRole);
+  }
 
   // One options page per lab kind, in catalog order.
   auto page = [this](std::initializer_list<std::pair<QString, QWidget*>> rows) {
@@ -139,13 +144,16 @@ LabDialog::LabDialog(LabKind initial, QWidget* parent)
     options_->addWidget(w);
     return form;
   };
-  auto* tlsForHandshake = tls_;
-  auto* tlsForResumption = new QComboBox(this);
-  tlsForResumption->setModel(tls_->model());
-  connect(tlsForResumption, &QComboBox::currentIndexChanged, tls_, &QComboBox::setCurrentIndex);
-  connect(tls_, &QComboBox::currentIndexChanged, tlsForResumption, &QComboBox::setCurrentIndex);
-  page({{tr("&Version:"), tlsForHandshake}});
-  page({{tr("&Version:"), tlsForResumption}});
+  // One version choice shown on every page that has one.
+  auto sharedTls = [this] {
+    auto* combo = new QComboBox(this);
+    combo->setModel(tls_->model());
+    connect(combo, &QComboBox::currentIndexChanged, tls_, &QComboBox::setCurrentIndex);
+    connect(tls_, &QComboBox::currentIndexChanged, combo, &QComboBox::setCurrentIndex);
+    return combo;
+  };
+  page({{tr("&Version:"), tls_}});
+  page({{tr("&Version:"), sharedTls()}});
   page({{tr("Protocol:"), new QLabel(tr("SMTP (RFC 3207), login inside TLS"), this)}});
   page({{tr("&Certificate:"), entry_}});
   QFormLayout* mitm = page({{tr("&Attacker's certificate:"), strategy_}, {tr("&Victim client:"), victim_}});
@@ -159,6 +167,21 @@ LabDialog::LabDialog(LabKind initial, QWidget* parent)
   connect(strategy_, &QComboBox::currentIndexChanged, this, updateExpectation);
   connect(victim_, &QComboBox::currentIndexChanged, this, updateExpectation);
   updateExpectation();
+  QFormLayout* tamper = page({{tr("&Version:"), sharedTls()}, {tr("&Attacker:"), attack_}});
+  auto* tamperExpectation = new QLabel(this);
+  tamperExpectation->setWordWrap(true);
+  tamper->addRow(tamperExpectation);
+  auto updateTamper = [this, tamperExpectation] {
+    const auto action = static_cast<endpoints::Tamper::Action>(attack_->currentData().toInt());
+    tamperExpectation->setText(
+        action == endpoints::Tamper::Action::Truncate
+            ? tr("<b>Expected:</b> the attacker %1; the server sees the connection end without close_notify.")
+                  .arg(QString::fromUtf8(scenarios::tamperActionDescription(action)))
+            : tr("<b>Expected:</b> the attacker %1; the server answers with a bad_record_mac alert and never "
+                 "sees the request.").arg(QString::fromUtf8(scenarios::tamperActionDescription(action))));
+  };
+  connect(attack_, &QComboBox::currentIndexChanged, this, updateTamper);
+  updateTamper();
 
   auto* buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
   buttons->addButton(tr("&Run"), QDialogButtonBox::AcceptRole)->setDefault(true);
@@ -196,6 +219,7 @@ LabRequest LabDialog::request() const {
   r.galleryEntry = entry_->currentData().toString().toStdString();
   r.strategy = static_cast<endpoints::AttackerCertificate>(strategy_->currentData().toInt());
   r.victim = static_cast<scenarios::VictimMode>(victim_->currentData().toInt());
+  r.attack = static_cast<endpoints::Tamper::Action>(attack_->currentData().toInt());
   return r;
 }
 

@@ -49,6 +49,7 @@ class LabDialog : public QDialog {
   QComboBox* entry_;
   QComboBox* strategy_;
   QComboBox* victim_;
+  QComboBox* attack_;
   QLabel* expectation_;
 };
 

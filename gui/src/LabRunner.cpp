@@ -32,26 +32,46 @@ bool dissectRun(const std::vector<Leg>& legs, const std::string& source, LabResu
   return true;
 }
 
-// A lab server and client in this process (handshake, resumption, STARTTLS).
+scenarios::PairLab pairLabOf(LabKind kind) {
+  switch (kind) {
+    case LabKind::Starttls: return scenarios::PairLab::Starttls;
+    case LabKind::Resumption: return scenarios::PairLab::Resumption;
+    case LabKind::Tamper: return scenarios::PairLab::Tamper;
+    default: return scenarios::PairLab::Handshake;
+  }
+}
+
+QString tamperVerdictText(const scenarios::PairLabRun& run) {
+  const scenarios::TamperVerdict v = scenarios::tamperVerdict(run);
+  QString text = v.attack.empty() ? QStringLiteral("the attacker found no record to tamper with") : qs(v.attack);
+  if (!v.serverAlert.empty()) text += QStringLiteral("; the server refused the connection: alert %1").arg(qs(v.serverAlert));
+  if (!v.serverError.empty()) text += QStringLiteral(" (%1)").arg(qs(v.serverError));
+  text += v.requestDelivered ? QStringLiteral("; the request reached the server's application (TLS did not notice!)")
+                             : QStringLiteral("; the damaged request never reached the server's application");
+  return text;
+}
+
+// A lab server and client in this process (handshake, resumption, STARTTLS, tamper).
 LabResult runPair(const LabRequest& request, const Observer& observer) {
   LabResult result;
   scenarios::PairLabOptions options;
   options.certsDir = certsDir();
   options.tls = request.tls;
   options.observer = observer;
-  const auto lab = request.kind == LabKind::Starttls     ? scenarios::PairLab::Starttls
-                   : request.kind == LabKind::Resumption ? scenarios::PairLab::Resumption
-                                                         : scenarios::PairLab::Handshake;
-  scenarios::PairLabRun run = scenarios::runPairLab(lab, options);
+  options.tamper = request.attack;
+  scenarios::PairLabRun run = scenarios::runPairLab(pairLabOf(request.kind), options);
   if (!run.setupError.empty()) {
     result.error = qs(run.setupError);
     return result;
   }
   const ClientRun& last = run.runs.back();
-  result.verdict = last.error.empty()
-                       ? QStringLiteral("%1 %2 negotiated%3").arg(qs(last.negotiated.version), qs(last.negotiated.cipher),
-                                                                  last.negotiated.resumed ? QStringLiteral(", session resumed") : QString())
-                       : QStringLiteral("failed: %1").arg(qs(last.error));
+  if (request.kind == LabKind::Tamper)
+    result.verdict = tamperVerdictText(run);
+  else
+    result.verdict = last.error.empty()
+                         ? QStringLiteral("%1 %2 negotiated%3").arg(qs(last.negotiated.version), qs(last.negotiated.cipher),
+                                                                    last.negotiated.resumed ? QStringLiteral(", session resumed") : QString())
+                         : QStringLiteral("failed: %1").arg(qs(last.error));
   dissectRun(run.legs(), request.title().toStdString(), result);
   return result;
 }
@@ -111,6 +131,8 @@ QString LabRequest::title() const {
     case LabKind::Resumption: return QStringLiteral("lab: resumption TLS %1").arg(tls.empty() ? QStringLiteral("1.2/1.3") : qs(tls));
     case LabKind::Starttls: return QStringLiteral("lab: SMTP STARTTLS");
     case LabKind::Gallery: return QStringLiteral("lab: gallery %1").arg(qs(galleryEntry));
+    case LabKind::Tamper:
+      return QStringLiteral("lab: tamper %1 TLS %2").arg(QString::fromUtf8(tamperActionName(attack)), tls.empty() ? QStringLiteral("1.3") : qs(tls));
     case LabKind::Mitm:
     default:
       return QStringLiteral("lab: mitm %1 × %2")
@@ -131,15 +153,29 @@ const std::vector<LabInfo>& labCatalog() {
       {LabKind::Mitm, QStringLiteral("Man in the middle"),
        QStringLiteral("Poisoned name resolution, a proxy with a certificate of its choice, a stolen password — and the fix"),
        QStringLiteral("mitm.md")},
+      {LabKind::Tamper, QStringLiteral("Tampering"),
+       QStringLiteral("An attacker without keys flips, drops, replays or cuts a record — and TLS notices"),
+       QStringLiteral("tamper.md")},
   };
   return labs;
 }
 
-bool parseLabRequest(const QString& lab, const QString& strategy, const QString& victim, const QString& tls,
-                     const QString& entry, LabRequest& request, QString& error) {
+bool parseLabRequest(const QString& lab, const LabOptionText& options, LabRequest& request, QString& error) {
+  // Finds `text` among `values` by `name`; an empty text keeps the default.
+  auto pick = [&error](const QString& text, const auto& values, auto name, auto& into, const char* option) {
+    if (text.isEmpty()) return true;
+    for (auto v : values) {
+      if (text == QLatin1String(name(v))) {
+        into = v;
+        return true;
+      }
+    }
+    error = QStringLiteral("unknown %1 '%2'").arg(QLatin1String(option), text);
+    return false;
+  };
   static const std::pair<const char*, LabKind> kinds[] = {{"handshake", LabKind::Handshake}, {"resumption", LabKind::Resumption},
                                                           {"starttls", LabKind::Starttls}, {"gallery", LabKind::Gallery},
-                                                          {"mitm", LabKind::Mitm}};
+                                                          {"mitm", LabKind::Mitm}, {"tamper", LabKind::Tamper}};
   bool found = false;
   for (const auto& [name, kind] : kinds) {
     if (lab == QLatin1String(name)) {
@@ -148,33 +184,19 @@ bool parseLabRequest(const QString& lab, const QString& strategy, const QString&
     }
   }
   if (!found) {
-    error = QStringLiteral("unknown lab '%1' (handshake, resumption, starttls, gallery, mitm)").arg(lab);
+    error = QStringLiteral("unknown lab '%1' (handshake, resumption, starttls, gallery, mitm, tamper)").arg(lab);
     return false;
   }
-  if (!strategy.isEmpty()) {
-    found = false;
-    for (auto s : allAttackerCertificates())
-      if (strategy == QLatin1String(attackerCertificateName(s))) request.strategy = s, found = true;
-    if (!found) {
-      error = QStringLiteral("unknown --strategy '%1'").arg(strategy);
-      return false;
-    }
-  }
-  if (!victim.isEmpty()) {
-    found = false;
-    for (auto v : scenarios::allVictimModes())
-      if (victim == QLatin1String(scenarios::victimModeName(v))) request.victim = v, found = true;
-    if (!found) {
-      error = QStringLiteral("unknown --victim '%1'").arg(victim);
-      return false;
-    }
-  }
-  if (!tls.isEmpty() && tls != QLatin1String("1.2") && tls != QLatin1String("1.3")) {
+  if (!pick(options.strategy, allAttackerCertificates(), attackerCertificateName, request.strategy, "--strategy") ||
+      !pick(options.victim, scenarios::allVictimModes(), scenarios::victimModeName, request.victim, "--victim") ||
+      !pick(options.attack, scenarios::tamperActions(), tamperActionName, request.attack, "--attack"))
+    return false;
+  if (!options.tls.isEmpty() && options.tls != QLatin1String("1.2") && options.tls != QLatin1String("1.3")) {
     error = QStringLiteral("--tls is 1.2 or 1.3");
     return false;
   }
-  request.tls = tls.toStdString();
-  request.galleryEntry = entry.isEmpty() ? std::string("expired") : entry.toStdString();
+  request.tls = options.tls.toStdString();
+  request.galleryEntry = options.entry.isEmpty() ? std::string("expired") : options.entry.toStdString();
   return true;
 }
 
@@ -182,7 +204,8 @@ LabResult runLab(const LabRequest& request, const Observer& observer) {
   switch (request.kind) {
     case LabKind::Handshake:
     case LabKind::Resumption:
-    case LabKind::Starttls: return runPair(request, observer);
+    case LabKind::Starttls:
+    case LabKind::Tamper: return runPair(request, observer);
     case LabKind::Gallery: return runGalleryLab(request, observer);
     case LabKind::Mitm:
     default: return runMitmLab(request, observer);

@@ -11,12 +11,13 @@
 #include <vector>
 
 #include "tlslab/endpoints/Events.hpp"
+#include "tlslab/endpoints/Tamper.hpp"
 #include "tlslab/model/Trace.hpp"
 #include "tlslab/scenarios/MitmLab.hpp"
 
 namespace tlslab::gui {
 
-enum class LabKind { Handshake, Resumption, Starttls, Gallery, Mitm };
+enum class LabKind { Handshake, Resumption, Starttls, Gallery, Mitm, Tamper };  // catalog order
 
 struct LabRequest {
   LabKind kind = LabKind::Mitm;
@@ -24,6 +25,7 @@ struct LabRequest {
   std::string galleryEntry;  // Gallery: the catalog entry
   endpoints::AttackerCertificate strategy = endpoints::AttackerCertificate::AttackerOwn;
   scenarios::VictimMode victim = scenarios::VictimMode::ChainOnly;
+  endpoints::Tamper::Action attack = endpoints::Tamper::Action::FlipByte;  // Tamper
 
   QString title() const;  // "MITM: attacker-own × chain-only"
 };
@@ -37,11 +39,18 @@ struct LabInfo {
 };
 const std::vector<LabInfo>& labCatalog();
 
+// The options of "--lab NAME" as typed (empty: the lab's default).
+struct LabOptionText {
+  QString strategy, victim;  // mitm
+  QString tls;               // handshake, resumption, tamper
+  QString entry;             // gallery
+  QString attack;            // tamper: flip-byte, drop, duplicate, truncate
+};
+
 // Parses the command line's "--lab NAME" (handshake, resumption, starttls,
-// gallery, mitm) with "--strategy"/"--victim"/"--tls"/"--entry"; false when
-// a name is unknown (`error` says which).
-bool parseLabRequest(const QString& lab, const QString& strategy, const QString& victim, const QString& tls,
-                     const QString& entry, LabRequest& request, QString& error);
+// gallery, mitm, tamper) with its options; false when a name is unknown
+// (`error` says which).
+bool parseLabRequest(const QString& lab, const LabOptionText& options, LabRequest& request, QString& error);
 
 struct LabResult {
   model::Trace trace;

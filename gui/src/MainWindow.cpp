@@ -583,7 +583,8 @@ void MainWindow::runTutorialCommand(const QString& arguments) {
     };
     LabRequest request;
     QString error;
-    if (parseLabRequest(words[2], option("--strategy"), option("--victim"), option("--tls"), option("--entry"), request, error))
+    const LabOptionText options{option("--strategy"), option("--victim"), option("--tls"), option("--entry"), option("--attack")};
+    if (parseLabRequest(words[2], options, request, error))
       return runLab(request);
     statusBar()->showMessage(error);
     return;

@@ -17,17 +17,19 @@ bool reportSelfCheck(std::ostream& out, const scenarios::RunTrace& traced, const
     const char* mark = !check.applicable ? "-" : check.ok ? "✓" : "✗";
     out << "self-check (" << who << "): " << mark << " " << check.message << "\n";
   }
-  bool ok = traced.selfCheckOk();
-  if (!savePath.empty()) {
-    std::ofstream file(savePath, std::ios::binary);
-    file.write(traced.pcapng.data(), static_cast<std::streamsize>(traced.pcapng.size()));
-    if (!file) {
-      out << "cannot write " << savePath << "\n";
-      return false;
-    }
-    out << "saved the run with its keys: " << savePath << "  (tlslab dissect " << savePath << ")\n";
+  const bool ok = traced.selfCheckOk();
+  return savePath.empty() ? ok : saveRun(out, traced, savePath) && ok;
+}
+
+bool saveRun(std::ostream& out, const scenarios::RunTrace& traced, const std::string& path) {
+  std::ofstream file(path, std::ios::binary);
+  file.write(traced.pcapng.data(), static_cast<std::streamsize>(traced.pcapng.size()));
+  if (!file) {
+    out << "cannot write " << path << "\n";
+    return false;
   }
-  return ok;
+  out << "saved the run with its keys: " << path << "  (tlslab dissect " << path << ")\n";
+  return true;
 }
 
 }  // namespace tlslab::cli

@@ -14,4 +14,8 @@ namespace tlslab::cli {
 // when the self-check failed or the file could not be written.
 bool reportSelfCheck(std::ostream& out, const scenarios::RunTrace& traced, const std::string& savePath);
 
+// Writes the run's pcapng (keys embedded) to `path` and says so; false when
+// it cannot be written.
+bool saveRun(std::ostream& out, const scenarios::RunTrace& traced, const std::string& path);
+
 }  // namespace tlslab::cli

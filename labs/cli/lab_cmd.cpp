@@ -2,6 +2,7 @@
 #include <fmt/core.h>
 
 #include <iostream>
+#include <optional>
 #include <memory>
 
 #include "cli/Commands.hpp"
@@ -28,6 +29,7 @@ struct LabArgs {
   std::string tls;
   std::string entry;
   std::string save;  // write the run as pcapng with keys
+  std::string attack = "flip-byte";  // tamper
   bool netns = false;  // mitm: victim, attacker and server in network namespaces (root)
 };
 
@@ -41,6 +43,7 @@ constexpr LabInfo kLabs[] = {
     {"starttls", "SMTP in cleartext, STARTTLS, then login inside TLS"},
     {"gallery", "every bad certificate served for real, judged by a correct and a chain-only client"},
     {"mitm", "the man-in-the-middle attack: poisoned name resolution, a proxy, a stolen password, and the fix"},
+    {"tamper", "an attacker without keys flips, drops, replays or cuts a record of the request, and TLS notices"},
 };
 
 std::optional<AttackerCertificate> parseStrategy(const std::string& name) {
@@ -199,6 +202,47 @@ int runPair(const LabArgs& args, PairLab lab) {
   return run.ok() && selfCheck ? 0 : 1;
 }
 
+// The tamper lab: the run is narrated like a handshake, then judged: did
+// TLS notice, and what does the capture of the run show?
+int runTamper(const LabArgs& args) {
+  std::optional<endpoints::Tamper::Action> action;
+  for (auto a : tamperActions())
+    if (args.attack == endpoints::tamperActionName(a)) action = a;
+  if (!action) {
+    std::cerr << "tlslab lab run tamper: --attack is one of flip-byte, drop, duplicate, truncate\n";
+    return 2;
+  }
+  std::cout << "The tamper lab (tutorials/tamper.md)\n\n"
+            << "An attacker on the path, without any key, " << tamperActionDescription(*action) << ".\n\n";
+  RunPrinter printer(std::cout, false, args.quiet);
+  PairLabOptions options;
+  options.certsDir = certsDir();
+  options.tls = args.tls;
+  options.observer = printer.observer();
+  options.tamper = *action;
+  PairLabRun run = runPairLab(PairLab::Tamper, options);
+  if (!run.setupError.empty()) {
+    std::cerr << "tlslab lab: " << run.setupError << "\n";
+    return 1;
+  }
+  const TamperVerdict verdict = tamperVerdict(run);
+  std::cout << "\nVerdict:\n  attacker: " << (verdict.attack.empty() ? "found no record to tamper with" : verdict.attack) << "\n";
+  if (!verdict.serverAlert.empty()) std::cout << "  ✔ the server refused the connection: alert " << verdict.serverAlert << "\n";
+  if (!verdict.serverError.empty()) std::cout << "  ✔ the server's reason: " << verdict.serverError << "\n";
+  std::cout << (verdict.requestDelivered ? "  ✗ the request reached the server's application: TLS did not notice\n"
+                                         : "  ✔ the damaged request never reached the server's application\n");
+  const RunTrace traced = traceOfRun(run.legs(), "lab: tamper");
+  if (!traced.error.empty()) {
+    std::cout << "the run could not be read back: " << traced.error << "\n";
+    return 1;
+  }
+  if (!traced.checks.empty())
+    std::cout << "  the capture of the run agrees: " << traced.checks.front().message << "\n";
+  if (!args.save.empty() && !saveRun(std::cout, traced, args.save)) return 1;
+  std::cout << "\nTry the other attacks: tlslab lab run tamper --attack drop|duplicate|truncate\n";
+  return verdict.detected() ? 0 : 1;
+}
+
 int runLab(const LabArgs& args) {
   if (args.name == "mitm") return runMitmLab(args);
   if (args.netns) {
@@ -206,6 +250,7 @@ int runLab(const LabArgs& args) {
     return 2;
   }
   if (args.name == "gallery") return runGalleryLab(args);
+  if (args.name == "tamper") return runTamper(args);
   for (auto lab : {PairLab::Handshake, PairLab::Resumption, PairLab::Starttls})
     if (args.name == pairLabName(lab)) return runPair(args, lab);
   std::cerr << "tlslab lab run: unknown lab '" << args.name << "' (see `tlslab lab list`)\n";
@@ -228,10 +273,11 @@ void registerLabCommand(CLI::App& app, Context& ctx) {
   run->add_flag("--matrix", args->matrix, "mitm: every attacker certificate against every victim");
   run->add_flag("--netns", args->netns, "mitm: victim, attacker and server in three network namespaces joined by veth pairs (root)");
   run->add_option("--entry", args->entry, "gallery: only this entry");
-  run->add_option("--tls", args->tls, "handshake/resumption: 1.2 or 1.3")->check(CLI::IsMember({"1.2", "1.3"}));
+  run->add_option("--attack", args->attack, "tamper: flip-byte (default), drop, duplicate or truncate");
+  run->add_option("--tls", args->tls, "handshake/resumption/starttls/tamper: 1.2 or 1.3")->check(CLI::IsMember({"1.2", "1.3"}));
   run->add_flag("--json", args->json, "Results as JSON");
   run->add_flag("--quiet", args->quiet, "No live ladder, only the results");
-  run->add_option("--save", args->save, "handshake/resumption/starttls/mitm: write the run as pcapng with its keys");
+  run->add_option("--save", args->save, "handshake/resumption/starttls/tamper/mitm: write the run as pcapng with its keys");
   run->callback([args, &ctx] { ctx.exitCode = runLab(*args); });
 }
 

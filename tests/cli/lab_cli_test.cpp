@@ -47,10 +47,30 @@ TEST(LabCli, GalleryJsonHasEveryEntryAsExpected) {
   for (const auto& entry : json) EXPECT_TRUE(entry["as_expected"].get<bool>()) << entry.dump();
 }
 
+// Each attack: TLS notices, the request never reaches the server, and the
+// run's own capture fails on the same record (or ends without close_notify).
+TEST(LabCli, TamperLabShowsTlsNoticingEveryAttack) {
+  for (const char* attack : {"flip-byte", "drop", "duplicate"}) {
+    auto result = run(cli(std::string("lab run tamper --quiet --tls 1.2 --attack ") + attack));
+    EXPECT_EQ(result.exitCode, 0) << attack << "\n" << result.out;
+    EXPECT_NE(result.out.find("the server refused the connection: alert fatal bad record mac"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("the damaged request never reached the server's application"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("the capture of the run agrees: record"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("MAC/tag failure"), std::string::npos) << result.out;
+  }
+  auto cut = run(cli("lab run tamper --quiet --attack truncate"));
+  EXPECT_EQ(cut.exitCode, 0) << cut.out;
+  EXPECT_NE(cut.out.find("without close_notify"), std::string::npos) << cut.out;
+  EXPECT_NE(run(cli("lab list")).out.find("tamper"), std::string::npos);
+}
+
 TEST(LabCli, UnknownLabOrOptionIsAUsageError) {
   EXPECT_EQ(run(cli("lab run no-such-lab")).exitCode, 2);
   EXPECT_EQ(run(cli("lab run mitm --strategy nonsense")).exitCode, 2);
   EXPECT_EQ(run(cli("lab run gallery --entry bank32-rsa")).exitCode, 2);
+  auto attack = run(cli("lab run tamper --attack teleport"));
+  EXPECT_EQ(attack.exitCode, 2);
+  EXPECT_NE(attack.out.find("flip-byte, drop, duplicate, truncate"), std::string::npos) << attack.out;
 }
 
 TEST(ConnectCli, BadTargetsAreClearErrors) {

@@ -50,18 +50,34 @@ TEST(LabDialog, ListsEveryLabAndTurnsTheFormIntoARequest) {
   entry->setCurrentText("expired");
   EXPECT_EQ(dialog.request().kind, LabKind::Gallery);
   EXPECT_EQ(dialog.request().galleryEntry, "expired");
+
+  dialog.labList()->setCurrentRow(static_cast<int>(LabKind::Tamper));
+  QComboBox* attack = comboWithItem(dialog, "duplicate");
+  ASSERT_NE(attack, nullptr);
+  attack->setCurrentText("duplicate");
+  EXPECT_EQ(dialog.request().kind, LabKind::Tamper);
+  EXPECT_EQ(dialog.request().attack, endpoints::Tamper::Action::Duplicate);
+  bool saysAlert = false;
+  for (auto* label : dialog.findChildren<QLabel*>()) saysAlert = saysAlert || label->text().contains("bad_record_mac");
+  EXPECT_TRUE(saysAlert);
 }
 
 TEST(LabRequest, CommandLineNamesParseAndUnknownOnesAreRejected) {
   LabRequest r;
   QString error;
-  EXPECT_TRUE(parseLabRequest("mitm", "self-signed", "none", "", "", r, error));
+  EXPECT_TRUE(parseLabRequest("mitm", {"self-signed", "none", "", "", ""}, r, error));
   EXPECT_EQ(r.strategy, endpoints::AttackerCertificate::SelfSigned);
   EXPECT_EQ(r.victim, scenarios::VictimMode::NoVerification);
-  EXPECT_FALSE(parseLabRequest("mitm", "teleport", "", "", "", r, error));
+  EXPECT_FALSE(parseLabRequest("mitm", {"teleport", "", "", "", ""}, r, error));
   EXPECT_TRUE(error.contains("teleport"));
-  EXPECT_FALSE(parseLabRequest("handshake", "", "", "1.1", "", r, error));
-  EXPECT_FALSE(parseLabRequest("nope", "", "", "", "", r, error));
+  EXPECT_FALSE(parseLabRequest("handshake", {"", "", "1.1", "", ""}, r, error));
+  EXPECT_FALSE(parseLabRequest("nope", {}, r, error));
+  EXPECT_TRUE(parseLabRequest("tamper", {"", "", "1.2", "", "drop"}, r, error));
+  EXPECT_EQ(r.kind, LabKind::Tamper);
+  EXPECT_EQ(r.attack, endpoints::Tamper::Action::Drop);
+  EXPECT_EQ(r.tls, "1.2");
+  EXPECT_FALSE(parseLabRequest("tamper", {"", "", "", "", "none"}, r, error));  // "none" is no attack
+  EXPECT_TRUE(error.contains("--attack")) << error.toStdString();
 }
 
 TEST(MainWindowShell, DroppingACaptureOpensIt) {

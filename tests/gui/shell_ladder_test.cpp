@@ -2,6 +2,8 @@
 // man in the middle, hit-testing, keyboard and selection linking.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <QElapsedTimer>
 #include <QTest>
 
@@ -75,6 +77,26 @@ TEST(LadderLayout, AbortingVictimEndsWithARedAlert) {
   bool alert = false;
   for (const auto& a : layout.arrows) alert = alert || (a.kind == ArrowKind::Alert && a.connection == 0);
   EXPECT_TRUE(alert) << labels(layout, 0).join(" | ").toStdString();
+}
+
+TEST(LadderLayout, TamperLabEndsInTheServersBadRecordMacAlert) {
+  LabRequest request;
+  request.kind = LabKind::Tamper;
+  request.tls = "1.3";
+  request.attack = endpoints::Tamper::Action::FlipByte;
+  LabResult result = runLab(request, {});
+  ASSERT_TRUE(result.error.isEmpty()) << result.error.toStdString();
+  EXPECT_TRUE(result.verdict.contains("alert fatal bad record mac")) << result.verdict.toStdString();
+  EXPECT_TRUE(result.verdict.contains("never reached")) << result.verdict.toStdString();
+  LadderLayout layout = layoutLadder(result.trace, 0, TimeAxis::Compressed);
+  ASSERT_FALSE(layout.empty());
+  // The damaged request is drawn as a record nobody could open, then the server's alert.
+  const auto alert = std::find_if(layout.arrows.begin(), layout.arrows.end(), [](const auto& a) { return a.kind == ArrowKind::Alert; });
+  ASSERT_NE(alert, layout.arrows.end());
+  EXPECT_EQ(alert->fromLane, 1);
+  EXPECT_TRUE(alert->label.contains("bad_record_mac") || alert->label.contains("bad record mac")) << alert->label.toStdString();
+  const bool damagedBefore = std::any_of(layout.arrows.begin(), alert, [](const auto& a) { return a.fromLane == 0 && a.undecrypted; });
+  EXPECT_TRUE(damagedBefore);
 }
 
 TEST(LadderLayout, BothTimeAxesKeepArrowsInTimeOrder) {

@@ -3,6 +3,8 @@
 // own wire bytes as the same conversation.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "support/LabConfigs.hpp"
 #include "tlslab/scenarios/PairLab.hpp"
 
@@ -71,6 +73,67 @@ TEST(PairLab, StarttlsLogsInInsideTls) {
   ASSERT_EQ(trace.trace.connections.size(), 1u);
   EXPECT_FALSE(trace.trace.connections[0].preamble[0].empty());  // EHLO/STARTTLS in clear
 }
+
+struct TamperCase {
+  const char* name;
+  const char* tls;
+  tlslab::endpoints::Tamper::Action action;
+};
+
+class TamperLab : public ::testing::TestWithParam<TamperCase> {};
+
+// The attacker has no keys: whatever it does to the request, the server
+// refuses the record and never hands the damaged bytes to its application,
+// and the capture of the run shows the same record failing to open.
+TEST_P(TamperLab, TlsDetectsTheAttackAndTheCaptureShowsIt) {
+  using Action = tlslab::endpoints::Tamper::Action;
+  const TamperCase& c = GetParam();
+  PairLabOptions options = optionsFor(c.tls);
+  options.tamper = c.action;
+  PairLabRun run = runPairLab(PairLab::Tamper, options);
+  ASSERT_TRUE(run.setupError.empty()) << run.setupError;
+  ASSERT_EQ(run.runs.size(), 1u);
+  EXPECT_TRUE(run.runs[0].handshakeOk);  // the attack is on the request, after the handshake
+  EXPECT_FALSE(run.runs[0].scriptOk);
+  EXPECT_FALSE(run.ok());
+  const TamperVerdict verdict = tamperVerdict(run);
+  EXPECT_EQ(verdict.attack.rfind("tamper: record", 0), 0u) << verdict.attack;
+  EXPECT_TRUE(verdict.detected());
+  EXPECT_FALSE(verdict.requestDelivered) << verdict.delivered;
+  if (c.action == Action::Truncate) {
+    // OpenSSL 3 answers an EOF without close_notify with a decode_error alert.
+    EXPECT_EQ(verdict.serverAlert, "fatal decode error");
+    EXPECT_NE(verdict.serverError.find("without close_notify"), std::string::npos) << verdict.serverError;
+  } else {
+    EXPECT_EQ(verdict.serverAlert, "fatal bad record mac");
+  }
+  RunTrace trace = traceOfRun(run.legs(), "lab: tamper");
+  ASSERT_TRUE(trace.error.empty()) << trace.error;
+  ASSERT_EQ(trace.trace.connections.size(), 1u);
+  EXPECT_FALSE(trace.selfCheckOk());  // the wire and the endpoint's intent differ, as they must
+  // The first record that fails is the client's (after a replayed copy the
+  // dissector's sequence numbers stay one ahead, so later ones fail too).
+  const auto& records = trace.trace.connections[0].records;
+  const auto failed = std::find_if(records.begin(), records.end(),
+                                   [](const auto& r) { return r.undecryptedReason.rfind("MAC/tag failure", 0) == 0; });
+  if (c.action == Action::Truncate) {
+    EXPECT_EQ(failed, records.end()) << trace.checks[0].message;
+  } else {
+    ASSERT_NE(failed, records.end()) << trace.checks[0].message;
+    EXPECT_EQ(failed->direction, tlslab::model::Direction::ClientToServer);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Attacks, TamperLab,
+    ::testing::Values(TamperCase{"FlipTls12", "1.2", tlslab::endpoints::Tamper::Action::FlipByte},
+                      TamperCase{"FlipTls13", "1.3", tlslab::endpoints::Tamper::Action::FlipByte},
+                      TamperCase{"DropTls12", "1.2", tlslab::endpoints::Tamper::Action::Drop},
+                      TamperCase{"DropTls13", "1.3", tlslab::endpoints::Tamper::Action::Drop},
+                      TamperCase{"DuplicateTls12", "1.2", tlslab::endpoints::Tamper::Action::Duplicate},
+                      TamperCase{"DuplicateTls13", "1.3", tlslab::endpoints::Tamper::Action::Duplicate},
+                      TamperCase{"TruncateTls13", "1.3", tlslab::endpoints::Tamper::Action::Truncate}),
+    [](const auto& param) { return std::string(param.param.name); });
 
 TEST(PairLab, MissingCertificatesAreASetupErrorNotARun) {
   PairLabOptions options = optionsFor("");

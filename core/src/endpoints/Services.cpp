@@ -42,7 +42,10 @@ std::string serveHttp(Channel& channel, const std::string& siteName) {
   // Keep-alive loop: several requests may arrive on one connection.
   for (;;) {
     std::string head;
-    if (!channel.readUntil("\r\n\r\n", head)) return head.empty() ? "" : "incomplete HTTP request";
+    // A clean close (close_notify) between requests is no error; an EOF without
+    // it is (lastError says so: a possible truncation attack).
+    if (!channel.readUntil("\r\n\r\n", head))
+      return head.empty() ? channel.lastError() : "incomplete HTTP request" + (channel.lastError().empty() ? "" : ": " + channel.lastError());
     std::string requestLine = head.substr(0, head.find("\r\n"));
     std::string body;
     if (std::size_t length = contentLength(head); length > 0 && length <= 1 << 20) {
