@@ -82,7 +82,7 @@ TEST(MainWindowShell, CorruptCaptureShowsAnErrorDialogNotACrash) {
   const QString path = dir.filePath("corrupt.pcapng");
   QFile file(path);
   ASSERT_TRUE(file.open(QIODevice::WriteOnly));
-  file.write("\x0a\x0d\x0d\x0a this is not a capture at all", 36);
+  file.write(QByteArrayLiteral("\x0a\x0d\x0d\x0a this is not a capture at all"));  // a pcapng magic, then text
   file.close();
 
   MainWindow window;
