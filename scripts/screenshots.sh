@@ -20,3 +20,4 @@ shot mitm-correct-victim --lab mitm --victim correct --tab Certificates
 shot tls13-handshake --lab handshake --tls 1.3 --tab Message
 shot tls13-key-derivation --lab handshake --tls 1.3 --tab "Key derivation"
 shot tls12-record-crypto --lab handshake --tls 1.2 --tab "Record crypto"
+shot tamper-flip-byte --lab tamper --attack flip-byte --tab "Application data"

@@ -18,7 +18,9 @@ using Leg = scenarios::RunLeg;
 
 // The run through its own pcapng and the capture dissector (the core's
 // traceOfRun), with the lab's self-check reported in the verdict.
-bool dissectRun(const std::vector<Leg>& legs, const std::string& source, LabResult& result) {
+// `tampered`: the lab changed bytes on the wire on purpose, so a record that
+// fails to open is the expected result, and the log says so.
+bool dissectRun(const std::vector<Leg>& legs, const std::string& source, LabResult& result, bool tampered = false) {
   scenarios::RunTrace run = scenarios::traceOfRun(legs, source);
   if (!run.error.empty()) {
     result.error = qs(run.error);
@@ -28,7 +30,10 @@ bool dissectRun(const std::vector<Leg>& legs, const std::string& source, LabResu
   result.pcapng = std::move(run.pcapng);
   for (const auto& check : run.checks)
     if (check.applicable)
-      result.verdict += QStringLiteral("\nself-check %1: %2").arg(check.ok ? QStringLiteral("✓") : QStringLiteral("✗"), qs(check.message));
+      result.verdict += QStringLiteral("\nself-check %1: %2%3")
+                            .arg(check.ok ? QStringLiteral("✓") : QStringLiteral("✗"), qs(check.message),
+                                 tampered && !check.ok ? QStringLiteral(" (expected: the attacker changed the bytes on the wire)")
+                                                       : QString());
   return true;
 }
 
@@ -72,7 +77,7 @@ LabResult runPair(const LabRequest& request, const Observer& observer) {
                          ? QStringLiteral("%1 %2 negotiated%3").arg(qs(last.negotiated.version), qs(last.negotiated.cipher),
                                                                     last.negotiated.resumed ? QStringLiteral(", session resumed") : QString())
                          : QStringLiteral("failed: %1").arg(qs(last.error));
-  dissectRun(run.legs(), request.title().toStdString(), result);
+  dissectRun(run.legs(), request.title().toStdString(), result, request.kind == LabKind::Tamper);
   return result;
 }
 

@@ -58,6 +58,9 @@ void describe(const TraceConnection& c, const TraceRecord& r, LadderArrow& a) {
   a.encrypted = r.encrypted;
   a.keyPhase = qs(r.keyPhase);
   a.undecrypted = r.encrypted && !r.undecryptedReason.empty();
+  a.undecryptedReason = qs(r.undecryptedReason);
+  // The dissector's wording for a record whose tag or MAC did not match.
+  a.failedAuthentication = a.undecrypted && r.undecryptedReason.rfind("MAC/tag failure", 0) == 0;
   a.detail = QStringLiteral("#%1 · %2").arg(r.index).arg(sizeText(r.wire.size()));
   QStringList names;
   bool alert = type == kAlert;
@@ -78,6 +81,8 @@ void describe(const TraceConnection& c, const TraceRecord& r, LadderArrow& a) {
     a.label = names.join(QStringLiteral(", "));
   } else if (type == kApplicationData && !a.undecrypted) {
     a.label = QStringLiteral("Application Data (%1)").arg(sizeText(r.plaintext.size()));
+  } else if (a.failedAuthentication) {
+    a.label = QStringLiteral("Record failed authentication (%1)").arg(sizeText(r.wire.size()));
   } else if (a.undecrypted) {
     a.label = QStringLiteral("Encrypted record (%1)").arg(sizeText(r.wire.size()));
   } else if (type == kChangeCipherSpec) {

@@ -40,6 +40,8 @@ struct LadderArrow {
   bool encrypted = false;
   QString keyPhase;     // "handshake", "application", "application 1" (after a KeyUpdate)
   bool undecrypted = false;
+  bool failedAuthentication = false;  // undecrypted although the keys were there: the bytes were changed
+  QString undecryptedReason;          // the dissector's words, for the tooltip
   int roundTrip = 0;    // handshake round trip this record belongs to (1-based), 0 after the handshake
   bool gapBefore = false;  // compressed axis: a long pause precedes this arrow
 };

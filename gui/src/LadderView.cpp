@@ -332,7 +332,7 @@ bool LadderView::viewportEvent(QEvent* event) {
                       .arg(a.label.toHtmlEscaped(), layout_.lanes[static_cast<std::size_t>(a.fromLane)].title,
                            layout_.lanes[static_cast<std::size_t>(a.toLane)].title, a.detail, timeText(a.time));
     if (a.encrypted)
-      tip += a.undecrypted ? tr("<br>Encrypted; no key to open it (see the connection's decryption note)")
+      tip += a.undecrypted ? tr("<br>Encrypted; not opened: %1").arg(a.undecryptedReason.toHtmlEscaped())
                            : tr("<br>Encrypted under the %1 keys; decrypted for you").arg(a.keyPhase.toHtmlEscaped());
     if (a.roundTrip > 0) tip += tr("<br>Handshake round trip %1").arg(a.roundTrip);
     QToolTip::showText(help->globalPos(), tip, viewport());
@@ -509,7 +509,8 @@ void LadderView::paintArrow(QPainter& p, int index, bool withLabel) const {
   double lockX = -1;
   if (a.encrypted) {
     below += QStringLiteral(" ·    %1").arg(a.keyPhase.isEmpty() ? tr("encrypted") : a.keyPhase);
-    if (a.undecrypted) below += tr(" (no key)");
+    if (a.failedAuthentication) below += tr(" (✗ tag)");
+    else if (a.undecrypted) below += tr(" (no key)");
   }
   const double belowWidth = sm.horizontalAdvance(below);
   const double belowX = (x1 + x2) / 2 - belowWidth / 2;

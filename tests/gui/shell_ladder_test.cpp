@@ -95,8 +95,13 @@ TEST(LadderLayout, TamperLabEndsInTheServersBadRecordMacAlert) {
   ASSERT_NE(alert, layout.arrows.end());
   EXPECT_EQ(alert->fromLane, 1);
   EXPECT_TRUE(alert->label.contains("bad_record_mac") || alert->label.contains("bad record mac")) << alert->label.toStdString();
-  const bool damagedBefore = std::any_of(layout.arrows.begin(), alert, [](const auto& a) { return a.fromLane == 0 && a.undecrypted; });
-  EXPECT_TRUE(damagedBefore);
+  const auto damaged = std::find_if(layout.arrows.begin(), alert, [](const auto& a) { return a.fromLane == 0 && a.undecrypted; });
+  ASSERT_NE(damaged, alert);
+  // Not "no key": the keys were there and the tag did not match.
+  EXPECT_TRUE(damaged->failedAuthentication);
+  EXPECT_TRUE(damaged->label.startsWith("Record failed authentication")) << damaged->label.toStdString();
+  EXPECT_TRUE(damaged->undecryptedReason.contains("MAC/tag failure")) << damaged->undecryptedReason.toStdString();
+  EXPECT_TRUE(result.verdict.contains("(expected: the attacker changed the bytes on the wire)")) << result.verdict.toStdString();
 }
 
 TEST(LadderLayout, BothTimeAxesKeepArrowsInTimeOrder) {
