@@ -158,6 +158,30 @@ TEST(PcapngSecrets, ReadCaptureHandsKeyLogsOverBeforeAnyConnection) {
   EXPECT_EQ(sink.opened.size(), 1u);
 }
 
+// A file on disk is walked through a sliding 8 MiB mapping (FileSource.cpp):
+// a block that straddles a window, and blocks in a later window, read whole.
+TEST(PcapngSecrets, KeyLogBlocksAcrossTheFileWalksWindowsAreReadWhole) {
+  std::string big;
+  for (int i = 0; big.size() < (9u << 20); ++i) big += "# filler line " + std::to_string(i) + "\n";
+  big += "CLIENT_RANDOM 0011 aabb\n";
+  std::ostringstream out;
+  PcapngWriter writer(out);
+  auto id = writer.addInterface(capture::linktype::Ethernet);
+  writer.writeKeyLog(big);
+  for (const auto& f : smallExchange()) writer.writePacket(id, capture::Timestamp{1}, f.bytes);
+  writer.writeKeyLog("CLIENT_RANDOM 01 02\n");
+  TempFile file("big-keylog.pcapng", asBytes(out.str()));
+  RecordingSink sink;
+  auto summary = capture::readCapture(file.path(), sink);
+  ASSERT_TRUE(summary.ok());
+  EXPECT_TRUE(summary.value().complete);
+  EXPECT_EQ(summary.value().secretsBlocks, 2u);
+  ASSERT_EQ(sink.keyLogs.size(), 2u);
+  EXPECT_TRUE(sink.keyLogs[0] == big) << sink.keyLogs[0].size() << " of " << big.size() << " bytes";
+  EXPECT_EQ(sink.keyLogs[1], "CLIENT_RANDOM 01 02\n");
+  EXPECT_EQ(sink.opened.size(), 1u);
+}
+
 TEST(PcapngSecrets, SectionsOfBothByteOrdersInOneFileAreAllWalked) {
   Bytes a = pcapngBytes(Link::Ethernet, smallExchange(), {"A\n"}, false);
   Bytes b = pcapngBytes(Link::Ethernet, smallExchange(), {"B\n"}, true);

@@ -1,8 +1,12 @@
 // Capture files through libpcap. Before libpcap sees a file we check what it
 // is, so the common mistakes get a plain answer instead of libpcap's terse one:
 // an empty file, a text file renamed .pcap, a truncated header, gzip without zlib.
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <pcap/pcap.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -28,6 +32,7 @@ namespace {
 constexpr std::size_t kPcapHeader = 24;   // draft-ietf-opsawg-pcap §4 file header
 constexpr std::size_t kPcapngMinimum = 28;  // smallest Section Header Block
 constexpr std::uint64_t kProgressEveryFrames = 4096;
+constexpr std::size_t kReadBuffer = 256u << 10;
 
 struct PcapCloser {
   void operator()(pcap_t* p) const { pcap_close(p); }
@@ -81,6 +86,86 @@ struct Opener {
   }
 };
 
+// The pcapng walk before libpcap looks only at each block's header and
+// trailer, but through stdio it paid an lseek and a 4 KiB read per block (the
+// whole file read a second time). A plain file is walked through a sliding
+// read-only mapping instead: no system call per block, and at most one
+// window of the file resident at a time (peak memory stays bounded).
+class MappedWalk {
+ public:
+  static constexpr std::size_t kWindow = 8u << 20;
+
+  static std::FILE* open(const std::filesystem::path& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return nullptr;
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+      ::close(fd);
+      return nullptr;
+    }
+    auto* walk = new MappedWalk(fd, static_cast<std::uint64_t>(st.st_size));
+    cookie_io_functions_t functions{read, nullptr, seek, close};
+    std::FILE* file = fopencookie(walk, "rb", functions);
+    if (file == nullptr) close(walk);
+    else std::setvbuf(file, walk->buffer_, _IOFBF, sizeof walk->buffer_);  // a header, or a trailer + the next header
+    return file;
+  }
+
+ private:
+  MappedWalk(int fd, std::uint64_t size) : fd_(fd), size_(size) {}
+
+  static ssize_t read(void* cookie, char* out, size_t n) {
+    auto* w = static_cast<MappedWalk*>(cookie);
+    std::size_t done = 0;
+    while (done < n && w->at_ < w->size_) {
+      if (!w->cover(w->at_)) return done > 0 ? static_cast<ssize_t>(done) : -1;
+      const std::uint64_t inWindow = w->base_ + w->length_ - w->at_;
+      const auto step = static_cast<std::size_t>(std::min<std::uint64_t>(n - done, inWindow));
+      std::memcpy(out + done, w->map_ + (w->at_ - w->base_), step);
+      done += step;
+      w->at_ += step;
+    }
+    return static_cast<ssize_t>(done);
+  }
+  static int seek(void* cookie, off64_t* position, int whence) {
+    auto* w = static_cast<MappedWalk*>(cookie);
+    const std::int64_t base = whence == SEEK_CUR ? static_cast<std::int64_t>(w->at_)
+                              : whence == SEEK_END ? static_cast<std::int64_t>(w->size_) : 0;
+    if (base + *position < 0) return -1;
+    w->at_ = static_cast<std::uint64_t>(base + *position);
+    *position = static_cast<off64_t>(w->at_);
+    return 0;
+  }
+  static int close(void* cookie) {
+    auto* w = static_cast<MappedWalk*>(cookie);
+    if (w->map_ != nullptr) ::munmap(w->map_, w->length_);
+    int rc = ::close(w->fd_);
+    delete w;
+    return rc;
+  }
+  // Maps the window holding file offset `at` (windows start on their own
+  // size, a multiple of the page size).
+  bool cover(std::uint64_t at) {
+    if (map_ != nullptr && at >= base_ && at < base_ + length_) return true;
+    if (map_ != nullptr) ::munmap(map_, length_);
+    map_ = nullptr;
+    base_ = at - at % kWindow;
+    length_ = static_cast<std::size_t>(std::min<std::uint64_t>(kWindow, size_ - base_));
+    void* m = ::mmap(nullptr, length_, PROT_READ, MAP_PRIVATE, fd_, static_cast<off_t>(base_));
+    if (m == MAP_FAILED) return false;
+    map_ = static_cast<char*>(m);
+    return true;
+  }
+
+  int fd_;
+  std::uint64_t size_;
+  std::uint64_t at_ = 0;
+  std::uint64_t base_ = 0;
+  std::size_t length_ = 0;
+  char* map_ = nullptr;
+  char buffer_[64];
+};
+
 std::string describeMagic(const std::uint8_t* p, std::size_t n) {
   std::string hex, text;
   for (std::size_t i = 0; i < n; ++i) {
@@ -95,6 +180,7 @@ std::string describeMagic(const std::uint8_t* p, std::size_t n) {
 struct CaptureFile::Impl {
   FileInfo info;
   Opener opener;
+  std::unique_ptr<char[]> readBuffer;  // the stream's; declared first so it outlives the stream
   std::unique_ptr<pcap_t, PcapCloser> pcap;
   std::unique_ptr<detail::PcapngPacketReader> native;
   std::FILE* stream = nullptr;  // owned by pcap or native; for the read position
@@ -173,7 +259,8 @@ Result<std::unique_ptr<CaptureFile>> openWith(Opener opener, const std::string& 
   auto impl = std::make_unique<CaptureFile::Impl>();
   bool mixedInterfaces = false;
   if (info.format == FileFormat::Pcapng) {
-    FilePtr walk(opener.open());
+    FilePtr walk(!opener.gzip && !opener.memory ? MappedWalk::open(opener.path) : nullptr);
+    if (!walk) walk.reset(opener.open());
     if (walk) {
       PcapngScan scan = scanPcapng(walk.get(), [&](const SecretsBlock& b) { impl->secrets.push_back(b); });
       impl->blockDiagnostics = std::move(scan.diagnostics);
@@ -185,6 +272,10 @@ Result<std::unique_ptr<CaptureFile>> openWith(Opener opener, const std::string& 
   }
   std::FILE* stream = opener.open(&impl->gz);
   if (stream == nullptr) return CaptureError{"cannot read capture '" + name + "'", std::strerror(errno)};
+  // libpcap freads one block at a time; with the default 4 KiB buffer that
+  // was a read system call per packet.
+  impl->readBuffer = std::make_unique<char[]>(kReadBuffer);
+  std::setvbuf(stream, impl->readBuffer.get(), _IOFBF, kReadBuffer);
   impl->stream = stream;
   if (mixedInterfaces) {
     impl->native = std::make_unique<detail::PcapngPacketReader>(stream);
