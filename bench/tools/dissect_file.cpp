@@ -1,6 +1,8 @@
-// Full decryption of a capture through the dissector in streaming mode (no
-// payloads kept), as the bench compares with tshark: prints the time, the
-// application records decrypted, records that did not open, and peak RSS.
+// Full decryption of a capture through the dissector in bulk mode (no
+// payloads or closed records kept, so no field tree gets learner text; every
+// record is still decrypted and authenticated), as the bench compares with
+// tshark: prints the time, the application records decrypted, records that
+// did not open, and peak RSS.
 //
 //   tlslab_bench_dissect_file CAPTURE [KEYLOG]
 #include <sys/resource.h>
