@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# How a large capture opens in tlslab-gui (issue 8 quality bar): first
+# connections listed, fully loaded, the longest event-loop stall, peak RSS.
+# Uses the bulk capture of scripts/bench-dissect.sh (made once, from real lab
+# runs).
+#
+#   scripts/bench-gui-open.sh [MEGABYTES]      default 200
+# Environment: TLSLAB_BENCH_BUILD (build folder, default build/bench).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${TLSLAB_BENCH_BUILD:-$root/build/bench}
+megabytes=${1:-200}
+
+cmake --preset bench -B "$build" -DTLSLAB_BUILD_GUI=ON >/dev/null
+cmake --build "$build" -j2 --target tlslab_make_bulk_capture tlslab_gui_open_capture >/dev/null
+capture="$build/bulk-${megabytes}mb.pcapng"
+if [[ ! -s "$capture" ]]; then
+  echo "making $capture from real lab runs (once) ..."
+  TLSLAB_HOME="$root" "$build/bench/tlslab_make_bulk_capture" "$capture" "$megabytes"
+fi
+cat "$capture" >/dev/null  # warm the page cache: time the GUI, not the disk
+echo "capture: $capture ($(( $(stat -L -c %s "$capture") / 1024 / 1024 )) MiB), load average $(cut -d' ' -f1 /proc/loadavg)"
+out=$(TLSLAB_HOME="$root" "$build/bench/tlslab_gui_open_capture" "$capture" 2>/dev/null)
+value() { awk -v k="$1" '$1 == k {print $2}' <<<"$out"; }
+python3 - "$(value first_connections_ms)" "$(value first_connections_count)" "$(value loaded_ms)" \
+  "$(value connections)" "$(value longest_stall_ms)" "$(value peak_rss_kb)" <<'PY'
+import sys
+first, first_count, loaded, conns, stall, rss = (int(x) for x in sys.argv[1:7])
+print(f"  first connections listed  {first / 1000:6.2f} s ({first_count} of them)   "
+      f"({'ok' if 0 <= first <= 2000 else 'ABOVE GOAL'}: goal <= 2 s)")
+print(f"  fully loaded              {loaded / 1000:6.2f} s ({conns} connections)")
+print(f"  longest event-loop stall  {stall:6d} ms   ({'ok' if stall <= 250 else 'ABOVE GOAL'}: goal <= 250 ms, never blocks)")
+print(f"  peak RSS                  {rss / 1024:6.1f} MB   ({'ok' if rss / 1024 < 500 else 'ABOVE GOAL'}: goal < 500 MB, bounded)")
+PY
