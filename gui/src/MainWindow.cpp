@@ -56,7 +56,8 @@ QString tutorialFor(LabKind kind) {
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), document_(new TraceDocument(this)), loader_(new CaptureLoader(this)),
-      labs_(new LabController(this)), live_(new LiveCaptureController(this)) {
+      labs_(new LabController(this)), live_(new LiveCaptureController(this)),
+      payloads_(new ConnectionPayloadLoader(this)) {
   setWindowTitle(tr("tlslab"));
   // Large enough for ladder and details side by side, within the screen.
   const QSize screen = QGuiApplication::primaryScreen() ? QGuiApplication::primaryScreen()->availableSize() : QSize(1600, 1000);
@@ -227,7 +228,44 @@ void MainWindow::buildMenus() {
 
 // ---------------------------------------------------------------- workers
 
+// Results of lazy loads for an earlier trace must not land in this one.
+void MainWindow::newTraceSource() {
+  ++traceGeneration_;
+  lazyPayloadsFrom_.reset();
+  payloadsLoaded_.clear();
+  payloadsWanted_ = -1;
+}
+
+void MainWindow::loadPayloadsOf(int connection) {
+  if (!lazyPayloadsFrom_ || connection < 0 || payloadsLoaded_.count(connection)) return;
+  payloadsWanted_ = connection;
+  if (payloads_->isRunning()) return;  // the newest wish starts when this one is done
+  payloadGeneration_ = traceGeneration_;
+  statusBar()->showMessage(tr("Loading the application data of connection %1…").arg(connection));
+  payloads_->start(*lazyPayloadsFrom_, document_->sharedTrace(), connection);
+}
+
 void MainWindow::connectWorkers() {
+  connect(document_, &TraceDocument::connectionSelected, this, &MainWindow::loadPayloadsOf);
+  connect(payloads_, &ConnectionPayloadLoader::loaded, this, [this](TracePtr trace, int connection) {
+    if (payloadGeneration_ != traceGeneration_) return loadPayloadsOf(payloadsWanted_);
+    payloadsLoaded_.insert(connection);
+    const int message = document_->message();
+    const bool here = document_->connection() == connection;
+    showSnapshot(std::move(trace));
+    if (here && message >= 0 && document_->message() != message) document_->selectMessage(connection, message);
+    statusBar()->showMessage(tr("Loaded the application data of connection %1").arg(connection), 5000);
+    emit connectionPayloadsLoaded(connection, true);
+    loadPayloadsOf(payloadsWanted_);
+  });
+  connect(payloads_, &ConnectionPayloadLoader::failed, this, [this](int connection, const QString& message) {
+    if (payloadGeneration_ != traceGeneration_) return loadPayloadsOf(payloadsWanted_);
+    payloadsLoaded_.insert(connection);  // tried: do not try again on every click
+    showError(tr("Cannot load application data"), message,
+              tr("The file may have changed since it was opened: open it again (File → Open)."));
+    emit connectionPayloadsLoaded(connection, false);
+    loadPayloadsOf(payloadsWanted_);
+  });
   connect(loader_, &CaptureLoader::progress, this, [this](int percent, const QString& text) {
     progress_->setRange(0, percent < 0 ? 0 : 100);
     if (percent >= 0) progress_->setValue(percent);
@@ -236,6 +274,7 @@ void MainWindow::connectWorkers() {
   connect(loader_, &CaptureLoader::partial, this, &MainWindow::showSnapshot);
   connect(loader_, &CaptureLoader::loaded, this, [this](const OpenRequest& request, TracePtr trace, const QString& notes) {
     currentFile_ = request.capture;
+    if (QFileInfo(request.capture).size() >= keepPayloadsBelow_) lazyPayloadsFrom_ = request;
     OpenCaptureDialog::remember(request);
     addRecent(request.capture);
     showTrace(std::move(trace));
@@ -342,9 +381,10 @@ void MainWindow::openCapture(const OpenRequest& request) {
   if (isBusy()) return statusBar()->showMessage(tr("Busy: wait for the current job to finish, or cancel it"));
   OpenRequest r = request;
   if (r.keyLog.isEmpty() && r.rsaKey.isEmpty()) r = OpenCaptureDialog::remembered(request.capture);
+  newTraceSource();
   setBusy(tr("Opening %1…").arg(QFileInfo(r.capture).fileName()));
   cancel_->show();
-  loader_->start(r);
+  loader_->start(r, keepPayloadsBelow_);
 }
 
 void MainWindow::chooseLab(LabKind kind) {
@@ -354,6 +394,7 @@ void MainWindow::chooseLab(LabKind kind) {
 
 void MainWindow::runLab(const LabRequest& request) {
   if (isBusy()) return statusBar()->showMessage(tr("Busy: wait for the current job to finish, or cancel it"));
+  newTraceSource();
   tutorial_->showTutorial(tutorialFor(request.kind));
   labs_->start(request);
 }
@@ -366,6 +407,7 @@ void MainWindow::chooseLiveCapture() {
 
 void MainWindow::startLiveCapture(const LiveRequest& request) {
   if (isBusy()) return;
+  newTraceSource();
   document_->clear();
   currentFile_.clear();
   live_->start(request);

@@ -5,6 +5,9 @@
 #include <QMainWindow>
 #include <QStringList>
 
+#include <optional>
+#include <set>
+
 #include "LabRunner.hpp"
 #include "Workers.hpp"
 
@@ -53,6 +56,9 @@ class MainWindow : public QMainWindow {
   // The last error dialog shown (non-modal, so tests and the GUI never block).
   QMessageBox* lastError() const { return lastError_; }
   bool isBusy() const;
+  // Files of this size or more open without application data; a connection's
+  // data loads when it is selected (default kKeepPayloadsBelow; tests lower it).
+  void setKeepPayloadsBelow(qint64 bytes) { keepPayloadsBelow_ = bytes; }
 
  public slots:
   // Opens a capture on a worker thread, with the keys remembered for it
@@ -73,6 +79,8 @@ class MainWindow : public QMainWindow {
  signals:
   // A capture or lab finished loading (ok) or failed (!ok), for scripts and tests.
   void loadFinished(bool ok);
+  // A large file's connection got its application data (or could not: !ok).
+  void connectionPayloadsLoaded(int connection, bool ok);
 
  protected:
   void dragEnterEvent(QDragEnterEvent* event) override;
@@ -91,6 +99,8 @@ class MainWindow : public QMainWindow {
   void focusLesson();
   void updateActions();
   void updateRecentMenu();
+  void loadPayloadsOf(int connection);
+  void newTraceSource();
   void addRecent(const QString& path);
 
   void chooseCapture();
@@ -105,6 +115,16 @@ class MainWindow : public QMainWindow {
   CaptureLoader* loader_;
   LabController* labs_;
   LiveCaptureController* live_;
+  ConnectionPayloadLoader* payloads_;
+  // Lazy payloads of a large file: how to read it again, which connections
+  // were loaded (or tried), the one asked for last, and which trace the
+  // results belong to (a newer file, lab or live capture makes them stale).
+  qint64 keepPayloadsBelow_ = kKeepPayloadsBelow;
+  std::optional<OpenRequest> lazyPayloadsFrom_;
+  std::set<int> payloadsLoaded_;
+  int payloadsWanted_ = -1;
+  int traceGeneration_ = 0;
+  int payloadGeneration_ = -1;
 
   ConnectionsPane* connections_ = nullptr;
   LadderPane* ladder_ = nullptr;

@@ -38,6 +38,21 @@ void join(QThread*& thread) {
   thread = nullptr;
 }
 
+// The key log and RSA key a request names, into `keys`; an error message
+// (for a dialog) when one cannot be read, "" otherwise.
+QString loadKeys(const OpenRequest& request, keys::KeyStore& keys, QStringList& notes) {
+  if (!request.keyLog.isEmpty()) {
+    auto loaded = keys.addKeyLogFile(request.keyLog.toStdString());
+    if (!loaded) return QObject::tr("Cannot read the key log %1:\n%2").arg(request.keyLog, qs(loaded.error()));
+    if (!loaded->empty()) notes << QObject::tr("%1 key log lines were not understood").arg(loaded->size());
+  }
+  if (!request.rsaKey.isEmpty()) {
+    auto loaded = keys.addPrivateKeyFile(request.rsaKey.toStdString(), request.keyPassword.toStdString());
+    if (!loaded) return QObject::tr("Cannot load the RSA key %1:\n%2").arg(request.rsaKey, qs(loaded.error()));
+  }
+  return {};
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------- capture
@@ -50,12 +65,12 @@ CaptureLoader::~CaptureLoader() {
   join(thread_);
 }
 
-void CaptureLoader::start(const OpenRequest& request) {
+void CaptureLoader::start(const OpenRequest& request, qint64 keepPayloadsBelow) {
   if (isRunning()) return;
   cancelled_ = std::make_shared<std::atomic<bool>>(false);
   auto cancelled = cancelled_;
   running_ = true;
-  spawn(this, thread_, [this, request, cancelled] {
+  spawn(this, thread_, [this, request, cancelled, keepPayloadsBelow] {
     auto fail = [this, request](const QString& message) {
       QMetaObject::invokeMethod(this, [this, request, message] {
         running_ = false;
@@ -64,20 +79,12 @@ void CaptureLoader::start(const OpenRequest& request) {
     };
     keys::KeyStore keys;
     QStringList notes;
-    if (!request.keyLog.isEmpty()) {
-      auto loaded = keys.addKeyLogFile(request.keyLog.toStdString());
-      if (!loaded) return fail(QObject::tr("Cannot read the key log %1:\n%2").arg(request.keyLog, qs(loaded.error())));
-      if (!loaded->empty()) notes << QObject::tr("%1 key log lines were not understood").arg(loaded->size());
-    }
-    if (!request.rsaKey.isEmpty()) {
-      auto loaded = keys.addPrivateKeyFile(request.rsaKey.toStdString(), request.keyPassword.toStdString());
-      if (!loaded) return fail(QObject::tr("Cannot load the RSA key %1:\n%2").arg(request.rsaKey, qs(loaded.error())));
-    }
+    if (QString error = loadKeys(request, keys, notes); !error.isEmpty()) return fail(error);
     // Our own pipeline instead of dissect::dissectFile, so the connections
     // found so far can be shown while a large file is still being read.
     const auto size = QFileInfo(request.capture).size();
     dissect::DissectOptions options;
-    options.keepPayloads = size < (64 << 20);  // huge files: records without payloads, memory stays bounded
+    options.keepPayloads = size < keepPayloadsBelow;  // huge files: records without payloads, memory stays bounded
     dissect::TlsDissector dissector(keys, options);
     dissector.setSource(request.capture.toStdString());
     QElapsedTimer sinceSnapshot;
@@ -104,13 +111,46 @@ void CaptureLoader::start(const OpenRequest& request) {
       trace.diagnostics.push_back({model::Severity::Error, "capture", std::nullopt,
                                    "the capture stops early: " + summary.value().stopReason});
     }
-    if (!options.keepPayloads) notes << QObject::tr("large file: application data payloads were not kept");
+    if (!options.keepPayloads) notes << QObject::tr("large file: a connection's application data loads when you open it");
     auto shared = std::make_shared<const model::Trace>(std::move(trace));
     const QString note = notes.join(QStringLiteral("; "));
     QMetaObject::invokeMethod(this, [this, request, shared, note] {
       running_ = false;
       emit loaded(request, shared, note);
     }, Qt::QueuedConnection);
+  });
+}
+
+// ---------------------------------------------------------------- payloads
+
+ConnectionPayloadLoader::ConnectionPayloadLoader(QObject* parent) : QObject(parent) {}
+
+ConnectionPayloadLoader::~ConnectionPayloadLoader() { join(thread_); }
+
+void ConnectionPayloadLoader::start(const OpenRequest& request, TracePtr base, int connection) {
+  if (isRunning() || !base || connection < 0 || connection >= static_cast<int>(base->connections.size())) return;
+  running_ = true;
+  spawn(this, thread_, [this, request, base, connection] {
+    auto post = [this](auto call) {
+      QMetaObject::invokeMethod(this, [this, call] {
+        running_ = false;
+        call();
+      }, Qt::QueuedConnection);
+    };
+    keys::KeyStore keys;
+    QStringList notes;
+    if (QString error = loadKeys(request, keys, notes); !error.isEmpty())
+      return post([this, connection, error] { emit failed(connection, error); });
+    auto conn = dissect::dissectConnection(request.capture.toStdString(), keys,
+                                           base->connections[static_cast<std::size_t>(connection)]);
+    if (!conn.ok()) {
+      const QString error = qs(conn.error().message());
+      return post([this, connection, error] { emit failed(connection, error); });
+    }
+    auto trace = std::make_shared<model::Trace>(*base);
+    trace->connections[static_cast<std::size_t>(connection)] = std::move(conn.value());
+    TracePtr shared = std::move(trace);
+    post([this, shared, connection] { emit loaded(shared, connection); });
   });
 }
 

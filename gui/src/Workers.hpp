@@ -26,13 +26,18 @@ struct OpenRequest {
   QString keyPassword;
 };
 
+// Files at least this large open without application data payloads (memory
+// stays bounded); a connection's payloads load when the user opens it.
+constexpr qint64 kKeepPayloadsBelow = qint64{64} << 20;
+
 class CaptureLoader : public QObject {
   Q_OBJECT
  public:
   explicit CaptureLoader(QObject* parent = nullptr);
   ~CaptureLoader() override;
   bool isRunning() const { return running_; }
-  void start(const OpenRequest& request);
+  // keepPayloadsBelow: files of this size or more drop application data.
+  void start(const OpenRequest& request, qint64 keepPayloadsBelow = kKeepPayloadsBelow);
   void cancel() { cancelled_->store(true); }
 
  signals:
@@ -47,6 +52,27 @@ class CaptureLoader : public QObject {
   QThread* thread_ = nullptr;
   bool running_ = false;  // false as soon as the final signal is emitted (the thread may still be winding down)
   std::shared_ptr<std::atomic<bool>> cancelled_;
+};
+
+// The lazy half of opening a huge file: one connection read again from the
+// file with its application data (dissect::dissectConnection), posted as a
+// new Trace (a copy of `base` with that connection replaced, made on the
+// worker so the window never copies a large trace).
+class ConnectionPayloadLoader : public QObject {
+  Q_OBJECT
+ public:
+  explicit ConnectionPayloadLoader(QObject* parent = nullptr);
+  ~ConnectionPayloadLoader() override;
+  bool isRunning() const { return running_; }
+  void start(const OpenRequest& request, TracePtr base, int connection);
+
+ signals:
+  void loaded(tlslab::gui::TracePtr trace, int connection);
+  void failed(int connection, const QString& message);
+
+ private:
+  QThread* thread_ = nullptr;
+  bool running_ = false;
 };
 
 struct LiveRequest {

@@ -106,4 +106,13 @@ capture::Result<model::Trace> dissectBytes(ByteView bytes, keys::KeyStore& keys,
                                            const capture::ProgressCallback& progress = {},
                                            capture::ReadSummary* summary = nullptr);
 
+// Connection `which` of a capture read before (identified by its endpoints
+// and first packet time), dissected again with its application data kept:
+// what a viewer that opened a huge file without payloads loads for the one
+// connection the user opens. Cross-connection facts (resumedFrom) and labels
+// are taken over from `which`. An error when the file cannot be read or no
+// longer holds that connection.
+capture::Result<model::TraceConnection> dissectConnection(const std::filesystem::path& path, keys::KeyStore& keys,
+                                                          const model::TraceConnection& which);
+
 }  // namespace tlslab::dissect
