@@ -1,5 +1,9 @@
 #include "TraceDocument.hpp"
 
+#include <QThreadPool>
+
+#include <utility>
+
 namespace tlslab::gui {
 
 TraceDocument::TraceDocument(QObject* parent)
@@ -23,7 +27,7 @@ const model::TraceMessage* TraceDocument::currentMessage() const {
 }
 
 void TraceDocument::setTrace(std::shared_ptr<const model::Trace> trace) {
-  trace_ = trace ? std::move(trace) : std::make_shared<const model::Trace>();
+  std::shared_ptr<const model::Trace> previous = std::exchange(trace_, trace ? std::move(trace) : std::make_shared<const model::Trace>());
   // Reset without comparing: indices of the old trace mean nothing in the new one.
   connection_ = record_ = message_ = -1;
   emit traceChanged();
@@ -32,6 +36,10 @@ void TraceDocument::setTrace(std::shared_ptr<const model::Trace> trace) {
   } else {
     emit selectionChanged();
   }
+  // Freeing a large trace (every record and field tree of a big capture)
+  // takes a while: the views have moved to the new one, so a pool thread may.
+  if (previous.use_count() == 1 && previous->connections.size() > 64)
+    QThreadPool::globalInstance()->start([old = std::move(previous)]() mutable { old.reset(); });
 }
 
 void TraceDocument::selectConnection(int connection) {
