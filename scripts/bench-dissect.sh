@@ -15,14 +15,9 @@ megabytes=${1:-200}
 runs=${TLSLAB_BENCH_RUNS:-3}
 command -v tshark >/dev/null || { echo "tshark is needed (scripts/setup-deps.sh installs it)"; exit 1; }
 
-cmake --preset bench -B "$build" -DTLSLAB_BUILD_GUI=OFF >/dev/null
-cmake --build "$build" -j2 --target tlslab_make_bulk_capture tlslab_dissect_file >/dev/null
-capture="$build/bulk-${megabytes}mb.pcapng"
-if [[ ! -s "$capture" ]]; then
-  echo "making $capture from real lab runs (once) ..."
-  TLSLAB_HOME="$root" "$build/bench/tlslab_make_bulk_capture" "$capture" "$megabytes"
-fi
-size_mb=$(( $(stat -c %s "$capture") / 1024 / 1024 ))
+source "$root/scripts/lib/bulk-capture.sh"
+bulk_capture "$root" "$build" "$megabytes" OFF tlslab_dissect_file
+size_mb=$(( $(stat -L -c %s "$capture") / 1024 / 1024 ))
 echo "capture: $capture ($size_mb MiB); median of $runs run(s) each; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 timed() {  # prints "<seconds> <peak KiB>" of the command, its stdout to $2

@@ -11,13 +11,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${TLSLAB_BENCH_BUILD:-$root/build/bench}
 megabytes=${1:-200}
 
-cmake --preset bench -B "$build" -DTLSLAB_BUILD_GUI=ON >/dev/null
-cmake --build "$build" -j2 --target tlslab_make_bulk_capture tlslab_gui_open_capture >/dev/null
-capture="$build/bulk-${megabytes}mb.pcapng"
-if [[ ! -s "$capture" ]]; then
-  echo "making $capture from real lab runs (once) ..."
-  TLSLAB_HOME="$root" "$build/bench/tlslab_make_bulk_capture" "$capture" "$megabytes"
-fi
+source "$root/scripts/lib/bulk-capture.sh"
+bulk_capture "$root" "$build" "$megabytes" ON tlslab_gui_open_capture
 cat "$capture" >/dev/null  # warm the page cache: time the GUI, not the disk
 echo "capture: $capture ($(( $(stat -L -c %s "$capture") / 1024 / 1024 )) MiB), load average $(cut -d' ' -f1 /proc/loadavg)"
 out=$(TLSLAB_HOME="$root" "$build/bench/tlslab_gui_open_capture" "$capture" 2>/dev/null)
