@@ -3,7 +3,9 @@
 // Records.cpp (framing, opening records, dispatch), Handshake.cpp (messages,
 // what was negotiated, resumption), Tls12Keys.cpp / Tls13Keys.cpp (which keys
 // protect which records), Finalize.cpp (derivation, plain-words verdicts).
+#include <chrono>
 #include <cstddef>
+#include <memory>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -67,6 +69,25 @@ struct DirectionState {
   bool skippedEarly = false;   // the last record was taken for undecryptable 0-RTT data
 };
 
+// A connection's stream as the capture layer delivered it, held while some
+// records wait for keys (DissectOptions::retainForLateKeys, LateKeys.cpp).
+struct Retained {
+  struct Event {
+    enum class Kind { Data, Gap, Diagnostic } kind = Kind::Data;
+    capture::StreamChunk chunk;  // data and protocol re-pointed at the copies below on replay
+    Bytes bytes;
+    std::string protocol;
+    capture::StreamGap gap;
+    capture::CaptureDiagnostic diagnostic;
+  };
+  std::vector<Event> events;
+  std::size_t bytes = 0;
+  bool dropped = false;         // over DissectOptions::retainLimit: events cleared
+  std::size_t secretsTried = 0; // secrets known for the client random at the last retry
+  std::optional<capture::ConnectionInfo> closed;
+  std::chrono::steady_clock::time_point closedAt;
+};
+
 struct Connection {
   std::size_t index = 0;  // into Trace::connections
   capture::ConnectionInfo info;  // as the capture layer opened it
@@ -121,6 +142,8 @@ struct Connection {
     std::vector<std::string> notes;
   };
   std::optional<Explained> explained;
+  std::vector<std::size_t> noKeyRecords;  // protected records not opened for lack of keys
+  std::unique_ptr<Retained> retained;     // null unless retainForLateKeys and still useful
   std::string tls12KeyLog;  // CLIENT_RANDOM lines of every TLS 1.2 session keyed on this connection  // TLS 1.0-1.2 handshakes after the first, under the keys in force
 };
 

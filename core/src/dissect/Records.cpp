@@ -259,6 +259,7 @@ void onRecord(Shared& shared, Connection& conn, capture::Direction d, const wire
     } else if (!ds.cipher && ds.earlyCandidates.empty()) {
       if (conn.reason.empty()) conn.reason = noKeyReason(shared, conn);
       rec.undecryptedReason = conn.reason;
+      if (shared.options.retainForLateKeys) conn.noKeyRecords.push_back(rec.index);  // bulk mode keeps no list
     } else {
       model::RecordCrypto crypto;
       if (isTls13(conn) || (!ds.cipher && !ds.earlyCandidates.empty()) ||

@@ -38,6 +38,7 @@ void TlsDissector::onConnectionOpened(const capture::ConnectionInfo& info) {
   auto conn = std::make_unique<Connection>();
   conn->start = info.firstSeen;
   conn->info = info;
+  if (options_.retainForLateKeys) conn->retained = std::make_unique<Retained>();
   open_[info.id] = std::move(conn);
 }
 
@@ -65,6 +66,7 @@ void TlsDissector::onData(const capture::StreamChunk& chunk) {
   if (!conn || finished_) return;
   if (chunk.content == capture::Content::Unknown) return;  // not TLS (yet): nothing to dissect
   enterTrace(*shared_, *conn, conn->info);
+  if (conn->retained) hold(*conn, chunk);
   model::TraceConnection& tc = traceOf(*shared_, *conn);
   if (chunk.content == capture::Content::Plaintext) {
     if (!chunk.protocol.empty()) tc.startTlsProtocol = std::string(chunk.protocol);
@@ -76,11 +78,14 @@ void TlsDissector::onData(const capture::StreamChunk& chunk) {
   }
   if (!chunk.protocol.empty()) tc.startTlsProtocol = std::string(chunk.protocol);
   feedTls(*shared_, *conn, chunk);
+  if (conn->retained) release(*conn);
 }
 
 void TlsDissector::onGap(const capture::StreamGap& gap) {
   Connection* conn = find(gap.connection);
   if (!conn || !conn->inTrace) return;
+  if (conn->retained && !conn->retained->dropped)
+    conn->retained->events.push_back({Retained::Event::Kind::Gap, {}, {}, {}, gap, {}});
   DirectionState& ds = conn->dir[capture::index(gap.direction)];
   model::TraceConnection& tc = traceOf(*shared_, *conn);
   std::string what = fmt::format("{} byte(s) of the {} stream at offset {} are not in the capture ({})", gap.size,
@@ -109,15 +114,23 @@ void TlsDissector::onConnectionClosed(const capture::ConnectionInfo& info) {
   auto it = open_.find(info.id);
   if (it == open_.end()) return;
   Connection& conn = *it->second;
-  if (conn.inTrace) {
-    flushDirection(*shared_, conn, capture::Direction::ClientToServer, info.lastSeen);
-    flushDirection(*shared_, conn, capture::Direction::ServerToClient, info.lastSeen);
-    model::TraceConnection& tc = traceOf(*shared_, conn);
-    tc.duration = static_cast<double>(info.lastSeen.nanos - info.firstSeen.nanos) / 1e9;
-    if (!info.protocol.empty() && tc.startTlsProtocol.empty()) tc.startTlsProtocol = info.protocol;
-    finalize(conn);
+  if (conn.inTrace) closeConnection(conn, info);
+  pruneWaiting();
+  if (conn.inTrace && conn.retained && !conn.noKeyRecords.empty()) {
+    conn.retained->closed = info;
+    conn.retained->closedAt = std::chrono::steady_clock::now();
+    waiting_[conn.index] = std::move(it->second);
   }
   open_.erase(it);
+}
+
+void TlsDissector::closeConnection(Connection& conn, const capture::ConnectionInfo& info) {
+  flushDirection(*shared_, conn, capture::Direction::ClientToServer, info.lastSeen);
+  flushDirection(*shared_, conn, capture::Direction::ServerToClient, info.lastSeen);
+  model::TraceConnection& tc = traceOf(*shared_, conn);
+  tc.duration = static_cast<double>(info.lastSeen.nanos - info.firstSeen.nanos) / 1e9;
+  if (!info.protocol.empty() && tc.startTlsProtocol.empty()) tc.startTlsProtocol = info.protocol;
+  finalize(conn);
 }
 
 void TlsDissector::finalize(Connection& conn) {
@@ -135,6 +148,8 @@ void TlsDissector::onDiagnostic(const capture::CaptureDiagnostic& diagnostic) {
   if (diagnostic.connection) {
     Connection* conn = find(*diagnostic.connection);
     if (conn && conn->inTrace) {
+      if (conn->retained && !conn->retained->dropped)
+        conn->retained->events.push_back({Retained::Event::Kind::Diagnostic, {}, {}, {}, {}, diagnostic});
       traceOf(*shared_, *conn).diagnostics.push_back(diagnostic.diagnostic);
       return;
     }
@@ -159,6 +174,7 @@ model::Trace TlsDissector::finish() {
       finalize(*conn);
     }
     open_.clear();
+    waiting_.clear();
     finished_ = true;
   }
   return std::move(trace_);

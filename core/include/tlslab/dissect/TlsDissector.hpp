@@ -14,6 +14,9 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "tlslab/capture/Source.hpp"
 #include "tlslab/capture/StreamSink.hpp"
@@ -45,6 +48,24 @@ struct DissectOptions {
   // Called when a connection opens, when what was negotiated changes (each
   // handshake message) and when it closes.
   std::function<void(const model::TraceConnection&)> onConnectionUpdated;
+  // Live capture: OpenSSL logs TLS 1.3 secrets (and TLS 1.2 ones) only after
+  // the records they protect were sent, so records pass before their keys.
+  // true: a connection's stream bytes are held while some of its records
+  // could not be opened for lack of keys, and retryWithNewKeys() dissects it
+  // again once the KeyStore knows more. Off for files (nothing extra is kept).
+  bool retainForLateKeys = false;
+  // Held bytes per connection; past it they are dropped and the records
+  // without keys stay encrypted (their reason says so when the keys arrive).
+  std::size_t retainLimit = std::size_t{4} << 20;
+  // How long (wall clock) a closed connection still waits for its keys.
+  double retainAfterClose = 5.0;
+};
+
+// What retryWithNewKeys() changed for one connection.
+struct LateKeys {
+  std::size_t connection = 0;        // index in the Trace
+  std::vector<std::size_t> opened;   // records decrypted now that were not before
+  std::string note;                  // set when the keys came too late to help
 };
 
 struct Connection;  // per-connection state (core/src/dissect/Connection.hpp)
@@ -76,15 +97,28 @@ class TlsDissector : public capture::StreamSink {
 
   void setSource(std::string source);
 
+  // With DissectOptions::retainForLateKeys: every held connection whose keys
+  // the KeyStore now knows (more of) is dissected again from its held bytes
+  // and replaced in the trace (same index and labels; onConnectionUpdated is
+  // called). Call after adding key log text. Cheap when nothing is held.
+  std::vector<LateKeys> retryWithNewKeys();
+
  private:
   Connection* find(capture::ConnectionId id);
   void finalize(Connection& conn);
+  void closeConnection(Connection& conn, const capture::ConnectionInfo& info);
+  void hold(Connection& conn, const capture::StreamChunk& chunk);
+  void release(Connection& conn);
+  std::optional<LateKeys> reopen(std::unique_ptr<Connection>& slot);
+  void pruneWaiting();
 
   keys::KeyStore& keys_;
   DissectOptions options_;
   model::Trace trace_;
   std::unique_ptr<Shared> shared_;
   std::map<capture::ConnectionId, std::unique_ptr<Connection>> open_;
+  // Closed connections (by trace index) still waiting for keys (retainForLateKeys).
+  std::map<std::size_t, std::unique_ptr<Connection>> waiting_;
   bool finished_ = false;
 };
 
