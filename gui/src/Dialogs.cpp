@@ -227,7 +227,7 @@ LabRequest LabDialog::request() const {
 
 LiveCaptureDialog::LiveCaptureDialog(QWidget* parent)
     : QDialog(parent), devices_(new QComboBox(this)), filter_(new QLineEdit(QStringLiteral("tcp"), this)),
-      status_(new QLabel(this)) {
+      keyLog_(new QLineEdit(this)), status_(new QLabel(this)) {
   setWindowTitle(tr("Live Capture"));
   status_->setWordWrap(true);
   auto devices = capture::listDevices();
@@ -247,6 +247,8 @@ LiveCaptureDialog::LiveCaptureDialog(QWidget* parent)
   auto* form = new QFormLayout;
   form->addRow(tr("&Interface:"), devices_);
   form->addRow(tr("&Filter (BPF):"), filter_);
+  keyLog_->setPlaceholderText(tr("optional: SSLKEYLOGFILE path, read as it grows"));
+  form->addRow(tr("&Key log:"), keyLog_);
   auto* buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
   auto* start = buttons->addButton(tr("&Start"), QDialogButtonBox::AcceptRole);
   start->setEnabled(devices_->count() > 0);
@@ -259,6 +261,8 @@ LiveCaptureDialog::LiveCaptureDialog(QWidget* parent)
   layout->addWidget(buttons);
 }
 
-LiveRequest LiveCaptureDialog::request() const { return {devices_->currentData().toString(), filter_->text().trimmed()}; }
+LiveRequest LiveCaptureDialog::request() const {
+  return {devices_->currentData().toString(), filter_->text().trimmed(), keyLog_->text().trimmed()};
+}
 
 }  // namespace tlslab::gui

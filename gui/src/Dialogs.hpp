@@ -62,6 +62,7 @@ class LiveCaptureDialog : public QDialog {
  private:
   QComboBox* devices_;
   QLineEdit* filter_;
+  QLineEdit* keyLog_;
   QLabel* status_;
 };
 

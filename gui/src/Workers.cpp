@@ -11,6 +11,7 @@
 #include "EventText.hpp"
 #include "LiveRun.hpp"
 #include "tlslab/dissect/TlsDissector.hpp"
+#include "tlslab/keys/KeyLogFollower.hpp"
 
 namespace tlslab::gui {
 
@@ -198,7 +199,13 @@ void LiveCaptureController::start(const LiveRequest& request) {
       shared->live = &live;
     }
     keys::KeyStore keys;
-    dissect::TlsDissector dissector(keys);
+    keys::KeyLogFollower follower(keys);
+    if (!request.keyLog.isEmpty()) follower.follow(request.keyLog.toStdString(), false);
+    // Key log lines arrive after their records: hold those connections and
+    // open them again when the log grows (the next snapshot shows them).
+    dissect::DissectOptions dopts;
+    dopts.retainForLateKeys = true;
+    dissect::TlsDissector dissector(keys, dopts);
     dissector.setSource("live: " + options.interface);
     capture::CaptureProcessor processor(dissector);
     auto lastPost = std::chrono::steady_clock::now();
@@ -217,6 +224,7 @@ void LiveCaptureController::start(const LiveRequest& request) {
     };
     auto stats = live.run([&](const capture::RawPacket& packet) {
       ++packets;
+      if (follower.poll()) dissector.retryWithNewKeys();
       processor.processPacket(packet);
       if (std::chrono::steady_clock::now() - lastPost > std::chrono::milliseconds(500)) {
         lastPost = std::chrono::steady_clock::now();
@@ -227,7 +235,10 @@ void LiveCaptureController::start(const LiveRequest& request) {
       std::lock_guard lock(shared->mutex);
       shared->live = nullptr;
     }
+    follower.poll(true);
+    dissector.retryWithNewKeys();
     processor.finish();
+    dissector.retryWithNewKeys();
     const QString extra = stats ? QObject::tr(", %1 dropped by the kernel").arg(stats->droppedByKernel)
                                 : QObject::tr(" (capture error: %1)").arg(qs(stats.error().message()));
     post(true, dissector.finish(), extra);

@@ -78,6 +78,8 @@ class ConnectionPayloadLoader : public QObject {
 struct LiveRequest {
   QString device;
   QString filter;
+  // Optional SSLKEYLOGFILE, followed while capturing (it may not exist yet).
+  QString keyLog;
 };
 
 // Live capture: packets from libpcap through the capture pipeline into the

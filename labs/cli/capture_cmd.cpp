@@ -3,7 +3,6 @@
 // connection table at the end. With -w the packets are written as pcapng
 // with the secrets of the connections embedded.
 #include <fmt/core.h>
-#include <sys/stat.h>
 
 #include <atomic>
 #include <chrono>
@@ -18,6 +17,7 @@
 #include "cli/TracePrinter.hpp"
 #include "tlslab/capture/Pcapng.hpp"
 #include "tlslab/capture/Source.hpp"
+#include "tlslab/keys/KeyLogFollower.hpp"
 
 namespace tlslab::cli {
 namespace {
@@ -38,36 +38,6 @@ std::atomic<capture::LiveCapture*> g_live{nullptr};
 extern "C" void onInterrupt(int /*signal*/) {
   if (auto* live = g_live.load()) live->stop();
 }
-
-// Key logs written while we capture (an instrumented run on the same host)
-// are read again whenever they grow, so new sessions decrypt live.
-class KeyLogFollower {
- public:
-  KeyLogFollower(const std::vector<std::string>& files, keys::KeyStore& keys) : keys_(keys) {
-    for (const auto& f : files) sizes_[f] = sizeOf(f);
-  }
-  void watch(const std::string& file) { sizes_[file] = -1; }
-  void poll(bool force = false) {
-    const auto now = std::chrono::steady_clock::now();
-    if (!force && now - last_ < std::chrono::milliseconds(50)) return;
-    last_ = now;
-    for (auto& [file, size] : sizes_) {
-      const auto current = sizeOf(file);
-      if (current == size) continue;
-      size = current;
-      (void)keys_.addKeyLogFile(file);
-    }
-  }
-
- private:
-  static long long sizeOf(const std::string& file) {
-    struct stat st {};
-    return ::stat(file.c_str(), &st) == 0 ? static_cast<long long>(st.st_size) : -1;
-  }
-  keys::KeyStore& keys_;
-  std::map<std::string, long long> sizes_;
-  std::chrono::steady_clock::time_point last_{};
-};
 
 int listInterfaces() {
   auto devices = capture::listDevices();
@@ -93,10 +63,8 @@ int runCapture(const CaptureArgs& args) {
   KeyArgs existing = args.keys;
   std::erase_if(existing.keylogs, [](const std::string& f) { return !std::filesystem::exists(f); });
   if (!loadKeys(existing, keys, "capture", args.quiet)) return 2;
-  KeyLogFollower follower(existing.keylogs, keys);
-  for (const auto& f : args.keys.keylogs) {
-    if (!std::filesystem::exists(f)) follower.watch(f);
-  }
+  keys::KeyLogFollower follower(keys);
+  for (const auto& f : args.keys.keylogs) follower.follow(f, std::filesystem::exists(f));
 
   capture::LiveOptions options;
   options.interface = args.interface;
@@ -115,6 +83,8 @@ int runCapture(const CaptureArgs& args) {
   std::set<std::size_t> announced;
   dissect::DissectOptions dopts;
   dopts.keepPayloads = true;
+  // Key log lines arrive after the records they open: hold those connections.
+  dopts.retainForLateKeys = true;
   dopts.onRecord = [&](const model::TraceConnection& conn, const model::TraceRecord& rec) {
     if (announced.insert(conn.index).second) {
       std::cout << fmt::format("connection {}: {} -> {}\n", conn.index, conn.client, conn.server);
@@ -125,6 +95,22 @@ int runCapture(const CaptureArgs& args) {
   dissect::TlsDissector dissector(keys, dopts);
   dissector.setSource("live: " + args.interface);
   capture::CaptureProcessor processor(dissector);
+  // The key log grew: records that passed without keys are opened now.
+  auto reopen = [&](bool force) {
+    if (!follower.poll(force) && !force) return;
+    for (const auto& late : dissector.retryWithNewKeys()) {
+      const model::TraceConnection& conn = dissector.trace().connections[late.connection];
+      if (!late.note.empty()) {
+        std::cout << fmt::format("connection {}: keys arrived too late: {}\n", late.connection, late.note);
+        continue;
+      }
+      std::cout << fmt::format("connection {}: keys arrived, decrypted {} record(s)\n", late.connection,
+                               late.opened.size());
+      for (std::size_t r : late.opened)
+        std::cout << fmt::format("[{}]", late.connection) << ladderLine(conn, conn.records[r]) << "\n";
+    }
+    std::cout.flush();
+  };
 
   struct Stored {
     int linkType;
@@ -137,7 +123,7 @@ int runCapture(const CaptureArgs& args) {
   std::signal(SIGINT, onInterrupt);
   std::signal(SIGTERM, onInterrupt);
   auto result = live.value()->run([&](const capture::RawPacket& packet) {
-    follower.poll();
+    reopen(false);
     processor.processPacket(packet);
     if (!args.write.empty()) {
       stored.push_back({packet.linkType, packet.time, Bytes(packet.data.begin(), packet.data.end()),
@@ -147,8 +133,9 @@ int runCapture(const CaptureArgs& args) {
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
   g_live = nullptr;
-  follower.poll();
+  reopen(true);
   processor.finish();
+  reopen(true);
   model::Trace trace = dissector.finish();
   if (!result) {
     std::cerr << "tlslab capture: " << result.error().message() << "\n";

@@ -119,8 +119,8 @@ TEST(FollowCli, PrintsTheDecryptedStreamInBothDirections) {
 }
 
 // Live capture on lo while a lab run happens (we run as root here): the
-// handshake is printed as it happens, and the key log the run writes (after
-// its handshake) is embedded in the written pcapng, which tshark then opens
+// handshake is printed as it happens, its records are opened once the key log
+// the run writes (after its handshake) is read, and that key log is embedded in the written pcapng, which tshark then opens
 // decrypted. Without those secrets (editcap strips them), `tlslab export
 // --keylog` puts them back.
 TEST(CaptureCli, SeesTheHandshakeLiveAndWritesADecryptablePcapng) {
@@ -144,6 +144,11 @@ TEST(CaptureCli, SeesTheHandshakeLiveAndWritesADecryptablePcapng) {
   EXPECT_TRUE(contains(live, "Handshake         ServerHello")) << live;
   EXPECT_TRUE(contains(live, "2 TLS connection(s)")) << live;
   EXPECT_TRUE(contains(live, "secrets embedded")) << live;
+  // Each key log is written after its run: the records that passed without
+  // keys are opened once the capture reads it.
+  EXPECT_TRUE(contains(live, "connection 0: keys arrived, decrypted")) << live;
+  EXPECT_TRUE(contains(live, "connection 1: keys arrived, decrypted")) << live;
+  EXPECT_TRUE(contains(live, "Handshake         EncryptedExtensions")) << live;
 
   if (std::system("command -v tshark >/dev/null 2>&1 && command -v editcap >/dev/null 2>&1") != 0) {
     GTEST_SKIP() << "tshark/editcap not installed";
