@@ -7,28 +7,18 @@ using endpoints::Role;
 namespace {
 capture::Timestamp stamp(endpoints::TimeUs us) { return capture::Timestamp{us * 1000}; }
 bool startsWith(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
+
+dissect::DissectOptions previewOptions() {
+  dissect::DissectOptions options;
+  options.retainForLateKeys = true;  // see LiveRun.hpp: keys that arrive after their records
+  return options;
+}
 }  // namespace
 
-LiveRunFeed::LiveRunFeed(LabKind kind) : kind_(kind), dissector_(std::make_unique<dissect::TlsDissector>(keys_)) {}
+LiveRunFeed::LiveRunFeed(LabKind kind)
+    : kind_(kind), dissector_(std::make_unique<dissect::TlsDissector>(keys_, previewOptions())) {}
 
 LiveRunFeed::~LiveRunFeed() = default;
-
-void LiveRunFeed::feed(Fed& fed) {
-  switch (fed.kind) {
-    case Fed::Kind::Opened: dissector_->onConnectionOpened(fed.info); break;
-    case Fed::Kind::Closed: dissector_->onConnectionClosed(fed.info); break;
-    case Fed::Kind::Data:
-      fed.chunk.data = fed.bytes;
-      dissector_->onData(fed.chunk);
-      break;
-  }
-}
-
-void LiveRunFeed::replay() {
-  dissector_ = std::make_unique<dissect::TlsDissector>(keys_);
-  for (Fed& fed : fed_) feed(fed);
-  ++replays_;
-}
 
 LiveRunFeed::Stream& LiveRunFeed::open(Role role, endpoints::TimeUs time) {
   close(role);
@@ -40,7 +30,7 @@ LiveRunFeed::Stream& LiveRunFeed::open(Role role, endpoints::TimeUs time) {
   s.info.firstSeen = s.info.lastSeen = stamp(time);
   s.info.sawSyn = true;
   roles_[s.id] = role;
-  feed(fed_.emplace_back(Fed{Fed::Kind::Opened, s.info, {}, {}}));
+  dissector_->onConnectionOpened(s.info);
   return s;
 }
 
@@ -48,19 +38,17 @@ void LiveRunFeed::close(Role role) {
   auto it = streams_.find(role);
   if (it == streams_.end()) return;
   it->second.info.closed = capture::CloseReason::Fin;
-  feed(fed_.emplace_back(Fed{Fed::Kind::Closed, it->second.info, {}, {}}));
+  dissector_->onConnectionClosed(it->second.info);
   streams_.erase(it);
 }
 
 bool LiveRunFeed::onEvent(Role role, const endpoints::Event& event) {
   std::lock_guard lock(mutex_);
-  // Keys from every endpoint, each line once (both ends log the same secrets).
+  // Keys from every endpoint (both ends log the same secrets: a line the
+  // store already knows opens nothing new).
   if (const auto* key = std::get_if<endpoints::KeyLogEvent>(&event)) {
-    if (!keyLines_.insert(key->line).second) return false;
     keys_.addKeyLogText(key->line + "\n", "the lab run's key log");
-    if (fed_.empty()) return false;
-    replay();
-    return true;
+    return !dissector_->retryWithNewKeys().empty();
   }
   // The client side of each TCP connection sees all of its bytes; the
   // server side would only repeat them.
@@ -74,16 +62,16 @@ bool LiveRunFeed::onEvent(Role role, const endpoints::Event& event) {
   const auto* wire = std::get_if<endpoints::WireEvent>(&event);
   if (wire == nullptr || wire->bytes.empty()) return false;
   Stream& s = streams_.count(role) ? streams_[role] : open(role, wire->time);
-  Fed& fed = fed_.emplace_back(Fed{Fed::Kind::Data, {}, {}, wire->bytes});
-  capture::StreamChunk& chunk = fed.chunk;
+  capture::StreamChunk chunk;
   chunk.connection = s.id;
   chunk.direction = wire->sent ? capture::Direction::ClientToServer : capture::Direction::ServerToClient;
   chunk.time = stamp(wire->time);
   const int d = capture::index(chunk.direction);
   chunk.offset = s.offset[d];
+  chunk.data = wire->bytes;
   chunk.content = s.tls ? capture::Content::Tls : capture::Content::Plaintext;
   s.offset[d] += wire->bytes.size();
-  feed(fed);
+  dissector_->onData(chunk);
   return true;
 }
 

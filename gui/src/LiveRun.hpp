@@ -1,19 +1,16 @@
 #pragma once
 // A lab run's preview while it is still running: the client side's wire
 // bytes (victim, proxy's upstream leg) fed to the capture dissector as
-// streams, so the ladder grows record by record. OpenSSL logs some secrets
-// only after the records they protect crossed the socket (a TLS 1.3 server
-// flushes its Finished before it logs its application secret), so a new key
-// log line replays the run so far into a fresh dissector: lab runs are
-// small, and every record of the preview opens as soon as its key exists.
-// The run's final Trace (read back from its own pcapng, with the verify
-// traces) replaces the preview.
+// streams, so the ladder grows record by record, with the key log lines of
+// every endpoint. OpenSSL logs some secrets only after the records they
+// protect crossed the socket (a TLS 1.3 server flushes its Finished before it
+// logs its application secret); the dissector's late-key retention (as in
+// live capture) opens those records when the lines arrive. The run's final
+// Trace (read back from its own pcapng, with the verify traces) replaces the
+// preview.
 #include <map>
 #include <memory>
 #include <mutex>
-#include <set>
-#include <string>
-#include <vector>
 
 #include "LabRunner.hpp"
 #include "tlslab/dissect/TlsDissector.hpp"
@@ -33,7 +30,6 @@ class LiveRunFeed {
   bool onEvent(endpoints::Role role, const endpoints::Event& event);
   // The preview so far, with the lab's names for each end.
   model::Trace snapshot();
-  std::size_t replays() const { return replays_; }
 
  private:
   struct Stream {
@@ -42,25 +38,13 @@ class LiveRunFeed {
     bool tls = true;  // false while a STARTTLS preamble is in clear
     capture::ConnectionInfo info;
   };
-  // One call made on the dissector, kept to make it again.
-  struct Fed {
-    enum class Kind { Opened, Data, Closed } kind;
-    capture::ConnectionInfo info;  // Opened, Closed
-    capture::StreamChunk chunk;    // Data: `data` is set from `bytes` when fed
-    Bytes bytes;
-  };
   Stream& open(endpoints::Role role, endpoints::TimeUs time);
   void close(endpoints::Role role);
-  void feed(Fed& fed);
-  void replay();
 
   LabKind kind_;
   std::mutex mutex_;
   keys::KeyStore keys_;
-  std::set<std::string> keyLines_;
   std::unique_ptr<dissect::TlsDissector> dissector_;
-  std::vector<Fed> fed_;
-  std::size_t replays_ = 0;
   std::map<endpoints::Role, Stream> streams_;
   std::map<capture::ConnectionId, endpoints::Role> roles_;
   capture::ConnectionId next_ = 0;

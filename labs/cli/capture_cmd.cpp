@@ -104,6 +104,7 @@ int runCapture(const CaptureArgs& args) {
         std::cout << fmt::format("connection {}: keys arrived too late: {}\n", late.connection, late.note);
         continue;
       }
+      if (late.opened.empty()) continue;  // keys came before the records they open: nothing to report
       std::cout << fmt::format("connection {}: keys arrived, decrypted {} record(s)\n", late.connection,
                                late.opened.size());
       for (std::size_t r : late.opened)

@@ -146,6 +146,51 @@ TEST(LateKeys, Tls13SecretsInTwoBatches) {
   expectAllOpened(trace.connections[0], rec.runs[0]);
 }
 
+// The race a live lab preview hits: the application secrets arrive after
+// both sides switched keys (so the switch found none) but before the first
+// application record; no further key line will come to trigger a retry.
+TEST(LateKeys, KeysBetweenTheSwitchAndTheFirstProtectedRecordStillCount) {
+  auto rec = test::recordRuns(test::labServer(), {getPage(TlsVersion::Tls1_3)});
+  std::string handshake, application;
+  std::istringstream lines(rec.keyLog);
+  for (std::string line; std::getline(lines, line);)
+    (line.find("HANDSHAKE") != std::string::npos ? handshake : application) += line + "\n";
+  keys::KeyStore keys;
+  keys.addKeyLogText(handshake, "handshake lines");
+  dissect::DissectOptions options;
+  options.retainForLateKeys = true;
+  dissect::TlsDissector dissector(keys, options);
+  // Adds the application lines once the client's Finished has passed.
+  struct AfterClientFinished : capture::StreamSink {
+    dissect::TlsDissector& d;
+    keys::KeyStore& k;
+    std::string log;
+    bool added = false;
+    std::size_t failedBefore = 0;
+    AfterClientFinished(dissect::TlsDissector& dd, keys::KeyStore& kk, std::string l) : d(dd), k(kk), log(std::move(l)) {}
+    void onConnectionOpened(const capture::ConnectionInfo& i) override { d.onConnectionOpened(i); }
+    void onConnectionClosed(const capture::ConnectionInfo& i) override { d.onConnectionClosed(i); }
+    void onData(const capture::StreamChunk& c) override {
+      d.onData(c);
+      if (added || d.trace().connections.empty()) return;
+      const auto& conn = d.trace().connections[0];
+      for (const auto& m : conn.messages) {
+        if (m.name != "Finished" || m.direction != model::Direction::ClientToServer) continue;
+        added = true;
+        failedBefore = undecrypted(conn);
+        k.addKeyLogText(log, "application lines");
+        d.retryWithNewKeys();
+        return;
+      }
+    }
+  } sink(dissector, keys, application);
+  ASSERT_TRUE(capture::readCapture(rec.pcapngNoKeys, sink).ok());
+  ASSERT_TRUE(sink.added);
+  EXPECT_EQ(sink.failedBefore, 0u);  // the race: nothing had failed yet when the keys came
+  model::Trace trace = dissector.finish();
+  expectAllOpened(trace.connections.at(0), rec.runs[0]);
+}
+
 TEST_P(LateKeysTest, WithoutTheOptionNothingIsHeld) {
   auto rec = test::recordRuns(test::labServer(), {getPage(GetParam())});
   keys::KeyStore keys;

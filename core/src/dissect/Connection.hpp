@@ -88,6 +88,11 @@ struct Retained {
   std::chrono::steady_clock::time_point closedAt;
 };
 
+// A connection dissected again on its own (from a file, or from held bytes
+// when late keys arrive) takes over what only the whole capture knows from
+// its first reading: index, role labels and the resumption link.
+void keepWholeCaptureFacts(model::TraceConnection& again, const model::TraceConnection& first);
+
 struct Connection {
   std::size_t index = 0;  // into Trace::connections
   capture::ConnectionInfo info;  // as the capture layer opened it

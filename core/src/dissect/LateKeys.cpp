@@ -18,6 +18,16 @@ bool fullyKeyed(const Connection& conn) {
   return conn.handshakeDone && conn.dir[0].cipher && conn.dir[1].cipher && conn.noKeyRecords.empty();
 }
 
+// Records wait for keys: some passed unopened, or a direction switched keys
+// while the store lacked them (its next records would pass unopened, and no
+// later key line need come to retry them).
+bool waitsForKeys(const Connection& conn) {
+  if (!conn.noKeyRecords.empty()) return true;
+  for (const auto& ds : conn.dir)
+    if (ds.encrypted && !ds.cipher && ds.earlyCandidates.empty()) return true;
+  return false;
+}
+
 std::size_t secretsKnown(const keys::SessionSecrets& s) {
   return s.tls13.size() + (s.masterSecret ? 1 : 0) + (s.preMasterSecret ? 1 : 0);  // (KeyUpdate secrets follow from these)
 }
@@ -66,7 +76,7 @@ void TlsDissector::pruneWaiting() {
 
 std::optional<LateKeys> TlsDissector::reopen(std::unique_ptr<Connection>& slot) {
   Connection& conn = *slot;
-  if (!conn.inTrace || !conn.retained || conn.noKeyRecords.empty() || conn.clientRandom.empty()) return std::nullopt;
+  if (!conn.inTrace || !conn.retained || !waitsForKeys(conn) || conn.clientRandom.empty()) return std::nullopt;
   const keys::SessionSecrets* secrets = keys_.findByClientRandom(conn.clientRandom);
   if (!secrets || secretsKnown(*secrets) <= conn.retained->secretsTried) return std::nullopt;
   conn.retained->secretsTried = secretsKnown(*secrets);
@@ -112,12 +122,7 @@ std::optional<LateKeys> TlsDissector::reopen(std::unique_ptr<Connection>& slot) 
   model::TraceConnection tc = std::move(again.trace_.connections.front());
   for (std::size_t i : conn.noKeyRecords)
     if (i < tc.records.size() && tc.records[i].undecryptedReason.empty()) out.opened.push_back(i);
-  // What only the whole capture knows stays as the first reading found it.
-  tc.index = conn.index;
-  tc.clientLabel = old.clientLabel;
-  tc.serverLabel = old.serverLabel;
-  tc.negotiated.resumedFrom = old.negotiated.resumedFrom;
-  if (tc.negotiated.resumption.empty()) tc.negotiated.resumption = old.negotiated.resumption;
+  keepWholeCaptureFacts(tc, old);
   tc.diagnostics.push_back({model::Severity::Info, "late keys", std::nullopt,
                             fmt::format("keys arrived after {} record(s) had passed without them: the connection was "
                                         "dissected again from its held bytes ({} record(s) opened)",

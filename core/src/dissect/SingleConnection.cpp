@@ -1,7 +1,7 @@
 // One connection of a capture, dissected again in full: a viewer that
 // dropped application data to open a huge file loads it back for the one
 // connection the user looks at (the GUI's lazy payloads).
-#include "tlslab/dissect/TlsDissector.hpp"
+#include "Connection.hpp"
 
 namespace tlslab::dissect {
 
@@ -57,13 +57,16 @@ capture::Result<model::TraceConnection> dissectConnection(const std::filesystem:
     return capture::CaptureError{"cannot load connection " + std::to_string(which.index) + " again from '" + path.string() + "'",
                                  "no connection from " + which.client + " to " + which.server + " starts at that time in the file"};
   model::TraceConnection conn = std::move(trace.connections.front());
-  // What only the whole capture knows stays as the first reading found it.
-  conn.index = which.index;
-  conn.clientLabel = which.clientLabel;
-  conn.serverLabel = which.serverLabel;
-  conn.negotiated.resumedFrom = which.negotiated.resumedFrom;
-  if (conn.negotiated.resumption.empty()) conn.negotiated.resumption = which.negotiated.resumption;
+  keepWholeCaptureFacts(conn, which);
   return conn;
+}
+
+void keepWholeCaptureFacts(model::TraceConnection& again, const model::TraceConnection& first) {
+  again.index = first.index;
+  again.clientLabel = first.clientLabel;
+  again.serverLabel = first.serverLabel;
+  again.negotiated.resumedFrom = first.negotiated.resumedFrom;
+  if (again.negotiated.resumption.empty()) again.negotiated.resumption = first.negotiated.resumption;
 }
 
 }  // namespace tlslab::dissect
