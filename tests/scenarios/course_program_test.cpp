@@ -38,6 +38,7 @@ struct Spec {
   Spec& cwd(const fs::path& dir) { spec.cwd = dir; return *this; }
   Spec& timeout(std::chrono::milliseconds t) { spec.timeout = t; return *this; }
   Spec& stdinText(std::string text) { spec.stdinText = std::move(text); return *this; }
+  Spec& keepStdinOpen() { spec.keepStdinOpen = true; return *this; }
   Spec& env(std::vector<std::string> entries) { spec.env = std::move(entries); return *this; }
   Spec& hosts(std::vector<HostsEntry> entries) { spec.hosts = std::move(entries); return *this; }
   ProgramResult run() const { return runProgram(spec); }
@@ -98,6 +99,15 @@ TEST_F(CourseProgram, FeedsStdinTextThenClosesIt) {
   ProgramResult result = Spec({"cat"}).stdinText("GET / HTTP/1.1\nHost: bank32.com\n\n").run();
   EXPECT_TRUE(result.exitedCleanly()) << result.describe();
   EXPECT_EQ(result.out, "GET / HTTP/1.1\nHost: bank32.com\n\n");
+}
+
+TEST_F(CourseProgram, CanKeepStdinOpenAfterTheTextLikeATerminal) {
+  const std::string script = "read line; echo got $line; if read more; then echo more; else echo eof; fi";
+  ProgramResult closed = Spec({"/bin/sh", "-c", script}).stdinText("hello\n").run();
+  EXPECT_EQ(closed.out, "got hello\neof\n");
+  ProgramResult open = Spec({"/bin/sh", "-c", script}).stdinText("hello\n").keepStdinOpen().timeout(300ms).run();
+  EXPECT_EQ(open.out, "got hello\n");
+  EXPECT_TRUE(open.timedOut);
 }
 
 TEST_F(CourseProgram, GivesAnEmptyStdinWhenThereIsNoText) {
