@@ -95,7 +95,8 @@ bool fooled(const ClientTrial& trial) { return !trial.request.empty(); }
 
 CheckResult judge(const ClientCheckOptions& options, ClientCheck& check) {
   const ClientTrial& own = check.trials[1];
-  const ClientTrial& selfSigned = check.trials[2];
+  const ClientTrial& selfSigned = check.trials[2];  // or whichever chainAttack the lab chose
+  const std::string second = attackerCertificateDescription(options.chainAttack);
   const std::string token = options.relayedToken.empty() ? options.pageToken : options.relayedToken;
   for (const ClientTrial* trial : {&own, &selfSigned})
     if (trial->connections == 0)
@@ -104,7 +105,7 @@ CheckResult judge(const ClientCheckOptions& options, ClientCheck& check) {
                   "it reached the lab server, so look at what it printed for this run");
   if (!fooled(own) && !fooled(selfSigned))
     return pass("your client refused the attacker both times, before sending anything: attacker32.com's valid "
-                "certificate (wrong name) and a self-signed one" +
+                "certificate (wrong name) and " + second +
                 std::string(own.alertReceived.empty() ? "" : " (it sent the alert «" + own.alertReceived + "»)"));
   std::string relayed = own.printedToken(token) || selfSigned.printedToken(token)
                             ? " The attacker relayed the real page (token " + token + ") back, and your client printed "
@@ -116,8 +117,8 @@ CheckResult judge(const ClientCheckOptions& options, ClientCheck& check) {
     ClientTrial probe = detail::tryGalleryEntry(options, *expired);
     bool takesExpired = fooled(probe);
     check.trials.push_back(std::move(probe));
-    return fail("your client sent «" + detail::firstLine(selfSigned.request) + "» to the attacker even with a "
-                "self-signed certificate" + (fooled(own) ? " (and with attacker32.com's)" : "") +
+    return fail("your client sent «" + detail::firstLine(selfSigned.request) + "» to the attacker even when it "
+                "presented " + second + (fooled(own) ? " (and with attacker32.com's certificate)" : "") +
                 (takesExpired ? ", and it also accepts the expired gallery entry" : "") +
                 ": it ignores verification errors — a verify callback that returns 1 (the textbook's \"This is not "
                 "safe!\") or SSL_VERIFY_NONE." + relayed,
@@ -125,8 +126,8 @@ CheckResult judge(const ClientCheckOptions& options, ClientCheck& check) {
                 "SSL_VERIFY_PEER, …): then OpenSSL aborts the handshake at the first error");
   }
   return fail("your client sent «" + detail::firstLine(own.request) + "» to the attacker: it accepted "
-              "CN=attacker32.com for bank32.com — nothing compares the host name (it did refuse the self-signed "
-              "certificate, so the chain is checked)." + relayed,
+              "CN=attacker32.com for bank32.com — nothing compares the host name (it did refuse " + second +
+              ", so the chain is checked)." + relayed,
               "see X509_VERIFY_PARAM_set1_host(SSL_get0_param(ssl), hostname, 0), called before SSL_connect");
 }
 
@@ -148,7 +149,7 @@ ClientCheck checkClientRejectsAttacker(const ClientCheckOptions& options) {
     check.result.evidence.push_back("lab server (the control): " + detail::trialSummary(check.trials.back()));
     return check;
   }
-  for (auto strategy : {AttackerCertificate::AttackerOwn, AttackerCertificate::SelfSigned}) {
+  for (auto strategy : {AttackerCertificate::AttackerOwn, options.chainAttack}) {
     check.trials.push_back(tryAttacker(options, strategy));
     if (auto result = detail::unjudgeable(check.trials.back())) {
       check.result = *result;

@@ -50,7 +50,7 @@ pki::Result<std::unique_ptr<LabServer>> startPageServer(const std::filesystem::p
   config.keyFile = certsDir / entryDir / "key.pem";
   config.siteName = kBankHost;
   config.securityLevel = 0;  // the gallery's weak entries too: the client judges them
-  config.pageNote = "Your page token: " + token;
+  config.pageNote = "<p>Your page token: " + token + "</p>";
   config.httpCloseAfterResponse = true;  // the textbook's read loop ends only when the server closes
   config.ioTimeoutMs = 3000;
   return LabServer::start(config);
@@ -64,6 +64,7 @@ ProgramResult runClientProgram(const ClientCheckOptions& options, const std::str
   spec.hosts = {{host, address}};
   spec.timeout = options.timeout;
   spec.outputLimit = 64 * 1024;
+  spec.unbufferedOutput = true;  // what a hanging client printed must not die with it
   return runProgram(spec);
 }
 
@@ -143,6 +144,14 @@ std::string trialSummary(const ClientTrial& trial) {
 CheckResult judgePageTrial(const ClientTrial& trial, const std::string& token) {
   if (auto result = unjudgeable(trial)) return *result;
   const ProgramResult& program = trial.program;
+  if (trial.printedToken(token) && program.timedOut)
+    return fail("your client printed the page (token " + token + "), but it " + program.describe(),
+                "the server closes the connection after its page: your read loop must stop when SSL_read returns 0 "
+                "or less");
+  if (trial.printedToken(token) && program.signal != 0)
+    return fail("your client printed the page (token " + token + "), then " + program.describe(),
+                "look at what it does after the last SSL_read (SSL_shutdown, SSL_free, close): run it under gdb "
+                "(`gdb --args ./tls_client bank32.com PORT`, `run`, `bt`)");
   if (trial.printedToken(token))
     return pass("your client printed the lab server's page with your token " + token + " (it " + program.describe() + ")");
   if (!program.started)
@@ -173,7 +182,7 @@ CheckResult judgePageTrial(const ClientTrial& trial, const std::string& token) {
   if (program.timedOut && trial.pageSent)
     hint = "the server sent the page and closed the connection: your read loop must stop when SSL_read returns 0 "
            "or less";
-  if (program.signal != 0)
+  if (program.signal != 0 && !program.timedOut)
     hint = "find where it crashes: `gdb --args ./tls_client bank32.com PORT`, then `run` and `bt`. Unchecked "
            "results (gethostbyname() returning NULL, SSL_new() failing) are the usual cause";
   std::string quoted = quotedOutput(program);

@@ -3,6 +3,8 @@
 // only to a client whose certificate was issued under it.
 #include <fmt/core.h>
 
+#include <algorithm>
+#include <csignal>
 #include <fstream>
 
 #include "CheckHelpers.hpp"

@@ -5,7 +5,6 @@
 #include <arpa/inet.h>
 #include <fmt/core.h>
 #include <netinet/in.h>
-#include <openssl/x509.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -62,13 +61,7 @@ bool writeFile(const fs::path& file, const std::string& text) {
 
 Bytes leafDerOf(const fs::path& chainFile) {
   auto certs = pki::readCertificates(chainFile);
-  if (!certs || certs->empty()) return {};
-  unsigned char* der = nullptr;
-  int len = i2d_X509(certs->front().get(), &der);
-  Bytes out;
-  if (len > 0) out.assign(der, der + len);
-  OPENSSL_free(der);
-  return out;
+  return certs && !certs->empty() ? pki::certificateDer(certs->front().get()) : Bytes{};
 }
 
 // The first line of an HTTP response inside `text` ("" when none).
@@ -128,6 +121,7 @@ RunningServer startStudentServer(const ServerCheckOptions& options, const fs::pa
   spec.cwd = options.workspace;
   spec.timeout = options.timeout;
   spec.outputLimit = 64 * 1024;
+  spec.unbufferedOutput = true;  // it is killed at the end: keep what it printed
   options.say(fmt::format("starting your server: {} {} CHAIN KEY{} (a fresh certificate for {})", options.program.string(),
                           server.port, clientCa.empty() ? "" : " CLIENT_CA", options.host));
   auto started = BackgroundProgram::start(spec);

@@ -222,6 +222,14 @@ Child Child::spawn(const ProgramSpec& spec, HostsMethod method, const std::strin
   if (path.empty()) return child;
   // Everything the child needs is built here: after fork it may not allocate.
   std::vector<std::string> argv = spec.argv;
+  if (spec.unbufferedOutput) {
+    std::string ignored;
+    if (std::string stdbuf = findExecutable("stdbuf", cwd, ignored); !stdbuf.empty()) {
+      argv[0] = path;  // stdbuf execs the program in its place: same process, same group
+      argv.insert(argv.begin(), {stdbuf, "-o0", "-e0"});
+      path = stdbuf;
+    }
+  }
   std::vector<std::string> env = childEnvironment(spec.env);
   std::vector<char*> argvPtrs = pointers(argv), envPtrs = pointers(env);
   std::string uidMap = std::to_string(::geteuid()) + " " + std::to_string(::geteuid()) + " 1\n";

@@ -49,6 +49,9 @@ struct ProgramSpec {
   // …or left open until the program ends, as a terminal would be: interactive
   // clients (gnutls-cli) stop reading the connection at stdin's EOF.
   bool keepStdinOpen = false;
+  // stdio unbuffered (coreutils' `stdbuf -o0 -e0`, when installed): a program
+  // killed at its deadline would otherwise lose what printf still held.
+  bool unbufferedOutput = false;
 };
 
 struct ProgramResult {

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "tlslab/endpoints/MitmProxy.hpp"
 #include "tlslab/scenarios/course/Lab.hpp"
 #include "tlslab/scenarios/course/Program.hpp"
 
@@ -31,6 +32,8 @@ struct ClientCheckOptions {
   std::filesystem::path certsDir;   // the lab PKI (certs/)
   std::string pageToken;            // the lab server's page carries it; printing it proves the page arrived
   std::string relayedToken;         // the page token behind the attacker ("" = pageToken)
+  // The attacker's second try, a certificate whose chain is bad (not only its name).
+  endpoints::AttackerCertificate chainAttack = endpoints::AttackerCertificate::SelfSigned;
   std::chrono::milliseconds timeout{6000};  // per run of the program
   std::function<void(const std::string&)> progress;
   void say(const std::string& text) const {
@@ -68,7 +71,8 @@ ClientCheck checkClientGetsPage(const ClientCheckOptions& options);
 // `revoked` and `cn-only` are bonus: reported, never required.
 ClientCheck checkClientRejectsGallery(const ClientCheckOptions& options, std::span<const std::string> only = {});
 // The attacker's proxy on 127.0.0.66 with its own valid certificate for
-// attacker32.com, then with a self-signed one; the program must send neither its request.
+// attacker32.com, then with `chainAttack` (self-signed by default); the
+// program must send neither its request.
 ClientCheck checkClientRejectsAttacker(const ClientCheckOptions& options);
 
 // Whether a gallery entry is a bonus (and why, with the call that would catch it).
