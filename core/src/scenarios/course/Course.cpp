@@ -22,7 +22,7 @@ const char* verdictName(Verdict verdict) {
 }
 
 std::span<const LabDefinition* const> course() {
-  static const std::array<const LabDefinition*, 1> labs{&lab01Eavesdropping()};
+  static const std::array<const LabDefinition*, 2> labs{&lab01Eavesdropping(), &lab03Mitm()};
   return labs;
 }
 

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <sstream>
 #include <system_error>
@@ -65,10 +66,11 @@ Invocation wget(const LoginTarget& t) {
 }
 
 Invocation python(const LoginTarget& t) {
-  std::string script = "import http.client, ssl; ctx = ssl.create_default_context(cafile='" + t.rootCa.string() +
-                       "'); c = http.client.HTTPSConnection('" + std::string(kHost) + "', " + std::to_string(t.port) +
-                       ", context=ctx, timeout=8); c.request('POST', '/login', '" + t.body() +
-                       "', {'Content-Type': 'application/x-www-form-urlencoded'}); print(c.getresponse().read().decode())";
+  // Double quotes inside, so the shell's single quotes around the script need no escapes.
+  std::string script = "import http.client, ssl; ctx = ssl.create_default_context(cafile=\"" + t.rootCa.string() +
+                       "\"); c = http.client.HTTPSConnection(\"" + std::string(kHost) + "\", " + std::to_string(t.port) +
+                       ", context=ctx, timeout=8); c.request(\"POST\", \"/login\", \"" + t.body() +
+                       "\", {\"Content-Type\": \"application/x-www-form-urlencoded\"}); print(c.getresponse().read().decode())";
   return commandLine({"/usr/bin/python3", "-c", script});
 }
 
@@ -99,7 +101,7 @@ std::vector<std::string> linesOf(std::string_view text) {
   std::vector<std::string> lines;
   std::istringstream in{std::string(text)};
   for (std::string line; std::getline(in, line);) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
+    while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) line.pop_back();
     auto start = line.find_first_not_of(" \t");
     if (start != std::string::npos) lines.push_back(line.substr(start));
   }
