@@ -190,7 +190,8 @@ int runRealClientsLab(const RealClientsArgs& args) {
   options.user = args.user;
   options.password = args.password;
   options.screenshot = args.screenshot;
-  options.progress = [](const std::string& line) { std::cerr << "… " << line << "\n"; };
+  // Progress for a person (on stderr); --json output stays the JSON alone.
+  if (!args.json) options.progress = [](const std::string& line) { std::cerr << "… " << line << "\n"; };
   RealClientsRun run = runRealClients(options);
   if (args.json) {
     std::cout << runJson(run).dump(2) << "\n";

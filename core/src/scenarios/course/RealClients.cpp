@@ -141,21 +141,15 @@ bool isPng(const fs::path& file) {
   return in.gcount() == 8 && std::string_view(signature, 8) == std::string_view("\x89PNG\r\n\x1a\n", 8);
 }
 
-// Chromium's own trust store and the page it loads; "" or what failed.
-std::string prepareBrowser(const LoginTarget& target) {
-  std::error_code ec;
-  fs::create_directories(browserHome(target) / ".pki" / "nssdb", ec);
-  if (ec) return "cannot make Chromium's HOME: " + ec.message();
-  std::ofstream(target.workDir / "login.html") << loginPageHtml(target);
-  for (const auto& argv : browserTrustCommands(target)) {
-    ProgramSpec spec;
-    spec.argv = argv;
-    spec.timeout = std::chrono::milliseconds(10000);
-    ProgramResult result = runProgram(spec);
-    if (!result.exitedCleanly())
-      return shellLine(argv) + " " + result.describe() + ": " + bounded(result.err + result.out);
-  }
-  return {};
+// Runs a setup line the way the client's command runs: through /bin/sh, with a deadline.
+std::string runSetup(const std::string& line, const fs::path& cwd) {
+  ProgramSpec spec;
+  spec.argv = {"/bin/sh", "-c", line};
+  spec.cwd = cwd;
+  spec.timeout = std::chrono::milliseconds(10000);
+  ProgramResult result = runProgram(spec);
+  if (result.exitedCleanly()) return {};
+  return line + ": " + result.describe() + (result.err.empty() ? "" : ": " + bounded(result.err));
 }
 
 struct Context {
@@ -168,9 +162,10 @@ RealClientResult runOne(RealClient client, const Context& ctx) {
   RealClientResult r;
   r.client = client;
   for (const auto& needed : neededPrograms(client)) {
-    if (::access(needed.program.c_str(), X_OK) != 0) {
+    const std::string program = ctx.target.program(needed.program);
+    if (::access(program.c_str(), X_OK) != 0) {
       r.state = ClientState::NotInstalled;
-      r.skipReason = "not installed: " + needed.program.string() + " is missing (apt-get install " + std::string(needed.package) + ")";
+      r.skipReason = "not installed: " + program + " is missing (apt-get install " + std::string(needed.package) + ")";
       return r;
     }
   }
@@ -184,9 +179,9 @@ RealClientResult runOne(RealClient client, const Context& ctx) {
   }
   r.commandLine = invocation->shown;
   r.setupCommands = invocation->setup;
-  if (client == RealClient::Chromium) {
-    if (auto err = prepareBrowser(target); !err.empty()) {
-      r.skipReason = err;
+  for (const auto& line : invocation->setup) {
+    if (auto err = runSetup(line, target.workDir); !err.empty()) {
+      r.skipReason = "its set-up failed: " + err;
       return r;
     }
   }
@@ -197,10 +192,8 @@ RealClientResult runOne(RealClient client, const Context& ctx) {
   }
   ctx.options.say(std::string("running ") + realClientName(client) + " …");
   ProgramSpec spec;
-  spec.argv = invocation->argv;
+  spec.argv = {"/bin/sh", "-c", invocation->shown};  // the very line the student is shown
   spec.cwd = target.workDir;
-  spec.env = invocation->env;
-  spec.stdinText = invocation->stdinText;
   spec.outputLimit = invocation->outputLimit;
   spec.timeout = client == RealClient::Chromium ? ctx.options.browserTimeout : ctx.options.timeout;
   if (!target.clientResolves) spec.hosts = {{std::string(kHost), std::string(kProxyAddress)}};
@@ -290,6 +283,7 @@ RealClientsRun runRealClients(const RealClientsOptions& options) {
   ctx.target.password = options.password;
   ctx.target.workDir = work.path();
   ctx.target.screenshot = screenshot;
+  ctx.target.programDir = options.programDir;
   for (RealClient client : options.clients.empty() ? allRealClients() : options.clients)
     run.clients.push_back(runOne(client, ctx));
   bank->stop();

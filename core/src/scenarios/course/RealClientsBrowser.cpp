@@ -55,24 +55,16 @@ std::string errorCodeElement(std::string_view dom) {
 
 fs::path browserHome(const LoginTarget& target) { return target.workDir / "chromium-home"; }
 
-std::vector<std::vector<std::string>> browserTrustCommands(const LoginTarget& target) {
-  const std::string db = "sql:" + nssDir(target).string();
-  return {{"/usr/bin/certutil", "-N", "-d", db, "--empty-password"},
-          {"/usr/bin/certutil", "-A", "-d", db, "-n", "tlslab Root CA", "-t", "C,,", "-i", target.rootCa.string()}};
-}
-
 std::string loginPageHtml(const LoginTarget& target) {
-  // The values are checked to need no escaping (loginPasswordProblem).
-  return "<!doctype html>\n<html><head><title>log in to bank32.com</title></head><body>\n"
-         "<!-- tlslab lab 3: the victim's browser logs in to the bank as soon as this page loads -->\n"
-         "<form method=\"POST\" action=\"https://" + std::string(kHost) + ":" + std::to_string(target.port) + "/login\">\n"
-         "<input name=\"user\" value=\"" + target.user + "\">\n"
-         "<input name=\"password\" type=\"password\" value=\"" + target.password + "\">\n"
-         "</form>\n<script>document.forms[0].submit()</script>\n</body></html>\n";
+  // The values are checked to need no escaping (loginPasswordProblem); one
+  // line without quotes of its own, so `echo '…'` writes it.
+  return "<form method=\"POST\" action=\"https://" + std::string(kHost) + ":" + std::to_string(target.port) +
+         "/login\"><input name=\"user\" value=\"" + target.user + "\"><input name=\"password\" type=\"password\" value=\"" +
+         target.password + "\"></form><script>document.forms[0].submit()</script>";
 }
 
 std::optional<Invocation> browserInvocation(const LoginTarget& target) {
-  std::vector<std::string> argv{"/usr/bin/chromium",
+  std::vector<std::string> argv{target.program("chromium"),
                                 "--headless",
                                 "--no-sandbox",  // tlslab runs as root; Chromium's sandbox refuses root
                                 "--disable-gpu",
@@ -91,17 +83,18 @@ std::optional<Invocation> browserInvocation(const LoginTarget& target) {
   if (target.clientResolves) argv.push_back("--host-resolver-rules=" + rule);
   argv.push_back("file://" + (target.workDir / "login.html").string());
 
-  Invocation inv;
-  inv.env = {"HOME=" + browserHome(target).string()};
   std::vector<std::string> shown = argv;
   shown[0] = displayedProgram(argv[0]);
+  Invocation inv;
   inv.shown = "HOME=" + shellQuote(browserHome(target).string()) + " " + shellLine(shown);
-  inv.setup.push_back("mkdir -p " + shellQuote(nssDir(target).string()));
-  for (auto command : browserTrustCommands(target)) {
-    command[0] = displayedProgram(command[0]);
-    inv.setup.push_back(shellLine(command));
-  }
-  inv.argv = std::move(argv);
+  const std::string db = "sql:" + nssDir(target).string();
+  const std::string certutil = displayedProgram(target.program("certutil"));
+  inv.setup = {
+      "mkdir -p " + shellQuote(nssDir(target).string()),
+      shellLine({certutil, "-N", "-d", db, "--empty-password"}),
+      shellLine({certutil, "-A", "-d", db, "-n", "tlslab Root CA", "-t", "C,,", "-i", target.rootCa.string()}),
+      "echo " + shellQuote(loginPageHtml(target)) + " > " + shellQuote((target.workDir / "login.html").string()),
+  };
   inv.timeout = std::chrono::milliseconds(30000);
   inv.outputLimit = 2 * 1024 * 1024;  // the error page's DOM is ~150 KB
   if (target.clientResolves) inv.resolution = "chromium --host-resolver-rules=\"" + rule + "\"";

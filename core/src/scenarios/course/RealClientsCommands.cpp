@@ -38,18 +38,15 @@ std::string printfCommand(std::string_view text) {
   return "printf " + shellQuote(format) + " | ";
 }
 
-Invocation commandLine(std::vector<std::string> argv, std::string stdinText = {}) {
+Invocation commandLine(std::vector<std::string> argv, const std::string& stdinText = {}) {
+  argv[0] = displayedProgram(argv[0]);
   Invocation inv;
-  std::vector<std::string> shown = argv;
-  shown[0] = displayedProgram(argv[0]);
-  inv.shown = (stdinText.empty() ? "" : printfCommand(stdinText)) + shellLine(shown);
-  inv.argv = std::move(argv);
-  inv.stdinText = std::move(stdinText);
+  inv.shown = (stdinText.empty() ? "" : printfCommand(stdinText)) + shellLine(argv);
   return inv;
 }
 
 Invocation curl(const LoginTarget& t, bool insecure) {
-  std::vector<std::string> argv{"/usr/bin/curl", "-sS"};
+  std::vector<std::string> argv{t.program("curl"), "-sS"};
   if (insecure) argv.push_back("-k");
   else argv.insert(argv.end(), {"--cacert", t.rootCa.string()});
   std::string resolve = hostPort(t) + ":" + t.proxyAddress;
@@ -61,7 +58,7 @@ Invocation curl(const LoginTarget& t, bool insecure) {
 }
 
 Invocation wget(const LoginTarget& t) {
-  return commandLine({"/usr/bin/wget", "--tries=1", "--ca-certificate=" + t.rootCa.string(), "--post-data=" + t.body(),
+  return commandLine({t.program("wget"), "--tries=1", "--ca-certificate=" + t.rootCa.string(), "--post-data=" + t.body(),
                       "-O", "-", url(t)});
 }
 
@@ -71,11 +68,11 @@ Invocation python(const LoginTarget& t) {
                        "\"); c = http.client.HTTPSConnection(\"" + std::string(kHost) + "\", " + std::to_string(t.port) +
                        ", context=ctx, timeout=8); c.request(\"POST\", \"/login\", \"" + t.body() +
                        "\", {\"Content-Type\": \"application/x-www-form-urlencoded\"}); print(c.getresponse().read().decode())";
-  return commandLine({"/usr/bin/python3", "-c", script});
+  return commandLine({t.program("python3"), "-c", script});
 }
 
 Invocation gnutls(const LoginTarget& t) {
-  std::vector<std::string> argv{"/usr/bin/gnutls-cli", "--x509cafile=" + t.rootCa.string(), "--port=" + std::to_string(t.port)};
+  std::vector<std::string> argv{t.program("gnutls-cli"), "--x509cafile=" + t.rootCa.string(), "--port=" + std::to_string(t.port)};
   // Its own mapping: connect to the address, send SNI and verify for the name.
   if (t.clientResolves) argv.insert(argv.end(), {"--sni-hostname=" + std::string(kHost), "--verify-hostname=" + std::string(kHost), t.proxyAddress});
   else argv.emplace_back(kHost);
@@ -87,7 +84,7 @@ Invocation gnutls(const LoginTarget& t) {
 Invocation openssl(const LoginTarget& t, bool strict) {
   // -ign_eof: stdin ends after the request; wait for the bank's answer instead of hanging up.
   std::string connect = t.clientResolves ? t.proxyAddress + ":" + std::to_string(t.port) : hostPort(t);
-  std::vector<std::string> argv{"/usr/bin/openssl", "s_client", "-connect", connect, "-CAfile", t.rootCa.string(), "-ign_eof"};
+  std::vector<std::string> argv{t.program("openssl"), "s_client", "-connect", connect, "-CAfile", t.rootCa.string(), "-ign_eof"};
   if (t.clientResolves) argv.insert(argv.end(), {"-servername", std::string(kHost)});
   if (strict) argv.insert(argv.end(), {"-verify_return_error", "-verify_hostname", std::string(kHost)});
   Invocation inv = commandLine(argv, rawRequest(t));
@@ -149,13 +146,13 @@ std::string bankLine(std::string_view out) { return stripTags(firstLineWith(out,
 std::vector<Needed> neededPrograms(RealClient client) {
   switch (client) {
     case RealClient::Curl:
-    case RealClient::CurlInsecure: return {{"/usr/bin/curl", "curl"}};
-    case RealClient::Wget: return {{"/usr/bin/wget", "wget"}};
-    case RealClient::Python: return {{"/usr/bin/python3", "python3"}};
-    case RealClient::GnutlsCli: return {{"/usr/bin/gnutls-cli", "gnutls-bin"}};
+    case RealClient::CurlInsecure: return {{"curl", "curl"}};
+    case RealClient::Wget: return {{"wget", "wget"}};
+    case RealClient::Python: return {{"python3", "python3"}};
+    case RealClient::GnutlsCli: return {{"gnutls-cli", "gnutls-bin"}};
     case RealClient::OpensslDefault:
-    case RealClient::OpensslStrict: return {{"/usr/bin/openssl", "openssl"}};
-    case RealClient::Chromium: return {{"/usr/bin/chromium", "chromium"}, {"/usr/bin/certutil", "libnss3-tools"}};
+    case RealClient::OpensslStrict: return {{"openssl", "openssl"}};
+    case RealClient::Chromium: return {{"chromium", "chromium"}, {"certutil", "libnss3-tools"}};
     default: return {};
   }
 }
@@ -217,11 +214,20 @@ std::string clientWords(RealClient client, const ProgramResult& result) {
   return bounded(words);
 }
 
-std::string shellQuote(std::string_view word) {
+namespace {
+bool shellSafe(std::string_view word) {
   bool safe = !word.empty();
   for (char c : word)
     safe &= std::isalnum(static_cast<unsigned char>(c)) || std::string_view("_./:=,@%+-").find(c) != std::string_view::npos;
-  if (safe) return std::string(word);
+  return safe;
+}
+}  // namespace
+
+std::string shellQuote(std::string_view word) {
+  if (shellSafe(word)) return std::string(word);
+  // --option=value: quote the value only, as people write it (--post-data='a&b').
+  if (auto eq = word.find('='); word.rfind("--", 0) == 0 && eq != std::string_view::npos && shellSafe(word.substr(0, eq + 1)))
+    return std::string(word.substr(0, eq + 1)) + shellQuote(word.substr(eq + 1));
   std::string quoted = "'";
   for (char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return quoted + "'";

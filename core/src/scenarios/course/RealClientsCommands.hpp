@@ -26,22 +26,23 @@ struct LoginTarget {
   bool clientResolves = false;      // map the name with the client's own option, not the hosts file
   std::filesystem::path workDir;    // temporary files (Chromium's HOME, profile, login page)
   std::filesystem::path screenshot; // absolute; "" = none
+  std::filesystem::path programDir = "/usr/bin";  // where the Debian packages put the clients
+  std::string program(std::string_view name) const { return (programDir / name).string(); }
 };
 
+// A client's command line exactly as a student types it; the run hands this
+// very line to /bin/sh, so what is shown is what ran.
 struct Invocation {
-  std::vector<std::string> argv;        // argv[0] an absolute path
-  std::vector<std::string> env;         // extra NAME=value
-  std::string stdinText;                // the HTTP request for s_client and gnutls-cli
-  std::string shown;                    // the command line as a student types it
-  std::vector<std::string> setup;       // commands to type first (Chromium's NSS database)
-  std::string resolution;               // "" = the hosts file; else the client's own option
+  std::string shown;               // "curl -sS --cacert … https://bank32.com:PORT/login"
+  std::vector<std::string> setup;  // lines to run first (Chromium: its NSS database and login page)
+  std::string resolution;          // "" = the hosts file; else the client's own option
   std::chrono::milliseconds timeout{10000};
   std::size_t outputLimit = 256 * 1024;
 };
 
-// The programs a client needs (absolute paths) and which package brings each.
+// The programs a client needs (file names in LoginTarget::programDir) and which package brings each.
 struct Needed {
-  std::filesystem::path program;
+  std::string_view program;
   std::string_view package;
 };
 std::vector<Needed> neededPrograms(RealClient client);
@@ -71,11 +72,9 @@ struct BrowserPage {
   std::string bankLine;     // "Welcome back. Your login (…) was received." when the login went through
 };
 BrowserPage readBrowserPage(std::string_view dom);
-// Chromium's trust: an NSS database in the fresh HOME of the run holding only
-// the lab root (argv of each certutil call, in order).
+// Chromium's HOME for the run: its NSS database ($HOME/.pki/nssdb) trusts only the lab root.
 std::filesystem::path browserHome(const LoginTarget& target);
-std::vector<std::vector<std::string>> browserTrustCommands(const LoginTarget& target);
-// The login page Chromium loads: a form that posts itself to the bank.
+// The login page Chromium loads: a form that posts itself to the bank (one line).
 std::string loginPageHtml(const LoginTarget& target);
 
 // Lines without their indentation and line ends; empty lines dropped.

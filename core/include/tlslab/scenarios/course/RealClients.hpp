@@ -84,6 +84,9 @@ struct RealClientsOptions {
   // --host-resolver-rules, s_client -connect ADDRESS -servername) even where a
   // private hosts file is possible; those without one are CouldNotRun.
   bool clientOwnResolution = false;
+  // Where the clients are: Debian's packages put them in /usr/bin. A client
+  // whose program is not there is NotInstalled, never guessed at.
+  std::filesystem::path programDir = "/usr/bin";
   std::chrono::milliseconds timeout{10000};          // per command-line client
   std::chrono::milliseconds browserTimeout{30000};   // Chromium
   std::function<void(const std::string&)> progress;  // "running curl -k …"
