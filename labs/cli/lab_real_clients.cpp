@@ -119,6 +119,10 @@ void printCommands(std::ostream& out, const RealClientsRun& run, const std::stri
     for (const auto& setup : r.setupCommands) out << "  " << setup << "\n";
     out << "  " << r.commandLine << "\n";
   }
+  out << fmt::format("  To type them yourself, run the bank and the attacker in two terminals,\n"
+                     "    tlslab serve --port 4433\n    tlslab mitm --port 4433 --target-port 4433\n"
+                     "  and write 4433 for {}{}.\n",
+                     run.port, run.find(RealClient::Chromium) ? " (and a folder of your own for Chromium's files: the run's is gone)" : "");
   if (const auto* browser = run.find(RealClient::Chromium); browser && browser->state == ClientState::Ran) {
     if (browser->screenshotWritten) out << "\nChromium's error page, as it showed it: " << screenshot << "\n";
     else if (!screenshot.empty()) out << "\nChromium wrote no screenshot to " << screenshot << "\n";
