@@ -53,7 +53,7 @@ struct ClientTrial {
   bool handshakeCompleted = false; // a TLS handshake with it finished
   std::string request;             // what it sent inside TLS ("" = nothing)
   std::string serverError;         // how the server's side of the connection ended
-  std::string alertReceived;       // the alert the program sent, e.g. "fatal certificate expired"
+  std::string alertReceived;       // the alert the program sent, e.g. "certificate_expired (45)"
   bool pageSent = false;           // the server answered with its page
   // Attacker only: the proxy's log and the page it relayed back from the real server.
   std::vector<std::string> attackerLog;
