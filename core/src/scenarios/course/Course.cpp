@@ -22,8 +22,8 @@ const char* verdictName(Verdict verdict) {
 }
 
 std::span<const LabDefinition* const> course() {
-  static const std::array<const LabDefinition*, 4> labs{&lab01Eavesdropping(), &lab04FirstClient(), &lab06HostCheck(),
-                                                         &lab07Server()};
+  static const std::array<const LabDefinition*, 5> labs{&lab01Eavesdropping(), &lab03Mitm(), &lab04FirstClient(),
+                                                         &lab06HostCheck(), &lab07Server()};
   return labs;
 }
 
