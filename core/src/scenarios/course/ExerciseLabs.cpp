@@ -57,6 +57,11 @@ ProgramCheckSetup programCheckSetup(int lab, const CheckEnv& env) {
   server.host = studentHost(*env.variant);
   server.progress = env.progress;
 
+  // Only a client needs ./cert; a server is given its files as arguments.
+  const LabDefinition* definition = findLab(lab);
+  if (definition == nullptr || definition->exercises.empty() ||
+      definition->exercises.front().kind != Exercise::Kind::Client)
+    return setup;
   std::error_code ec;
   if (!env.workspace.empty() && fs::is_directory(env.workspace / "cert", ec)) return setup;
   if (!env.workspace.empty() && fs::exists(env.workspace / std::string(kMetaFile), ec)) {
