@@ -108,12 +108,12 @@ int tryClient(const TryArgs& args, const ProgramCheckSetup& setup) {
   for (std::size_t i = 0; i < check.trials.size(); ++i) {
     const ClientTrial& trial = check.trials[i];
     bool control = against != "server" && i == 0;
+    if (wholeGallery && !control) break;
     std::cout << "\n";
     if (control && trial.printedToken(setup.client.pageToken)) {
       std::cout << "── lab server (the control): your client got the page with your token " << setup.client.pageToken << "\n";
       continue;
     }
-    if (wholeGallery && !control) break;
     printTrial(trial, setup.client.program);
   }
   printVerdict(check.result, wholeGallery || against == "attacker");

@@ -135,8 +135,9 @@ ClientCheck checkClientRejectsGallery(const ClientCheckOptions& options, std::sp
       const auto* entry = pki::findEntry(n);
       return entry && std::string_view(pki::verifyErrorName(entry->expectedError)) == "X509_V_ERR_HOSTNAME_MISMATCH";
     });
-    verdict = fail(fmt::format("your client accepted {} of the {} bad certificates it must reject: {}", accepted.size(),
-                               required, joined(accepted)),
+    verdict = fail(required == 1 ? "your client accepted the bad certificate of " + joined(accepted) + ", which it must reject"
+                                 : fmt::format("your client accepted {} of the {} bad certificates it must reject: {}",
+                                               accepted.size(), required, joined(accepted)),
                    onlyNames ? "every one it accepted has a valid chain for the wrong name: nothing compares the "
                                "host name (X509_VERIFY_PARAM_set1_host on SSL_get0_param(ssl), before SSL_connect)"
                              : "it goes on after a failed verification: SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, …) and, "
