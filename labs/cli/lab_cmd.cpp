@@ -308,6 +308,7 @@ void registerLabCommand(CLI::App& app, Context& ctx) {
   CLI::App* lab = app.add_subcommand("lab", "The course (list, start, check, hint, build) and the lab scenarios (run)");
   lab->require_subcommand(1);
   registerCourseCommands(lab, ctx);
+  registerLabTryCommand(*lab, ctx);
   auto args = std::make_shared<LabArgs>();
   CLI::App* run = lab->add_subcommand("run", "Run one lab scenario, narrated: " + scenarioNames());
   run->add_option("name", args->name, "The lab (see `tlslab lab list`)")->required();

@@ -45,11 +45,11 @@ std::string materials(const MaterialsEnv& env) {
 }
 
 CheckResult checkServerPage(const CheckEnv& env) {
-  return checkServerServesPage(detail::serverSetup(env, studentHost(*env.variant))).result;
+  return checkServerServesPage(programCheckSetup(7, env).server).result;
 }
 
 CheckResult checkServerMtls(const CheckEnv& env) {
-  return checkServerRequiresClientCertificate(detail::serverSetup(env, studentHost(*env.variant))).result;
+  return checkServerRequiresClientCertificate(programCheckSetup(7, env).server).result;
 }
 
 CheckResult checkServerHost(const CheckEnv& env) {
