@@ -22,6 +22,10 @@ std::string writeCertificates(const std::filesystem::path& file, const std::vect
 std::string writePrivateKey(const std::filesystem::path& file, EVP_PKEY* key, const std::string& header);
 std::string writeCrl(const std::filesystem::path& file, X509_CRL* crl);
 
+// The same as PEM text in memory (a chain for LabServer's chainPem, a key for keyPem).
+std::string certificatesPem(const std::vector<X509*>& certs);
+std::string privateKeyPem(EVP_PKEY* key, const std::string& header);
+
 // The header every lab key file starts with: these keys are public.
 std::string teachingKeyHeader(const std::string& what);
 

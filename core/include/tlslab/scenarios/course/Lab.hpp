@@ -82,6 +82,9 @@ struct MaterialsEnv {
   std::filesystem::path workspace;  // exists, empty apart from .tlslab/
   std::filesystem::path certsDir;
   std::function<void(const std::string&)> progress;
+  void say(const std::string& text) const {
+    if (progress) progress(text);
+  }
 };
 
 struct LabDefinition {

@@ -9,6 +9,7 @@
 // A program that crashes, hangs or prints nothing gets a verdict, never a
 // hang of the checker.
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -55,12 +56,15 @@ struct ProgramResult {
   bool timedOut = false;   // killed at the deadline
   std::string out, err;
   bool outputTruncated = false;
+  std::size_t outDropped = 0, errDropped = 0;  // bytes past outputLimit, per stream
+  bool stopped = false;    // BackgroundProgram::stop() ended it (its SIGTERM/SIGKILL is expected)
   HostsMethod hostsMethod = HostsMethod::NotNeeded;
   std::string hostsProblem;  // what to do when the hosts entries could not be applied
   double seconds = 0;
   bool exitedCleanly() const { return started && !timedOut && signal == 0 && exitCode == 0; }
-  // "exited with status 2", "crashed with SIGSEGV (segmentation fault)",
-  // "was still running after 10 s and was killed (a hang?)", "could not start: …"
+  // "exited with status 2", "crashed with SIGSEGV (segmentation fault: …)",
+  // "was still running after 10 s and was killed (a hang?)", "could not start: …";
+  // ", printing nothing" when both streams stayed empty.
   std::string describe() const;
 };
 

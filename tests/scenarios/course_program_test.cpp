@@ -1,0 +1,370 @@
+// Running a student's program for a check: real child processes (sh, cat,
+// getent, C programs compiled here with cc), their exit, crash, hang and
+// output, and the private /etc/hosts of the textbook's hosts step.
+#include <gtest/gtest.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <signal.h>
+#include <stddef.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "support/Process.hpp"
+#include "support/TestPaths.hpp"
+#include "tlslab/scenarios/course/Program.hpp"
+
+using namespace tlslab::course;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string readText(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// ProgramSpec with only some fields set (GCC 12 warns on partial designated initializers).
+struct Spec {
+  ProgramSpec spec;
+  explicit Spec(std::vector<std::string> argv) { spec.argv = std::move(argv); }
+  Spec& cwd(const fs::path& dir) { spec.cwd = dir; return *this; }
+  Spec& timeout(std::chrono::milliseconds t) { spec.timeout = t; return *this; }
+  Spec& stdinText(std::string text) { spec.stdinText = std::move(text); return *this; }
+  Spec& env(std::vector<std::string> entries) { spec.env = std::move(entries); return *this; }
+  Spec& hosts(std::vector<HostsEntry> entries) { spec.hosts = std::move(entries); return *this; }
+  ProgramResult run() const { return runProgram(spec); }
+};
+
+class CourseProgram : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("tlslab-program-test-" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+    fs::permissions(dir_, fs::perms::all);  // the unprivileged tests run programs from here as nobody
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // Compiles a small C program with the system compiler (what students use).
+  fs::path compile(const std::string& name, const std::string& source) {
+    std::ofstream(dir_ / (name + ".c")) << source;
+    ProgramResult built = Spec({"cc", "-O1", "-o", name, name + ".c"}).cwd(dir_).timeout(60s).run();
+    EXPECT_TRUE(built.exitedCleanly()) << built.describe() << "\n" << built.err;
+    return dir_ / name;
+  }
+
+  fs::path dir_;
+};
+
+ProgramSpec shell(const std::string& script) { return Spec({"/bin/sh", "-c", script}).spec; }
+
+bool goneOrZombie(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  if (!stat) return true;
+  std::string line;
+  std::getline(stat, line);
+  auto close = line.rfind(')');
+  return close != std::string::npos && line.size() > close + 2 && line[close + 2] == 'Z';
+}
+
+}  // namespace
+
+TEST_F(CourseProgram, ReportsTheExitStatusAndOutput) {
+  ProgramResult result = runProgram(shell("echo to-out; echo to-err >&2; exit 3"));
+  ASSERT_TRUE(result.started) << result.startError;
+  EXPECT_EQ(result.exitCode, 3);
+  EXPECT_EQ(result.signal, 0);
+  EXPECT_FALSE(result.timedOut);
+  EXPECT_EQ(result.out, "to-out\n");
+  EXPECT_EQ(result.err, "to-err\n");
+  EXPECT_FALSE(result.exitedCleanly());
+  EXPECT_EQ(result.describe(), "exited with status 3");
+}
+
+TEST_F(CourseProgram, SaysWhenAProgramPrintedNothing) {
+  ProgramResult result = runProgram(shell("exit 0"));
+  EXPECT_TRUE(result.exitedCleanly());
+  EXPECT_EQ(result.describe(), "exited with status 0, printing nothing");
+}
+
+TEST_F(CourseProgram, FeedsStdinTextThenClosesIt) {
+  ProgramResult result = Spec({"cat"}).stdinText("GET / HTTP/1.1\nHost: bank32.com\n\n").run();
+  EXPECT_TRUE(result.exitedCleanly()) << result.describe();
+  EXPECT_EQ(result.out, "GET / HTTP/1.1\nHost: bank32.com\n\n");
+}
+
+TEST_F(CourseProgram, GivesAnEmptyStdinWhenThereIsNoText) {
+  // cat would block forever on an inherited terminal or pipe; /dev/null ends it at once.
+  ProgramResult result = Spec({"cat"}).timeout(5s).run();
+  EXPECT_TRUE(result.exitedCleanly()) << result.describe();
+  EXPECT_LT(result.seconds, 2.0);
+}
+
+TEST_F(CourseProgram, NamesTheSignalOfACrash) {
+  fs::path crasher = compile("crasher", R"(#include <stdio.h>
+#include <string.h>
+int main(int argc, char** argv) {
+  printf("about to crash\n");
+  fflush(stdout);
+  char* volatile p = argc > 5 ? argv[0] : NULL;
+  return (int)strlen(p);  /* reading through NULL, as after an unchecked gethostbyname() */
+})");
+  ProgramResult result = Spec({crasher.string()}).run();
+  ASSERT_TRUE(result.started) << result.startError;
+  EXPECT_EQ(result.signal, SIGSEGV);
+  EXPECT_EQ(result.out, "about to crash\n");
+  EXPECT_NE(result.describe().find("crashed with SIGSEGV (segmentation fault"), std::string::npos) << result.describe();
+}
+
+TEST_F(CourseProgram, KillsAHangingProgramAndItsWholeGroupAtTheDeadline) {
+  ProgramSpec spec = shell("sleep 100 & echo $!; sleep 100");
+  spec.timeout = 400ms;
+  ProgramResult result = runProgram(spec);
+  ASSERT_TRUE(result.started) << result.startError;
+  EXPECT_TRUE(result.timedOut);
+  EXPECT_LT(result.seconds, 3.0);
+  EXPECT_NE(result.describe().find("was still running after"), std::string::npos) << result.describe();
+  EXPECT_NE(result.describe().find("(a hang?)"), std::string::npos);
+  pid_t grandchild = std::stoi(result.out);
+  EXPECT_TRUE(goneOrZombie(grandchild)) << "the background sleep " << grandchild << " survived";
+}
+
+TEST_F(CourseProgram, BoundsHugeOutputAndCountsWhatItDropped) {
+  ProgramSpec spec = shell("head -c 3000000 /dev/zero; echo done >&2");
+  spec.outputLimit = 64 * 1024;
+  ProgramResult result = runProgram(spec);
+  // Still drained past the bound, so the program never blocks on a full pipe.
+  EXPECT_TRUE(result.exitedCleanly()) << result.describe();
+  EXPECT_EQ(result.out.size(), 64u * 1024);
+  EXPECT_EQ(result.outDropped, 3000000u - 64 * 1024);
+  EXPECT_EQ(result.err, "done\n");
+  EXPECT_TRUE(result.outputTruncated);
+  EXPECT_NE(result.describe().find("bytes dropped"), std::string::npos);
+}
+
+TEST_F(CourseProgram, ExplainsAProgramThatCannotStart) {
+  ProgramResult missing = Spec({(dir_ / "tls_client").string()}).run();
+  EXPECT_FALSE(missing.started);
+  EXPECT_EQ(missing.describe(), "could not start: no such file: " + (dir_ / "tls_client").string());
+
+  std::ofstream(dir_ / "not-executable") << "int main;";
+  ProgramResult notExecutable = Spec({"./not-executable"}).cwd(dir_).run();
+  EXPECT_FALSE(notExecutable.started);
+  EXPECT_NE(notExecutable.startError.find("is not executable"), std::string::npos) << notExecutable.startError;
+
+  fs::permissions(dir_ / "not-executable", fs::perms::owner_all);
+  ProgramResult garbage = Spec({"./not-executable"}).cwd(dir_).run();
+  EXPECT_FALSE(garbage.started);
+  EXPECT_NE(garbage.startError.find("exec failed: Exec format error"), std::string::npos) << garbage.startError;
+
+  ProgramResult notInPath = Spec({"tlslab-no-such-program"}).run();
+  EXPECT_NE(notInPath.startError.find("not found in PATH"), std::string::npos);
+
+  ProgramResult badFolder = Spec({"true"}).cwd(dir_ / "missing").run();
+  EXPECT_FALSE(badFolder.started);
+  EXPECT_NE(badFolder.startError.find("cannot enter its working folder"), std::string::npos) << badFolder.startError;
+}
+
+TEST_F(CourseProgram, RunsInItsWorkingFolderWithExtraEnvironment) {
+  ProgramResult result = Spec({"/bin/sh", "-c", "pwd; echo $TLSLAB_TEST_VALUE"}).cwd(dir_).env({"TLSLAB_TEST_VALUE=42"}).run();
+  EXPECT_EQ(result.out, fs::canonical(dir_).string() + "\n42\n");
+}
+
+TEST_F(CourseProgram, PrivateHostsFileIsSeenByGetentAndLeavesTheRealOneAlone) {
+  std::string before = readText("/etc/hosts");
+  ProgramResult result = Spec({"getent", "hosts", "bank32.com"}).hosts({{"bank32.com", "127.0.0.66"}}).run();
+  ASSERT_TRUE(result.started) << result.describe();
+  EXPECT_NE(result.hostsMethod, HostsMethod::Unavailable);
+  if (::geteuid() == 0) {
+    EXPECT_EQ(result.hostsMethod, HostsMethod::MountNamespace);
+  }
+  EXPECT_TRUE(result.exitedCleanly()) << result.describe() << result.err;
+  EXPECT_NE(result.out.find("127.0.0.66"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("bank32.com"), std::string::npos);
+  EXPECT_EQ(readText("/etc/hosts"), before);
+  ProgramResult outside = Spec({"getent", "hosts", "bank32.com"}).run();
+  EXPECT_EQ(outside.out.find("127.0.0.66"), std::string::npos) << "the mapping leaked: " << outside.out;
+  // No temporary hosts file is left behind.
+  for (const auto& entry : fs::directory_iterator(fs::temp_directory_path()))
+    EXPECT_EQ(entry.path().filename().string().rfind("tlslab-hosts-", 0), std::string::npos) << entry.path();
+}
+
+TEST_F(CourseProgram, PrivateHostsFileIsSeenByGethostbynameInAProgram) {
+  fs::path resolver = compile("resolve", R"(#include <arpa/inet.h>
+#include <netdb.h>
+#include <stdio.h>
+int main(int argc, char** argv) {
+  struct hostent* hp = gethostbyname(argv[1]);
+  if (!hp) { printf("unknown\n"); return 1; }
+  printf("%s\n", inet_ntoa(*(struct in_addr*)hp->h_addr));
+  return 0;
+})");
+  ProgramResult result = Spec({resolver.string(), "bank32.com"}).hosts({{"bank32.com", "127.0.0.1"}, {"attacker32.com", "127.0.0.66"}}).run();
+  EXPECT_TRUE(result.exitedCleanly()) << result.describe();
+  EXPECT_EQ(result.out, "127.0.0.1\n");
+  ProgramResult attacker = Spec({resolver.string(), "attacker32.com"}).hosts({{"bank32.com", "127.0.0.1"}, {"attacker32.com", "127.0.0.66"}}).run();
+  EXPECT_EQ(attacker.out, "127.0.0.66\n");
+}
+
+TEST_F(CourseProgram, RefusesHostsEntriesOutsideLoopback) {
+  ProgramResult result = Spec({"true"}).hosts({{"bank32.com", "10.0.0.1"}}).run();
+  EXPECT_FALSE(result.started);
+  EXPECT_NE(result.startError.find("refused"), std::string::npos) << result.startError;
+  EXPECT_NE(result.startError.find("loopback"), std::string::npos);
+  ProgramResult injected = Spec({"true"}).hosts({{"bank32.com\n10.0.0.1 evil", "127.0.0.1"}}).run();
+  EXPECT_FALSE(injected.started);
+  EXPECT_NE(injected.startError.find("not a host name"), std::string::npos);
+}
+
+TEST_F(CourseProgram, HostsLinesAreWhatAStudentAdds) {
+  EXPECT_EQ(hostsLines({{"bank32.com", "127.0.0.66"}, {"www.bank32.com", "127.0.0.1"}}),
+            "127.0.0.66 bank32.com\n127.0.0.1 www.bank32.com\n");
+}
+
+namespace {
+
+// Runs `body` in a child that dropped root for nobody (and, if asked, can no
+// longer create namespaces); returns what the child wrote.
+std::string asNobody(bool blockUnshare, const std::function<std::string()>& body) {
+  int fds[2];
+  if (::pipe(fds) != 0) return "pipe failed";
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::close(fds[0]);
+    std::string text;
+    if (::setresgid(65534, 65534, 65534) != 0 || ::setresuid(65534, 65534, 65534) != 0) {
+      text = "cannot drop to nobody";
+    } else {
+      if (blockUnshare) {
+        // seccomp: unshare(2) fails with EPERM, as on a kernel without user namespaces.
+        sock_filter filter[] = {
+            BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
+            BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_unshare, 0, 1),
+            BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+            BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        };
+        sock_fprog program{static_cast<unsigned short>(std::size(filter)), filter};
+        if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || ::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program) != 0)
+          text = "cannot install the seccomp filter";
+      }
+      if (text.empty()) text = body();
+    }
+    [[maybe_unused]] auto n = ::write(fds[1], text.data(), text.size());
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+  std::string text;
+  char buffer[4096];
+  for (ssize_t n; (n = ::read(fds[0], buffer, sizeof(buffer))) > 0;) text.append(buffer, static_cast<std::size_t>(n));
+  ::close(fds[0]);
+  ::waitpid(pid, nullptr, 0);
+  return text;
+}
+
+}  // namespace
+
+TEST_F(CourseProgram, UnprivilegedUsesAUserNamespaceWhenTheKernelAllowsIt) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to drop to nobody";
+  std::string seen = asNobody(false, [] {
+    HostsMethod available = hostsMethodAvailable();
+    ProgramResult result = Spec({"getent", "hosts", "bank32.com"}).hosts({{"bank32.com", "127.0.0.66"}}).run();
+    return std::string(hostsMethodName(available)) + "|" + hostsMethodName(result.hostsMethod) + "|" + result.out +
+           "|" + result.describe();
+  });
+  if (seen.rfind("unavailable|", 0) == 0)
+    GTEST_SKIP() << "this kernel refuses unprivileged user namespaces (" << seen << ")";
+  EXPECT_EQ(seen.rfind("user + mount namespace|user + mount namespace|127.0.0.66", 0), 0u) << seen;
+}
+
+TEST_F(CourseProgram, WithoutNamespacesItPrintsTheLinesToAddAndDoesNotStart) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to drop to nobody";
+  std::string seen = asNobody(true, [] {
+    ProgramResult result = Spec({"getent", "hosts", "bank32.com"}).hosts({{"bank32.com", "127.0.0.66"}}).run();
+    return std::string(result.started ? "started" : "not started") + "|" + hostsMethodName(result.hostsMethod) + "|" +
+           result.hostsProblem + "|" + result.describe();
+  });
+  EXPECT_EQ(seen.rfind("not started|unavailable|127.0.0.66 bank32.com\n|could not start: ", 0), 0u) << seen;
+  EXPECT_NE(seen.find("Add these lines to /etc/hosts"), std::string::npos) << seen;
+}
+
+TEST_F(CourseProgram, WithoutNamespacesTheSystemHostsFileIsUsedWhenItAlreadyMapsTheNames) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to drop to nobody";
+  std::string seen = asNobody(true, [] {
+    ProgramResult result = Spec({"getent", "hosts", "localhost"}).hosts({{"localhost", "127.0.0.1"}}).run();
+    return std::string(hostsMethodName(result.hostsMethod)) + "|" + (result.exitedCleanly() ? "ok" : result.describe());
+  });
+  EXPECT_EQ(seen, "the system's /etc/hosts|ok");
+}
+
+TEST_F(CourseProgram, BackgroundProgramIsFoundListeningAndStoppedWithItsChildren) {
+  fs::path server = compile("listener", R"(#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+int main(int argc, char** argv) {
+  int s = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a = {0};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(atoi(argv[1]));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (bind(s, (struct sockaddr*)&a, sizeof a) || listen(s, 5)) { perror("bind"); return 1; }
+  if (fork() == 0) { sleep(100); return 0; }  /* a child of the group, as a forking server has */
+  printf("listening\n");
+  fflush(stdout);
+  for (;;) pause();
+})");
+  std::uint16_t port = tlslab::test::freeLoopbackPort();
+
+  auto started = BackgroundProgram::start(Spec({server.string(), std::to_string(port)}).timeout(30s).spec);
+  ASSERT_TRUE(started) << started.error();
+  BackgroundProgram& program = **started;
+  EXPECT_TRUE(program.waitForListener("127.0.0.1", port, 5s));
+  EXPECT_TRUE(program.running());
+  ProgramResult result = program.stop();
+  EXPECT_TRUE(result.stopped);
+  EXPECT_EQ(result.out, "listening\n");
+  EXPECT_NE(result.describe().find("kept running until the checker stopped it"), std::string::npos) << result.describe();
+  EXPECT_FALSE(program.running());
+}
+
+TEST_F(CourseProgram, BackgroundProgramThatExitsAtOnceIsNotWaitedFor) {
+  auto started = BackgroundProgram::start(shell("echo 'bind: Address already in use' >&2; exit 1"));
+  ASSERT_TRUE(started) << started.error();
+  auto began = std::chrono::steady_clock::now();
+  EXPECT_FALSE((*started)->waitForListener("127.0.0.1", 9, 5s));
+  EXPECT_LT(std::chrono::steady_clock::now() - began, 2s);
+  ProgramResult result = (*started)->stop();
+  EXPECT_FALSE(result.stopped);
+  EXPECT_EQ(result.exitCode, 1);
+  EXPECT_EQ(result.err, "bind: Address already in use\n");
+  EXPECT_EQ(result.describe(), "exited with status 1");
+}
+
+TEST_F(CourseProgram, BackgroundProgramThatCannotStartSaysWhy) {
+  auto started = BackgroundProgram::start(Spec({(dir_ / "tls_server").string()}).spec);
+  ASSERT_FALSE(started);
+  EXPECT_NE(started.error().find("no such file"), std::string::npos) << started.error();
+}
+
+TEST_F(CourseProgram, BuildExerciseCompilesWithOpenSsl) {
+  std::ofstream(dir_ / "tls_client.c") << "#include <openssl/ssl.h>\nint main(void) { return SSL_CTX_new(TLS_client_method()) ? 0 : 1; }\n";
+  ProgramResult built = buildExercise(dir_, "tls_client.c", "tls_client");
+  EXPECT_TRUE(built.exitedCleanly()) << built.describe() << built.err;
+  EXPECT_TRUE(Spec({(dir_ / "tls_client").string()}).run().exitedCleanly());
+
+  std::ofstream(dir_ / "broken.c") << "int main(void) { return undeclared; }\n";
+  ProgramResult broken = buildExercise(dir_, "broken.c", "broken");
+  EXPECT_EQ(broken.exitCode, 1);
+  EXPECT_NE(broken.err.find("undeclared"), std::string::npos);
+
+  ProgramResult none = buildExercise(dir_, "tls_server.c", "tls_server");
+  EXPECT_FALSE(none.started);
+  EXPECT_NE(none.startError.find("there is no tls_server.c"), std::string::npos);
+}
