@@ -152,7 +152,7 @@ QVariant AnswersModel::data(const QModelIndex& index, int role) const {
 }
 
 bool AnswersModel::setData(const QModelIndex& index, const QVariant& value, int role) {
-  if (role != Qt::EditRole || index.column() != Answer ||
+  if (role != Qt::EditRole || !index.isValid() || index.column() != Answer ||
       !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
     return false;
   QString text = value.toString();
@@ -165,7 +165,7 @@ bool AnswersModel::setData(const QModelIndex& index, const QVariant& value, int 
 }
 
 Qt::ItemFlags AnswersModel::flags(const QModelIndex& index) const {
-  if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return Qt::NoItemFlags;
+  if (!index.isValid() || !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return Qt::NoItemFlags;
   Qt::ItemFlags flags = Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemNeverHasChildren;
   if (index.column() == Answer) flags |= Qt::ItemIsEditable;
   return flags;

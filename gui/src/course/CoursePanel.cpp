@@ -18,6 +18,7 @@
 #include "course/CourseModel.hpp"
 #include "course/CourseWorker.hpp"
 #include "course/LabPage.hpp"
+#include "tlslab/scenarios/course/Class.hpp"
 
 namespace tlslab::gui {
 
@@ -126,6 +127,7 @@ QWidget* CoursePanel::buildOverview() {
   form->addRow(tr("Workspaces in:"), withBrowse(root_, page, true, tr("Choose the folder for your workspaces")));
   layout->addLayout(form);
   connect(student_, &QLineEdit::textChanged, this, &CoursePanel::selectionChanged);
+  connect(keyFile_, &QLineEdit::textChanged, this, &CoursePanel::selectionChanged);
   connect(student_, &QLineEdit::editingFinished, this,
           [this] { QSettings().setValue(kStudentKey, student_->text().trimmed()); });
   connect(keyFile_, &QLineEdit::editingFinished, this,
@@ -185,7 +187,8 @@ void CoursePanel::selectionChanged() {
   goal_->setText(lab ? tr("<b>Goal:</b> %1").arg(qs(lab->goal).toHtmlEscaped()) : QString());
   const bool started = lab != nullptr && model_->workspaceAt(row).has_value();
   start_->setText(started ? tr("Start again") : tr("Start lab"));
-  start_->setEnabled(lab != nullptr && !worker_->isRunning() && !student_->text().trimmed().isEmpty());
+  const bool someone = !student_->text().trimmed().isEmpty() || !keyFile_->text().trimmed().isEmpty();
+  start_->setEnabled(lab != nullptr && !worker_->isRunning() && someone);
   open_->setEnabled(lab != nullptr);
 }
 
@@ -198,7 +201,7 @@ bool CoursePanel::showLab(int number) {
   const int row = model_->rowOf(number);
   if (row < 0) return false;
   labs_->selectRow(row);
-  page_->setLab(model_->labAt(row), model_->workspaceAt(row), root(), student_->text().trimmed());
+  page_->setLab(model_->labAt(row), model_->workspaceAt(row), root(), student_->text().trimmed(), keyFile_->text().trimmed());
   stack_->setCurrentWidget(page_);
   return true;
 }
@@ -210,19 +213,32 @@ void CoursePanel::refresh() {
   if (const auto* lab = page_->lab()) {
     const int row = model_->rowOf(lab->number);
     if (row >= 0 && model_->workspaceAt(row) != page_->workspace())
-      page_->setLab(lab, model_->workspaceAt(row), root(), student_->text().trimmed());
+      page_->setLab(lab, model_->workspaceAt(row), root(), student_->text().trimmed(), keyFile_->text().trimmed());
   }
 }
 
 void CoursePanel::startLab(int number) {
   const int row = model_->rowOf(number);
   if (row < 0 || worker_->isRunning()) return;
-  const std::string student = student_->text().trimmed().toStdString();
+  std::string student = student_->text().trimmed().toStdString();
+  course::StartOptions options;
+  // A teacher's key file binds the workspace to the class; without one it is self-study.
+  if (const QString keyFile = keyFile_->text().trimmed(); !keyFile.isEmpty()) {
+    auto credentials = course::readStudentKey(keyFile.toStdString());
+    if (!credentials) return showError(tr("Cannot start lab %1").arg(number), QString::fromStdString(credentials.error()));
+    if (student.empty()) student_->setText(qs(student = credentials->student));
+    if (credentials->student != student)
+      return showError(tr("Cannot start lab %1").arg(number),
+                       tr("The key file %1 is %2's, not %3's: clear the student ID or choose your own key file.")
+                           .arg(keyFile, qs(credentials->student), qs(student)));
+    options.studentKey = credentials->key;
+    options.classTag = credentials->classTag;
+    QSettings().setValue(kKeyFileKey, keyFile);
+  }
   if (!course::validStudentId(student))
     return showError(tr("Cannot start lab %1").arg(number),
                      tr("'%1' is not a student ID: use 1 to 64 letters, digits, '.', '_' or '-'.").arg(qs(student)));
   QSettings().setValue(kStudentKey, qs(student));
-  course::StartOptions options;
   options.lab = model_->labAt(row);
   options.student = student;
   options.dir = model_->workspaceAt(row).value_or(root() / course::defaultWorkspaceDir(number));

@@ -108,11 +108,12 @@ void LabPage::setToolsDir(const QString& dir) { process_->setToolsDir(dir); }
 void LabPage::appendConsole(const QString& text) { console_->appendPlainText(text); }
 
 void LabPage::setLab(const course::LabDefinition* lab, const std::optional<std::filesystem::path>& workspace,
-                     const std::filesystem::path& root, const QString& student) {
+                     const std::filesystem::path& root, const QString& student, const QString& keyFile) {
   const bool sameLab = lab == lab_;
   lab_ = lab;
   workspace_ = workspace;
   student_ = student;
+  keyFile_ = keyFile;
   if (!sameLab || !process_->isRunning()) stepDir_ = path(root);
   title_->setText(lab ? tr("<b>Lab %1 · %2</b>").arg(lab->number).arg(qs(lab->title)) : QString());
   title_->setToolTip(lab ? qs(lab->goal) : QString());
@@ -175,11 +176,15 @@ void LabPage::rebuildSteps() {
   stepsLayout_->addWidget(stepsBox_);
 }
 
-// The tutorials are written for the student `alice`; here the steps are the student's own.
+// The tutorials are written for the student `alice`; here the steps are the
+// student's own (with their key file, so a re-run keeps the class binding).
 QString LabPage::scriptFor(int row) const {
   QString script = QString::fromStdString(steps_->step(row).script);
-  static const QRegularExpression alice(QStringLiteral("--student([ =])alice\\b"));
-  if (!student_.isEmpty() && student_ != QLatin1String("alice")) script.replace(alice, QStringLiteral("--student\\1") + student_);
+  static const QRegularExpression alice(QStringLiteral("--student[ =]alice\\b"));
+  auto quoted = [](QString text) { return QStringLiteral("'%1'").arg(text.replace(QLatin1Char('\''), QStringLiteral("'\\''"))); };
+  QString who = student_.isEmpty() ? QString() : QStringLiteral("--student ") + student_;  // IDs need no quotes
+  if (!keyFile_.isEmpty()) who += (who.isEmpty() ? QString() : QStringLiteral(" ")) + QStringLiteral("--key ") + quoted(keyFile_);
+  if (!who.isEmpty()) script.replace(alice, who);
   return script;
 }
 

@@ -32,10 +32,10 @@ class LabPage : public QWidget {
  public:
   LabPage(CourseWorker* worker, QWidget* parent = nullptr);
 
-  // `root`: where steps start (the workspace root folder); `student`: the ID
-  // the tutorial's `--student alice` stands for.
+  // `root`: where steps start (the workspace root folder); `student` (and
+  // the teacher's `keyFile`, if any): who the tutorial's `--student alice` is.
   void setLab(const course::LabDefinition* lab, const std::optional<std::filesystem::path>& workspace,
-              const std::filesystem::path& root, const QString& student);
+              const std::filesystem::path& root, const QString& student, const QString& keyFile = {});
   const course::LabDefinition* lab() const { return lab_; }
   const std::optional<std::filesystem::path>& workspace() const { return workspace_; }
   void setTutorialsDir(const std::filesystem::path& dir) { tutorialsDir_ = dir; }
@@ -70,6 +70,7 @@ class LabPage : public QWidget {
   void loadTutorial();
   void rebuildSteps();
   void stepFinished(bool ok, const QString& how);
+  // The step's script as this student runs it.
   QString scriptFor(int row) const;
 
   CourseWorker* worker_;
@@ -77,6 +78,7 @@ class LabPage : public QWidget {
   std::optional<std::filesystem::path> workspace_;
   std::filesystem::path tutorialsDir_;
   QString student_;
+  QString keyFile_;
   QString stepDir_;
   int runningStep_ = -1;
 
