@@ -46,6 +46,12 @@ constexpr LabInfo kLabs[] = {
     {"tamper", "an attacker without keys flips, drops, replays or cuts a record of the request, and TLS notices"},
 };
 
+std::string scenarioNames() {
+  std::string names;
+  for (const auto& l : kLabs) names += (names.empty() ? "" : ", ") + std::string(l.name);
+  return names;
+}
+
 std::optional<AttackerCertificate> parseStrategy(const std::string& name) {
   for (auto s : endpoints::allAttackerCertificates())
     if (name == endpoints::attackerCertificateName(s)) return s;
@@ -259,14 +265,16 @@ int runLab(const LabArgs& args) {
 
 }  // namespace
 
+void printScenarios(std::ostream& out) {
+  for (const auto& l : kLabs) out << fmt::format("  {:<12} {}\n", l.name, l.summary);
+}
+
 void registerLabCommand(CLI::App& app, Context& ctx) {
-  CLI::App* lab = app.add_subcommand("lab", "Run the lab scenarios");
+  CLI::App* lab = app.add_subcommand("lab", "The course (list, start, check, hint, build) and the lab scenarios (run)");
   lab->require_subcommand(1);
-  lab->add_subcommand("list", "List the labs")->callback([] {
-    for (const auto& l : kLabs) std::cout << fmt::format("  {:<12} {}\n", l.name, l.summary);
-  });
+  registerCourseCommands(lab, ctx);
   auto args = std::make_shared<LabArgs>();
-  CLI::App* run = lab->add_subcommand("run", "Run one lab");
+  CLI::App* run = lab->add_subcommand("run", "Run one lab scenario, narrated: " + scenarioNames());
   run->add_option("name", args->name, "The lab (see `tlslab lab list`)")->required();
   run->add_option("--strategy", args->strategy, "mitm: the attacker's certificate (attacker-own, self-signed, rogue-ca, forged, leaf-signed-leaf)");
   run->add_option("--victim", args->victim, "mitm: the victim's checks (none, chain-only, ignore-errors, correct, correct+rogue, pinned)");

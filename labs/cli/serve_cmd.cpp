@@ -11,9 +11,11 @@
 
 #include "cli/Commands.hpp"
 #include "cli/RunPrinter.hpp"
+#include "cli/ServeHints.hpp"
 #include "cli/TlsArgs.hpp"
 #include "tlslab/endpoints/LabServer.hpp"
 #include "tlslab/pki/Catalog.hpp"
+#include "tlslab/pki/Summary.hpp"
 #include "tlslab/util/Paths.hpp"
 
 namespace tlslab::cli {
@@ -22,7 +24,9 @@ namespace {
 struct ServeArgs {
   std::string address = "127.0.0.1";
   int port = 4433;
-  std::string cert = "bank32-rsa";
+  std::string cert;  // "": bank32-rsa, or mail-bank32 for the mail services
+  std::string certFile, keyFile;  // a chain and key of the student's own instead of --cert
+  std::string clientCa;           // --client-auth: trust this CA instead of the lab root
   std::string service = "https";
   TlsArgs tls;
   std::string clientAuth = "none";
@@ -39,6 +43,12 @@ struct ServeArgs {
 
 std::atomic<bool> interrupted{false};
 
+// The mail services answer as mail.bank32.com, as the STARTTLS lab's server does.
+std::string certName(const ServeArgs& args) {
+  if (!args.cert.empty()) return args.cert;
+  return args.service == "smtp" || args.service == "pop3" || args.service == "imap" ? "mail-bank32" : "bank32-rsa";
+}
+
 std::optional<endpoints::Service> parseService(const std::string& name) {
   using endpoints::Service;
   for (Service s : {Service::HttpsHello, Service::Echo, Service::Smtp, Service::Pop3, Service::Imap})
@@ -46,12 +56,32 @@ std::optional<endpoints::Service> parseService(const std::string& name) {
   return std::nullopt;
 }
 
-bool buildConfig(const ServeArgs& args, endpoints::ServerConfig& config) {
-  const pki::CatalogEntry* entry = pki::findEntry(args.cert);
+// The server's identity: a lab PKI entry (--cert) or the student's own files.
+bool chooseIdentity(const ServeArgs& args, endpoints::ServerConfig& config) {
+  if (!args.certFile.empty()) {
+    config.chainFile = args.certFile;
+    config.keyFile = args.keyFile;
+    // The page greets the name the certificate is for; LabServer::start says
+    // what is wrong with the files, this only picks a name.
+    auto leaf = pki::summarizeCertificateFile(args.certFile);
+    config.siteName = leaf && !leaf->dnsNames.empty() ? leaf->dnsNames.front()
+                      : leaf && !leaf->commonName.empty() ? leaf->commonName
+                                                           : "bank32.com";
+    return true;
+  }
+  const pki::CatalogEntry* entry = pki::findEntry(certName(args));
   if (entry == nullptr || entry->kind == pki::EntryKind::Authority) {
-    std::cerr << "tlslab serve: unknown server certificate '" << args.cert << "' (see `tlslab certs list`)\n";
+    std::cerr << "tlslab serve: unknown server certificate '" << certName(args) << "' (see `tlslab certs list`)\n";
     return false;
   }
+  config.chainFile = certsDir() / std::string(entry->dir) / std::string(pki::kChainFile);
+  config.keyFile = certsDir() / std::string(entry->dir) / std::string(pki::kKeyFile);
+  config.siteName = entry->host.empty() ? "bank32.com" : std::string(entry->host);
+  return true;
+}
+
+bool buildConfig(const ServeArgs& args, endpoints::ServerConfig& config) {
+  if (!chooseIdentity(args, config)) return false;
   auto service = parseService(args.service);
   if (!service) {
     std::cerr << "tlslab serve: --service must be https, echo, smtp, pop3 or imap\n";
@@ -61,16 +91,13 @@ bool buildConfig(const ServeArgs& args, endpoints::ServerConfig& config) {
   if (!tls) return false;
   config.address = args.address;
   config.port = static_cast<std::uint16_t>(args.port);
-  config.chainFile = certsDir() / std::string(entry->dir) / std::string(pki::kChainFile);
-  config.keyFile = certsDir() / std::string(entry->dir) / std::string(pki::kKeyFile);
-  config.siteName = entry->host.empty() ? "bank32.com" : std::string(entry->host);
   config.service = *service;
   config.tls = *tls;
   config.useTls = !args.plain;
   config.clientAuth = args.clientAuth == "require"   ? endpoints::ClientAuth::Require
                       : args.clientAuth == "request" ? endpoints::ClientAuth::Request
                                                      : endpoints::ClientAuth::None;
-  config.clientCaFile = certsDir() / "root-ca" / "cert.pem";
+  config.clientCaFile = args.clientCa.empty() ? certsDir() / "root-ca" / "cert.pem" : std::filesystem::path(args.clientCa);
   config.tickets = !args.noTickets;
   config.sessionCache = !args.noCache;
   config.maxEarlyData = args.earlyData;
@@ -88,11 +115,11 @@ int runServe(const ServeArgs& args) {
     std::cerr << "tlslab serve: " << server.error() << "\n";
     return 1;
   }
-  std::cout << fmt::format("serving {} on {}:{} with certificate '{}' ({}); Ctrl-C stops\n", args.service,
-                           config.address, (*server)->port(), args.cert, config.useTls ? "TLS" : "NO TLS");
-  std::cout << fmt::format("try:  tlslab connect bank32.com:{}\n      openssl s_client -connect {}:{} -CAfile {}\n",
-                           (*server)->port(), config.address, (*server)->port(),
-                           (certsDir() / "root-ca" / "cert.pem").string());
+  const std::string identity = args.certFile.empty() ? "certificate '" + certName(args) + "'" : "your certificate " + args.certFile;
+  std::cout << fmt::format("serving {} on {}:{} with {} ({}); Ctrl-C stops\n", args.service, config.address,
+                           (*server)->port(), identity, config.useTls ? "TLS" : "NO TLS");
+  const auto hints = serveHints({&config, (*server)->port(), !args.certFile.empty()});
+  for (std::size_t i = 0; i < hints.size(); ++i) std::cout << (i == 0 ? "try:  " : "      ") << hints[i] << "\n";
   std::cout.flush();
   std::signal(SIGINT, [](int) { interrupted = true; });
   std::signal(SIGTERM, [](int) { interrupted = true; });
@@ -122,11 +149,17 @@ void registerServeCommand(CLI::App& app, Context& ctx) {
   CLI::App* cmd = app.add_subcommand("serve", "Run the instrumented lab server on loopback and show every connection");
   cmd->add_option("--address", args->address, "Loopback address to listen on (default 127.0.0.1)");
   cmd->add_option("--port", args->port, "Port (default 4433; 0 picks a free one)")->check(CLI::Range(0, 65535));
-  cmd->add_option("--cert", args->cert, "Certificate from the lab PKI or gallery (default bank32-rsa)");
+  auto* cert = cmd->add_option("--cert", args->cert, "Certificate from the lab PKI or gallery (default bank32-rsa; mail-bank32 for smtp, pop3, imap)");
+  auto* certFile = cmd->add_option("--cert-file", args->certFile,
+                                   "Your own certificate chain (PEM: the server's certificate first, then its issuers)");
+  auto* keyFile = cmd->add_option("--key-file", args->keyFile, "The private key of --cert-file's certificate (PEM)");
+  certFile->excludes(cert)->needs(keyFile);
+  keyFile->needs(certFile);
   cmd->add_option("--service", args->service, "https (default), echo, smtp, pop3 or imap (STARTTLS)");
   addTlsOptions(cmd, args->tls);
   cmd->add_option("--client-auth", args->clientAuth, "none, request or require a client certificate")
       ->check(CLI::IsMember({"none", "request", "require"}));
+  cmd->add_option("--client-ca", args->clientCa, "--client-auth: the CA (PEM) client certificates must chain to (default: the lab root)");
   cmd->add_flag("--no-tickets", args->noTickets, "Do not issue session tickets");
   cmd->add_flag("--no-session-cache", args->noCache, "Do not cache sessions (no resumption by ID)");
   cmd->add_option("--early-data", args->earlyData, "Accept up to N bytes of TLS 1.3 0-RTT data");

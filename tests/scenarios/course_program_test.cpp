@@ -38,6 +38,8 @@ struct Spec {
   Spec& cwd(const fs::path& dir) { spec.cwd = dir; return *this; }
   Spec& timeout(std::chrono::milliseconds t) { spec.timeout = t; return *this; }
   Spec& stdinText(std::string text) { spec.stdinText = std::move(text); return *this; }
+  Spec& keepStdinOpen() { spec.keepStdinOpen = true; return *this; }
+  Spec& unbuffered() { spec.unbufferedOutput = true; return *this; }
   Spec& env(std::vector<std::string> entries) { spec.env = std::move(entries); return *this; }
   Spec& hosts(std::vector<HostsEntry> entries) { spec.hosts = std::move(entries); return *this; }
   ProgramResult run() const { return runProgram(spec); }
@@ -100,6 +102,15 @@ TEST_F(CourseProgram, FeedsStdinTextThenClosesIt) {
   EXPECT_EQ(result.out, "GET / HTTP/1.1\nHost: bank32.com\n\n");
 }
 
+TEST_F(CourseProgram, CanKeepStdinOpenAfterTheTextLikeATerminal) {
+  const std::string script = "read line; echo got $line; if read more; then echo more; else echo eof; fi";
+  ProgramResult closed = Spec({"/bin/sh", "-c", script}).stdinText("hello\n").run();
+  EXPECT_EQ(closed.out, "got hello\neof\n");
+  ProgramResult open = Spec({"/bin/sh", "-c", script}).stdinText("hello\n").keepStdinOpen().timeout(300ms).run();
+  EXPECT_EQ(open.out, "got hello\n");
+  EXPECT_TRUE(open.timedOut);
+}
+
 TEST_F(CourseProgram, GivesAnEmptyStdinWhenThereIsNoText) {
   // cat would block forever on an inherited terminal or pipe; /dev/null ends it at once.
   ProgramResult result = Spec({"cat"}).timeout(5s).run();
@@ -134,6 +145,21 @@ TEST_F(CourseProgram, KillsAHangingProgramAndItsWholeGroupAtTheDeadline) {
   EXPECT_NE(result.describe().find("(a hang?)"), std::string::npos);
   pid_t grandchild = std::stoi(result.out);
   EXPECT_TRUE(goneOrZombie(grandchild)) << "the background sleep " << grandchild << " survived";
+}
+
+TEST_F(CourseProgram, UnbufferedOutputSurvivesTheKillAtTheDeadline) {
+  fs::path printer = compile("printer", R"(#include <stdio.h>
+#include <unistd.h>
+int main(void) {
+  printf("the page");  /* a pipe makes stdout fully buffered: this waits in the buffer */
+  for (;;) pause();
+})");
+  ProgramResult buffered = Spec({printer.string()}).timeout(300ms).run();
+  EXPECT_TRUE(buffered.timedOut);
+  EXPECT_EQ(buffered.out, "");
+  ProgramResult unbuffered = Spec({printer.string()}).timeout(300ms).unbuffered().run();
+  EXPECT_TRUE(unbuffered.timedOut);
+  EXPECT_EQ(unbuffered.out, "the page");
 }
 
 TEST_F(CourseProgram, BoundsHugeOutputAndCountsWhatItDropped) {

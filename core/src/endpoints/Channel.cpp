@@ -19,6 +19,11 @@ constexpr int kCloseNotifyWaitMs = 1000;
 // RFC 8446 §6.1: a TLS stream must end with close_notify; an EOF without it
 // may be an attacker cutting the connection (truncation attack).
 std::string readError(int sslError) {
+  // SO_RCVTIMEO expired: the socket BIO reports a retry, OpenSSL "want read".
+  if (sslError == SSL_ERROR_WANT_READ || sslError == SSL_ERROR_WANT_WRITE) {
+    ERR_clear_error();
+    return "timed out waiting for the peer";
+  }
   unsigned long code = ERR_peek_error();
   bool eof = sslError == SSL_ERROR_SYSCALL ||
              (ERR_GET_LIB(code) == ERR_LIB_SSL && ERR_GET_REASON(code) == SSL_R_UNEXPECTED_EOF_WHILE_READING);
@@ -47,7 +52,7 @@ long Channel::read(std::uint8_t* buffer, std::size_t max) {
     n = static_cast<long>(got);
   } else {
     n = ::recv(fd_, buffer, max, 0);
-    if (n < 0) lastError_ = std::strerror(errno);
+    if (n < 0) lastError_ = errno == EAGAIN || errno == EWOULDBLOCK ? "timed out waiting for the peer" : std::strerror(errno);
     if (n <= 0) return n;
     // Without TLS the application bytes are the wire bytes: tap them too.
     recorder_.record(WireEvent{nowUs(), false, Bytes(buffer, buffer + n)});
@@ -99,19 +104,28 @@ bool Channel::write(ByteView bytes) {
 }
 
 bool Channel::readUntil(const std::string& delimiter, std::string& out, std::size_t limit) {
+  auto endOf = [&delimiter](const std::string& text) {
+    auto pos = text.find(delimiter);
+    return pos == std::string::npos ? pos : pos + delimiter.size();
+  };
+  return readUntil(endOf, out, limit, "'" + delimiter + "'");
+}
+
+bool Channel::readUntil(const EndFinder& endOf, std::string& out, std::size_t limit, const std::string& what) {
   out.clear();
   std::uint8_t buffer[4096];
-  while (out.size() < limit) {
-    if (auto pos = out.find(delimiter); pos != std::string::npos) {
-      pending_ = out.substr(pos + delimiter.size()) + pending_;
-      out.resize(pos + delimiter.size());
+  for (;;) {
+    if (auto end = endOf(out); end != std::string::npos) {
+      pending_ = out.substr(end) + pending_;
+      out.resize(end);
       return true;
     }
+    if (out.size() >= limit) break;
     long n = read(buffer, sizeof(buffer));
     if (n <= 0) return false;
     out.append(reinterpret_cast<char*>(buffer), static_cast<std::size_t>(n));
   }
-  lastError_ = "no '" + delimiter + "' within " + std::to_string(limit) + " bytes";
+  lastError_ = "no " + what + " within " + std::to_string(limit) + " bytes";
   return false;
 }
 

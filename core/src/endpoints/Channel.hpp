@@ -5,6 +5,7 @@
 #include <openssl/ssl.h>
 
 #include <cstddef>
+#include <functional>
 #include <string>
 
 #include "tlslab/endpoints/Events.hpp"
@@ -25,6 +26,11 @@ class Channel {
   bool write(const std::string& text) { return write(asBytes(text)); }
   // Reads until `delimiter` (included) or `limit` bytes; false on close/error.
   bool readUntil(const std::string& delimiter, std::string& out, std::size_t limit = 64 * 1024);
+  // The same with a finder: it returns how many of the bytes read so far make
+  // up what is wanted (std::string::npos: not yet); the rest is kept for the
+  // next read. `what` names it in the error when `limit` is reached first.
+  using EndFinder = std::function<std::size_t(const std::string&)>;
+  bool readUntil(const EndFinder& endOf, std::string& out, std::size_t limit, const std::string& what);
   bool readExactly(std::size_t n, std::string& out);
   // TLS 1.3 KeyUpdate with update_requested (RFC 8446 §4.6.3), sent at once.
   bool keyUpdate();

@@ -1,7 +1,6 @@
 #include "tlslab/endpoints/LabServer.hpp"
 
 #include <openssl/err.h>
-#include <openssl/pem.h>
 #include <sys/socket.h>
 
 #include <atomic>
@@ -13,6 +12,7 @@
 #include "Instrument.hpp"
 #include "Ossl.hpp"
 #include "Relay.hpp"
+#include "ServerIdentity.hpp"
 #include "Services.hpp"
 #include "Socket.hpp"
 
@@ -43,21 +43,6 @@ bool readEarlyData(SSL* ssl, std::string& out) {
     out.append(buffer, n);
     if (rc == SSL_READ_EARLY_DATA_FINISH) return true;
   }
-}
-
-using BioPtr = std::unique_ptr<BIO, pki::OsslDeleter<BIO_free>>;
-
-std::string useChainFromMemory(SSL_CTX* ctx, const std::string& chainPem, const std::string& keyPem) {
-  BioPtr certs(BIO_new_mem_buf(chainPem.data(), static_cast<int>(chainPem.size())));
-  pki::X509Ptr leaf(PEM_read_bio_X509(certs.get(), nullptr, nullptr, nullptr));
-  if (!leaf || SSL_CTX_use_certificate(ctx, leaf.get()) != 1) return "cannot use the in-memory certificate: " + sslErrors();
-  while (X509* extra = PEM_read_bio_X509(certs.get(), nullptr, nullptr, nullptr))
-    SSL_CTX_add0_chain_cert(ctx, extra);  // the context takes ownership
-  ERR_clear_error();  // the loop ends on "no start line"
-  BioPtr keyBio(BIO_new_mem_buf(keyPem.data(), static_cast<int>(keyPem.size())));
-  pki::EvpPkeyPtr key(PEM_read_bio_PrivateKey(keyBio.get(), nullptr, nullptr, nullptr));
-  if (!key || SSL_CTX_use_PrivateKey(ctx, key.get()) != 1) return "cannot use the in-memory key: " + sslErrors();
-  return {};
 }
 
 }  // namespace
@@ -95,20 +80,9 @@ std::string LabServer::Impl::setUpTls() {
   if (config.securityLevel >= 0) SSL_CTX_set_security_level(ctx.get(), config.securityLevel);
   // DHE suites need group parameters; without this a DHE-only client gets a bare handshake_failure.
   SSL_CTX_set_dh_auto(ctx.get(), 1);
-  if (!config.chainPem.empty()) {
-    if (auto err = useChainFromMemory(ctx.get(), config.chainPem, config.keyPem); !err.empty()) return err;
-  } else {
-    if (SSL_CTX_use_certificate_chain_file(ctx.get(), config.chainFile.c_str()) != 1)
-      return "cannot load certificate chain " + config.chainFile.string() + ": " + sslErrors();
-    if (SSL_CTX_use_PrivateKey_file(ctx.get(), config.keyFile.c_str(), SSL_FILETYPE_PEM) != 1)
-      return "cannot load private key " + config.keyFile.string() + ": " + sslErrors();
-  }
-  if (SSL_CTX_check_private_key(ctx.get()) != 1)
-    return "the key " + config.keyFile.string() + " does not match the certificate: " + sslErrors();
+  if (auto err = loadServerIdentity(ctx.get(), config); !err.empty()) return err;
   if (config.clientAuth != ClientAuth::None) {
-    if (SSL_CTX_load_verify_locations(ctx.get(), config.clientCaFile.c_str(), nullptr) != 1)
-      return "cannot load client CA " + config.clientCaFile.string() + ": " + sslErrors();
-    SSL_CTX_set_client_CA_list(ctx.get(), SSL_load_client_CA_file(config.clientCaFile.c_str()));
+    if (auto err = loadClientCa(ctx.get(), config.clientCaFile); !err.empty()) return err;
   }
   static const unsigned char kSessionContext[] = "tlslab";
   SSL_CTX_set_session_id_context(ctx.get(), kSessionContext, sizeof(kSessionContext) - 1);
@@ -187,7 +161,8 @@ void LabServer::Impl::serve(Fd fd, Worker* worker) {
       channel.preload(earlyData);
     }
     ServiceContext context{channel, config.siteName, {}, config.starttlsInjectionBug,
-                           [&recorder](const std::string& text) { recorder.record(NoteEvent{nowUs(), text}); }};
+                           [&recorder](const std::string& text) { recorder.record(NoteEvent{nowUs(), text}); },
+                           config.pageNote, config.httpCloseAfterResponse};
     context.startTls = [&]() -> std::string {
       if (!config.useTls) return "STARTTLS refused: this server runs without TLS";
       std::string ignored;  // no 0-RTT after STARTTLS: the session is new

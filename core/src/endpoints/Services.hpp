@@ -15,13 +15,19 @@ struct ServiceContext {
   // The STARTTLS injection bug: keep plaintext that arrived with the command.
   bool keepPlaintextAfterStarttls = false;
   std::function<void(const std::string&)> note;  // narration for the trace
+  // HTTPS service (ServerConfig::pageNote, httpCloseAfterResponse).
+  std::string pageNote;
+  bool closeAfterResponse = false;
 };
 
 // Runs `service` on an established channel until the peer closes.
 // Returns "" or why it stopped early.
 std::string runService(Service service, ServiceContext& context);
 
-// The STARTTLS mail services (Services/Mail.cpp).
+// The hello page with its login form (HttpService.cpp).
+std::string serveHttp(ServiceContext& context);
+
+// The STARTTLS mail services (Mail.cpp).
 std::string serveSmtp(ServiceContext& context);
 std::string servePop3(ServiceContext& context);
 std::string serveImap(ServiceContext& context);

@@ -37,6 +37,14 @@ struct ServerConfig {
   // In-memory PEM instead of the files (a certificate forged on the fly).
   std::string chainPem, keyPem;
   std::string siteName = "bank32.com";  // shown on the hello page
+  // Service::HttpsHello: one more line of HTML on every page, inserted as
+  // given (a course checker's per-student token it then looks for in what a
+  // student's client printed).
+  std::string pageNote;
+  // Service::HttpsHello: end the connection (close_notify, then FIN) after
+  // one response, so a client that reads until the server closes (the SEED
+  // textbook's) finishes at once instead of at the idle timeout.
+  bool httpCloseAfterResponse = false;
   Service service = Service::HttpsHello;
   bool useTls = true;  // false: the same service in cleartext
   TlsOptions tls;

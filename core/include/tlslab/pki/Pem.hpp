@@ -6,6 +6,7 @@
 
 #include "tlslab/pki/Handles.hpp"
 #include "tlslab/pki/Result.hpp"
+#include "tlslab/util/Bytes.hpp"
 
 namespace tlslab::pki {
 
@@ -25,6 +26,10 @@ std::string writeCrl(const std::filesystem::path& file, X509_CRL* crl);
 // The same as PEM text in memory (a chain for LabServer's chainPem, a key for keyPem).
 std::string certificatesPem(const std::vector<X509*>& certs);
 std::string privateKeyPem(EVP_PKEY* key, const std::string& header);
+
+// A certificate's DER encoding (empty if it cannot be encoded): to compare
+// what a peer sent with the certificate a lab gave it.
+Bytes certificateDer(X509* cert);
 
 // The header every lab key file starts with: these keys are public.
 std::string teachingKeyHeader(const std::string& what);

@@ -22,7 +22,8 @@ const char* verdictName(Verdict verdict) {
 }
 
 std::span<const LabDefinition* const> course() {
-  static const std::array<const LabDefinition*, 1> labs{&lab01Eavesdropping()};
+  static const std::array<const LabDefinition*, 4> labs{&lab01Eavesdropping(), &lab04FirstClient(), &lab06HostCheck(),
+                                                         &lab07Server()};
   return labs;
 }
 

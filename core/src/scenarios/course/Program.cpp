@@ -111,7 +111,7 @@ ProgramResult runProgram(const ProgramSpec& spec) {
     return result;
   }
   BoundedText out{{}, spec.outputLimit, 0}, err{{}, spec.outputLimit, 0};
-  result.timedOut = detail::pumpChild(child, spec.stdinText, out, err, began + spec.timeout);
+  result.timedOut = detail::pumpChild(child, spec, out, err, began + spec.timeout);
   recordEnd(result, child.reap(), out, err, began);
   return result;
 }
@@ -139,7 +139,7 @@ pki::Result<std::unique_ptr<BackgroundProgram>> BackgroundProgram::start(const P
   // Always drained, so a chatty server never blocks on a full pipe; killed at its deadline.
   raw->reader = std::thread([raw] {
     raw->result.timedOut =
-        detail::pumpChild(raw->child, raw->spec.stdinText, raw->out, raw->err, raw->began + raw->spec.timeout);
+        detail::pumpChild(raw->child, raw->spec, raw->out, raw->err, raw->began + raw->spec.timeout);
     if (raw->result.timedOut) raw->child.signalGroup(SIGKILL);
   });
   return R::success(std::unique_ptr<BackgroundProgram>(new BackgroundProgram(std::move(impl))));

@@ -222,6 +222,14 @@ Child Child::spawn(const ProgramSpec& spec, HostsMethod method, const std::strin
   if (path.empty()) return child;
   // Everything the child needs is built here: after fork it may not allocate.
   std::vector<std::string> argv = spec.argv;
+  if (spec.unbufferedOutput) {
+    std::string ignored;
+    if (std::string stdbuf = findExecutable("stdbuf", cwd, ignored); !stdbuf.empty()) {
+      argv[0] = path;  // stdbuf execs the program in its place: same process, same group
+      argv.insert(argv.begin(), {stdbuf, "-o0", "-e0"});
+      path = stdbuf;
+    }
+  }
   std::vector<std::string> env = childEnvironment(spec.env);
   std::vector<char*> argvPtrs = pointers(argv), envPtrs = pointers(env);
   std::string uidMap = std::to_string(::geteuid()) + " " + std::to_string(::geteuid()) + " 1\n";
@@ -230,7 +238,7 @@ Child Child::spawn(const ProgramSpec& spec, HostsMethod method, const std::strin
 
   UniqueFd inRead, inWrite, outRead, outWrite, errRead, errWrite, statusRead, statusWrite;
   UniqueFd devNull;
-  if (!spec.stdinText.empty()) {
+  if (!spec.stdinText.empty() || spec.keepStdinOpen) {
     if (!makePipe(inRead, inWrite)) child.error_ = "pipe: " + std::string(std::strerror(errno));
   } else {
     devNull.reset(::open("/dev/null", O_RDONLY | O_CLOEXEC));
@@ -320,8 +328,10 @@ void BoundedText::append(const char* data, std::size_t n) {
   dropped += n - keep;
 }
 
-bool pumpChild(Child& child, const std::string& stdinText, BoundedText& out, BoundedText& err,
+bool pumpChild(Child& child, const ProgramSpec& spec, BoundedText& out, BoundedText& err,
                std::chrono::steady_clock::time_point deadline, const std::atomic<bool>* stop) {
+  const std::string& stdinText = spec.stdinText;
+  bool stdinDone = stdinText.empty();
   using clock = std::chrono::steady_clock;
   constexpr auto kGraceAfterExit = std::chrono::milliseconds(200);
   std::size_t written = 0;
@@ -344,7 +354,7 @@ bool pumpChild(Child& child, const std::string& stdinText, BoundedText& out, Bou
         owners[n++] = fd;
       }
     }
-    if (child.in) {
+    if (child.in && !stdinDone) {
       fds[n] = {child.in.get(), POLLOUT, 0};
       owners[n++] = &child.in;
     }
@@ -362,7 +372,9 @@ bool pumpChild(Child& child, const std::string& stdinText, BoundedText& out, Bou
         ssize_t w = ::write(fd.get(), stdinText.data() + written, stdinText.size() - written);
         if (w > 0) written += static_cast<std::size_t>(w);
         // All written, or the program closed its stdin (EPIPE): it gets EOF / nothing more.
-        if (written == stdinText.size() || (w < 0 && errno != EAGAIN && errno != EINTR)) fd.reset();
+        bool closedByProgram = w < 0 && errno != EAGAIN && errno != EINTR;
+        stdinDone = written == stdinText.size() || closedByProgram;
+        if (closedByProgram || (stdinDone && !spec.keepStdinOpen)) fd.reset();
         continue;
       }
       ssize_t r = ::read(fd.get(), buffer, sizeof(buffer));

@@ -72,11 +72,11 @@ struct BoundedText {
   void append(const char* data, std::size_t n);
 };
 
-// Moves stdin text in and output out until both output pipes reach EOF, the
+// Moves spec.stdinText in (then closes stdin, unless spec.keepStdinOpen) and output out until both output pipes reach EOF, the
 // child has exited and `grace` has passed with pipes still open (a leftover
 // grandchild), or `deadline`. Returns true when it stopped at the deadline.
 // `stop` (may be null) ends the loop early when it becomes true.
-bool pumpChild(Child& child, const std::string& stdinText, BoundedText& out, BoundedText& err,
+bool pumpChild(Child& child, const ProgramSpec& spec, BoundedText& out, BoundedText& err,
                std::chrono::steady_clock::time_point deadline, const std::atomic<bool>* stop = nullptr);
 
 // Something listens on address:port (a server's socket, found in /proc/net/tcp*).

@@ -58,7 +58,22 @@ struct Block {
 
 bool isSkip(std::string_view line) { return line == "…" || line == "..."; }
 
+bool endsWith(std::string_view s, std::string_view end) {
+  return s.size() >= end.size() && s.substr(s.size() - end.size()) == end;
+}
+
 bool lineMatches(std::string_view expected, std::string_view actual) {
+  // "… text …": the line contains the text.
+  for (auto [open, close] : {std::pair<std::string_view, std::string_view>{"… ", " …"}, {"... ", " ..."}}) {
+    if (expected.size() > open.size() + close.size() && expected.substr(0, open.size()) == open &&
+        endsWith(expected, close))
+      return actual.find(expected.substr(open.size(), expected.size() - open.size() - close.size())) !=
+             std::string_view::npos;
+  }
+  // "… text": the line ends with the text.
+  for (std::string_view open : {"… ", "... "})
+    if (expected.size() > open.size() && expected.substr(0, open.size()) == open)
+      return endsWith(actual, expected.substr(open.size()));
   for (std::string_view ellipsis : {" …", " ..."}) {
     if (expected.size() >= ellipsis.size() && expected.substr(expected.size() - ellipsis.size()) == ellipsis) {
       std::string_view prefix = expected.substr(0, expected.size() - ellipsis.size());

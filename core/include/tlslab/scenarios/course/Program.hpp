@@ -46,6 +46,12 @@ struct ProgramSpec {
   std::chrono::milliseconds timeout{10000};
   std::size_t outputLimit = 256 * 1024;  // per stream; the rest is dropped and counted
   std::string stdinText;                 // written to its stdin, which is then closed
+  // …or left open until the program ends, as a terminal would be: interactive
+  // clients (gnutls-cli) stop reading the connection at stdin's EOF.
+  bool keepStdinOpen = false;
+  // stdio unbuffered (coreutils' `stdbuf -o0 -e0`, when installed): a program
+  // killed at its deadline would otherwise lose what printf still held.
+  bool unbufferedOutput = false;
 };
 
 struct ProgramResult {

@@ -6,8 +6,8 @@
 //   ```
 //   ```text output                 optional, right after it: lines the output must
 //   Workspace for lab 1 …         contain in this order ("…" or "..." alone on a
-//   …                              line skips any lines; a trailing " …" matches a prefix)
-//   ```
+//   …                              line skips any lines; a trailing " …" matches a prefix,
+//   ```                            "… text …" a line containing the text)
 //
 // Tags after "runnable": `needs=root` (skipped without root), `needs=chromium`,
 // `exit=N` (the block must end with status N; default 0), `timeout=S`.

@@ -1,0 +1,137 @@
+// `tlslab serve` as the course uses it: the textbook client's requests, a
+// certificate chain the student made with openssl, and hints that work.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "support/Process.hpp"
+#include "support/TestPaths.hpp"
+
+using namespace tlslab::test;
+
+namespace {
+
+std::string cli(const std::string& args) { return tlslabExe().string() + " " + args; }
+
+// Starts `tlslab serve ARGS` on a free port; the caller waits for "serving".
+std::unique_ptr<BackgroundProcess> serve(std::uint16_t port, std::vector<std::string> args) {
+  std::vector<std::string> argv{tlslabExe().string(), "serve", "--port", std::to_string(port), "--seconds", "30"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return std::make_unique<BackgroundProcess>(argv);
+}
+
+// The student as a CA (lab 5), the textbook's openssl commands: a root, a
+// server certificate for the student's own name, a client certificate.
+class StudentPki : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = binaryDir() / "serve-cli-student-pki";
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    std::ofstream(dir_ / "server.ext") << "subjectAltName=DNS:student42.lab\nbasicConstraints=CA:FALSE\n"
+                                          "extendedKeyUsage=serverAuth\n";
+    std::ofstream(dir_ / "client.ext") << "basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n";
+    const std::string d = dir_.string();
+    const std::string ec = " -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
+    for (const std::string& step : {
+             "openssl req -x509" + ec + " -keyout " + d + "/ca.key -out " + d + "/ca.crt -days 30 -subj '/CN=Student42 Root CA'"
+                 " -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign",
+             "openssl req" + ec + " -keyout " + d + "/server.key -out " + d + "/server.csr -subj '/CN=student42.lab'",
+             "openssl x509 -req -in " + d + "/server.csr -CA " + d + "/ca.crt -CAkey " + d + "/ca.key -CAcreateserial -days 30"
+                 " -extfile " + d + "/server.ext -out " + d + "/server.crt",
+             "openssl req" + ec + " -keyout " + d + "/client.key -out " + d + "/client.csr -subj '/CN=student42'",
+             "openssl x509 -req -in " + d + "/client.csr -CA " + d + "/ca.crt -CAkey " + d + "/ca.key -CAcreateserial -days 30"
+                 " -extfile " + d + "/client.ext -out " + d + "/client.crt",
+         }) {
+      auto result = run(step);
+      ASSERT_EQ(result.exitCode, 0) << step << "\n" << result.out;
+    }
+  }
+  static std::string file(const char* name) { return (dir_ / name).string(); }
+  static std::filesystem::path dir_;
+};
+std::filesystem::path StudentPki::dir_;
+
+}  // namespace
+
+// RFC 9112 §2.2: the SEED textbook client ends its lines with a bare LF.
+TEST(ServeCli, AnswersTheTextbookClientsBareLfRequest) {
+  auto port = freeLoopbackPort();
+  auto server = serve(port, {"--connections", "1"});
+  ASSERT_TRUE(server->waitForOutput("serving", 10000)) << server->output();
+  auto client = run(cli("connect bank32.com:" + std::to_string(port) +
+                        " --send 'GET / HTTP/1.1\\nHost: bank32.com\\n\\n' --expect '</html>'"));
+  EXPECT_EQ(client.exitCode, 0) << client.out;
+  EXPECT_EQ(server->wait(10000), 0);
+  EXPECT_NE(server->output().find("served 1 connection(s), 0 failed"), std::string::npos) << server->output();
+}
+
+TEST_F(StudentPki, ServesTheChainAndKeyTheStudentMade) {
+  auto port = freeLoopbackPort();
+  auto server = serve(port, {"--cert-file", file("server.crt"), "--key-file", file("server.key"), "--connections", "1"});
+  ASSERT_TRUE(server->waitForOutput("serving", 10000)) << server->output();
+  EXPECT_NE(server->output().find("with your certificate " + file("server.crt")), std::string::npos) << server->output();
+  auto client = run(cli("connect student42.lab:" + std::to_string(port) + " --resolve student42.lab=127.0.0.1 --trust " +
+                        file("ca.crt")));
+  EXPECT_EQ(client.exitCode, 0) << client.out;
+  EXPECT_NE(client.out.find("Hello from student42.lab"), std::string::npos) << client.out;
+  // The lab's own root does not vouch for the student's CA.
+  auto labTrust = run(cli("connect student42.lab:" + std::to_string(port) + " --resolve student42.lab=127.0.0.1"));
+  EXPECT_EQ(labTrust.exitCode, 1) << labTrust.out;
+}
+
+TEST_F(StudentPki, MistakesInTheFilesAreClearErrors) {
+  auto missing = run(cli("serve --port 0 --seconds 1 --cert-file /nonexistent/server.crt --key-file " + file("server.key")));
+  EXPECT_EQ(missing.exitCode, 1);
+  EXPECT_NE(missing.out.find("/nonexistent/server.crt: no such file"), std::string::npos) << missing.out;
+  auto mismatch = run(cli("serve --port 0 --seconds 1 --cert-file " + file("server.crt") + " --key-file " + file("client.key")));
+  EXPECT_EQ(mismatch.exitCode, 1);
+  EXPECT_NE(mismatch.out.find("does not belong to the first certificate of " + file("server.crt")), std::string::npos)
+      << mismatch.out;
+  auto notPem = run(cli("serve --port 0 --seconds 1 --cert-file " + file("server.ext") + " --key-file " + file("server.key")));
+  EXPECT_EQ(notPem.exitCode, 1);
+  EXPECT_NE(notPem.out.find("is not a PEM certificate chain"), std::string::npos) << notPem.out;
+  auto keyAlone = run(cli("serve --port 0 --seconds 1 --key-file " + file("server.key")));
+  EXPECT_NE(keyAlone.exitCode, 0);
+  EXPECT_NE(keyAlone.out.find("--key-file requires --cert-file"), std::string::npos) << keyAlone.out;
+}
+
+// mTLS with the student's CA instead of the lab root.
+TEST_F(StudentPki, ClientCaAcceptsOnlyClientsOfThatCa) {
+  auto port = freeLoopbackPort();
+  auto server = serve(port, {"--client-auth", "require", "--client-ca", file("ca.crt"), "--connections", "2"});
+  ASSERT_TRUE(server->waitForOutput("serving", 10000)) << server->output();
+  auto own = run(cli("connect bank32.com:" + std::to_string(port) + " --cert " + file("client.crt") + " --key " +
+                     file("client.key")));
+  EXPECT_EQ(own.exitCode, 0) << own.out;
+  auto lab = run(cli("connect bank32.com:" + std::to_string(port) + " --cert " +
+                     (sourceDir() / "certs" / "student01" / "chain.pem").string() + " --key " +
+                     (sourceDir() / "certs" / "student01" / "key.pem").string()));
+  EXPECT_EQ(lab.exitCode, 1) << lab.out;
+  EXPECT_EQ(server->wait(10000), 0);
+  EXPECT_NE(server->output().find("1 failed"), std::string::npos) << server->output();
+}
+
+// Each service's "try:" line, pasted as a student would, reaches the server.
+TEST(ServeCli, TheTryHintWorksForEveryService) {
+  for (const char* service : {"https", "echo", "smtp", "pop3", "imap"}) {
+    auto port = freeLoopbackPort();
+    auto server = serve(port, {"--service", service, "--connections", "1"});
+    ASSERT_TRUE(server->waitForOutput("try:  ", 10000)) << server->output();
+    const std::string out = server->output();
+    const auto start = out.find("try:  tlslab ") + 6;
+    const std::string hint = out.substr(start, out.find('\n', start) - start);
+    auto client = run(cli(hint.substr(std::string("tlslab ").size())));
+    EXPECT_EQ(client.exitCode, 0) << service << ": " << hint << "\n" << client.out;
+  }
+}
+
+TEST(ServeCli, PlainServerHintUsesPlain) {
+  auto port = freeLoopbackPort();
+  auto server = serve(port, {"--plain", "--connections", "1"});
+  ASSERT_TRUE(server->waitForOutput("try:  ", 10000)) << server->output();
+  EXPECT_NE(server->output().find("try:  tlslab connect bank32.com:" + std::to_string(port) + " --plain"), std::string::npos)
+      << server->output();
+  EXPECT_NE(server->output().find("nc 127.0.0.1 " + std::to_string(port)), std::string::npos) << server->output();
+}
