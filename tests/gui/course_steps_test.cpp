@@ -21,6 +21,7 @@
 #include "GuiTestSupport.hpp"
 #include "MainWindow.hpp"
 #include "TraceDocument.hpp"
+#include "course/AnswersForm.hpp"
 #include "course/CoursePanel.hpp"
 #include "course/LabPage.hpp"
 #include "course/StepProcess.hpp"
@@ -194,6 +195,40 @@ TEST(CourseSteps, LabOnesTutorialHasAButtonPerRunnableStep) {
   ASSERT_TRUE(panel.showLab(1));
   ASSERT_FALSE(steps.empty());
   EXPECT_EQ(panel.labPage()->stepButtons().size(), steps.size());
+}
+
+// Lab 1's own first steps, clicked by a student who is not the tutorial's
+// alice: the workspace is theirs, and `tlslab follow` shows their password.
+TEST(CourseSteps, LabOnesTutorialStepsRunAsTheStudentsOwn) {
+  test::app();
+  QTemporaryDir root;
+  CoursePanel panel;
+  panel.setRoot(root.path());
+  panel.studentEdit()->setText("quinn");
+  panel.keyFileEdit()->clear();
+  panel.setToolsDir(QStringLiteral(TLSLAB_TEST_BINARY_DIR));
+  ASSERT_TRUE(panel.showLab(1));
+  LabPage& page = *panel.labPage();
+  ASSERT_GE(page.stepButtons().size(), 2u);
+  ASSERT_TRUE(page.stepsModel()->step(0).script.find("tlslab lab start 1") != std::string::npos);
+  bool ok = false;
+  ASSERT_TRUE(runStep(page, 0, &ok));
+  ASSERT_TRUE(ok) << page.console()->toPlainText().toStdString();
+  const auto workspace = dirOf(root) / "tlslab-lab-1";
+  auto info = course::openWorkspace(workspace);
+  ASSERT_TRUE(info) << info.error();
+  EXPECT_EQ(info->student, "quinn");
+  EXPECT_EQ(QDir(page.stepDir()), QDir(QString::fromStdString(workspace.string()))) << page.stepDir().toStdString() << "\n" << page.console()->toPlainText().toStdString();  // its `cd` holds
+  EXPECT_TRUE(page.answers()->checkButton()->isEnabled());  // the page noticed the new workspace
+
+  QStringList opened;
+  QObject::connect(&panel, &CoursePanel::captureOpenRequested, &panel, [&opened](const OpenRequest& r) { opened << r.capture; });
+  ASSERT_TRUE(runStep(page, 1, &ok));
+  EXPECT_TRUE(ok) << page.console()->toPlainText().toStdString();
+  const QString password = QString::fromStdString(test::referenceAnswers(workspace).at("password"));
+  EXPECT_TRUE(page.console()->toPlainText().contains("password=" + password)) << page.console()->toPlainText().toStdString();
+  ASSERT_EQ(opened.size(), 1);
+  EXPECT_EQ(opened.first(), QString::fromStdString((workspace / "plain-login.pcapng").string()));
 }
 
 }  // namespace

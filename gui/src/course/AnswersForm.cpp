@@ -112,31 +112,43 @@ void AnswersForm::setLab(const course::LabDefinition* lab, const std::optional<s
   workspace_ = workspace;
   answers_->setLab(lab);
   checks_->setLab(lab);
-  hintsShown_ = 0;
-  problems_->hide();
-  if (lab != nullptr && workspace) {
-    const QString error = answers_->load(*workspace / course::kAnswersFile);
-    const QStringList problems = error.isEmpty() ? answers_->problems() : QStringList{error};
-    problems_->setText(tr("<b>answers.txt:</b> %1").arg(problems.join(QStringLiteral("; ")).toHtmlEscaped()));
-    problems_->setVisible(!problems.isEmpty());
-    if (auto info = course::openWorkspace(*workspace)) hintsShown_ = info->hintsShown;
-  }
-  if (lab == nullptr) intro_->clear();
-  else if (!workspace) intro_->setText(tr("Start this lab (above) to answer its questions: your answers go into its workspace."));
-  else {
-    const course::Progress progress = course::progressOf(workspace, *lab);
-    intro_->setText(tr("Answer in the fields, then Check. They are saved in %1.%2")
-                        .arg(path(*workspace / course::kAnswersFile).toHtmlEscaped(),
-                             progress.state == course::Progress::State::Checked
-                                 ? tr(" Last check (%1): %2.").arg(QString::fromStdString(progress.checkedAt), CourseModel::statusText(progress))
-                                 : QString()));
-  }
+  loadWorkspace();
   const bool exercises = lab != nullptr && !lab->exercises.empty();
   exercise_->setVisible(exercises);
   program_->setText(exercises && workspace ? path(*workspace / std::string(lab->exercises.front().program)) : QString());
   checksTitle_->setVisible(checks_->rowCount() > 0);
   checksView_->setVisible(checks_->rowCount() > 0);
   rebuildFields();
+  showHints();
+  updateEnabled();
+}
+
+// Answers, their problems, hints shown and the last check's progress, from the workspace's files.
+void AnswersForm::loadWorkspace() {
+  hintsShown_ = 0;
+  problems_->hide();
+  if (lab_ != nullptr && workspace_) {
+    const QString error = answers_->load(*workspace_ / course::kAnswersFile);
+    const QStringList problems = error.isEmpty() ? answers_->problems() : QStringList{error};
+    problems_->setText(tr("<b>answers.txt:</b> %1").arg(problems.join(QStringLiteral("; ")).toHtmlEscaped()));
+    problems_->setVisible(!problems.isEmpty());
+    if (auto info = course::openWorkspace(*workspace_)) hintsShown_ = info->hintsShown;
+  }
+  if (lab_ == nullptr) intro_->clear();
+  else if (!workspace_) intro_->setText(tr("Start this lab (above) to answer its questions: your answers go into its workspace."));
+  else {
+    const course::Progress progress = course::progressOf(workspace_, *lab_);
+    intro_->setText(tr("Answer in the fields, then Check. They are saved in %1.%2")
+                        .arg(path(*workspace_ / course::kAnswersFile).toHtmlEscaped(),
+                             progress.state == course::Progress::State::Checked
+                                 ? tr(" Last check (%1): %2.").arg(QString::fromStdString(progress.checkedAt), CourseModel::statusText(progress))
+                                 : QString()));
+  }
+}
+
+void AnswersForm::reloadFromWorkspace() {
+  loadWorkspace();
+  showVerdicts();
   showHints();
   updateEnabled();
 }

@@ -46,6 +46,9 @@ class AnswersForm : public QWidget {
   QLabel* hintsLabel() const { return hints_; }
   int hintsShown() const { return hintsShown_; }
 
+  // Reads answers.txt and the hints shown again (a tutorial step may have
+  // changed them: `sed … answers.txt`, `tlslab lab hint`); verdicts stay.
+  void reloadFromWorkspace();
   // Saves the fields into answers.txt ("" when it worked, else why not).
   QString saveAnswers();
   void check();
@@ -61,6 +64,7 @@ class AnswersForm : public QWidget {
 
  private:
   void rebuildFields();
+  void loadWorkspace();
   void showVerdicts();
   void showHints();
   void updateEnabled();

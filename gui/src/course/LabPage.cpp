@@ -110,11 +110,13 @@ void LabPage::appendConsole(const QString& text) { console_->appendPlainText(tex
 void LabPage::setLab(const course::LabDefinition* lab, const std::optional<std::filesystem::path>& workspace,
                      const std::filesystem::path& root, const QString& student, const QString& keyFile) {
   const bool sameLab = lab == lab_;
+  // Steps start over in the root for another lab or root; the same lab's steps go on where they were.
+  if (!sameLab || root != root_) stepDir_ = path(root);
+  root_ = root;
   lab_ = lab;
   workspace_ = workspace;
   student_ = student;
   keyFile_ = keyFile;
-  if (!sameLab || !process_->isRunning()) stepDir_ = path(root);
   title_->setText(lab ? tr("<b>Lab %1 · %2</b>").arg(lab->number).arg(qs(lab->title)) : QString());
   title_->setToolTip(lab ? qs(lab->goal) : QString());
   where_->setText(workspace ? tr("Workspace: %1").arg(path(*workspace))
@@ -223,6 +225,7 @@ void LabPage::stepFinished(bool ok, const QString& how) {
   consoleStatus_->setText(ok ? tr("done; next step starts in %1").arg(stepDir_) : tr("the step %1").arg(how));
   for (int i = 0; i < static_cast<int>(stepButtons_.size()); ++i)
     stepButtons_[static_cast<std::size_t>(i)]->setEnabled(steps_->plan(i).missing.isEmpty());
+  answers_->reloadFromWorkspace();  // the step may have edited answers.txt or asked for a hint
   emit stepRan();  // `tlslab lab start` or `lab check` in a step changes the workspace
   if (!ok || row < 0) return;
   const StepPlan& plan = steps_->plan(row);

@@ -77,6 +77,7 @@ class LabPage : public QWidget {
   const course::LabDefinition* lab_ = nullptr;
   std::optional<std::filesystem::path> workspace_;
   std::filesystem::path tutorialsDir_;
+  std::filesystem::path root_;
   QString student_;
   QString keyFile_;
   QString stepDir_;

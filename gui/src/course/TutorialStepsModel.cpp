@@ -93,6 +93,11 @@ QVariant TutorialStepsModel::data(const QModelIndex& index, int role) const {
       return plan.needs.isEmpty() ? plan.label : tr("%1  (needs %2)").arg(plan.label, plan.needs.join(QStringLiteral(", ")));
     case Qt::ToolTipRole: {
       QString tip = QString::fromStdString(step.script).trimmed();
+      if (!step.expected.empty()) {
+        QStringList expected;
+        for (const auto& line : step.expected) expected << QString::fromStdString(line);
+        tip += tr("\n\nYou should see:\n%1").arg(expected.join(QLatin1Char('\n')));
+      }
       if (!plan.labArguments.isEmpty()) tip += tr("\n\nRuns here: the run is drawn on the ladder as it happens.");
       if (!plan.capture.isEmpty()) tip += tr("\n\nOpens %1 when it is done.").arg(plan.capture);
       if (!plan.missing.isEmpty()) tip += tr("\n\nThis machine lacks: %1").arg(plan.missing.join(QStringLiteral(", ")));
