@@ -161,11 +161,15 @@ void AnswersForm::rebuildFields() {
   auto* layout = new QVBoxLayout(fields_);
   layout->setContentsMargins(0, 0, 0, 0);
   for (int row = 0; row < answers_->rowCount(); ++row) {
-    auto* prompt = new QLabel(QStringLiteral("<b>Q%1.</b> %2").arg(row + 1).arg(courseRichText(answers_->index(row, AnswersModel::Prompt).data().toString())), fields_);
+    const QString format = answers_->index(row, AnswersModel::Format).data().toString();
+    auto* prompt = new QLabel(QStringLiteral("<b>Q%1.</b> %2 <span style=\"color:%3\">(%4)</span>")
+                                  .arg(row + 1)
+                                  .arg(courseRichText(answers_->index(row, AnswersModel::Prompt).data().toString()),
+                                       palette().color(QPalette::PlaceholderText).name(), courseRichText(format)),
+                              fields_);
     prompt->setWordWrap(true);
     layout->addWidget(prompt);
     auto* field = new QLineEdit(answers_->value(row), fields_);
-    const QString format = answers_->index(row, AnswersModel::Format).data().toString();
     field->setPlaceholderText(format);
     field->setToolTip(tr("answers.txt, key \"%1\"; answer: %2").arg(answers_->key(row), format));
     field->setObjectName(QStringLiteral("answer-%1").arg(answers_->key(row)));

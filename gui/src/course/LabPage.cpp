@@ -63,8 +63,10 @@ LabPage::LabPage(CourseWorker* worker, QWidget* parent)
   stepsLayout_->setContentsMargins(4, 4, 4, 4);
   stepsScroll->setWidget(stepsHost);
   tutorialSplit->addWidget(stepsScroll);
+  stepsScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);  // long commands are cut; the tooltip has them whole
   tutorialSplit->setStretchFactor(0, 3);
   tutorialSplit->setStretchFactor(1, 2);
+  tutorialSplit->setSizes({420, 260});
   tabs_->addTab(tutorialSplit, tr("Tutorial"));
   auto* answersScroll = new QScrollArea(this);
   answersScroll->setWidgetResizable(true);
@@ -92,6 +94,7 @@ LabPage::LabPage(CourseWorker* worker, QWidget* parent)
   split->addWidget(consoleBox);
   split->setStretchFactor(0, 3);
   split->setStretchFactor(1, 1);
+  split->setSizes({640, 160});
   layout->addWidget(split, 1);
 
   connect(process_, &StepProcess::output, this, [this](const QString& text) {
@@ -168,6 +171,7 @@ void LabPage::rebuildSteps() {
     button->setToolTip(index.data(Qt::ToolTipRole).toString());
     button->setStyleSheet(QStringLiteral("text-align: left; padding: 3px 8px;"));
     button->setFont(views::monospaceFont());
+    button->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
     const QStringList missing = index.data(TutorialStepsModel::MissingRole).toStringList();
     button->setEnabled(missing.isEmpty());
     connect(button, &QPushButton::clicked, this, [this, row] { runStep(row); });
