@@ -18,6 +18,7 @@
 #include "course/AnswersForm.hpp"
 #include "course/StepProcess.hpp"
 #include "course/TutorialStepsModel.hpp"
+#include "tlslab/scenarios/course/Workspace.hpp"
 #include "tlslab/util/Paths.hpp"
 #include "views/ViewStyle.hpp"
 
@@ -122,7 +123,8 @@ void LabPage::setLab(const course::LabDefinition* lab, const std::optional<std::
   keyFile_ = keyFile;
   title_->setText(lab ? tr("<b>Lab %1 · %2</b>").arg(lab->number).arg(qs(lab->title)) : QString());
   title_->setToolTip(lab ? qs(lab->goal) : QString());
-  where_->setText(workspace ? tr("Workspace: %1").arg(path(*workspace))
+  auto owner = workspace ? course::openWorkspace(*workspace) : pki::Result<course::WorkspaceInfo>::failure({});
+  where_->setText(workspace ? tr("Workspace of %1: %2").arg(owner ? QString::fromStdString(owner->student) : tr("(unreadable)"), path(*workspace).toHtmlEscaped())
                             : tr("Not started: <b>Start lab</b> makes your workspace in %1").arg(path(root).toHtmlEscaped()));
   start_->setVisible(lab != nullptr && !workspace);
   answers_->setLab(lab, workspace);
