@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "cli/Commands.hpp"
+#include "cli/LabRealClients.hpp"
 #include "cli/LabReports.hpp"
 #include "cli/RunPrinter.hpp"
 #include "cli/SelfCheckOutput.hpp"
@@ -31,6 +32,8 @@ struct LabArgs {
   std::string save;  // write the run as pcapng with keys
   std::string attack = "flip-byte";  // tamper
   bool netns = false;  // mitm: victim, attacker and server in network namespaces (root)
+  std::string screenshot;             // real-clients: Chromium's error page as PNG
+  std::string password = "hunter2";   // real-clients: the victim's password
 };
 
 struct LabInfo {
@@ -44,6 +47,7 @@ constexpr LabInfo kLabs[] = {
     {"gallery", "every bad certificate served for real, judged by a correct and a chain-only client"},
     {"mitm", "the man-in-the-middle attack: poisoned name resolution, a proxy, a stolen password, and the fix"},
     {"tamper", "an attacker without keys flips, drops, replays or cuts a record of the request, and TLS notices"},
+    {"real-clients", "the mitm attack against curl, wget, python3, gnutls-cli, openssl s_client and Chromium"},
 };
 
 std::string scenarioNames() {
@@ -255,6 +259,7 @@ int runLab(const LabArgs& args) {
     std::cerr << "tlslab lab run: --netns is for the mitm lab only\n";
     return 2;
   }
+  if (args.name == "real-clients") return runRealClientsLab({args.strategy, args.json, args.screenshot, "alice", args.password});
   if (args.name == "gallery") return runGalleryLab(args);
   if (args.name == "tamper") return runTamper(args);
   for (auto lab : {PairLab::Handshake, PairLab::Resumption, PairLab::Starttls})
@@ -285,6 +290,8 @@ void registerLabCommand(CLI::App& app, Context& ctx) {
   run->add_option("--tls", args->tls, "handshake/resumption/starttls/tamper: 1.2 or 1.3")->check(CLI::IsMember({"1.2", "1.3"}));
   run->add_flag("--json", args->json, "Results as JSON");
   run->add_flag("--quiet", args->quiet, "No live ladder, only the results");
+  run->add_option("--screenshot", args->screenshot, "real-clients: write Chromium's error page to this PNG");
+  run->add_option("--password", args->password, "real-clients: the victim's password (default hunter2)");
   run->add_option("--save", args->save, "handshake/resumption/starttls/tamper/mitm: write the run as pcapng with its keys");
   run->callback([args, &ctx] { ctx.exitCode = runLab(*args); });
 }
