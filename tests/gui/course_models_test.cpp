@@ -141,6 +141,29 @@ TEST(AnswersModel, PutsEachChecksVerdictOnTheQuestionItJudges) {
   EXPECT_TRUE(model.resultsOf(0).empty());
 }
 
+TEST(AnswersModel, ShowsEachStudentsOwnPromptWhereTheQuestionDiffersPerStudent) {
+  test::app();
+  const course::LabDefinition* lab = nullptr;
+  int personal = -1;
+  for (const auto* candidate : course::course())
+    for (std::size_t q = 0; q < candidate->questions.size() && lab == nullptr; ++q)
+      if (candidate->questions[q].personalPrompt) {
+        lab = candidate;
+        personal = static_cast<int>(q);
+      }
+  if (lab == nullptr) GTEST_SKIP() << "no lab of the course has a per-student question";
+  AnswersModel model;
+  QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+  model.setLab(lab);
+  const auto& question = lab->questions[static_cast<std::size_t>(personal)];
+  EXPECT_EQ(model.index(personal, AnswersModel::Prompt).data().toString().toStdString(), question.prompt);
+  for (const char* student : {"alice", "bob"}) {
+    const course::Variant variant = course::Variant::selfStudy(student, lab->number);
+    model.setVariant(variant);
+    EXPECT_EQ(model.index(personal, AnswersModel::Prompt).data().toString().toStdString(), course::promptFor(question, variant));
+  }
+}
+
 // A lab of this test's own: one answer check and two program checks whose
 // evidence lines are child rows (lab 1 has no program).
 course::LabDefinition programLab() {

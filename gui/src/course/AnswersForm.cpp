@@ -132,7 +132,10 @@ void AnswersForm::loadWorkspace() {
     const QStringList problems = error.isEmpty() ? answers_->problems() : QStringList{error};
     problems_->setText(tr("<b>answers.txt:</b> %1").arg(problems.join(QStringLiteral("; ")).toHtmlEscaped()));
     problems_->setVisible(!problems.isEmpty());
-    if (auto info = course::openWorkspace(*workspace_)) hintsShown_ = info->hintsShown;
+    if (auto info = course::openWorkspace(*workspace_)) {
+      hintsShown_ = info->hintsShown;
+      answers_->setVariant(info->variant());
+    }
   }
   if (lab_ == nullptr) intro_->clear();
   else if (!workspace_) intro_->setText(tr("Start this lab (above) to answer its questions: your answers go into its workspace."));

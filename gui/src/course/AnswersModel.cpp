@@ -40,9 +40,15 @@ AnswersModel::AnswersModel(QObject* parent) : QAbstractTableModel(parent) {}
 void AnswersModel::setLab(const course::LabDefinition* lab) {
   beginResetModel();
   lab_ = lab;
+  variant_.reset();
   rows_.assign(lab ? lab->questions.size() : 0, Row{});
   problems_.clear();
   endResetModel();
+}
+
+void AnswersModel::setVariant(std::optional<course::Variant> variant) {
+  variant_ = std::move(variant);
+  if (!rows_.empty()) emit dataChanged(index(0, Prompt), index(rowCount() - 1, Prompt));
 }
 
 QString AnswersModel::load(const std::filesystem::path& file) {
@@ -128,7 +134,7 @@ QVariant AnswersModel::data(const QModelIndex& index, int role) const {
     case Qt::DisplayRole:
     case Qt::EditRole:
       switch (index.column()) {
-        case Prompt: return qs(question.prompt);
+        case Prompt: return variant_ ? QString::fromStdString(course::promptFor(question, *variant_)) : qs(question.prompt);
         case Format: return qs(question.format);
         case Answer: return row.value;
         case Verdict:

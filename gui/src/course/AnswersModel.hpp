@@ -8,6 +8,7 @@
 #include <QStringList>
 
 #include <filesystem>
+#include <optional>
 #include <vector>
 
 #include "tlslab/scenarios/course/Lab.hpp"
@@ -29,6 +30,9 @@ class AnswersModel : public QAbstractTableModel {
 
   void setLab(const course::LabDefinition* lab);
   const course::LabDefinition* lab() const { return lab_; }
+  // The student whose questions these are (some prompts differ per student:
+  // course::promptFor); nullopt shows every question's general prompt.
+  void setVariant(std::optional<course::Variant> variant);
 
   // Reads the answers of `file` ("" when it worked, else why not); a missing
   // file leaves every answer empty. problems() lists what the file got wrong.
@@ -63,6 +67,7 @@ class AnswersModel : public QAbstractTableModel {
   const course::CheckResult* shown(const Row& row) const;
 
   const course::LabDefinition* lab_ = nullptr;
+  std::optional<course::Variant> variant_;
   std::vector<Row> rows_;
   QStringList problems_;
 };
