@@ -27,6 +27,8 @@ void registerCaptureCommand(CLI::App& app, Context& ctx);
 void registerClassCommand(CLI::App& app, Context& ctx);
 // `tlslab lab list|start|check|hint|build`, under the `lab` command.
 void registerCourseCommands(CLI::App* lab, Context& ctx);
+// `tlslab lab try N`: a student's program against one scenario, narrated (lab_try_cmd.cpp).
+void registerLabTryCommand(CLI::App& lab, Context& ctx);
 // The `tlslab lab run` scenarios, one line each.
 void printScenarios(std::ostream& out);
 

@@ -6,6 +6,8 @@
 #include <memory>
 
 #include "cli/Commands.hpp"
+#include "cli/CourseArgs.hpp"
+#include "tlslab/scenarios/course/Workspace.hpp"
 #include "cli/LabRealClients.hpp"
 #include "cli/LabReports.hpp"
 #include "cli/RunPrinter.hpp"
@@ -31,10 +33,35 @@ struct LabArgs {
   std::string entry;
   std::string save;  // write the run as pcapng with keys
   std::string attack = "flip-byte";  // tamper
+  bool plain = false;                // tamper/handshake: no TLS at all
+  std::string ciphers;               // TLS 1.2 suites
+  bool macThenEncrypt = false;       // CBC without encrypt_then_mac
+  long offset = -1;                  // tamper flip-byte: which byte
+  std::string mask = "0x01";         // tamper flip-byte: which bits
   bool netns = false;  // mitm: victim, attacker and server in network namespaces (root)
   std::string screenshot;             // real-clients: Chromium's error page as PNG
   std::string password = "hunter2";   // real-clients: the victim's password
+  StudentArgs who;                    // --student/--key: the student's own variant of the lab
+  std::string user = "alice";         // the victim of mitm/real-clients (the student, with --student)
 };
+
+// With --student/--key, or inside a lab workspace, the victim is the student
+// and the password theirs (course::Variant), as `tlslab lab check` expects.
+std::string applyStudent(LabArgs& args, int labNumber) {
+  std::optional<course::Variant> variant;
+  if (!args.who.student.empty() || !args.who.keyFile.empty()) {
+    ResolvedStudent who = resolveStudent(args.who);
+    if (!who.error.empty()) return who.error;
+    variant.emplace(who.credentials.student, labNumber, who.credentials.key);
+  } else if (auto dir = course::findWorkspace(std::filesystem::current_path(), labNumber)) {
+    if (auto info = course::openWorkspace(*dir)) variant.emplace(info->variant());
+  }
+  if (variant) {
+    args.user = variant->student();
+    args.password = variant->password();
+  }
+  return {};
+}
 
 struct LabInfo {
   const char* name;
@@ -46,7 +73,7 @@ constexpr LabInfo kLabs[] = {
     {"starttls", "SMTP in cleartext, STARTTLS, then login inside TLS"},
     {"gallery", "every bad certificate served for real, judged by a correct and a chain-only client"},
     {"mitm", "the man-in-the-middle attack: poisoned name resolution, a proxy, a stolen password, and the fix"},
-    {"tamper", "an attacker without keys flips, drops, replays or cuts a record of the request, and TLS notices"},
+    {"tamper", "an attacker without keys flips, drops, replays or cuts a record of the request: TLS notices, plain TCP (--plain) does not"},
     {"real-clients", "the mitm attack against curl, wget, python3, gnutls-cli, openssl s_client and Chromium"},
 };
 
@@ -68,8 +95,10 @@ std::optional<VictimMode> parseVictim(const std::string& name) {
   return std::nullopt;
 }
 
-MitmLabOptions mitmOptions(const NetnsTopology* netns, endpoints::Observer observer = {}) {
+MitmLabOptions mitmOptions(const LabArgs& args, const NetnsTopology* netns, endpoints::Observer observer = {}) {
   MitmLabOptions options;
+  options.user = args.user;
+  options.password = args.password;
   options.certsDir = certsDir();
   options.observer = std::move(observer);
   options.netns = netns;
@@ -79,7 +108,7 @@ MitmLabOptions mitmOptions(const NetnsTopology* netns, endpoints::Observer obser
 int runMitmMatrix(const LabArgs& args, const NetnsTopology* netns) {
   std::vector<MitmOutcome> outcomes;
   for (auto s : endpoints::allAttackerCertificates())
-    for (auto v : allVictimModes()) outcomes.push_back(runMitm(s, v, mitmOptions(netns)));
+    for (auto v : allVictimModes()) outcomes.push_back(runMitm(s, v, mitmOptions(args, netns)));
   bool allExpected = true;
   for (const auto& o : outcomes) {
     const auto& e = expectedOutcome(o.strategy, o.victim);
@@ -97,7 +126,7 @@ int runMitmMatrix(const LabArgs& args, const NetnsTopology* netns) {
 
 int runMitmStory(const LabArgs& args, AttackerCertificate strategy, VictimMode victim, const NetnsTopology* netns) {
   if (args.json) {
-    std::cout << mitmJson(runMitm(strategy, victim, mitmOptions(netns))).dump(2) << "\n";
+    std::cout << mitmJson(runMitm(strategy, victim, mitmOptions(args, netns))).dump(2) << "\n";
     return 0;
   }
   const std::string server = netns ? NetnsTopology::kServerAddress : "127.0.0.1";
@@ -111,18 +140,20 @@ int runMitmStory(const LabArgs& args, AttackerCertificate strategy, VictimMode v
             << "4. The victim client" << (netns ? std::string(" on ") + NetnsTopology::kVictimAddress : "") << " ("
             << victimModeDescription(victim) << ") logs in.\n\n";
   RunPrinter printer(std::cout, false, true);
-  MitmOutcome outcome = runMitm(strategy, victim, mitmOptions(netns, args.quiet ? endpoints::Observer{} : printer.observer()));
+  MitmOutcome outcome = runMitm(strategy, victim, mitmOptions(args, netns, args.quiet ? endpoints::Observer{} : printer.observer()));
   std::cout << "\nBoth legs, side by side:\n";
   printMitmLegs(std::cout, outcome);
   std::cout << "\nVerdict:\n";
   printMitmVerdict(std::cout, outcome);
-  std::vector<RunLeg> legs{{&outcome.victimRun, "victim", "proxy"}};
-  for (const auto& session : outcome.proxySessions) legs.push_back({&session.upstream, "proxy", "bank32.com"});
   std::cout << "\n";
-  bool selfCheck = reportSelfCheck(std::cout, traceOfRun(legs, "lab: mitm"), args.save);
+  bool selfCheck = reportSelfCheck(std::cout, traceOfRun(outcome.legs(), "lab: mitm"), args.save);
+  std::cout << "\nThe victim's certificate check, depth by depth:\n";
+  printVerifyTrace(std::cout, outcome.victimRun.verify);
   if (victim != VictimMode::Correct) {
     std::cout << "\nThe fix: the same attack against a client that checks chain AND host name and aborts:\n";
-    printMitmVerdict(std::cout, runMitm(strategy, VictimMode::Correct, mitmOptions(netns)));
+    const MitmOutcome fixed = runMitm(strategy, VictimMode::Correct, mitmOptions(args, netns));
+    printVerifyTrace(std::cout, fixed.victimRun.verify);
+    printMitmVerdict(std::cout, fixed);
   }
   std::cout << "\nSee every combination: tlslab lab run mitm --matrix\n";
   return outcome.setupError.empty() && selfCheck ? 0 : 1;
@@ -196,7 +227,14 @@ int runPair(const LabArgs& args, PairLab lab) {
   PairLabOptions options;
   options.certsDir = certsDir();
   options.tls = args.tls;
+  options.ciphers = args.ciphers;
+  options.macThenEncrypt = args.macThenEncrypt;
+  options.plain = args.plain;
   options.observer = printer.observer();
+  if (auto err = checkPairLabOptions(lab, options); !err.empty()) {
+    std::cerr << "tlslab lab run " << args.name << ": " << err << "\n";
+    return 2;
+  }
   options.onClientDone = [&printer, lab](const endpoints::ClientRun& run, std::size_t index) {
     printer.printSummary(run);
     if (lab == PairLab::Resumption && index == 0 && run.scriptOk)
@@ -212,8 +250,20 @@ int runPair(const LabArgs& args, PairLab lab) {
   return run.ok() && selfCheck ? 0 : 1;
 }
 
-// The tamper lab: the run is narrated like a handshake, then judged: did
-// TLS notice, and what does the capture of the run show?
+// "0x10", "16" or "020": one byte, not zero.
+std::optional<std::uint8_t> parseMask(const std::string& text) {
+  try {
+    std::size_t used = 0;
+    unsigned long value = std::stoul(text, &used, 0);
+    if (used != text.size() || value > 0xff) return std::nullopt;
+    return static_cast<std::uint8_t>(value);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+// The tamper lab: the run is narrated like a handshake, then judged (in
+// core: TamperVerdict): did TLS notice, and what does the capture of the run show?
 int runTamper(const LabArgs& args) {
   std::optional<endpoints::Tamper::Action> action;
   for (auto a : tamperActions())
@@ -222,44 +272,67 @@ int runTamper(const LabArgs& args) {
     std::cerr << "tlslab lab run tamper: --attack is one of flip-byte, drop, duplicate, truncate\n";
     return 2;
   }
-  std::cout << "The tamper lab (tutorials/tamper.md)\n\n"
-            << "An attacker on the path, without any key, " << tamperActionDescription(*action) << ".\n\n";
+  auto mask = parseMask(args.mask);
+  if (!mask) {
+    std::cerr << "tlslab lab run tamper: --mask takes one byte, e.g. 0x01 or 0x80, not '" << args.mask << "'\n";
+    return 2;
+  }
   RunPrinter printer(std::cout, false, args.quiet);
   PairLabOptions options;
   options.certsDir = certsDir();
   options.tls = args.tls;
+  options.ciphers = args.ciphers;
+  options.macThenEncrypt = args.macThenEncrypt;
+  options.plain = args.plain;
   options.observer = printer.observer();
   options.tamper = *action;
+  options.tamperOffset = args.offset;
+  options.tamperMask = *mask;
+  if (auto err = checkPairLabOptions(PairLab::Tamper, options); !err.empty()) {
+    std::cerr << "tlslab lab run tamper: " << err << "\n";
+    return 2;
+  }
+  std::cout << "The tamper lab (tutorials/tamper.md)\n\n"
+            << "An attacker on the path, without any key, " << tamperActionDescription(*action, args.plain)
+            << (args.plain ? ", and this time there is no TLS: the request crosses the wire in cleartext" : "") << ".\n\n";
   PairLabRun run = runPairLab(PairLab::Tamper, options);
   if (!run.setupError.empty()) {
     std::cerr << "tlslab lab: " << run.setupError << "\n";
     return 1;
   }
-  const TamperVerdict verdict = tamperVerdict(run);
-  std::cout << "\nVerdict:\n  attacker: " << (verdict.attack.empty() ? "found no record to tamper with" : verdict.attack) << "\n";
-  if (!verdict.serverAlert.empty()) std::cout << "  ✔ the server refused the connection: alert " << verdict.serverAlert << "\n";
-  if (!verdict.serverError.empty()) std::cout << "  ✔ the server's reason: " << verdict.serverError << "\n";
-  std::cout << (verdict.requestDelivered ? "  ✗ the request reached the server's application: TLS did not notice\n"
-                                         : "  ✔ the damaged request never reached the server's application\n");
   const RunTrace traced = traceOfRun(run.legs(), "lab: tamper");
   if (!traced.error.empty()) {
     std::cout << "the run could not be read back: " << traced.error << "\n";
     return 1;
   }
-  if (!traced.checks.empty())
-    std::cout << "  the capture of the run agrees: " << traced.checks.front().message << "\n";
+  if (!run.runs.empty() && !run.runs.back().negotiated.version.empty()) {
+    const std::string protection = recordProtection(traced);
+    std::cout << "\nnegotiated: " << run.runs.back().negotiated.version << " " << run.runs.back().negotiated.cipher
+              << (protection.empty() ? "" : "; records: " + protection) << "\n";
+  }
+  const TamperVerdict verdict = tamperVerdict(run);
+  std::cout << "\nVerdict:\n";
+  for (const auto& line : verdict.lines()) std::cout << "  " << line << "\n";
+  std::cout << "  " << tamperCaptureLine(verdict, run, traced) << "\n";
   if (!args.save.empty() && !saveRun(std::cout, traced, args.save)) return 1;
-  std::cout << "\nTry the other attacks: tlslab lab run tamper --attack drop|duplicate|truncate\n";
-  return verdict.detected() ? 0 : 1;
+  std::cout << "\nTry the other attacks: tlslab lab run tamper --attack drop|duplicate|truncate"
+            << (args.plain ? "; and the same with TLS: leave out --plain\n" : "; and without TLS: add --plain\n");
+  return verdict.asExpected() ? 0 : 1;
 }
 
-int runLab(const LabArgs& args) {
+int runLab(LabArgs& args) {
+  if (args.name == "mitm" || args.name == "real-clients") {
+    if (auto err = applyStudent(args, 3); !err.empty()) {
+      std::cerr << "tlslab lab run: " << err << "\n";
+      return 2;
+    }
+  }
   if (args.name == "mitm") return runMitmLab(args);
   if (args.netns) {
     std::cerr << "tlslab lab run: --netns is for the mitm lab only\n";
     return 2;
   }
-  if (args.name == "real-clients") return runRealClientsLab({args.strategy, args.json, args.screenshot, "alice", args.password});
+  if (args.name == "real-clients") return runRealClientsLab({args.strategy, args.json, args.screenshot, args.user, args.password});
   if (args.name == "gallery") return runGalleryLab(args);
   if (args.name == "tamper") return runTamper(args);
   for (auto lab : {PairLab::Handshake, PairLab::Resumption, PairLab::Starttls})
@@ -278,6 +351,7 @@ void registerLabCommand(CLI::App& app, Context& ctx) {
   CLI::App* lab = app.add_subcommand("lab", "The course (list, start, check, hint, build) and the lab scenarios (run)");
   lab->require_subcommand(1);
   registerCourseCommands(lab, ctx);
+  registerLabTryCommand(*lab, ctx);
   auto args = std::make_shared<LabArgs>();
   CLI::App* run = lab->add_subcommand("run", "Run one lab scenario, narrated: " + scenarioNames());
   run->add_option("name", args->name, "The lab (see `tlslab lab list`)")->required();
@@ -288,10 +362,23 @@ void registerLabCommand(CLI::App& app, Context& ctx) {
   run->add_option("--entry", args->entry, "gallery: only this entry");
   run->add_option("--attack", args->attack, "tamper: flip-byte (default), drop, duplicate or truncate");
   run->add_option("--tls", args->tls, "handshake/resumption/starttls/tamper: 1.2 or 1.3")->check(CLI::IsMember({"1.2", "1.3"}));
+  run->add_option("--ciphers", args->ciphers,
+                  "handshake/resumption/starttls/tamper with --tls 1.2: TLS 1.2 suites, OpenSSL syntax (e.g. AES128-SHA, "
+                  "a CBC MAC-then-encrypt suite, or ECDHE-RSA-AES128-GCM-SHA256, an AEAD one)");
+  run->add_flag("--mac-then-encrypt", args->macThenEncrypt,
+                "with a CBC suite (--ciphers AES128-SHA): no encrypt_then_mac extension (RFC 7366), the MAC inside the "
+                "encryption as TLS 1.2 first defined it");
+  run->add_flag("--plain", args->plain, "handshake/tamper: the same conversation over cleartext TCP, without TLS");
+  run->add_option("--offset", args->offset,
+                  "tamper flip-byte: which byte to flip, of the record (header included; default: its last byte) or "
+                  "with --plain of the request (default: its first)");
+  run->add_option("--mask", args->mask, "tamper flip-byte: the bits to flip, e.g. 0x01 (default) or 0x80");
   run->add_flag("--json", args->json, "Results as JSON");
   run->add_flag("--quiet", args->quiet, "No live ladder, only the results");
   run->add_option("--screenshot", args->screenshot, "real-clients: write Chromium's error page to this PNG");
   run->add_option("--password", args->password, "real-clients: the victim's password (default hunter2)");
+  run->add_option("--student", args->who.student, "mitm/real-clients: your student ID: the victim is you, the password yours");
+  run->add_option("--key", args->who.keyFile, "mitm/real-clients: your student key file (from your teacher)");
   run->add_option("--save", args->save, "handshake/resumption/starttls/tamper/mitm: write the run as pcapng with its keys");
   run->callback([args, &ctx] { ctx.exitCode = runLab(*args); });
 }

@@ -8,6 +8,8 @@
 #include "CheckHelpers.hpp"
 #include "ProgramChecksServer.hpp"
 #include "tlslab/pki/Verify.hpp"
+#include "tlslab/scenarios/course/StudentPki.hpp"
+#include "tlslab/scenarios/course/Workspace.hpp"
 
 namespace tlslab::course::detail {
 
@@ -30,42 +32,67 @@ std::string writeTrustDir(const fs::path& certsDir, const fs::path& workspace) {
   return {};
 }
 
-ClientRunSetup clientSetup(const CheckEnv& env) {
-  ClientRunSetup setup;
-  setup.options.program = env.program;
-  setup.options.certsDir = env.certsDir;
-  setup.options.pageToken = pageToken(*env.variant);
-  setup.options.progress = env.progress;
-  setup.options.workspace = env.workspace;
-  if (env.workspace.empty()) {
-    // A program checked without a workspace still gets the ./cert a workspace would have.
-    setup.scratch = std::make_shared<TempDir>("tlslab-client-check");
-    if (!*setup.scratch) {
-      setup.problem = "cannot make a temporary folder to run your client in";
-      return setup;
-    }
-    setup.options.workspace = setup.scratch->path();
-    setup.problem = writeTrustDir(env.certsDir, setup.options.workspace);
-    return setup;
+}  // namespace tlslab::course::detail
+
+namespace tlslab::course {
+
+namespace fs = std::filesystem;
+
+ProgramCheckSetup programCheckSetup(int lab, const CheckEnv& env) {
+  ProgramCheckSetup setup;
+  ClientCheckOptions& client = setup.client;
+  client.program = env.program;
+  client.certsDir = env.certsDir;
+  client.pageToken = detail::pageToken(*env.variant);
+  client.progress = env.progress;
+  client.workspace = env.workspace;
+  if (lab == 6) {
+    client.relayedToken = detail::relayedToken(*env.variant);
+    client.chainAttack = detail::lab6ChainAttack(*env.variant);
   }
+  ServerCheckOptions& server = setup.server;
+  server.program = env.program;
+  server.workspace = env.workspace.empty() ? env.program.parent_path() : env.workspace;
+  server.certsDir = env.certsDir;
+  server.host = studentHost(*env.variant);
+  server.progress = env.progress;
+
+  // Only a client needs ./cert; a server is given its files as arguments.
+  const LabDefinition* definition = findLab(lab);
+  if (definition == nullptr || definition->exercises.empty() ||
+      definition->exercises.front().kind != Exercise::Kind::Client)
+    return setup;
   std::error_code ec;
-  if (!fs::is_directory(env.workspace / "cert", ec))
+  if (!env.workspace.empty() && fs::is_directory(env.workspace / "cert", ec)) return setup;
+  if (!env.workspace.empty() && fs::exists(env.workspace / std::string(kMetaFile), ec)) {
     setup.problem = "there is no cert/ folder in " + env.workspace.string() +
                     ": your client's trusted CAs live there. `tlslab lab start` again in this folder restores it";
+    return setup;
+  }
+  // A program checked outside a workspace still gets the ./cert a workspace would have.
+  auto scratch = std::make_shared<detail::TempDir>("tlslab-client-check");
+  setup.scratch = scratch;
+  if (!*scratch) {
+    setup.problem = "cannot make a temporary folder to run your client in";
+    return setup;
+  }
+  client.workspace = scratch->path();
+  setup.problem = detail::writeTrustDir(env.certsDir, client.workspace);
   return setup;
 }
 
-ServerCheckOptions serverSetup(const CheckEnv& env, const std::string& host) {
-  ServerCheckOptions options;
-  options.program = env.program;
-  options.workspace = env.workspace.empty() ? env.program.parent_path() : env.workspace;
-  options.certsDir = env.certsDir;
-  options.host = host;
-  options.progress = env.progress;
-  return options;
-}
+}  // namespace tlslab::course
+
+namespace tlslab::course::detail {
 
 std::string pageToken(const Variant& variant) { return variant.hex("page-token", 12); }
+
+endpoints::AttackerCertificate lab6ChainAttack(const Variant& variant) {
+  using endpoints::AttackerCertificate;
+  static constexpr std::array kChainAttacks{AttackerCertificate::SelfSigned, AttackerCertificate::RogueSigned,
+                                            AttackerCertificate::ForgedOnTheFly, AttackerCertificate::LeafSignedLeaf};
+  return kChainAttacks[variant.number("chain-attack", 0, kChainAttacks.size() - 1)];
+}
 std::string relayedToken(const Variant& variant) { return variant.hex("relayed-token", 12); }
 
 namespace {

@@ -11,17 +11,15 @@
 namespace tlslab::course {
 namespace {
 
-using detail::clientSetup;
-
 int expiredError() { return pki::findEntry("expired")->expectedError; }
 int expiredDepth() { return pki::findEntry("expired")->expectedDepth; }
 int hostnameMismatch() { return pki::findEntry("wrong-host")->expectedError; }
 
 template <class Check>
 CheckResult runClientCheck(const CheckEnv& env, Check check) {
-  auto setup = clientSetup(env);
+  auto setup = programCheckSetup(4, env);
   if (!setup.problem.empty()) return fail(setup.problem, "run the check from your lab 4 workspace");
-  return check(setup.options).result;
+  return check(setup.client).result;
 }
 
 CheckResult checkHostCall(const CheckEnv& env) {

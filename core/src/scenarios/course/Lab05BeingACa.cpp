@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <fstream>
 #include <regex>
 
 #include "CheckHelpers.hpp"
@@ -56,12 +57,25 @@ CheckResult checkGalleryAnswer(const CheckEnv& env, int index) {
   if (!expected) return skipped("the gallery entry " + name + " did not fail verification here: certs/ is damaged?");
   std::string answer = env.answer(key)->value;
   std::transform(answer.begin(), answer.end(), answer.begin(), [](unsigned char c) { return std::toupper(c); });
-  std::smatch error, depth;
-  std::regex_search(answer, error, std::regex("(?:X509_V_ERR_)?([A-Z][A-Z0-9_]{3,})"));
-  const bool depthGiven = std::regex_search(answer, depth, std::regex("([0-9]+)"));
-  const std::string saidError = error.empty() ? "" : error[1].str();
+  // "X509_V_ERR_INVALID_CA at depth 1", "invalid_ca @1", "INVALID_CA (depth 1)": an error
+  // name (a word with '_') and a depth (the number after "depth", else the last one).
+  const std::string cleaned = std::regex_replace(answer, std::regex("X509_V_ERR_"), "");
+  static const std::regex errorWord("[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+"), depthWord("DEPTH\\D{0,3}([0-9]+)"),
+      number("(?:^|[^A-Z0-9_])([0-9]+)");
+  std::string saidError;
+  for (std::sregex_iterator it(cleaned.begin(), cleaned.end(), errorWord), end;
+       it != end && saidError.empty(); ++it)
+    saidError = it->str();
+  std::smatch depth;
+  bool depthGiven = std::regex_search(cleaned, depth, depthWord);
+  if (!depthGiven) {
+    for (std::sregex_iterator it(cleaned.begin(), cleaned.end(), number), end; it != end; ++it) {
+      depth = *it;
+      depthGiven = true;
+    }
+  }
   const bool rightError = saidError == expected->error;
-  const bool rightDepth = depthGiven && std::stoi(depth[1]) == expected->depth;
+  const bool rightDepth = depthGiven && std::stoi(depth[1].str()) == expected->depth;
   const std::string verifyCmd = "`tlslab certs verify " + name + "` shows OpenSSL's verification depth by depth";
   if (rightError && rightDepth)
     return pass(expected->error + " at depth " + std::to_string(expected->depth) + ", as OpenSSL reports it now");
@@ -72,10 +86,15 @@ CheckResult checkGalleryAnswer(const CheckEnv& env, int index) {
   return fail(saidError + " is not what a correct client reports for " + name, verifyCmd);
 }
 
+// Empty folders for the student's files, and host.txt so that every command
+// of the tutorial works unchanged for every student: HOST=$(cat host.txt).
 std::string makeFolders(const MaterialsEnv& env) {
   std::error_code ec;
   for (const char* dir : {"ca", "server", "cert"}) std::filesystem::create_directories(env.workspace / dir, ec);
-  return ec ? "cannot make the ca/, server/ and cert/ folders: " + ec.message() : std::string{};
+  if (ec) return "cannot make the ca/, server/ and cert/ folders: " + ec.message();
+  std::ofstream host(env.workspace / "host.txt", std::ios::trunc);
+  host << hostOf(*env.variant) << "\n";
+  return host ? std::string{} : "cannot write host.txt";
 }
 
 LabDefinition define() {
@@ -100,7 +119,7 @@ LabDefinition define() {
   lab.personal = [](const Variant& v) {
     auto gallery = galleryFor(v);
     return std::vector<std::string>{
-        "Your host name (the certificate you issue must be for it): `" + hostOf(v) + "`",
+        "Your host name (the certificate you issue must be for it; also in host.txt): `" + hostOf(v) + "`",
         "Your gallery entries to explain (answers gallery_1..3): `" + gallery[0] + "`, `" + gallery[1] + "`, `" +
             gallery[2] + "`"};
   };

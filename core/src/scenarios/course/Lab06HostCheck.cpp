@@ -4,8 +4,6 @@
 // callback that returns 1 ("This is not safe!"), and ends with a client the
 // attacker cannot fool. The attacker's second certificate (one with a bad
 // chain) and the page token behind it are the student's own.
-#include <array>
-
 #include "CheckHelpers.hpp"
 #include "ExerciseLabs.hpp"
 #include "Labs.hpp"
@@ -16,12 +14,7 @@ namespace {
 
 using endpoints::AttackerCertificate;
 
-constexpr std::array kChainAttacks{AttackerCertificate::SelfSigned, AttackerCertificate::RogueSigned,
-                                   AttackerCertificate::ForgedOnTheFly, AttackerCertificate::LeafSignedLeaf};
-
-AttackerCertificate chainAttack(const Variant& v) {
-  return kChainAttacks[v.number("chain-attack", 0, kChainAttacks.size() - 1)];
-}
+AttackerCertificate chainAttack(const Variant& v) { return detail::lab6ChainAttack(v); }
 
 // What a correct client reports for an attacker certificate (the MITM lab's own table).
 int correctError(AttackerCertificate strategy) {
@@ -34,11 +27,9 @@ int correctDepth(AttackerCertificate strategy) {
 }
 
 CheckResult checkAttacker(const CheckEnv& env) {
-  auto setup = detail::clientSetup(env);
+  auto setup = programCheckSetup(6, env);
   if (!setup.problem.empty()) return fail(setup.problem, "run the check from your lab 6 workspace");
-  setup.options.relayedToken = detail::relayedToken(*env.variant);
-  setup.options.chainAttack = chainAttack(*env.variant);
-  return checkClientRejectsAttacker(setup.options).result;
+  return checkClientRejectsAttacker(setup.client).result;
 }
 
 CheckResult checkRelayedToken(const CheckEnv& env) {

@@ -5,6 +5,7 @@
 #include <fmt/core.h>
 
 #include "CheckHelpers.hpp"
+#include "tlslab/wire/Registry.hpp"
 
 namespace tlslab::course {
 
@@ -81,10 +82,9 @@ void readServerSide(const std::vector<ServerConnection>& connections, ClientTria
           trial.request.append(data->bytes.begin(), data->bytes.begin() +
                                                         static_cast<long>(std::min(data->bytes.size(), kRequestBound - trial.request.size())));
         }
-      } else if (const auto* info = std::get_if<InfoEvent>(&event)) {
-        if (info->what == "alert received" && trial.alertReceived.empty()) trial.alertReceived = info->state;
       }
     }
+    if (trial.alertReceived.empty()) trial.alertReceived = alertIn(connection.events, false);
   }
 }
 
@@ -111,6 +111,16 @@ std::optional<CheckResult> unjudgeable(const ClientTrial& trial) {
   if (!trial.program.started && trial.program.hostsMethod == HostsMethod::Unavailable)
     return skipped("your program was not run: " + trial.program.describe());
   return std::nullopt;
+}
+
+std::string alertIn(const std::vector<Event>& events, bool sent) {
+  for (const auto& event : events) {
+    const auto* message = std::get_if<MessageEvent>(&event);
+    // RFC 8446 §6: level (1 byte), description (1 byte).
+    if (message && message->contentType == 21 && message->sent == sent && message->bytes.size() >= 2)
+      return fmt::format("{} ({})", wire::alertDescriptionName(message->bytes[1]), message->bytes[1]);
+  }
+  return {};
 }
 
 std::string firstLine(const std::string& text) {

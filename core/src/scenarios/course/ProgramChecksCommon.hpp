@@ -38,6 +38,10 @@ CheckResult judgePageTrial(const ClientTrial& trial, const std::string& token);
 // When a trial cannot be judged (the scenario or the hosts step failed): the result to return.
 std::optional<CheckResult> unjudgeable(const ClientTrial& trial);
 
+// The first alert in `events` that was received (sent = false) or sent, as
+// "certificate_expired (45)" from its bytes (IANA names); "" when none.
+std::string alertIn(const std::vector<endpoints::Event>& events, bool sent);
+
 // "GET / HTTP/1.1" from a request; "" when there is none.
 std::string firstLine(const std::string& text);
 // "it printed on stderr: …" (bounded), or "" when it printed nothing.

@@ -86,12 +86,6 @@ std::vector<std::string> handshakeFlow(const std::vector<Event>& events) {
   return flow;
 }
 
-std::string receivedAlert(const std::vector<Event>& events) {
-  for (const auto& event : events)
-    if (const auto* info = std::get_if<InfoEvent>(&event); info && info->what == "alert received") return info->state;
-  return {};
-}
-
 }  // namespace
 
 RunningServer startStudentServer(const ServerCheckOptions& options, const fs::path& clientCa, ServerCheck& check) {
@@ -134,8 +128,8 @@ RunningServer startStudentServer(const ServerCheckOptions& options, const fs::pa
   std::string quoted = quotedOutput(check.server);
   std::string said = quoted.empty() ? "" : "; " + quoted;
   if (exited)
-    return failWith("your server " + check.server.describe() + " before it listened on 127.0.0.1:" +
-                        std::to_string(server.port) + said,
+    return failWith("before it listened on 127.0.0.1:" + std::to_string(server.port) + ", your server " +
+                        check.server.describe() + said,
                     "try it by hand: ./tls_server 4433 server/chain.pem server/key.pem — it must load the CHAIN and "
                     "KEY files named by its arguments, then listen");
   return failWith("nothing listened on 127.0.0.1:" + std::to_string(server.port) + " within 5 s, although your server "
@@ -165,7 +159,7 @@ ServerProbe probeWithLabClient(const ServerCheckOptions& options, const RunningS
   ClientRun run = runClient(config);
   probe.handshakeOk = run.handshakeOk;
   probe.flow = handshakeFlow(run.events);
-  for (const auto& step : probe.flow) probe.certificateRequested |= step == "<- CertificateRequest";
+  for (const auto& step : probe.flow) probe.certificateRequested |= step == "<- certificate_request";
   probe.statusLine = statusLineIn(run.received);
   probe.gotPage = isOkStatus(probe.statusLine);
   for (const auto& step : run.verify.steps)
@@ -174,7 +168,7 @@ ServerProbe probeWithLabClient(const ServerCheckOptions& options, const RunningS
   probe.presentedOurLeaf = !run.negotiated.peerChainDer.empty() && run.negotiated.peerChainDer.front() == server.leafDer;
   if (!run.verify.ok && run.verify.errorDepth >= 0)
     probe.detail = fmt::format("{} at depth {} ({})", run.verify.errorName, run.verify.errorDepth, run.verify.errorText);
-  std::string alert = receivedAlert(run.events);
+  std::string alert = alertIn(run.events, false);
   if (!alert.empty()) probe.detail += (probe.detail.empty() ? "" : "; ") + std::string("the server sent the alert «") + alert + "»";
   if (probe.detail.empty() && !run.error.empty()) probe.detail = run.error;
   if (!probe.gotPage && !probe.statusLine.empty()) probe.detail += "; it answered «" + probe.statusLine + "»";

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -53,7 +54,7 @@ struct ClientTrial {
   bool handshakeCompleted = false; // a TLS handshake with it finished
   std::string request;             // what it sent inside TLS ("" = nothing)
   std::string serverError;         // how the server's side of the connection ended
-  std::string alertReceived;       // the alert the program sent, e.g. "fatal certificate expired"
+  std::string alertReceived;       // the alert the program sent, e.g. "certificate_expired (45)"
   bool pageSent = false;           // the server answered with its page
   // Attacker only: the proxy's log and the page it relayed back from the real server.
   std::vector<std::string> attackerLog;
@@ -119,6 +120,19 @@ struct ServerCheck {
 
 ServerCheck checkServerServesPage(const ServerCheckOptions& options);
 ServerCheck checkServerRequiresClientCertificate(const ServerCheckOptions& options);
+
+// ---- what a lab's own checks use, for `tlslab lab try`
+
+// The options lab `lab`'s checks give this student's program: the page
+// tokens, the attacker's second certificate, the student's host name, and a
+// temporary workspace with ./cert when `env` has none.
+struct ProgramCheckSetup {
+  ClientCheckOptions client;
+  ServerCheckOptions server;
+  std::shared_ptr<void> scratch;  // keeps a temporary workspace alive
+  std::string problem;            // why the program cannot be checked here ("" = fine)
+};
+ProgramCheckSetup programCheckSetup(int lab, const CheckEnv& env);
 
 // The last `lines` lines of a program's output, each cut to a bound, for quoting.
 std::string lastLines(const std::string& text, std::size_t lines = 4, std::size_t width = 160);
