@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -137,6 +138,24 @@ TEST(CourseSteps, StopEndsAStepAndWhatItStartedInTheBackground) {
   EXPECT_FALSE(stillRunning(sleeper)) << "the background sleep is still running";
 }
 
+// A step's stdin is empty (a command reading it ends instead of waiting for
+// the deadline), and a character split across two reads of its output stays whole.
+TEST(CourseSteps, AStepReadsAnEmptyStdinAndItsOutputKeepsSplitCharacters) {
+  test::app();
+  QTemporaryDir root, tutorials;
+  writeTutorial(tutorials, "```sh runnable timeout=20\ncat\nprintf 'wait\\342'; sleep 0.3; printf '\\200\\246 done\\n'\n```\n");
+  CoursePanel panel;
+  prepare(panel, root, tutorials, "rita");
+  ASSERT_TRUE(panel.showLab(1));
+  QElapsedTimer timer;
+  timer.start();
+  bool ok = false;
+  ASSERT_TRUE(runStep(*panel.labPage(), 0, &ok));
+  EXPECT_TRUE(ok) << panel.labPage()->console()->toPlainText().toStdString();
+  EXPECT_LT(timer.elapsed(), 10000);
+  EXPECT_TRUE(panel.labPage()->console()->toPlainText().contains("wait… done")) << panel.labPage()->console()->toPlainText().toStdString();
+}
+
 TEST(CourseSteps, AStepNamingACaptureOpensItInTheMainWindow) {
   test::app();
   QTemporaryDir root, tutorials;
@@ -194,7 +213,9 @@ TEST(CourseSteps, LabOnesTutorialHasAButtonPerRunnableStep) {
   panel.setRoot(root.path());
   ASSERT_TRUE(panel.showLab(1));
   ASSERT_FALSE(steps.empty());
-  EXPECT_EQ(panel.labPage()->stepButtons().size(), steps.size());
+  // A test-only step stands for what the student does by hand: it gets no button.
+  const auto shown = std::count_if(steps.begin(), steps.end(), [](const auto& step) { return !step.testOnly; });
+  EXPECT_EQ(panel.labPage()->stepButtons().size(), static_cast<std::size_t>(shown));
 }
 
 // Lab 1's own first steps, clicked by a student who is not the tutorial's

@@ -98,8 +98,13 @@ LabPage::LabPage(CourseWorker* worker, QWidget* parent)
   split->setSizes({640, 160});
   layout->addWidget(split, 1);
 
+  // Whole lines only: a chunk of output may end mid-line (or mid-character, which StepProcess keeps whole).
   connect(process_, &StepProcess::output, this, [this](const QString& text) {
-    if (!text.isEmpty()) appendConsole(text.endsWith(QLatin1Char('\n')) ? text.chopped(1) : text);
+    partialLine_ += text;
+    const qsizetype end = partialLine_.lastIndexOf(QLatin1Char('\n'));
+    if (end < 0) return;
+    appendConsole(partialLine_.left(end));
+    partialLine_.remove(0, end + 1);
   });
   connect(process_, &StepProcess::finished, this, &LabPage::stepFinished);
   connect(answers_, &AnswersForm::consoleLine, this, &LabPage::appendConsole);
@@ -227,6 +232,8 @@ void LabPage::stepFinished(bool ok, const QString& how) {
   const int row = runningStep_;
   runningStep_ = -1;
   stepDir_ = process_->finalDir();
+  if (!partialLine_.isEmpty()) appendConsole(partialLine_);
+  partialLine_.clear();
   appendConsole(QStringLiteral("%1 %2").arg(ok ? QStringLiteral("■") : QStringLiteral("✗"), how));
   consoleStatus_->setText(ok ? tr("done; next step starts in %1").arg(stepDir_) : tr("the step %1").arg(how));
   for (int i = 0; i < static_cast<int>(stepButtons_.size()); ++i)

@@ -81,6 +81,7 @@ class LabPage : public QWidget {
   QString student_;
   QString keyFile_;
   QString stepDir_;
+  QString partialLine_;  // the running step's output after its last line break
   int runningStep_ = -1;
 
   QLabel* title_;

@@ -43,6 +43,8 @@ void StepProcess::start(const QString& script, const QString& workingDir, int ti
   timeoutSeconds_ = timeoutSeconds;
   expectedExit_ = expectedExit;
   process_->setProcessChannelMode(QProcess::MergedChannels);
+  process_->setStandardInputFile(QProcess::nullDevice());  // a command that reads stdin sees its end, not a hang
+  decoder_.resetState();
   process_->setWorkingDirectory(workingDir);
   QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
   env.insert(QStringLiteral("PATH"), toolsDir_ + QLatin1Char(':') + env.value(QStringLiteral("PATH")));
@@ -56,11 +58,11 @@ void StepProcess::start(const QString& script, const QString& workingDir, int ti
   process_->setChildProcessModifier([] { ::setpgid(0, 0); });
   process_->setProgram(QStringLiteral("/bin/sh"));
   process_->setArguments({QStringLiteral("-c"), QStringLiteral("trap 'pwd > \"$TLSLAB_STEP_STATE\"' EXIT\n") + script});
-  connect(process_, &QProcess::readyRead, this, [this, p = process_] { emit output(QString::fromUtf8(p->readAll())); });
+  connect(process_, &QProcess::readyRead, this, [this, p = process_] { emit output(decoder_(p->readAll())); });
   connect(process_, &QProcess::started, this, [this, p = process_] { group_ = p->processId(); });
   connect(process_, &QProcess::finished, this, [this, p = process_](int code, QProcess::ExitStatus status) {
     if (p != process_) return;
-    emit output(QString::fromUtf8(p->readAll()));
+    emit output(decoder_(p->readAll()));
     done(code, status == QProcess::CrashExit);
   });
   connect(process_, &QProcess::errorOccurred, this, [this, p = process_](QProcess::ProcessError error) {

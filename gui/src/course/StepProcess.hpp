@@ -8,6 +8,7 @@
 // finalDir() is where the next step should start.
 #include <QObject>
 #include <QString>
+#include <QStringDecoder>
 #include <QTemporaryDir>
 
 class QProcess;
@@ -44,6 +45,7 @@ class StepProcess : public QObject {
 
   QString toolsDir_;
   QString finalDir_;
+  QStringDecoder decoder_{QStringDecoder::Utf8};  // keeps a character split across two reads whole
   QTemporaryDir stateDir_;  // ours alone: where the shell says which folder it ended in
   QProcess* process_ = nullptr;
   QTimer* deadline_ = nullptr;
