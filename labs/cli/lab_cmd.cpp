@@ -131,7 +131,7 @@ int runMitmStory(const LabArgs& args, AttackerCertificate strategy, VictimMode v
   }
   const std::string server = netns ? NetnsTopology::kServerAddress : "127.0.0.1";
   const std::string proxy = netns ? NetnsTopology::kAttackerFrontAddress : "127.0.0.66";
-  std::cout << "The man-in-the-middle lab (tutorials/mitm.md)\n\n"
+  std::cout << "The man-in-the-middle lab (tutorials/03-mitm.md)\n\n"
             << "1. The real bank32.com serves its login page on " << server << ".\n"
             << "2. The attacker poisons name resolution: bank32.com -> " << proxy << " (the lab resolver,\n"
             << "   like a forged hosts entry; nothing outside this process changes).\n"
@@ -292,7 +292,7 @@ int runTamper(const LabArgs& args) {
     std::cerr << "tlslab lab run tamper: " << err << "\n";
     return 2;
   }
-  std::cout << "The tamper lab (tutorials/tamper.md)\n\n"
+  std::cout << "The tamper lab (tutorials/02-tampering.md)\n\n"
             << "An attacker on the path, without any key, " << tamperActionDescription(*action, args.plain)
             << (args.plain ? ", and this time there is no TLS: the request crosses the wire in cleartext" : "") << ".\n\n";
   PairLabRun run = runPairLab(PairLab::Tamper, options);
