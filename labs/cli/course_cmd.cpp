@@ -64,7 +64,7 @@ int runList(const CourseArgs& args) {
             << (args.dir.empty() ? std::string("this folder") : root.string()) << "):\n\n";
   for (const auto* lab : course::course()) {
     Progress p = progressOf(findWorkspace(root, lab->number), *lab);
-    std::cout << fmt::format("  {:>2}  {:<40} {:>3} min  {}\n      {}\n", lab->number, lab->title, lab->minutes,
+    std::cout << fmt::format("  {:>2}  {:<50} {:>3} min  {}\n      {}\n", lab->number, lab->title, lab->minutes,
                              statusText(p), lab->goal);
   }
   std::cout << "\nScenarios to run at any time (`tlslab lab run NAME`):\n";

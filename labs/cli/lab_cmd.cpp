@@ -6,6 +6,8 @@
 #include <memory>
 
 #include "cli/Commands.hpp"
+#include "cli/CourseArgs.hpp"
+#include "tlslab/scenarios/course/Workspace.hpp"
 #include "cli/LabRealClients.hpp"
 #include "cli/LabReports.hpp"
 #include "cli/RunPrinter.hpp"
@@ -34,7 +36,27 @@ struct LabArgs {
   bool netns = false;  // mitm: victim, attacker and server in network namespaces (root)
   std::string screenshot;             // real-clients: Chromium's error page as PNG
   std::string password = "hunter2";   // real-clients: the victim's password
+  StudentArgs who;                    // --student/--key: the student's own variant of the lab
+  std::string user = "alice";         // the victim of mitm/real-clients (the student, with --student)
 };
+
+// With --student/--key, or inside a lab workspace, the victim is the student
+// and the password theirs (course::Variant), as `tlslab lab check` expects.
+std::string applyStudent(LabArgs& args, int labNumber) {
+  std::optional<course::Variant> variant;
+  if (!args.who.student.empty() || !args.who.keyFile.empty()) {
+    ResolvedStudent who = resolveStudent(args.who);
+    if (!who.error.empty()) return who.error;
+    variant.emplace(who.credentials.student, labNumber, who.credentials.key);
+  } else if (auto dir = course::findWorkspace(std::filesystem::current_path(), labNumber)) {
+    if (auto info = course::openWorkspace(*dir)) variant.emplace(info->variant());
+  }
+  if (variant) {
+    args.user = variant->student();
+    args.password = variant->password();
+  }
+  return {};
+}
 
 struct LabInfo {
   const char* name;
@@ -68,8 +90,10 @@ std::optional<VictimMode> parseVictim(const std::string& name) {
   return std::nullopt;
 }
 
-MitmLabOptions mitmOptions(const NetnsTopology* netns, endpoints::Observer observer = {}) {
+MitmLabOptions mitmOptions(const LabArgs& args, const NetnsTopology* netns, endpoints::Observer observer = {}) {
   MitmLabOptions options;
+  options.user = args.user;
+  options.password = args.password;
   options.certsDir = certsDir();
   options.observer = std::move(observer);
   options.netns = netns;
@@ -79,7 +103,7 @@ MitmLabOptions mitmOptions(const NetnsTopology* netns, endpoints::Observer obser
 int runMitmMatrix(const LabArgs& args, const NetnsTopology* netns) {
   std::vector<MitmOutcome> outcomes;
   for (auto s : endpoints::allAttackerCertificates())
-    for (auto v : allVictimModes()) outcomes.push_back(runMitm(s, v, mitmOptions(netns)));
+    for (auto v : allVictimModes()) outcomes.push_back(runMitm(s, v, mitmOptions(args, netns)));
   bool allExpected = true;
   for (const auto& o : outcomes) {
     const auto& e = expectedOutcome(o.strategy, o.victim);
@@ -97,7 +121,7 @@ int runMitmMatrix(const LabArgs& args, const NetnsTopology* netns) {
 
 int runMitmStory(const LabArgs& args, AttackerCertificate strategy, VictimMode victim, const NetnsTopology* netns) {
   if (args.json) {
-    std::cout << mitmJson(runMitm(strategy, victim, mitmOptions(netns))).dump(2) << "\n";
+    std::cout << mitmJson(runMitm(strategy, victim, mitmOptions(args, netns))).dump(2) << "\n";
     return 0;
   }
   const std::string server = netns ? NetnsTopology::kServerAddress : "127.0.0.1";
@@ -111,7 +135,7 @@ int runMitmStory(const LabArgs& args, AttackerCertificate strategy, VictimMode v
             << "4. The victim client" << (netns ? std::string(" on ") + NetnsTopology::kVictimAddress : "") << " ("
             << victimModeDescription(victim) << ") logs in.\n\n";
   RunPrinter printer(std::cout, false, true);
-  MitmOutcome outcome = runMitm(strategy, victim, mitmOptions(netns, args.quiet ? endpoints::Observer{} : printer.observer()));
+  MitmOutcome outcome = runMitm(strategy, victim, mitmOptions(args, netns, args.quiet ? endpoints::Observer{} : printer.observer()));
   std::cout << "\nBoth legs, side by side:\n";
   printMitmLegs(std::cout, outcome);
   std::cout << "\nVerdict:\n";
@@ -122,7 +146,7 @@ int runMitmStory(const LabArgs& args, AttackerCertificate strategy, VictimMode v
   bool selfCheck = reportSelfCheck(std::cout, traceOfRun(legs, "lab: mitm"), args.save);
   if (victim != VictimMode::Correct) {
     std::cout << "\nThe fix: the same attack against a client that checks chain AND host name and aborts:\n";
-    printMitmVerdict(std::cout, runMitm(strategy, VictimMode::Correct, mitmOptions(netns)));
+    printMitmVerdict(std::cout, runMitm(strategy, VictimMode::Correct, mitmOptions(args, netns)));
   }
   std::cout << "\nSee every combination: tlslab lab run mitm --matrix\n";
   return outcome.setupError.empty() && selfCheck ? 0 : 1;
@@ -253,13 +277,19 @@ int runTamper(const LabArgs& args) {
   return verdict.detected() ? 0 : 1;
 }
 
-int runLab(const LabArgs& args) {
+int runLab(LabArgs& args) {
+  if (args.name == "mitm" || args.name == "real-clients") {
+    if (auto err = applyStudent(args, 3); !err.empty()) {
+      std::cerr << "tlslab lab run: " << err << "\n";
+      return 2;
+    }
+  }
   if (args.name == "mitm") return runMitmLab(args);
   if (args.netns) {
     std::cerr << "tlslab lab run: --netns is for the mitm lab only\n";
     return 2;
   }
-  if (args.name == "real-clients") return runRealClientsLab({args.strategy, args.json, args.screenshot, "alice", args.password});
+  if (args.name == "real-clients") return runRealClientsLab({args.strategy, args.json, args.screenshot, args.user, args.password});
   if (args.name == "gallery") return runGalleryLab(args);
   if (args.name == "tamper") return runTamper(args);
   for (auto lab : {PairLab::Handshake, PairLab::Resumption, PairLab::Starttls})
@@ -293,6 +323,8 @@ void registerLabCommand(CLI::App& app, Context& ctx) {
   run->add_flag("--quiet", args->quiet, "No live ladder, only the results");
   run->add_option("--screenshot", args->screenshot, "real-clients: write Chromium's error page to this PNG");
   run->add_option("--password", args->password, "real-clients: the victim's password (default hunter2)");
+  run->add_option("--student", args->who.student, "mitm/real-clients: your student ID: the victim is you, the password yours");
+  run->add_option("--key", args->who.keyFile, "mitm/real-clients: your student key file (from your teacher)");
   run->add_option("--save", args->save, "handshake/resumption/starttls/tamper/mitm: write the run as pcapng with its keys");
   run->callback([args, &ctx] { ctx.exitCode = runLab(*args); });
 }

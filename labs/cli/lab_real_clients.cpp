@@ -21,6 +21,7 @@ std::string stateName(ClientState state) {
   switch (state) {
     case ClientState::Ran: return "ran";
     case ClientState::NotInstalled: return "not installed";
+    case ClientState::NeedsHostsFile: return "needs the hosts line";
     case ClientState::CouldNotRun: return "could not run";
     default: return "unknown";
   }
@@ -63,7 +64,8 @@ nlohmann::json runJson(const RealClientsRun& run) {
 
 std::string acceptedCell(const RealClientResult& r) {
   if (r.state == ClientState::NotInstalled) return "not installed";
-  if (r.state != ClientState::Ran) return "could not run";
+  if (r.state == ClientState::NeedsHostsFile) return "needs the hosts line";
+  if (r.state != ClientState::Ran) return "COULD NOT RUN";
   if (!r.consistent()) return r.attackerGotRequest ? "yes (?)" : "no reply (?)";
   return r.attackerGotRequest ? "YES" : "no, it refused";
 }
@@ -119,6 +121,10 @@ void printCommands(std::ostream& out, const RealClientsRun& run, const std::stri
     for (const auto& setup : r.setupCommands) out << "  " << setup << "\n";
     out << "  " << r.commandLine << "\n";
   }
+  out << fmt::format("  To type them yourself, run the bank and the attacker in two terminals,\n"
+                     "    tlslab serve --port 4433\n    tlslab mitm --port 4433 --target-port 4433\n"
+                     "  and write 4433 for {}{}.\n",
+                     run.port, run.find(RealClient::Chromium) ? " (and a folder of your own for Chromium's files: the run's is gone)" : "");
   if (const auto* browser = run.find(RealClient::Chromium); browser && browser->state == ClientState::Ran) {
     if (browser->screenshotWritten) out << "\nChromium's error page, as it showed it: " << screenshot << "\n";
     else if (!screenshot.empty()) out << "\nChromium wrote no screenshot to " << screenshot << "\n";
@@ -206,8 +212,13 @@ int runRealClientsLab(const RealClientsArgs& args) {
   printEvidence(std::cout, run);
   printCommands(std::cout, run, args.screenshot);
   printLesson(std::cout, run);
-  if (!run.consistent())
-    std::cout << "\nSome client's words and the attacker's log disagree (marked ?): the run proves nothing about it.\n";
+  for (const auto& r : run.clients) {
+    if (r.state == ClientState::CouldNotRun)
+      std::cout << "\n" << realClientName(r.client) << " is installed but could not run: " << r.skipReason << "\n";
+    else if (r.state == ClientState::Ran && !r.consistent())
+      std::cout << "\n" << realClientName(r.client) << "'s words and the attacker's log disagree (marked ?): the run proves "
+                << "nothing about it.\n";
+  }
   return run.consistent() ? 0 : 1;
 }
 

@@ -236,7 +236,7 @@ TEST(RealClientsOwnResolution, ClientsMapTheNameThemselvesOrSayTheyCannot) {
   const auto* wget = run.find(RealClient::Wget);
   ASSERT_NE(wget, nullptr);
   if (wget->state != ClientState::NotInstalled) {
-    EXPECT_EQ(wget->state, ClientState::CouldNotRun);
+    EXPECT_EQ(wget->state, ClientState::NeedsHostsFile);
     EXPECT_TRUE(contains(wget->skipReason, "wget has no option to map bank32.com")) << wget->skipReason;
   }
   for (auto c : {RealClient::GnutlsCli, RealClient::OpensslStrict, RealClient::Chromium}) {
@@ -323,4 +323,35 @@ TEST(RealClientNames, AreReadTheWayStudentsWriteThem) {
   EXPECT_EQ(parseRealClient("firefox"), std::nullopt);
   EXPECT_EQ(parseRealClient("curl and wget"), std::nullopt) << "two clients are not one name";
   for (auto c : allRealClients()) EXPECT_EQ(parseRealClient(realClientName(c)), c) << realClientName(c);
+}
+
+// What makes a result proof: the client's verdict and the attacker's log agree.
+TEST(RealClientResults, AreConsistentOnlyWhenTheClientsVerdictMatchesTheAttackersLog) {
+  RealClientResult refused;
+  refused.state = ClientState::Ran;
+  refused.refused = true;
+  EXPECT_TRUE(refused.consistent());
+  RealClientResult fooled = refused;
+  fooled.refused = false;
+  fooled.attackerGotRequest = fooled.passwordSent = true;
+  EXPECT_TRUE(fooled.consistent());
+  RealClientResult complainedButSent = fooled;
+  complainedButSent.refused = true;  // an error status, yet the attacker has the password
+  EXPECT_FALSE(complainedButSent.consistent());
+  RealClientResult hung;  // killed at its deadline: neither refused nor logged in
+  hung.state = ClientState::Ran;
+  EXPECT_FALSE(hung.consistent());
+  RealClientResult requestWithoutPassword = fooled;
+  requestWithoutPassword.passwordSent = false;
+  EXPECT_FALSE(requestWithoutPassword.consistent());
+
+  RealClientsRun run;
+  run.clients = {refused, fooled};
+  EXPECT_TRUE(run.consistent());
+  RealClientResult broken;
+  broken.state = ClientState::CouldNotRun;
+  run.clients.push_back(broken);
+  EXPECT_FALSE(run.consistent()) << "an installed client that could not run leaves the run unproven";
+  run.clients.back().state = ClientState::NeedsHostsFile;
+  EXPECT_TRUE(run.consistent()) << "a client this machine cannot poison is reported, not failed";
 }

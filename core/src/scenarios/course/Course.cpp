@@ -21,9 +21,13 @@ const char* verdictName(Verdict verdict) {
   }
 }
 
+std::string promptFor(const Question& question, const Variant& variant) {
+  return question.personalPrompt ? question.personalPrompt(variant) : std::string(question.prompt);
+}
+
 std::span<const LabDefinition* const> course() {
-  static const std::array<const LabDefinition*, 5> labs{&lab01Eavesdropping(), &lab03Mitm(), &lab04FirstClient(),
-                                                         &lab06HostCheck(), &lab07Server()};
+  static const std::array<const LabDefinition*, 6> labs{&lab01Eavesdropping(), &lab03Mitm(),     &lab04FirstClient(),
+                                                         &lab05BeingACa(),      &lab06HostCheck(), &lab07Server()};
   return labs;
 }
 

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <system_error>
 
@@ -27,7 +28,7 @@ const RealClientResult* RealClientsRun::find(RealClient client) const {
 
 bool RealClientsRun::consistent() const {
   return setupError.empty() && std::all_of(clients.begin(), clients.end(), [](const auto& r) {
-           return r.state != ClientState::Ran || r.consistent();
+           return r.state == ClientState::Ran ? r.consistent() : r.state != ClientState::CouldNotRun;
          });
 }
 
@@ -174,6 +175,7 @@ RealClientResult runOne(RealClient client, const Context& ctx) {
   std::string whyNot;
   auto invocation = invocationFor(client, target, &whyNot);
   if (!invocation) {
+    r.state = ClientState::NeedsHostsFile;
     r.skipReason = whyNot + (ctx.options.clientOwnResolution ? "" : "; add to /etc/hosts: " + hostsLines({{std::string(kHost), std::string(kProxyAddress)}}));
     return r;
   }

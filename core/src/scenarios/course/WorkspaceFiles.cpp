@@ -63,7 +63,7 @@ std::string answersTemplate(const LabDefinition& lab, const Variant& variant) {
       lab.number, lab.title, variant.student(), lab.number);
   int n = 0;
   for (const auto& q : lab.questions) {
-    text += fmt::format("\n# Q{}. {}\n", ++n, q.prompt);
+    text += fmt::format("\n# Q{}. {}\n", ++n, promptFor(q, variant));
     if (!q.format.empty()) text += fmt::format("#     (answer: {})\n", q.format);
     text += fmt::format("{}: \n", q.key);
   }

@@ -45,7 +45,8 @@ std::optional<RealClient> parseRealClient(std::string_view text);
 enum class ClientState {
   Ran,
   NotInstalled,  // `skipReason` names the package to install
-  CouldNotRun,   // e.g. no way to poison its name resolution here; `skipReason` says what to do
+  NeedsHostsFile,  // no private hosts file here and no option of its own to map the name: `skipReason` gives the line
+  CouldNotRun,     // its set-up, the proxy or the start failed: `skipReason` says what (the run is not consistent)
 };
 
 struct RealClientResult {
@@ -82,7 +83,7 @@ struct RealClientsOptions {
   std::filesystem::path screenshot;  // Chromium's error page as PNG ("" = no screenshot)
   // Clients use their own name mapping (curl --resolve, Chromium
   // --host-resolver-rules, s_client -connect ADDRESS -servername) even where a
-  // private hosts file is possible; those without one are CouldNotRun.
+  // private hosts file is possible; those without one are NeedsHostsFile.
   bool clientOwnResolution = false;
   // Where the clients are: Debian's packages put them in /usr/bin. A client
   // whose program is not there is NotInstalled, never guessed at.
@@ -105,7 +106,7 @@ struct RealClientsRun {
   std::string hostsLine;        // "127.0.0.66 bank32.com"
   std::vector<RealClientResult> clients;
   const RealClientResult* find(RealClient client) const;
-  bool consistent() const;  // every client that ran is consistent
+  bool consistent() const;  // no client failed to run, and every client that ran is consistent
   // Names (realClientName) of the clients whose password the proxy logged.
   std::vector<std::string> passwordSenders() const;
 };
