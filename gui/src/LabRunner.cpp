@@ -18,9 +18,10 @@ using Leg = scenarios::RunLeg;
 
 // The run through its own pcapng and the capture dissector (the core's
 // traceOfRun), with the lab's self-check reported in the verdict.
-// `tampered`: the lab changed bytes on the wire on purpose, so a record that
-// fails to open is the expected result, and the log says so.
-bool dissectRun(const std::vector<Leg>& legs, const std::string& source, LabResult& result, bool tampered = false) {
+// `expectedFailure`: the lab changed bytes on the wire on purpose, so a failed
+// self-check is the expected result, and the log says why (core's words).
+bool dissectRun(const std::vector<Leg>& legs, const std::string& source, LabResult& result,
+                const std::string& expectedFailure = {}) {
   scenarios::RunTrace run = scenarios::traceOfRun(legs, source);
   if (!run.error.empty()) {
     result.error = qs(run.error);
@@ -32,8 +33,7 @@ bool dissectRun(const std::vector<Leg>& legs, const std::string& source, LabResu
     if (check.applicable)
       result.verdict += QStringLiteral("\nself-check %1: %2%3")
                             .arg(check.ok ? QStringLiteral("✓") : QStringLiteral("✗"), qs(check.message),
-                                 tampered && !check.ok ? QStringLiteral(" (expected: the attacker changed the bytes on the wire)")
-                                                       : QString());
+                                 !expectedFailure.empty() && !check.ok ? " (" + qs(expectedFailure) + ")" : QString());
   return true;
 }
 
@@ -77,7 +77,8 @@ LabResult runPair(const LabRequest& request, const Observer& observer) {
                          ? QStringLiteral("%1 %2 negotiated%3").arg(qs(last.negotiated.version), qs(last.negotiated.cipher),
                                                                     last.negotiated.resumed ? QStringLiteral(", session resumed") : QString())
                          : QStringLiteral("failed: %1").arg(qs(last.error));
-  dissectRun(run.legs(), request.title().toStdString(), result, request.kind == LabKind::Tamper);
+  dissectRun(run.legs(), request.title().toStdString(), result,
+             request.kind == LabKind::Tamper ? scenarios::tamperSelfCheckNote(request.attack) : "");
   return result;
 }
 

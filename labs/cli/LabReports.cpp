@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include "tlslab/scenarios/CertificateCompare.hpp"
+#include "tlslab/scenarios/VerifyTrace.hpp"
 
 namespace tlslab::cli {
 
@@ -36,25 +37,36 @@ CertificateSummary leafOf(const endpoints::ClientRun& run) {
 
 void printMitmLegs(std::ostream& out, const MitmOutcome& outcome) {
   const endpoints::ClientRun* upstream = outcome.proxySessions.empty() ? nullptr : &outcome.proxySessions.front().upstream;
+  const bool reached = upstream != nullptr && upstream->connected;
   CertificateSummary victim = leafOf(outcome.victimRun);
-  CertificateSummary real = upstream ? leafOf(*upstream) : CertificateSummary{};
+  // The proxy connects to the bank only once the victim's handshake is done;
+  // when the victim aborted, compare with the bank's certificate itself.
+  CertificateSummary real = reached ? leafOf(*upstream) : summarizeCertificate(outcome.realServerLeafDer);
   constexpr int w = 44;
   out << fmt::format("  {:<16}{:<{}}  {}\n", "", "victim ⇄ proxy (" + outcome.proxyAddress + ")", w,
-                     "proxy ⇄ bank32.com (" + outcome.serverAddress + ")");
+                     reached ? "proxy ⇄ bank32.com (" + outcome.serverAddress + ")"
+                             : "bank32.com (" + outcome.serverAddress + "), never reached by the proxy");
+  // "(not reached)" and the like are not evidence: only real values can differ.
   auto row = [&](const char* label, const std::string& a, const std::string& b) {
-    bool differs = a != b && !a.empty() && !b.empty();
+    bool differs = a != b && !a.empty() && !b.empty() && a.front() != '(' && b.front() != '(';
     out << fmt::format("{} {:<16}{:<{}}  {}\n", differs ? "≠" : " ", label, clip(a, w), w, clip(b, 60));
   };
-  row("protocol", outcome.victimRun.negotiated.version + " " + outcome.victimRun.negotiated.cipher,
-      upstream ? upstream->negotiated.version + " " + upstream->negotiated.cipher : "(not reached)");
+  const auto& negotiated = outcome.victimRun.negotiated;
+  row("protocol", negotiated.version.empty() ? "(aborted during the handshake)" : negotiated.version + " " + negotiated.cipher,
+      reached ? upstream->negotiated.version + " " + upstream->negotiated.cipher : "(not reached)");
   row("subject", victim.subject, real.subject);
   row("issuer", victim.issuer, real.issuer);
-  row("names (SAN)", victim.names.empty() ? "(none)" : victim.names, real.names);
+  row("names (SAN)", !victim.parsed ? "" : victim.names.empty() ? "(none)" : victim.names, real.names);
   row("valid", victim.validity, real.validity);
   row("key (SHA-256)", victim.keyFingerprint.substr(0, 32), real.keyFingerprint.substr(0, 32));
   row("verification", errorCell(outcome.error, outcome.errorDepth),
-      upstream ? errorCell(upstream->verify.ok ? "" : upstream->verify.errorName, upstream->verify.errorDepth) : "");
+      reached ? errorCell(upstream->verify.ok ? "" : upstream->verify.errorName, upstream->verify.errorDepth) : "(not reached)");
   out << "  (≠ marks what differs: the evidence a careful client could have seen)\n";
+}
+
+void printVerifyTrace(std::ostream& out, const model::VerifyVerdict& verdict, const std::string& indent) {
+  for (const auto& row : verifyTrace(verdict))
+    out << fmt::format("{}verify depth {}  {:<32} {}\n", indent, row.depth, clip(row.subject, 32), row.text);
 }
 
 void printMitmVerdict(std::ostream& out, const MitmOutcome& outcome) {
@@ -127,12 +139,22 @@ void printGalleryResult(std::ostream& out, const GalleryResult& r) {
     out << "   the server could not present it: " << r.setupError << "\n";
     return;
   }
-  for (const auto& step : r.correct.verify.steps)
-    out << fmt::format("   depth {}  {:<40} {}\n", step.depth, clip(step.subject, 40),
-                       step.ok ? "✓" : "✗ " + step.errorName + " (" + step.errorText + ")");
+  // The correct client's check, every depth of the chain; where it stopped
+  // early, what the chain-only client (which got further) found there.
+  const auto chainOnly = verifyTrace(r.chainOnly.verify);
+  for (const auto& row : verifyTrace(r.correct.verify)) {
+    std::string text = row.text;
+    if (row.state == VerifyTraceRow::State::NotReached)
+      for (const auto& other : chainOnly)
+        if (other.depth == row.depth && other.state != VerifyTraceRow::State::NotReached)
+          text = "– not reached by the correct client (it stopped at depth " + std::to_string(r.correct.verify.errorDepth) +
+                 "); the chain-only client checked it: " + other.text;
+    out << fmt::format("   depth {}  {:<40} {}\n", row.depth, clip(row.subject, 40), text);
+  }
   out << fmt::format("   correct client:    {}\n",
                      r.correct.scriptOk ? "accepted" : "rejected: " + errorCell(r.correct.verify.errorName, r.correct.verify.errorDepth));
-  out << fmt::format("   chain-only client: {}\n", r.chainOnly.scriptOk ? "accepted (fooled)" : "rejected");
+  out << fmt::format("   chain-only client: {}\n", r.chainOnly.scriptOk ? std::string("accepted (fooled: ") + chainOnlyBlindSpot(*r.entry) + ")"
+                                                                      : "rejected");
   out << fmt::format("   {}\n", r.asExpected() ? "as expected" : "NOT as expected");
 }
 

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <ostream>
+#include <string>
 #include <vector>
 
 #include "tlslab/scenarios/GalleryLab.hpp"
@@ -14,6 +15,8 @@ namespace tlslab::cli {
 void printMitmLegs(std::ostream& out, const scenarios::MitmOutcome& outcome);
 // One line of verdict: who connected, which check failed, what was stolen.
 void printMitmVerdict(std::ostream& out, const scenarios::MitmOutcome& outcome);
+// Every depth of a client's chain check, leaf first, saying why a depth was never reached.
+void printVerifyTrace(std::ostream& out, const model::VerifyVerdict& verdict, const std::string& indent = "  ");
 void printMitmMatrix(std::ostream& out, const std::vector<scenarios::MitmOutcome>& outcomes);
 nlohmann::json mitmJson(const scenarios::MitmOutcome& outcome);
 

@@ -33,6 +33,11 @@ struct LabArgs {
   std::string entry;
   std::string save;  // write the run as pcapng with keys
   std::string attack = "flip-byte";  // tamper
+  bool plain = false;                // tamper/handshake: no TLS at all
+  std::string ciphers;               // TLS 1.2 suites
+  bool macThenEncrypt = false;       // CBC without encrypt_then_mac
+  long offset = -1;                  // tamper flip-byte: which byte
+  std::string mask = "0x01";         // tamper flip-byte: which bits
   bool netns = false;  // mitm: victim, attacker and server in network namespaces (root)
   std::string screenshot;             // real-clients: Chromium's error page as PNG
   std::string password = "hunter2";   // real-clients: the victim's password
@@ -68,7 +73,7 @@ constexpr LabInfo kLabs[] = {
     {"starttls", "SMTP in cleartext, STARTTLS, then login inside TLS"},
     {"gallery", "every bad certificate served for real, judged by a correct and a chain-only client"},
     {"mitm", "the man-in-the-middle attack: poisoned name resolution, a proxy, a stolen password, and the fix"},
-    {"tamper", "an attacker without keys flips, drops, replays or cuts a record of the request, and TLS notices"},
+    {"tamper", "an attacker without keys flips, drops, replays or cuts a record of the request: TLS notices, plain TCP (--plain) does not"},
     {"real-clients", "the mitm attack against curl, wget, python3, gnutls-cli, openssl s_client and Chromium"},
 };
 
@@ -140,13 +145,15 @@ int runMitmStory(const LabArgs& args, AttackerCertificate strategy, VictimMode v
   printMitmLegs(std::cout, outcome);
   std::cout << "\nVerdict:\n";
   printMitmVerdict(std::cout, outcome);
-  std::vector<RunLeg> legs{{&outcome.victimRun, "victim", "proxy"}};
-  for (const auto& session : outcome.proxySessions) legs.push_back({&session.upstream, "proxy", "bank32.com"});
   std::cout << "\n";
-  bool selfCheck = reportSelfCheck(std::cout, traceOfRun(legs, "lab: mitm"), args.save);
+  bool selfCheck = reportSelfCheck(std::cout, traceOfRun(outcome.legs(), "lab: mitm"), args.save);
+  std::cout << "\nThe victim's certificate check, depth by depth:\n";
+  printVerifyTrace(std::cout, outcome.victimRun.verify);
   if (victim != VictimMode::Correct) {
     std::cout << "\nThe fix: the same attack against a client that checks chain AND host name and aborts:\n";
-    printMitmVerdict(std::cout, runMitm(strategy, VictimMode::Correct, mitmOptions(args, netns)));
+    const MitmOutcome fixed = runMitm(strategy, VictimMode::Correct, mitmOptions(args, netns));
+    printVerifyTrace(std::cout, fixed.victimRun.verify);
+    printMitmVerdict(std::cout, fixed);
   }
   std::cout << "\nSee every combination: tlslab lab run mitm --matrix\n";
   return outcome.setupError.empty() && selfCheck ? 0 : 1;
@@ -220,7 +227,14 @@ int runPair(const LabArgs& args, PairLab lab) {
   PairLabOptions options;
   options.certsDir = certsDir();
   options.tls = args.tls;
+  options.ciphers = args.ciphers;
+  options.macThenEncrypt = args.macThenEncrypt;
+  options.plain = args.plain;
   options.observer = printer.observer();
+  if (auto err = checkPairLabOptions(lab, options); !err.empty()) {
+    std::cerr << "tlslab lab run " << args.name << ": " << err << "\n";
+    return 2;
+  }
   options.onClientDone = [&printer, lab](const endpoints::ClientRun& run, std::size_t index) {
     printer.printSummary(run);
     if (lab == PairLab::Resumption && index == 0 && run.scriptOk)
@@ -236,8 +250,20 @@ int runPair(const LabArgs& args, PairLab lab) {
   return run.ok() && selfCheck ? 0 : 1;
 }
 
-// The tamper lab: the run is narrated like a handshake, then judged: did
-// TLS notice, and what does the capture of the run show?
+// "0x10", "16" or "020": one byte, not zero.
+std::optional<std::uint8_t> parseMask(const std::string& text) {
+  try {
+    std::size_t used = 0;
+    unsigned long value = std::stoul(text, &used, 0);
+    if (used != text.size() || value > 0xff) return std::nullopt;
+    return static_cast<std::uint8_t>(value);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+// The tamper lab: the run is narrated like a handshake, then judged (in
+// core: TamperVerdict): did TLS notice, and what does the capture of the run show?
 int runTamper(const LabArgs& args) {
   std::optional<endpoints::Tamper::Action> action;
   for (auto a : tamperActions())
@@ -246,35 +272,52 @@ int runTamper(const LabArgs& args) {
     std::cerr << "tlslab lab run tamper: --attack is one of flip-byte, drop, duplicate, truncate\n";
     return 2;
   }
-  std::cout << "The tamper lab (tutorials/tamper.md)\n\n"
-            << "An attacker on the path, without any key, " << tamperActionDescription(*action) << ".\n\n";
+  auto mask = parseMask(args.mask);
+  if (!mask) {
+    std::cerr << "tlslab lab run tamper: --mask takes one byte, e.g. 0x01 or 0x80, not '" << args.mask << "'\n";
+    return 2;
+  }
   RunPrinter printer(std::cout, false, args.quiet);
   PairLabOptions options;
   options.certsDir = certsDir();
   options.tls = args.tls;
+  options.ciphers = args.ciphers;
+  options.macThenEncrypt = args.macThenEncrypt;
+  options.plain = args.plain;
   options.observer = printer.observer();
   options.tamper = *action;
+  options.tamperOffset = args.offset;
+  options.tamperMask = *mask;
+  if (auto err = checkPairLabOptions(PairLab::Tamper, options); !err.empty()) {
+    std::cerr << "tlslab lab run tamper: " << err << "\n";
+    return 2;
+  }
+  std::cout << "The tamper lab (tutorials/tamper.md)\n\n"
+            << "An attacker on the path, without any key, " << tamperActionDescription(*action, args.plain)
+            << (args.plain ? ", and this time there is no TLS: the request crosses the wire in cleartext" : "") << ".\n\n";
   PairLabRun run = runPairLab(PairLab::Tamper, options);
   if (!run.setupError.empty()) {
     std::cerr << "tlslab lab: " << run.setupError << "\n";
     return 1;
   }
-  const TamperVerdict verdict = tamperVerdict(run);
-  std::cout << "\nVerdict:\n  attacker: " << (verdict.attack.empty() ? "found no record to tamper with" : verdict.attack) << "\n";
-  if (!verdict.serverAlert.empty()) std::cout << "  ✔ the server refused the connection: alert " << verdict.serverAlert << "\n";
-  if (!verdict.serverError.empty()) std::cout << "  ✔ the server's reason: " << verdict.serverError << "\n";
-  std::cout << (verdict.requestDelivered ? "  ✗ the request reached the server's application: TLS did not notice\n"
-                                         : "  ✔ the damaged request never reached the server's application\n");
   const RunTrace traced = traceOfRun(run.legs(), "lab: tamper");
   if (!traced.error.empty()) {
     std::cout << "the run could not be read back: " << traced.error << "\n";
     return 1;
   }
-  if (!traced.checks.empty())
-    std::cout << "  the capture of the run agrees: " << traced.checks.front().message << "\n";
+  if (!run.runs.empty() && !run.runs.back().negotiated.version.empty()) {
+    const std::string protection = recordProtection(traced);
+    std::cout << "\nnegotiated: " << run.runs.back().negotiated.version << " " << run.runs.back().negotiated.cipher
+              << (protection.empty() ? "" : "; records: " + protection) << "\n";
+  }
+  const TamperVerdict verdict = tamperVerdict(run);
+  std::cout << "\nVerdict:\n";
+  for (const auto& line : verdict.lines()) std::cout << "  " << line << "\n";
+  std::cout << "  " << tamperCaptureLine(verdict, run, traced) << "\n";
   if (!args.save.empty() && !saveRun(std::cout, traced, args.save)) return 1;
-  std::cout << "\nTry the other attacks: tlslab lab run tamper --attack drop|duplicate|truncate\n";
-  return verdict.detected() ? 0 : 1;
+  std::cout << "\nTry the other attacks: tlslab lab run tamper --attack drop|duplicate|truncate"
+            << (args.plain ? "; and the same with TLS: leave out --plain\n" : "; and without TLS: add --plain\n");
+  return verdict.asExpected() ? 0 : 1;
 }
 
 int runLab(LabArgs& args) {
@@ -319,6 +362,17 @@ void registerLabCommand(CLI::App& app, Context& ctx) {
   run->add_option("--entry", args->entry, "gallery: only this entry");
   run->add_option("--attack", args->attack, "tamper: flip-byte (default), drop, duplicate or truncate");
   run->add_option("--tls", args->tls, "handshake/resumption/starttls/tamper: 1.2 or 1.3")->check(CLI::IsMember({"1.2", "1.3"}));
+  run->add_option("--ciphers", args->ciphers,
+                  "handshake/resumption/starttls/tamper with --tls 1.2: TLS 1.2 suites, OpenSSL syntax (e.g. AES128-SHA, "
+                  "a CBC MAC-then-encrypt suite, or ECDHE-RSA-AES128-GCM-SHA256, an AEAD one)");
+  run->add_flag("--mac-then-encrypt", args->macThenEncrypt,
+                "with a CBC suite (--ciphers AES128-SHA): no encrypt_then_mac extension (RFC 7366), the MAC inside the "
+                "encryption as TLS 1.2 first defined it");
+  run->add_flag("--plain", args->plain, "handshake/tamper: the same conversation over cleartext TCP, without TLS");
+  run->add_option("--offset", args->offset,
+                  "tamper flip-byte: which byte to flip, of the record (header included; default: its last byte) or "
+                  "with --plain of the request (default: its first)");
+  run->add_option("--mask", args->mask, "tamper flip-byte: the bits to flip, e.g. 0x01 (default) or 0x80");
   run->add_flag("--json", args->json, "Results as JSON");
   run->add_flag("--quiet", args->quiet, "No live ladder, only the results");
   run->add_option("--screenshot", args->screenshot, "real-clients: write Chromium's error page to this PNG");

@@ -11,6 +11,7 @@
 
 #include "cli/Commands.hpp"
 #include "cli/RunPrinter.hpp"
+#include "cli/StartError.hpp"
 #include "tlslab/endpoints/MitmProxy.hpp"
 #include "tlslab/util/Paths.hpp"
 
@@ -50,7 +51,7 @@ int runMitmProxy(const MitmArgs& args) {
   RunPrinter printer(std::cout, false, true);
   auto proxy = endpoints::MitmProxy::start(config, printer.observer());
   if (!proxy) {
-    std::cerr << "tlslab mitm: " << proxy.error() << "\n";
+    printStartError(std::cerr, "mitm", proxy.error());
     return 1;
   }
   std::cout << fmt::format("proxy on {}:{} -> bank32.com at {}:{}, presenting {}\n", args.listen, (*proxy)->port(),

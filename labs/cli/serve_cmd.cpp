@@ -11,6 +11,7 @@
 
 #include "cli/Commands.hpp"
 #include "cli/RunPrinter.hpp"
+#include "cli/StartError.hpp"
 #include "cli/ServeHints.hpp"
 #include "cli/TlsArgs.hpp"
 #include "tlslab/endpoints/LabServer.hpp"
@@ -112,7 +113,7 @@ int runServe(const ServeArgs& args) {
   RunPrinter printer(std::cout, args.wire);
   auto server = endpoints::LabServer::start(config, printer.observer());
   if (!server) {
-    std::cerr << "tlslab serve: " << server.error() << "\n";
+    printStartError(std::cerr, "serve", server.error());
     return 1;
   }
   const std::string identity = args.certFile.empty() ? "certificate '" + certName(args) + "'" : "your certificate " + args.certFile;

@@ -47,14 +47,18 @@ TEST(LabCli, GalleryJsonHasEveryEntryAsExpected) {
   for (const auto& entry : json) EXPECT_TRUE(entry["as_expected"].get<bool>()) << entry.dump();
 }
 
-// Each attack: TLS notices, the request never reaches the server, and the
-// run's own capture fails on the same record (or ends without close_notify).
+// Each attack: TLS notices, no altered byte reaches the server's application
+// (a replay delivers its genuine first copy only), and the run's own capture
+// fails on the same record (or ends without close_notify).
 TEST(LabCli, TamperLabShowsTlsNoticingEveryAttack) {
   for (const char* attack : {"flip-byte", "drop", "duplicate"}) {
     auto result = run(cli(std::string("lab run tamper --quiet --tls 1.2 --attack ") + attack));
     EXPECT_EQ(result.exitCode, 0) << attack << "\n" << result.out;
     EXPECT_NE(result.out.find("the server refused the connection: alert fatal bad record mac"), std::string::npos) << result.out;
-    EXPECT_NE(result.out.find("the damaged request never reached the server's application"), std::string::npos) << result.out;
+    const std::string delivery = std::string(attack) == "duplicate"
+                                     ? "the server's application received only genuine bytes: \"GET / HTTP/1.1\\r\\n\""
+                                     : "not one byte of the request reached the server's application";
+    EXPECT_NE(result.out.find(delivery), std::string::npos) << result.out;
     EXPECT_NE(result.out.find("the capture of the run agrees: record"), std::string::npos) << result.out;
     EXPECT_NE(result.out.find("MAC/tag failure"), std::string::npos) << result.out;
   }
@@ -131,5 +135,22 @@ TEST(LabCli, LabRunsCheckThemselvesAndSaveADecryptableCapture) {
   // An independent decoder reads the saved run decrypted, with no key options.
   auto tshark = run("tshark -r " + file.string() + " -Y http -T fields -e http.request.method 2>/dev/null");
   EXPECT_NE(tshark.out.find("GET"), std::string::npos) << tshark.out;
+  std::filesystem::remove(file);
+}
+
+// The --save'd capture holds every byte that crossed the wire (the proxy's
+// CertificateVerify and Finished, which the aborting victim never read), one
+// TCP segment per socket write: no record header alone in a segment.
+TEST(LabCli, SavedMitmCaptureHasEveryRecordTheProxyWroteInWholeSegments) {
+  if (std::system("command -v tshark >/dev/null 2>&1") != 0) GTEST_SKIP() << "tshark not installed";
+  auto file = binaryDir() / "lab-mitm-correct-test.pcapng";
+  std::filesystem::remove(file);
+  auto result = run(cli("lab run mitm --quiet --victim correct --save " + file.string()));
+  ASSERT_EQ(result.exitCode, 0) << result.out;
+  auto shark = run("tshark -r " + file.string() + " -Y tls -T fields -e ip.src -e tls.handshake.type 2>/dev/null");
+  // ServerHello, EncryptedExtensions, Certificate, CertificateVerify, Finished, decrypted by tshark.
+  EXPECT_NE(shark.out.find("127.0.0.66\t2,8,11,15,20"), std::string::npos) << shark.out;
+  auto lengths = run("tshark -r " + file.string() + " -T fields -e tcp.len 2>/dev/null");
+  EXPECT_EQ(("\n" + lengths.out).find("\n5\n"), std::string::npos) << lengths.out;
   std::filesystem::remove(file);
 }

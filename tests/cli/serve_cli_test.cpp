@@ -135,3 +135,21 @@ TEST(ServeCli, PlainServerHintUsesPlain) {
       << server->output();
   EXPECT_NE(server->output().find("nc 127.0.0.1 " + std::to_string(port)), std::string::npos) << server->output();
 }
+
+// A second server on a port in use names the process that holds it
+// (/proc/net/tcp + /proc/PID/fd) and says what to do.
+TEST(ServeCli, PortInUseNamesTheProcessHoldingIt) {
+  auto port = std::to_string(freeLoopbackPort());
+  BackgroundProcess first({tlslabExe().string(), "mitm", "--port", port, "--seconds", "30"});
+  ASSERT_TRUE(first.waitForOutput("proxy on", 10000)) << first.output();
+  for (const std::string& second : {"mitm --port " + port + " --seconds 1", "serve --address 127.0.0.66 --port " + port + " --seconds 1"}) {
+    auto result = run(cli(second));
+    EXPECT_EQ(result.exitCode, 1) << result.out;
+    EXPECT_NE(result.out.find("bind 127.0.0.66:" + port + ": Address already in use: held by pid "), std::string::npos)
+        << result.out;
+    EXPECT_NE(result.out.find("(" + tlslabExe().string() + " mitm --port " + port + " --seconds 30), listening on 127.0.0.66:" + port),
+              std::string::npos)
+        << result.out;
+    EXPECT_NE(result.out.find("choose another port: --port N (--port 0 picks a free one)"), std::string::npos) << result.out;
+  }
+}

@@ -101,7 +101,8 @@ TEST(LadderLayout, TamperLabEndsInTheServersBadRecordMacAlert) {
   EXPECT_TRUE(damaged->failedAuthentication);
   EXPECT_TRUE(damaged->label.startsWith("Record failed authentication")) << damaged->label.toStdString();
   EXPECT_TRUE(damaged->undecryptedReason.contains("MAC/tag failure")) << damaged->undecryptedReason.toStdString();
-  EXPECT_TRUE(result.verdict.contains("(expected: the attacker changed the bytes on the wire)")) << result.verdict.toStdString();
+  EXPECT_TRUE(result.verdict.contains("(expected: the attacker flipped bits of this record on the wire, so its tag no longer matches)"))
+      << result.verdict.toStdString();
 }
 
 TEST(LadderLayout, BothTimeAxesKeepArrowsInTimeOrder) {

@@ -119,6 +119,17 @@ TEST(CourseTutorial, FindsRunnableStepsTheirTagsAndExpectedOutput) {
   EXPECT_TRUE(steps[1].expected.empty());  // prose between: not its output
 }
 
+TEST(CourseTutorial, TestOnlyCommentsBecomeHiddenStepsInTheirPlace) {
+  const std::string md =
+      "```sh runnable\nmake\n```\n<!-- test-only\ncp solution.c mine.c\n-->\n```sh runnable\n./mine\n```\n";
+  auto steps = tutorialSteps(md);
+  ASSERT_EQ(steps.size(), 3u);
+  EXPECT_FALSE(steps[0].testOnly);
+  EXPECT_TRUE(steps[1].testOnly);
+  EXPECT_EQ(steps[1].script, "cp solution.c mine.c\n");
+  EXPECT_EQ(steps[2].script, "./mine\n");
+}
+
 TEST(CourseTutorial, OutputMatchingFollowsTheDocumentedRules) {
   const std::string out = "header\n  TLS 1.3 AES, SNI x.test  \nline a\nline b\nend 42\n";
   EXPECT_TRUE(outputMatches(out, {"line a", "line b"}));

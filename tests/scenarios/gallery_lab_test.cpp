@@ -5,6 +5,7 @@
 
 #include "support/TestPaths.hpp"
 #include "tlslab/scenarios/GalleryLab.hpp"
+#include "tlslab/scenarios/VerifyTrace.hpp"
 
 using namespace tlslab;
 
@@ -29,9 +30,15 @@ TEST_P(GalleryLab, CorrectClientFailsWithTheExpectedError) {
   EXPECT_EQ(result.correct.verify.errorDepth, entry->expectedDepth);
   EXPECT_FALSE(result.correct.handshakeOk);
   EXPECT_TRUE(result.asExpected());
-  // The chain-only client is fooled exactly by the entries whose only flaw is the name.
-  bool onlyTheNameIsWrong = entry->expectedError == X509_V_ERR_HOSTNAME_MISMATCH;
-  EXPECT_EQ(result.chainOnly.scriptOk, onlyTheNameIsWrong) << result.chainOnly.error;
+  // The chain-only client is fooled exactly by its blind spots: entries whose
+  // only flaw is the name, and the revoked one (it loads no CRL).
+  bool blindSpot = entry->expectedError == X509_V_ERR_HOSTNAME_MISMATCH || entry->expectedError == X509_V_ERR_CERT_REVOKED;
+  EXPECT_EQ(result.chainOnly.scriptOk, blindSpot) << result.chainOnly.error;
+  EXPECT_EQ(std::string(scenarios::chainOnlyBlindSpot(*entry)).empty(), !blindSpot);
+  // Every depth of the chain the correct client's OpenSSL built is in its
+  // trace, reached or not (wrong-host: depths 1 and 2 after the error at 0).
+  auto trace = scenarios::verifyTrace(result.correct.verify);
+  EXPECT_EQ(trace.size(), result.correct.verify.builtChain.size()) << entry->name;
 }
 
 INSTANTIATE_TEST_SUITE_P(Entries, GalleryLab, ::testing::ValuesIn(galleryNames()), [](const auto& p) {

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "support/TestPaths.hpp"
+#include <algorithm>
+
 #include "tlslab/scenarios/MitmLab.hpp"
 
 using namespace tlslab::scenarios;
@@ -65,4 +67,35 @@ TEST(MitmLab, ForgedCertificateCopiesTheRealNamesUnderTheRogueCa) {
   ASSERT_FALSE(outcome.victimRun.negotiated.peerChainSubjects.empty());
   EXPECT_EQ(outcome.victimRun.negotiated.peerChainSubjects.front(), "CN=bank32.com,O=tlslab");
   EXPECT_NE(outcome.presentedChainPem.find("BEGIN CERTIFICATE"), std::string::npos);
+}
+
+// The victim aborts after the proxy's Certificate, so it never reads the
+// proxy's CertificateVerify and Finished; they crossed the wire all the same,
+// and the run's capture (built from both sides' writes) has them.
+TEST(MitmLab, CaptureOfAnAbortedVictimHasEveryMessageTheProxySent) {
+  MitmOutcome outcome = runMitm(AttackerCertificate::AttackerOwn, VictimMode::Correct, options());
+  ASSERT_EQ(outcome.setupError, "");
+  auto legs = outcome.legs();
+  ASSERT_EQ(legs.size(), 1u);  // the proxy never reached the bank
+  ASSERT_NE(legs[0].serverEvents, nullptr);
+  RunTrace traced = traceOfRun(legs, "lab: mitm");
+  ASSERT_TRUE(traced.error.empty()) << traced.error;
+  ASSERT_EQ(traced.trace.connections.size(), 1u);
+  std::vector<std::string> fromProxy;
+  for (const auto& m : traced.trace.connections[0].messages)
+    if (m.direction == tlslab::model::Direction::ServerToClient) fromProxy.push_back(m.name);
+  EXPECT_NE(std::find(fromProxy.begin(), fromProxy.end(), "CertificateVerify"), fromProxy.end());
+  EXPECT_NE(std::find(fromProxy.begin(), fromProxy.end(), "Finished"), fromProxy.end());
+  EXPECT_TRUE(traced.selfCheckOk()) << traced.checks[0].message;
+}
+
+// What the victim was shown, even though it aborted: the comparison needs it.
+TEST(MitmLab, AbortedVictimStillKnowsTheChainItWasShownAndWhereItStopped) {
+  MitmOutcome outcome = runMitm(AttackerCertificate::AttackerOwn, VictimMode::Correct, options());
+  ASSERT_FALSE(outcome.victimRun.negotiated.peerChainSubjects.empty());
+  EXPECT_EQ(outcome.victimRun.negotiated.peerChainSubjects.front(), "CN=attacker32.com,O=tlslab");
+  EXPECT_FALSE(outcome.realServerLeafDer.empty());
+  const auto& verify = outcome.victimRun.verify;
+  EXPECT_EQ(verify.steps.size(), 1u);       // OpenSSL stopped at depth 0...
+  EXPECT_EQ(verify.builtChain.size(), 3u);  // ...of the three-certificate chain it had built
 }

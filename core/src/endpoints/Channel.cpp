@@ -88,16 +88,18 @@ bool Channel::write(ByteView bytes) {
       return false;
     }
   } else {
+    std::string wire(bytes.begin(), bytes.end());
+    if (cleartextTamper_) wire = cleartextTamper_->onCleartextWrite(std::move(wire), fd_);
     std::size_t off = 0;
-    while (off < bytes.size()) {
-      ssize_t n = ::send(fd_, bytes.data() + off, bytes.size() - off, MSG_NOSIGNAL);
+    while (off < wire.size()) {
+      ssize_t n = ::send(fd_, wire.data() + off, wire.size() - off, MSG_NOSIGNAL);
       if (n <= 0) {
         lastError_ = std::strerror(errno);
         return false;
       }
       off += static_cast<std::size_t>(n);
     }
-    recorder_.record(WireEvent{nowUs(), true, Bytes(bytes.begin(), bytes.end())});
+    if (!wire.empty()) recorder_.record(WireEvent{nowUs(), true, toBytes(wire)});
   }
   recorder_.record(AppDataEvent{nowUs(), true, Bytes(bytes.begin(), bytes.end())});
   return true;
@@ -145,6 +147,10 @@ std::string Channel::startTls(SSL* ssl, bool keepBuffered) {
   std::string buffered = pending_;
   if (!keepBuffered) pending_.clear();
   return buffered;
+}
+
+void Channel::tamperCleartext(const Tamper& tamper) {
+  if (tamper.action != Tamper::Action::None) cleartextTamper_ = std::make_unique<Tamperer>(tamper, recorder_);
 }
 
 bool Channel::keyUpdate() {

@@ -6,8 +6,10 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <string>
 
+#include "TamperBio.hpp"
 #include "tlslab/endpoints/Events.hpp"
 
 namespace tlslab::endpoints {
@@ -48,6 +50,9 @@ class Channel {
   // STARTTLS bug (CVE-2011-0411 and kin) is to keep and run them as if they
   // had come inside TLS.
   std::string startTls(SSL* ssl, bool keepBuffered);
+  // An attacker on the cleartext path: each write passes through `tamper`
+  // (the tamper lab's --plain, where nothing can notice).
+  void tamperCleartext(const Tamper& tamper);
 
  private:
   int fd_;
@@ -55,6 +60,7 @@ class Channel {
   Recorder& recorder_;
   std::string pending_;  // read past a delimiter, served to the next read
   std::string lastError_;
+  std::unique_ptr<Tamperer> cleartextTamper_;
 };
 
 }  // namespace tlslab::endpoints

@@ -135,7 +135,9 @@ int onVerify(int preverifyOk, X509_STORE_CTX* storeCtx) {
   std::string why;
   bool accept = decide(inst->verifyMode, preverifyOk != 0, why);
   noteInVerdict(inst->verdict, step);
-  inst->recorder->record(VerifyEvent{nowUs(), step, preverifyOk != 0, accept, why});
+  inst->verdict.builtChain = pki::builtChainSteps(storeCtx);
+  inst->recorder->record(VerifyEvent{nowUs(), step, preverifyOk != 0, accept, why,
+                                     static_cast<int>(inst->verdict.builtChain.size())});
   return accept ? 1 : 0;
 }
 

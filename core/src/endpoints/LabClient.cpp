@@ -57,17 +57,10 @@ std::string handshakeError(SSL* ssl) {
   return "handshake failed: " + (openssl.empty() ? std::string("the peer closed the connection") : openssl);
 }
 
-Negotiated negotiatedOf(SSL* ssl) {
-  Negotiated n;
-  n.version = SSL_get_version(ssl);
-  n.cipher = SSL_get_cipher_name(ssl);
-  if (int group = SSL_get_negotiated_group(ssl); group != 0)
-    if (const char* name = SSL_group_to_name(ssl, group)) n.group = name;
-  const unsigned char* alpn = nullptr;
-  unsigned alpnLen = 0;
-  SSL_get0_alpn_selected(ssl, &alpn, &alpnLen);
-  n.alpn.assign(reinterpret_cast<const char*>(alpn), alpnLen);
-  n.resumed = SSL_session_reused(ssl) == 1;
+// The certificates the server sent, as far as the handshake got.
+void peerChainOf(SSL* ssl, Negotiated& n) {
+  n.peerChainSubjects.clear();
+  n.peerChainDer.clear();
   if (STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl))
     for (int i = 0; i < sk_X509_num(chain); ++i) {
       X509* cert = sk_X509_value(chain, i);
@@ -77,6 +70,24 @@ Negotiated negotiatedOf(SSL* ssl) {
       if (len > 0) n.peerChainDer.emplace_back(der, der + len);
       OPENSSL_free(der);
     }
+}
+
+Negotiated negotiatedOf(SSL* ssl) {
+  Negotiated n;
+  n.version = SSL_get_version(ssl);
+  n.cipher = SSL_get_cipher_name(ssl);
+  n.resumed = SSL_session_reused(ssl) == 1;
+  const bool tls13 = SSL_version(ssl) == TLS1_3_VERSION;
+  if (n.resumed) n.resumedBy = tls13 ? "psk" : SSL_SESSION_has_ticket(SSL_get0_session(ssl)) ? "ticket" : "session id";
+  // An abbreviated TLS 1.2 handshake exchanges no keys: OpenSSL still
+  // reports the group the session was first made with (RFC 5246 §7.3).
+  if (int group = SSL_get_negotiated_group(ssl); group != 0 && !(n.resumed && !tls13))
+    if (const char* name = SSL_group_to_name(ssl, group)) n.group = name;
+  const unsigned char* alpn = nullptr;
+  unsigned alpnLen = 0;
+  SSL_get0_alpn_selected(ssl, &alpn, &alpnLen);
+  n.alpn.assign(reinterpret_cast<const char*>(alpn), alpnLen);
+  peerChainOf(ssl, n);
   return n;
 }
 
@@ -147,7 +158,10 @@ std::string ClientSession::open(const ClientConfig& config, ClientRun& run) {
       return std::string(starttlsName(config.starttls)) + " STARTTLS: " + err;
     recorder_.record(NoteEvent{nowUs(), std::string("server agreed to STARTTLS (") + starttlsName(config.starttls) + ")"});
   }
-  if (!config.useTls) return {};
+  if (!config.useTls) {
+    channel_->tamperCleartext(config.tamper);
+    return {};
+  }
   ctx_.reset(SSL_CTX_new(TLS_client_method()));
   if (auto err = setUpContext(ctx_.get(), config); !err.empty()) return err;
   ssl_.reset(SSL_new(ctx_.get()));
@@ -166,7 +180,10 @@ std::string ClientSession::open(const ClientConfig& config, ClientRun& run) {
   if (auto err = sendEarlyData(ssl, config, recorder_); !err.empty()) return err;
   int rc = SSL_connect(ssl);
   run.verify = inst_.verdict;
-  if (rc != 1) return handshakeError(ssl);
+  if (rc != 1) {
+    peerChainOf(ssl, run.negotiated);  // what the client was shown before it gave up
+    return handshakeError(ssl);
+  }
   run.negotiated = negotiatedOf(ssl);
   run.earlyDataAccepted = SSL_get_early_data_status(ssl) == SSL_EARLY_DATA_ACCEPTED;
   // Cleartext the server sent after its go-ahead must not be read as if protected.

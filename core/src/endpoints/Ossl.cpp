@@ -41,6 +41,7 @@ std::string applyTlsOptions(SSL_CTX* ctx, const TlsOptions& options) {
     return "OpenSSL rejected the TLS 1.3 cipher suites '" + options.cipherSuites + "': " + sslErrors();
   if (!options.groups.empty() && SSL_CTX_set1_groups_list(ctx, options.groups.c_str()) != 1)
     return "OpenSSL rejected the groups '" + options.groups + "': " + sslErrors();
+  if (!options.encryptThenMac) SSL_CTX_set_options(ctx, SSL_OP_NO_ENCRYPT_THEN_MAC);
   if (!options.sigalgs.empty() && SSL_CTX_set1_sigalgs_list(ctx, options.sigalgs.c_str()) != 1)
     return "OpenSSL rejected the signature algorithms '" + options.sigalgs + "': " + sslErrors();
   return {};

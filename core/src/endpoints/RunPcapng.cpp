@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <set>
 
 #include "tlslab/capture/Pcapng.hpp"
 
@@ -112,6 +113,72 @@ class Synthesizer {
   std::uint16_t ipId_ = 1;
 };
 
+// One TCP segment's worth: a socket write, and how many of the peer's bytes
+// its writer had read before it (what the write may depend on).
+struct Write {
+  TimeUs time = 0;
+  bool fromClient = true;
+  Bytes bytes;
+  std::size_t peerBytesRead = 0;
+};
+
+std::vector<Write> writesOf(const std::vector<Event>& events, bool fromClient) {
+  std::vector<Write> writes;
+  std::size_t read = 0;
+  for (const auto& e : events)
+    if (const auto* w = std::get_if<WireEvent>(&e)) {
+      if (w->sent) writes.push_back({w->time, fromClient, w->bytes, read});
+      else read += w->bytes.size();
+    }
+  return writes;
+}
+
+// Both sides' writes in an order that respects cause and effect: a write
+// comes after the peer's bytes its writer had read. Two threads' clocks
+// alone cannot say (a writer may record its write after the peer already
+// answered it); the time decides only between writes that are both possible.
+std::vector<Write> mergeWrites(const std::vector<Write>& client, const std::vector<Write>& server) {
+  std::vector<Write> merged;
+  std::size_t i = 0, j = 0, clientBytes = 0, serverBytes = 0;
+  while (i < client.size() || j < server.size()) {
+    const bool clientReady = i < client.size() && client[i].peerBytesRead <= serverBytes;
+    const bool serverReady = j < server.size() && server[j].peerBytesRead <= clientBytes;
+    bool takeClient = clientReady && !serverReady;
+    if (clientReady == serverReady)  // both possible, or (an inconsistent record) neither: go by time
+      takeClient = j >= server.size() || (i < client.size() && client[i].time <= server[j].time);
+    const Write& w = takeClient ? client[i++] : server[j++];
+    (takeClient ? clientBytes : serverBytes) += w.bytes.size();
+    merged.push_back(w);
+    if (merged.size() > 1) merged.back().time = std::max(merged.back().time, merged[merged.size() - 2].time);
+  }
+  return merged;
+}
+
+// The connection's socket writes, in order. Server writes come from the
+// server's own record when there is one; else from the client's reads,
+// joined while no client write comes between them (OpenSSL reads a record
+// header and its body separately, which is not how they crossed the wire).
+std::vector<Write> writesOf(const RecordedConnection& conn) {
+  std::vector<Write> server = writesOf(conn.serverEvents, false);
+  if (!server.empty()) return mergeWrites(writesOf(conn.clientEvents, true), server);
+  std::vector<Write> writes;
+  bool joining = false;
+  for (const auto& e : conn.clientEvents) {
+    const auto* w = std::get_if<WireEvent>(&e);
+    if (w == nullptr) continue;
+    if (w->sent) {
+      writes.push_back({w->time, true, w->bytes, 0});
+      joining = false;
+    } else if (joining) {
+      writes.back().bytes.insert(writes.back().bytes.end(), w->bytes.begin(), w->bytes.end());
+    } else {
+      writes.push_back({w->time, false, w->bytes, 0});
+      joining = true;
+    }
+  }
+  return writes;
+}
+
 std::string writeConnection(Synthesizer& synth, const RecordedConnection& conn, std::uint32_t isn) {
   Side client, server;
   if (!parseIp(conn.peers.clientAddress, client.ip) || !parseIp(conn.peers.serverAddress, server.ip) ||
@@ -121,10 +188,8 @@ std::string writeConnection(Synthesizer& synth, const RecordedConnection& conn, 
   server.port = conn.peers.serverPort;
   client.seq = isn;
   server.seq = isn ^ 0x5a5a5a5a;
-  std::vector<const WireEvent*> wire;
-  for (const auto& e : conn.clientEvents)
-    if (const auto* w = std::get_if<WireEvent>(&e)) wire.push_back(w);
-  TimeUs start = wire.empty() ? nowUs() : wire.front()->time;
+  const std::vector<Write> writes = writesOf(conn);
+  TimeUs start = writes.empty() ? nowUs() : writes.front().time;
   // The three-way handshake the wire tap cannot see (it starts after connect()).
   synth.segment(start, client, server, 0, kSyn, {});
   ++client.seq;
@@ -132,15 +197,15 @@ std::string writeConnection(Synthesizer& synth, const RecordedConnection& conn, 
   ++server.seq;
   synth.segment(start, client, server, server.seq, kAck, {});
   TimeUs last = start;
-  for (const WireEvent* w : wire) {
-    Side& from = w->sent ? client : server;
-    Side& to = w->sent ? server : client;
-    for (std::size_t off = 0; off < w->bytes.size(); off += kMaxSegment) {
-      std::size_t n = std::min(kMaxSegment, w->bytes.size() - off);
-      synth.segment(w->time, from, to, to.seq, kPsh | kAck, ByteView(w->bytes).subspan(off, n));
+  for (const Write& w : writes) {
+    Side& from = w.fromClient ? client : server;
+    Side& to = w.fromClient ? server : client;
+    for (std::size_t off = 0; off < w.bytes.size(); off += kMaxSegment) {
+      std::size_t n = std::min(kMaxSegment, w.bytes.size() - off);
+      synth.segment(w.time, from, to, to.seq, kPsh | kAck, ByteView(w.bytes).subspan(off, n));
       from.seq += static_cast<std::uint32_t>(n);
     }
-    last = w->time;
+    last = w.time;
   }
   synth.segment(last, client, server, server.seq, kFin | kAck, {});
   ++client.seq;
@@ -162,8 +227,13 @@ std::string keyLogText(const std::vector<Event>& events) {
 std::string writeRunPcapng(std::ostream& out, const std::vector<RecordedConnection>& connections) {
   capture::PcapngWriter writer(out);
   std::uint32_t interfaceId = writer.addInterface(kLinkTypeEthernet, 262144, "tlslab-run");
+  // Both sides' key logs: a server may log secrets a client that gave up never did.
   std::string keys;
-  for (const auto& conn : connections) keys += keyLogText(conn.clientEvents);
+  std::set<std::string> seen;
+  for (const auto& conn : connections)
+    for (const auto* events : {&conn.clientEvents, &conn.serverEvents})
+      for (const auto& e : *events)
+        if (const auto* k = std::get_if<KeyLogEvent>(&e); k && seen.insert(k->line).second) keys += k->line + "\n";
   // Secrets first: readers apply a DSB to the packets that follow it.
   if (!keys.empty()) writer.writeKeyLog(keys);
   Synthesizer synth(writer, interfaceId);

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <mutex>
 
+#include "PortHolder.hpp"
 #include "tlslab/endpoints/LabNetns.hpp"
 
 namespace tlslab::endpoints {
@@ -91,8 +92,15 @@ Listener listenOn(const std::string& address, std::uint16_t port) {
   if (!fd) return {Fd{}, 0, errnoText("socket")};
   int one = 1;
   ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr.storage), addr.length) != 0)
-    return {Fd{}, 0, errnoText("bind " + address + ":" + std::to_string(port))};
+  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr.storage), addr.length) != 0) {
+    const int bindErrno = errno;
+    std::string error = errnoText("bind " + address + ":" + std::to_string(port));
+    if (bindErrno == EADDRINUSE) {
+      std::string holder = describePortHolder(address, port);
+      error += holder.empty() ? " (by a socket that is not listening, or in another network namespace)" : ": held by " + holder;
+    }
+    return {Fd{}, 0, error};
+  }
   if (::listen(fd.get(), 512) != 0) return {Fd{}, 0, errnoText("listen")};
   sockaddr_storage bound{};
   socklen_t len = sizeof(bound);

@@ -1,9 +1,10 @@
 #include "TamperBio.hpp"
 
-#include <openssl/ssl.h>
 #include <sys/socket.h>
 
-#include <string>
+#include <fmt/core.h>
+
+#include <memory>
 
 namespace tlslab::endpoints {
 
@@ -22,12 +23,79 @@ namespace {
 
 constexpr std::size_t kHeader = 5;
 
-struct TamperState {
-  Tamper tamper;
-  Recorder* recorder = nullptr;
+std::string shown(char c) {
+  auto u = static_cast<unsigned char>(c);
+  if (c == '\r') return "'\\r'";
+  if (c == '\n') return "'\\n'";
+  return u >= 0x20 && u < 0x7f ? fmt::format("'{}'", c) : fmt::format("0x{:02x}", u);
+}
+
+}  // namespace
+
+std::string Tamperer::flip(std::string unit, std::size_t offset, const std::string& what, bool showCharacters) {
+  char before = unit[offset];
+  unit[offset] = static_cast<char>(before ^ tamper_.flipMask);
+  std::string change = showCharacters ? ": " + shown(before) + " -> " + shown(unit[offset])
+                                      : fmt::format(": 0x{:02x} -> 0x{:02x}", static_cast<unsigned char>(before),
+                                                    static_cast<unsigned char>(unit[offset]));
+  recorder_.record(NoteEvent{nowUs(), fmt::format("{} flipped in flight (mask 0x{:02x}){}", what, tamper_.flipMask, change)});
+  return unit;
+}
+
+// Drop, Duplicate, Truncate: the same on a record and on a cleartext write.
+std::string Tamperer::act(std::string unit, const std::string& what, int fd, bool tls) {
+  switch (tamper_.action) {
+    case Tamper::Action::Drop:
+      recorder_.record(NoteEvent{nowUs(), what + "dropped in flight"});
+      return {};
+    case Tamper::Action::Duplicate:
+      recorder_.record(NoteEvent{nowUs(), what + "sent twice"});
+      return unit + unit;
+    case Tamper::Action::Truncate:
+      recorder_.record(NoteEvent{nowUs(), what + "never sent: TCP connection cut" + (tls ? " without close_notify" : "")});
+      cut_ = true;
+      if (fd >= 0) ::shutdown(fd, SHUT_WR);
+      return {};
+    case Tamper::Action::FlipByte:
+    case Tamper::Action::None:
+    default: return unit;
+  }
+}
+
+std::string Tamperer::onRecord(std::string record, int fd) {
+  if (cut_) return {};
+  if (static_cast<std::uint8_t>(record[0]) != tamper_.contentType || seen_++ != tamper_.recordIndex) return record;
+  std::string what = "tamper: record " + std::to_string(tamper_.recordIndex) + " (" + std::to_string(record.size()) + " bytes) ";
+  if (tamper_.action != Tamper::Action::FlipByte) return act(std::move(record), what, fd, true);
+  const long last = static_cast<long>(record.size()) - 1;
+  long offset = tamper_.byteOffset < 0 ? last : tamper_.byteOffset;
+  if (offset > last) {
+    what += "has no byte " + std::to_string(offset) + ", so its last ";
+    offset = last;
+  }
+  return flip(std::move(record), static_cast<std::size_t>(offset), what + "byte " + std::to_string(offset), false);
+}
+
+std::string Tamperer::onCleartextWrite(std::string bytes, int fd) {
+  if (cut_) return {};
+  const int write = writes_++;
+  const std::size_t start = cleartextOffset_;
+  cleartextOffset_ += bytes.size();
+  const std::string what = fmt::format("tamper: cleartext write {} ({} bytes) ", write, bytes.size());
+  if (tamper_.action == Tamper::Action::FlipByte) {
+    const std::size_t offset = tamper_.byteOffset < 0 ? 0 : static_cast<std::size_t>(tamper_.byteOffset);
+    if (offset < start || offset >= cleartextOffset_) return bytes;
+    return flip(std::move(bytes), offset - start, what + fmt::format("byte {} of the request", offset), true);
+  }
+  if (write != tamper_.recordIndex) return bytes;
+  return act(std::move(bytes), what, fd, false);
+}
+
+namespace {
+
+struct FilterState {
+  Tamperer tamperer;
   std::string buffered;  // bytes of a record not yet complete
-  int seen = 0;          // records of the chosen content type so far
-  bool cut = false;      // Truncate happened: swallow everything after
 };
 
 bool forward(BIO* bio, const std::string& bytes) {
@@ -35,50 +103,21 @@ bool forward(BIO* bio, const std::string& bytes) {
   return bytes.empty() || (BIO_write_ex(BIO_next(bio), bytes.data(), bytes.size(), &written) == 1 && written == bytes.size());
 }
 
-// Applies the action to one complete record; returns the bytes to send.
-std::string apply(TamperState& st, BIO* bio, std::string record) {
-  if (static_cast<std::uint8_t>(record[0]) != st.tamper.contentType || st.seen++ != st.tamper.recordIndex) return record;
-  std::string what = "tamper: record " + std::to_string(st.tamper.recordIndex) + " (" + std::to_string(record.size()) + " bytes) ";
-  switch (st.tamper.action) {
-    case Tamper::Action::FlipByte: {
-      long off = st.tamper.byteOffset < 0 ? static_cast<long>(record.size()) - 1 : st.tamper.byteOffset;
-      if (off >= static_cast<long>(record.size())) off = static_cast<long>(record.size()) - 1;
-      record[static_cast<std::size_t>(off)] = static_cast<char>(record[static_cast<std::size_t>(off)] ^ st.tamper.flipMask);
-      st.recorder->record(NoteEvent{nowUs(), what + "byte " + std::to_string(off) + " flipped in flight"});
-      return record;
-    }
-    case Tamper::Action::Drop:
-      st.recorder->record(NoteEvent{nowUs(), what + "dropped in flight"});
-      return {};
-    case Tamper::Action::Duplicate:
-      st.recorder->record(NoteEvent{nowUs(), what + "sent twice"});
-      return record + record;
-    case Tamper::Action::Truncate: {
-      st.recorder->record(NoteEvent{nowUs(), what + "never sent: TCP connection cut without close_notify"});
-      st.cut = true;
-      int fd = -1;
-      BIO_get_fd(BIO_next(bio), &fd);
-      if (fd >= 0) ::shutdown(fd, SHUT_WR);
-      return {};
-    }
-    case Tamper::Action::None:
-    default: return record;
-  }
-}
-
 int tamperWrite(BIO* bio, const char* data, std::size_t len, std::size_t* written) {
-  auto* st = static_cast<TamperState*>(BIO_get_data(bio));
+  auto* st = static_cast<FilterState*>(BIO_get_data(bio));
   *written = len;  // we take everything; incomplete records wait in the buffer
-  if (st->cut) return 1;
+  if (st->tamperer.cut()) return 1;
   st->buffered.append(data, len);
   while (st->buffered.size() >= kHeader) {
     auto b = reinterpret_cast<const unsigned char*>(st->buffered.data());
     std::size_t total = kHeader + (static_cast<std::size_t>(b[3]) << 8 | b[4]);
     if (st->buffered.size() < total) break;
-    std::string out = apply(*st, bio, st->buffered.substr(0, total));
+    int fd = -1;
+    BIO_get_fd(BIO_next(bio), &fd);
+    std::string out = st->tamperer.onRecord(st->buffered.substr(0, total), fd);
     st->buffered.erase(0, total);
     if (!forward(bio, out)) return 0;
-    if (st->cut) break;
+    if (st->tamperer.cut()) break;
   }
   return 1;
 }
@@ -91,7 +130,7 @@ int tamperRead(BIO* bio, char* data, std::size_t len, std::size_t* read) {
 }
 
 long tamperCtrl(BIO* bio, int cmd, long num, void* ptr) {
-  if (cmd == BIO_CTRL_WPENDING) return static_cast<long>(static_cast<TamperState*>(BIO_get_data(bio))->buffered.size());
+  if (cmd == BIO_CTRL_WPENDING) return static_cast<long>(static_cast<FilterState*>(BIO_get_data(bio))->buffered.size());
   return BIO_ctrl(BIO_next(bio), cmd, num, ptr);
 }
 
@@ -101,7 +140,7 @@ int tamperCreate(BIO* bio) {
 }
 
 int tamperDestroy(BIO* bio) {
-  delete static_cast<TamperState*>(BIO_get_data(bio));
+  delete static_cast<FilterState*>(BIO_get_data(bio));
   BIO_set_data(bio, nullptr);
   return 1;
 }
@@ -125,7 +164,7 @@ void installTamper(SSL* ssl, const Tamper& tamper, Recorder& recorder) {
   if (tamper.action == Tamper::Action::None) return;
   BIO* socket = SSL_get_wbio(ssl);
   BIO* filter = BIO_new(tamperMethod());
-  BIO_set_data(filter, new TamperState{tamper, &recorder, {}, 0, false});
+  BIO_set_data(filter, new FilterState{Tamperer(tamper, recorder), {}});
   // The socket BIO is shared with the read side; the filter chain needs its own reference.
   BIO_up_ref(socket);
   BIO_push(filter, socket);

@@ -84,11 +84,20 @@ model::VerifyStep recordVerifyStep(X509_STORE_CTX* ctx, int ok) {
   return step;
 }
 
+std::vector<model::VerifyStep> builtChainSteps(X509_STORE_CTX* ctx) {
+  std::vector<model::VerifyStep> steps;
+  STACK_OF(X509)* chain = X509_STORE_CTX_get0_chain(ctx);
+  const int length = chain != nullptr ? sk_X509_num(chain) : 0;
+  for (int depth = 0; depth < length; ++depth) steps.push_back(stepFor(sk_X509_value(chain, depth), depth));
+  return steps;
+}
+
 model::VerifyVerdict VerifyRecorder::finish(STACK_OF(X509)* chain, int returned, int storeError) const {
   model::VerifyVerdict verdict;
   verdict.events = events_;
   const int length = chain != nullptr ? sk_X509_num(chain) : 0;
   for (int depth = 0; depth < length; ++depth) verdict.steps.push_back(stepFor(sk_X509_value(chain, depth), depth));
+  verdict.builtChain = verdict.steps;
   for (const auto& event : events_) {
     if (event.ok) continue;
     if (verdict.errorDepth < 0) {

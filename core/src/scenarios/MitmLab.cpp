@@ -1,9 +1,12 @@
 #include "tlslab/scenarios/MitmLab.hpp"
 
+#include <openssl/x509.h>
+
 #include <algorithm>
 #include <optional>
 
 #include "tlslab/endpoints/Pinning.hpp"
+#include "tlslab/pki/Pem.hpp"
 
 namespace tlslab::scenarios {
 
@@ -151,6 +154,15 @@ const MitmExpectation& expectedOutcome(AttackerCertificate strategy, VictimMode 
   return *it;  // the table covers every pair (tests check it)
 }
 
+std::vector<RunLeg> MitmOutcome::legs() const {
+  std::vector<RunLeg> legs{{&victimRun, "victim", "proxy", serverEventsOf(victimRun, proxySessions)}};
+  // A proxy leg that never connected (the victim aborted first) has nothing to show.
+  for (const auto& session : proxySessions)
+    if (session.upstream.connected)
+      legs.push_back({&session.upstream, "proxy", "bank32.com", serverEventsOf(session.upstream, serverConnections)});
+  return legs;
+}
+
 MitmOutcome runMitm(AttackerCertificate strategy, VictimMode victim, const MitmLabOptions& options) {
   MitmOutcome outcome;
   outcome.strategy = strategy;
@@ -167,6 +179,12 @@ MitmOutcome runMitm(AttackerCertificate strategy, VictimMode victim, const MitmL
   bank.address = at.server;
   bank.chainFile = options.certsDir / "bank32-rsa" / "chain.pem";
   bank.keyFile = options.certsDir / "bank32-rsa" / "key.pem";
+  if (auto leaf = pki::readCertificate(bank.chainFile)) {
+    unsigned char* der = nullptr;
+    int len = i2d_X509(leaf->get(), &der);
+    if (len > 0) outcome.realServerLeafDer.assign(der, der + len);
+    OPENSSL_free(der);
+  }
   auto server = LabServer::start(bank, options.observer);
   if (!server) {
     outcome.setupError = "the real server cannot start: " + server.error();
@@ -198,6 +216,7 @@ MitmOutcome runMitm(AttackerCertificate strategy, VictimMode victim, const MitmL
   (*proxy)->stop();
   (*server)->stop();
   outcome.proxySessions = (*proxy)->sessions();
+  outcome.serverConnections = (*server)->finishedConnections();
   const auto& verdict = outcome.victimRun.verify;
   outcome.connected = outcome.victimRun.scriptOk;
   outcome.error = verdict.errorCode == 0 ? "" : shortErrorName(verdict.errorName);

@@ -1,5 +1,7 @@
 #include "tlslab/scenarios/PairLab.hpp"
 
+#include <string_view>
+
 namespace tlslab::scenarios {
 
 using namespace tlslab::endpoints;
@@ -15,8 +17,8 @@ constexpr const char* kRequest = "GET / HTTP/1.1\r\nHost: bank32.com\r\n\r\n";
 
 // What the client says once TLS is up: a web request, or an SMTP login
 // (AUTH PLAIN of student01 / secret, which the STARTTLS tutorial decodes).
-// The tamper lab writes the request in two records, so dropping the first
-// still leaves one for the server to find out of sequence.
+// The tamper lab writes the same request (kRequest) in two records, so
+// dropping the first still leaves one for the server to find out of sequence.
 std::vector<ScriptStep> conversation(PairLab lab) {
   if (lab == PairLab::Tamper)
     return {ScriptStep::send("GET / HTTP/1.1\r\n"), ScriptStep::send("Host: bank32.com\r\n\r\n"),
@@ -29,12 +31,16 @@ std::vector<ScriptStep> conversation(PairLab lab) {
 }
 
 // The attacker damages the first record of the request. TLS 1.3 disguises
-// the client's Finished as application data (outer type 23): skip it.
-Tamper tamperFor(Tamper::Action action, const std::string& tls) {
+// the client's Finished as application data (outer type 23): skip it. Over
+// cleartext it works on the client's writes, and flips the request's first
+// byte unless told otherwise.
+Tamper tamperFor(const PairLabOptions& options) {
   Tamper tamper;
-  tamper.action = action;
+  tamper.action = options.tamper;
   tamper.contentType = 23;
-  tamper.recordIndex = tls == "1.2" ? 0 : 1;
+  tamper.recordIndex = options.plain || options.tls == "1.2" ? 0 : 1;
+  tamper.byteOffset = options.tamperOffset;
+  tamper.flipMask = options.tamperMask;
   return tamper;
 }
 
@@ -52,19 +58,12 @@ const char* pairLabName(PairLab lab) {
 
 std::vector<PairLab> allPairLabs() { return {PairLab::Handshake, PairLab::Resumption, PairLab::Starttls, PairLab::Tamper}; }
 
-std::vector<Tamper::Action> tamperActions() {
-  return {Tamper::Action::FlipByte, Tamper::Action::Drop, Tamper::Action::Duplicate, Tamper::Action::Truncate};
-}
-
-const char* tamperActionDescription(Tamper::Action action) {
-  switch (action) {
-    case Tamper::Action::FlipByte: return "flips one bit of the encrypted request";
-    case Tamper::Action::Drop: return "drops the first record of the request";
-    case Tamper::Action::Duplicate: return "replays the first record of the request";
-    case Tamper::Action::Truncate: return "cuts the TCP connection before the request";
-    case Tamper::Action::None: break;
-  }
-  return "does nothing";
+std::string recordProtection(const RunTrace& traced) {
+  for (const auto& connection : traced.trace.connections)
+    for (const auto& record : connection.records)
+      if (record.crypto && !record.crypto->construction.empty())
+        return record.crypto->cipher + ", " + record.crypto->construction + " (" + record.crypto->rfc + ")";
+  return {};
 }
 
 bool PairLabRun::ok() const { return setupError.empty() && !runs.empty() && runs.back().error.empty(); }
@@ -72,20 +71,52 @@ bool PairLabRun::ok() const { return setupError.empty() && !runs.empty() && runs
 std::vector<RunLeg> PairLabRun::legs() const {
   std::vector<RunLeg> legs;
   for (std::size_t i = 0; i < runs.size(); ++i)
-    legs.push_back({&runs[i], i == 0 ? "client" : "client (resuming)", serverName});
+    legs.push_back({&runs[i], i == 0 ? "client" : "client (resuming)", serverName, serverEventsOf(runs[i], serverSide)});
   return legs;
+}
+
+std::string checkPairLabOptions(PairLab lab, const PairLabOptions& options) {
+  const bool tamper = lab == PairLab::Tamper;
+  if (options.plain && lab != PairLab::Handshake && !tamper)
+    return std::string("the ") + pairLabName(lab) + " lab needs TLS: --plain is for the handshake and tamper labs";
+  if (options.plain && (!options.tls.empty() || !options.ciphers.empty()))
+    return "--plain runs without TLS: --tls and --ciphers do not apply";
+  if (options.macThenEncrypt && options.ciphers.empty())
+    return "--mac-then-encrypt changes CBC records only: choose a CBC suite, e.g. --tls 1.2 --ciphers AES128-SHA";
+  if (!options.ciphers.empty() && options.tls != "1.2")
+    return "--ciphers chooses TLS 1.2 suites: add --tls 1.2 (TLS 1.3 suites are all AEAD and set apart)";
+  if (!tamper && (options.tamperOffset != -1 || options.tamperMask != 0x01))
+    return "--offset and --mask are for the tamper lab";
+  if (tamper && options.tamper != Tamper::Action::FlipByte && (options.tamperOffset != -1 || options.tamperMask != 0x01))
+    return std::string("--offset and --mask choose what flip-byte flips; ") + tamperActionName(options.tamper) +
+           " works on a whole " + (options.plain ? "write" : "record");
+  if (options.tamperMask == 0) return "--mask 0x00 flips no bit: the attacker would change nothing";
+  if (options.tamperOffset < -1) return "--offset counts bytes from 0 (or -1 for the lab's choice)";
+  if (tamper && options.plain && options.tamperOffset >= static_cast<long>(std::string_view(kRequest).size()))
+    return "--offset " + std::to_string(options.tamperOffset) + " is past the end of the " +
+           std::to_string(std::string_view(kRequest).size()) + "-byte request";
+  return {};
 }
 
 PairLabRun runPairLab(PairLab lab, const PairLabOptions& options) {
   PairLabRun result;
   result.lab = lab;
+  result.plain = options.plain;
+  if (lab == PairLab::Tamper) result.tamper = options.tamper;
+  if (auto err = checkPairLabOptions(lab, options); !err.empty()) {
+    result.setupError = err;
+    return result;
+  }
   const bool mail = lab == PairLab::Starttls;
   const auto identity = options.certsDir / (mail ? "mail-bank32" : "bank32-rsa");
   ServerConfig server;
   server.chainFile = identity / "chain.pem";
   server.keyFile = identity / "key.pem";
   server.service = mail ? Service::Smtp : Service::HttpsHello;
+  server.useTls = !options.plain;
   pinVersion(server.tls, options.tls);
+  server.tls.cipherList = options.ciphers;
+  server.tls.encryptThenMac = !options.macThenEncrypt;
   auto started = LabServer::start(server, options.observer);
   if (!started) {
     result.setupError = started.error();
@@ -95,11 +126,12 @@ PairLabRun runPairLab(PairLab lab, const PairLabOptions& options) {
   client.host = result.serverName = mail ? "mail.bank32.com" : "bank32.com";
   client.port = started.value()->port();
   client.tls = server.tls;
+  client.useTls = server.useTls;
   client.trustFiles = {options.certsDir / "root-ca" / "cert.pem"};
   client.starttls = mail ? Starttls::Smtp : Starttls::None;
   client.script = conversation(lab);
   if (lab == PairLab::Tamper) {
-    client.tamper = tamperFor(options.tamper, options.tls);
+    client.tamper = tamperFor(options);
     client.ioTimeoutMs = 2000;  // a dropped record leaves the client waiting for an answer
   }
   const std::size_t connections = lab == PairLab::Resumption ? 2 : 1;
@@ -116,25 +148,5 @@ PairLabRun runPairLab(PairLab lab, const PairLabOptions& options) {
   return result;
 }
 
-
-TamperVerdict tamperVerdict(const PairLabRun& run) {
-  TamperVerdict verdict;
-  if (!run.runs.empty()) {
-    for (const auto& event : run.runs.back().events)
-      if (const auto* note = std::get_if<NoteEvent>(&event); note && note->text.rfind("tamper: ", 0) == 0) verdict.attack = note->text;
-  }
-  if (!run.serverSide.empty()) {
-    const ServerConnection& server = run.serverSide.back();
-    verdict.serverError = server.error;
-    for (const auto& event : server.events) {
-      const auto* info = std::get_if<InfoEvent>(&event);
-      if (info && info->what == "alert sent" && verdict.serverAlert.empty()) verdict.serverAlert = info->state;
-    }
-    const Bytes got = appBytes(server.events, false);
-    verdict.delivered.assign(got.begin(), got.end());
-    verdict.requestDelivered = verdict.delivered.find(kRequest) != std::string::npos;
-  }
-  return verdict;
-}
 
 }  // namespace tlslab::scenarios

@@ -74,10 +74,20 @@ Bytes appBytes(const std::vector<endpoints::Event>& events, bool sent) {
   return out;
 }
 
+const std::vector<endpoints::Event>* serverEventsOf(const endpoints::ClientRun& run,
+                                                     const std::vector<endpoints::ServerConnection>& connections) {
+  if (!run.connected) return nullptr;
+  const std::string client = endpointText(run.peers.clientAddress, run.peers.clientPort);
+  for (const auto& connection : connections)
+    if (connection.peer == client) return &connection.events;
+  return nullptr;
+}
+
 RunTrace traceOfRun(const std::vector<RunLeg>& legs, const std::string& source) {
   RunTrace result;
   std::vector<endpoints::RecordedConnection> recorded;
-  for (const RunLeg& leg : legs) recorded.push_back({leg.run->peers, leg.run->events});
+  for (const RunLeg& leg : legs)
+    recorded.push_back({leg.run->peers, leg.run->events, leg.serverEvents ? *leg.serverEvents : std::vector<endpoints::Event>{}});
   std::ostringstream pcapng;
   if (auto err = endpoints::writeRunPcapng(pcapng, recorded); !err.empty()) {
     result.error = "cannot turn the run into a capture: " + err;

@@ -77,6 +77,8 @@ void TutorialStepsModel::setMarkdown(const QString& markdown) {
   beginResetModel();
   const QByteArray utf8 = markdown.toUtf8();
   steps_ = course::tutorialSteps(std::string_view(utf8.constData(), static_cast<std::size_t>(utf8.size())));
+  // Test-only steps stand in for what the student does by hand: no button.
+  std::erase_if(steps_, [](const course::TutorialStep& step) { return step.testOnly; });
   plans_.clear();
   for (const auto& step : steps_) plans_.push_back(planStep(step));
   endResetModel();

@@ -51,6 +51,7 @@ struct VerifyEvent {
   bool preverifyOk = false;     // OpenSSL's own verdict at this depth
   bool callbackReturned = false;  // what our callback told OpenSSL
   std::string why;              // why it returned that (the verify mode's policy)
+  int chainLength = 0;          // certificates in the chain OpenSSL had built at this call
 };
 
 // Info callback: state-machine transitions, handshake start/done, alerts.

@@ -70,10 +70,13 @@ struct ClientConfig {
 struct Negotiated {
   std::string version;  // "TLSv1.3"
   std::string cipher;   // OpenSSL name, e.g. "TLS_AES_256_GCM_SHA384"
-  std::string group;    // key exchange group, e.g. "X25519"
+  std::string group;    // key exchange group, e.g. "x25519" ("" when there was none: a resumed TLS 1.2 session)
   std::string alpn;
   bool resumed = false;
-  std::vector<std::string> peerChainSubjects;  // as the peer sent them, leaf first
+  std::string resumedBy;  // "session id", "ticket" (RFC 5077) or "psk" (TLS 1.3); "" for a full handshake
+  // As the peer sent them, leaf first; filled even when the handshake then
+  // failed (what a client that aborted was shown).
+  std::vector<std::string> peerChainSubjects;
   std::vector<Bytes> peerChainDer;             // the same certificates, DER
 };
 

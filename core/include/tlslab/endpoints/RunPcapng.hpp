@@ -19,10 +19,16 @@ struct TcpPeers {
   std::uint16_t serverPort = 0;
 };
 
-// One connection as the client recorded it (WireEvent.sent = client -> server).
+// One connection as its endpoints recorded it. Each side's socket writes
+// become its TCP segments, one per write: the client's writes (WireEvent.sent
+// in clientEvents) go client -> server; the server's writes, when the server
+// was recorded too, go server -> client. Without serverEvents that direction
+// is what the client read, so bytes it never read (after it aborted) are
+// missing and its reads are joined into segments.
 struct RecordedConnection {
   TcpPeers peers;
   std::vector<Event> clientEvents;
+  std::vector<Event> serverEvents = {};  // optional: the server's own record of this connection
 };
 
 // Writes every connection into one pcapng section; "" on success, else why not.

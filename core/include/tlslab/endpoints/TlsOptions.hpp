@@ -20,6 +20,9 @@ struct TlsOptions {
   std::string groups;        // e.g. "X25519:P-256" ("" = default)
   std::string sigalgs;       // e.g. "ECDSA+SHA256:RSA-PSS+SHA256" ("" = default)
   std::vector<std::string> alpn;  // protocols in preference order
+  // TLS 1.2 CBC suites: offer/accept encrypt_then_mac (RFC 7366), OpenSSL's
+  // default. false keeps the original MAC-then-encrypt of RFC 5246 §6.2.3.2.
+  bool encryptThenMac = true;
 };
 
 }  // namespace tlslab::endpoints

@@ -28,6 +28,10 @@ struct VerifyVerdict {
   int errorDepth = -1;      // depth the first error was reported at, -1 when ok
   std::vector<VerifyStep> steps;   // one per certificate of the built chain
   std::vector<VerifyStep> events;  // every callback call, in order, for tracing
+  // The chain OpenSSL had built, leaf first (subject, issuer and validity;
+  // `ok` says nothing here). A depth in it without a step was never reached:
+  // verification stopped at an earlier error the callback refused.
+  std::vector<VerifyStep> builtChain;
 };
 
 }  // namespace tlslab::model

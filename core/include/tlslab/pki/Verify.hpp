@@ -40,6 +40,9 @@ const char* verifyErrorName(int code);
 
 // One callback invocation as a step (error 0 when ok != 0).
 model::VerifyStep recordVerifyStep(X509_STORE_CTX* ctx, int ok);
+// The chain as built so far (X509_STORE_CTX_get0_chain), leaf first, as
+// steps with subject, issuer and validity only.
+std::vector<model::VerifyStep> builtChainSteps(X509_STORE_CTX* ctx);
 
 // Collects callback steps and turns them into per-depth steps and a verdict.
 class VerifyRecorder {

@@ -14,6 +14,7 @@
 #include "tlslab/endpoints/LabServer.hpp"
 #include "tlslab/endpoints/MitmProxy.hpp"
 #include "tlslab/scenarios/NetnsTopology.hpp"
+#include "tlslab/scenarios/RunTrace.hpp"
 
 namespace tlslab::scenarios {
 
@@ -52,10 +53,18 @@ struct MitmOutcome {
   std::string stolen;           // the login the attacker logged, when it got one
   endpoints::ClientRun victimRun;
   std::vector<endpoints::ServerConnection> proxySessions;  // victim leg + upstream leg each
+  std::vector<endpoints::ServerConnection> serverConnections;  // the real bank32.com's view of the proxy's legs
   std::string presentedChainPem;
+  // The real bank32.com's own certificate (DER), for the comparison when the
+  // proxy never reached the server (the victim aborted first).
+  Bytes realServerLeafDer;
   std::string proxyAddress;   // where the poisoned resolver sent the victim (127.0.0.66, or 10.66.0.1 with netns)
   std::string serverAddress;  // the real bank32.com (127.0.0.1, or 10.32.0.2)
   std::string setupError;       // the lab could not run (ports, files): not an outcome
+
+  // The legs for traceOfRun: "victim" -> "proxy", then each proxy leg that
+  // reached the bank, "proxy" -> "bank32.com"; with both sides' writes.
+  std::vector<RunLeg> legs() const;
 };
 
 struct MitmLabOptions {

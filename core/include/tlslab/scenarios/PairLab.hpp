@@ -3,6 +3,7 @@
 // tamper.md): the lab server for bank32.com (or mail.bank32.com for SMTP) and
 // a correct client in this process, on loopback. The CLI narrates a run and the GUI
 // draws it; both get it from here so the two always show the same lab.
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -12,6 +13,7 @@
 #include "tlslab/endpoints/LabServer.hpp"
 #include "tlslab/endpoints/Tamper.hpp"
 #include "tlslab/scenarios/RunTrace.hpp"
+#include "tlslab/scenarios/TamperLab.hpp"
 
 namespace tlslab::scenarios {
 
@@ -24,16 +26,21 @@ enum class PairLab {
 const char* pairLabName(PairLab lab);  // "handshake", "resumption", "starttls", "tamper"
 std::vector<PairLab> allPairLabs();
 
-// The attacks of the tamper lab (endpoints::Tamper::Action, minus None).
-std::vector<endpoints::Tamper::Action> tamperActions();
-const char* tamperActionDescription(endpoints::Tamper::Action action);
-
 struct PairLabOptions {
   std::filesystem::path certsDir;
   std::string tls;               // "1.2", "1.3", or "" (both allowed, 1.3 wins)
   endpoints::Observer observer;  // both endpoints' events as they happen
-  // Tamper: what the attacker does to the first record of the request.
+  std::string ciphers;           // TLS 1.2 suites, OpenSSL syntax (e.g. "AES128-SHA"; "" = OpenSSL's default)
+  bool macThenEncrypt = false;   // CBC suites without encrypt_then_mac (RFC 7366): the original TLS 1.2 records
+  // Handshake and Tamper: the same conversation over cleartext TCP (no TLS at all).
+  bool plain = false;
+  // Tamper: what the attacker does to the first record of the request (with
+  // `plain`, to the first write), and for FlipByte which byte and bits: of
+  // the record, header included (-1: its last byte), or with `plain` of the
+  // request (-1: its first byte).
   endpoints::Tamper::Action tamper = endpoints::Tamper::Action::FlipByte;
+  long tamperOffset = -1;
+  std::uint8_t tamperMask = 0x01;
   // Called after each client connection ends, before the next one starts
   // (the CLI prints its summary there, between the two resumption runs).
   std::function<void(const endpoints::ClientRun&, std::size_t index)> onClientDone;
@@ -41,6 +48,8 @@ struct PairLabOptions {
 
 struct PairLabRun {
   PairLab lab = PairLab::Handshake;
+  bool plain = false;  // the run had no TLS (PairLabOptions::plain)
+  endpoints::Tamper::Action tamper = endpoints::Tamper::Action::None;  // Tamper: the attack
   std::string serverName;                 // the host name the client asked for
   std::vector<endpoints::ClientRun> runs;  // one, or two when resuming
   std::vector<endpoints::ServerConnection> serverSide;  // the server's view of each connection
@@ -52,17 +61,11 @@ struct PairLabRun {
 };
 
 PairLabRun runPairLab(PairLab lab, const PairLabOptions& options);
+// "" or why `options` make no sense for `lab` (runPairLab reports it as its setupError).
+std::string checkPairLabOptions(PairLab lab, const PairLabOptions& options);
 
-// What the tamper lab shows: the attack happened, TLS noticed, and the
-// damaged bytes never reached the server's application.
-struct TamperVerdict {
-  std::string attack;          // the attacker's note: "tamper: record 1 (61 bytes) byte 60 flipped in flight"
-  std::string serverAlert;     // the alert the server sent, "fatal bad record mac" ("" when none)
-  std::string serverError;     // why the server closed the connection
-  std::string delivered;       // application bytes the server accepted
-  bool requestDelivered = false;  // the whole request reached the server's application
-  bool detected() const { return !requestDelivered && (!serverAlert.empty() || !serverError.empty()); }
-};
-TamperVerdict tamperVerdict(const PairLabRun& run);
+// How the run's records were protected, from its own capture: "AES-128-CBC,
+// MAC-then-encrypt (RFC 5246 §6.2.3.2)"; "" when no record was opened.
+std::string recordProtection(const RunTrace& traced);
 
 }  // namespace tlslab::scenarios

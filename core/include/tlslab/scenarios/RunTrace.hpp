@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "tlslab/endpoints/LabClient.hpp"
+#include "tlslab/endpoints/LabServer.hpp"
 #include "tlslab/model/Trace.hpp"
 
 namespace tlslab::scenarios {
@@ -19,7 +20,16 @@ struct RunLeg {
   const endpoints::ClientRun* run = nullptr;
   std::string clientLabel = "client";
   std::string serverLabel = "server";
+  // The server's record of the same connection, when the lab ran the server:
+  // its writes are the server -> client segments of the capture, so bytes the
+  // client never read (it aborted) are in the capture too.
+  const std::vector<endpoints::Event>* serverEvents = nullptr;
 };
+
+// The server's record of `run`'s connection among `connections` (matched by
+// the client's address and port), or null.
+const std::vector<endpoints::Event>* serverEventsOf(const endpoints::ClientRun& run,
+                                                     const std::vector<endpoints::ServerConnection>& connections);
 
 struct SelfCheck {
   bool ok = false;

@@ -25,7 +25,9 @@ std::string materials(const MaterialsEnv& env) {
   fs::create_directories(env.workspace / "client", ec);
   if (ec) return "cannot make server/ and client/ in " + env.workspace.string() + ": " + ec.message();
   env.say("server/: a certificate for " + host + " (chain.pem: leaf + Issuing CA; key.pem) and client-ca.pem");
-  for (auto [file, text] : {std::pair{"server/chain.pem", &issued->chainPem}, std::pair{"server/key.pem", &issued->keyPem}}) {
+  std::string hostLine = host + "\n";  // host.txt: HOST=$(cat host.txt) in the tutorial, for every student
+  for (auto [file, text] : {std::pair{"server/chain.pem", &issued->chainPem}, std::pair{"server/key.pem", &issued->keyPem},
+                            std::pair{"host.txt", &hostLine}}) {
     std::ofstream out(env.workspace / file, std::ios::trunc);
     out << *text;
     if (!out) return std::string("cannot write ") + file;

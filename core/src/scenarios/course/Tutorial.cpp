@@ -106,8 +106,20 @@ std::vector<TutorialStep> tutorialSteps(std::string_view markdown) {
   std::vector<std::string> sections;  // heading in force at each block
   std::string section;
   std::vector<std::size_t> blockEndLine;
+  std::vector<std::pair<std::size_t, TutorialStep>> hidden;  // (block count before it, step)
   for (std::size_t i = 0; i < lines.size(); ++i) {
     std::string ticks, info;
+    if (rtrim(lines[i]) == "<!-- test-only") {
+      TutorialStep step;
+      step.line = static_cast<int>(i + 1);
+      step.section = section;
+      step.testOnly = true;
+      std::size_t j = i + 1;
+      for (; j < lines.size() && rtrim(lines[j]) != "-->"; ++j) step.script += std::string(lines[j]) + "\n";
+      hidden.emplace_back(blocks.size(), std::move(step));
+      i = j;
+      continue;
+    }
     if (!fence(lines[i], ticks, info)) {
       if (!lines[i].empty() && lines[i].front() == '#') {
         std::size_t start = lines[i].find_first_not_of("# ");
@@ -129,7 +141,10 @@ std::vector<TutorialStep> tutorialSteps(std::string_view markdown) {
     i = j;
   }
   std::vector<TutorialStep> steps;
-  for (std::size_t b = 0; b < blocks.size(); ++b) {
+  std::size_t nextHidden = 0;
+  for (std::size_t b = 0; b <= blocks.size(); ++b) {
+    while (nextHidden < hidden.size() && hidden[nextHidden].first == b) steps.push_back(std::move(hidden[nextHidden++].second));
+    if (b == blocks.size()) break;
     const auto& info = blocks[b].info;
     if (info.size() < 2 || info[1] != "runnable") continue;
     TutorialStep step;

@@ -9,6 +9,10 @@
 //   …                              line skips any lines; a trailing " …" matches a prefix,
 //   ```                            "… text …" a line containing the text)
 //
+// A `<!-- test-only … -->` comment holds commands the test runs where the
+// student does something by hand (writes their code: the reference solution
+// is copied in). Readers never see it; the Course panel shows no button for it.
+//
 // Tags after "runnable": `needs=root` (skipped without root), `needs=chromium`,
 // `exit=N` (the block must end with status N; default 0), `timeout=S`.
 // The tutorial test and the GUI's Course panel (one button per step) read
@@ -27,6 +31,7 @@ struct TutorialStep {
   int exitCode = 0;
   int timeoutSeconds = 120;
   std::string section;                // the nearest heading above, for the Course panel
+  bool testOnly = false;              // from a <!-- test-only --> comment
 };
 
 std::vector<TutorialStep> tutorialSteps(std::string_view markdown);
