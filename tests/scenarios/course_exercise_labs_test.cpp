@@ -185,6 +185,13 @@ TEST_F(CourseExerciseLabs, SecondAttackerCertificateDiffersBetweenStudents) {
       if (q.key == "second_error") errors.insert(q.reference(v));
   }
   EXPECT_GE(errors.size(), 2u);
+  // The question names the student's own second certificate.
+  Variant alice = Variant::selfStudy("alice", 6);
+  for (const auto& q : findLab(6)->questions) {
+    if (q.key == "second_error") {
+      EXPECT_TRUE(has(promptFor(q, alice), "bank32.com signed by the attacker32.com leaf")) << promptFor(q, alice);
+    }
+  }
 }
 
 TEST_F(CourseExerciseLabs, ReferenceSolutionsPassEveryCheckOfTheirLab) {

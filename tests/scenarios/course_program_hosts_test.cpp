@@ -69,7 +69,13 @@ class CourseProgramHosts : public ::testing::Test {
 
 TEST_F(CourseProgramHosts, PrivateHostsFileIsSeenByGetentAndLeavesTheRealOneAlone) {
   std::string before = readText("/etc/hosts");
+  // The private hosts file is made in TMPDIR: here our own, so other tests' files do not count.
+  const char* oldTmp = std::getenv("TMPDIR");
+  std::string savedTmp = oldTmp ? oldTmp : "";
+  ::setenv("TMPDIR", dir_.c_str(), 1);
   ProgramResult result = Spec({"getent", "hosts", "bank32.com"}).hosts({{"bank32.com", "127.0.0.66"}}).run();
+  if (oldTmp) ::setenv("TMPDIR", savedTmp.c_str(), 1);
+  else ::unsetenv("TMPDIR");
   ASSERT_TRUE(result.started) << result.describe();
   EXPECT_NE(result.hostsMethod, HostsMethod::Unavailable);
   if (::geteuid() == 0) {
@@ -82,7 +88,7 @@ TEST_F(CourseProgramHosts, PrivateHostsFileIsSeenByGetentAndLeavesTheRealOneAlon
   ProgramResult outside = Spec({"getent", "hosts", "bank32.com"}).run();
   EXPECT_EQ(outside.out.find("127.0.0.66"), std::string::npos) << "the mapping leaked: " << outside.out;
   // No temporary hosts file is left behind.
-  for (const auto& entry : fs::directory_iterator(fs::temp_directory_path()))
+  for (const auto& entry : fs::directory_iterator(dir_))
     EXPECT_EQ(entry.path().filename().string().rfind("tlslab-hosts-", 0), std::string::npos) << entry.path();
 }
 

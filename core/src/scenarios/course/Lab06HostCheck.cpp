@@ -107,7 +107,11 @@ LabDefinition define() {
        [](const Variant&) { return std::to_string(correctDepth(AttackerCertificate::AttackerOwn)); }},
       {"second_error", "The attacker's second certificate fooled the callback that returns 1: which error does a "
                        "correct client report for it?", "OpenSSL's name",
-       [](const Variant& v) { return std::string(detail::verifyErrorInfo(correctError(chainAttack(v)))->name); }},
+       [](const Variant& v) { return std::string(detail::verifyErrorInfo(correctError(chainAttack(v)))->name); },
+       [](const Variant& v) {
+         return std::string("The attacker's second certificate (") + endpoints::attackerCertificateDescription(chainAttack(v)) +
+                ") fooled the callback that returns 1: which error does a correct client report for it?";
+       }},
       {"second_depth", "At which depth?", "a number",
        [](const Variant& v) { return std::to_string(correctDepth(chainAttack(v))); }},
   };

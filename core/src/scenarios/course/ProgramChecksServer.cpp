@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <random>
 
 #include "CheckHelpers.hpp"
 #include "ProgramChecksCommon.hpp"
@@ -34,19 +35,31 @@ TempDir::~TempDir() {
   if (!path_.empty()) fs::remove_all(path_, ec);
 }
 
-std::uint16_t freeLoopbackPort() {
+namespace {
+
+bool bindable(std::uint16_t port) {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return 0;
+  if (fd < 0) return false;
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(addr);
-  std::uint16_t port = 0;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
-    port = ntohs(addr.sin_port);
+  addr.sin_port = htons(port);
+  bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
   ::close(fd);
-  return port;
+  return ok;
+}
+
+}  // namespace
+
+std::uint16_t freeLoopbackPort() {
+  // The student's server binds the port itself, after we let it go. Below the
+  // kernel's ephemeral range (32768-60999 by default), no bind(0) or connect()
+  // elsewhere is handed the same port in that moment.
+  static thread_local std::mt19937 random{std::random_device{}()};
+  std::uniform_int_distribution<int> pick(20000, 29999);
+  for (int attempt = 0; attempt < 64; ++attempt)
+    if (auto port = static_cast<std::uint16_t>(pick(random)); bindable(port)) return port;
+  return 0;
 }
 
 namespace {

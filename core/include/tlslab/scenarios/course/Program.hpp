@@ -33,7 +33,9 @@ enum class HostsMethod {
 };
 const char* hostsMethodName(HostsMethod method);
 
-// What this machine allows, probed once (a child that tries each method).
+// What this machine allows, probed once per effective uid (a child that tries
+// each method): MountNamespace, UserNamespace or Unavailable. (SystemFile
+// depends on the entries asked for: runProgram decides it per run.)
 HostsMethod hostsMethodAvailable();
 // "127.0.0.66 bank32.com" lines, as a student would add them to /etc/hosts.
 std::string hostsLines(const std::vector<HostsEntry>& entries);
