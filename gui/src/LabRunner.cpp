@@ -62,6 +62,7 @@ LabResult runPair(const LabRequest& request, const Observer& observer) {
   scenarios::PairLabOptions options;
   options.certsDir = certsDir();
   options.tls = request.tls;
+  options.port = request.port;
   options.observer = observer;
   options.tamper = request.attack;
   scenarios::PairLabRun run = scenarios::runPairLab(pairLabOf(request.kind), options);

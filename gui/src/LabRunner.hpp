@@ -26,6 +26,7 @@ struct LabRequest {
   endpoints::AttackerCertificate strategy = endpoints::AttackerCertificate::AttackerOwn;
   scenarios::VictimMode victim = scenarios::VictimMode::ChainOnly;
   endpoints::Tamper::Action attack = endpoints::Tamper::Action::FlipByte;  // Tamper
+  std::uint16_t port = 0;  // handshake/resumption/starttls/tamper: the server's port (0: a free one)
 
   QString title() const;  // "MITM: attacker-own × chain-only"
 };

@@ -3,6 +3,8 @@
 // the run; a clear error without an interface.
 #include <gtest/gtest.h>
 
+#include "support/Process.hpp"
+
 #include <QMessageBox>
 #include <QSignalSpy>
 #include <QTest>
@@ -40,14 +42,19 @@ TEST(LiveCapture, LabHandshakeOnLoopbackAppearsAsAConnection) {
   // the records they open: the capture opens them once it reads the file.
   const auto keyLog = std::filesystem::temp_directory_path() / ("tlslab-gui-live-" + std::to_string(::getpid()) + ".keys");
   std::filesystem::remove(keyLog);
-  window.startLiveCapture({QStringLiteral("lo"), QStringLiteral("tcp"), QString::fromStdString(keyLog.string())});
+  // Only this run's port: other tests move megabytes over lo meanwhile, and a
+  // capture of all of it can drop this run's packets in the kernel's buffer.
+  LabRequest request = test::handshakeRequest("1.3");
+  request.port = tlslab::test::freeLoopbackPort();
+  window.startLiveCapture({QStringLiteral("lo"), QStringLiteral("tcp port %1").arg(request.port),
+                           QString::fromStdString(keyLog.string())});
   // Without CAP_NET_RAW the capture fails at once, with the permission dialog.
   if (spy.wait(1500)) {
     ASSERT_NE(window.lastError(), nullptr);
     GTEST_SKIP() << "no capture permission here: " << window.lastError()->text().toStdString();
   }
   // A real lab handshake while the capture runs (its own threads; this one waits).
-  LabResult run = runLab(test::handshakeRequest("1.3"), {});
+  LabResult run = runLab(request, {});
   ASSERT_TRUE(run.error.isEmpty()) << run.error.toStdString();
   {
     std::ofstream out(keyLog);

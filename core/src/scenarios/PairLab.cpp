@@ -113,6 +113,7 @@ PairLabRun runPairLab(PairLab lab, const PairLabOptions& options) {
   server.chainFile = identity / "chain.pem";
   server.keyFile = identity / "key.pem";
   server.service = mail ? Service::Smtp : Service::HttpsHello;
+  server.port = options.port;
   server.useTls = !options.plain;
   pinVersion(server.tls, options.tls);
   server.tls.cipherList = options.ciphers;

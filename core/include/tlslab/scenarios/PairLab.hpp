@@ -29,6 +29,7 @@ std::vector<PairLab> allPairLabs();
 struct PairLabOptions {
   std::filesystem::path certsDir;
   std::string tls;               // "1.2", "1.3", or "" (both allowed, 1.3 wins)
+  std::uint16_t port = 0;        // the server's port (0: a free one), e.g. for a capture filter
   endpoints::Observer observer;  // both endpoints' events as they happen
   std::string ciphers;           // TLS 1.2 suites, OpenSSL syntax (e.g. "AES128-SHA"; "" = OpenSSL's default)
   bool macThenEncrypt = false;   // CBC suites without encrypt_then_mac (RFC 7366): the original TLS 1.2 records
