@@ -172,3 +172,33 @@ TEST(CourseCli, ClassGradeDetectsCopiesAndWritesCsvAndSummary) {
   EXPECT_EQ(graded.out.find("grades.csv"), graded.out.rfind("grades.csv")) << graded.out;
   fs::remove_all(dir);
 }
+
+// A lab with a program: the grader builds the submitted source itself, in a
+// private copy, and never runs the binary that came with the submission.
+TEST(CourseCli, ClassGradeBuildsTheSubmittedSourceAndRunsItAgainstRealServers) {
+  fs::path dir = freshDir("grade-program");
+  ASSERT_EQ(in(dir, "class secret --out secret.txt").exitCode, 0);
+  writeFile(dir / "roster.txt", "henry\niris\n");
+  ASSERT_EQ(in(dir, "class roster roster.txt --class-secret secret.txt --out keys").exitCode, 0);
+  for (const char* s : {"henry", "iris"}) {
+    fs::create_directories(dir / "subs" / s);
+    ASSERT_EQ(in(dir / "subs" / s, std::string("lab start 4 --key ../../keys/") + s + ".key 2>/dev/null").exitCode, 0);
+  }
+  // henry completed the exercise; iris handed in the unfinished one, plus a
+  // "tls_client" that is not built from it (a shell script that fakes success).
+  fs::copy_file(sourceDir() / "labs/exercises/solutions/tls_client.c", dir / "subs/henry/tlslab-lab-4/tls_client.c",
+                fs::copy_options::overwrite_existing);
+  writeFile(dir / "subs/iris/tlslab-lab-4/tls_client", "#!/bin/sh\necho HTTP/1.1 200 OK\n");
+  fs::permissions(dir / "subs/iris/tlslab-lab-4/tls_client", fs::perms::owner_all);
+  auto graded = in(dir, "class grade subs --class-secret secret.txt --csv grades.csv 2>/dev/null");
+  ASSERT_EQ(graded.exitCode, 0) << graded.out;
+  const std::string csv = readFile(dir / "grades.csv");
+  EXPECT_NE(csv.find("henry,4,client-page,pass,"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("henry,4,client-gallery,pass,"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("henry,4,client-attacker,pass,"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("iris,4,client-page,fail,"), std::string::npos) << csv;
+  EXPECT_EQ(csv.find("iris,4,client-page,pass"), std::string::npos) << csv;
+  // The submission itself is left as it was handed in.
+  EXPECT_FALSE(fs::exists(dir / "subs/henry/tlslab-lab-4/tls_client"));
+  fs::remove_all(dir);
+}

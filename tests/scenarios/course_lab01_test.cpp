@@ -6,6 +6,7 @@
 #include <fstream>
 #include <regex>
 
+#include "CourseTestSupport.hpp"
 #include "support/TestPaths.hpp"
 #include "tlslab/dissect/TlsDissector.hpp"
 #include "tlslab/scenarios/course/Workspace.hpp"
@@ -16,25 +17,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Workspace {
-  fs::path dir;
-  WorkspaceInfo info;
-};
+using Workspace = test::StartedWorkspace;
 
-Workspace start(const std::string& student) {
-  Workspace ws;
-  ws.dir = fs::temp_directory_path() / ("tlslab-lab01-" + std::to_string(::getpid()) + "-" + student);
-  fs::remove_all(ws.dir);
-  StartOptions options;
-  options.lab = findLab(1);
-  options.student = student;
-  options.dir = ws.dir;
-  options.homeDir = test::sourceDir();
-  auto made = startWorkspace(options);
-  EXPECT_TRUE(made) << made.error();
-  ws.info = openWorkspace(ws.dir).value();
-  return ws;
-}
+Workspace start(const std::string& student) { return test::startLabWorkspace(1, student); }
 
 model::Trace dissected(const fs::path& file) {
   keys::KeyStore none;

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "CourseTestSupport.hpp"
 #include "support/TestPaths.hpp"
 #include "tlslab/scenarios/course/Workspace.hpp"
 
@@ -22,16 +23,8 @@ struct Lab5 {
 };
 
 Lab5 start(const std::string& student) {
-  Lab5 ws;
-  ws.dir = fs::temp_directory_path() / ("tlslab-lab05-" + std::to_string(::getpid()) + "-" + student);
-  fs::remove_all(ws.dir);
-  StartOptions options;
-  options.lab = findLab(5);
-  options.student = student;
-  options.dir = ws.dir;
-  options.homeDir = test::sourceDir();
-  EXPECT_TRUE(startWorkspace(options));
-  ws.variant = openWorkspace(ws.dir).value().variant();
+  test::StartedWorkspace started = test::startLabWorkspace(5, student);
+  Lab5 ws{started.dir, started.info.variant(), {}};
   std::ifstream host(ws.dir / "host.txt");
   std::getline(host, ws.host);
   return ws;
