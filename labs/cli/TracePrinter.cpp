@@ -108,9 +108,7 @@ std::string ladderLine(const model::TraceConnection& conn, const model::TraceRec
     // The length field (RFC 8446 §5.2): what an eavesdropper still learns.
     what = fmt::format("(encrypted, {} bytes)", rec.wire.size() >= 5 ? rec.wire.size() - 5 : 0);
   }
-  // Without any key the phase of a record is only the dissector's assumption.
-  const bool noKeys = conn.derivation.empty();
-  std::string lock = rec.encrypted ? (rec.keyPhase.empty() || (noKeys && !opened) ? "[encrypted]" : "[" + rec.keyPhase + " keys]") : "";
+  std::string lock = rec.encrypted ? (rec.keyPhase.empty() ? "[encrypted]" : "[" + rec.keyPhase + " keys]") : "";
   if (rec.encrypted && !rec.undecryptedReason.empty()) lock += " not decrypted";
   return fmt::format("  {:>10.6f}  {}  {:<17} {:<40} {}", rec.time, who(conn, rec.direction), contentName(type), what,
                      lock);

@@ -148,6 +148,13 @@ void finalizeConnection(Shared& shared, Connection& conn) {
     if (conn.sawServerHello && tc.negotiated.version == 0x0304 && conn.anyEncrypted && !conn.anyOpened)
       tc.state = "handshake encrypted after the ServerHello (TLS 1.3): without keys its end cannot be seen";
   }
+  // Nor can the key phase of a TLS 1.3 record that nothing opened: the switch
+  // to application keys happens at a Finished no one could read. Say nothing
+  // rather than "handshake" for the login a student is looking for.
+  if (tc.negotiated.version == 0x0304 && conn.anyEncrypted && !conn.anyOpened) {
+    for (auto& rec : tc.records)
+      if (rec.encrypted && !rec.undecryptedReason.empty()) rec.keyPhase.clear();
+  }
   // A TCP connection that never carried a record (plain HTTP, the
   // eavesdropping lab): its bytes are the preamble, readable by anyone.
   const bool cleartext = tc.records.empty() && tc.startTlsProtocol.empty() &&
