@@ -102,7 +102,7 @@ void RunPrinter::printSummary(const ClientRun& run) {
     out_ << fmt::format("negotiated: {} {}{}{}{}\n", run.negotiated.version, run.negotiated.cipher,
                         run.negotiated.group.empty() ? "" : ", group " + run.negotiated.group,
                         run.negotiated.alpn.empty() ? "" : ", ALPN " + run.negotiated.alpn,
-                        run.negotiated.resumed ? ", resumed session" : "");
+                        run.negotiated.resumed ? ", resumed session (by " + run.negotiated.resumedBy + ")" : "");
   if (!run.verify.steps.empty())
     out_ << "certificate check: "
          << (run.verify.ok ? std::string("✓ passed")

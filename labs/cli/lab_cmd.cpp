@@ -9,6 +9,7 @@
 #include "cli/LabReports.hpp"
 #include "cli/RunPrinter.hpp"
 #include "cli/SelfCheckOutput.hpp"
+#include "tlslab/scenarios/HandshakeCompare.hpp"
 #include "tlslab/scenarios/NetnsTopology.hpp"
 #include "tlslab/scenarios/PairLab.hpp"
 #include "tlslab/util/Paths.hpp"
@@ -33,6 +34,7 @@ struct LabArgs {
   bool plain = false;                // tamper/handshake: no TLS at all
   std::string ciphers;               // TLS 1.2 suites
   bool macThenEncrypt = false;       // CBC without encrypt_then_mac
+  bool noTickets = false;            // resumption: by session ID
   long offset = -1;                  // tamper flip-byte: which byte
   std::string mask = "0x01";         // tamper flip-byte: which bits
   bool netns = false;  // mitm: victim, attacker and server in network namespaces (root)
@@ -44,7 +46,7 @@ struct LabInfo {
 };
 constexpr LabInfo kLabs[] = {
     {"handshake", "a full TLS 1.2 or 1.3 handshake between the lab client and server, both sides shown"},
-    {"resumption", "connect, then resume the session (ticket / PSK) and compare the two handshakes"},
+    {"resumption", "connect, then resume the session (session ID, ticket or PSK) and compare the two handshakes side by side"},
     {"starttls", "SMTP in cleartext, STARTTLS, then login inside TLS"},
     {"gallery", "every bad certificate served for real, judged by a correct and a chain-only client"},
     {"mitm", "the man-in-the-middle attack: poisoned name resolution, a proxy, a stolen password, and the fix"},
@@ -195,6 +197,7 @@ int runPair(const LabArgs& args, PairLab lab) {
   options.tls = args.tls;
   options.ciphers = args.ciphers;
   options.macThenEncrypt = args.macThenEncrypt;
+  options.tickets = !args.noTickets;
   options.plain = args.plain;
   options.observer = printer.observer();
   if (auto err = checkPairLabOptions(lab, options); !err.empty()) {
@@ -212,7 +215,10 @@ int runPair(const LabArgs& args, PairLab lab) {
     return 1;
   }
   std::cout << "\n";
-  bool selfCheck = reportSelfCheck(std::cout, traceOfRun(run.legs(), "lab: " + args.name), args.save);
+  const RunTrace traced = traceOfRun(run.legs(), "lab: " + args.name);
+  bool selfCheck = reportSelfCheck(std::cout, traced, args.save);
+  if (lab == PairLab::Resumption && traced.trace.connections.size() == 2)
+    printHandshakeComparison(std::cout, compareHandshakes(traced.trace.connections[0], traced.trace.connections[1]));
   return run.ok() && selfCheck ? 0 : 1;
 }
 
@@ -324,6 +330,7 @@ void registerLabCommand(CLI::App& app, Context& ctx) {
   run->add_flag("--mac-then-encrypt", args->macThenEncrypt,
                 "with a CBC suite (--ciphers AES128-SHA): no encrypt_then_mac extension (RFC 7366), the MAC inside the "
                 "encryption as TLS 1.2 first defined it");
+  run->add_flag("--no-tickets", args->noTickets, "resumption: the server issues no tickets, so TLS 1.2 resumes by session ID");
   run->add_flag("--plain", args->plain, "handshake/tamper: the same conversation over cleartext TCP, without TLS");
   run->add_option("--offset", args->offset,
                   "tamper flip-byte: which byte to flip, of the record (header included; default: its last byte) or "

@@ -81,6 +81,7 @@ std::string checkPairLabOptions(PairLab lab, const PairLabOptions& options) {
     return std::string("the ") + pairLabName(lab) + " lab needs TLS: --plain is for the handshake and tamper labs";
   if (options.plain && (!options.tls.empty() || !options.ciphers.empty()))
     return "--plain runs without TLS: --tls and --ciphers do not apply";
+  if (!options.tickets && lab != PairLab::Resumption) return "--no-tickets is for the resumption lab";
   if (options.macThenEncrypt && options.ciphers.empty())
     return "--mac-then-encrypt changes CBC records only: choose a CBC suite, e.g. --tls 1.2 --ciphers AES128-SHA";
   if (!options.ciphers.empty() && options.tls != "1.2")
@@ -117,6 +118,7 @@ PairLabRun runPairLab(PairLab lab, const PairLabOptions& options) {
   pinVersion(server.tls, options.tls);
   server.tls.cipherList = options.ciphers;
   server.tls.encryptThenMac = !options.macThenEncrypt;
+  server.tickets = options.tickets;
   auto started = LabServer::start(server, options.observer);
   if (!started) {
     result.setupError = started.error();

@@ -73,7 +73,7 @@ struct Negotiated {
   std::string group;    // key exchange group, e.g. "x25519" ("" when there was none: a resumed TLS 1.2 session)
   std::string alpn;
   bool resumed = false;
-  std::string resumedBy;  // "session id", "ticket" (RFC 5077) or "psk" (TLS 1.3); "" for a full handshake
+  std::string resumedBy;  // "session ID", "ticket" (RFC 5077) or "PSK" (TLS 1.3); "" for a full handshake
   // As the peer sent them, leaf first; filled even when the handshake then
   // failed (what a client that aborted was shown).
   std::vector<std::string> peerChainSubjects;
