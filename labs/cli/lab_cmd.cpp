@@ -27,6 +27,7 @@ struct LabArgs {
   bool matrix = false;
   bool json = false;
   bool quiet = false;
+  bool fullLog = false;
   std::string tls;
   std::string entry;
   std::string save;  // write the run as pcapng with keys
@@ -107,7 +108,7 @@ int runMitmStory(const LabArgs& args, AttackerCertificate strategy, VictimMode v
             << ",\n   and relays to the real server over its own, genuine TLS connection.\n"
             << "4. The victim client" << (netns ? std::string(" on ") + NetnsTopology::kVictimAddress : "") << " ("
             << victimModeDescription(victim) << ") logs in.\n\n";
-  RunPrinter printer(std::cout, false, true);
+  RunPrinter printer(std::cout, args.fullLog ? LogStyle::Full : LogStyle::Ladder, RunLanes::mitm(true));
   MitmOutcome outcome = runMitm(strategy, victim, mitmOptions(netns, args.quiet ? endpoints::Observer{} : printer.observer()));
   std::cout << "\nBoth legs, side by side:\n";
   printMitmLegs(std::cout, outcome);
@@ -191,7 +192,7 @@ int runGalleryLab(const LabArgs& args) {
 
 // A lab server and client in this process, printed from both sides.
 int runPair(const LabArgs& args, PairLab lab) {
-  RunPrinter printer(std::cout, false, args.quiet);
+  RunPrinter printer(std::cout, args.fullLog ? LogStyle::Full : LogStyle::Ladder, RunLanes::pair(true));
   PairLabOptions options;
   options.certsDir = certsDir();
   options.tls = args.tls;
@@ -199,7 +200,7 @@ int runPair(const LabArgs& args, PairLab lab) {
   options.macThenEncrypt = args.macThenEncrypt;
   options.tickets = !args.noTickets;
   options.plain = args.plain;
-  options.observer = printer.observer();
+  if (!args.quiet) options.observer = printer.observer();
   if (auto err = checkPairLabOptions(lab, options); !err.empty()) {
     std::cerr << "tlslab lab run " << args.name << ": " << err << "\n";
     return 2;
@@ -249,14 +250,14 @@ int runTamper(const LabArgs& args) {
     std::cerr << "tlslab lab run tamper: --mask takes one byte, e.g. 0x01 or 0x80, not '" << args.mask << "'\n";
     return 2;
   }
-  RunPrinter printer(std::cout, false, args.quiet);
+  RunPrinter printer(std::cout, args.fullLog ? LogStyle::Full : LogStyle::Ladder, RunLanes::pair(true));
   PairLabOptions options;
   options.certsDir = certsDir();
   options.tls = args.tls;
   options.ciphers = args.ciphers;
   options.macThenEncrypt = args.macThenEncrypt;
   options.plain = args.plain;
-  options.observer = printer.observer();
+  if (!args.quiet) options.observer = printer.observer();
   options.tamper = *action;
   options.tamperOffset = args.offset;
   options.tamperMask = *mask;
@@ -338,6 +339,7 @@ void registerLabCommand(CLI::App& app, Context& ctx) {
   run->add_option("--mask", args->mask, "tamper flip-byte: the bits to flip, e.g. 0x01 (default) or 0x80");
   run->add_flag("--json", args->json, "Results as JSON");
   run->add_flag("--quiet", args->quiet, "No live ladder, only the results");
+  run->add_flag("--full-log", args->fullLog, "Every event OpenSSL reported on every side instead of the ladder");
   run->add_option("--save", args->save, "handshake/resumption/starttls/tamper/mitm: write the run as pcapng with its keys");
   run->callback([args, &ctx] { ctx.exitCode = runLab(*args); });
 }

@@ -374,6 +374,19 @@ TEST(LabEndpoints, VulnerableServerRunsTheInjectedCommandInsideTls) {
   EXPECT_TRUE(run.scriptOk) << run.error;
   // The server answered the smuggled RSET inside the TLS session the client trusts.
   EXPECT_NE(run.received.find("502 5.5.2"), std::string::npos) << run.received;
+  // ...and its log says what it executed.
+  server->stop();
+  auto done = server->finishedConnections();
+  ASSERT_EQ(done.size(), 1u);
+  auto notes = eventsOf<NoteEvent>(done[0].events);
+  EXPECT_TRUE(std::any_of(notes.begin(), notes.end(), [](const auto& n) {
+    return n.text.rfind("STARTTLS bug: executed 'RSET', which arrived in cleartext before the TLS handshake", 0) == 0;
+  }));
+  // The cleartext part is labelled as SMTP in the trace, the rest as TLS-protected.
+  auto data = eventsOf<AppDataEvent>(done[0].events);
+  ASSERT_FALSE(data.empty());
+  EXPECT_EQ(data.front().cleartext, "SMTP");
+  EXPECT_EQ(data.back().cleartext, "");
 }
 
 // The acceptance check of a run's capture: tshark, an independent decoder,

@@ -114,6 +114,7 @@ PairLabRun runPairLab(PairLab lab, const PairLabOptions& options) {
   server.chainFile = identity / "chain.pem";
   server.keyFile = identity / "key.pem";
   server.service = mail ? Service::Smtp : Service::HttpsHello;
+  server.siteName = mail ? "mail.bank32.com" : "bank32.com";  // what the greeting and the page say
   server.useTls = !options.plain;
   pinVersion(server.tls, options.tls);
   server.tls.cipherList = options.ciphers;
