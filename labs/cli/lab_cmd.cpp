@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "cli/Commands.hpp"
+#include "cli/LabArgs.hpp"
 #include "cli/LabReports.hpp"
 #include "cli/RunPrinter.hpp"
 #include "cli/SelfCheckOutput.hpp"
@@ -19,27 +20,6 @@ namespace {
 
 using namespace tlslab::scenarios;
 using endpoints::AttackerCertificate;
-
-struct LabArgs {
-  std::string name;
-  std::string strategy = "attacker-own";
-  std::string victim = "chain-only";
-  bool matrix = false;
-  bool json = false;
-  bool quiet = false;
-  bool fullLog = false;
-  std::string tls;
-  std::string entry;
-  std::string save;  // write the run as pcapng with keys
-  std::string attack = "flip-byte";  // tamper
-  bool plain = false;                // tamper/handshake: no TLS at all
-  std::string ciphers;               // TLS 1.2 suites
-  bool macThenEncrypt = false;       // CBC without encrypt_then_mac
-  bool noTickets = false;            // resumption: by session ID
-  long offset = -1;                  // tamper flip-byte: which byte
-  std::string mask = "0x01";         // tamper flip-byte: which bits
-  bool netns = false;  // mitm: victim, attacker and server in network namespaces (root)
-};
 
 struct LabInfo {
   const char* name;
@@ -223,76 +203,6 @@ int runPair(const LabArgs& args, PairLab lab) {
   return run.ok() && selfCheck ? 0 : 1;
 }
 
-// "0x10", "16" or "020": one byte, not zero.
-std::optional<std::uint8_t> parseMask(const std::string& text) {
-  try {
-    std::size_t used = 0;
-    unsigned long value = std::stoul(text, &used, 0);
-    if (used != text.size() || value > 0xff) return std::nullopt;
-    return static_cast<std::uint8_t>(value);
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-}
-
-// The tamper lab: the run is narrated like a handshake, then judged (in
-// core: TamperVerdict): did TLS notice, and what does the capture of the run show?
-int runTamper(const LabArgs& args) {
-  std::optional<endpoints::Tamper::Action> action;
-  for (auto a : tamperActions())
-    if (args.attack == endpoints::tamperActionName(a)) action = a;
-  if (!action) {
-    std::cerr << "tlslab lab run tamper: --attack is one of flip-byte, drop, duplicate, truncate\n";
-    return 2;
-  }
-  auto mask = parseMask(args.mask);
-  if (!mask) {
-    std::cerr << "tlslab lab run tamper: --mask takes one byte, e.g. 0x01 or 0x80, not '" << args.mask << "'\n";
-    return 2;
-  }
-  RunPrinter printer(std::cout, args.fullLog ? LogStyle::Full : LogStyle::Ladder, RunLanes::pair(true));
-  PairLabOptions options;
-  options.certsDir = certsDir();
-  options.tls = args.tls;
-  options.ciphers = args.ciphers;
-  options.macThenEncrypt = args.macThenEncrypt;
-  options.plain = args.plain;
-  if (!args.quiet) options.observer = printer.observer();
-  options.tamper = *action;
-  options.tamperOffset = args.offset;
-  options.tamperMask = *mask;
-  if (auto err = checkPairLabOptions(PairLab::Tamper, options); !err.empty()) {
-    std::cerr << "tlslab lab run tamper: " << err << "\n";
-    return 2;
-  }
-  std::cout << "The tamper lab (tutorials/tamper.md)\n\n"
-            << "An attacker on the path, without any key, " << tamperActionDescription(*action, args.plain)
-            << (args.plain ? ", and this time there is no TLS: the request crosses the wire in cleartext" : "") << ".\n\n";
-  PairLabRun run = runPairLab(PairLab::Tamper, options);
-  if (!run.setupError.empty()) {
-    std::cerr << "tlslab lab: " << run.setupError << "\n";
-    return 1;
-  }
-  const RunTrace traced = traceOfRun(run.legs(), "lab: tamper");
-  if (!traced.error.empty()) {
-    std::cout << "the run could not be read back: " << traced.error << "\n";
-    return 1;
-  }
-  if (!run.runs.empty() && !run.runs.back().negotiated.version.empty()) {
-    const std::string protection = recordProtection(traced);
-    std::cout << "\nnegotiated: " << run.runs.back().negotiated.version << " " << run.runs.back().negotiated.cipher
-              << (protection.empty() ? "" : "; records: " + protection) << "\n";
-  }
-  const TamperVerdict verdict = tamperVerdict(run);
-  std::cout << "\nVerdict:\n";
-  for (const auto& line : verdict.lines()) std::cout << "  " << line << "\n";
-  std::cout << "  " << tamperCaptureLine(verdict, run, traced) << "\n";
-  if (!args.save.empty() && !saveRun(std::cout, traced, args.save)) return 1;
-  std::cout << "\nTry the other attacks: tlslab lab run tamper --attack drop|duplicate|truncate"
-            << (args.plain ? "; and the same with TLS: leave out --plain\n" : "; and without TLS: add --plain\n");
-  return verdict.asExpected() ? 0 : 1;
-}
-
 int runLab(const LabArgs& args) {
   if (args.name == "mitm") return runMitmLab(args);
   if (args.netns) {
@@ -300,7 +210,7 @@ int runLab(const LabArgs& args) {
     return 2;
   }
   if (args.name == "gallery") return runGalleryLab(args);
-  if (args.name == "tamper") return runTamper(args);
+  if (args.name == "tamper") return runTamperLab(args);
   for (auto lab : {PairLab::Handshake, PairLab::Resumption, PairLab::Starttls})
     if (args.name == pairLabName(lab)) return runPair(args, lab);
   std::cerr << "tlslab lab run: unknown lab '" << args.name << "' (see `tlslab lab list`)\n";
