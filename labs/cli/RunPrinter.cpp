@@ -168,6 +168,8 @@ void RunPrinter::printLadder(Role role, const Event& event) {
     if (m->contentType != kRecordHeader && m->contentType != kInnerContentType) message(m->time, m->sent, messageLabel(*m));
   } else if (const auto* a = std::get_if<AppDataEvent>(&event)) {
     const std::string kind = a->cleartext.empty() ? "data" : "cleartext " + a->cleartext;
+    if (!a->sent && lanes_.everySideObserved && lanes_.showDelivered && lane + 1 == lanes_.names.size())
+      laneRow(a->time, lane, "got " + kind + " \"" + printable(a->bytes, 60) + "\"");
     message(a->time, a->sent, kind + " \"" + printable(a->bytes, 60) + "\"");
   } else if (const auto* v = std::get_if<VerifyEvent>(&event)) {
     std::string text = fmt::format("{} depth {} {}", v->step.ok ? "✓" : "✗", v->step.depth, v->step.subject);

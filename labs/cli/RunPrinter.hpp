@@ -27,6 +27,9 @@ struct RunLanes {
   // drawn once, from its sender. Otherwise (connect, serve, the standalone
   // proxy) what the one observed side sent and received is drawn.
   bool everySideObserved = false;
+  // ... and still show, in the server's column, the application bytes it
+  // got (the tamper lab: what arrived is not always what was sent).
+  bool showDelivered = false;
   static RunLanes pair(bool everySideObserved) { return {{"client", "server"}, everySideObserved}; }
   static RunLanes mitm(bool everySideObserved) { return {{"victim", "proxy", "bank32.com"}, everySideObserved}; }
 };

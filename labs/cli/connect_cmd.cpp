@@ -129,6 +129,7 @@ bool buildConfig(const ConnectArgs& args, endpoints::ClientConfig& config) {
   config.clientCert = args.cert;
   config.clientKey = args.key.empty() ? args.cert : args.key;
   config.useTls = !args.plain;
+  if (args.plain && args.send.empty() && config.starttls == endpoints::Starttls::None) config.cleartextProtocol = "HTTP";
   config.earlyData = unescape(args.earlyData);
   for (const auto& s : args.send) config.script.push_back(endpoints::ScriptStep::send(unescape(s)));
   if (args.send.empty() && config.starttls == endpoints::Starttls::None)

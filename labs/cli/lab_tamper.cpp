@@ -44,7 +44,9 @@ int runTamperLab(const LabArgs& args) {
     std::cerr << "tlslab lab run tamper: --mask takes one byte, e.g. 0x01 or 0x80, not '" << args.mask << "'\n";
     return 2;
   }
-  RunPrinter printer(std::cout, args.fullLog ? LogStyle::Full : LogStyle::Ladder, RunLanes::pair(true));
+  RunLanes lanes = RunLanes::pair(true);
+  lanes.showDelivered = true;  // the server's "got ..." shows what the attack left of the request
+  RunPrinter printer(std::cout, args.fullLog ? LogStyle::Full : LogStyle::Ladder, lanes);
   PairLabOptions options;
   options.certsDir = certsDir();
   options.tls = args.tls;

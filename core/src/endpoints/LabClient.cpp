@@ -146,7 +146,8 @@ std::string ClientSession::open(const ClientConfig& config, ClientRun& run) {
   inst_.verifyMode = config.verifyMode;
   inst_.pinnedSpkiSha256 = config.pinnedSpkiSha256;
   channel_ = std::make_unique<Channel>(conn_.fd.get(), nullptr, recorder_);
-  if (config.starttls != Starttls::None) channel_->setCleartextProtocol(starttlsProtocolName(config.starttls));
+  channel_->setCleartextProtocol(!config.cleartextProtocol.empty() ? config.cleartextProtocol
+                                                                   : starttlsProtocolName(config.starttls));
   if (config.starttls != Starttls::None) {
     if (auto err = starttlsPreamble(config.starttls, *channel_, config.injectWithStarttls); !err.empty())
       return std::string(starttlsName(config.starttls)) + " STARTTLS: " + err;

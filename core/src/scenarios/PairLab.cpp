@@ -130,6 +130,7 @@ PairLabRun runPairLab(PairLab lab, const PairLabOptions& options) {
   client.port = started.value()->port();
   client.tls = server.tls;
   client.useTls = server.useTls;
+  client.cleartextProtocol = mail ? "SMTP" : "HTTP";
   client.trustFiles = {options.certsDir / "root-ca" / "cert.pem"};
   client.starttls = mail ? Starttls::Smtp : Starttls::None;
   client.script = conversation(lab);

@@ -57,6 +57,8 @@ struct ClientConfig {
   // Fault hook: plaintext sent in the same write as the STARTTLS command, as
   // an on-path attacker would inject it (the STARTTLS command-injection bug).
   std::string injectWithStarttls;
+  // What the cleartext bytes are, for the trace ("" = the STARTTLS protocol, else "TCP").
+  std::string cleartextProtocol;
   SessionHandle resume;  // offer this session (null: full handshake)
   Tamper tamper;         // an attacker on the client's outgoing records
   // TLS 1.3 0-RTT: sent before the handshake completes when `resume` allows
