@@ -1,5 +1,5 @@
 // tlslab-gui [CAPTURE] [--keylog F] [--rsa-key F] [--lab NAME --strategy S --victim V --tls V --entry E --attack A]
-//            [--screenshot out.png [--tab NAME]]
+//            [--course [N]] [--screenshot out.png [--tab NAME]]
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QTimer>
@@ -8,6 +8,7 @@
 
 #include "MainWindow.hpp"
 #include "TraceDocument.hpp"
+#include "tlslab/scenarios/course/Lab.hpp"
 
 int main(int argc, char** argv) {
   QApplication app(argc, argv);
@@ -30,11 +31,30 @@ int main(int argc, char** argv) {
   QCommandLineOption entry("entry", "gallery: the certificate entry (default: expired)", "name");
   QCommandLineOption screenshot("screenshot", "Save the window as PNG once loaded, then exit", "png");
   QCommandLineOption tab("tab", "Detail tab to show once loaded (e.g. \"Key derivation\")", "name");
-  parser.addOptions({keylog, rsaKey, lab, strategy, victim, tls, entry, attack, screenshot, tab});
+  QCommandLineOption course("course", "Open the Course panel, on lab N when a number follows (--course 1)");
+  parser.addOptions({keylog, rsaKey, lab, strategy, victim, tls, entry, attack, screenshot, tab, course});
   parser.process(app);
+
+  // "--course N": the option takes no value, so N arrives as the first positional argument.
+  QStringList positional = parser.positionalArguments();
+  int courseLab = 0;
+  if (parser.isSet(course) && !positional.isEmpty()) {
+    bool number = false;
+    const int n = positional.first().toInt(&number);
+    if (number) {
+      courseLab = n;
+      positional.removeFirst();
+    }
+  }
+
+  if (courseLab != 0 && tlslab::course::findLab(courseLab) == nullptr) {
+    std::fprintf(stderr, "tlslab-gui: the course has no lab %d (`tlslab lab list` shows them)\n", courseLab);
+    return 2;
+  }
 
   tlslab::gui::MainWindow window;
   window.show();
+  if (parser.isSet(course)) window.showCourse(courseLab);
 
   const QString shot = parser.value(screenshot);
   if (!shot.isEmpty()) {
@@ -63,8 +83,8 @@ int main(int argc, char** argv) {
       return 2;
     }
     window.runLab(request);
-  } else if (!parser.positionalArguments().isEmpty()) {
-    tlslab::gui::OpenRequest request{parser.positionalArguments().first(), parser.value(keylog), parser.value(rsaKey), {}};
+  } else if (!positional.isEmpty()) {
+    tlslab::gui::OpenRequest request{positional.first(), parser.value(keylog), parser.value(rsaKey), {}};
     window.openCapture(request);
   } else if (!shot.isEmpty()) {
     QTimer::singleShot(300, &window, [&window] { emit window.loadFinished(true); });

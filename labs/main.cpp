@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   tlslab::cli::registerFollowCommand(app, ctx);
   tlslab::cli::registerExportCommand(app, ctx);
   tlslab::cli::registerCaptureCommand(app, ctx);
+  tlslab::cli::registerClassCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -12,6 +12,8 @@ packages=(
   clang libclang-rt-14-dev
   tshark gnutls-bin xvfb xauth fonts-dejavu-core
   iproute2  # `ip`: the MITM lab's --netns network namespaces
+  # lab 3's real clients (`tlslab lab run real-clients`); chromium is ~125 MB to download
+  curl wget python3 chromium libnss3-tools
 )
 
 missing=()

@@ -158,10 +158,10 @@ const std::vector<LabInfo>& labCatalog() {
        QStringLiteral("A bad certificate served for real, judged by a correct and a chain-only client"), QStringLiteral("gallery.md")},
       {LabKind::Mitm, QStringLiteral("Man in the middle"),
        QStringLiteral("Poisoned name resolution, a proxy with a certificate of its choice, a stolen password — and the fix"),
-       QStringLiteral("mitm.md")},
+       QStringLiteral("03-mitm.md")},
       {LabKind::Tamper, QStringLiteral("Tampering"),
        QStringLiteral("An attacker without keys flips, drops, replays or cuts a record — and TLS notices"),
-       QStringLiteral("tamper.md")},
+       QStringLiteral("02-tampering.md")},
   };
   return labs;
 }

@@ -26,6 +26,7 @@
 #include <QLineEdit>
 
 #include "ConnectionsPane.hpp"
+#include "course/CoursePanel.hpp"
 #include "Dialogs.hpp"
 #include "LadderPane.hpp"
 #include "LadderView.hpp"
@@ -135,6 +136,23 @@ void MainWindow::buildLayout() {
   logDock_->setWidget(log_);
   addDockWidget(Qt::BottomDockWidgetArea, logDock_);
   resizeDocks({connectionsDock_, logDock_}, {130, 140}, Qt::Vertical);
+
+  // The course sits beside the ladder: its steps run labs and open captures there.
+  course_ = new CoursePanel(this);
+  courseDock_ = new QDockWidget(tr("Course"), this);
+  courseDock_->setObjectName(QStringLiteral("course"));
+  courseDock_->setWidget(course_);
+  addDockWidget(Qt::LeftDockWidgetArea, courseDock_);
+  resizeDocks({courseDock_}, {560}, Qt::Horizontal);
+  courseDock_->hide();
+  connect(course_, &CoursePanel::labRunRequested, this, &MainWindow::runTutorialCommand);
+  connect(course_, &CoursePanel::captureOpenRequested, this, &MainWindow::openCapture);
+}
+
+void MainWindow::showCourse(int lab) {
+  courseDock_->show();
+  courseDock_->raise();
+  if (lab > 0 && !course_->showLab(lab)) statusBar()->showMessage(tr("The course has no lab %1").arg(lab));
 }
 
 void MainWindow::buildStatusBar() {
@@ -203,6 +221,8 @@ void MainWindow::buildMenus() {
     connections_->filterEdit()->setFocus(Qt::ShortcutFocusReason);
     connections_->filterEdit()->selectAll();
   });
+  // Ctrl+K is File → Reopen with Key Log; L for "learn".
+  viewMenu_->addAction(tr("&Course"), QKeySequence(tr("Ctrl+L")), this, [this] { showCourse(); });
   viewMenu_->addAction(connectionsDock_->toggleViewAction());
   viewMenu_->addAction(logDock_->toggleViewAction());
   viewMenu_->addSeparator();

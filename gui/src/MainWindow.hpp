@@ -24,6 +24,7 @@ class QToolButton;
 namespace tlslab::gui {
 
 class ConnectionsPane;
+class CoursePanel;
 class LadderPane;
 class TraceDocument;
 namespace views {
@@ -53,6 +54,8 @@ class MainWindow : public QMainWindow {
   QTabWidget* detailTabs() const { return details_; }
   views::MessageDetailView* messageView() const { return message_; }
   QPlainTextEdit* runLog() const { return log_; }
+  CoursePanel* coursePanel() const { return course_; }
+  QDockWidget* courseDock() const { return courseDock_; }
   // The last error dialog shown (non-modal, so tests and the GUI never block).
   QMessageBox* lastError() const { return lastError_; }
   bool isBusy() const;
@@ -73,6 +76,8 @@ class MainWindow : public QMainWindow {
   void runTutorialCommand(const QString& arguments);
   // Brings the detail tab with this title forward; false when there is none.
   bool showDetailTab(const QString& title);
+  // Shows the Course panel (View → Course), on lab `lab`'s page when it is > 0.
+  void showCourse(int lab = 0);
   void startLiveCapture(const tlslab::gui::LiveRequest& request);
   void stopLiveCapture();
 
@@ -136,6 +141,8 @@ class MainWindow : public QMainWindow {
   views::AppDataView* appData_ = nullptr;
   views::TutorialView* tutorial_ = nullptr;
   QPlainTextEdit* log_ = nullptr;
+  CoursePanel* course_ = nullptr;
+  QDockWidget* courseDock_ = nullptr;
   QDockWidget* connectionsDock_ = nullptr;
   QDockWidget* logDock_ = nullptr;
 

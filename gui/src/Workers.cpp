@@ -10,6 +10,7 @@
 
 #include "EventText.hpp"
 #include "LiveRun.hpp"
+#include "WorkerThread.hpp"
 #include "tlslab/dissect/TlsDissector.hpp"
 #include "tlslab/keys/KeyLogFollower.hpp"
 
@@ -18,26 +19,6 @@ namespace tlslab::gui {
 namespace {
 
 QString qs(const std::string& s) { return QString::fromStdString(s); }
-
-// Starts `work` on a new thread; `thread` is reset on the GUI thread when done.
-template <typename Work>
-QThread* spawn(QObject* owner, QThread*& slot, Work work) {
-  QThread* thread = QThread::create(std::move(work));
-  QObject::connect(thread, &QThread::finished, owner, [thread, &slot] {
-    if (slot == thread) slot = nullptr;
-    thread->deleteLater();
-  });
-  slot = thread;
-  thread->start();
-  return thread;
-}
-
-void join(QThread*& thread) {
-  if (thread == nullptr) return;
-  thread->wait();
-  delete thread;
-  thread = nullptr;
-}
 
 // The key log and RSA key a request names, into `keys`; an error message
 // (for a dialog) when one cannot be read, "" otherwise.
@@ -63,7 +44,7 @@ CaptureLoader::CaptureLoader(QObject* parent)
 
 CaptureLoader::~CaptureLoader() {
   cancel();
-  join(thread_);
+  joinWorker(thread_);
 }
 
 void CaptureLoader::start(const OpenRequest& request, qint64 keepPayloadsBelow) {
@@ -71,7 +52,7 @@ void CaptureLoader::start(const OpenRequest& request, qint64 keepPayloadsBelow) 
   cancelled_ = std::make_shared<std::atomic<bool>>(false);
   auto cancelled = cancelled_;
   running_ = true;
-  spawn(this, thread_, [this, request, cancelled, keepPayloadsBelow] {
+  spawnWorker(this, thread_, [this, request, cancelled, keepPayloadsBelow] {
     auto fail = [this, request](const QString& message) {
       QMetaObject::invokeMethod(this, [this, request, message] {
         running_ = false;
@@ -126,12 +107,12 @@ void CaptureLoader::start(const OpenRequest& request, qint64 keepPayloadsBelow) 
 
 ConnectionPayloadLoader::ConnectionPayloadLoader(QObject* parent) : QObject(parent) {}
 
-ConnectionPayloadLoader::~ConnectionPayloadLoader() { join(thread_); }
+ConnectionPayloadLoader::~ConnectionPayloadLoader() { joinWorker(thread_); }
 
 void ConnectionPayloadLoader::start(const OpenRequest& request, TracePtr base, int connection) {
   if (isRunning() || !base || connection < 0 || connection >= static_cast<int>(base->connections.size())) return;
   running_ = true;
-  spawn(this, thread_, [this, request, base, connection] {
+  spawnWorker(this, thread_, [this, request, base, connection] {
     auto post = [this](auto call) {
       QMetaObject::invokeMethod(this, [this, call] {
         running_ = false;
@@ -167,7 +148,7 @@ LiveCaptureController::LiveCaptureController(QObject* parent) : QObject(parent),
 
 LiveCaptureController::~LiveCaptureController() {
   stop();
-  join(thread_);
+  joinWorker(thread_);
 }
 
 void LiveCaptureController::stop() {
@@ -180,7 +161,7 @@ void LiveCaptureController::start(const LiveRequest& request) {
   if (isRunning()) return;
   shared_ = std::make_shared<Shared>();
   running_ = true;
-  spawn(this, thread_, [this, request, shared = shared_] {
+  spawnWorker(this, thread_, [this, request, shared = shared_] {
     auto fail = [this](const QString& message) {
       QMetaObject::invokeMethod(this, [this, message] {
         running_ = false;
@@ -249,13 +230,13 @@ void LiveCaptureController::start(const LiveRequest& request) {
 
 LabController::LabController(QObject* parent) : QObject(parent) {}
 
-LabController::~LabController() { join(thread_); }
+LabController::~LabController() { joinWorker(thread_); }
 
 void LabController::start(const LabRequest& request) {
   if (isRunning()) return;
   running_ = true;
   emit started(request.title());
-  spawn(this, thread_, [this, request] {
+  spawnWorker(this, thread_, [this, request] {
     // Endpoints call the observer from their own threads; the first event
     // fixes time zero for the log.
     struct Clock {

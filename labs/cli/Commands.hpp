@@ -4,6 +4,8 @@
 // 2 bad usage or unreadable input).
 #include <CLI/CLI.hpp>
 
+#include <ostream>
+
 namespace tlslab::cli {
 
 struct Context {
@@ -22,6 +24,13 @@ void registerDissectCommand(CLI::App& app, Context& ctx);
 void registerFollowCommand(CLI::App& app, Context& ctx);
 void registerExportCommand(CLI::App& app, Context& ctx);
 void registerCaptureCommand(CLI::App& app, Context& ctx);
+void registerClassCommand(CLI::App& app, Context& ctx);
+// `tlslab lab list|start|check|hint|build`, under the `lab` command.
+void registerCourseCommands(CLI::App* lab, Context& ctx);
+// `tlslab lab try N`: a student's program against one scenario, narrated (lab_try_cmd.cpp).
+void registerLabTryCommand(CLI::App& lab, Context& ctx);
+// The `tlslab lab run` scenarios, one line each.
+void printScenarios(std::ostream& out);
 
 // Runs the main job (`tlslab` with no subcommand).
 int runDemo(Context& ctx);

@@ -3,6 +3,8 @@
 // lab_tamper.cpp).
 #include <string>
 
+#include "cli/CourseArgs.hpp"
+
 namespace tlslab::cli {
 
 struct LabArgs {
@@ -24,6 +26,10 @@ struct LabArgs {
   long offset = -1;                  // tamper flip-byte: which byte
   std::string mask = "0x01";         // tamper flip-byte: which bits
   bool netns = false;  // mitm: victim, attacker and server in network namespaces (root)
+  std::string screenshot;             // real-clients: Chromium's error page as PNG
+  std::string password = "hunter2";   // real-clients: the victim's password
+  StudentArgs who;                    // --student/--key: the student's own variant of the lab
+  std::string user = "alice";         // the victim of mitm/real-clients (the student, with --student)
 };
 
 // `tlslab lab run tamper`: narrated, then judged (scenarios::TamperVerdict).

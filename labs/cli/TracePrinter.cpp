@@ -105,9 +105,12 @@ std::string ladderLine(const model::TraceConnection& conn, const model::TraceRec
   } else if (type == 23 && opened) {
     what = fmt::format("{} bytes", rec.plaintext.empty() && rec.wire.empty() ? std::size_t{0} : rec.plaintext.size());
   } else if (!opened) {
-    what = "(encrypted)";
+    // The length field (RFC 8446 §5.2): what an eavesdropper still learns.
+    what = fmt::format("(encrypted, {} bytes)", rec.wire.size() >= 5 ? rec.wire.size() - 5 : 0);
   }
-  std::string lock = rec.encrypted ? (rec.keyPhase.empty() ? "[encrypted]" : "[" + rec.keyPhase + " keys]") : "";
+  // Without any key the phase of a record is only the dissector's assumption.
+  const bool noKeys = conn.derivation.empty();
+  std::string lock = rec.encrypted ? (rec.keyPhase.empty() || (noKeys && !opened) ? "[encrypted]" : "[" + rec.keyPhase + " keys]") : "";
   if (rec.encrypted && !rec.undecryptedReason.empty()) lock += " not decrypted";
   return fmt::format("  {:>10.6f}  {}  {:<17} {:<40} {}", rec.time, who(conn, rec.direction), contentName(type), what,
                      lock);
@@ -156,9 +159,38 @@ void printApplicationData(std::ostream& out, const model::TraceConnection& conn,
   }
 }
 
+// The plaintext bytes of a connection per direction (a STARTTLS preamble, or
+// a connection that never used TLS), line by line.
+static void printCleartext(std::ostream& out, const model::TraceConnection& conn) {
+  for (int d = 0; d < 2; ++d) {
+    const Bytes& pre = conn.preamble[d];
+    if (pre.empty()) continue;
+    out << "    " << (d == 0 ? "client:" : "server:") << "\n";
+    std::string line;
+    for (char c : std::string(pre.begin(), pre.end())) {
+      if (c == '\r') continue;
+      if (c == '\n') {
+        out << "      " << line << "\n";
+        line.clear();
+      } else {
+        line += isprint(static_cast<unsigned char>(c)) ? c : '.';
+      }
+    }
+    if (!line.empty()) out << "      " << line << "\n";
+  }
+}
+
 void printConnection(std::ostream& out, const model::TraceConnection& conn) {
   const auto& n = conn.negotiated;
   out << fmt::format("\n=== connection {}: {} -> {} ===\n", conn.index, conn.client, conn.server);
+  const bool cleartext = conn.records.empty() && conn.startTlsProtocol.empty() &&
+                         (!conn.preamble[0].empty() || !conn.preamble[1].empty());
+  if (cleartext) {
+    out << "  plain TCP: no TLS at all\n  state: " << conn.state << "; decryption: " << conn.decryption << "\n";
+    out << "\n  cleartext: what each side sent, as anyone on the path sees it:\n";
+    printCleartext(out, conn);
+    return;
+  }
   out << fmt::format("  {} {}", versionText(n.version), n.suiteName.empty() ? "(suite unknown)" : n.suiteName);
   if (!n.group.empty()) out << ", group " << n.group;
   if (!n.sni.empty()) out << ", SNI " << n.sni;
@@ -173,23 +205,7 @@ void printConnection(std::ostream& out, const model::TraceConnection& conn) {
   out << "  state: " << conn.state << "; decryption: " << conn.decryption << "\n";
   if (!conn.startTlsProtocol.empty()) {
     out << "\n  " << conn.startTlsProtocol << " preamble (plaintext before STARTTLS):\n";
-    for (int d = 0; d < 2; ++d) {
-      const Bytes& pre = conn.preamble[d];
-      if (pre.empty()) continue;
-      out << "    " << (d == 0 ? "client:" : "server:") << "\n";
-      std::string text(pre.begin(), pre.end());
-      std::string line;
-      for (char c : text) {
-        if (c == '\r') continue;
-        if (c == '\n') {
-          out << "      " << line << "\n";
-          line.clear();
-        } else {
-          line += isprint(static_cast<unsigned char>(c)) ? c : '.';
-        }
-      }
-      if (!line.empty()) out << "      " << line << "\n";
-    }
+    printCleartext(out, conn);
   }
   out << "\n  ladder:\n";
   printLadder(out, conn);

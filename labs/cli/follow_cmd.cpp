@@ -35,6 +35,25 @@ int runFollow(const FollowArgs& args) {
   if (!args.raw) {
     std::cout << fmt::format("connection {}: {} -> {} ({})\n", conn.index, conn.client, conn.server, conn.decryption);
   }
+  // Cleartext comes first: a STARTTLS preamble, or a connection without TLS.
+  for (int d = 0; d < 2; ++d) {
+    const Bytes& pre = conn.preamble[d];
+    if (pre.empty()) continue;
+    if (args.raw) {
+      std::cout.write(reinterpret_cast<const char*>(pre.data()), static_cast<std::streamsize>(pre.size()));
+      continue;
+    }
+    std::cout << fmt::format("--- {} ({} bytes, cleartext{}) ---\n", d == 0 ? "client -> server" : "server -> client",
+                             pre.size(), conn.startTlsProtocol.empty() ? "" : " before STARTTLS");
+    if (!args.hex && isPrintable(pre)) {
+      std::cout.write(reinterpret_cast<const char*>(pre.data()), static_cast<std::streamsize>(pre.size()));
+      if (pre.back() != '\n') std::cout << "\n";
+    } else {
+      std::cout << hexDump(pre, "");
+    }
+  }
+  const bool hadCleartext = !conn.preamble[0].empty() || !conn.preamble[1].empty();
+  if (conn.appData.empty() && hadCleartext && conn.records.empty()) return 0;
   if (conn.appData.empty()) {
     if (args.raw) std::cerr << fmt::format("tlslab follow: nothing decrypted: {}\n", conn.decryption);
     else std::cout << "(no application data decrypted)\n";

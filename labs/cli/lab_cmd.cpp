@@ -6,7 +6,10 @@
 #include <memory>
 
 #include "cli/Commands.hpp"
+#include "cli/CourseArgs.hpp"
 #include "cli/LabArgs.hpp"
+#include "tlslab/scenarios/course/Workspace.hpp"
+#include "cli/LabRealClients.hpp"
 #include "cli/LabReports.hpp"
 #include "cli/RunPrinter.hpp"
 #include "cli/SelfCheckOutput.hpp"
@@ -21,6 +24,24 @@ namespace {
 using namespace tlslab::scenarios;
 using endpoints::AttackerCertificate;
 
+// With --student/--key, or inside a lab workspace, the victim is the student
+// and the password theirs (course::Variant), as `tlslab lab check` expects.
+std::string applyStudent(LabArgs& args, int labNumber) {
+  std::optional<course::Variant> variant;
+  if (!args.who.student.empty() || !args.who.keyFile.empty()) {
+    ResolvedStudent who = resolveStudent(args.who);
+    if (!who.error.empty()) return who.error;
+    variant.emplace(who.credentials.student, labNumber, who.credentials.key);
+  } else if (auto dir = course::findWorkspace(std::filesystem::current_path(), labNumber)) {
+    if (auto info = course::openWorkspace(*dir)) variant.emplace(info->variant());
+  }
+  if (variant) {
+    args.user = variant->student();
+    args.password = variant->password();
+  }
+  return {};
+}
+
 struct LabInfo {
   const char* name;
   const char* summary;
@@ -32,7 +53,14 @@ constexpr LabInfo kLabs[] = {
     {"gallery", "every bad certificate served for real, judged by a correct and a chain-only client"},
     {"mitm", "the man-in-the-middle attack: poisoned name resolution, a proxy, a stolen password, and the fix"},
     {"tamper", "an attacker without keys flips, drops, replays or cuts a record of the request: TLS notices, plain TCP (--plain) does not"},
+    {"real-clients", "the mitm attack against curl, wget, python3, gnutls-cli, openssl s_client and Chromium"},
 };
+
+std::string scenarioNames() {
+  std::string names;
+  for (const auto& l : kLabs) names += (names.empty() ? "" : ", ") + std::string(l.name);
+  return names;
+}
 
 std::optional<AttackerCertificate> parseStrategy(const std::string& name) {
   for (auto s : endpoints::allAttackerCertificates())
@@ -46,8 +74,10 @@ std::optional<VictimMode> parseVictim(const std::string& name) {
   return std::nullopt;
 }
 
-MitmLabOptions mitmOptions(const NetnsTopology* netns, endpoints::Observer observer = {}) {
+MitmLabOptions mitmOptions(const LabArgs& args, const NetnsTopology* netns, endpoints::Observer observer = {}) {
   MitmLabOptions options;
+  options.user = args.user;
+  options.password = args.password;
   options.certsDir = certsDir();
   options.observer = std::move(observer);
   options.netns = netns;
@@ -57,7 +87,7 @@ MitmLabOptions mitmOptions(const NetnsTopology* netns, endpoints::Observer obser
 int runMitmMatrix(const LabArgs& args, const NetnsTopology* netns) {
   std::vector<MitmOutcome> outcomes;
   for (auto s : endpoints::allAttackerCertificates())
-    for (auto v : allVictimModes()) outcomes.push_back(runMitm(s, v, mitmOptions(netns)));
+    for (auto v : allVictimModes()) outcomes.push_back(runMitm(s, v, mitmOptions(args, netns)));
   bool allExpected = true;
   for (const auto& o : outcomes) {
     const auto& e = expectedOutcome(o.strategy, o.victim);
@@ -75,12 +105,12 @@ int runMitmMatrix(const LabArgs& args, const NetnsTopology* netns) {
 
 int runMitmStory(const LabArgs& args, AttackerCertificate strategy, VictimMode victim, const NetnsTopology* netns) {
   if (args.json) {
-    std::cout << mitmJson(runMitm(strategy, victim, mitmOptions(netns))).dump(2) << "\n";
+    std::cout << mitmJson(runMitm(strategy, victim, mitmOptions(args, netns))).dump(2) << "\n";
     return 0;
   }
   const std::string server = netns ? NetnsTopology::kServerAddress : "127.0.0.1";
   const std::string proxy = netns ? NetnsTopology::kAttackerFrontAddress : "127.0.0.66";
-  std::cout << "The man-in-the-middle lab (tutorials/mitm.md)\n\n"
+  std::cout << "The man-in-the-middle lab (tutorials/03-mitm.md)\n\n"
             << "1. The real bank32.com serves its login page on " << server << ".\n"
             << "2. The attacker poisons name resolution: bank32.com -> " << proxy << " (the lab resolver,\n"
             << "   like a forged hosts entry; nothing outside this process changes).\n"
@@ -89,7 +119,7 @@ int runMitmStory(const LabArgs& args, AttackerCertificate strategy, VictimMode v
             << "4. The victim client" << (netns ? std::string(" on ") + NetnsTopology::kVictimAddress : "") << " ("
             << victimModeDescription(victim) << ") logs in.\n\n";
   RunPrinter printer(std::cout, args.fullLog ? LogStyle::Full : LogStyle::Ladder, RunLanes::mitm(true));
-  MitmOutcome outcome = runMitm(strategy, victim, mitmOptions(netns, args.quiet ? endpoints::Observer{} : printer.observer()));
+  MitmOutcome outcome = runMitm(strategy, victim, mitmOptions(args, netns, args.quiet ? endpoints::Observer{} : printer.observer()));
   std::cout << "\nBoth legs, side by side:\n";
   printMitmLegs(std::cout, outcome);
   std::cout << "\nVerdict:\n";
@@ -100,7 +130,7 @@ int runMitmStory(const LabArgs& args, AttackerCertificate strategy, VictimMode v
   printVerifyTrace(std::cout, outcome.victimRun.verify);
   if (victim != VictimMode::Correct) {
     std::cout << "\nThe fix: the same attack against a client that checks chain AND host name and aborts:\n";
-    const MitmOutcome fixed = runMitm(strategy, VictimMode::Correct, mitmOptions(netns));
+    const MitmOutcome fixed = runMitm(strategy, VictimMode::Correct, mitmOptions(args, netns));
     printVerifyTrace(std::cout, fixed.victimRun.verify);
     printMitmVerdict(std::cout, fixed);
   }
@@ -203,12 +233,19 @@ int runPair(const LabArgs& args, PairLab lab) {
   return run.ok() && selfCheck ? 0 : 1;
 }
 
-int runLab(const LabArgs& args) {
+int runLab(LabArgs& args) {
+  if (args.name == "mitm" || args.name == "real-clients") {
+    if (auto err = applyStudent(args, 3); !err.empty()) {
+      std::cerr << "tlslab lab run: " << err << "\n";
+      return 2;
+    }
+  }
   if (args.name == "mitm") return runMitmLab(args);
   if (args.netns) {
     std::cerr << "tlslab lab run: --netns is for the mitm lab only\n";
     return 2;
   }
+  if (args.name == "real-clients") return runRealClientsLab({args.strategy, args.json, args.screenshot, args.user, args.password});
   if (args.name == "gallery") return runGalleryLab(args);
   if (args.name == "tamper") return runTamperLab(args);
   for (auto lab : {PairLab::Handshake, PairLab::Resumption, PairLab::Starttls})
@@ -219,14 +256,17 @@ int runLab(const LabArgs& args) {
 
 }  // namespace
 
+void printScenarios(std::ostream& out) {
+  for (const auto& l : kLabs) out << fmt::format("  {:<12} {}\n", l.name, l.summary);
+}
+
 void registerLabCommand(CLI::App& app, Context& ctx) {
-  CLI::App* lab = app.add_subcommand("lab", "Run the lab scenarios");
+  CLI::App* lab = app.add_subcommand("lab", "The course (list, start, check, hint, build) and the lab scenarios (run)");
   lab->require_subcommand(1);
-  lab->add_subcommand("list", "List the labs")->callback([] {
-    for (const auto& l : kLabs) std::cout << fmt::format("  {:<12} {}\n", l.name, l.summary);
-  });
+  registerCourseCommands(lab, ctx);
+  registerLabTryCommand(*lab, ctx);
   auto args = std::make_shared<LabArgs>();
-  CLI::App* run = lab->add_subcommand("run", "Run one lab");
+  CLI::App* run = lab->add_subcommand("run", "Run one lab scenario, narrated: " + scenarioNames());
   run->add_option("name", args->name, "The lab (see `tlslab lab list`)")->required();
   run->add_option("--strategy", args->strategy, "mitm: the attacker's certificate (attacker-own, self-signed, rogue-ca, forged, leaf-signed-leaf)");
   run->add_option("--victim", args->victim, "mitm: the victim's checks (none, chain-only, ignore-errors, correct, correct+rogue, pinned)");
@@ -250,6 +290,10 @@ void registerLabCommand(CLI::App& app, Context& ctx) {
   run->add_flag("--json", args->json, "Results as JSON");
   run->add_flag("--quiet", args->quiet, "No live ladder, only the results");
   run->add_flag("--full-log", args->fullLog, "Every event OpenSSL reported on every side instead of the ladder");
+  run->add_option("--screenshot", args->screenshot, "real-clients: write Chromium's error page to this PNG");
+  run->add_option("--password", args->password, "real-clients: the victim's password (default hunter2)");
+  run->add_option("--student", args->who.student, "mitm/real-clients: your student ID: the victim is you, the password yours");
+  run->add_option("--key", args->who.keyFile, "mitm/real-clients: your student key file (from your teacher)");
   run->add_option("--save", args->save, "handshake/resumption/starttls/tamper/mitm: write the run as pcapng with its keys");
   run->callback([args, &ctx] { ctx.exitCode = runLab(*args); });
 }

@@ -61,7 +61,7 @@ int runTamperLab(const LabArgs& args) {
     std::cerr << "tlslab lab run tamper: " << err << "\n";
     return 2;
   }
-  std::cout << "The tamper lab (tutorials/tamper.md)\n\n"
+  std::cout << "The tamper lab (tutorials/02-tampering.md)\n\n"
             << "An attacker on the path, without any key, " << tamperActionDescription(*action, args.plain)
             << (args.plain ? ", and this time there is no TLS: the request crosses the wire in cleartext" : "") << ".\n\n";
   PairLabRun run = runPairLab(PairLab::Tamper, options);

@@ -6,6 +6,9 @@
 
 #include "GuiTestSupport.hpp"
 #include "MainWindow.hpp"
+#include "course/CoursePanel.hpp"
+
+#include <QDockWidget>
 
 namespace {
 
@@ -38,4 +41,25 @@ TEST(MainWindow, QuitIsAlwaysAvailable) {
     }
   }
   EXPECT_TRUE(found);
+}
+
+TEST(MainWindow, ViewCourseOpensTheCoursePanelBesideTheLadder) {
+  app();
+  tlslab::gui::MainWindow window;
+  window.show();
+  QAction* course = nullptr;
+  for (QAction* action : window.viewMenu()->actions())
+    if (action->text().remove('&') == "Course") course = action;
+  ASSERT_NE(course, nullptr);
+  EXPECT_EQ(course->shortcut(), QKeySequence("Ctrl+L"));
+  // No other action of the window may claim the same shortcut (it would fire neither).
+  int claims = 0;
+  for (QAction* action : window.findChildren<QAction*>()) claims += action->shortcut() == course->shortcut() ? 1 : 0;
+  EXPECT_EQ(claims, 1);
+  EXPECT_FALSE(window.courseDock()->isVisible());
+  course->trigger();
+  EXPECT_TRUE(window.courseDock()->isVisible());
+  EXPECT_EQ(window.dockWidgetArea(window.courseDock()), Qt::LeftDockWidgetArea);
+  window.showCourse(1);
+  EXPECT_TRUE(window.coursePanel()->isShowingLab());
 }

@@ -120,19 +120,19 @@ TEST(TutorialView, ListsAndRendersTheProjectTutorials) {
   app();
   TutorialView view;
   const QStringList names = view.availableTutorials();
-  EXPECT_TRUE(names.contains("mitm"));
+  EXPECT_TRUE(names.contains("03-mitm"));
   EXPECT_TRUE(names.contains("handshake"));
   EXPECT_EQ(view.currentTutorial(), "handshake");
-  ASSERT_TRUE(view.showTutorial("mitm"));
-  EXPECT_TRUE(view.browser()->toPlainText().contains("Lab: the man in the middle"));
+  ASSERT_TRUE(view.showTutorial("03-mitm"));
+  EXPECT_TRUE(view.browser()->toPlainText().contains("Lab 3: Posing"));
   EXPECT_FALSE(view.browser()->toPlainText().contains("# Lab"));  // rendered, not raw Markdown
-  EXPECT_EQ(view.firstCommand(), "lab run mitm");
+  EXPECT_EQ(view.firstCommand(), "lab run mitm --quiet");
   QSignalSpy run(&view, &TutorialView::runRequested);
   view.runButton()->click();
   ASSERT_EQ(run.count(), 1);
-  EXPECT_EQ(run.at(0).at(0).toString(), "lab run mitm");
+  EXPECT_EQ(run.at(0).at(0).toString(), "lab run mitm --quiet");
   EXPECT_FALSE(view.showTutorial("no-such-tutorial"));
-  EXPECT_EQ(view.currentTutorial(), "mitm");
+  EXPECT_EQ(view.currentTutorial(), "03-mitm");
   view.resize(800, 900);
   test::maybeSavePng(view, "tutorial");
 }

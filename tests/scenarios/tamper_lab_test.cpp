@@ -1,4 +1,4 @@
-// The tamper lab's comparisons (tutorials/tamper.md): the same attacks over
+// The tamper lab's comparisons (tutorials/02-tampering.md): the same attacks over
 // cleartext TCP, where the server's application takes the altered request,
 // and over TLS 1.2 with a CBC suite (MAC-then-encrypt and encrypt-then-MAC)
 // and an AEAD one, and TLS 1.3, where it never does.

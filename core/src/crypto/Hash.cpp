@@ -3,6 +3,7 @@
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
+#include <openssl/rand.h>
 
 #include <array>
 #include <cctype>
@@ -154,6 +155,12 @@ Bytes Hasher::peek() const {
   unsigned int len = 0;
   EVP_DigestFinal_ex(copy.get(), out.data(), &len);
   out.resize(len);
+  return out;
+}
+
+Bytes randomBytes(std::size_t n) {
+  Bytes out(n);
+  if (n > 0 && RAND_bytes(out.data(), static_cast<int>(n)) != 1) throw std::runtime_error("RAND_bytes failed");
   return out;
 }
 

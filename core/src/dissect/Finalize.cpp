@@ -144,6 +144,17 @@ void finalizeConnection(Shared& shared, Connection& conn) {
   if (!conn.fatalAlert && !conn.handshakeDone) {
     tc.state = conn.sawServerHello ? "incomplete (handshake not finished in the capture)"
                                    : (conn.sawClientHello ? "incomplete (no ServerHello)" : "incomplete (no handshake seen)");
+    // TLS 1.3 encrypts the rest of the handshake: without keys its end is invisible, not missing.
+    if (conn.sawServerHello && tc.negotiated.version == 0x0304 && conn.anyEncrypted && !conn.anyOpened)
+      tc.state = "handshake encrypted after the ServerHello (TLS 1.3): without keys its end cannot be seen";
+  }
+  // A TCP connection that never carried a record (plain HTTP, the
+  // eavesdropping lab): its bytes are the preamble, readable by anyone.
+  const bool cleartext = tc.records.empty() && tc.startTlsProtocol.empty() &&
+                         (!tc.preamble[0].empty() || !tc.preamble[1].empty());
+  if (cleartext) {
+    tc.state = "cleartext (no TLS)";
+    tc.decryption = "nothing to decrypt: cleartext, readable by anyone on the path";
   }
   if (conn.reason.empty() && !conn.firstFailure && conn.anyEncrypted && !conn.anyOpened) {
     conn.reason = noKeyReason(shared, conn);

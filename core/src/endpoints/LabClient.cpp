@@ -105,7 +105,14 @@ std::string runScript(const std::vector<ScriptStep>& script, Channel& channel, s
       continue;
     }
     if (step.kind == ScriptStep::Kind::Send) {
-      if (!channel.write(step.data)) return "sending failed: " + channel.lastError();
+      if (!channel.write(step.data)) {
+        std::string error = "sending failed: " + channel.lastError();
+        // A TLS 1.3 server judges the client's certificate after the client's
+        // Finished: its refusal (an alert) may be waiting when the write fails.
+        if (channel.read(buffer, sizeof(buffer)) < 0 && !channel.lastError().empty())
+          error += "; then reading: " + channel.lastError();
+        return error;
+      }
       continue;
     }
     while (received.find(step.data, searchFrom) == std::string::npos) {

@@ -98,6 +98,29 @@ std::string writeCrl(const std::filesystem::path& file, X509_CRL* crl) {
   return {};
 }
 
+namespace {
+std::string drain(BIO* bio) {
+  char* data = nullptr;
+  long n = BIO_get_mem_data(bio, &data);
+  return n > 0 ? std::string(data, static_cast<std::size_t>(n)) : std::string{};
+}
+}  // namespace
+
+std::string certificatesPem(const std::vector<X509*>& certs) {
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  for (X509* cert : certs)
+    if (!bio || PEM_write_bio_X509(bio.get(), cert) != 1) return {};
+  return drain(bio.get());
+}
+
+std::string privateKeyPem(EVP_PKEY* key, const std::string& header) {
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  if (!bio || BIO_write(bio.get(), header.data(), static_cast<int>(header.size())) != static_cast<int>(header.size()) ||
+      PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) != 1)
+    return {};
+  return drain(bio.get());
+}
+
 std::string teachingKeyHeader(const std::string& what) {
   std::ostringstream out;
   out << "# tlslab lab PKI -- PUBLIC TEACHING MATERIAL, NOT A SECRET.\n"

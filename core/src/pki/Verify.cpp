@@ -181,12 +181,31 @@ Result<X509StorePtr> makeTrustStore(const fs::path& certsDir, TrustStore trust, 
   return Result<X509StorePtr>::success(std::move(store));
 }
 
+Result<X509StorePtr> makeTrustStoreFrom(const std::vector<fs::path>& caFiles, const fs::path& hashedDir) {
+  X509StorePtr store(X509_STORE_new());
+  if (!store) return Result<X509StorePtr>::failure("X509_STORE_new: " + takeOpensslErrors());
+  for (const auto& file : caFiles)
+    if (auto err = addCertFile(store.get(), file); !err.empty()) return Result<X509StorePtr>::failure(err);
+  if (!hashedDir.empty()) {
+    X509_LOOKUP* lookup = X509_STORE_add_lookup(store.get(), X509_LOOKUP_hash_dir());
+    if (!fs::is_directory(hashedDir)) return Result<X509StorePtr>::failure(hashedDir.string() + " is not a folder");
+    if (lookup == nullptr || X509_LOOKUP_add_dir(lookup, hashedDir.c_str(), X509_FILETYPE_PEM) != 1)
+      return Result<X509StorePtr>::failure("cannot use " + hashedDir.string() + ": " + takeOpensslErrors());
+  }
+  return Result<X509StorePtr>::success(std::move(store));
+}
+
 Result<model::VerifyVerdict> verifyChainFile(const fs::path& certsDir, const fs::path& chainFile,
                                              const VerifyOptions& options) {
-  auto certs = readCertificates(chainFile);
-  if (!certs) return Result<model::VerifyVerdict>::failure(certs.error());
   auto store = makeTrustStore(certsDir, options.trust, options.checkCrl);
   if (!store) return Result<model::VerifyVerdict>::failure(store.error());
+  return verifyChainFileIn(store->get(), chainFile, options);
+}
+
+Result<model::VerifyVerdict> verifyChainFileIn(X509_STORE* store, const fs::path& chainFile,
+                                               const VerifyOptions& options) {
+  auto certs = readCertificates(chainFile);
+  if (!certs) return Result<model::VerifyVerdict>::failure(certs.error());
   X509StackPtr untrusted(sk_X509_new_null());
   for (std::size_t i = 1; i < certs->size(); ++i) {
     if (!untrusted || sk_X509_push(untrusted.get(), (*certs)[i].get()) <= 0) {
@@ -194,8 +213,7 @@ Result<model::VerifyVerdict> verifyChainFile(const fs::path& certsDir, const fs:
     }
     X509_up_ref((*certs)[i].get());  // the stack owns one reference of its own
   }
-  return Result<model::VerifyVerdict>::success(
-      verifyChain(certs->front().get(), untrusted.get(), store->get(), options));
+  return Result<model::VerifyVerdict>::success(verifyChain(certs->front().get(), untrusted.get(), store, options));
 }
 
 VerifyOptions clientOptions(const CatalogEntry& entry, TrustStore trust) {

@@ -11,4 +11,6 @@ std::filesystem::path homeDir() {
 
 std::filesystem::path certsDir() { return homeDir() / "certs"; }
 
+const char* versionString() { return TLSLAB_VERSION; }
+
 }  // namespace tlslab

@@ -112,9 +112,11 @@ bool TutorialView::showTutorial(const QString& name) {
   current_ = name;
   const QString markdown = QString::fromUtf8(file.readAll());
   browser_->setMarkdown(linkCommands(markdown));
-  // The first command is the lab itself ("**Run it:** `tlslab lab run mitm`").
+  // The lab itself: its first `tlslab lab run …` command, else the first command.
+  static const QRegularExpression firstRun(QStringLiteral("tlslab (lab run [^`\\n]+)"));
   static const QRegularExpression first(QStringLiteral("`tlslab ([^`\\n]+)`"));
-  firstCommand_ = first.match(markdown).captured(1);
+  firstCommand_ = firstRun.match(markdown).captured(1).trimmed();
+  if (firstCommand_.isEmpty()) firstCommand_ = first.match(markdown).captured(1);
   run_->setText(tr("▶ Run: tlslab %1").arg(firstCommand_));
   run_->setToolTip(tr("Run the step this tutorial starts with"));
   run_->setVisible(!firstCommand_.isEmpty());

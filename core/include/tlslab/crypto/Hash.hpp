@@ -22,6 +22,8 @@ std::size_t hashLength(HashAlg alg);
 std::optional<HashAlg> hashFromName(std::string_view name);  // "sha256", "SHA-384", ...
 
 Bytes digest(HashAlg alg, ByteView data);
+// n bytes from OpenSSL's CSPRNG (RAND_bytes); throws std::runtime_error if it fails.
+Bytes randomBytes(std::size_t n);
 Bytes hmac(HashAlg alg, ByteView key, ByteView data);
 
 // Incremental hash, e.g. a running handshake transcript.

@@ -14,7 +14,7 @@
 
 namespace tlslab::endpoints {
 
-// What the proxy shows the victim (tutorials/mitm.md explains each).
+// What the proxy shows the victim (tutorials/03-mitm.md explains each).
 enum class AttackerCertificate {
   AttackerOwn,     // its own valid certificate for attacker32.com, from the trusted lab CA
   SelfSigned,      // a self-signed certificate claiming bank32.com

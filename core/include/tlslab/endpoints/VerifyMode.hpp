@@ -3,7 +3,7 @@
 namespace tlslab::endpoints {
 
 // How a client checks the server's certificate: the two classic bugs and
-// the correct way (see tutorials/mitm.md).
+// the correct way (see tutorials/03-mitm.md).
 enum class VerifyMode {
   None,          // SSL_VERIFY_NONE: anything is accepted (the result is still recorded)
   ChainOnly,     // chain checked, host name never compared: the classic bug

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "tlslab/pki/Catalog.hpp"
 #include "tlslab/pki/Handles.hpp"
 #include "tlslab/pki/Result.hpp"
 
@@ -35,6 +36,18 @@ struct CertificateSpec {
 // makes a self-signed certificate (issuer = subject).
 Result<X509Ptr> issueCertificate(const CertificateSpec& spec, EVP_PKEY* subjectKey, X509* issuerCert,
                                  EVP_PKEY* issuerKey);
+
+// A leaf a lab makes on the fly (a student's own server or client
+// certificate): fresh EC P-256 key, CA:FALSE, digitalSignature, the EKU of
+// `purpose`, SAN dNSName for each name (none for a client), a random
+// serial, valid 2025-2049, signed by issuerKey as issuerCert.
+struct IssuedLeaf {
+  X509Ptr cert;
+  EvpPkeyPtr key;
+};
+Result<IssuedLeaf> issueLeaf(const std::string& organization, const std::string& commonName,
+                             const std::vector<std::string>& dnsNames, Purpose purpose, X509* issuerCert,
+                             EVP_PKEY* issuerKey);
 
 struct RevokedEntry {
   long serial;

@@ -6,6 +6,7 @@
 
 #include "tlslab/pki/Handles.hpp"
 #include "tlslab/pki/Result.hpp"
+#include "tlslab/util/Bytes.hpp"
 
 namespace tlslab::pki {
 
@@ -21,6 +22,14 @@ Result<X509CrlPtr> readCrl(const std::filesystem::path& file);
 std::string writeCertificates(const std::filesystem::path& file, const std::vector<X509*>& certs);
 std::string writePrivateKey(const std::filesystem::path& file, EVP_PKEY* key, const std::string& header);
 std::string writeCrl(const std::filesystem::path& file, X509_CRL* crl);
+
+// The same as PEM text in memory (a chain for LabServer's chainPem, a key for keyPem).
+std::string certificatesPem(const std::vector<X509*>& certs);
+std::string privateKeyPem(EVP_PKEY* key, const std::string& header);
+
+// A certificate's DER encoding (empty if it cannot be encoded): to compare
+// what a peer sent with the certificate a lab gave it.
+Bytes certificateDer(X509* cert);
 
 // The header every lab key file starts with: these keys are public.
 std::string teachingKeyHeader(const std::string& what);

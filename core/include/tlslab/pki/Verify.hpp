@@ -65,6 +65,14 @@ model::VerifyVerdict verifyChain(X509* leaf, STACK_OF(X509)* untrusted, X509_STO
 // A trust store from the lab PKI folder (plus the issuing CA's CRL when asked).
 Result<X509StorePtr> makeTrustStore(const std::filesystem::path& certsDir, TrustStore trust, bool withCrl);
 
+// A trust store of one's own (a student's root CA): PEM files and/or a
+// hashed directory (X509_LOOKUP_hash_dir, as SSL_CTX_load_verify_locations).
+Result<X509StorePtr> makeTrustStoreFrom(const std::vector<std::filesystem::path>& caFiles,
+                                        const std::filesystem::path& hashedDir = {});
+// Reads a chain file (leaf first) and verifies it against `store` (options.trust is ignored).
+Result<model::VerifyVerdict> verifyChainFileIn(X509_STORE* store, const std::filesystem::path& chainFile,
+                                               const VerifyOptions& options);
+
 // Reads a chain file (leaf first) and verifies it.
 Result<model::VerifyVerdict> verifyChainFile(const std::filesystem::path& certsDir,
                                              const std::filesystem::path& chainFile, const VerifyOptions& options);

@@ -1,5 +1,5 @@
 #pragma once
-// The man-in-the-middle lab (tutorials/mitm.md). The victim wants bank32.com;
+// The man-in-the-middle lab (tutorials/03-mitm.md). The victim wants bank32.com;
 // the lab resolver is poisoned to send it to the attacker's proxy on
 // 127.0.0.66, which relays to the real server on 127.0.0.1 with a certificate
 // of its choice (or, with MitmLabOptions::netns, the same three parties in

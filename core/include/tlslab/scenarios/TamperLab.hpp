@@ -1,5 +1,5 @@
 #pragma once
-// The tamper lab (tutorials/tamper.md), run as PairLab::Tamper: an attacker
+// The tamper lab (tutorials/02-tampering.md), run as PairLab::Tamper: an attacker
 // on the path, without any key, flips, drops, replays or cuts the client's
 // request. Over TLS the server refuses it; over cleartext TCP (`plain`) the
 // server's application takes whatever arrives. The verdict and its words are

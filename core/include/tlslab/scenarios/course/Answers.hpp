@@ -4,6 +4,7 @@
 // them; a key written twice or a line without ':' is reported, not guessed.
 #include <filesystem>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,7 +20,8 @@ struct Answer {
 
 struct Answers {
   std::map<std::string, Answer> values;
-  std::vector<std::string> problems;  // "line 7: no ':' (expected key: value)"
+  std::vector<std::string> problems;  // "line 7: no ':' (write key: value)"
+  std::set<std::string> duplicated;    // keys answered twice: judged as neither
   // The trimmed value, or nullptr when the key is absent or empty.
   const Answer* find(std::string_view key) const;
 };

@@ -40,7 +40,12 @@ struct Question {
   // The right answer for one student: the teacher's key (`tlslab class key`)
   // and the tests; never written into a workspace.
   std::function<std::string(const Variant&)> reference;
+  // When the question itself differs per student ("your gallery entry 2 is
+  // wrong-eku: …"): used instead of `prompt` (see promptFor).
+  std::function<std::string(const Variant&)> personalPrompt = nullptr;
 };
+// The question as this student sees it.
+std::string promptFor(const Question& question, const Variant& variant);
 
 // A C program the student completes (labs/exercises/<source>).
 struct Exercise {
@@ -82,6 +87,9 @@ struct MaterialsEnv {
   std::filesystem::path workspace;  // exists, empty apart from .tlslab/
   std::filesystem::path certsDir;
   std::function<void(const std::string&)> progress;
+  void say(const std::string& text) const {
+    if (progress) progress(text);
+  }
 };
 
 struct LabDefinition {

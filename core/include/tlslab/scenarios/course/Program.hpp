@@ -9,6 +9,7 @@
 // A program that crashes, hangs or prints nothing gets a verdict, never a
 // hang of the checker.
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -32,7 +33,9 @@ enum class HostsMethod {
 };
 const char* hostsMethodName(HostsMethod method);
 
-// What this machine allows, probed once (a child that tries each method).
+// What this machine allows, probed once per effective uid (a child that tries
+// each method): MountNamespace, UserNamespace or Unavailable. (SystemFile
+// depends on the entries asked for: runProgram decides it per run.)
 HostsMethod hostsMethodAvailable();
 // "127.0.0.66 bank32.com" lines, as a student would add them to /etc/hosts.
 std::string hostsLines(const std::vector<HostsEntry>& entries);
@@ -45,6 +48,12 @@ struct ProgramSpec {
   std::chrono::milliseconds timeout{10000};
   std::size_t outputLimit = 256 * 1024;  // per stream; the rest is dropped and counted
   std::string stdinText;                 // written to its stdin, which is then closed
+  // …or left open until the program ends, as a terminal would be: interactive
+  // clients (gnutls-cli) stop reading the connection at stdin's EOF.
+  bool keepStdinOpen = false;
+  // stdio unbuffered (coreutils' `stdbuf -o0 -e0`, when installed): a program
+  // killed at its deadline would otherwise lose what printf still held.
+  bool unbufferedOutput = false;
 };
 
 struct ProgramResult {
@@ -55,12 +64,15 @@ struct ProgramResult {
   bool timedOut = false;   // killed at the deadline
   std::string out, err;
   bool outputTruncated = false;
+  std::size_t outDropped = 0, errDropped = 0;  // bytes past outputLimit, per stream
+  bool stopped = false;    // BackgroundProgram::stop() ended it (its SIGTERM/SIGKILL is expected)
   HostsMethod hostsMethod = HostsMethod::NotNeeded;
   std::string hostsProblem;  // what to do when the hosts entries could not be applied
   double seconds = 0;
   bool exitedCleanly() const { return started && !timedOut && signal == 0 && exitCode == 0; }
-  // "exited with status 2", "crashed with SIGSEGV (segmentation fault)",
-  // "was still running after 10 s and was killed (a hang?)", "could not start: …"
+  // "exited with status 2", "crashed with SIGSEGV (segmentation fault: …)",
+  // "was still running after 10 s and was killed (a hang?)", "could not start: …";
+  // ", printing nothing" when both streams stayed empty.
   std::string describe() const;
 };
 
