@@ -133,6 +133,17 @@ nlohmann::json mitmJson(const MitmOutcome& o) {
           {"setup_error", o.setupError}};
 }
 
+void printHandshakeComparison(std::ostream& out, const HandshakeComparison& c) {
+  out << "\nThe two handshakes side by side (→ client sends, ← server sends):\n";
+  out << fmt::format("  {:<26}{:<26}{}\n", "first (full)", c.resumedBy.empty() ? "second (not resumed)" : "second (resumed)", "");
+  for (const auto& row : c.rows)
+    out << fmt::format("  {:<26}{:<26}{}\n", row.full.empty() ? "—" : row.full, row.resumed.empty() ? "—" : row.resumed,
+                       row.note);
+  if (!c.resumedBy.empty()) out << "  resumed by " << c.resumedBy << "\n";
+  if (!c.keyExchange.empty()) out << "  key exchange: " << c.keyExchange << "\n";
+  for (const auto& note : c.notes) out << "  " << note << "\n";
+}
+
 void printGalleryResult(std::ostream& out, const GalleryResult& r) {
   out << fmt::format("── {} ── {}\n", r.entry->name, r.entry->teaches);
   if (!r.setupError.empty()) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "tlslab/scenarios/GalleryLab.hpp"
+#include "tlslab/scenarios/HandshakeCompare.hpp"
 #include "tlslab/scenarios/MitmLab.hpp"
 
 namespace tlslab::cli {
@@ -19,6 +20,9 @@ void printMitmVerdict(std::ostream& out, const scenarios::MitmOutcome& outcome);
 void printVerifyTrace(std::ostream& out, const model::VerifyVerdict& verdict, const std::string& indent = "  ");
 void printMitmMatrix(std::ostream& out, const std::vector<scenarios::MitmOutcome>& outcomes);
 nlohmann::json mitmJson(const scenarios::MitmOutcome& outcome);
+
+// The full and the resumed handshake side by side, and what the second leaves out.
+void printHandshakeComparison(std::ostream& out, const scenarios::HandshakeComparison& comparison);
 
 void printGalleryResult(std::ostream& out, const scenarios::GalleryResult& result);
 nlohmann::json galleryJson(const scenarios::GalleryResult& result);

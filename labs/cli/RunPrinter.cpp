@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
+
 #include "tlslab/wire/Registry.hpp"
 
 namespace tlslab::cli {
@@ -14,6 +16,9 @@ namespace {
 // TLS 1.3 inner content types are bookkeeping, not messages on the ladder.
 constexpr int kRecordHeader = 256;
 constexpr int kInnerContentType = 257;
+constexpr std::size_t kTimeWidth = 14;  // "   12.345 ms  "
+
+}  // namespace
 
 std::string messageLabel(const MessageEvent& m) {
   auto name = [](const char* n, int code) { return n ? std::string(n) : fmt::format("unknown({})", code); };
@@ -30,6 +35,32 @@ std::string messageLabel(const MessageEvent& m) {
     case 24: return "Heartbeat";
     default: return fmt::format("content type {}", m.contentType);
   }
+}
+
+namespace {
+
+// Columns count characters, not bytes: the arrows are UTF-8.
+std::size_t width(const std::string& s) {
+  std::size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80 ? 1 : 0;
+  return n;
+}
+
+std::string fit(const std::string& s, std::size_t w) {
+  if (width(s) <= w) return s + std::string(w - width(s), ' ');
+  std::string out;
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < s.size() && n < w - 1; ++i) {
+    out += s[i];
+    if (i + 1 >= s.size() || (static_cast<unsigned char>(s[i + 1]) & 0xC0) != 0x80) ++n;
+  }
+  return out + "…";
+}
+
+std::string repeat(const char* glyph, std::size_t n) {
+  std::string out;
+  for (std::size_t i = 0; i < n; ++i) out += glyph;
+  return out;
 }
 
 }  // namespace
@@ -53,46 +84,107 @@ Observer RunPrinter::observer() {
 
 std::string RunPrinter::timeColumn(TimeUs time) {
   if (start_ == 0) start_ = time;
-  return fmt::format("{:9.3f} ms", static_cast<double>(time - start_) / 1000.0);
+  return fmt::format("{:9.3f} ms  ", static_cast<double>(time - start_) / 1000.0);
 }
 
 void RunPrinter::print(Role role, const Event& event) {
   std::lock_guard lock(mutex_);
-  // Client on the left, server on the right: "sent" by the client goes right.
-  auto arrow = [role](bool sent) -> std::string {
-    bool clientSide = role == Role::Client || role == Role::ProxyBack;  // the side that connected
-    bool rightwards = clientSide == sent;
-    if (role == Role::ProxyFront) return rightwards ? "victim ─────▶ proxy " : "victim ◀───── proxy ";
-    if (role == Role::ProxyBack) return rightwards ? "proxy  ─────▶ server" : "proxy  ◀───── server";
-    return rightwards ? "client ───────────▶ server" : "client ◀─────────── server";
-  };
-  const char* who = roleName(role);
-  if (const auto* m = std::get_if<MessageEvent>(&event)) {
-    if (m->contentType == kRecordHeader || m->contentType == kInnerContentType) return;
-    out_ << timeColumn(m->time) << "  [" << who << "]  " << arrow(m->sent) << "  " << messageLabel(*m)
-         << fmt::format(" ({} bytes)\n", m->bytes.size());
-  } else if (const auto* v = std::get_if<VerifyEvent>(&event)) {
-    out_ << timeColumn(v->time) << "  [" << who << "]  verify depth " << v->step.depth << ": " << v->step.subject
-         << "\n" << std::string(25, ' ') << "issuer " << v->step.issuer << ", valid " << v->step.notBefore << " .. "
-         << v->step.notAfter << "\n"
-         << std::string(25, ' ')
-         << (v->step.ok ? std::string("✓ ok") : "✗ " + v->step.errorName + " (" + v->step.errorText + ")")
-         << "; callback returned " << (v->callbackReturned ? 1 : 0) << ": " << v->why << "\n";
-  } else if (const auto* i = std::get_if<InfoEvent>(&event)) {
-    if (i->what == "state" || (compact_ && i->what.rfind("alert", 0) != 0)) return;  // transitions are too chatty
-    out_ << timeColumn(i->time) << "  [" << who << "]  " << i->what << ": " << i->state << "\n";
-  } else if (const auto* a = std::get_if<AppDataEvent>(&event)) {
-    out_ << timeColumn(a->time) << "  [" << who << "]  " << arrow(a->sent) << "  application data: \""
-         << printable(a->bytes, 160) << "\"\n";
-  } else if (const auto* k = std::get_if<KeyLogEvent>(&event); k && !compact_) {
-    out_ << timeColumn(k->time) << "  [" << who << "]  key log: " << k->line.substr(0, k->line.find(' ')) << "\n";
-  } else if (const auto* n = std::get_if<NoteEvent>(&event)) {
-    out_ << timeColumn(n->time) << "  [" << who << "]  " << n->text << "\n";
-  } else if (const auto* w = std::get_if<WireEvent>(&event); w && showWire_) {
-    out_ << timeColumn(w->time) << "  [" << who << "]  wire " << (w->sent ? "out" : "in") << " "
-         << w->bytes.size() << " bytes\n";
-  }
+  if (style_ == LogStyle::Full) printFull(role, event);
+  else printLadder(role, event);
   out_.flush();
+}
+
+// Lanes: the client first, the server last, a proxy in between (its front
+// faces the victim on its left, its back the bank on its right).
+std::size_t RunPrinter::laneOf(Role role) const {
+  const std::size_t last = lanes_.names.size() - 1;
+  switch (role) {
+    case Role::Client: return 0;
+    case Role::Server: return last;
+    case Role::ProxyFront: return last >= 2 ? 1 : last;
+    case Role::ProxyBack: return last >= 2 ? 1 : 0;
+    default: return 0;
+  }
+}
+
+std::size_t RunPrinter::peerOf(Role role) const {
+  const std::size_t last = lanes_.names.size() - 1;
+  switch (role) {
+    case Role::Client: return 1;
+    case Role::Server: return last - 1;
+    case Role::ProxyFront: return 0;
+    case Role::ProxyBack: return last;
+    default: return 1;
+  }
+}
+
+namespace {
+struct Geometry {
+  std::size_t text, arrow;  // a lane's text width, the arrow between two lanes
+};
+Geometry geometryFor(std::size_t lanes) { return lanes > 2 ? Geometry{24, 10} : Geometry{32, 14}; }
+}  // namespace
+
+// A message: its label in the sender's column, the arrow towards the receiver.
+void RunPrinter::arrowRow(TimeUs time, std::size_t from, std::size_t to, const std::string& label) {
+  const Geometry g = geometryFor(lanes_.names.size());
+  const std::size_t left = std::min(from, to);
+  std::string line = timeColumn(time) + std::string(left * (g.text + g.arrow), ' ');
+  if (from < to) {
+    // A long label may run into the arrow, which keeps at least 3 characters.
+    const std::string shown = width(label) + 5 <= g.text + g.arrow ? label : fit(label, g.text + g.arrow - 5);
+    const std::size_t used = std::max(width(shown) + 1, g.text);
+    line += shown + std::string(used - width(shown), ' ') + repeat("─", g.text + g.arrow - used - 1) + "▶";
+  }
+  else {
+    line += std::string(g.text, ' ') + " ◀" + repeat("─", g.arrow - 3) + " " + label;
+  }
+  while (!line.empty() && line.back() == ' ') line.pop_back();
+  out_ << line << "\n";
+}
+
+// A check, a note: in the column of the side that made it, at full length.
+void RunPrinter::laneRow(TimeUs time, std::size_t lane, const std::string& text) {
+  const Geometry g = geometryFor(lanes_.names.size());
+  out_ << timeColumn(time) << std::string(lane * (g.text + g.arrow), ' ') << text << "\n";
+}
+
+void RunPrinter::printLadder(Role role, const Event& event) {
+  if (!headerPrinted_) {
+    const Geometry g = geometryFor(lanes_.names.size());
+    std::string header(kTimeWidth, ' ');
+    for (std::size_t i = 0; i < lanes_.names.size(); ++i)
+      header += i + 1 < lanes_.names.size() ? fit(lanes_.names[i], g.text + g.arrow) : lanes_.names[i];
+    out_ << header << "\n";
+    headerPrinted_ = true;
+  }
+  const std::size_t lane = laneOf(role), peer = peerOf(role);
+  auto message = [&](TimeUs time, bool sent, const std::string& label) {
+    // With both ends reporting, each message is drawn once: by its sender.
+    if (!sent && lanes_.everySideObserved) return;
+    arrowRow(time, sent ? lane : peer, sent ? peer : lane, label);
+  };
+  if (const auto* m = std::get_if<MessageEvent>(&event)) {
+    if (m->contentType != kRecordHeader && m->contentType != kInnerContentType) message(m->time, m->sent, messageLabel(*m));
+  } else if (const auto* a = std::get_if<AppDataEvent>(&event)) {
+    const std::string kind = a->cleartext.empty() ? "data" : "cleartext " + a->cleartext;
+    if (!a->sent && lanes_.everySideObserved && lanes_.showDelivered && lane + 1 == lanes_.names.size())
+      laneRow(a->time, lane, "got " + kind + " \"" + printable(a->bytes, 60) + "\"");
+    message(a->time, a->sent, kind + " \"" + printable(a->bytes, 60) + "\"");
+  } else if (const auto* v = std::get_if<VerifyEvent>(&event)) {
+    std::string text = fmt::format("{} depth {} {}", v->step.ok ? "✓" : "✗", v->step.depth, v->step.subject);
+    if (!v->step.ok) text += ": " + v->step.errorName + (v->callbackReturned ? ", ignored (callback returned 1)" : ", abort");
+    laneRow(v->time, lane, text);
+    // OpenSSL stops at a refused error: say so, or the missing depths vanish without a word.
+    if (!v->callbackReturned && v->chainLength > v->step.depth + 1)
+      laneRow(v->time, lane,
+              fmt::format("  depth {}{} not checked: OpenSSL stops at the first error its callback refuses", v->step.depth + 1,
+                          v->chainLength > v->step.depth + 2 ? fmt::format("..{}", v->chainLength - 1) : ""));
+  } else if (const auto* n = std::get_if<NoteEvent>(&event)) {
+    laneRow(n->time, lane, n->text);
+  } else if (const auto* i = std::get_if<InfoEvent>(&event); i && i->what == "handshake done") {
+    laneRow(i->time, lane, "handshake done");
+  }
 }
 
 void RunPrinter::printSummary(const ClientRun& run) {
@@ -102,7 +194,7 @@ void RunPrinter::printSummary(const ClientRun& run) {
     out_ << fmt::format("negotiated: {} {}{}{}{}\n", run.negotiated.version, run.negotiated.cipher,
                         run.negotiated.group.empty() ? "" : ", group " + run.negotiated.group,
                         run.negotiated.alpn.empty() ? "" : ", ALPN " + run.negotiated.alpn,
-                        run.negotiated.resumed ? ", resumed session" : "");
+                        run.negotiated.resumed ? ", resumed session (by " + run.negotiated.resumedBy + ")" : "");
   if (!run.verify.steps.empty())
     out_ << "certificate check: "
          << (run.verify.ok ? std::string("✓ passed")

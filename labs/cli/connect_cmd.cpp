@@ -26,6 +26,7 @@ struct ConnectArgs {
   TlsArgs tls;
   std::string cert, key;
   std::string starttls;
+  std::string injectWithStarttls;
   std::vector<std::string> send;
   std::vector<std::string> expect;
   bool resume = false;
@@ -34,6 +35,7 @@ struct ConnectArgs {
   bool renegotiate = false;
   bool plain = false;
   bool wire = false;
+  bool fullLog = false;
   std::string pcapng, keylog;
 };
 
@@ -107,6 +109,11 @@ bool buildConfig(const ConnectArgs& args, endpoints::ClientConfig& config) {
     return false;
   }
   config.starttls = *starttls;
+  if (!args.injectWithStarttls.empty() && config.starttls == endpoints::Starttls::None) {
+    std::cerr << "tlslab connect: --inject-with-starttls needs --starttls smtp, pop3 or imap\n";
+    return false;
+  }
+  config.injectWithStarttls = unescape(args.injectWithStarttls);
   auto tls = toTlsOptions(args.tls, "connect");
   if (!tls) return false;
   config.tls = *tls;
@@ -122,6 +129,7 @@ bool buildConfig(const ConnectArgs& args, endpoints::ClientConfig& config) {
   config.clientCert = args.cert;
   config.clientKey = args.key.empty() ? args.cert : args.key;
   config.useTls = !args.plain;
+  if (args.plain && args.send.empty() && config.starttls == endpoints::Starttls::None) config.cleartextProtocol = "HTTP";
   config.earlyData = unescape(args.earlyData);
   for (const auto& s : args.send) config.script.push_back(endpoints::ScriptStep::send(unescape(s)));
   if (args.send.empty() && config.starttls == endpoints::Starttls::None)
@@ -158,7 +166,7 @@ int runConnect(const ConnectArgs& args) {
   endpoints::ClientConfig config;
   config.port = 4433;
   if (!buildConfig(args, config)) return 2;
-  RunPrinter printer(std::cout, args.wire);
+  RunPrinter printer(std::cout, args.fullLog || args.wire ? LogStyle::Full : LogStyle::Ladder, RunLanes::pair(false), args.wire);
   std::cout << fmt::format("connecting to {}:{} (verification: {})\n", config.host, config.port,
                            endpoints::verifyModeDescription(config.verifyMode));
   std::vector<endpoints::RecordedConnection> recorded;
@@ -195,6 +203,9 @@ void registerConnectCommand(CLI::App& app, Context& ctx) {
   cmd->add_option("--cert", args->cert, "Client certificate chain (PEM) for mutual TLS");
   cmd->add_option("--key", args->key, "Client private key (PEM; default: same file as --cert)");
   cmd->add_option("--starttls", args->starttls, "Upgrade a cleartext protocol first: smtp, pop3 or imap");
+  cmd->add_option("--inject-with-starttls", args->injectWithStarttls,
+                  "Send this cleartext in the same write as the STARTTLS command, as an on-path attacker injects it "
+                  "(\\r\\n understood; e.g. 'MAIL FROM:<eve@attacker32.com>\\r\\n')");
   cmd->add_option("--send", args->send, "Text to send (\\r\\n understood; repeatable; default: an HTTP GET)");
   cmd->add_option("--expect", args->expect, "Text the server must send back (repeatable)");
   cmd->add_flag("--resume", args->resume, "Connect twice, resuming the first session");
@@ -202,7 +213,8 @@ void registerConnectCommand(CLI::App& app, Context& ctx) {
   cmd->add_flag("--key-update", args->keyUpdate, "Send a TLS 1.3 KeyUpdate after the first message");
   cmd->add_flag("--renegotiate", args->renegotiate, "Renegotiate (TLS 1.2) after the first message");
   cmd->add_flag("--plain", args->plain, "No TLS at all: see what an eavesdropper sees");
-  cmd->add_flag("--wire", args->wire, "Also show the raw socket reads and writes");
+  cmd->add_flag("--full-log", args->fullLog, "Every event OpenSSL reported (state, key log, alerts) instead of the ladder");
+  cmd->add_flag("--wire", args->wire, "The full log with the raw socket reads and writes too");
   cmd->add_option("--pcapng", args->pcapng, "Write the run as a pcapng file with its key log embedded");
   cmd->add_option("--keylog", args->keylog, "Write the key log (NSS format) to this file");
   cmd->callback([args, &ctx] { ctx.exitCode = runConnect(*args); });

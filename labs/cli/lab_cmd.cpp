@@ -7,11 +7,13 @@
 
 #include "cli/Commands.hpp"
 #include "cli/CourseArgs.hpp"
+#include "cli/LabArgs.hpp"
 #include "tlslab/scenarios/course/Workspace.hpp"
 #include "cli/LabRealClients.hpp"
 #include "cli/LabReports.hpp"
 #include "cli/RunPrinter.hpp"
 #include "cli/SelfCheckOutput.hpp"
+#include "tlslab/scenarios/HandshakeCompare.hpp"
 #include "tlslab/scenarios/NetnsTopology.hpp"
 #include "tlslab/scenarios/PairLab.hpp"
 #include "tlslab/util/Paths.hpp"
@@ -21,29 +23,6 @@ namespace {
 
 using namespace tlslab::scenarios;
 using endpoints::AttackerCertificate;
-
-struct LabArgs {
-  std::string name;
-  std::string strategy = "attacker-own";
-  std::string victim = "chain-only";
-  bool matrix = false;
-  bool json = false;
-  bool quiet = false;
-  std::string tls;
-  std::string entry;
-  std::string save;  // write the run as pcapng with keys
-  std::string attack = "flip-byte";  // tamper
-  bool plain = false;                // tamper/handshake: no TLS at all
-  std::string ciphers;               // TLS 1.2 suites
-  bool macThenEncrypt = false;       // CBC without encrypt_then_mac
-  long offset = -1;                  // tamper flip-byte: which byte
-  std::string mask = "0x01";         // tamper flip-byte: which bits
-  bool netns = false;  // mitm: victim, attacker and server in network namespaces (root)
-  std::string screenshot;             // real-clients: Chromium's error page as PNG
-  std::string password = "hunter2";   // real-clients: the victim's password
-  StudentArgs who;                    // --student/--key: the student's own variant of the lab
-  std::string user = "alice";         // the victim of mitm/real-clients (the student, with --student)
-};
 
 // With --student/--key, or inside a lab workspace, the victim is the student
 // and the password theirs (course::Variant), as `tlslab lab check` expects.
@@ -69,7 +48,7 @@ struct LabInfo {
 };
 constexpr LabInfo kLabs[] = {
     {"handshake", "a full TLS 1.2 or 1.3 handshake between the lab client and server, both sides shown"},
-    {"resumption", "connect, then resume the session (ticket / PSK) and compare the two handshakes"},
+    {"resumption", "connect, then resume the session (session ID, ticket or PSK) and compare the two handshakes side by side"},
     {"starttls", "SMTP in cleartext, STARTTLS, then login inside TLS"},
     {"gallery", "every bad certificate served for real, judged by a correct and a chain-only client"},
     {"mitm", "the man-in-the-middle attack: poisoned name resolution, a proxy, a stolen password, and the fix"},
@@ -139,7 +118,7 @@ int runMitmStory(const LabArgs& args, AttackerCertificate strategy, VictimMode v
             << ",\n   and relays to the real server over its own, genuine TLS connection.\n"
             << "4. The victim client" << (netns ? std::string(" on ") + NetnsTopology::kVictimAddress : "") << " ("
             << victimModeDescription(victim) << ") logs in.\n\n";
-  RunPrinter printer(std::cout, false, true);
+  RunPrinter printer(std::cout, args.fullLog ? LogStyle::Full : LogStyle::Ladder, RunLanes::mitm(true));
   MitmOutcome outcome = runMitm(strategy, victim, mitmOptions(args, netns, args.quiet ? endpoints::Observer{} : printer.observer()));
   std::cout << "\nBoth legs, side by side:\n";
   printMitmLegs(std::cout, outcome);
@@ -223,14 +202,15 @@ int runGalleryLab(const LabArgs& args) {
 
 // A lab server and client in this process, printed from both sides.
 int runPair(const LabArgs& args, PairLab lab) {
-  RunPrinter printer(std::cout, false, args.quiet);
+  RunPrinter printer(std::cout, args.fullLog ? LogStyle::Full : LogStyle::Ladder, RunLanes::pair(true));
   PairLabOptions options;
   options.certsDir = certsDir();
   options.tls = args.tls;
   options.ciphers = args.ciphers;
   options.macThenEncrypt = args.macThenEncrypt;
+  options.tickets = !args.noTickets;
   options.plain = args.plain;
-  options.observer = printer.observer();
+  if (!args.quiet) options.observer = printer.observer();
   if (auto err = checkPairLabOptions(lab, options); !err.empty()) {
     std::cerr << "tlslab lab run " << args.name << ": " << err << "\n";
     return 2;
@@ -246,78 +226,11 @@ int runPair(const LabArgs& args, PairLab lab) {
     return 1;
   }
   std::cout << "\n";
-  bool selfCheck = reportSelfCheck(std::cout, traceOfRun(run.legs(), "lab: " + args.name), args.save);
+  const RunTrace traced = traceOfRun(run.legs(), "lab: " + args.name);
+  bool selfCheck = reportSelfCheck(std::cout, traced, args.save);
+  if (lab == PairLab::Resumption && traced.trace.connections.size() == 2)
+    printHandshakeComparison(std::cout, compareHandshakes(traced.trace.connections[0], traced.trace.connections[1]));
   return run.ok() && selfCheck ? 0 : 1;
-}
-
-// "0x10", "16" or "020": one byte, not zero.
-std::optional<std::uint8_t> parseMask(const std::string& text) {
-  try {
-    std::size_t used = 0;
-    unsigned long value = std::stoul(text, &used, 0);
-    if (used != text.size() || value > 0xff) return std::nullopt;
-    return static_cast<std::uint8_t>(value);
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-}
-
-// The tamper lab: the run is narrated like a handshake, then judged (in
-// core: TamperVerdict): did TLS notice, and what does the capture of the run show?
-int runTamper(const LabArgs& args) {
-  std::optional<endpoints::Tamper::Action> action;
-  for (auto a : tamperActions())
-    if (args.attack == endpoints::tamperActionName(a)) action = a;
-  if (!action) {
-    std::cerr << "tlslab lab run tamper: --attack is one of flip-byte, drop, duplicate, truncate\n";
-    return 2;
-  }
-  auto mask = parseMask(args.mask);
-  if (!mask) {
-    std::cerr << "tlslab lab run tamper: --mask takes one byte, e.g. 0x01 or 0x80, not '" << args.mask << "'\n";
-    return 2;
-  }
-  RunPrinter printer(std::cout, false, args.quiet);
-  PairLabOptions options;
-  options.certsDir = certsDir();
-  options.tls = args.tls;
-  options.ciphers = args.ciphers;
-  options.macThenEncrypt = args.macThenEncrypt;
-  options.plain = args.plain;
-  options.observer = printer.observer();
-  options.tamper = *action;
-  options.tamperOffset = args.offset;
-  options.tamperMask = *mask;
-  if (auto err = checkPairLabOptions(PairLab::Tamper, options); !err.empty()) {
-    std::cerr << "tlslab lab run tamper: " << err << "\n";
-    return 2;
-  }
-  std::cout << "The tamper lab (tutorials/02-tampering.md)\n\n"
-            << "An attacker on the path, without any key, " << tamperActionDescription(*action, args.plain)
-            << (args.plain ? ", and this time there is no TLS: the request crosses the wire in cleartext" : "") << ".\n\n";
-  PairLabRun run = runPairLab(PairLab::Tamper, options);
-  if (!run.setupError.empty()) {
-    std::cerr << "tlslab lab: " << run.setupError << "\n";
-    return 1;
-  }
-  const RunTrace traced = traceOfRun(run.legs(), "lab: tamper");
-  if (!traced.error.empty()) {
-    std::cout << "the run could not be read back: " << traced.error << "\n";
-    return 1;
-  }
-  if (!run.runs.empty() && !run.runs.back().negotiated.version.empty()) {
-    const std::string protection = recordProtection(traced);
-    std::cout << "\nnegotiated: " << run.runs.back().negotiated.version << " " << run.runs.back().negotiated.cipher
-              << (protection.empty() ? "" : "; records: " + protection) << "\n";
-  }
-  const TamperVerdict verdict = tamperVerdict(run);
-  std::cout << "\nVerdict:\n";
-  for (const auto& line : verdict.lines()) std::cout << "  " << line << "\n";
-  std::cout << "  " << tamperCaptureLine(verdict, run, traced) << "\n";
-  if (!args.save.empty() && !saveRun(std::cout, traced, args.save)) return 1;
-  std::cout << "\nTry the other attacks: tlslab lab run tamper --attack drop|duplicate|truncate"
-            << (args.plain ? "; and the same with TLS: leave out --plain\n" : "; and without TLS: add --plain\n");
-  return verdict.asExpected() ? 0 : 1;
 }
 
 int runLab(LabArgs& args) {
@@ -334,7 +247,7 @@ int runLab(LabArgs& args) {
   }
   if (args.name == "real-clients") return runRealClientsLab({args.strategy, args.json, args.screenshot, args.user, args.password});
   if (args.name == "gallery") return runGalleryLab(args);
-  if (args.name == "tamper") return runTamper(args);
+  if (args.name == "tamper") return runTamperLab(args);
   for (auto lab : {PairLab::Handshake, PairLab::Resumption, PairLab::Starttls})
     if (args.name == pairLabName(lab)) return runPair(args, lab);
   std::cerr << "tlslab lab run: unknown lab '" << args.name << "' (see `tlslab lab list`)\n";
@@ -368,6 +281,7 @@ void registerLabCommand(CLI::App& app, Context& ctx) {
   run->add_flag("--mac-then-encrypt", args->macThenEncrypt,
                 "with a CBC suite (--ciphers AES128-SHA): no encrypt_then_mac extension (RFC 7366), the MAC inside the "
                 "encryption as TLS 1.2 first defined it");
+  run->add_flag("--no-tickets", args->noTickets, "resumption: the server issues no tickets, so TLS 1.2 resumes by session ID");
   run->add_flag("--plain", args->plain, "handshake/tamper: the same conversation over cleartext TCP, without TLS");
   run->add_option("--offset", args->offset,
                   "tamper flip-byte: which byte to flip, of the record (header included; default: its last byte) or "
@@ -375,6 +289,7 @@ void registerLabCommand(CLI::App& app, Context& ctx) {
   run->add_option("--mask", args->mask, "tamper flip-byte: the bits to flip, e.g. 0x01 (default) or 0x80");
   run->add_flag("--json", args->json, "Results as JSON");
   run->add_flag("--quiet", args->quiet, "No live ladder, only the results");
+  run->add_flag("--full-log", args->fullLog, "Every event OpenSSL reported on every side instead of the ladder");
   run->add_option("--screenshot", args->screenshot, "real-clients: write Chromium's error page to this PNG");
   run->add_option("--password", args->password, "real-clients: the victim's password (default hunter2)");
   run->add_option("--student", args->who.student, "mitm/real-clients: your student ID: the victim is you, the password yours");

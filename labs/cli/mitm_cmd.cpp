@@ -26,6 +26,7 @@ struct MitmArgs {
   std::string strategy = "attacker-own";
   int connections = 0;
   double seconds = 0;
+  bool fullLog = false;
 };
 
 std::atomic<bool> stopRequested{false};
@@ -48,7 +49,7 @@ int runMitmProxy(const MitmArgs& args) {
     std::cerr << "tlslab mitm: --cert is one of attacker-own, self-signed, rogue-ca, forged, leaf-signed-leaf\n";
     return 2;
   }
-  RunPrinter printer(std::cout, false, true);
+  RunPrinter printer(std::cout, args.fullLog ? LogStyle::Full : LogStyle::Ladder, RunLanes::mitm(false));
   auto proxy = endpoints::MitmProxy::start(config, printer.observer());
   if (!proxy) {
     printStartError(std::cerr, "mitm", proxy.error());
@@ -93,6 +94,7 @@ void registerMitmCommand(CLI::App& app, Context& ctx) {
   cmd->add_option("--cert", args->strategy, "attacker-own, self-signed, rogue-ca, forged or leaf-signed-leaf");
   cmd->add_option("--connections", args->connections, "Stop after N victims");
   cmd->add_option("--seconds", args->seconds, "Stop after this many seconds");
+  cmd->add_flag("--full-log", args->fullLog, "Every event OpenSSL reported on both legs instead of the ladder");
   cmd->callback([args, &ctx] { ctx.exitCode = runMitmProxy(*args); });
 }
 

@@ -40,6 +40,7 @@ struct ServeArgs {
   int connections = 0;  // stop after this many (0: until Ctrl-C)
   double seconds = 0;   // stop after this long (0: no limit)
   bool wire = false;
+  bool fullLog = false;
 };
 
 std::atomic<bool> interrupted{false};
@@ -110,7 +111,7 @@ bool buildConfig(const ServeArgs& args, endpoints::ServerConfig& config) {
 int runServe(const ServeArgs& args) {
   endpoints::ServerConfig config;
   if (!buildConfig(args, config)) return 2;
-  RunPrinter printer(std::cout, args.wire);
+  RunPrinter printer(std::cout, args.fullLog || args.wire ? LogStyle::Full : LogStyle::Ladder, RunLanes::pair(false), args.wire);
   auto server = endpoints::LabServer::start(config, printer.observer());
   if (!server) {
     printStartError(std::cerr, "serve", server.error());
@@ -169,7 +170,8 @@ void registerServeCommand(CLI::App& app, Context& ctx) {
   cmd->add_flag("--plain", args->plain, "Serve without TLS (the eavesdropping lab)");
   cmd->add_option("--connections", args->connections, "Stop after N connections");
   cmd->add_option("--seconds", args->seconds, "Stop after this many seconds");
-  cmd->add_flag("--wire", args->wire, "Also show the raw socket reads and writes");
+  cmd->add_flag("--full-log", args->fullLog, "Every event OpenSSL reported (state, key log, alerts) instead of the ladder");
+  cmd->add_flag("--wire", args->wire, "The full log with the raw socket reads and writes too");
   cmd->callback([args, &ctx] { ctx.exitCode = runServe(*args); });
 }
 

@@ -105,7 +105,7 @@ TEST_P(Interop, OpensslClientCertificateIsVerifiedByTlslabServer) {
                     quote(certs("student01/key.pem")) + " -ign_eof -quiet");
   EXPECT_NE(result.out.find("You asked: GET /mtls"), std::string::npos) << result.out;
   EXPECT_EQ(server->wait(20000), 0);
-  EXPECT_NE(server->output().find("verify depth 0: CN=student01"), std::string::npos) << server->output();
+  EXPECT_NE(server->output().find("✓ depth 0 CN=student01"), std::string::npos) << server->output();
 }
 
 TEST_P(Interop, TlslabClientCertificateIsVerifiedByOpensslServer) {

@@ -154,3 +154,62 @@ TEST(LabCli, SavedMitmCaptureHasEveryRecordTheProxyWroteInWholeSegments) {
   EXPECT_EQ(("\n" + lengths.out).find("\n5\n"), std::string::npos) << lengths.out;
   std::filesystem::remove(file);
 }
+
+// tutorials/mitm.md: the verify trace with the step where a correct client
+// stops, the depths it never reached and why, and what an aborting victim saw.
+TEST(LabCli, MitmStoryPrintsTheVerifyTraceTheTutorialDescribes) {
+  auto story = run(cli("lab run mitm --quiet"));
+  ASSERT_EQ(story.exitCode, 0) << story.out;
+  const auto fix = story.out.find("The fix:");
+  ASSERT_NE(fix, std::string::npos) << story.out;
+  EXPECT_NE(story.out.find("verify depth 0  CN=attacker32.com,O=tlslab       ✗ X509_V_ERR_HOSTNAME_MISMATCH", fix),
+            std::string::npos)
+      << story.out;
+  EXPECT_NE(story.out.find("verify depth 2  CN=tlslab Root CA,O=tlslab       – not reached: OpenSSL stops at the first "
+                           "error the callback refuses (depth 0)",
+                           fix),
+            std::string::npos)
+      << story.out;
+  // The chain-only victim's own trace: every depth ok.
+  EXPECT_NE(story.out.find("verify depth 0  CN=attacker32.com,O=tlslab       ✓ ok"), std::string::npos) << story.out;
+  auto correct = run(cli("lab run mitm --quiet --victim correct"));
+  ASSERT_EQ(correct.exitCode, 0) << correct.out;
+  EXPECT_NE(correct.out.find("≠ names (SAN)     attacker32.com, www.attacker32.com            bank32.com, www.bank32.com"),
+            std::string::npos)
+      << correct.out;
+  EXPECT_NE(correct.out.find("bank32.com (127.0.0.1), never reached by the proxy"), std::string::npos) << correct.out;
+  EXPECT_EQ(correct.out.find("(none)"), std::string::npos) << correct.out;
+}
+
+// tutorials/gallery.md: every depth of wrong-host's chain, and revoked fools
+// the chain-only client, which loads no CRL.
+TEST(LabCli, GalleryShowsEveryDepthAndTheChainOnlyClientsBlindSpots) {
+  auto wrongHost = run(cli("lab run gallery --entry wrong-host"));
+  EXPECT_EQ(wrongHost.exitCode, 0) << wrongHost.out;
+  for (const char* depth : {"depth 0  CN=other.test", "depth 1  CN=tlslab Issuing CA", "depth 2  CN=tlslab Root CA"})
+    EXPECT_NE(wrongHost.out.find(depth), std::string::npos) << depth << "\n" << wrongHost.out;
+  EXPECT_NE(wrongHost.out.find("not reached by the correct client (it stopped at depth 0); the chain-only client checked it: ✓ ok"),
+            std::string::npos)
+      << wrongHost.out;
+  EXPECT_NE(wrongHost.out.find("accepted (fooled: it never compares names)"), std::string::npos) << wrongHost.out;
+  auto revoked = run(cli("lab run gallery --entry revoked"));
+  EXPECT_EQ(revoked.exitCode, 0) << revoked.out;
+  EXPECT_NE(revoked.out.find("only a client that checks revocation notices"), std::string::npos) << revoked.out;
+  EXPECT_NE(revoked.out.find("chain-only client: accepted (fooled: it loads no CRL"), std::string::npos) << revoked.out;
+}
+
+// `lab list` promises the comparison of the two handshakes: it is printed,
+// and a resumed TLS 1.2 session claims no key exchange group.
+TEST(LabCli, ResumptionComparesTheTwoHandshakesAndSaysHowItResumed) {
+  auto result = run(cli("lab run resumption --quiet --tls 1.2"));
+  ASSERT_EQ(result.exitCode, 0) << result.out;
+  EXPECT_NE(result.out.find("negotiated: TLSv1.2 ECDHE-RSA-AES256-GCM-SHA384, resumed session (by ticket)"), std::string::npos)
+      << result.out;
+  EXPECT_EQ(result.out.find("x25519, resumed session"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("The two handshakes side by side"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("← ServerKeyExchange       —                         no key exchange"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("resumed by a session ticket (RFC 5077)"), std::string::npos) << result.out;
+  auto bySessionId = run(cli("lab run resumption --quiet --tls 1.2 --no-tickets"));
+  EXPECT_NE(bySessionId.out.find("resumed by the session ID"), std::string::npos) << bySessionId.out;
+  EXPECT_NE(run(cli("lab list")).out.find("compare the two handshakes side by side"), std::string::npos);
+}

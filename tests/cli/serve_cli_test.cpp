@@ -1,6 +1,7 @@
 // `tlslab serve` as the course uses it: the textbook client's requests, a
 // certificate chain the student made with openssl, and hints that work.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -26,7 +27,8 @@ std::unique_ptr<BackgroundProcess> serve(std::uint16_t port, std::vector<std::st
 class StudentPki : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = binaryDir() / "serve-cli-student-pki";
+    // One folder per test process: ctest -j runs this suite's tests side by side.
+    dir_ = binaryDir() / ("serve-cli-student-pki-" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     std::ofstream(dir_ / "server.ext") << "subjectAltName=DNS:student42.lab\nbasicConstraints=CA:FALSE\n"
@@ -48,6 +50,7 @@ class StudentPki : public ::testing::Test {
       ASSERT_EQ(result.exitCode, 0) << step << "\n" << result.out;
     }
   }
+  static void TearDownTestSuite() { std::filesystem::remove_all(dir_); }
   static std::string file(const char* name) { return (dir_ / name).string(); }
   static std::filesystem::path dir_;
 };

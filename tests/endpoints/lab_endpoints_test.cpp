@@ -222,6 +222,29 @@ TEST_P(Resumption, SecondConnectionResumesTheFirstSession) {
   ClientRun second = runClient(config);
   ASSERT_TRUE(second.scriptOk) << second.error;
   EXPECT_TRUE(second.negotiated.resumed);
+  // TLS 1.2's abbreviated handshake exchanges no keys; TLS 1.3 resumes with a
+  // PSK and (psk_dhe_ke) a fresh key exchange.
+  const bool tls13 = GetParam() == TlsVersion::Tls1_3;
+  EXPECT_EQ(first.negotiated.group, "x25519");
+  EXPECT_EQ(second.negotiated.group, tls13 ? "x25519" : "");
+  EXPECT_EQ(second.negotiated.resumedBy, tls13 ? "PSK" : "ticket");
+  EXPECT_EQ(first.negotiated.resumedBy, "");
+}
+
+TEST(LabEndpoints, Tls12WithoutTicketsResumesBySessionId) {
+  ServerConfig serverConfig = serverFor("bank32-rsa", Service::Echo);
+  serverConfig.tickets = false;
+  auto server = startServer(serverConfig);
+  ASSERT_TRUE(server);
+  ClientConfig config = clientFor(*server);
+  config.tls.minVersion = config.tls.maxVersion = TlsVersion::Tls1_2;
+  config.script = {ScriptStep::send("one"), ScriptStep::expect("one")};
+  ClientRun first = runClient(config);
+  ASSERT_TRUE(first.session) << first.error;
+  config.resume = first.session;
+  ClientRun second = runClient(config);
+  EXPECT_TRUE(second.negotiated.resumed) << second.error;
+  EXPECT_EQ(second.negotiated.resumedBy, "session ID");
 }
 
 INSTANTIATE_TEST_SUITE_P(Tls, Resumption, ::testing::Values(TlsVersion::Tls1_2, TlsVersion::Tls1_3),
@@ -351,6 +374,19 @@ TEST(LabEndpoints, VulnerableServerRunsTheInjectedCommandInsideTls) {
   EXPECT_TRUE(run.scriptOk) << run.error;
   // The server answered the smuggled RSET inside the TLS session the client trusts.
   EXPECT_NE(run.received.find("502 5.5.2"), std::string::npos) << run.received;
+  // ...and its log says what it executed.
+  server->stop();
+  auto done = server->finishedConnections();
+  ASSERT_EQ(done.size(), 1u);
+  auto notes = eventsOf<NoteEvent>(done[0].events);
+  EXPECT_TRUE(std::any_of(notes.begin(), notes.end(), [](const auto& n) {
+    return n.text.rfind("STARTTLS bug: executed 'RSET', which arrived in cleartext before the TLS handshake", 0) == 0;
+  }));
+  // The cleartext part is labelled as SMTP in the trace, the rest as TLS-protected.
+  auto data = eventsOf<AppDataEvent>(done[0].events);
+  ASSERT_FALSE(data.empty());
+  EXPECT_EQ(data.front().cleartext, "SMTP");
+  EXPECT_EQ(data.back().cleartext, "");
 }
 
 // The acceptance check of a run's capture: tshark, an independent decoder,

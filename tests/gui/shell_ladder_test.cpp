@@ -105,6 +105,19 @@ TEST(LadderLayout, TamperLabEndsInTheServersBadRecordMacAlert) {
       << result.verdict.toStdString();
 }
 
+// The self-check note says what each attack did (core's words), not "changed
+// the bytes" for an attacker who only dropped a record.
+TEST(LadderLayout, TamperSelfCheckNoteSaysWhatTheAttackDid) {
+  LabRequest request;
+  request.kind = LabKind::Tamper;
+  request.tls = "1.3";
+  request.attack = endpoints::Tamper::Action::Drop;
+  LabResult result = runLab(request, {});
+  ASSERT_TRUE(result.error.isEmpty()) << result.error.toStdString();
+  EXPECT_TRUE(result.verdict.contains("(expected: the attacker dropped the record before this one")) << result.verdict.toStdString();
+  EXPECT_FALSE(result.verdict.contains("changed the bytes")) << result.verdict.toStdString();
+}
+
 TEST(LadderLayout, BothTimeAxesKeepArrowsInTimeOrder) {
   auto trace = test::labTrace(test::mitmRequest());
   for (TimeAxis axis : {TimeAxis::Linear, TimeAxis::Compressed}) {

@@ -57,7 +57,7 @@ long Channel::read(std::uint8_t* buffer, std::size_t max) {
     // Without TLS the application bytes are the wire bytes: tap them too.
     recorder_.record(WireEvent{nowUs(), false, Bytes(buffer, buffer + n)});
   }
-  recorder_.record(AppDataEvent{nowUs(), false, Bytes(buffer, buffer + n)});
+  recorder_.record(appData(false, ByteView(buffer, static_cast<std::size_t>(n))));
   return n;
 }
 
@@ -81,6 +81,9 @@ bool Channel::hasBufferedInput() const { return !pending_.empty() || (ssl_ != nu
 
 bool Channel::write(ByteView bytes) {
   if (bytes.empty()) return true;
+  // Recorded before the bytes go: once they are out the peer may answer
+  // (and its thread record the answer) before this thread runs again.
+  recorder_.record(appData(true, bytes));
   if (ssl_ != nullptr) {
     std::size_t written = 0;
     if (SSL_write_ex(ssl_, bytes.data(), bytes.size(), &written) != 1) {
@@ -101,7 +104,6 @@ bool Channel::write(ByteView bytes) {
     }
     if (!wire.empty()) recorder_.record(WireEvent{nowUs(), true, toBytes(wire)});
   }
-  recorder_.record(AppDataEvent{nowUs(), true, Bytes(bytes.begin(), bytes.end())});
   return true;
 }
 
@@ -147,6 +149,10 @@ std::string Channel::startTls(SSL* ssl, bool keepBuffered) {
   std::string buffered = pending_;
   if (!keepBuffered) pending_.clear();
   return buffered;
+}
+
+AppDataEvent Channel::appData(bool sent, ByteView bytes) const {
+  return AppDataEvent{nowUs(), sent, Bytes(bytes.begin(), bytes.end()), ssl_ == nullptr ? cleartextProtocol_ : ""};
 }
 
 void Channel::tamperCleartext(const Tamper& tamper) {

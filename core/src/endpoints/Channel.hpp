@@ -53,6 +53,8 @@ class Channel {
   // An attacker on the cleartext path: each write passes through `tamper`
   // (the tamper lab's --plain, where nothing can notice).
   void tamperCleartext(const Tamper& tamper);
+  // What the bytes are while no TLS protects them, for the trace ("SMTP"...).
+  void setCleartextProtocol(std::string protocol) { cleartextProtocol_ = std::move(protocol); }
 
  private:
   int fd_;
@@ -61,6 +63,8 @@ class Channel {
   std::string pending_;  // read past a delimiter, served to the next read
   std::string lastError_;
   std::unique_ptr<Tamperer> cleartextTamper_;
+  std::string cleartextProtocol_ = "TCP";
+  AppDataEvent appData(bool sent, ByteView bytes) const;
 };
 
 }  // namespace tlslab::endpoints

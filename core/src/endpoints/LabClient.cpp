@@ -78,7 +78,7 @@ Negotiated negotiatedOf(SSL* ssl) {
   n.cipher = SSL_get_cipher_name(ssl);
   n.resumed = SSL_session_reused(ssl) == 1;
   const bool tls13 = SSL_version(ssl) == TLS1_3_VERSION;
-  if (n.resumed) n.resumedBy = tls13 ? "psk" : SSL_SESSION_has_ticket(SSL_get0_session(ssl)) ? "ticket" : "session id";
+  if (n.resumed) n.resumedBy = tls13 ? "PSK" : SSL_SESSION_has_ticket(SSL_get0_session(ssl)) ? "ticket" : "session ID";
   // An abbreviated TLS 1.2 handshake exchanges no keys: OpenSSL still
   // reports the group the session was first made with (RFC 5246 §7.3).
   if (int group = SSL_get_negotiated_group(ssl); group != 0 && !(n.resumed && !tls13))
@@ -153,6 +153,8 @@ std::string ClientSession::open(const ClientConfig& config, ClientRun& run) {
   inst_.verifyMode = config.verifyMode;
   inst_.pinnedSpkiSha256 = config.pinnedSpkiSha256;
   channel_ = std::make_unique<Channel>(conn_.fd.get(), nullptr, recorder_);
+  channel_->setCleartextProtocol(!config.cleartextProtocol.empty() ? config.cleartextProtocol
+                                                                   : starttlsProtocolName(config.starttls));
   if (config.starttls != Starttls::None) {
     if (auto err = starttlsPreamble(config.starttls, *channel_, config.injectWithStarttls); !err.empty())
       return std::string(starttlsName(config.starttls)) + " STARTTLS: " + err;

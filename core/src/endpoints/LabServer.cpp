@@ -45,6 +45,19 @@ bool readEarlyData(SSL* ssl, std::string& out) {
   }
 }
 
+// What a service's bytes are before (or without) TLS, for the trace.
+const char* cleartextProtocol(Service service) {
+  switch (service) {
+    case Service::HttpsHello: return "HTTP";
+    case Service::Smtp: return "SMTP";
+    case Service::Pop3: return "POP3";
+    case Service::Imap: return "IMAP";
+    case Service::Echo:
+    case Service::Relay:
+    default: return "TCP";
+  }
+}
+
 }  // namespace
 
 struct LabServer::Impl {
@@ -155,12 +168,13 @@ void LabServer::Impl::serve(Fd fd, Worker* worker) {
   result.handshakeOk = result.error.empty();
   if (result.handshakeOk) {
     Channel channel(fd.get(), ssl.get(), recorder);
+    channel.setCleartextProtocol(cleartextProtocol(config.service));
     if (!earlyData.empty()) {
       recorder.record(AppDataEvent{nowUs(), false, toBytes(earlyData)});
       recorder.record(NoteEvent{nowUs(), "accepted " + std::to_string(earlyData.size()) + " bytes of 0-RTT early data"});
       channel.preload(earlyData);
     }
-    ServiceContext context{channel, config.siteName, {}, config.starttlsInjectionBug,
+    ServiceContext context{channel, config.siteName, {}, config.starttlsInjectionBug, 0,
                            [&recorder](const std::string& text) { recorder.record(NoteEvent{nowUs(), text}); },
                            config.pageNote, config.httpCloseAfterResponse};
     context.startTls = [&]() -> std::string {
@@ -174,6 +188,7 @@ void LabServer::Impl::serve(Fd fd, Worker* worker) {
                                " plaintext bytes sent before the handshake will be treated as if protected"
                          : "discarded " + std::to_string(injected.size()) +
                                " plaintext bytes that arrived with STARTTLS (possible command injection)");
+      if (config.starttlsInjectionBug) context.injectedBytes = injected.size();
       return {};
     };
     if (config.service == Service::Relay) {

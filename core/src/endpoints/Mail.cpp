@@ -120,6 +120,11 @@ std::string serveLines(ServiceContext& ctx, const std::string& greeting, Command
   for (bool quit = false; !quit;) {
     std::string line;
     if (!readLine(ctx.channel, line)) return "";  // the client hung up
+    if (ctx.injectedBytes > 0) {
+      ctx.note("STARTTLS bug: executed '" + line + "', which arrived in cleartext before the TLS handshake, "
+               "as if the client had sent it inside TLS");
+      ctx.injectedBytes -= std::min(ctx.injectedBytes, line.size() + 2);
+    }
     if (auto err = handle(ctx, line, quit); !err.empty()) return err;
   }
   return "";

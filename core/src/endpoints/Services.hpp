@@ -14,6 +14,9 @@ struct ServiceContext {
   std::function<std::string()> startTls;
   // The STARTTLS injection bug: keep plaintext that arrived with the command.
   bool keepPlaintextAfterStarttls = false;
+  // ... and how many of those bytes are still to be read: each line taken
+  // from them is logged as executed (what the bug does, made visible).
+  std::size_t injectedBytes = 0;
   std::function<void(const std::string&)> note;  // narration for the trace
   // HTTPS service (ServerConfig::pageNote, httpCloseAfterResponse).
   std::string pageNote;

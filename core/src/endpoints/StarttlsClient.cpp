@@ -12,6 +12,16 @@ const char* starttlsName(Starttls protocol) {
   }
 }
 
+const char* starttlsProtocolName(Starttls protocol) {
+  switch (protocol) {
+    case Starttls::Smtp: return "SMTP";
+    case Starttls::Pop3: return "POP3";
+    case Starttls::Imap: return "IMAP";
+    case Starttls::None:
+    default: return "TCP";
+  }
+}
+
 namespace {
 
 // Reads lines until one starts with `prefix`; SMTP multi-line replies use "250-".

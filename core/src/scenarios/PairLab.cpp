@@ -81,6 +81,7 @@ std::string checkPairLabOptions(PairLab lab, const PairLabOptions& options) {
     return std::string("the ") + pairLabName(lab) + " lab needs TLS: --plain is for the handshake and tamper labs";
   if (options.plain && (!options.tls.empty() || !options.ciphers.empty()))
     return "--plain runs without TLS: --tls and --ciphers do not apply";
+  if (!options.tickets && lab != PairLab::Resumption) return "--no-tickets is for the resumption lab";
   if (options.macThenEncrypt && options.ciphers.empty())
     return "--mac-then-encrypt changes CBC records only: choose a CBC suite, e.g. --tls 1.2 --ciphers AES128-SHA";
   if (!options.ciphers.empty() && options.tls != "1.2")
@@ -114,10 +115,12 @@ PairLabRun runPairLab(PairLab lab, const PairLabOptions& options) {
   server.keyFile = identity / "key.pem";
   server.service = mail ? Service::Smtp : Service::HttpsHello;
   server.port = options.port;
+  server.siteName = mail ? "mail.bank32.com" : "bank32.com";  // what the greeting and the page say
   server.useTls = !options.plain;
   pinVersion(server.tls, options.tls);
   server.tls.cipherList = options.ciphers;
   server.tls.encryptThenMac = !options.macThenEncrypt;
+  server.tickets = options.tickets;
   auto started = LabServer::start(server, options.observer);
   if (!started) {
     result.setupError = started.error();
@@ -128,6 +131,7 @@ PairLabRun runPairLab(PairLab lab, const PairLabOptions& options) {
   client.port = started.value()->port();
   client.tls = server.tls;
   client.useTls = server.useTls;
+  client.cleartextProtocol = mail ? "SMTP" : "HTTP";
   client.trustFiles = {options.certsDir / "root-ca" / "cert.pem"};
   client.starttls = mail ? Starttls::Smtp : Starttls::None;
   client.script = conversation(lab);

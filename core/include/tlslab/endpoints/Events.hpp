@@ -67,6 +67,9 @@ struct AppDataEvent {
   TimeUs time = 0;
   bool sent = false;
   Bytes bytes;
+  // "" when TLS protected the bytes; else the cleartext protocol they were
+  // ("SMTP", "POP3", "IMAP" before STARTTLS, "HTTP", or "TCP" when unknown).
+  std::string cleartext = {};
 };
 
 struct NoteEvent {

@@ -57,6 +57,8 @@ struct ClientConfig {
   // Fault hook: plaintext sent in the same write as the STARTTLS command, as
   // an on-path attacker would inject it (the STARTTLS command-injection bug).
   std::string injectWithStarttls;
+  // What the cleartext bytes are, for the trace ("" = the STARTTLS protocol, else "TCP").
+  std::string cleartextProtocol;
   SessionHandle resume;  // offer this session (null: full handshake)
   Tamper tamper;         // an attacker on the client's outgoing records
   // TLS 1.3 0-RTT: sent before the handshake completes when `resume` allows
@@ -73,7 +75,7 @@ struct Negotiated {
   std::string group;    // key exchange group, e.g. "x25519" ("" when there was none: a resumed TLS 1.2 session)
   std::string alpn;
   bool resumed = false;
-  std::string resumedBy;  // "session id", "ticket" (RFC 5077) or "psk" (TLS 1.3); "" for a full handshake
+  std::string resumedBy;  // "session ID", "ticket" (RFC 5077) or "PSK" (TLS 1.3); "" for a full handshake
   // As the peer sent them, leaf first; filled even when the handshake then
   // failed (what a client that aborted was shown).
   std::vector<std::string> peerChainSubjects;

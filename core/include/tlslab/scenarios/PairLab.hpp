@@ -33,6 +33,7 @@ struct PairLabOptions {
   endpoints::Observer observer;  // both endpoints' events as they happen
   std::string ciphers;           // TLS 1.2 suites, OpenSSL syntax (e.g. "AES128-SHA"; "" = OpenSSL's default)
   bool macThenEncrypt = false;   // CBC suites without encrypt_then_mac (RFC 7366): the original TLS 1.2 records
+  bool tickets = true;           // false: the server issues no tickets, so TLS 1.2 resumes by session ID
   // Handshake and Tamper: the same conversation over cleartext TCP (no TLS at all).
   bool plain = false;
   // Tamper: what the attacker does to the first record of the request (with

@@ -1,0 +1,38 @@
+#pragma once
+// The options of `tlslab lab run`, shared by the labs' runners (lab_cmd.cpp,
+// lab_tamper.cpp).
+#include <string>
+
+#include "cli/CourseArgs.hpp"
+
+namespace tlslab::cli {
+
+struct LabArgs {
+  std::string name;
+  std::string strategy = "attacker-own";
+  std::string victim = "chain-only";
+  bool matrix = false;
+  bool json = false;
+  bool quiet = false;
+  bool fullLog = false;
+  std::string tls;
+  std::string entry;
+  std::string save;  // write the run as pcapng with keys
+  std::string attack = "flip-byte";  // tamper
+  bool plain = false;                // tamper/handshake: no TLS at all
+  std::string ciphers;               // TLS 1.2 suites
+  bool macThenEncrypt = false;       // CBC without encrypt_then_mac
+  bool noTickets = false;            // resumption: by session ID
+  long offset = -1;                  // tamper flip-byte: which byte
+  std::string mask = "0x01";         // tamper flip-byte: which bits
+  bool netns = false;  // mitm: victim, attacker and server in network namespaces (root)
+  std::string screenshot;             // real-clients: Chromium's error page as PNG
+  std::string password = "hunter2";   // real-clients: the victim's password
+  StudentArgs who;                    // --student/--key: the student's own variant of the lab
+  std::string user = "alice";         // the victim of mitm/real-clients (the student, with --student)
+};
+
+// `tlslab lab run tamper`: narrated, then judged (scenarios::TamperVerdict).
+int runTamperLab(const LabArgs& args);
+
+}  // namespace tlslab::cli
