@@ -123,9 +123,15 @@ LabResult runMitmLab(const LabRequest& request, const Observer& observer) {
                          .arg(qs(outcome.error)).arg(outcome.errorDepth).arg(qs(outcome.errorText));
   else
     result.verdict = QStringLiteral("the victim connected; no password was stolen");
-  std::vector<Leg> legs{{&outcome.victimRun, "victim", "proxy (127.0.0.66)"}};
-  for (const auto& session : outcome.proxySessions)
-    legs.push_back({&session.upstream, "proxy (back leg)", "server bank32.com"});
+  // Core's legs carry both sides' writes, so the capture has every byte (the
+  // proxy's CertificateVerify and Finished an aborting victim never read);
+  // only the lane names are the GUI's, matching the live preview's (LiveRun).
+  std::vector<Leg> legs = outcome.legs();
+  for (auto& leg : legs) {
+    const bool victimLeg = leg.run == &outcome.victimRun;
+    leg.clientLabel = victimLeg ? "victim" : "proxy (back leg)";
+    leg.serverLabel = victimLeg ? "proxy (127.0.0.66)" : "server bank32.com";
+  }
   dissectRun(legs, request.title().toStdString(), result);
   return result;
 }

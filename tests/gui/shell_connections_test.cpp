@@ -2,6 +2,8 @@
 // the filter box and selection linking.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <QAbstractItemModelTester>
 #include <QItemSelectionModel>
 #include <QLineEdit>
@@ -59,6 +61,18 @@ TEST(ConnectionsModel, CorrectVictimShowsFailedVerification) {
   EXPECT_EQ(victim.clientLabel, "victim");
   EXPECT_EQ(connectionState(victim), ConnectionState::VerificationFailed);
   EXPECT_TRUE(connectionStateText(victim).contains("hostname mismatch")) << connectionStateText(victim).toStdString();
+}
+
+// The run's capture holds what the proxy wrote even where the aborting victim
+// stopped reading: its CertificateVerify and Finished (from both sides' writes).
+TEST(ConnectionsModel, CorrectVictimsLegHasEveryMessageTheProxySent) {
+  test::app();
+  auto trace = test::labTrace(test::mitmRequest(scenarios::VictimMode::Correct));
+  ASSERT_FALSE(trace->connections.empty());
+  std::vector<std::string> names;
+  for (const auto& m : trace->connections[0].messages) names.push_back(m.name);
+  EXPECT_NE(std::find(names.begin(), names.end(), "CertificateVerify"), names.end());
+  EXPECT_NE(std::find(names.begin(), names.end(), "Finished"), names.end());
 }
 
 TEST(ConnectionsPane, FilterBoxHidesRowsThatDoNotMatch) {
