@@ -132,6 +132,12 @@ TEST_P(Tutorial, EveryCommandRunsAndPrintsWhatTheTextSays) {
     ASSERT_TRUE(outputs[i].ran) << where << " did not run to its end\n" << step.script << "\n--- output ---\n" << outputs[i].text;
     EXPECT_EQ(outputs[i].status, step.exitCode)
         << where << " ended with status " << outputs[i].status << "\n" << step.script << "\n--- output ---\n" << outputs[i].text;
+    // An output block of nothing but "…" would claim nothing.
+    if (!step.expected.empty()) {
+      bool claims = false;
+      for (const auto& line : step.expected) claims |= line != "…" && line != "...";
+      EXPECT_TRUE(claims) << where << ": its output block holds only '…'";
+    }
     std::string why;
     EXPECT_TRUE(course::outputMatches(outputs[i].text, step.expected, &why))
         << where << ": " << why << "\n" << step.script << "\n--- output ---\n" << outputs[i].text;
