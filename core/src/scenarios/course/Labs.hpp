@@ -11,5 +11,15 @@ const LabDefinition& lab04FirstClient();    // Lab04FirstClient.cpp
 const LabDefinition& lab05BeingACa();       // Lab05BeingACa.cpp
 const LabDefinition& lab06HostCheck();      // Lab06HostCheck.cpp
 const LabDefinition& lab07Server();         // Lab07Server.cpp
+// The course, part 2 (issue 14). A lab's entry in course() (Course.cpp) is added with its file.
+const LabDefinition& lab08HandshakeAnatomy();  // Lab08HandshakeAnatomy.cpp
+const LabDefinition& lab09KeysByHand();        // Lab09KeysByHand.cpp
+const LabDefinition& lab10RecordLayer();       // Lab10RecordLayer.cpp
+const LabDefinition& lab11ForwardSecrecy();    // Lab11ForwardSecrecy.cpp
+const LabDefinition& lab12Resumption();        // Lab12Resumption.cpp
+const LabDefinition& lab13Starttls();          // Lab13Starttls.cpp
+const LabDefinition& lab14Wrappers();          // Lab14Wrappers.cpp
+// Challenges come after the labs, numbered from 20 (slug "forensics": `tlslab lab start forensics`).
+const LabDefinition& challenge20Forensics();   // Challenge20Forensics.cpp
 
 }  // namespace tlslab::course
