@@ -71,8 +71,8 @@ foreground = yes
 pid =
 
 [app]
-accept = 127.0.0.1:8444
-connect = 127.0.0.1:8080
+accept = 127.0.0.1:8415
+connect = 127.0.0.1:8014
 cert = server/chain.pem
 key = server/key.pem
 ; TODO: require a client certificate issued under the lab root (root-ca.pem).
@@ -88,8 +88,8 @@ pid =
 
 [bank]
 client = yes
-accept = 127.0.0.1:8082
-connect = 127.0.0.66:9443
+accept = 127.0.0.1:8017
+connect = 127.0.0.66:9414
 ; TODO: stunnel checks nothing about the server unless told (its default is verifyChain = no).
 ;       Make it verify the chain up to root-ca.pem and the name bank32.com: CAfile, verifyChain, checkHost.
 )";

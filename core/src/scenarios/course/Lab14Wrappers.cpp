@@ -237,7 +237,7 @@ LabDefinition define() {
        "cannot make?", "a function name", [](const Variant&) { return std::string("SSL_get1_peer_certificate"); }},
   };
   lab.hints = {
-      "Start the plaintext application (`tlslab serve --plain --port 8080`), then `tlslab wrap` in front of it with "
+      "Start the plaintext application (`tlslab serve --plain --port 8014`), then `tlslab wrap` in front of it with "
       "server/chain.pem and --client-ca root-ca.pem, and connect with your client certificate: compare the two logs.",
       "The application's log is one line per connection in Common Log Format: host ident authuser [time] \"request\" "
       "status bytes. Which of those could it fill from what reached it?",
@@ -253,8 +253,8 @@ LabDefinition define() {
         "for it; client/chain.pem and client/key.pem are your client certificate (" + values.clientSubject() + ").",
         std::string("In the client-side part the attacker presents ") +
             endpoints::attackerCertificateDescription(values.attacker) + " (`tlslab mitm --cert " +
-            endpoints::attackerCertificateName(values.attacker) + "`); the plaintext client logs in as you, with a "
-            "password of yours the attacker must never read.",
+            endpoints::attackerCertificateName(values.attacker) + "`): through a wrapper that verifies, it must never read the "
+            "plaintext client's login.",
         "stunnel-server.conf and stunnel-client.conf are yours to complete: `tlslab lab check 14` runs them with "
         "stunnel4 on its own ports."};
   };
