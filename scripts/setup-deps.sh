@@ -14,6 +14,7 @@ packages=(
   iproute2  # `ip`: the MITM lab's --netns network namespaces
   # lab 3's real clients (`tlslab lab run real-clients`); chromium is ~125 MB to download
   curl wget python3 chromium libnss3-tools
+  stunnel4  # lab 14: a second, independent TLS wrapper beside `tlslab wrap`
 )
 
 missing=()

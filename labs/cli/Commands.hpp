@@ -25,6 +25,8 @@ void registerFollowCommand(CLI::App& app, Context& ctx);
 void registerExportCommand(CLI::App& app, Context& ctx);
 void registerCaptureCommand(CLI::App& app, Context& ctx);
 void registerClassCommand(CLI::App& app, Context& ctx);
+void registerWrapCommand(CLI::App& app, Context& ctx);
+void registerCapturesCommand(CLI::App& app, Context& ctx);
 // `tlslab lab list|start|check|hint|build`, under the `lab` command.
 void registerCourseCommands(CLI::App* lab, Context& ctx);
 // `tlslab lab try N`: a student's program against one scenario, narrated (lab_try_cmd.cpp).

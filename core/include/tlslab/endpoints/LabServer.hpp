@@ -74,6 +74,12 @@ struct ServerConnection {
   bool handshakeOk = false;
   std::string error;  // why the connection failed, "" when it did not
   std::vector<Event> events;
+  // What the handshake agreed on (empty without TLS or when it failed).
+  Negotiated negotiated;
+  // Mutual TLS: the subject of the client's certificate once the handshake
+  // accepted it ("" when it sent none or was refused), and the verify record.
+  std::string clientCertificate;
+  model::VerifyVerdict clientVerify;
   // Service::Relay: the proxy's own connection to the real server.
   ClientRun upstream;
 };
