@@ -54,7 +54,7 @@ int runList(const CourseArgs& args) {
     for (const auto* lab : course::course()) {
       Progress p = progressOf(findWorkspace(root, lab->number), *lab);
       all.push_back({{"number", lab->number}, {"slug", std::string(lab->slug)}, {"title", std::string(lab->title)},
-                     {"goal", std::string(lab->goal)}, {"minutes", lab->minutes}, {"status", statusText(p)},
+                     {"goal", std::string(lab->goal)}, {"minutes", lab->minutes}, {"challenge", isChallenge(*lab)}, {"status", statusText(p)},
                      {"passed", p.passed}, {"total", p.total}});
     }
     std::cout << all.dump(2) << "\n";
@@ -62,9 +62,16 @@ int runList(const CourseArgs& args) {
   }
   std::cout << "The course, in order (`tlslab lab start N` begins a lab; status of the workspaces in "
             << (args.dir.empty() ? std::string("this folder") : root.string()) << "):\n\n";
+  bool challengesHeaded = false;
   for (const auto* lab : course::course()) {
+    if (isChallenge(*lab) && !challengesHeaded) {
+      std::cout << "\nChallenges, checked like the labs (`tlslab lab start SLUG`):\n\n";
+      challengesHeaded = true;
+    }
     Progress p = progressOf(findWorkspace(root, lab->number), *lab);
-    std::cout << fmt::format("  {:>2}  {:<50} {:>3} min  {}\n      {}\n", lab->number, lab->title, lab->minutes,
+    const std::string title = isChallenge(*lab) ? std::string(lab->title) + " [" + std::string(lab->slug) + "]"
+                                                : std::string(lab->title);
+    std::cout << fmt::format("  {:>2}  {:<50} {:>3} min  {}\n      {}\n", lab->number, title, lab->minutes,
                              statusText(p), lab->goal);
   }
   std::cout << "\nScenarios to run at any time (`tlslab lab run NAME`):\n";
@@ -94,7 +101,8 @@ int runStart(const CourseArgs& args) {
     return 1;
   }
   const fs::path dir = made.value();
-  std::cout << fmt::format("Workspace for lab {} ({}) made in {}/ for {} ({})\n", lab->number, lab->title,
+  const std::string which = isChallenge(*lab) ? "challenge " + std::string(lab->slug) : "lab " + std::to_string(lab->number);
+  std::cout << fmt::format("Workspace for {} ({}) made in {}/ for {} ({})\n", which, lab->title,
                            dir.string(), who.credentials.student,
                            who.selfStudy ? "self-study: no class key" : "class " + who.credentials.classTag);
   std::vector<std::string> files;
@@ -107,7 +115,7 @@ int runStart(const CourseArgs& args) {
   for (const auto& f : files) std::cout << "  " << f << "\n";
   std::cout << fmt::format("Next: read {}/README.md, write your answers in {}/answers.txt, then run\n"
                            "`tlslab lab check {}` in that folder.\n",
-                           dir.string(), dir.string(), lab->number);
+                           dir.string(), dir.string(), isChallenge(*lab) ? std::string(lab->slug) : std::to_string(lab->number));
   return 0;
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cli/Commands.hpp"
+#include "cli/KeysAead.hpp"
 #include "tlslab/crypto/CipherSuite.hpp"
 #include "tlslab/crypto/Kdf.hpp"
 #include "tlslab/crypto/RecordCipher.hpp"
@@ -328,6 +329,7 @@ void registerKeysCommand(CLI::App& app, Context& ctx) {
   static DeriveArgs deriveArgs;
   auto* derive = keys->add_subcommand("derive", "Compute one derivation step by hand");
   addDeriveCommands(*derive, ctx, deriveArgs);
+  addAeadDecryptCommand(*keys, ctx);
 }
 
 }  // namespace tlslab::cli
