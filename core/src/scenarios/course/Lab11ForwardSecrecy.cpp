@@ -139,7 +139,9 @@ CheckResult checkPreMaster(const CheckEnv& env) {
   if (answer == toHex(pms->output))
     return pass("48 bytes: the client's version (" + toHex(ByteView(pms->output).first(2)) +
                 ") and 46 random bytes it encrypted to the server's RSA key (RFC 5246 §7.4.7.1)");
-  if (const auto* master = stepNamed(*opened.connection, "master_secret"); master && answer == toHex(master->output))
+  const model::DerivationStep* master = stepNamed(*opened.connection, "master_secret");
+  if (!master) master = stepNamed(*opened.connection, "master_secret (extended)");  // RFC 7627
+  if (master && answer == toHex(master->output))
     return fail("that is the master secret, computed from the pre-master secret and the two randoms",
                 "one step earlier: the value the RSA key decrypts");
   if (const auto* cke = messageNamed(*opened.connection, "ClientKeyExchange");
