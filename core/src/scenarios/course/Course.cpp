@@ -30,6 +30,7 @@ std::span<const LabDefinition* const> course() {
   static const std::array labs{
       &lab01Eavesdropping(), &lab02Tampering(), &lab03Mitm(), &lab04FirstClient(), &lab05BeingACa(), &lab06HostCheck(),
       &lab07Server(),
+      &lab09KeysByHand(),
       &lab11ForwardSecrecy(),
       &challenge20Forensics(),
   };

@@ -71,7 +71,6 @@ RecordedRun runOne(const std::filesystem::path& certsDir, const RecordedSpec& sp
   server.siteName = spec.server.host;
   server.service = spec.service;
   server.tls = spec.tls;
-  server.httpCloseAfterResponse = true;
   auto started = LabServer::start(server);
   if (!started) {
     run.error = "the server for " + spec.server.host + " did not start: " + started.error();
