@@ -68,6 +68,11 @@ int runAead(const AeadArgs& a) {
   if (!nonce) return usage("--nonce is required, in hex (the IV XOR the sequence number)");
   if (!aad) return usage("--aad is not valid hex (a TLS 1.3 record's is its 5-byte header)");
   if (!ciphertext) return usage("--ciphertext is required, in hex: the record's fragment, the tag at its end");
+  if (key->size() != crypto::aeadKeyLength(*cipher))
+    return usage(fmt::format("--key has {} bytes; {} takes {}", key->size(), crypto::cipherName(*cipher),
+                             crypto::aeadKeyLength(*cipher)));
+  if (nonce->size() != 12) return usage(fmt::format("--nonce has {} bytes; a TLS record nonce has 12", nonce->size()));
+  if (ciphertext->size() < 16) return usage("--ciphertext is shorter than the 16-byte tag it must end with");
   std::cout << fmt::format("AEAD decryption (RFC 5116), {}\n", crypto::cipherName(*cipher));
   std::cout << "    key: " << toHex(*key) << "\n    nonce: " << toHex(*nonce)
             << "\n    additional data: " << (aad->empty() ? "(empty)" : toHex(*aad)) << "\n";
