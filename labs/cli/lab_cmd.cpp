@@ -228,6 +228,7 @@ int runPair(const LabArgs& args, PairLab lab) {
   std::cout << "\n";
   const RunTrace traced = traceOfRun(run.legs(), "lab: " + args.name);
   bool selfCheck = reportSelfCheck(std::cout, traced, args.save);
+  if (args.keys) printRunSchedules(std::cout, traced);
   if (lab == PairLab::Resumption && traced.trace.connections.size() == 2)
     printHandshakeComparison(std::cout, compareHandshakes(traced.trace.connections[0], traced.trace.connections[1]));
   return run.ok() && selfCheck ? 0 : 1;
@@ -290,6 +291,9 @@ void registerLabCommand(CLI::App& app, Context& ctx) {
   run->add_flag("--json", args->json, "Results as JSON");
   run->add_flag("--quiet", args->quiet, "No live ladder, only the results");
   run->add_flag("--full-log", args->fullLog, "Every event OpenSSL reported on every side instead of the ladder");
+  run->add_flag("--keys", args->keys,
+                "Every key-derivation step from the (EC)DHE shared secret down, checked against OpenSSL's key log, "
+                "with the commands that reproduce it by hand");
   run->add_option("--screenshot", args->screenshot, "real-clients: write Chromium's error page to this PNG");
   run->add_option("--password", args->password, "real-clients: the victim's password (default hunter2)");
   run->add_option("--student", args->who.student, "mitm/real-clients: your student ID: the victim is you, the password yours");
