@@ -58,9 +58,9 @@ std::string scheduleSummary(const model::TraceConnection& conn) {
   }
   const auto& first = conn.derivation.front();
   std::string start = first.status == model::StepStatus::NotDerivable
-                          ? "starts from the key log: " + first.name + " not derivable"
-                          : "from the " + first.name + " down (" + first.function + ")";
-  std::string out = fmt::format("{} steps {}", conn.derivation.size(), start);
+                          ? "from the key log (" + first.name + " not derivable: no ephemeral key)"
+                          : "from the " + first.name + " down, " + first.function;
+  std::string out = fmt::format("{} steps, {}", conn.derivation.size(), start);
   if (checked > 0) out += fmt::format("; {} of {} secrets equal OpenSSL's key log", matched, checked);
   if (failed > 0) out += fmt::format("; {} FAILED", failed);
   if (notDerivable > 0 && first.status != model::StepStatus::NotDerivable)

@@ -98,7 +98,8 @@ model::DerivationStep tls12ForwardSecrecyStep(const CipherSuite& suite) {
   step.note = std::string(suite.name) +
               " uses ephemeral (EC)DHE: the pre-master secret is computed from private keys that never "
               "leave the endpoints and are thrown away (forward secrecy). The server's RSA key only signs; "
-              "it cannot decrypt this session. Only a key log from an endpoint can.";
+              "it cannot decrypt this session. Only a key log from an endpoint can, or the endpoint's own ephemeral "
+              "key (a lab run keeps it beside its capture, never in it: --ephemeral-keys).";
   return step;
 }
 
