@@ -15,6 +15,9 @@ struct LabArgs {
   bool json = false;
   bool quiet = false;
   bool fullLog = false;
+  bool keys = false;   // print every key-derivation step with its by-hand commands
+  std::string groups;        // handshake/resumption/starttls: the client's key-share groups (OpenSSL list syntax)
+  std::string serverGroups;  // ... and the server's
   std::string tls;
   std::string entry;
   std::string save;  // write the run as pcapng with keys

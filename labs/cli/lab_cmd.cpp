@@ -209,6 +209,8 @@ int runPair(const LabArgs& args, PairLab lab) {
   options.ciphers = args.ciphers;
   options.macThenEncrypt = args.macThenEncrypt;
   options.tickets = !args.noTickets;
+  options.groups = args.groups;
+  options.serverGroups = args.serverGroups;
   options.plain = args.plain;
   if (!args.quiet) options.observer = printer.observer();
   if (auto err = checkPairLabOptions(lab, options); !err.empty()) {
@@ -228,6 +230,7 @@ int runPair(const LabArgs& args, PairLab lab) {
   std::cout << "\n";
   const RunTrace traced = traceOfRun(run.legs(), "lab: " + args.name);
   bool selfCheck = reportSelfCheck(std::cout, traced, args.save);
+  if (args.keys) printRunSchedules(std::cout, traced);
   if (lab == PairLab::Resumption && traced.trace.connections.size() == 2)
     printHandshakeComparison(std::cout, compareHandshakes(traced.trace.connections[0], traced.trace.connections[1]));
   return run.ok() && selfCheck ? 0 : 1;
@@ -281,6 +284,12 @@ void registerLabCommand(CLI::App& app, Context& ctx) {
   run->add_flag("--mac-then-encrypt", args->macThenEncrypt,
                 "with a CBC suite (--ciphers AES128-SHA): no encrypt_then_mac extension (RFC 7366), the MAC inside the "
                 "encryption as TLS 1.2 first defined it");
+  run->add_option("--groups", args->groups,
+                  "handshake/resumption/starttls: the client's (EC)DHE groups, OpenSSL syntax (e.g. P-256, ffdhe2048, "
+                  "X25519:P-256); it sends a key share for the first");
+  run->add_option("--server-groups", args->serverGroups,
+                  "handshake/resumption/starttls: the groups the server accepts (e.g. P-256: a client offering "
+                  "X25519 first then gets a HelloRetryRequest)");
   run->add_flag("--no-tickets", args->noTickets, "resumption: the server issues no tickets, so TLS 1.2 resumes by session ID");
   run->add_flag("--plain", args->plain, "handshake/tamper: the same conversation over cleartext TCP, without TLS");
   run->add_option("--offset", args->offset,
@@ -290,6 +299,9 @@ void registerLabCommand(CLI::App& app, Context& ctx) {
   run->add_flag("--json", args->json, "Results as JSON");
   run->add_flag("--quiet", args->quiet, "No live ladder, only the results");
   run->add_flag("--full-log", args->fullLog, "Every event OpenSSL reported on every side instead of the ladder");
+  run->add_flag("--keys", args->keys,
+                "Every key-derivation step from the (EC)DHE shared secret down, checked against OpenSSL's key log, "
+                "with the commands that reproduce it by hand");
   run->add_option("--screenshot", args->screenshot, "real-clients: write Chromium's error page to this PNG");
   run->add_option("--password", args->password, "real-clients: the victim's password (default hunter2)");
   run->add_option("--student", args->who.student, "mitm/real-clients: your student ID: the victim is you, the password yours");

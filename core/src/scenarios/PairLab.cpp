@@ -82,6 +82,8 @@ std::string checkPairLabOptions(PairLab lab, const PairLabOptions& options) {
   if (options.plain && (!options.tls.empty() || !options.ciphers.empty()))
     return "--plain runs without TLS: --tls and --ciphers do not apply";
   if (!options.tickets && lab != PairLab::Resumption) return "--no-tickets is for the resumption lab";
+  if (options.plain && (!options.groups.empty() || !options.serverGroups.empty()))
+    return "--plain runs without TLS: --groups does not apply";
   if (options.macThenEncrypt && options.ciphers.empty())
     return "--mac-then-encrypt changes CBC records only: choose a CBC suite, e.g. --tls 1.2 --ciphers AES128-SHA";
   if (!options.ciphers.empty() && options.tls != "1.2")
@@ -119,6 +121,7 @@ PairLabRun runPairLab(PairLab lab, const PairLabOptions& options) {
   server.useTls = !options.plain;
   pinVersion(server.tls, options.tls);
   server.tls.cipherList = options.ciphers;
+  server.tls.groups = options.serverGroups;
   server.tls.encryptThenMac = !options.macThenEncrypt;
   server.tickets = options.tickets;
   auto started = LabServer::start(server, options.observer);
@@ -130,6 +133,7 @@ PairLabRun runPairLab(PairLab lab, const PairLabOptions& options) {
   client.host = result.serverName = mail ? "mail.bank32.com" : "bank32.com";
   client.port = started.value()->port();
   client.tls = server.tls;
+  client.tls.groups = options.groups;
   client.useTls = server.useTls;
   client.cleartextProtocol = mail ? "SMTP" : "HTTP";
   client.trustFiles = {options.certsDir / "root-ca" / "cert.pem"};

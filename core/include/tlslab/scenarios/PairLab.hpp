@@ -34,6 +34,11 @@ struct PairLabOptions {
   std::string ciphers;           // TLS 1.2 suites, OpenSSL syntax (e.g. "AES128-SHA"; "" = OpenSSL's default)
   bool macThenEncrypt = false;   // CBC suites without encrypt_then_mac (RFC 7366): the original TLS 1.2 records
   bool tickets = true;           // false: the server issues no tickets, so TLS 1.2 resumes by session ID
+  // (EC)DHE groups, OpenSSL list syntax ("" = OpenSSL's default): the client
+  // sends a key share for its first; a server that accepts none of the
+  // client's shares asks for another with a HelloRetryRequest.
+  std::string groups;            // the client's, e.g. "P-256", "ffdhe2048", "X25519:P-256"
+  std::string serverGroups;      // the server's, e.g. "P-256"
   // Handshake and Tamper: the same conversation over cleartext TCP (no TLS at all).
   bool plain = false;
   // Tamper: what the attacker does to the first record of the request (with
