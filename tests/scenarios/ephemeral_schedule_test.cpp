@@ -106,9 +106,10 @@ TEST(EphemeralSchedule, Tls13X25519RunShowsEverySecretFromTheSharedSecretDown) {
   EXPECT_EQ(t.traced.ephemeralKeys.size(), 2u) << "the client's and the server's";
 }
 
-TEST(EphemeralSchedule, Tls13P256FfdheAndHelloRetryRequestRunsToo) {
+TEST(EphemeralSchedule, Tls13P256P384X448FfdheAndHelloRetryRequestRunsToo) {
   struct Case { const char* groups; const char* serverGroups; std::size_t shared; };
-  for (const Case& c : {Case{"P-256", "", 32}, Case{"ffdhe2048", "", 256}, Case{"X25519:P-256", "P-256", 32}}) {
+  for (const Case& c : {Case{"P-256", "", 32}, Case{"P-384", "", 48}, Case{"X448", "", 56}, Case{"ffdhe2048", "", 256},
+                      Case{"X25519:P-256", "P-256", 32}}) {
     SCOPED_TRACE(c.groups);
     Traced t = handshake("1.3", "", c.groups, c.serverGroups);
     ASSERT_EQ(t.traced.trace.connections.size(), 1u);

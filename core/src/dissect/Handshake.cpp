@@ -144,7 +144,8 @@ void onServerHello(Shared& shared, Connection& conn, const wire::ServerHello& sh
   }
   if (conn.version == crypto::kTls13) {
     // The transcript holds ClientHello..ServerHello now: the handshake secrets' context.
-    if (conn.suite) conn.helloHash = crypto::digest(conn.suite->prfHash, conn.transcript);
+    if (conn.suite && !shared.keys.ephemeralKeys().empty())
+      conn.helloHash = crypto::digest(conn.suite->prfHash, conn.transcript);
     if (sh.summary.pskSelectedIdentity) {
       const std::size_t i = *sh.summary.pskSelectedIdentity;
       matchResumption(shared, conn, "psk", i < conn.offeredPskIdentities.size() ? conn.offeredPskIdentities[i] : Bytes{},
@@ -183,7 +184,7 @@ void onFinished(Shared& shared, Connection& conn, capture::Direction d, const wi
   (client ? conn.clientVerifyData : conn.serverVerifyData) = fin.verifyData;
   // The transcript now ends with this Finished: the application secrets'
   // (server) and the resumption master secret's (client) context.
-  if (conn.version == crypto::kTls13 && conn.suite && !conn.transcriptDone)
+  if (conn.version == crypto::kTls13 && conn.suite && !conn.transcriptDone && !shared.keys.ephemeralKeys().empty())
     (client ? conn.resumptionHash : conn.applicationHash) = crypto::digest(conn.suite->prfHash, conn.transcript);
   if (conn.version == crypto::kTls13) tls13AfterFinished(shared, conn, d);
   if (conn.dir[0].sawFinished && conn.dir[1].sawFinished && !conn.handshakeDone) {
