@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli/LabArgs.hpp"
+#include "cli/RecordTables.hpp"
 #include "cli/RunPrinter.hpp"
 #include "tlslab/scenarios/RecordLab.hpp"
 #include "tlslab/util/Paths.hpp"
@@ -15,8 +16,6 @@ namespace tlslab::cli {
 using namespace tlslab::scenarios;
 
 namespace {
-
-const char* arrow(model::Direction d) { return d == model::Direction::ClientToServer ? "->" : "<-"; }
 
 std::string joined(const std::vector<std::size_t>& values) {
   std::string out;
@@ -83,15 +82,7 @@ void printReads(std::ostream& out, const RecordLabRun& run, const RecordLayout& 
 
 void printSegments(std::ostream& out, const RecordLabRun& run, const RecordLayout& layout) {
   out << "\n3. Records and TCP segments (" << run.captureMethod << ")\n";
-  out << "  frame  dir  stream offset  payload  records (index: what)\n";
-  for (const auto& s : layout.segments) {
-    std::string records;
-    for (std::size_t index : s.records) {
-      const RecordRow& r = layout.records[index];
-      records += (records.empty() ? "" : "; ") + fmt::format("{}: {}", index, r.what);
-    }
-    out << fmt::format("  {:>5}  {}   {:>13}  {:>7}  {}\n", s.frame, arrow(s.direction), s.offset, s.size, records);
-  }
+  printSegmentTable(out, layout);
   for (const RecordRow* r : clientDataRecords(layout))
     out << "  record " << r->index << " (" << r->length + 5 << " bytes with its header) is carried by frame"
         << (r->frames.size() == 1 ? " " : "s ") << framesText(r->frames) << "\n";
@@ -101,12 +92,7 @@ void printSegments(std::ostream& out, const RecordLabRun& run, const RecordLayou
 
 void printRecords(std::ostream& out, const RecordLayout& layout) {
   out << "\n4. Every record of the connection\n";
-  out << "  #   dir  outer  length  key phase    seq  inner  data  padding  what\n";
-  for (const auto& r : layout.records)
-    out << fmt::format("  {:<3} {}   {:<5}  {:>6}  {:<11}  {:>3}  {:>5}  {:>4}  {:>7}  {}\n", r.index, arrow(r.direction),
-                       r.outerType, r.length, r.keyPhase.empty() ? "-" : r.keyPhase,
-                       r.sequence ? std::to_string(*r.sequence) : "-", r.innerType == 0 ? "-" : std::to_string(r.innerType),
-                       r.plaintext, r.padding, r.what);
+  printRecordTable(out, layout);
   out << "  The sequence number is never sent: each side counts its records from 0 under each key (RFC 8446\n"
       << "  §5.3; in TLS 1.2 from the ChangeCipherSpec, RFC 5246 §6.1) and mixes it into the nonce or the MAC.\n";
 }

@@ -1,6 +1,7 @@
 // The record lab's table: each record of a capture with what the dissector
 // opened in it, and the TCP segments that carried its bytes.
 #include <algorithm>
+#include <map>
 
 #include "tlslab/capture/Source.hpp"
 #include "tlslab/dissect/TlsDissector.hpp"
@@ -11,19 +12,22 @@ namespace tlslab::scenarios {
 namespace {
 
 // Passes everything to the dissector and notes each chunk of payload: one
-// per TCP segment, with its frame number and stream offset.
+// per TCP segment, with its frame number and stream offset, per connection.
 class SegmentTap : public capture::StreamSink {
  public:
   explicit SegmentTap(capture::StreamSink& inner) : inner_(inner) {}
-  void onConnectionOpened(const capture::ConnectionInfo& info) override { inner_.onConnectionOpened(info); }
+  void onConnectionOpened(const capture::ConnectionInfo& info) override {
+    clients[info.id] = capture::toString(info.client);
+    inner_.onConnectionOpened(info);
+  }
   void onData(const capture::StreamChunk& chunk) override {
-    if (chunk.connection == 0 && !chunk.data.empty()) {
+    if (!chunk.data.empty()) {
       SegmentRow row;
       row.frame = chunk.frame;
       row.direction = static_cast<model::Direction>(chunk.direction);
       row.offset = chunk.offset;
       row.size = chunk.data.size();
-      segments.push_back(row);
+      segments[chunk.connection].push_back(row);
     }
     inner_.onData(chunk);
   }
@@ -32,7 +36,8 @@ class SegmentTap : public capture::StreamSink {
   void onConnectionClosed(const capture::ConnectionInfo& info) override { inner_.onConnectionClosed(info); }
   void onDiagnostic(const capture::CaptureDiagnostic& diagnostic) override { inner_.onDiagnostic(diagnostic); }
   void onKeyLog(std::string_view text, std::uint64_t fileOffset) override { inner_.onKeyLog(text, fileOffset); }
-  std::vector<SegmentRow> segments;
+  std::map<capture::ConnectionId, std::string> clients;
+  std::map<capture::ConnectionId, std::vector<SegmentRow>> segments;
 
  private:
   capture::StreamSink& inner_;
@@ -81,25 +86,11 @@ bool isClientData(const RecordRow& r, model::Direction direction) {
   return r.direction == direction && r.what == "Application Data";
 }
 
-}  // namespace
-
-RecordLayout recordLayout(ByteView pcapng) {
+// Lines up one connection's records with its segments.
+RecordLayout layoutOf(model::TraceConnection conn, std::vector<SegmentRow> segments) {
   RecordLayout layout;
-  keys::KeyStore keys;
-  dissect::TlsDissector dissector(keys);
-  SegmentTap tap(dissector);
-  auto read = capture::readCapture(pcapng, tap);
-  if (!read) {
-    layout.error = read.error().message();
-    return layout;
-  }
-  model::Trace trace = dissector.finish();
-  if (trace.connections.empty()) {
-    layout.error = "the capture holds no TLS connection";
-    return layout;
-  }
-  layout.connection = std::move(trace.connections[0]);
-  layout.segments = std::move(tap.segments);
+  layout.connection = std::move(conn);
+  layout.segments = std::move(segments);
   for (const auto& record : layout.connection.records) {
     RecordRow row = rowOf(layout.connection, record);
     const std::uint64_t begin = record.streamOffset, end = begin + record.wire.size();
@@ -113,6 +104,42 @@ RecordLayout recordLayout(ByteView pcapng) {
     layout.records.push_back(std::move(row));
   }
   return layout;
+}
+
+template <class Input>
+CaptureLayouts layoutsOf(const Input& input, keys::KeyStore& keys) {
+  CaptureLayouts result;
+  dissect::TlsDissector dissector(keys);
+  SegmentTap tap(dissector);
+  auto read = capture::readCapture(input, tap);
+  if (!read) {
+    result.error = read.error().message();
+    return result;
+  }
+  model::Trace trace = dissector.finish();
+  for (auto& conn : trace.connections) {
+    std::vector<SegmentRow> segments;
+    for (const auto& [id, client] : tap.clients)
+      if (client == conn.client) segments = tap.segments[id];
+    result.connections.push_back(layoutOf(std::move(conn), std::move(segments)));
+  }
+  return result;
+}
+
+}  // namespace
+
+CaptureLayouts recordLayouts(const std::filesystem::path& file, keys::KeyStore& keys) { return layoutsOf(file, keys); }
+CaptureLayouts recordLayouts(ByteView capture, keys::KeyStore& keys) { return layoutsOf(capture, keys); }
+
+RecordLayout recordLayout(ByteView pcapng) {
+  keys::KeyStore keys;  // the run's key log travels inside the pcapng
+  CaptureLayouts all = recordLayouts(pcapng, keys);
+  if (!all.error.empty() || all.connections.empty()) {
+    RecordLayout none;
+    none.error = all.error.empty() ? "the capture holds no TLS connection" : all.error;
+    return none;
+  }
+  return std::move(all.connections.front());
 }
 
 std::vector<const RecordRow*> clientDataRecords(const RecordLayout& layout) {

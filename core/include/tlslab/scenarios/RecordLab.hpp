@@ -15,6 +15,7 @@
 
 #include "tlslab/endpoints/LabClient.hpp"
 #include "tlslab/endpoints/LabServer.hpp"
+#include "tlslab/keys/KeyStore.hpp"
 #include "tlslab/model/Trace.hpp"
 #include "tlslab/scenarios/RunTrace.hpp"
 
@@ -93,9 +94,16 @@ struct RecordLayout {
   std::string error;  // the capture could not be read
 };
 
-// Dissects `pcapng` (keys from its Decryption Secrets Block) and lines up its
-// records with the TCP segments that carried them: TCP knows nothing of
-// records, so one segment may hold several and one record span several.
+// Dissects a capture and lines up each connection's records with the TCP
+// segments that carried them: TCP knows nothing of records, so one segment
+// may hold several and one record span several (`tlslab dissect --segments`).
+struct CaptureLayouts {
+  std::vector<RecordLayout> connections;  // as the dissector numbers them
+  std::string error;                      // the capture could not be read
+};
+CaptureLayouts recordLayouts(const std::filesystem::path& file, keys::KeyStore& keys);
+CaptureLayouts recordLayouts(ByteView capture, keys::KeyStore& keys);
+// The first connection of `pcapng`, with the keys of its Decryption Secrets Block.
 RecordLayout recordLayout(ByteView pcapng);
 
 // The client's application-data records after its handshake (the write).
