@@ -93,8 +93,8 @@ void printCompatibility(std::ostream& out, const std::vector<AnatomyKind>& kinds
         << " bytes; ChangeCipherSpec records: " << (lines.empty() ? "none" : lines) << "\n";
   }
   out << "  TLS 1.3 has no use for ChangeCipherSpec: an endpoint drops these 1-byte records unread. They, and the\n"
-      << "  non-empty session ID, make a 1.3 handshake look like a resumed TLS 1.2 one to middleboxes that break\n"
-      << "  on anything else (in 2017, 1.3 drafts without them failed on a few percent of networks).\n";
+      << "  non-empty session ID, make a 1.3 handshake look like a resumed TLS 1.2 one to middleboxes that broke\n"
+      << "  on anything else when TLS 1.3 was first deployed.\n";
 }
 
 void printRetry(std::ostream& out, const HandshakeAnatomy& a, const std::string& group) {
@@ -119,8 +119,8 @@ void printDowngrade(std::ostream& out, const std::vector<AnatomyKind>& kinds, co
           << "\": a server that can do TLS 1.3, made to use TLS 1.2\n";
   }
   out << "  A TLS 1.3 client that receives a TLS 1.2 ServerHello ending in DOWNGRD\\x01 aborts (illegal_parameter): an\n"
-      << "  attacker who struck 1.3 from the ClientHello cannot hide it, because the server signs its random in the\n"
-      << "  ServerKeyExchange. The client here was capped at 1.2, knows no better, and goes on.\n";
+      << "  attacker who struck 1.3 from the ClientHello cannot hide it, because with (EC)DHE the server signs both\n"
+      << "  randoms in its ServerKeyExchange. The client here was capped at 1.2, knows no better, and goes on.\n";
 }
 
 }  // namespace
@@ -146,13 +146,22 @@ int runAnatomyLab(const LabArgs& args) {
             << "  2. TLS 1.2: the client is capped at 1.2, so the 1.3-capable server must downgrade\n"
             << "  3. TLS 1.3 + HelloRetryRequest: the same server, taking only " << options.hrrGroup << "\n"
             << "The client offers ALPN " << list(options.alpn) << "; the server prefers " << list(labServerAlpn()) << ".\n";
-  options.onConnectionDone = [&](AnatomyKind kind, const endpoints::ClientRun& run) {
-    if (args.quiet) return;
-    std::cout << "--- " << anatomyKindName(kind) << " ---\n";
-    printer.printSummary(run);
-    std::cout << "\n";
+  // Each connection's ladder under its own heading, then one line of what it agreed on.
+  std::size_t done = 0;
+  auto heading = [&](std::size_t i) {
+    if (!args.quiet && i < options.order.size())
+      std::cout << "\n--- connection " << i << ": " << anatomyKindName(options.order[i]) << " ---\n";
   };
-  if (!args.quiet) std::cout << "\n";
+  options.onConnectionDone = [&](AnatomyKind, const endpoints::ClientRun& run) {
+    if (!args.quiet) {
+      const auto& n = run.negotiated;
+      std::cout << "negotiated: " << n.version << " " << n.cipher << (n.group.empty() ? "" : ", group " + n.group)
+                << (n.alpn.empty() ? "" : ", ALPN " + n.alpn) << "; " << (run.error.empty() ? "ok" : "FAILED: " + run.error)
+                << "\n";
+    }
+    heading(++done);
+  };
+  heading(0);
   AnatomyRun run = runAnatomy(options);
   if (!run.setupError.empty()) {
     std::cerr << "tlslab lab: " << run.setupError << "\n";
