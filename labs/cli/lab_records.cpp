@@ -132,7 +132,7 @@ int runRecordsLab(const LabArgs& args) {
     std::cout << "\nthe capture could not be read back: " << layout.error << "\n";
     return 1;
   }
-  std::cout << "\nnegotiated: " << run.client.negotiated.version << " " << run.client.negotiated.cipher << "\n";
+  std::cout << (args.quiet ? "" : "\n") << "negotiated: " << run.client.negotiated.version << " " << run.client.negotiated.cipher << "\n";
   printWrite(std::cout, run, layout);
   printReads(std::cout, run, layout, options.readBuffer);
   printSegments(std::cout, run, layout);

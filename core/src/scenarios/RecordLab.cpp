@@ -150,7 +150,7 @@ RecordLabRun runRecordLab(const RecordLabOptions& options) {
     return result;
   }
   std::unique_ptr<LoopbackCapture> live;
-  std::string liveError = "a live capture was not asked for";
+  std::string liveError;
   if (options.liveCapture) live = LoopbackCapture::open(started.value()->port(), liveError);
 
   ClientConfig client;
@@ -174,7 +174,9 @@ RecordLabRun runRecordLab(const RecordLabOptions& options) {
     result.captureMethod = fmt::format("captured live on lo with libpcap; the client announced an MSS of {}", options.maxSegment);
   } else {
     result.pcapng = traceOfRun(result.legs(), "lab: records").pcapng;
-    result.captureMethod = "the run's own pcapng: one TCP segment per socket write (no live capture: " + liveError + ")";
+    result.captureMethod = "the run's own pcapng, one TCP segment per socket write; " +
+                           (options.liveCapture ? "no live capture: " + liveError
+                                                : std::string("--capture (root) shows the kernel's own segments"));
   }
   return result;
 }
