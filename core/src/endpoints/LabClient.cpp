@@ -145,7 +145,7 @@ std::string ClientSession::open(const ClientConfig& config, ClientRun& run) {
   if (!address) return "cannot resolve '" + config.host + "': not in the lab resolver (use --resolve NAME=ADDR)";
   run.address = *address;
   recorder_.record(NoteEvent{nowUs(), "resolved " + config.host + " to " + *address + " (lab resolver)"});
-  conn_ = connectTo(*address, config.port, config.ioTimeoutMs);
+  conn_ = connectTo(*address, config.port, config.ioTimeoutMs, config.tcpMaxSegment);
   if (!conn_.fd) return conn_.error;
   run.connected = true;
   // The source address the kernel picked (a veth address in the --netns lab).

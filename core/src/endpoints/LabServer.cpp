@@ -184,7 +184,7 @@ void LabServer::Impl::serve(Fd fd, Worker* worker) {
     }
     ServiceContext context{channel, config.siteName, {}, config.starttlsInjectionBug, 0,
                            [&recorder](const std::string& text) { recorder.record(NoteEvent{nowUs(), text}); },
-                           config.pageNote, config.httpCloseAfterResponse};
+                           config.pageNote, config.httpCloseAfterResponse, config.readBufferSize};
     context.startTls = [&]() -> std::string {
       if (!config.useTls) return "STARTTLS refused: this server runs without TLS";
       std::string ignored;  // no 0-RTT after STARTTLS: the session is new

@@ -30,7 +30,9 @@ std::span<const LabDefinition* const> course() {
   static const std::array labs{
       &lab01Eavesdropping(), &lab02Tampering(), &lab03Mitm(), &lab04FirstClient(), &lab05BeingACa(), &lab06HostCheck(),
       &lab07Server(),
+      &lab08HandshakeAnatomy(),
       &lab09KeysByHand(),
+      &lab10RecordLayer(),
       &lab11ForwardSecrecy(),
       &lab14Wrappers(),
       &challenge20Forensics(),
