@@ -253,3 +253,21 @@ TEST(DissectCli, KeyFilesThatAreNotFilesAreRefusedByNameWithExitTwo) {
   EXPECT_TRUE(contains(warned.out, "3000 of 3000 lines were not usable key log lines")) << warned.out;
   std::filesystem::remove(noisy);
 }
+
+// A capture that breaks off in a damaged block: what came before is shown,
+// the damage named, and the exit status (3) says the file was read in part.
+TEST(DissectCli, ACaptureReadOnlyInPartExitsThreeAndSaysWhere) {
+  const auto whole = sourceDir() / "captures" / "tls12-ecdhe.pcapng";
+  std::ifstream in(whole, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_GT(bytes.size(), 3000u);
+  const auto broken = temp("broken.pcapng");
+  std::ofstream(broken, std::ios::binary) << bytes.substr(0, 3000) << std::string("\x01\x00\x00\x00\xff\xff\xff\x7f", 8);
+  auto result = run(cli("dissect " + broken.string() + " --summary"));
+  EXPECT_EQ(result.exitCode, 3) << result.out;
+  EXPECT_TRUE(contains(result.out, "1 TLS connection(s)")) << result.out;
+  EXPECT_TRUE(contains(result.out, "was read only in part: reading stopped after frame")) << result.out;
+  EXPECT_EQ(run(cli("dissect " + whole.string() + " --summary")).exitCode, 0);
+  EXPECT_TRUE(contains(run(cli("dissect --help")).out, "3 the capture could be read only up to an error"));
+  std::filesystem::remove(broken);
+}
