@@ -1,5 +1,7 @@
 #include "tlslab/endpoints/LabClient.hpp"
 
+#include <cerrno>
+
 #include <openssl/x509v3.h>
 
 #include "ClientSession.hpp"
@@ -39,13 +41,15 @@ std::string setUpContext(SSL_CTX* ctx, const ClientConfig& config) {
 
 bool isIpLiteral(const std::string& host) { return host.find_first_not_of("0123456789.:abcdefABCDEF") == std::string::npos; }
 
-std::string handshakeError(SSL* ssl) {
+// `sslError`/`savedErrno`: SSL_get_error and errno right after the failed call.
+std::string handshakeError(SSL* ssl, int sslError, int savedErrno, int timeoutMs) {
   long verifyResult = SSL_get_verify_result(ssl);
   std::string openssl = sslErrors();
   if (verifyResult != X509_V_OK)
     return "certificate verification failed: " + std::string(X509_verify_cert_error_string(verifyResult)) +
            (openssl.empty() ? "" : " (" + openssl + ")");
-  return "handshake failed: " + (openssl.empty() ? std::string("the peer closed the connection") : openssl);
+  return "handshake failed: " +
+         (openssl.empty() ? quietHandshakeFailure(sslError, savedErrno, timeoutMs, "server") : openssl);
 }
 
 // Runs the Send/Expect steps; returns "" or what the server failed to say.
@@ -88,8 +92,10 @@ std::string sendEarlyData(SSL* ssl, const ClientConfig& config, Recorder& record
   if (!config.resume || SSL_SESSION_get_max_early_data(config.resume->session.get()) == 0)
     return "0-RTT needs a resumed session whose server allows early data";
   std::size_t written = 0;
-  if (SSL_write_early_data(ssl, config.earlyData.data(), config.earlyData.size(), &written) != 1)
-    return "sending early data failed: " + handshakeError(ssl);
+  if (int rc = SSL_write_early_data(ssl, config.earlyData.data(), config.earlyData.size(), &written); rc != 1) {
+    const int savedErrno = errno;
+    return "sending early data failed: " + handshakeError(ssl, SSL_get_error(ssl, rc), savedErrno, config.ioTimeoutMs);
+  }
   recorder.record(AppDataEvent{nowUs(), true, toBytes(config.earlyData.substr(0, written))});
   recorder.record(NoteEvent{nowUs(), "sent " + std::to_string(written) + " bytes of 0-RTT early data"});
   return {};
@@ -181,10 +187,12 @@ std::string ClientSession::open(const ClientConfig& config, ClientRun& run) {
   if (config.resume) SSL_set_session(ssl, config.resume->session.get());
   if (auto err = sendEarlyData(ssl, config, recorder_); !err.empty()) return err;
   int rc = SSL_connect(ssl);
+  const int savedErrno = errno;
   run.verify = inst_.verdict;
   if (rc != 1) {
+    const int sslError = SSL_get_error(ssl, rc);
     peerChainOf(ssl, run.negotiated);  // what the client was shown before it gave up
-    return handshakeError(ssl);
+    return handshakeError(ssl, sslError, savedErrno, config.ioTimeoutMs);
   }
   run.negotiated = negotiatedOf(ssl);
   run.earlyDataAccepted = SSL_get_early_data_status(ssl) == SSL_EARLY_DATA_ACCEPTED;

@@ -1,5 +1,7 @@
 #include "tlslab/endpoints/LabServer.hpp"
 
+#include <cerrno>
+
 #include <openssl/err.h>
 #include <sys/socket.h>
 
@@ -148,9 +150,13 @@ std::string LabServer::Impl::handshake(int fd, SslPtr& ssl, Instrumentation& ins
   instrument(ssl.get(), &inst);
   if (config.clientAuth != ClientAuth::None) applyClientAuth(ssl.get(), config.clientAuth == ClientAuth::Require);
   if (config.maxEarlyData > 0 && !readEarlyData(ssl.get(), earlyData)) return "reading 0-RTT data failed: " + sslErrors();
-  if (SSL_accept(ssl.get()) == 1) return {};
+  const int rc = SSL_accept(ssl.get());
+  if (rc == 1) return {};
+  const int savedErrno = errno;
+  const int sslError = SSL_get_error(ssl.get(), rc);
   std::string why = sslErrors();
-  return "handshake failed: " + (why.empty() ? std::string("the client closed the connection") : why);
+  return "handshake failed: " +
+         (why.empty() ? quietHandshakeFailure(sslError, savedErrno, config.ioTimeoutMs, "client") : why);
 }
 
 void LabServer::Impl::serve(Fd fd, Worker* worker) {

@@ -1,5 +1,8 @@
 #include "Ossl.hpp"
 
+#include <cerrno>
+#include <cstdio>
+
 #include <openssl/err.h>
 
 namespace tlslab::endpoints {
@@ -21,6 +24,18 @@ int opensslVersion(TlsVersion version) {
 }
 
 std::string sslErrors() { return pki::takeOpensslErrors(); }
+
+std::string quietHandshakeFailure(int sslError, int savedErrno, int timeoutMs, const char* peer) {
+  if (sslError == SSL_ERROR_SYSCALL || sslError == SSL_ERROR_WANT_READ || sslError == SSL_ERROR_WANT_WRITE) {
+    if (savedErrno == EAGAIN || savedErrno == EWOULDBLOCK) {
+      char seconds[32];
+      std::snprintf(seconds, sizeof seconds, "%g", timeoutMs / 1000.0);
+      return std::string("timed out after ") + seconds + " s waiting for the " + peer + "'s next handshake message";
+    }
+    if (savedErrno == ECONNRESET) return std::string("the ") + peer + " reset the connection (TCP RST)";
+  }
+  return std::string("the ") + peer + " closed the connection";
+}
 
 std::string alpnWire(const std::vector<std::string>& protocols) {
   std::string wire;  // RFC 7301 §3.1: each protocol as a length-prefixed string

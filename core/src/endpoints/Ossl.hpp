@@ -24,4 +24,11 @@ std::string alpnWire(const std::vector<std::string>& protocols);
 // Everything on OpenSSL's error queue as one line (and the queue emptied).
 std::string sslErrors();
 
+// Why SSL_connect/SSL_accept returned `rc` when OpenSSL itself queued no
+// error: the socket's read timeout (`timeoutMs`) ran out, the peer reset the
+// connection, or it closed it. `sslError` is SSL_get_error(ssl, rc) and
+// `savedErrno` errno, both taken right after the call; `peer` is "client"
+// or "server".
+std::string quietHandshakeFailure(int sslError, int savedErrno, int timeoutMs, const char* peer);
+
 }  // namespace tlslab::endpoints
