@@ -156,3 +156,14 @@ TEST(ServeCli, PortInUseNamesTheProcessHoldingIt) {
     EXPECT_NE(result.out.find("choose another port: --port N (--port 0 picks a free one)"), std::string::npos) << result.out;
   }
 }
+
+// Any address but loopback is refused, and the message names the one command
+// whose own namespaces may be used (only `lab run mitm` has --netns).
+TEST(ServeCli, ANonLoopbackAddressIsRefusedNamingWhatIsAllowed) {
+  auto refused = tlslab::test::run(tlslab::test::tlslabExe().string() + " serve --address 10.0.0.1 --port 0");
+  EXPECT_NE(refused.exitCode, 0);
+  EXPECT_NE(refused.out.find("refusing to listen on '10.0.0.1': labs use loopback addresses only (127.0.0.0/8, ::1), "
+                             "or the network namespaces `tlslab lab run mitm --netns` creates"),
+            std::string::npos)
+      << refused.out;
+}

@@ -68,7 +68,9 @@ std::string errnoText(const std::string& what) { return what + ": " + std::strer
 
 // Loopback, or anything inside a network namespace the lab built (LabNetns.hpp).
 bool allowedAddress(const std::string& address) { return isLoopbackAddress(address) || inLabNetns(); }
-constexpr const char* kAllowed = "labs use loopback addresses only (127.0.0.0/8, ::1), or the lab's own network namespaces (--netns)";
+constexpr const char* kAllowed =
+    "labs use loopback addresses only (127.0.0.0/8, ::1), or the network namespaces `tlslab lab run mitm --netns` "
+    "creates";
 
 }  // namespace
 
