@@ -70,6 +70,18 @@ std::string repeat(const char* glyph, std::size_t n) {
 
 }  // namespace
 
+std::string oneLine(std::string_view text) {
+  std::string out;
+  for (char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else if (c < 0x20 || c == 0x7f) out += fmt::format("\\x{:02x}", c);
+    else out += ch;  // printable ASCII and UTF-8 (the messages' own § and —)
+  }
+  return out;
+}
+
 std::string printable(ByteView bytes, std::size_t limit) {
   std::string out;
   for (std::size_t i = 0; i < bytes.size() && i < limit; ++i) {
@@ -207,7 +219,7 @@ void RunPrinter::printSummary(const ClientRun& run) {
                                          run.verify.errorText))
          << "\n";
   if (!run.received.empty()) out_ << "received: \"" << printable(asBytes(run.received), 600) << "\"\n";
-  out_ << (run.error.empty() ? "result: ok\n" : "result: FAILED: " + run.error + "\n");
+  out_ << (run.error.empty() ? "result: ok\n" : "result: FAILED: " + oneLine(run.error) + "\n");
   out_.flush();
 }
 

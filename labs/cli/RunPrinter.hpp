@@ -63,6 +63,10 @@ class RunPrinter {
 // A message's name as both views print it: "client_hello", "Alert fatal bad_record_mac".
 std::string messageLabel(const endpoints::MessageEvent& m);
 
+// A message on one line: CR, LF and other control bytes (a peer's words
+// quoted in it) shown as \r, \n, \xNN; UTF-8 kept.
+std::string oneLine(std::string_view text);
+
 // Printable text for application bytes: printable ASCII kept, the rest as \xNN.
 std::string printable(tlslab::ByteView bytes, std::size_t limit = 400);
 

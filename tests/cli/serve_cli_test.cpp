@@ -167,3 +167,17 @@ TEST(ServeCli, ANonLoopbackAddressIsRefusedNamingWhatIsAllowed) {
             std::string::npos)
       << refused.out;
 }
+
+// A failed expectation quotes the student's text on the result line as typed
+// (\r\n visible), so the line never breaks apart on the terminal.
+TEST(ServeCli, AConnectErrorQuotingCrLfStaysOnOneLine) {
+  auto port = freeLoopbackPort();
+  BackgroundProcess server({tlslabExe().string(), "serve", "--port", std::to_string(port), "--connections", "1"});
+  ASSERT_TRUE(server.waitForOutput("serving", 10000)) << server.output();
+  auto result = run(cli("connect bank32.com:" + std::to_string(port) +
+                        " --send 'GET / HTTP/1.0\\r\\n\\r\\n' --expect 'nothing\\r\\nhere'"));
+  EXPECT_EQ(result.exitCode, 1) << result.out;
+  EXPECT_NE(result.out.find("result: FAILED: expected 'nothing\\r\\nhere' but the server closed the connection\n"),
+            std::string::npos)
+      << result.out;
+}
