@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <thread>
 
@@ -71,4 +72,42 @@ TEST(HandshakeTimeouts, ASilentClientIsReportedAsATimeoutInTheServersLog) {
   EXPECT_NE(done[0].error.find("timed out after 0.3 s waiting for the client's next handshake message"),
             std::string::npos)
       << done[0].error;
+}
+
+// A "server" that answers the ClientHello with endless HelloRequests, which
+// libssl ignores during a handshake and keeps reading: the client stops at
+// its budget with a clear error and a bounded log.
+TEST(HandshakeBudget, EndlessHelloRequestsStopTheClientWithABoundedLog) {
+  RawSocket listener{::socket(AF_INET, SOCK_STREAM, 0)};
+  sockaddr_in addr = loopback(0);
+  ASSERT_EQ(::bind(listener.fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(listener.fd, 1), 0);
+  socklen_t length = sizeof addr;
+  ASSERT_EQ(::getsockname(listener.fd, reinterpret_cast<sockaddr*>(&addr), &length), 0);
+  std::atomic<long> sent{0};
+  std::thread hostile([&] {
+    RawSocket peer{::accept(listener.fd, nullptr, nullptr)};
+    if (peer.fd < 0) return;
+    char hello[4096];
+    (void)::recv(peer.fd, hello, sizeof hello, 0);  // the ClientHello, unread
+    // One HelloRequest (type 0, length 0) per record, 1 000 records a write; bounded at 50 000.
+    std::string burst;
+    for (int i = 0; i < 1000; ++i) burst += std::string("\x16\x03\x03\x00\x04\x00\x00\x00\x00", 9);
+    for (int i = 0; i < 50; ++i) {
+      if (::send(peer.fd, burst.data(), burst.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(burst.size())) break;
+      sent += 1000;
+    }
+  });
+  ClientConfig config;
+  config.host = "bank32.com";
+  config.port = ntohs(addr.sin_port);
+  config.trustFiles = {tlslab::test::labCerts() / "root-ca" / "cert.pem"};
+  config.ioTimeoutMs = 2000;
+  ClientRun run = runClient(config);
+  hostile.join();
+  EXPECT_NE(run.error.find("stopped: the server sent more than 1024 handshake messages"), std::string::npos)
+      << run.error << " (" << sent.load() << " HelloRequests sent)";
+  // A few events per message read (record header, message, wire bytes, state), then none.
+  EXPECT_LT(run.events.size(), 10u * 1024u) << run.events.size();
+  EXPECT_GT(sent.load(), 2000);
 }

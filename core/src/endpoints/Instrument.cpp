@@ -47,9 +47,32 @@ Bytes copyBytes(const void* data, std::size_t len) {
   return Bytes(p, p + len);
 }
 
+// Past the budget: note it once; from then on the wire tap ends every read
+// (onWire) and nothing more is recorded.
+bool overHandshakeBudget(int writeP, int contentType, Instrumentation& inst) {
+  if (inst.overBudget) return true;
+  if (writeP != 0 || contentType != SSL3_RT_HANDSHAKE) return false;
+  if (++inst.handshakeMessagesReceived <= kHandshakeMessageBudget) return false;
+  inst.overBudget = true;
+  inst.recorder->record(NoteEvent{nowUs(), "stopped reading: the peer sent more than " +
+                                               std::to_string(kHandshakeMessageBudget) + " handshake messages"});
+  return true;
+}
+
+}  // namespace
+
+std::string budgetError(const Instrumentation& inst, const char* peer) {
+  if (!inst.overBudget) return {};
+  return std::string("stopped: the ") + peer + " sent more than " + std::to_string(kHandshakeMessageBudget) +
+         " handshake messages (a handshake has about ten; endless HelloRequests are an attack on the log)";
+}
+
+namespace {
+
 void onMessage(int writeP, int version, int contentType, const void* buf, std::size_t len, SSL* ssl, void*) {
   auto* inst = instOf(ssl);
   if (inst == nullptr) return;
+  if (overHandshakeBudget(writeP, contentType, *inst)) return;
   // libssl holds its own key share between writing it (ClientHello,
   // ServerHello, ServerKeyExchange) and using it; handshake messages are
   // where to look (EphemeralKeys.cpp says when each side frees it).
@@ -63,7 +86,7 @@ void onKeylog(const SSL* ssl, const char* line) {
 
 void onInfo(const SSL* ssl, int where, int ret) {
   auto* inst = instOf(ssl);
-  if (inst == nullptr) return;
+  if (inst == nullptr || inst->overBudget) return;
   if (where & SSL_CB_ALERT) {
     std::string what = (where & SSL_CB_READ) ? "alert received" : "alert sent";
     std::string text = std::string(SSL_alert_type_string_long(ret)) + " " + SSL_alert_desc_string_long(ret);
@@ -148,6 +171,10 @@ int onVerify(int preverifyOk, X509_STORE_CTX* storeCtx) {
 
 long onWire(BIO* bio, int oper, const char* argp, std::size_t, int, long, int ret, std::size_t* processed) {
   auto* inst = reinterpret_cast<Instrumentation*>(BIO_get_callback_arg(bio));
+  if (inst != nullptr && inst->overBudget && oper == (BIO_CB_READ | BIO_CB_RETURN)) {
+    if (processed != nullptr) *processed = 0;
+    return 0;  // the peer is cut off: libssl sees the end of the stream
+  }
   if (inst == nullptr || ret <= 0 || processed == nullptr || *processed == 0) return ret;
   if (oper == (BIO_CB_READ | BIO_CB_RETURN))
     inst->recorder->record(WireEvent{nowUs(), false, copyBytes(argp, *processed)});

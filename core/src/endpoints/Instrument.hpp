@@ -12,13 +12,25 @@
 
 namespace tlslab::endpoints {
 
+// A handshake is about ten messages; renegotiations, tickets and KeyUpdates
+// add a few each. A peer that sends more (endless HelloRequests, which libssl
+// ignores and keeps reading) is cut off here, so neither memory nor the log
+// grows without end.
+constexpr std::size_t kHandshakeMessageBudget = 1024;
+
 struct Instrumentation {
   Recorder* recorder = nullptr;
+  std::size_t handshakeMessagesReceived = 0;
+  bool overBudget = false;  // the peer passed kHandshakeMessageBudget: its reads end
   VerifyMode verifyMode = VerifyMode::ChainAndHost;
   model::VerifyVerdict verdict;  // filled by the verify callback
   Bytes pinnedSpkiSha256;        // VerifyMode::Pinned
   Bytes lastEphemeralPublicKey;  // the key share last recorded (a HelloRetryRequest makes a second)
 };
+
+// "" or, once the peer passed the budget, why the connection was stopped
+// (`peer`: "server" or "client").
+std::string budgetError(const Instrumentation& inst, const char* peer);
 
 // Records the (EC)DHE key libssl holds for this handshake, once per key
 // (EphemeralKeys.cpp); called from the message callback.

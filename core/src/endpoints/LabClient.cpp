@@ -192,6 +192,10 @@ std::string ClientSession::open(const ClientConfig& config, ClientRun& run) {
   if (rc != 1) {
     const int sslError = SSL_get_error(ssl, rc);
     peerChainOf(ssl, run.negotiated);  // what the client was shown before it gave up
+    if (auto budget = budgetError(inst_, "server"); !budget.empty()) {
+      sslErrors();  // the queue holds only the EOF the cut-off caused
+      return budget;
+    }
     return handshakeError(ssl, sslError, savedErrno, config.ioTimeoutMs);
   }
   run.negotiated = negotiatedOf(ssl);

@@ -155,6 +155,7 @@ std::string LabServer::Impl::handshake(int fd, SslPtr& ssl, Instrumentation& ins
   const int savedErrno = errno;
   const int sslError = SSL_get_error(ssl.get(), rc);
   std::string why = sslErrors();
+  if (auto budget = budgetError(inst, "client"); !budget.empty()) return budget;
   return "handshake failed: " +
          (why.empty() ? quietHandshakeFailure(sslError, savedErrno, config.ioTimeoutMs, "client") : why);
 }
