@@ -38,6 +38,7 @@ struct ServeArgs {
   bool starttlsBug = false;
   bool plain = false;
   int connections = 0;  // stop after this many (0: until Ctrl-C)
+  std::size_t maxConnections = 256;  // served at once
   double seconds = 0;   // stop after this long (0: no limit)
   bool wire = false;
   bool fullLog = false;
@@ -105,6 +106,7 @@ bool buildConfig(const ServeArgs& args, endpoints::ServerConfig& config) {
   config.maxEarlyData = args.earlyData;
   config.allowClientRenegotiation = args.allowRenegotiation;
   config.starttlsInjectionBug = args.starttlsBug;
+  config.maxConnections = args.maxConnections;
   return true;
 }
 
@@ -169,6 +171,9 @@ void registerServeCommand(CLI::App& app, Context& ctx) {
   cmd->add_flag("--starttls-bug", args->starttlsBug, "Keep plaintext sent with STARTTLS (the injection bug)");
   cmd->add_flag("--plain", args->plain, "Serve without TLS (the eavesdropping lab)");
   cmd->add_option("--connections", args->connections, "Stop after N connections");
+  cmd->add_option("--max-connections", args->maxConnections,
+                  "Serve at most N connections at once (default 256); more wait until one ends")
+      ->check(CLI::Range(1, 100000));
   cmd->add_option("--seconds", args->seconds, "Stop after this many seconds");
   cmd->add_flag("--full-log", args->fullLog, "Every event OpenSSL reported (state, key log, alerts) instead of the ladder");
   cmd->add_flag("--wire", args->wire, "The full log with the raw socket reads and writes too");

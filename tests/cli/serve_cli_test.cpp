@@ -1,10 +1,15 @@
 // `tlslab serve` as the course uses it: the textbook client's requests, a
 // certificate chain the student made with openssl, and hints that work.
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <memory>
+#include <sstream>
+#include <thread>
 
 #include "support/Process.hpp"
 #include "support/TestPaths.hpp"
@@ -180,4 +185,81 @@ TEST(ServeCli, AConnectErrorQuotingCrLfStaysOnOneLine) {
   EXPECT_NE(result.out.find("result: FAILED: expected 'nothing\\r\\nhere' but the server closed the connection\n"),
             std::string::npos)
       << result.out;
+}
+
+namespace {
+
+// A connected loopback socket that says nothing (closed when it goes).
+struct IdleConnection {
+  int fd = -1;
+  explicit IdleConnection(std::uint16_t port) {
+    fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+      ::close(fd);
+      fd = -1;
+    }
+  }
+  ~IdleConnection() {
+    if (fd >= 0) ::close(fd);
+  }
+  IdleConnection(const IdleConnection&) = delete;
+  IdleConnection& operator=(const IdleConnection&) = delete;
+};
+
+// CPU time (user + system, in clock ticks) the process has used so far.
+long cpuTicks(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::istringstream fields(stat.substr(stat.rfind(')') + 2));
+  std::string field;
+  long utime = 0, stime = 0;
+  for (int i = 3; fields >> field; ++i) {
+    if (i == 14) utime = std::stol(field);
+    if (i == 15) {
+      stime = std::stol(field);
+      break;
+    }
+  }
+  return utime + stime;
+}
+
+}  // namespace
+
+// At --max-connections the server says it is full and new clients wait;
+// when one ends, the next is served.
+TEST(ServeCli, AFullServerSaysSoAndServesTheNextWhenOneEnds) {
+  auto port = freeLoopbackPort();
+  BackgroundProcess server({tlslabExe().string(), "serve", "--port", std::to_string(port), "--max-connections", "1"});
+  ASSERT_TRUE(server.waitForOutput("serving", 10000)) << server.output();
+  {
+    IdleConnection idle(port);
+    ASSERT_GE(idle.fd, 0);
+    EXPECT_TRUE(server.waitForOutput("serving 1 connections, the most at once: new ones wait", 5000)) << server.output();
+  }
+  auto client = run(cli("connect bank32.com:" + std::to_string(port)));
+  EXPECT_EQ(client.exitCode, 0) << client.out;
+}
+
+// Out of file descriptors the accept loop backs off and says why, instead of
+// spinning; once descriptors are free again it serves.
+TEST(ServeCli, OutOfDescriptorsTheServerBacksOffAndSaysWhy) {
+  if (!std::filesystem::exists("/usr/bin/prlimit")) GTEST_SKIP() << "prlimit (util-linux) is not installed";
+  auto port = freeLoopbackPort();
+  BackgroundProcess server({"prlimit", "--nofile=24", tlslabExe().string(), "serve", "--port", std::to_string(port)});
+  ASSERT_TRUE(server.waitForOutput("serving", 10000)) << server.output();
+  {
+    std::vector<std::unique_ptr<IdleConnection>> idle;
+    for (int i = 0; i < 30; ++i) idle.push_back(std::make_unique<IdleConnection>(port));
+    EXPECT_TRUE(server.waitForOutput("cannot accept: out of file descriptors (EMFILE); trying again every 100 ms", 5000))
+        << server.output();
+    const long before = cpuTicks(server.pid());
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    EXPECT_LT(cpuTicks(server.pid()) - before, 30) << "the accept loop spins";
+  }
+  auto client = run(cli("connect bank32.com:" + std::to_string(port)));
+  EXPECT_EQ(client.exitCode, 0) << client.out;
 }

@@ -19,6 +19,7 @@ class BackgroundProcess {
   BackgroundProcess& operator=(const BackgroundProcess&) = delete;
 
   bool running();
+  pid_t pid() const { return pid_; }
   std::string output() const;  // what it printed so far
   // Polls the output for `text` (e.g. a server's "listening" line).
   bool waitForOutput(const std::string& text, int timeoutMs);

@@ -5,7 +5,9 @@
 #include <openssl/err.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <list>
 #include <mutex>
 #include <thread>
@@ -118,14 +120,44 @@ std::string LabServer::Impl::setUpTls() {
 }
 
 void LabServer::Impl::acceptLoop() {
+  using namespace std::chrono_literals;
+  bool saidFull = false, saidNoDescriptors = false;
+  auto note = [this](const std::string& text) {
+    if (observer) observer(config.role, NoteEvent{nowUs(), text});
+  };
   while (running) {
+    {
+      // Full: wait for a connection to end instead of starting one more thread.
+      std::unique_lock lock(mutex);
+      reapFinishedWorkers();
+      if (workers.size() >= std::max<std::size_t>(config.maxConnections, 1)) {
+        if (!saidFull)
+          note("serving " + std::to_string(workers.size()) + " connections, the most at once: new ones wait");
+        saidFull = true;
+        lock.unlock();
+        std::this_thread::sleep_for(20ms);
+        continue;
+      }
+      saidFull = false;
+    }
     int fd = ::accept4(listenFd.get(), nullptr, nullptr, SOCK_CLOEXEC);
     if (fd < 0) {
       if (!running) break;
+      const int error = errno;
+      if (error == EMFILE || error == ENFILE || error == ENOBUFS || error == ENOMEM) {
+        // Out of descriptors or memory: accept() would fail at once again; back off.
+        if (!saidNoDescriptors)
+          note(std::string("cannot accept: ") + (error == EMFILE ? "out of file descriptors (EMFILE)"
+                                                 : error == ENFILE ? "the system is out of file descriptors (ENFILE)"
+                                                                   : "out of memory") +
+               "; trying again every 100 ms");
+        saidNoDescriptors = true;
+        std::this_thread::sleep_for(100ms);
+      }
       continue;  // EINTR, ECONNABORTED: keep serving
     }
+    saidNoDescriptors = false;
     std::lock_guard lock(mutex);
-    reapFinishedWorkers();
     Worker& worker = workers.emplace_back();
     worker.fd = fd;
     worker.thread = std::thread([this, fd, &worker] { serve(Fd(fd), &worker); });

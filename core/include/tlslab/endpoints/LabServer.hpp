@@ -66,6 +66,9 @@ struct ServerConfig {
   bool sessionCache = true;
   bool tickets = true;
   int ioTimeoutMs = 5000;
+  // Connections served at once (one thread each); more wait in the kernel's
+  // backlog until one ends. The log says when the server is full.
+  std::size_t maxConnections = 256;
   Role role = Role::Server;  // how its events are labelled (ProxyFront for a MITM)
   // Service::Relay: where and how the proxy connects onwards (its script is unused).
   ClientConfig relay;
