@@ -18,7 +18,7 @@ Values valuesOf(const Variant& v) {
   values.tls13Suite = kTls13Suites[v.number("tls13-suite", 0, kTls13Suites.size() - 1)];
   values.tls12Suite = kTls12Suites[v.number("tls12-suite", 0, kTls12Suites.size() - 1)];
   values.group = kGroups[v.number("group", 0, kGroups.size() - 1)];
-  values.record = v.number("record", 0, kRequests - 1);
+  values.record = v.number("record", 1, kRequests - 1);  // not the first: its nonce would be the IV itself
   for (std::size_t i = 0; i < kRequests; ++i) values.bodies[i] = secretMessage(v, "record/" + std::to_string(i));
   values.tls12Note = secretMessage(v, "tls12");
   return values;
