@@ -154,8 +154,9 @@ LabDefinition define() {
       "round); its length is 2 × (key + IV) for an AEAD suite.",
       "verify_data hashes every handshake message before the client's Finished, ChangeCipherSpec excluded, with "
       "the suite's hash.",
-      "TLS 1.3: `tlslab dissect tls13.pcapng --json` (no keys) has the key shares and every message's bytes; the "
-      "client's private key is in tls13.ephemeral-keys. `tlslab keys pem` turns both into PEM for `openssl pkeyutl -derive`.",
+      "TLS 1.3: the client's private key and key share are in tls13.ephemeral-keys; `tlslab dissect tls13.pcapng "
+      "--ephemeral-keys tls13.ephemeral-keys --json` decrypts the handshake and has the server's key share and every "
+      "message's bytes. `tlslab keys pem` writes both shares as PEM for `openssl pkeyutl -derive`.",
       "Each TLS 1.3 secret is one `tlslab keys derive` step with the suite's hash (--hash sha384 for AES-256-GCM): "
       "hkdf-extract for the handshake and master secrets (salt = derive-secret ... --label derived --messages \"\"), "
       "derive-secret with the transcript hash for the traffic secrets, hkdf-expand-label for key, iv and finished.",

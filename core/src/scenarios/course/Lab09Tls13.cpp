@@ -73,9 +73,13 @@ Chain tls13Chain(const CheckEnv& env) {
   const Values values = valuesOf(*env.variant);
   const std::string redo = "`tlslab lab start 9` makes your materials again (your answers stay)";
   keys::KeyStore store;
-  if (auto loaded = store.addEphemeralKeyFile(env.workspace / kTls13EphemeralKeys); !loaded)
+  auto loaded = store.addEphemeralKeyFile(env.workspace / kTls13EphemeralKeys);
+  if (!loaded)
     return problem(std::string(kTls13EphemeralKeys) + " cannot be read: " + loaded.error(), redo);
-  if (store.ephemeralKeys().empty()) return problem(std::string(kTls13EphemeralKeys) + " holds no key", redo);
+  if (store.ephemeralKeys().empty())
+    return problem(std::string(kTls13EphemeralKeys) + " holds no key" +
+                       (loaded->empty() ? std::string() : " (" + loaded->front().where + ": " + loaded->front().message + ")"),
+                   redo);
   const std::string group = store.ephemeralKeys().front().pair.group;
   std::string why;
   auto trace = dissectMaterial(env.workspace, kTls13Capture, store, why);
@@ -212,7 +216,7 @@ Chain tls13Chain(const CheckEnv& env) {
   const std::uint64_t seq = record->crypto->sequence;
   const Bytes& iv = out("client application write iv");
   ChainValue nonce{"tls13_record_nonce", "nonce", "client_application_iv XOR the record's sequence number, left-padded to the IV's length",
-                   "RFC 8446 §5.3", {"tls13_client_application_iv"}, "the record's sequence number",
+                   "RFC 8446 §5.3", {"tls13_client_application_iv"}, "the sequence number counts the client's application records from 0",
                    "the IV with the 64-bit sequence number XORed into its last 8 bytes", record->crypto->nonce,
                    {{iv, "the IV itself: every record's nonce is the IV XOR its sequence number"},
                     {xorSequence(out("client handshake write iv"), seq),
