@@ -225,3 +225,31 @@ TEST(SampleCaptures, EachPrintsTheLadderAndDecryptedData) {
     EXPECT_TRUE(contains(result.out, plaintext)) << name << result.out;
   }
 }
+
+// A device, a directory or a file of garbage given as a key file: refused
+// (exit 2, naming the file and why) or read with a bounded list of warnings.
+TEST(DissectCli, KeyFilesThatAreNotFilesAreRefusedByNameWithExitTwo) {
+  const std::string capture = (sourceDir() / "captures" / "tls13-https-hello.pcapng").string();
+  auto zero = run(cli("dissect " + capture + " --keylog /dev/zero"));
+  EXPECT_EQ(zero.exitCode, 2) << zero.out;
+  EXPECT_TRUE(contains(zero.out, "cannot read key log '/dev/zero': /dev/zero is not a regular file")) << zero.out;
+  const auto dir = std::filesystem::temp_directory_path();
+  auto folder = run(cli("dissect " + capture + " --keylog " + dir.string()));
+  EXPECT_EQ(folder.exitCode, 2) << folder.out;
+  EXPECT_TRUE(contains(folder.out, "is a directory, not a key file")) << folder.out;
+  auto rsa = run(cli("dissect " + capture + " --rsa-key /dev/zero"));
+  EXPECT_EQ(rsa.exitCode, 2) << rsa.out;
+  EXPECT_TRUE(contains(rsa.out, "cannot load RSA key '/dev/zero': /dev/zero is not a regular file")) << rsa.out;
+  const auto noisy = temp("noisy.log");
+  {
+    std::ofstream out(noisy);
+    for (int i = 0; i < 3000; ++i) out << "garbage " << i << "\n";
+  }
+  auto warned = run(cli("dissect " + capture + " --summary --keylog " + noisy.string()));
+  EXPECT_EQ(warned.exitCode, 0) << warned.out;
+  std::size_t lines = 0;
+  for (std::size_t at = 0; (at = warned.out.find("noisy.log", at)) != std::string::npos; ++at) ++lines;
+  EXPECT_LE(lines, 22u) << warned.out;
+  EXPECT_TRUE(contains(warned.out, "3000 of 3000 lines were not usable key log lines")) << warned.out;
+  std::filesystem::remove(noisy);
+}
