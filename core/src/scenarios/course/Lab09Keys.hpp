@@ -11,6 +11,7 @@
 namespace tlslab::course::lab09 {
 
 inline constexpr const char* kTls13Capture = "tls13.pcapng";
+inline constexpr const char* kTls13EphemeralKeys = "tls13.ephemeral-keys";  // the client's, beside the capture
 inline constexpr const char* kTls12Capture = "tls12.pcapng";
 inline constexpr const char* kTls12KeyLog = "tls12.keylog";
 
@@ -41,5 +42,9 @@ Values valuesOf(const Variant& variant);
 
 // Rebuilt from the workspace (tls12.pcapng, tls12.keylog), or a Chain with its problem.
 Chain tls12Chain(const CheckEnv& env);
+// Rebuilt from tls13.pcapng and tls13.ephemeral-keys.
+Chain tls13Chain(const CheckEnv& env);
+// The chosen record's TLSInnerPlaintext (content, type, padding) as `tlslab keys aead-decrypt` prints it; empty if unknown.
+Bytes tls13InnerPlaintext(const CheckEnv& env);
 
 }  // namespace tlslab::course::lab09

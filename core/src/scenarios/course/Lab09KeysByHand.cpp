@@ -7,6 +7,7 @@
 #include "Lab09Keys.hpp"
 #include "Labs.hpp"
 #include "RecordedRuns.hpp"
+#include "tlslab/scenarios/RunTrace.hpp"
 
 namespace tlslab::course {
 namespace lab09 {
@@ -17,7 +18,7 @@ Values valuesOf(const Variant& v) {
   values.tls13Suite = kTls13Suites[v.number("tls13-suite", 0, kTls13Suites.size() - 1)];
   values.tls12Suite = kTls12Suites[v.number("tls12-suite", 0, kTls12Suites.size() - 1)];
   values.group = kGroups[v.number("group", 0, kGroups.size() - 1)];
-  values.record = v.number("record", 0, kRequests - 1);
+  values.record = v.number("record", 1, kRequests - 1);  // not the first: its nonce would be the IV itself
   for (std::size_t i = 0; i < kRequests; ++i) values.bodies[i] = secretMessage(v, "record/" + std::to_string(i));
   values.tls12Note = secretMessage(v, "tls12");
   return values;
@@ -62,7 +63,13 @@ std::string materials(const MaterialsEnv& env) {
   if (!run13.ok()) return run13.error;
   RecordedCapture run12 = recordConnections(env.certsDir, {tls12});
   if (!run12.ok()) return run12.error;
+  // The client's ephemeral key travels beside the capture, never in it (the capture has no key at all).
+  keys::KeyStore clientKey;
+  scenarios::addEphemeralKeys(clientKey, run13.connections[0].client.events, "the client");
+  if (clientKey.ephemeralKeys().size() != 1)
+    return "the TLS 1.3 client recorded " + std::to_string(clientKey.ephemeralKeys().size()) + " ephemeral keys, not one";
   for (const auto& [name, text] : {std::pair<std::string, std::string>{kTls13Capture, run13.pcapng},
+                                   {kTls13EphemeralKeys, keys::ephemeralKeyText(clientKey.ephemeralKeys())},
                                    {kTls12Capture, run12.pcapng},
                                    {kTls12KeyLog, run12.connections[0].keyLog}})
     if (auto err = writeMaterial(env.workspace, name, text); !err.empty()) return err;
@@ -70,6 +77,17 @@ std::string materials(const MaterialsEnv& env) {
 }
 
 CheckResult checkTls12(const CheckEnv& env, std::string_view key) { return judge(tls12Chain(env), key, env); }
+
+CheckResult checkTls13(const CheckEnv& env, std::string_view key) { return judge(tls13Chain(env), key, env); }
+
+// aead-decrypt prints the whole TLSInnerPlaintext (content, then its type byte); the content alone is right too.
+CheckResult checkPlaintext(const CheckEnv& env) {
+  const Bytes inner = tls13InnerPlaintext(env);
+  if (!inner.empty() && normalizedHex(env.answer("tls13_record_plaintext")->value) == toHex(inner))
+    return pass(fmt::format("the TLSInnerPlaintext (RFC 8446 §5.2): {} bytes of content, then its content type {}",
+                            inner.size() - 1, inner.back()));
+  return checkTls13(env, "tls13_record_plaintext");
+}
 
 CheckResult checkNotDerivable(const CheckEnv& env) {
   const std::string& answer = env.answer("tls12_not_derivable")->value;
@@ -84,6 +102,29 @@ CheckResult checkNotDerivable(const CheckEnv& env) {
     return fail("you derived that yourself from the key log", "which value comes before the master secret?");
   return fail("that is not the value a key log cannot give you", "RFC 5246 §8.1: master_secret = PRF(?, \"master secret\", randoms)");
 }
+
+struct Tls13Question {
+  const char *key, *prompt, *format, *title;
+};
+constexpr Tls13Question kTls13Questions[] = {
+    {"tls13_shared_secret", "tls13.pcapng: the (EC)DHE shared secret", "hex", "TLS 1.3: the shared secret"},
+    {"tls13_handshake_secret", "tls13.pcapng: the handshake secret", "hex", "TLS 1.3: the handshake secret"},
+    {"tls13_client_handshake_traffic_secret", "tls13.pcapng: client_handshake_traffic_secret", "hex",
+     "TLS 1.3: the client's handshake traffic secret"},
+    {"tls13_client_handshake_key", "tls13.pcapng: the client's handshake write key", "hex", "TLS 1.3: the client's handshake key"},
+    {"tls13_client_handshake_iv", "tls13.pcapng: the client's handshake write IV", "hex", "TLS 1.3: the client's handshake IV"},
+    {"tls13_client_verify_data", "tls13.pcapng: the verify_data of the client's Finished", "hex", "TLS 1.3: the client's Finished"},
+    {"tls13_master_secret", "tls13.pcapng: the master secret", "hex", "TLS 1.3: the master secret"},
+    {"tls13_client_application_traffic_secret", "tls13.pcapng: client_application_traffic_secret_0", "hex",
+     "TLS 1.3: the client's application traffic secret"},
+    {"tls13_client_application_key", "tls13.pcapng: the client's application write key", "hex",
+     "TLS 1.3: the client's application key"},
+    {"tls13_client_application_iv", "tls13.pcapng: the client's application write IV", "hex",
+     "TLS 1.3: the client's application IV"},
+    {"tls13_record_nonce", "tls13.pcapng: the nonce of your record", "12 bytes in hex", "TLS 1.3: your record's nonce"},
+    {"tls13_record_plaintext", "tls13.pcapng: your record, decrypted", "hex, as `tlslab keys aead-decrypt` prints it",
+     "TLS 1.3: your record decrypted"},
+};
 
 LabDefinition define() {
   LabDefinition lab;
@@ -105,6 +146,7 @@ LabDefinition define() {
       {"tls12_not_derivable", "tls12.pcapng: which value of its key derivation can no key log give you?",
        "the value's name", [](const Variant&) { return std::string("pre_master_secret"); }},
   };
+  for (const auto& q : kTls13Questions) lab.questions.push_back({q.key, q.prompt, q.format, fromWorkspace});
   lab.hints = {
       "Start with tls12.pcapng: `tlslab dissect tls12.pcapng --keylog tls12.keylog --json` has the randoms, the "
       "suite and every handshake message's bytes; the key log line CLIENT_RANDOM holds the master secret.",
@@ -112,6 +154,14 @@ LabDefinition define() {
       "round); its length is 2 × (key + IV) for an AEAD suite.",
       "verify_data hashes every handshake message before the client's Finished, ChangeCipherSpec excluded, with "
       "the suite's hash.",
+      "TLS 1.3: the client's private key and key share are in tls13.ephemeral-keys; `tlslab dissect tls13.pcapng "
+      "--ephemeral-keys tls13.ephemeral-keys --json` decrypts the handshake and has the server's key share and every "
+      "message's bytes. `tlslab keys pem` writes both shares as PEM for `openssl pkeyutl -derive`.",
+      "Each TLS 1.3 secret is one `tlslab keys derive` step with the suite's hash (--hash sha384 for AES-256-GCM): "
+      "hkdf-extract for the handshake and master secrets (salt = derive-secret ... --label derived --messages \"\"), "
+      "derive-secret with the transcript hash for the traffic secrets, hkdf-expand-label for key, iv and finished.",
+      "Your record's sequence number counts the client's records under the application key from 0; the nonce is the "
+      "IV XOR it, the additional data the record's 5-byte header.",
   };
   lab.personal = [](const Variant& v) {
     const Values values = valuesOf(v);
@@ -134,6 +184,13 @@ LabDefinition define() {
        [](const CheckEnv& env) { return checkTls12(env, "tls12_client_verify_data"); }},
       {"tls12_not_derivable", "TLS 1.2: what a key log cannot give", "tls12_not_derivable", false, checkNotDerivable},
   };
+  for (const auto& q : kTls13Questions) {
+    const std::string key = q.key;
+    lab.checks.push_back({q.key, q.title, q.key, false,
+                          key == "tls13_record_plaintext"
+                              ? std::function<CheckResult(const CheckEnv&)>(checkPlaintext)
+                              : [key](const CheckEnv& env) { return checkTls13(env, key); }});
+  }
   return lab;
 }
 
