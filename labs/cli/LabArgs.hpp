@@ -1,9 +1,11 @@
 #pragma once
 // The options of `tlslab lab run`, shared by the labs' runners (lab_cmd.cpp,
 // lab_tamper.cpp).
+#include <ostream>
 #include <string>
 
 #include "cli/CourseArgs.hpp"
+#include "tlslab/scenarios/ResumptionLab.hpp"
 
 namespace tlslab::cli {
 
@@ -23,6 +25,10 @@ struct LabArgs {
   std::string ciphers;               // TLS 1.2 suites
   bool macThenEncrypt = false;       // CBC without encrypt_then_mac
   bool noTickets = false;            // resumption: by session ID
+  std::string earlyData;             // resumption (TLS 1.3) and replay: the 0-RTT request
+  bool keyUpdate = false;            // handshake/resumption --tls 1.3: a KeyUpdate after the first answer
+  bool renegotiate = false;          // handshake --tls 1.2: a renegotiation after the first answer
+  std::string antiReplay;            // replay: "on", "off" or "" (both servers, one after the other)
   long offset = -1;                  // tamper flip-byte: which byte
   std::string mask = "0x01";         // tamper flip-byte: which bits
   bool netns = false;  // mitm: victim, attacker and server in network namespaces (root)
@@ -34,5 +40,15 @@ struct LabArgs {
 
 // `tlslab lab run tamper`: narrated, then judged (scenarios::TamperVerdict).
 int runTamperLab(const LabArgs& args);
+
+// "\\r\\n" typed on the command line as CR LF (and \\t, \\\\).
+std::string unescapeArg(const std::string& text);
+
+// `tlslab lab run replay`: the 0-RTT replay against a server without and with
+// anti-replay (lab_resumption.cpp).
+int runReplayLab(const LabArgs& args);
+// After `tlslab lab run resumption` over TLS 1.3: the binder of the resumed
+// ClientHello computed from the client's PSK and checked (lab_resumption.cpp).
+void printBinderCheck(std::ostream& out, const scenarios::BinderCheck& check);
 
 }  // namespace tlslab::cli

@@ -8,6 +8,7 @@
 #include "cli/Commands.hpp"
 #include "cli/CourseArgs.hpp"
 #include "cli/LabArgs.hpp"
+#include "tlslab/scenarios/course/LabValues.hpp"
 #include "tlslab/scenarios/course/Workspace.hpp"
 #include "cli/LabRealClients.hpp"
 #include "cli/LabReports.hpp"
@@ -35,10 +36,11 @@ std::string applyStudent(LabArgs& args, int labNumber) {
   } else if (auto dir = course::findWorkspace(std::filesystem::current_path(), labNumber)) {
     if (auto info = course::openWorkspace(*dir)) variant.emplace(info->variant());
   }
-  if (variant) {
+  if (variant && labNumber == 3) {
     args.user = variant->student();
     args.password = variant->password();
   }
+  if (variant && labNumber == 12 && args.earlyData.empty()) args.earlyData = course::earlyDataRequest(*variant);
   return {};
 }
 
@@ -49,6 +51,7 @@ struct LabInfo {
 constexpr LabInfo kLabs[] = {
     {"handshake", "a full TLS 1.2 or 1.3 handshake between the lab client and server, both sides shown"},
     {"resumption", "connect, then resume the session (session ID, ticket or PSK) and compare the two handshakes side by side"},
+    {"replay", "0-RTT early data replayed by an attacker: twice to a server without anti-replay, refused with it"},
     {"starttls", "SMTP in cleartext, STARTTLS, then login inside TLS"},
     {"gallery", "every bad certificate served for real, judged by a correct and a chain-only client"},
     {"mitm", "the man-in-the-middle attack: poisoned name resolution, a proxy, a stolen password, and the fix"},
@@ -210,6 +213,9 @@ int runPair(const LabArgs& args, PairLab lab) {
   options.macThenEncrypt = args.macThenEncrypt;
   options.tickets = !args.noTickets;
   options.plain = args.plain;
+  options.earlyData = args.earlyData;
+  options.keyUpdate = args.keyUpdate;
+  options.renegotiate = args.renegotiate;
   if (!args.quiet) options.observer = printer.observer();
   if (auto err = checkPairLabOptions(lab, options); !err.empty()) {
     std::cerr << "tlslab lab run " << args.name << ": " << err << "\n";
@@ -228,14 +234,18 @@ int runPair(const LabArgs& args, PairLab lab) {
   std::cout << "\n";
   const RunTrace traced = traceOfRun(run.legs(), "lab: " + args.name);
   bool selfCheck = reportSelfCheck(std::cout, traced, args.save);
-  if (lab == PairLab::Resumption && traced.trace.connections.size() == 2)
+  if (lab == PairLab::Resumption && traced.trace.connections.size() == 2) {
     printHandshakeComparison(std::cout, compareHandshakes(traced.trace.connections[0], traced.trace.connections[1]));
+    if (!run.runs.back().offeredPsk.empty())
+      printBinderCheck(std::cout, checkPskBinder(traced.trace.connections[1], run.runs.back().offeredPsk));
+  }
   return run.ok() && selfCheck ? 0 : 1;
 }
 
 int runLab(LabArgs& args) {
-  if (args.name == "mitm" || args.name == "real-clients") {
-    if (auto err = applyStudent(args, 3); !err.empty()) {
+  args.earlyData = unescapeArg(args.earlyData);
+  if (args.name == "mitm" || args.name == "real-clients" || args.name == "replay") {
+    if (auto err = applyStudent(args, args.name == "replay" ? 12 : 3); !err.empty()) {
       std::cerr << "tlslab lab run: " << err << "\n";
       return 2;
     }
@@ -248,6 +258,7 @@ int runLab(LabArgs& args) {
   if (args.name == "real-clients") return runRealClientsLab({args.strategy, args.json, args.screenshot, args.user, args.password});
   if (args.name == "gallery") return runGalleryLab(args);
   if (args.name == "tamper") return runTamperLab(args);
+  if (args.name == "replay") return runReplayLab(args);
   for (auto lab : {PairLab::Handshake, PairLab::Resumption, PairLab::Starttls})
     if (args.name == pairLabName(lab)) return runPair(args, lab);
   std::cerr << "tlslab lab run: unknown lab '" << args.name << "' (see `tlslab lab list`)\n";
@@ -282,6 +293,13 @@ void registerLabCommand(CLI::App& app, Context& ctx) {
                 "with a CBC suite (--ciphers AES128-SHA): no encrypt_then_mac extension (RFC 7366), the MAC inside the "
                 "encryption as TLS 1.2 first defined it");
   run->add_flag("--no-tickets", args->noTickets, "resumption: the server issues no tickets, so TLS 1.2 resumes by session ID");
+  run->add_option("--early-data", args->earlyData,
+                  "resumption --tls 1.3 and replay: the request sent as 0-RTT early data (\\r\\n understood; "
+                  "default for replay: yours with --student, else a transfer)");
+  run->add_flag("--key-update", args->keyUpdate, "handshake/resumption --tls 1.3: a KeyUpdate after the first answer, then a second request");
+  run->add_flag("--renegotiate", args->renegotiate,
+                "handshake --tls 1.2: a renegotiation (RFC 5746) after the first answer, then a second request");
+  run->add_option("--anti-replay", args->antiReplay, "replay: on or off (default: both servers, one after the other)");
   run->add_flag("--plain", args->plain, "handshake/tamper: the same conversation over cleartext TCP, without TLS");
   run->add_option("--offset", args->offset,
                   "tamper flip-byte: which byte to flip, of the record (header included; default: its last byte) or "
@@ -292,8 +310,9 @@ void registerLabCommand(CLI::App& app, Context& ctx) {
   run->add_flag("--full-log", args->fullLog, "Every event OpenSSL reported on every side instead of the ladder");
   run->add_option("--screenshot", args->screenshot, "real-clients: write Chromium's error page to this PNG");
   run->add_option("--password", args->password, "real-clients: the victim's password (default hunter2)");
-  run->add_option("--student", args->who.student, "mitm/real-clients: your student ID: the victim is you, the password yours");
-  run->add_option("--key", args->who.keyFile, "mitm/real-clients: your student key file (from your teacher)");
+  run->add_option("--student", args->who.student,
+                  "mitm/real-clients/resumption/replay: your student ID: the victim is you, the password (or early data) yours");
+  run->add_option("--key", args->who.keyFile, "mitm/real-clients/resumption/replay: your student key file (from your teacher)");
   run->add_option("--save", args->save, "handshake/resumption/starttls/tamper/mitm: write the run as pcapng with its keys");
   run->callback([args, &ctx] { ctx.exitCode = runLab(*args); });
 }

@@ -178,7 +178,15 @@ std::string ClientSession::open(const ClientConfig& config, ClientRun& run) {
   if (config.verifyMode != VerifyMode::None && config.verifyMode != VerifyMode::ChainOnly)
     SSL_set1_host(ssl, config.host.c_str());
   if (!config.allowCnFallback) SSL_set_hostflags(ssl, X509_CHECK_FLAG_NEVER_CHECK_SUBJECT);
-  if (config.resume) SSL_set_session(ssl, config.resume->session.get());
+  if (config.resume) {
+    SSL_SESSION* offered = config.resume->session.get();
+    SSL_set_session(ssl, offered);
+    if (SSL_SESSION_get_protocol_version(offered) == TLS1_3_VERSION) {
+      unsigned char psk[EVP_MAX_MD_SIZE];
+      const std::size_t n = SSL_SESSION_get_master_key(offered, psk, sizeof(psk));
+      run.offeredPsk.assign(psk, psk + n);
+    }
+  }
   if (auto err = sendEarlyData(ssl, config, recorder_); !err.empty()) return err;
   int rc = SSL_connect(ssl);
   run.verify = inst_.verdict;

@@ -19,7 +19,14 @@ constexpr const char* kRequest = "GET / HTTP/1.1\r\nHost: bank32.com\r\n\r\n";
 // (AUTH PLAIN of student01 / secret, which the STARTTLS tutorial decodes).
 // The tamper lab writes the same request (kRequest) in two records, so
 // dropping the first still leaves one for the server to find out of sequence.
-std::vector<ScriptStep> conversation(PairLab lab) {
+std::vector<ScriptStep> conversation(PairLab lab, const PairLabOptions& options) {
+  // The first answer is read before the new handshake: OpenSSL refuses
+  // application data that arrives in the middle of a renegotiation.
+  if (options.keyUpdate || options.renegotiate)
+    return {ScriptStep::send(kRequest), ScriptStep::expect("</html>"),
+            options.keyUpdate ? ScriptStep::keyUpdate() : ScriptStep::renegotiate(),
+            ScriptStep::send("GET /again HTTP/1.1\r\nHost: bank32.com\r\n\r\n"), ScriptStep::expect("/again"),
+            ScriptStep::expect("</html>")};
   if (lab == PairLab::Tamper)
     return {ScriptStep::send("GET / HTTP/1.1\r\n"), ScriptStep::send("Host: bank32.com\r\n\r\n"),
             ScriptStep::expect("</html>")};
@@ -82,6 +89,16 @@ std::string checkPairLabOptions(PairLab lab, const PairLabOptions& options) {
   if (options.plain && (!options.tls.empty() || !options.ciphers.empty()))
     return "--plain runs without TLS: --tls and --ciphers do not apply";
   if (!options.tickets && lab != PairLab::Resumption) return "--no-tickets is for the resumption lab";
+  if (!options.earlyData.empty() && lab != PairLab::Resumption) return "--early-data is for the resumption lab";
+  if (!options.earlyData.empty() && options.tls == "1.2") return "--early-data is TLS 1.3's 0-RTT: use --tls 1.3";
+  if (options.keyUpdate && lab != PairLab::Handshake && lab != PairLab::Resumption)
+    return "--key-update is for the handshake and resumption labs";
+  if (options.renegotiate && lab != PairLab::Handshake) return "--renegotiate is for the handshake lab";
+  if (options.keyUpdate && options.renegotiate) return "choose one of --key-update (TLS 1.3) and --renegotiate (TLS 1.2)";
+  if (options.keyUpdate && options.tls != "1.3") return "--key-update is a TLS 1.3 message: add --tls 1.3";
+  if (options.renegotiate && options.tls != "1.2")
+    return "--renegotiate is TLS 1.2 only (TLS 1.3 has no renegotiation): add --tls 1.2";
+  if ((options.keyUpdate || options.renegotiate) && options.plain) return "--plain has no TLS to update";
   if (options.macThenEncrypt && options.ciphers.empty())
     return "--mac-then-encrypt changes CBC records only: choose a CBC suite, e.g. --tls 1.2 --ciphers AES128-SHA";
   if (!options.ciphers.empty() && options.tls != "1.2")
@@ -121,6 +138,8 @@ PairLabRun runPairLab(PairLab lab, const PairLabOptions& options) {
   server.tls.cipherList = options.ciphers;
   server.tls.encryptThenMac = !options.macThenEncrypt;
   server.tickets = options.tickets;
+  server.allowClientRenegotiation = options.renegotiate;
+  if (!options.earlyData.empty()) server.maxEarlyData = 16384;
   auto started = LabServer::start(server, options.observer);
   if (!started) {
     result.setupError = started.error();
@@ -134,7 +153,7 @@ PairLabRun runPairLab(PairLab lab, const PairLabOptions& options) {
   client.cleartextProtocol = mail ? "SMTP" : "HTTP";
   client.trustFiles = {options.certsDir / "root-ca" / "cert.pem"};
   client.starttls = mail ? Starttls::Smtp : Starttls::None;
-  client.script = conversation(lab);
+  client.script = conversation(lab, options);
   if (lab == PairLab::Tamper) {
     client.tamper = tamperFor(options);
     client.ioTimeoutMs = 2000;  // a dropped record leaves the client waiting for an answer
@@ -144,6 +163,9 @@ PairLabRun runPairLab(PairLab lab, const PairLabOptions& options) {
     if (i > 0) {
       if (!result.runs.back().scriptOk) break;  // nothing to resume
       client.resume = result.runs.back().session;
+      client.earlyData = options.earlyData;
+      // The server answers the early request first: read that page too.
+      if (!options.earlyData.empty()) client.script.insert(client.script.begin() + 1, ScriptStep::expect("</html>"));
     }
     result.runs.push_back(runClient(client, options.observer));
     if (options.onClientDone) options.onClientDone(result.runs.back(), i);

@@ -94,6 +94,11 @@ struct ClientRun {
   Negotiated negotiated;
   std::string received;          // all application bytes from the server
   SessionHandle session;         // to resume in a later run (null if none was issued)
+  // TLS 1.3 resumption: the PSK of the offered session. OpenSSL keeps it as
+  // the session's "master key" (HKDF-Expand-Label(resumption_master_secret,
+  // "resumption", ticket_nonce), RFC 8446 §4.6.1), so the lab can compute the
+  // ClientHello's binder (§4.2.11.2) and check it against the wire. Empty otherwise.
+  Bytes offeredPsk;
   std::vector<Event> events;
 };
 

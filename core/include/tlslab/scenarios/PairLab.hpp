@@ -34,6 +34,13 @@ struct PairLabOptions {
   std::string ciphers;           // TLS 1.2 suites, OpenSSL syntax (e.g. "AES128-SHA"; "" = OpenSSL's default)
   bool macThenEncrypt = false;   // CBC suites without encrypt_then_mac (RFC 7366): the original TLS 1.2 records
   bool tickets = true;           // false: the server issues no tickets, so TLS 1.2 resumes by session ID
+  // Resumption over TLS 1.3: the second connection sends this as 0-RTT early
+  // data (RFC 8446 §4.2.10) and the server accepts up to 16 KiB of it.
+  std::string earlyData;
+  // Handshake: after the first answer, a TLS 1.3 KeyUpdate (RFC 8446 §4.6.3)
+  // or a TLS 1.2 renegotiation (RFC 5746), then a second request under the new keys.
+  bool keyUpdate = false;
+  bool renegotiate = false;
   // Handshake and Tamper: the same conversation over cleartext TCP (no TLS at all).
   bool plain = false;
   // Tamper: what the attacker does to the first record of the request (with
