@@ -158,7 +158,7 @@ const std::vector<LabInfo>& labCatalog() {
       {LabKind::Handshake, QStringLiteral("Handshake"),
        QStringLiteral("A full TLS 1.2 or 1.3 handshake between the lab client and server"), QStringLiteral("handshake.md")},
       {LabKind::Resumption, QStringLiteral("Resumption"),
-       QStringLiteral("Connect, then resume the session (ticket / PSK) and compare both handshakes"), QStringLiteral("resumption.md")},
+       QStringLiteral("Connect, then resume the session (ticket / PSK) and compare both handshakes"), QStringLiteral("12-resumption.md")},
       {LabKind::Starttls, QStringLiteral("STARTTLS"),
        QStringLiteral("SMTP in cleartext, STARTTLS, then the login inside TLS"), QStringLiteral("starttls.md")},
       {LabKind::Gallery, QStringLiteral("Bad-certificate gallery"),

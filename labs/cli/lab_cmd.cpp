@@ -17,6 +17,7 @@
 #include "tlslab/scenarios/HandshakeCompare.hpp"
 #include "tlslab/scenarios/NetnsTopology.hpp"
 #include "tlslab/scenarios/PairLab.hpp"
+#include "tlslab/scenarios/ResumptionLab.hpp"
 #include "tlslab/util/Paths.hpp"
 
 namespace tlslab::cli {
@@ -234,6 +235,13 @@ int runPair(const LabArgs& args, PairLab lab) {
   std::cout << "\n";
   const RunTrace traced = traceOfRun(run.legs(), "lab: " + args.name);
   bool selfCheck = reportSelfCheck(std::cout, traced, args.save);
+  if ((args.renegotiate || args.keyUpdate) && !traced.trace.connections.empty()) {
+    std::cout << (args.renegotiate ? "\nSecure renegotiation (RFC 5746), read off the run's capture:\n"
+                                   : "\nKeyUpdate (RFC 8446 §4.6.3), read off the run's capture:\n");
+    for (const auto& line : args.renegotiate ? renegotiationReport(traced.trace.connections[0])
+                                             : keyUpdateReport(traced.trace.connections[0]))
+      std::cout << "  " << line << "\n";
+  }
   if (lab == PairLab::Resumption && traced.trace.connections.size() == 2) {
     printHandshakeComparison(std::cout, compareHandshakes(traced.trace.connections[0], traced.trace.connections[1]));
     if (!run.runs.back().offeredPsk.empty())

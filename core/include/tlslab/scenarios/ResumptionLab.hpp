@@ -75,3 +75,15 @@ std::vector<std::string> replayReport(const ZeroRttReplayRun& run);
 std::string describeFlight(ByteView flight);
 
 }  // namespace tlslab::scenarios
+
+namespace tlslab::scenarios {
+
+// A TLS 1.2 connection that renegotiated, read off its trace (RFC 5746): how
+// the first ClientHello signals support, what the second hellos carry, and
+// whether that equals the first handshake's Finished data (✔ / ✗ line last).
+std::vector<std::string> renegotiationReport(const model::TraceConnection& conn);
+// A TLS 1.3 connection with KeyUpdate messages (RFC 8446 §4.6.3, §7.2): who
+// sent each, and which key phase the records after it use.
+std::vector<std::string> keyUpdateReport(const model::TraceConnection& conn);
+
+}  // namespace tlslab::scenarios
