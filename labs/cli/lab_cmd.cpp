@@ -14,6 +14,7 @@
 #include "cli/LabReports.hpp"
 #include "cli/RunPrinter.hpp"
 #include "cli/SelfCheckOutput.hpp"
+#include "cli/TlsArgs.hpp"
 #include "tlslab/scenarios/HandshakeCompare.hpp"
 #include "tlslab/scenarios/NetnsTopology.hpp"
 #include "tlslab/scenarios/PairLab.hpp"
@@ -42,6 +43,10 @@ std::string applyStudent(LabArgs& args, int labNumber) {
     args.password = variant->password();
   }
   if (variant && labNumber == 12 && args.earlyData.empty()) args.earlyData = course::earlyDataRequest(*variant);
+  if (variant && labNumber == 13) {
+    args.subject = course::mailSubject(*variant);
+    args.injected = course::injectedCommand(*variant);
+  }
   return {};
 }
 
@@ -53,7 +58,9 @@ constexpr LabInfo kLabs[] = {
     {"handshake", "a full TLS 1.2 or 1.3 handshake between the lab client and server, both sides shown"},
     {"resumption", "connect, then resume the session (session ID, ticket or PSK) and compare the two handshakes side by side"},
     {"replay", "0-RTT early data replayed by an attacker: twice to a server without anti-replay, refused with it"},
-    {"starttls", "SMTP in cleartext, STARTTLS, then login inside TLS"},
+    {"starttls", "SMTP (or --protocol pop3, imap) in cleartext, STARTTLS, then login inside TLS"},
+    {"starttls-strip", "an attacker removes STARTTLS: which clients (tlslab's, curl) send the mail in cleartext"},
+    {"starttls-inject", "an attacker appends a command to STARTTLS: a buggy server runs it inside TLS, a fixed one not"},
     {"gallery", "every bad certificate served for real, judged by a correct and a chain-only client"},
     {"mitm", "the man-in-the-middle attack: poisoned name resolution, a proxy, a stolen password, and the fix"},
     {"tamper", "an attacker without keys flips, drops, replays or cuts a record of the request: TLS notices, plain TCP (--plain) does not"},
@@ -217,6 +224,8 @@ int runPair(const LabArgs& args, PairLab lab) {
   options.earlyData = args.earlyData;
   options.keyUpdate = args.keyUpdate;
   options.renegotiate = args.renegotiate;
+  if (auto mail = parseStarttls(args.protocol); mail && *mail != endpoints::Starttls::None) options.mail = *mail;
+  else options.mail = endpoints::Starttls::None;  // checkPairLabOptions names the choices
   if (!args.quiet) options.observer = printer.observer();
   if (auto err = checkPairLabOptions(lab, options); !err.empty()) {
     std::cerr << "tlslab lab run " << args.name << ": " << err << "\n";
@@ -252,8 +261,9 @@ int runPair(const LabArgs& args, PairLab lab) {
 
 int runLab(LabArgs& args) {
   args.earlyData = unescapeArg(args.earlyData);
-  if (args.name == "mitm" || args.name == "real-clients" || args.name == "replay") {
-    if (auto err = applyStudent(args, args.name == "replay" ? 12 : 3); !err.empty()) {
+  const bool lab13 = args.name == "starttls-strip" || args.name == "starttls-inject";
+  if (args.name == "mitm" || args.name == "real-clients" || args.name == "replay" || lab13) {
+    if (auto err = applyStudent(args, args.name == "replay" ? 12 : lab13 ? 13 : 3); !err.empty()) {
       std::cerr << "tlslab lab run: " << err << "\n";
       return 2;
     }
@@ -267,6 +277,8 @@ int runLab(LabArgs& args) {
   if (args.name == "gallery") return runGalleryLab(args);
   if (args.name == "tamper") return runTamperLab(args);
   if (args.name == "replay") return runReplayLab(args);
+  if (args.name == "starttls-strip") return runStripLab(args);
+  if (args.name == "starttls-inject") return runInjectLab(args);
   for (auto lab : {PairLab::Handshake, PairLab::Resumption, PairLab::Starttls})
     if (args.name == pairLabName(lab)) return runPair(args, lab);
   std::cerr << "tlslab lab run: unknown lab '" << args.name << "' (see `tlslab lab list`)\n";
@@ -308,6 +320,10 @@ void registerLabCommand(CLI::App& app, Context& ctx) {
   run->add_flag("--renegotiate", args->renegotiate,
                 "handshake --tls 1.2: a renegotiation (RFC 5746) after the first answer, then a second request");
   run->add_option("--anti-replay", args->antiReplay, "replay: on or off (default: both servers, one after the other)");
+  run->add_option("--protocol", args->protocol, "starttls: smtp (default), pop3 or imap");
+  run->add_option("--client", args->client,
+                  "starttls-strip: opportunistic, required, curl-ssl or curl-ssl-reqd (default: each in turn)");
+  run->add_option("--server", args->server, "starttls-inject: buggy or fixed (default: both)");
   run->add_flag("--plain", args->plain, "handshake/tamper: the same conversation over cleartext TCP, without TLS");
   run->add_option("--offset", args->offset,
                   "tamper flip-byte: which byte to flip, of the record (header included; default: its last byte) or "
@@ -319,8 +335,9 @@ void registerLabCommand(CLI::App& app, Context& ctx) {
   run->add_option("--screenshot", args->screenshot, "real-clients: write Chromium's error page to this PNG");
   run->add_option("--password", args->password, "real-clients: the victim's password (default hunter2)");
   run->add_option("--student", args->who.student,
-                  "mitm/real-clients/resumption/replay: your student ID: the victim is you, the password (or early data) yours");
-  run->add_option("--key", args->who.keyFile, "mitm/real-clients/resumption/replay: your student key file (from your teacher)");
+                  "mitm/real-clients/replay/starttls-strip/starttls-inject: your student ID: the victim is you, the "
+                  "password (early data, mail, injected command) yours");
+  run->add_option("--key", args->who.keyFile, "the same with your student key file (from your teacher)");
   run->add_option("--save", args->save, "handshake/resumption/starttls/tamper/mitm: write the run as pcapng with its keys");
   run->callback([args, &ctx] { ctx.exitCode = runLab(*args); });
 }

@@ -156,8 +156,17 @@ std::string ClientSession::open(const ClientConfig& config, ClientRun& run) {
   channel_->setCleartextProtocol(!config.cleartextProtocol.empty() ? config.cleartextProtocol
                                                                    : starttlsProtocolName(config.starttls));
   if (config.starttls != Starttls::None) {
-    if (auto err = starttlsPreamble(config.starttls, *channel_, config.injectWithStarttls); !err.empty())
+    bool offered = false;
+    if (auto err = starttlsPreamble(config.starttls, *channel_, config.injectWithStarttls, offered); !err.empty())
       return std::string(starttlsName(config.starttls)) + " STARTTLS: " + err;
+    if (!offered && config.starttlsRequired)
+      return std::string(starttlsName(config.starttls)) +
+             " STARTTLS: the server does not offer STARTTLS (stripped on the way?): refusing to go on without TLS";
+    if (!offered) {
+      recorder_.record(NoteEvent{nowUs(), "the server offers no STARTTLS: going on in CLEARTEXT (opportunistic)"});
+      run.starttlsSkipped = true;
+      return {};
+    }
     recorder_.record(NoteEvent{nowUs(), std::string("server agreed to STARTTLS (") + starttlsName(config.starttls) + ")"});
   }
   if (!config.useTls) {

@@ -30,6 +30,15 @@ std::vector<ScriptStep> conversation(PairLab lab, const PairLabOptions& options)
   if (lab == PairLab::Tamper)
     return {ScriptStep::send("GET / HTTP/1.1\r\n"), ScriptStep::send("Host: bank32.com\r\n\r\n"),
             ScriptStep::expect("</html>")};
+  if (lab == PairLab::Starttls && options.mail == Starttls::Pop3)
+    return {ScriptStep::send("USER student01\r\n"), ScriptStep::expect("+OK"), ScriptStep::send("PASS secret\r\n"),
+            ScriptStep::expect("logged in"), ScriptStep::send("RETR 1\r\n"), ScriptStep::expect("\r\n.\r\n"),
+            ScriptStep::send("QUIT\r\n"), ScriptStep::expect("+OK bye")};
+  if (lab == PairLab::Starttls && options.mail == Starttls::Imap)
+    return {ScriptStep::send("a1 LOGIN student01 secret\r\n"), ScriptStep::expect("a1 OK"),
+            ScriptStep::send("a2 SELECT INBOX\r\n"), ScriptStep::expect("a2 OK"),
+            ScriptStep::send("a3 FETCH 1 BODY[]\r\n"), ScriptStep::expect("a3 OK"),
+            ScriptStep::send("a4 LOGOUT\r\n"), ScriptStep::expect("a4 OK")};
   if (lab == PairLab::Starttls)
     return {ScriptStep::send("EHLO client.lab\r\n"), ScriptStep::expect("250 "),
             ScriptStep::send("AUTH PLAIN AHN0dWRlbnQwMQBzZWNyZXQ=\r\n"), ScriptStep::expect("235 "),
@@ -89,6 +98,8 @@ std::string checkPairLabOptions(PairLab lab, const PairLabOptions& options) {
   if (options.plain && (!options.tls.empty() || !options.ciphers.empty()))
     return "--plain runs without TLS: --tls and --ciphers do not apply";
   if (!options.tickets && lab != PairLab::Resumption) return "--no-tickets is for the resumption lab";
+  if (options.mail != Starttls::Smtp && lab != PairLab::Starttls) return "--protocol is for the starttls lab";
+  if (options.mail == Starttls::None) return "--protocol is smtp, pop3 or imap";
   if (!options.earlyData.empty() && lab != PairLab::Resumption) return "--early-data is for the resumption lab";
   if (!options.earlyData.empty() && options.tls == "1.2") return "--early-data is TLS 1.3's 0-RTT: use --tls 1.3";
   if (options.keyUpdate && lab != PairLab::Handshake && lab != PairLab::Resumption)
@@ -130,7 +141,10 @@ PairLabRun runPairLab(PairLab lab, const PairLabOptions& options) {
   ServerConfig server;
   server.chainFile = identity / "chain.pem";
   server.keyFile = identity / "key.pem";
-  server.service = mail ? Service::Smtp : Service::HttpsHello;
+  server.service = !mail                              ? Service::HttpsHello
+                   : options.mail == Starttls::Pop3 ? Service::Pop3
+                   : options.mail == Starttls::Imap ? Service::Imap
+                                                    : Service::Smtp;
   server.port = options.port;
   server.siteName = mail ? "mail.bank32.com" : "bank32.com";  // what the greeting and the page say
   server.useTls = !options.plain;
@@ -150,9 +164,9 @@ PairLabRun runPairLab(PairLab lab, const PairLabOptions& options) {
   client.port = started.value()->port();
   client.tls = server.tls;
   client.useTls = server.useTls;
-  client.cleartextProtocol = mail ? "SMTP" : "HTTP";
+  client.cleartextProtocol = !mail ? "HTTP" : options.mail == Starttls::Pop3 ? "POP3" : options.mail == Starttls::Imap ? "IMAP" : "SMTP";
   client.trustFiles = {options.certsDir / "root-ca" / "cert.pem"};
-  client.starttls = mail ? Starttls::Smtp : Starttls::None;
+  client.starttls = mail ? options.mail : Starttls::None;
   client.script = conversation(lab, options);
   if (lab == PairLab::Tamper) {
     client.tamper = tamperFor(options);

@@ -41,6 +41,8 @@ struct PairLabOptions {
   // or a TLS 1.2 renegotiation (RFC 5746), then a second request under the new keys.
   bool keyUpdate = false;
   bool renegotiate = false;
+  // Starttls: which mail protocol upgrades (RFC 3207, RFC 2595, RFC 9051 §6.2.1).
+  endpoints::Starttls mail = endpoints::Starttls::Smtp;
   // Handshake and Tamper: the same conversation over cleartext TCP (no TLS at all).
   bool plain = false;
   // Tamper: what the attacker does to the first record of the request (with
