@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "tlslab/scenarios/course/Program.hpp"
@@ -67,7 +68,8 @@ struct Stage {
   std::string error;
 };
 
-Stage setUp(const StarttlsAttackOptions& options, StarttlsAttackConfig::Mode mode) {
+// The server, and the attacker in `mode` in front of it (none for the direct run).
+Stage setUp(const StarttlsAttackOptions& options, std::optional<StarttlsAttackConfig::Mode> mode) {
   Stage stage;
   ServerConfig server;
   server.chainFile = options.certsDir / "mail-bank32" / "chain.pem";
@@ -82,8 +84,9 @@ Stage setUp(const StarttlsAttackOptions& options, StarttlsAttackConfig::Mode mod
     return stage;
   }
   stage.server = std::move(started.value());
+  if (!mode) return stage;
   StarttlsAttackConfig attack;
-  attack.mode = mode;
+  attack.mode = *mode;
   attack.protocol = Starttls::Smtp;
   attack.listenAddress = kAttackerAddress;
   attack.targetPort = stage.server->port();
@@ -138,12 +141,12 @@ std::string runCurl(const StarttlsAttackOptions& options, std::uint16_t port, bo
 void finish(Stage& stage, StarttlsAttackRun& run) {
   // Both sides end when the victim hangs up; wait for their records (bounded).
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
-  while ((stage.server->finishedConnections().empty() || stage.attacker->sessions().empty()) &&
+  while ((stage.server->finishedConnections().empty() || (stage.attacker && stage.attacker->sessions().empty())) &&
          std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  stage.attacker->stop();
+  if (stage.attacker) stage.attacker->stop();
   stage.server->stop();
-  run.attacker = stage.attacker->sessions();
+  if (stage.attacker) run.attacker = stage.attacker->sessions();
   run.serverSide = stage.server->finishedConnections();
   for (const auto& line : run.serverLog()) {
     if (line.rfind("queued a message", 0) != 0) continue;
@@ -180,6 +183,28 @@ StarttlsAttackRun runStarttlsStrip(StripVictim victim, const StarttlsAttackOptio
   }
   finish(stage, run);
   return run;
+}
+
+StarttlsAttackRun runStarttlsDirect(const StarttlsAttackOptions& options) {
+  StarttlsAttackRun run;
+  run.victimName = "tlslab's client (TLS required)";
+  Stage stage = setUp(options, std::nullopt);
+  if (!stage.error.empty()) {
+    run.setupError = stage.error;
+    return run;
+  }
+  ClientConfig client = victimClient(options, stage.server->port(), true);
+  client.resolver.set(kMailHost, "127.0.0.1");  // the true address: no attacker on this path
+  run.client = runClient(client, options.observer);
+  run.victimError = run.client.error;
+  run.victimReceived = run.client.received;
+  finish(stage, run);
+  return run;
+}
+
+std::vector<RunLeg> legsOf(const StarttlsAttackRun& run) {
+  if (!run.client.connected) return {};
+  return {{&run.client, "client", kMailHost, serverEventsOf(run.client, run.serverSide)}};
 }
 
 StarttlsAttackRun runStarttlsInjection(const StarttlsAttackOptions& options) {

