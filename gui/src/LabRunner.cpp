@@ -160,7 +160,7 @@ const std::vector<LabInfo>& labCatalog() {
       {LabKind::Resumption, QStringLiteral("Resumption"),
        QStringLiteral("Connect, then resume the session (ticket / PSK) and compare both handshakes"), QStringLiteral("12-resumption.md")},
       {LabKind::Starttls, QStringLiteral("STARTTLS"),
-       QStringLiteral("SMTP in cleartext, STARTTLS, then the login inside TLS"), QStringLiteral("starttls.md")},
+       QStringLiteral("SMTP in cleartext, STARTTLS, then the login inside TLS"), QStringLiteral("13-starttls.md")},
       {LabKind::Gallery, QStringLiteral("Bad-certificate gallery"),
        QStringLiteral("A bad certificate served for real, judged by a correct and a chain-only client"), QStringLiteral("gallery.md")},
       {LabKind::Mitm, QStringLiteral("Man in the middle"),

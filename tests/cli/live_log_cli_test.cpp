@@ -81,7 +81,7 @@ TEST(LiveLog, ConnectShowsBothDirectionsOfTheOneSideItSees) {
   EXPECT_EQ(count(server.output(), "client_hello"), 1u) << server.output();
 }
 
-// tutorials/starttls.md: the cleartext part is labelled as what it is.
+// tutorials/13-starttls.md: the cleartext part is labelled as what it is.
 TEST(LiveLog, StarttlsCleartextIsLabelledAsSmtp) {
   auto result = run(cli("lab run starttls"));
   ASSERT_EQ(result.exitCode, 0) << result.out;

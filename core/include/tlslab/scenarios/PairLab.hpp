@@ -1,5 +1,5 @@
 #pragma once
-// The two-endpoint labs (tutorials/handshake.md, 12-resumption.md, starttls.md,
+// The two-endpoint labs (tutorials/handshake.md, 12-resumption.md, 13-starttls.md,
 // tamper.md): the lab server for bank32.com (or mail.bank32.com for SMTP) and
 // a correct client in this process, on loopback. The CLI narrates a run and the GUI
 // draws it; both get it from here so the two always show the same lab.
