@@ -164,3 +164,16 @@ TEST(CourseLab13, AMissingCaptureIsNamedNotCrashedOn) {
   EXPECT_TRUE(says(report, "cleartext_commands", "smtp-starttls.pcapng is not in your workspace"));
   fs::remove_all(ws.dir);
 }
+
+TEST(CourseLab13, AnswersInAStudentsOwnWordsAreUnderstood) {
+  Workspace ws = test::startLabWorkspace(13, "hank");
+  LabReport report = check(ws,
+                           "cleartext_commands: EHLO client.lab, then STARTTLS\n"
+                           "pop3_command: the STLS command\n"
+                           "stripped_clients: curl --ssl and tlslab's opportunistic client\n"
+                           "curl_option: ssl-reqd\n"
+                           "discarded_bytes: " + std::to_string(injectedCommand(ws.info.variant()).size() + 2) + " bytes\n",
+                           {"cleartext_commands", "pop3_command", "stripped_clients", "curl_option", "discarded_bytes"});
+  for (const auto& r : report.results) EXPECT_EQ(r.verdict, Verdict::Pass) << r.id << ": " << r.detail;
+  fs::remove_all(ws.dir);
+}
