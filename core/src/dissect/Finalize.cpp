@@ -42,9 +42,49 @@ bool sameContext(const keys::SessionContext& a, const keys::SessionContext& b) {
 
 }  // namespace
 
+namespace {
+
+// The whole chain from the endpoint's own ephemeral key, checked against
+// whatever the key log says about the session.
+void explainFromEphemeral(Shared& shared, Connection& conn, const EphemeralState& e) {
+  model::TraceConnection& tc = traceOf(shared, conn);
+  keys::SessionContext ctx;
+  if (conn.suiteId) ctx.suite = conn.suiteId;
+  if (conn.version) ctx.version = conn.version;
+  ctx.serverRandom = conn.serverRandom;
+  ctx.extendedMasterSecret = tc.negotiated.extendedMasterSecret;
+  ctx.sessionHash = conn.sessionHash;
+  ctx.clientFinishedHash = conn.clientFinishedHash;
+  ctx.serverFinishedHash = conn.serverFinishedHash;
+  ctx.clientVerifyData = conn.clientVerifyData;
+  ctx.serverVerifyData = conn.serverVerifyData;
+  ctx.ownKey = e.own.pair;
+  ctx.ownSide = e.ownSide;
+  ctx.ownKeySource = e.own.source;
+  ctx.peerShare = e.peerShare;
+  ctx.pskResumption = conn.pskAccepted;
+  ctx.handshakeHash = conn.helloHash;
+  ctx.applicationHash = conn.applicationHash;
+  ctx.resumptionHash = conn.resumptionHash;
+  keys::SessionSecrets logged;
+  logged.clientRandom = conn.clientRandom;
+  if (const keys::SessionSecrets* s = shared.keys.findByClientRandom(conn.clientRandom)) logged = *s;
+  keys::Explanation explanation = keys::explainFromEphemeral(logged, ctx);
+  tc.derivation = std::move(explanation.steps);
+  conn.explained.reset();
+  for (const auto& note : explanation.notes)
+    tc.diagnostics.push_back({model::Severity::Info, "key derivation", std::nullopt, note});
+}
+
+}  // namespace
+
 void explainKeys(Shared& shared, Connection& conn) {
   model::TraceConnection& tc = traceOf(shared, conn);
   if (!conn.sawClientHello) return;
+  if (const EphemeralState* e = ephemeralOf(shared, conn)) {
+    explainFromEphemeral(shared, conn, *e);
+    return;
+  }
   const keys::SessionSecrets* secrets = nullptr;
   if (conn.derivedSecrets) {
     secrets = &*conn.derivedSecrets;

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "Channel.hpp"
+#include "ClientSession.hpp"
 #include "Instrument.hpp"
 #include "Ossl.hpp"
 #include "Relay.hpp"
@@ -189,7 +190,14 @@ void LabServer::Impl::serve(Fd fd, Worker* worker) {
   inst.verifyMode = VerifyMode::ChainOnly;  // client certificates have no host name to check
   SslPtr ssl;
   bool upFrontTls = config.useTls && !isStarttlsService(config.service);
-  if (upFrontTls) result.error = handshake(fd.get(), ssl, inst, &result);
+  if (upFrontTls) {
+    result.error = handshake(fd.get(), ssl, inst, &result);
+    result.clientVerify = inst.verdict;
+    if (result.error.empty()) {
+      result.negotiated = negotiatedOf(ssl.get());
+      if (X509* client = SSL_get0_peer_certificate(ssl.get())) result.clientCertificate = subjectLine(client);
+    }
+  }
   if (result.earlyDataStatus == "rejected")
     recorder.record(NoteEvent{nowUs(), "rejected the 0-RTT early data (" +
                                            std::string(config.antiReplay ? "anti-replay: the ticket was not in the session "
@@ -204,7 +212,7 @@ void LabServer::Impl::serve(Fd fd, Worker* worker) {
     if (!result.earlyData.empty()) channel.preload(result.earlyData);
     ServiceContext context{channel, config.siteName, {}, config.starttlsInjectionBug, 0,
                            [&recorder](const std::string& text) { recorder.record(NoteEvent{nowUs(), text}); },
-                           config.pageNote, config.httpCloseAfterResponse};
+                           config.pageNote, config.httpCloseAfterResponse, config.readBufferSize};
     context.startTls = [&]() -> std::string {
       if (!config.useTls) return "STARTTLS refused: this server runs without TLS";
       if (auto err = handshake(fd.get(), ssl, inst, nullptr); !err.empty()) return err;

@@ -2,6 +2,7 @@
 
 #include "tlslab/crypto/Tls12KeySchedule.hpp"
 #include "tlslab/crypto/Tls13KeySchedule.hpp"
+#include "ExplainParts.hpp"
 
 namespace tlslab::keys {
 namespace {
@@ -51,7 +52,6 @@ void explainTls13(const SessionSecrets& s, const SessionContext& ctx, Explanatio
                         " from the " + std::to_string(len) + "-byte secrets (pass the suite to be exact)");
   }
   out.suite = suite;
-  const crypto::HashAlg hash = suite->prfHash;
   for (auto& step : crypto::tls13NotDerivableFromKeyLog()) out.steps.push_back(std::move(step));
   for (const auto& info : crypto::allSecretKinds()) {
     if (const Bytes* secret = s.secret(info.kind)) {
@@ -61,6 +61,15 @@ void explainTls13(const SessionSecrets& s, const SessionContext& ctx, Explanatio
                                 source == s.tls13Sources.end() ? joined(s.sources) : "from " + source->second));
     }
   }
+  tls13KeysAndFinished(s, *suite, ctx, out);
+}
+
+}  // namespace
+
+void tls13KeysAndFinished(const SessionSecrets& s, const crypto::CipherSuite& suiteRef, const SessionContext& ctx,
+                          Explanation& out) {
+  const crypto::CipherSuite* suite = &suiteRef;
+  const crypto::HashAlg hash = suite->prfHash;
   struct Traffic { SecretKind kind; const char* who; };
   const Traffic traffic[] = {{SecretKind::ClientEarlyTrafficSecret, "client early"},
                              {SecretKind::ClientHandshakeTrafficSecret, "client handshake"},
@@ -100,6 +109,8 @@ void explainTls13(const SessionSecrets& s, const SessionContext& ctx, Explanatio
   }
 }
 
+namespace {
+
 void explainTls12(const SessionSecrets& s, const SessionContext& ctx, Explanation& out) {
   const std::uint16_t version = ctx.version.value_or(crypto::kTls12);
   out.protocol = version == crypto::kTls10 ? "TLS 1.0" : version == crypto::kTls11 ? "TLS 1.1" : "TLS 1.2";
@@ -135,10 +146,18 @@ void explainTls12(const SessionSecrets& s, const SessionContext& ctx, Explanatio
     }
   }
   if (master.empty()) return;
+  tls12KeysAndFinished(master, s.clientRandom, suite, version, prfHash, ctx, out);
+}
+
+}  // namespace
+
+void tls12KeysAndFinished(const Bytes& master, const Bytes& clientRandom, const crypto::CipherSuite* suite,
+                          std::uint16_t version, crypto::HashAlg prfHash, const SessionContext& ctx,
+                          Explanation& out) {
   if (!suite || ctx.serverRandom.empty()) {
     out.steps.push_back(missing("key_block", "PRF(master_secret, \"key expansion\", server_random + client_random)",
                                 "needs ServerHello.random and the cipher suite from the handshake", "RFC 5246 §6.3"));
-  } else if (auto block = crypto::tls12KeyBlock(*suite, version, master, s.clientRandom, ctx.serverRandom)) {
+  } else if (auto block = crypto::tls12KeyBlock(*suite, version, master, clientRandom, ctx.serverRandom)) {
     for (auto& step : block->steps) out.steps.push_back(std::move(step));
   } else {
     out.notes.push_back(block.error());
@@ -158,11 +177,10 @@ void explainTls12(const SessionSecrets& s, const SessionContext& ctx, Explanatio
   finished(false, ctx.serverFinishedHash, ctx.serverVerifyData);
 }
 
-}  // namespace
-
 Explanation explainSession(const SessionSecrets& secrets, const SessionContext& context) {
   Explanation out;
   const bool tls13 = context.version ? *context.version == crypto::kTls13 : secrets.isTls13();
+  if (context.ownKey) return explainFromEphemeral(secrets, context);
   if (tls13 && secrets.isTls13()) {
     explainTls13(secrets, context, out);
   } else {

@@ -3,6 +3,8 @@
 #include <fmt/core.h>
 
 #include <chrono>
+#include <optional>
+#include <sstream>
 #include <thread>
 
 #include "tlslab/crypto/CipherSuite.hpp"
@@ -29,10 +31,17 @@ Bytes fieldBytes(const model::TraceMessage& message, const model::Field& field) 
                message.bytes.begin() + static_cast<long>(field.offset + field.length));
 }
 
-const model::DerivationStep* keyLogStep(const model::TraceConnection& conn, const std::string& name) {
-  for (const auto& step : conn.derivation)
-    if (step.name == name && step.status == model::StepStatus::FromKeyLog) return &step;
-  return nullptr;
+// The secret of the key log line `label` of this connection (NSS key log
+// format: LABEL client_random secret), read off the log itself: the
+// derivation may show it as taken from the log or as derived and verified.
+std::optional<Bytes> keyLogSecret(const model::TraceConnection& conn, std::string_view label) {
+  std::istringstream lines(conn.keyLog);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind(std::string(label) + " ", 0) != 0) continue;
+    const std::size_t last = line.find_last_of(' ');
+    return fromHex(line.substr(last + 1));
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -79,12 +88,12 @@ BinderCheck checkPskBinder(const model::TraceConnection& resumed, ByteView psk) 
                                         "binder (with the client's PSK)"));
   c.verified = c.steps.back().status == model::StepStatus::Verified;
   // client_early_traffic_secret = Derive-Secret(Early Secret, "c e traffic", ClientHello): the whole one.
-  if (const model::DerivationStep* logged = keyLogStep(resumed, "client_early_traffic_secret")) {
+  if (const std::optional<Bytes> logged = keyLogSecret(resumed, "CLIENT_EARLY_TRAFFIC_SECRET")) {
     const Bytes& earlySecret = computed.steps.front().output;
     c.steps.push_back(crypto::deriveSecret(suite->prfHash, earlySecret, "c e traffic",
                                            crypto::digest(suite->prfHash, hello->bytes), "client_early_traffic_secret",
                                            "ClientHello"));
-    c.steps.push_back(crypto::compareStep("client_early_traffic_secret check", c.steps.back().output, logged->output,
+    c.steps.push_back(crypto::compareStep("client_early_traffic_secret check", c.steps.back().output, *logged,
                                           "RFC 8446 §7.1", "early traffic secret with the key log's"));
     c.earlyTrafficMatchesKeyLog = c.steps.back().status == model::StepStatus::Verified;
   }

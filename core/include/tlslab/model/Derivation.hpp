@@ -28,6 +28,9 @@ struct DerivationStep {
   std::string rfc;       // e.g. "RFC 8446 §7.1"
   StepStatus status = StepStatus::Derived;
   std::string note;      // why not derivable, what was compared, ...
+  // Shell commands that compute `output` by hand (openssl kdf/pkeyutl or
+  // `tlslab keys derive`), one per line; empty where nothing is computed.
+  std::string command;
 };
 
 const char* stepStatusName(StepStatus status);

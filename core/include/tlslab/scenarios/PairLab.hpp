@@ -1,6 +1,6 @@
 #pragma once
-// The two-endpoint labs (tutorials/handshake.md, 12-resumption.md, 13-starttls.md,
-// tamper.md): the lab server for bank32.com (or mail.bank32.com for SMTP) and
+// The two-endpoint labs (tutorials/08-handshake-anatomy.md, 12-resumption.md,
+// 13-starttls.md, 02-tampering.md): the lab server for bank32.com (or mail.bank32.com for SMTP) and
 // a correct client in this process, on loopback. The CLI narrates a run and the GUI
 // draws it; both get it from here so the two always show the same lab.
 #include <cstdint>
@@ -43,6 +43,13 @@ struct PairLabOptions {
   bool renegotiate = false;
   // Starttls: which mail protocol upgrades (RFC 3207, RFC 2595, RFC 9051 §6.2.1).
   endpoints::Starttls mail = endpoints::Starttls::Smtp;
+  // (EC)DHE groups, OpenSSL list syntax ("" = OpenSSL's default): the client
+  // sends a key share for its first; a server that accepts none of the
+  // client's shares asks for another with a HelloRetryRequest.
+  std::string groups;            // the client's, e.g. "P-256", "ffdhe2048", "X25519:P-256"
+  std::string serverGroups;      // the server's, e.g. "P-256"
+  // Handshake: the ALPN protocols the client offers (RFC 7301); the server picks from labServerAlpn().
+  std::vector<std::string> alpn;
   // Handshake and Tamper: the same conversation over cleartext TCP (no TLS at all).
   bool plain = false;
   // Tamper: what the attacker does to the first record of the request (with
@@ -72,6 +79,8 @@ struct PairLabRun {
 };
 
 PairLabRun runPairLab(PairLab lab, const PairLabOptions& options);
+// The lab server's ALPN protocols, most preferred first (it chooses: RFC 7301 §3.2).
+const std::vector<std::string>& labServerAlpn();
 // "" or why `options` make no sense for `lab` (runPairLab reports it as its setupError).
 std::string checkPairLabOptions(PairLab lab, const PairLabOptions& options);
 
