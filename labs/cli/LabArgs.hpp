@@ -1,9 +1,11 @@
 #pragma once
 // The options of `tlslab lab run`, shared by the labs' runners (lab_cmd.cpp,
 // lab_tamper.cpp).
+#include <ostream>
 #include <string>
 
 #include "cli/CourseArgs.hpp"
+#include "tlslab/scenarios/ResumptionLab.hpp"
 
 namespace tlslab::cli {
 
@@ -26,6 +28,15 @@ struct LabArgs {
   std::string ciphers;               // TLS 1.2 suites
   bool macThenEncrypt = false;       // CBC without encrypt_then_mac
   bool noTickets = false;            // resumption: by session ID
+  std::string earlyData;             // resumption (TLS 1.3) and replay: the 0-RTT request
+  bool keyUpdate = false;            // handshake/resumption --tls 1.3: a KeyUpdate after the first answer
+  bool renegotiate = false;          // handshake --tls 1.2: a renegotiation after the first answer
+  std::string antiReplay;            // replay: "on", "off" or "" (both servers, one after the other)
+  std::string protocol = "smtp";     // starttls: smtp, pop3 or imap
+  std::string client;                // starttls-strip: one victim ("" = all)
+  std::string server;                // starttls-inject: buggy or fixed ("" = both)
+  std::string subject = "Subject: quarterly payroll";  // starttls-strip/inject: the victim's mail (yours with --student)
+  std::string injected = "RCPT TO:<eve@attacker32.com>";  // starttls-inject: the attacker's command
   long offset = -1;                  // tamper flip-byte: which byte
   std::string mask = "0x01";         // tamper flip-byte: which bits
   bool netns = false;  // mitm: victim, attacker and server in network namespaces (root)
@@ -46,5 +57,19 @@ int runTamperLab(const LabArgs& args);
 int runRecordsLab(const LabArgs& args);
 // `tlslab lab run anatomy`: TLS 1.3, 1.2 and a HelloRetryRequest side by side (lab_anatomy.cpp).
 int runAnatomyLab(const LabArgs& args);
+
+// `tlslab lab run starttls-strip` and `starttls-inject` (lab_starttls.cpp).
+int runStripLab(const LabArgs& args);
+int runInjectLab(const LabArgs& args);
+
+// "\\r\\n" typed on the command line as CR LF (and \\t, \\\\).
+std::string unescapeArg(const std::string& text);
+
+// `tlslab lab run replay`: the 0-RTT replay against a server without and with
+// anti-replay (lab_resumption.cpp).
+int runReplayLab(const LabArgs& args);
+// After `tlslab lab run resumption` over TLS 1.3: the binder of the resumed
+// ClientHello computed from the client's PSK and checked (lab_resumption.cpp).
+void printBinderCheck(std::ostream& out, const scenarios::BinderCheck& check);
 
 }  // namespace tlslab::cli

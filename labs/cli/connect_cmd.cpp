@@ -27,6 +27,7 @@ struct ConnectArgs {
   std::string cert, key;
   std::string starttls;
   std::string injectWithStarttls;
+  bool opportunistic = false;
   std::vector<std::string> send;
   std::vector<std::string> expect;
   bool resume = false;
@@ -114,6 +115,7 @@ bool buildConfig(const ConnectArgs& args, endpoints::ClientConfig& config) {
     return false;
   }
   config.injectWithStarttls = unescape(args.injectWithStarttls);
+  config.starttlsRequired = !args.opportunistic;
   auto tls = toTlsOptions(args.tls, "connect");
   if (!tls) return false;
   config.tls = *tls;
@@ -206,6 +208,9 @@ void registerConnectCommand(CLI::App& app, Context& ctx) {
   cmd->add_option("--inject-with-starttls", args->injectWithStarttls,
                   "Send this cleartext in the same write as the STARTTLS command, as an on-path attacker injects it "
                   "(\\r\\n understood; e.g. 'MAIL FROM:<eve@attacker32.com>\\r\\n')");
+  cmd->add_flag("--opportunistic", args->opportunistic,
+                "--starttls: when the server does not offer STARTTLS, go on in cleartext (default: refuse, as a client "
+                "that requires TLS must)");
   cmd->add_option("--send", args->send, "Text to send (\\r\\n understood; repeatable; default: an HTTP GET)");
   cmd->add_option("--expect", args->expect, "Text the server must send back (repeatable)");
   cmd->add_flag("--resume", args->resume, "Connect twice, resuming the first session");

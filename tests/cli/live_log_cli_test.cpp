@@ -81,7 +81,7 @@ TEST(LiveLog, ConnectShowsBothDirectionsOfTheOneSideItSees) {
   EXPECT_EQ(count(server.output(), "client_hello"), 1u) << server.output();
 }
 
-// tutorials/starttls.md: the cleartext part is labelled as what it is.
+// tutorials/13-starttls.md: the cleartext part is labelled as what it is.
 TEST(LiveLog, StarttlsCleartextIsLabelledAsSmtp) {
   auto result = run(cli("lab run starttls"));
   ASSERT_EQ(result.exitCode, 0) << result.out;
@@ -124,4 +124,38 @@ TEST(StarttlsCli, CorrectServerDiscardsTheInjectionAndInjectionNeedsStarttls) {
   auto noStarttls = run(cli("connect bank32.com:" + std::to_string(port) + " --inject-with-starttls 'RSET\\r\\n'"));
   EXPECT_EQ(noStarttls.exitCode, 2) << noStarttls.out;
   EXPECT_NE(noStarttls.out.find("--inject-with-starttls needs --starttls"), std::string::npos) << noStarttls.out;
+}
+
+// Lab 13 by hand: `tlslab mitm --starttls smtp --strip` in front of the real
+// server; the client that requires TLS refuses, the opportunistic one does not.
+TEST(StarttlsCli, StrippingProxyStopsTheRequiringClientAndReadsTheOpportunisticOne) {
+  auto port = freeLoopbackPort();
+  BackgroundProcess server({tlslabExe().string(), "serve", "--service", "smtp", "--port", std::to_string(port),
+                            "--connections", "2", "--seconds", "30"});
+  ASSERT_TRUE(server.waitForOutput("try:", 10000)) << server.output();
+  BackgroundProcess proxy({tlslabExe().string(), "mitm", "--starttls", "smtp", "--strip", "--port", std::to_string(port),
+                           "--target-port", std::to_string(port), "--connections", "2", "--seconds", "30"});
+  ASSERT_TRUE(proxy.waitForOutput("stripping STARTTLS", 10000)) << proxy.output();
+  const std::string connect = "connect mail.bank32.com:" + std::to_string(port) +
+                              " --resolve mail.bank32.com=127.0.0.66 --starttls smtp --send 'EHLO me\\r\\n' --expect 250";
+  auto required = run(cli(connect));
+  EXPECT_EQ(required.exitCode, 1) << required.out;
+  EXPECT_NE(required.out.find("refusing to go on without TLS"), std::string::npos) << required.out;
+  auto opportunistic = run(cli(connect + " --opportunistic --send 'MAIL FROM:<alice@bank32.com>\\r\\n' --expect 250"));
+  EXPECT_EQ(opportunistic.exitCode, 0) << opportunistic.out;
+  EXPECT_NE(opportunistic.out.find("going on in CLEARTEXT (opportunistic)"), std::string::npos) << opportunistic.out;
+  EXPECT_EQ(proxy.wait(20000), 0);
+  EXPECT_NE(proxy.output().find("read from the victim in cleartext: \"EHLO client.lab\\r\\nEHLO me\\r\\nMAIL FROM:<alice@bank32.com>"),
+            std::string::npos)
+      << proxy.output();
+  EXPECT_EQ(server.wait(20000), 0);
+}
+
+TEST(StarttlsCli, MitmStarttlsNeedsExactlyOneAttack) {
+  for (const char* args : {"mitm --starttls smtp", "mitm --starttls smtp --strip --inject 'RSET'", "mitm --starttls ftp --strip"}) {
+    auto result = run(cli(std::string(args) + " --seconds 1 2>&1"));
+    EXPECT_EQ(result.exitCode, 2) << args << "\n" << result.out;
+    EXPECT_NE(result.out.find("--starttls smtp|pop3|imap with exactly one of --strip and --inject CMD"), std::string::npos)
+        << result.out;
+  }
 }

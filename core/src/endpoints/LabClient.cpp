@@ -162,8 +162,17 @@ std::string ClientSession::open(const ClientConfig& config, ClientRun& run) {
   channel_->setCleartextProtocol(!config.cleartextProtocol.empty() ? config.cleartextProtocol
                                                                    : starttlsProtocolName(config.starttls));
   if (config.starttls != Starttls::None) {
-    if (auto err = starttlsPreamble(config.starttls, *channel_, config.injectWithStarttls); !err.empty())
+    bool offered = false;
+    if (auto err = starttlsPreamble(config.starttls, *channel_, config.injectWithStarttls, offered); !err.empty())
       return std::string(starttlsName(config.starttls)) + " STARTTLS: " + err;
+    if (!offered && config.starttlsRequired)
+      return std::string(starttlsName(config.starttls)) +
+             " STARTTLS: the server does not offer STARTTLS (stripped on the way?): refusing to go on without TLS";
+    if (!offered) {
+      recorder_.record(NoteEvent{nowUs(), "the server offers no STARTTLS: going on in CLEARTEXT (opportunistic)"});
+      run.starttlsSkipped = true;
+      return {};
+    }
     recorder_.record(NoteEvent{nowUs(), std::string("server agreed to STARTTLS (") + starttlsName(config.starttls) + ")"});
   }
   if (!config.useTls) {
@@ -184,7 +193,15 @@ std::string ClientSession::open(const ClientConfig& config, ClientRun& run) {
   if (config.verifyMode != VerifyMode::None && config.verifyMode != VerifyMode::ChainOnly)
     SSL_set1_host(ssl, config.host.c_str());
   if (!config.allowCnFallback) SSL_set_hostflags(ssl, X509_CHECK_FLAG_NEVER_CHECK_SUBJECT);
-  if (config.resume) SSL_set_session(ssl, config.resume->session.get());
+  if (config.resume) {
+    SSL_SESSION* offered = config.resume->session.get();
+    SSL_set_session(ssl, offered);
+    if (SSL_SESSION_get_protocol_version(offered) == TLS1_3_VERSION) {
+      unsigned char psk[EVP_MAX_MD_SIZE];
+      const std::size_t n = SSL_SESSION_get_master_key(offered, psk, sizeof(psk));
+      run.offeredPsk.assign(psk, psk + n);
+    }
+  }
   if (auto err = sendEarlyData(ssl, config, recorder_); !err.empty()) return err;
   int rc = SSL_connect(ssl);
   const int savedErrno = errno;

@@ -38,15 +38,32 @@ int selectAlpn(SSL*, const unsigned char** out, unsigned char* outLen, const uns
 }
 
 // RFC 8446 §4.2.10: early data is read before the handshake completes; a
-// server that did not accept it (no PSK, replay) simply gets none.
-bool readEarlyData(SSL* ssl, std::string& out) {
+// server that did not accept it (no PSK, replay) simply gets none. The
+// application takes each piece as it arrives — what 0-RTT is for, and why a
+// replayed flight reaches it even though the replayer can never finish the
+// handshake (RFC 8446 §8) — so it is recorded here, not after SSL_accept.
+bool readEarlyData(SSL* ssl, std::string& out, Recorder& recorder) {
   char buffer[4096];
   for (;;) {
     std::size_t n = 0;
     int rc = SSL_read_early_data(ssl, buffer, sizeof(buffer), &n);
     if (rc == SSL_READ_EARLY_DATA_ERROR) return false;
-    out.append(buffer, n);
+    if (n > 0) {
+      out.append(buffer, n);
+      recorder.record(AppDataEvent{nowUs(), false, Bytes(buffer, buffer + n)});
+      recorder.record(NoteEvent{nowUs(), "the application took " + std::to_string(n) +
+                                             " bytes of 0-RTT early data, before the handshake completed"});
+    }
     if (rc == SSL_READ_EARLY_DATA_FINISH) return true;
+  }
+}
+
+const char* earlyDataStatusName(SSL* ssl) {
+  switch (SSL_get_early_data_status(ssl)) {
+    case SSL_EARLY_DATA_ACCEPTED: return "accepted";
+    case SSL_EARLY_DATA_REJECTED: return "rejected";
+    case SSL_EARLY_DATA_NOT_SENT:
+    default: return "";
   }
 }
 
@@ -87,7 +104,7 @@ struct LabServer::Impl {
   std::string setUpTls();
   void acceptLoop();
   void serve(Fd fd, Worker* worker);
-  std::string handshake(int fd, SslPtr& ssl, Instrumentation& inst, std::string& earlyData);
+  std::string handshake(int fd, SslPtr& ssl, Instrumentation& inst, ServerConnection* early);
   void reapFinishedWorkers();
 };
 
@@ -111,6 +128,7 @@ std::string LabServer::Impl::setUpTls() {
     SSL_CTX_set_max_early_data(ctx.get(), config.maxEarlyData);
     SSL_CTX_set_recv_max_early_data(ctx.get(), config.maxEarlyData);
   }
+  if (!config.antiReplay) SSL_CTX_set_options(ctx.get(), SSL_OP_NO_ANTI_REPLAY);
   if (!config.tls.alpn.empty()) {
     alpnProtocols = endpoints::alpnWire(config.tls.alpn);
     SSL_CTX_set_alpn_select_cb(ctx.get(), selectAlpn, &alpnProtocols);
@@ -175,13 +193,21 @@ void LabServer::Impl::reapFinishedWorkers() {
   }
 }
 
-// The TLS handshake on `fd`; "" on success. Used up front, or on STARTTLS.
-std::string LabServer::Impl::handshake(int fd, SslPtr& ssl, Instrumentation& inst, std::string& earlyData) {
+// The TLS handshake on `fd`; "" on success. Used up front (with 0-RTT into
+// `early`), or on STARTTLS (`early` null: the session is new).
+std::string LabServer::Impl::handshake(int fd, SslPtr& ssl, Instrumentation& inst, ServerConnection* early) {
   ssl.reset(SSL_new(ctx.get()));
   SSL_set_fd(ssl.get(), fd);
   instrument(ssl.get(), &inst);
   if (config.clientAuth != ClientAuth::None) applyClientAuth(ssl.get(), config.clientAuth == ClientAuth::Require);
-  if (config.maxEarlyData > 0 && !readEarlyData(ssl.get(), earlyData)) return "reading 0-RTT data failed: " + sslErrors();
+  if (config.maxEarlyData > 0 && early != nullptr) {
+    const bool read = readEarlyData(ssl.get(), early->earlyData, *inst.recorder);
+    early->earlyDataStatus = earlyDataStatusName(ssl.get());
+    if (!read) {
+      std::string why = sslErrors();
+      return "handshake failed after the 0-RTT data: " + (why.empty() ? std::string("the client closed the connection") : why);
+    }
+  }
   const int rc = SSL_accept(ssl.get());
   if (rc == 1) return {};
   const int savedErrno = errno;
@@ -202,32 +228,33 @@ void LabServer::Impl::serve(Fd fd, Worker* worker) {
   inst.recorder = &recorder;
   inst.verifyMode = VerifyMode::ChainOnly;  // client certificates have no host name to check
   SslPtr ssl;
-  std::string earlyData;
   bool upFrontTls = config.useTls && !isStarttlsService(config.service);
   if (upFrontTls) {
-    result.error = handshake(fd.get(), ssl, inst, earlyData);
+    result.error = handshake(fd.get(), ssl, inst, &result);
     result.clientVerify = inst.verdict;
     if (result.error.empty()) {
       result.negotiated = negotiatedOf(ssl.get());
       if (X509* client = SSL_get0_peer_certificate(ssl.get())) result.clientCertificate = subjectLine(client);
     }
   }
+  if (result.earlyDataStatus == "rejected")
+    recorder.record(NoteEvent{nowUs(), "rejected the 0-RTT early data (" +
+                                           std::string(config.antiReplay ? "anti-replay: the ticket was not in the session "
+                                                                           "cache, used already or never issued by this server"
+                                                                         : "the PSK was not accepted") +
+                                           "); the handshake goes on without it"});
   result.handshakeOk = result.error.empty();
   if (result.handshakeOk) {
     Channel channel(fd.get(), ssl.get(), recorder);
     channel.setCleartextProtocol(cleartextProtocol(config.service));
-    if (!earlyData.empty()) {
-      recorder.record(AppDataEvent{nowUs(), false, toBytes(earlyData)});
-      recorder.record(NoteEvent{nowUs(), "accepted " + std::to_string(earlyData.size()) + " bytes of 0-RTT early data"});
-      channel.preload(earlyData);
-    }
+    // The service answers the early request first, as if it had come inside the handshake's keys.
+    if (!result.earlyData.empty()) channel.preload(result.earlyData);
     ServiceContext context{channel, config.siteName, {}, config.starttlsInjectionBug, 0,
                            [&recorder](const std::string& text) { recorder.record(NoteEvent{nowUs(), text}); },
                            config.pageNote, config.httpCloseAfterResponse, config.readBufferSize};
     context.startTls = [&]() -> std::string {
       if (!config.useTls) return "STARTTLS refused: this server runs without TLS";
-      std::string ignored;  // no 0-RTT after STARTTLS: the session is new
-      if (auto err = handshake(fd.get(), ssl, inst, ignored); !err.empty()) return err;
+      if (auto err = handshake(fd.get(), ssl, inst, nullptr); !err.empty()) return err;
       std::string injected = channel.startTls(ssl.get(), config.starttlsInjectionBug);
       if (!injected.empty())
         context.note(config.starttlsInjectionBug

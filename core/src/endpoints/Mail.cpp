@@ -33,6 +33,18 @@ bool startsWith(const std::string& line, const std::string& command) {
   return upper(line.substr(0, command.size())) == command;
 }
 
+// ": Subject: …" of a message body, for the server's log ("" without one).
+std::string subjectOf(const std::string& body) {
+  for (std::size_t at = 0; at < body.size();) {
+    std::size_t end = body.find("\r\n", at);
+    if (end == std::string::npos || end == at) break;  // the header ends at the first empty line
+    std::string line = body.substr(at, end - at);
+    if (upper(line.substr(0, 8)) == "SUBJECT:") return ": " + line;
+    at = end + 2;
+  }
+  return {};
+}
+
 std::string writeOrError(Channel& channel, const std::string& text) {
   return channel.write(text) ? "" : "write failed: " + channel.lastError();
 }
@@ -52,13 +64,18 @@ std::string smtpCommand(ServiceContext& ctx, const std::string& line, bool& quit
     quit = true;
     return writeOrError(ch, "221 2.0.0 Bye\r\n");
   }
-  if (!ch.isTls()) return writeOrError(ch, "530 5.7.0 Must issue a STARTTLS command first\r\n");
-  if (startsWith(line, "AUTH")) return writeOrError(ch, "235 2.7.0 Authentication successful\r\n");
+  // Like an MX on port 25, mail is taken with or without TLS (STARTTLS is
+  // opportunistic there); a password only inside TLS (RFC 4954 §4, §6).
+  if (startsWith(line, "AUTH"))
+    return writeOrError(ch, ch.isTls() ? "235 2.7.0 Authentication successful\r\n"
+                                       : "538 5.7.11 Encryption required for requested authentication mechanism\r\n");
   if (startsWith(line, "MAIL FROM:") || startsWith(line, "RCPT TO:")) return writeOrError(ch, "250 2.1.0 Ok\r\n");
   if (startsWith(line, "DATA")) {
     if (auto err = writeOrError(ch, "354 End data with <CR><LF>.<CR><LF>\r\n"); !err.empty()) return err;
     std::string body;
     if (!ch.readUntil("\r\n.\r\n", body, 1 << 20)) return "message body not terminated";
+    ctx.note("queued a message of " + std::to_string(body.size() - 5) + " bytes, received " +
+             (ch.isTls() ? "inside TLS" : "in CLEARTEXT") + subjectOf(body));
     return writeOrError(ch, "250 2.0.0 Ok: queued\r\n");
   }
   return writeOrError(ch, "502 5.5.2 Command not recognized\r\n");

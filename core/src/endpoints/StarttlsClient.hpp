@@ -11,6 +11,10 @@ namespace tlslab::endpoints {
 // "SMTP", "POP3", "IMAP": what the cleartext part of the conversation is.
 const char* starttlsProtocolName(Starttls protocol);
 
-std::string starttlsPreamble(Starttls protocol, Channel& channel, const std::string& injected);
+// The server's capabilities are read first (EHLO, CAPA, the IMAP greeting):
+// `offered` says whether they named STARTTLS (STLS). When they do not, the
+// preamble stops before sending the command and returns "" — whether to go
+// on in cleartext (opportunistic) or give up (required) is the caller's.
+std::string starttlsPreamble(Starttls protocol, Channel& channel, const std::string& injected, bool& offered);
 
 }  // namespace tlslab::endpoints

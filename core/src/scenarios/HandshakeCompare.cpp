@@ -59,7 +59,9 @@ std::vector<HandshakeRow> align(const std::vector<std::string>& a, const std::ve
 }
 
 // A message both handshakes have, but at another place: say it moved rather
-// than that it is missing here and new there.
+// than that it is missing here and new there. With 0-RTT the client's
+// compatibility ChangeCipherSpec comes right after its ClientHello, before
+// the early data (RFC 8446 Appendix D.4), instead of before its Finished.
 void markMoves(std::vector<HandshakeRow>& rows) {
   for (std::size_t i = 0; i < rows.size(); ++i) {
     if (rows[i].full.empty() || !rows[i].resumed.empty()) continue;
@@ -70,6 +72,16 @@ void markMoves(std::vector<HandshakeRow>& rows) {
       rows[j].full = "(above)";
       rows[j].note = "moved: now after the server's Finished";
       break;
+    }
+    for (std::size_t j = 0; j < i && rows[i].resumed.empty(); ++j) {
+      if (!rows[j].full.empty() || rows[j].resumed != rows[i].full) continue;
+      const bool ccs = rows[i].full == "→ ChangeCipherSpec";
+      rows[j].full = "(below)";
+      rows[j].note = ccs ? "moved: with 0-RTT it goes right after the ClientHello, before the early data (RFC 8446 "
+                           "Appendix D.4)"
+                         : "moved: comes earlier when resuming";
+      rows[i].resumed = "(above)";
+      rows[i].note = "comes earlier when resuming";
     }
   }
 }
@@ -96,7 +108,10 @@ HandshakeComparison compareHandshakes(const model::TraceConnection& full, const 
     c.notes.push_back("the server sends its ChangeCipherSpec and Finished first, the client answers: "
                       "one round trip instead of two (RFC 5246 §7.3, Figure 2)");
   if (tls13 && !kind.empty())
-    c.notes.push_back("the handshake still takes one round trip; 0-RTT early data (--early-data) would save that too");
+    c.notes.push_back(resumed.negotiated.earlyData
+                          ? "0-RTT: the client's request went out with its ClientHello, under the early traffic "
+                            "secret, before the handshake's one round trip (RFC 8446 §2.3)"
+                          : "the handshake still takes one round trip; 0-RTT early data (--early-data) would save that too");
   return c;
 }
 

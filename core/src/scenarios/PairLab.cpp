@@ -19,10 +19,26 @@ constexpr const char* kRequest = "GET / HTTP/1.1\r\nHost: bank32.com\r\n\r\n";
 // (AUTH PLAIN of student01 / secret, which the STARTTLS tutorial decodes).
 // The tamper lab writes the same request (kRequest) in two records, so
 // dropping the first still leaves one for the server to find out of sequence.
-std::vector<ScriptStep> conversation(PairLab lab) {
+std::vector<ScriptStep> conversation(PairLab lab, const PairLabOptions& options) {
+  // The first answer is read before the new handshake: OpenSSL refuses
+  // application data that arrives in the middle of a renegotiation.
+  if (options.keyUpdate || options.renegotiate)
+    return {ScriptStep::send(kRequest), ScriptStep::expect("</html>"),
+            options.keyUpdate ? ScriptStep::keyUpdate() : ScriptStep::renegotiate(),
+            ScriptStep::send("GET /again HTTP/1.1\r\nHost: bank32.com\r\n\r\n"), ScriptStep::expect("/again"),
+            ScriptStep::expect("</html>")};
   if (lab == PairLab::Tamper)
     return {ScriptStep::send("GET / HTTP/1.1\r\n"), ScriptStep::send("Host: bank32.com\r\n\r\n"),
             ScriptStep::expect("</html>")};
+  if (lab == PairLab::Starttls && options.mail == Starttls::Pop3)
+    return {ScriptStep::send("USER student01\r\n"), ScriptStep::expect("+OK"), ScriptStep::send("PASS secret\r\n"),
+            ScriptStep::expect("logged in"), ScriptStep::send("RETR 1\r\n"), ScriptStep::expect("\r\n.\r\n"),
+            ScriptStep::send("QUIT\r\n"), ScriptStep::expect("+OK bye")};
+  if (lab == PairLab::Starttls && options.mail == Starttls::Imap)
+    return {ScriptStep::send("a1 LOGIN student01 secret\r\n"), ScriptStep::expect("a1 OK"),
+            ScriptStep::send("a2 SELECT INBOX\r\n"), ScriptStep::expect("a2 OK"),
+            ScriptStep::send("a3 FETCH 1 BODY[]\r\n"), ScriptStep::expect("a3 OK"),
+            ScriptStep::send("a4 LOGOUT\r\n"), ScriptStep::expect("a4 OK")};
   if (lab == PairLab::Starttls)
     return {ScriptStep::send("EHLO client.lab\r\n"), ScriptStep::expect("250 "),
             ScriptStep::send("AUTH PLAIN AHN0dWRlbnQwMQBzZWNyZXQ=\r\n"), ScriptStep::expect("235 "),
@@ -87,6 +103,18 @@ std::string checkPairLabOptions(PairLab lab, const PairLabOptions& options) {
   if (options.plain && (!options.tls.empty() || !options.ciphers.empty()))
     return "--plain runs without TLS: --tls and --ciphers do not apply";
   if (!options.tickets && lab != PairLab::Resumption) return "--no-tickets is for the resumption lab";
+  if (options.mail != Starttls::Smtp && lab != PairLab::Starttls) return "--protocol is for the starttls lab";
+  if (options.mail == Starttls::None) return "--protocol is smtp, pop3 or imap";
+  if (!options.earlyData.empty() && lab != PairLab::Resumption) return "--early-data is for the resumption lab";
+  if (!options.earlyData.empty() && options.tls == "1.2") return "--early-data is TLS 1.3's 0-RTT: use --tls 1.3";
+  if (options.keyUpdate && lab != PairLab::Handshake && lab != PairLab::Resumption)
+    return "--key-update is for the handshake and resumption labs";
+  if (options.renegotiate && lab != PairLab::Handshake) return "--renegotiate is for the handshake lab";
+  if (options.keyUpdate && options.renegotiate) return "choose one of --key-update (TLS 1.3) and --renegotiate (TLS 1.2)";
+  if (options.keyUpdate && options.tls != "1.3") return "--key-update is a TLS 1.3 message: add --tls 1.3";
+  if (options.renegotiate && options.tls != "1.2")
+    return "--renegotiate is TLS 1.2 only (TLS 1.3 has no renegotiation): add --tls 1.2";
+  if ((options.keyUpdate || options.renegotiate) && options.plain) return "--plain has no TLS to update";
   if (!options.alpn.empty() && lab != PairLab::Handshake) return "--alpn is for the handshake lab";
   if (options.plain && (!options.groups.empty() || !options.serverGroups.empty() || !options.alpn.empty()))
     return "--plain runs without TLS: --groups, --server-groups and --alpn do not apply";
@@ -123,7 +151,10 @@ PairLabRun runPairLab(PairLab lab, const PairLabOptions& options) {
   ServerConfig server;
   server.chainFile = identity / "chain.pem";
   server.keyFile = identity / "key.pem";
-  server.service = mail ? Service::Smtp : Service::HttpsHello;
+  server.service = !mail                              ? Service::HttpsHello
+                   : options.mail == Starttls::Pop3 ? Service::Pop3
+                   : options.mail == Starttls::Imap ? Service::Imap
+                                                    : Service::Smtp;
   server.port = options.port;
   server.siteName = mail ? "mail.bank32.com" : "bank32.com";  // what the greeting and the page say
   server.useTls = !options.plain;
@@ -132,6 +163,8 @@ PairLabRun runPairLab(PairLab lab, const PairLabOptions& options) {
   server.tls.groups = options.serverGroups;
   server.tls.encryptThenMac = !options.macThenEncrypt;
   server.tickets = options.tickets;
+  server.allowClientRenegotiation = options.renegotiate;
+  if (!options.earlyData.empty()) server.maxEarlyData = 16384;
   if (!options.alpn.empty()) server.tls.alpn = labServerAlpn();
   auto started = LabServer::start(server, options.observer);
   if (!started) {
@@ -145,10 +178,10 @@ PairLabRun runPairLab(PairLab lab, const PairLabOptions& options) {
   client.tls.groups = options.groups;
   client.tls.alpn = options.alpn;
   client.useTls = server.useTls;
-  client.cleartextProtocol = mail ? "SMTP" : "HTTP";
+  client.cleartextProtocol = !mail ? "HTTP" : options.mail == Starttls::Pop3 ? "POP3" : options.mail == Starttls::Imap ? "IMAP" : "SMTP";
   client.trustFiles = {options.certsDir / "root-ca" / "cert.pem"};
-  client.starttls = mail ? Starttls::Smtp : Starttls::None;
-  client.script = conversation(lab);
+  client.starttls = mail ? options.mail : Starttls::None;
+  client.script = conversation(lab, options);
   if (lab == PairLab::Tamper) {
     client.tamper = tamperFor(options);
     client.ioTimeoutMs = 2000;  // a dropped record leaves the client waiting for an answer
@@ -158,6 +191,9 @@ PairLabRun runPairLab(PairLab lab, const PairLabOptions& options) {
     if (i > 0) {
       if (!result.runs.back().scriptOk) break;  // nothing to resume
       client.resume = result.runs.back().session;
+      client.earlyData = options.earlyData;
+      // The server answers the early request first: read that page too.
+      if (!options.earlyData.empty()) client.script.insert(client.script.begin() + 1, ScriptStep::expect("</html>"));
     }
     result.runs.push_back(runClient(client, options.observer));
     if (options.onClientDone) options.onClientDone(result.runs.back(), i);

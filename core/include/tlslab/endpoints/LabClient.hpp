@@ -54,6 +54,10 @@ struct ClientConfig {
   Bytes pinnedSpkiSha256;
   bool useTls = true;
   Starttls starttls = Starttls::None;  // cleartext preamble, then the handshake
+  // When the server's capabilities do not name STARTTLS (an attacker may have
+  // stripped it, RFC 3207 §6): true gives up, as a client that requires TLS
+  // must; false (opportunistic) goes on in cleartext, as most MTAs do.
+  bool starttlsRequired = true;
   // Fault hook: plaintext sent in the same write as the STARTTLS command, as
   // an on-path attacker would inject it (the STARTTLS command-injection bug).
   std::string injectWithStarttls;
@@ -92,11 +96,18 @@ struct ClientRun {
   bool handshakeOk = false;      // TLS established (always true for cleartext)
   bool scriptOk = false;         // every Expect step was met
   bool earlyDataAccepted = false;  // the server took the 0-RTT data
+  // STARTTLS: the server offered no upgrade and the (opportunistic) client went on in cleartext.
+  bool starttlsSkipped = false;
   std::string error;             // first failure, in plain words
   model::VerifyVerdict verify;   // the verify callback's record
   Negotiated negotiated;
   std::string received;          // all application bytes from the server
   SessionHandle session;         // to resume in a later run (null if none was issued)
+  // TLS 1.3 resumption: the PSK of the offered session. OpenSSL keeps it as
+  // the session's "master key" (HKDF-Expand-Label(resumption_master_secret,
+  // "resumption", ticket_nonce), RFC 8446 §4.6.1), so the lab can compute the
+  // ClientHello's binder (§4.2.11.2) and check it against the wire. Empty otherwise.
+  Bytes offeredPsk;
   std::vector<Event> events;
 };
 

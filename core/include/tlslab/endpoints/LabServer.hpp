@@ -60,6 +60,11 @@ struct ServerConfig {
   // with the STARTTLS command is executed after the upgrade).
   bool starttlsInjectionBug = false;
   std::uint32_t maxEarlyData = 0;  // TLS 1.3 0-RTT bytes accepted (0: early data off)
+  // OpenSSL's 0-RTT anti-replay (RFC 8446 §8.1, single-use tickets): with early
+  // data on, tickets are kept in the session cache and removed at their first
+  // use, so a replayed ClientHello cannot resume. false sets
+  // SSL_OP_NO_ANTI_REPLAY: stateless tickets, reusable, the replay lab's victim.
+  bool antiReplay = true;
   // OpenSSL 3 refuses client-initiated renegotiation unless asked (the DoS
   // and the 2009 renegotiation attack are why); the renegotiation lab turns it on.
   bool allowClientRenegotiation = false;
@@ -79,6 +84,11 @@ struct ServerConnection {
   std::string peer;
   bool handshakeOk = false;
   std::string error;  // why the connection failed, "" when it did not
+  // TLS 1.3 0-RTT: the bytes the application took before the handshake
+  // completed (whether or not it then completed), and OpenSSL's verdict:
+  // "accepted", "rejected" or "" (none offered).
+  std::string earlyData;
+  std::string earlyDataStatus;
   std::vector<Event> events;
   // What the handshake agreed on (empty without TLS or when it failed).
   Negotiated negotiated;

@@ -1,5 +1,5 @@
 #pragma once
-// The resumption lab's comparison (tutorials/resumption.md): the full
+// The resumption lab's comparison (tutorials/12-resumption.md): the full
 // handshake and the abbreviated one that resumed its session, message by
 // message side by side, and for each message the second one leaves out, why.
 #include <string>

@@ -1,6 +1,6 @@
 #pragma once
-// The two-endpoint labs (tutorials/08-handshake-anatomy.md, resumption.md,
-// starttls.md, 02-tampering.md): the lab server for bank32.com (or mail.bank32.com for SMTP) and
+// The two-endpoint labs (tutorials/08-handshake-anatomy.md, 12-resumption.md,
+// 13-starttls.md, 02-tampering.md): the lab server for bank32.com (or mail.bank32.com for SMTP) and
 // a correct client in this process, on loopback. The CLI narrates a run and the GUI
 // draws it; both get it from here so the two always show the same lab.
 #include <cstdint>
@@ -34,6 +34,15 @@ struct PairLabOptions {
   std::string ciphers;           // TLS 1.2 suites, OpenSSL syntax (e.g. "AES128-SHA"; "" = OpenSSL's default)
   bool macThenEncrypt = false;   // CBC suites without encrypt_then_mac (RFC 7366): the original TLS 1.2 records
   bool tickets = true;           // false: the server issues no tickets, so TLS 1.2 resumes by session ID
+  // Resumption over TLS 1.3: the second connection sends this as 0-RTT early
+  // data (RFC 8446 §4.2.10) and the server accepts up to 16 KiB of it.
+  std::string earlyData;
+  // Handshake: after the first answer, a TLS 1.3 KeyUpdate (RFC 8446 §4.6.3)
+  // or a TLS 1.2 renegotiation (RFC 5746), then a second request under the new keys.
+  bool keyUpdate = false;
+  bool renegotiate = false;
+  // Starttls: which mail protocol upgrades (RFC 3207, RFC 2595, RFC 9051 §6.2.1).
+  endpoints::Starttls mail = endpoints::Starttls::Smtp;
   // (EC)DHE groups, OpenSSL list syntax ("" = OpenSSL's default): the client
   // sends a key share for its first; a server that accepts none of the
   // client's shares asks for another with a HelloRetryRequest.

@@ -34,6 +34,8 @@ std::span<const LabDefinition* const> course() {
       &lab09KeysByHand(),
       &lab10RecordLayer(),
       &lab11ForwardSecrecy(),
+      &lab12Resumption(),
+      &lab13Starttls(),
       &lab14Wrappers(),
       &challenge20Forensics(),
   };
