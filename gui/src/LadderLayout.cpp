@@ -44,9 +44,10 @@ QString sizeText(std::size_t bytes) { return QStringLiteral("%1 B").arg(bytes); 
 // " ✓" / " ✗" when the key schedule checked this side's Finished (the
 // derivation's "client Finished check" / "server Finished check" step).
 QString finishedMark(const TraceConnection& c, Direction direction) {
-  const std::string name = direction == Direction::ClientToServer ? "client Finished check" : "server Finished check";
+  const auto node = direction == Direction::ClientToServer ? model::ScheduleNode::ClientFinishedCheck
+                                                            : model::ScheduleNode::ServerFinishedCheck;
   for (const auto& step : c.derivation) {
-    if (step.name != name) continue;
+    if (step.node != node) continue;
     if (step.status == model::StepStatus::Verified) return QStringLiteral(" ✓");
     if (step.status == model::StepStatus::Failed) return QStringLiteral(" ✗");
   }

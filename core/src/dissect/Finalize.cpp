@@ -27,6 +27,43 @@ std::string noKeyReason(Shared& shared, Connection& conn) {
 
 namespace {
 
+model::DerivationStep unknown(std::string name, std::string function, std::string rfc, model::ScheduleNode node,
+                              std::string note) {
+  model::DerivationStep step;
+  step.name = std::move(name);
+  step.function = std::move(function);
+  step.rfc = std::move(rfc);
+  step.node = node;
+  step.status = model::StepStatus::NotDerivable;
+  step.note = std::move(note);
+  return step;
+}
+
+// A TLS 1.3 connection no key opens: the schedule's nodes, each saying why.
+// The secrets a key log would carry are missing for `reason`; those above
+// them could come from no key log at all (forward secrecy).
+std::vector<model::DerivationStep> withoutKeysTls13(const std::string& reason, bool keyShare) {
+  std::vector<model::DerivationStep> steps;
+  if (keyShare) {
+    steps.push_back(unknown("(EC)DHE shared secret", "ECDH(private key, peer public key)", "RFC 8446 §7.4",
+                            model::ScheduleNode::SharedSecret,
+                            "not in any capture: the ephemeral private keys never leave the endpoints (forward "
+                            "secrecy), so only a key log written by an endpoint opens this connection"));
+  }
+  steps.push_back(unknown("handshake_secret", "HKDF-Extract(derived, (EC)DHE shared secret)", "RFC 8446 §7.1",
+                          model::ScheduleNode::HandshakeSecret, "needs the (EC)DHE shared secret"));
+  steps.push_back(unknown("master_secret", "HKDF-Extract(derived, 0)", "RFC 8446 §7.1", model::ScheduleNode::MasterSecret,
+                          "needs the handshake secret"));
+  for (const auto& info : crypto::allSecretKinds()) {
+    if (info.keyLogLabel.empty() || info.node == model::ScheduleNode::ClientEarlyTraffic ||
+        info.node == model::ScheduleNode::EarlyExporter)
+      continue;
+    steps.push_back(unknown(std::string(info.name), "key log line " + std::string(info.keyLogLabel), "RFC 8446 §7.1",
+                            info.node, "not derivable: " + reason));
+  }
+  return steps;
+}
+
 bool sameSecrets(const keys::SessionSecrets& a, const keys::SessionSecrets& b) {
   return a.clientRandom == b.clientRandom && a.masterSecret == b.masterSecret && a.preMasterSecret == b.preMasterSecret &&
          a.tls13 == b.tls13 && a.tls13Sources == b.tls13Sources && a.clientUpdatedSecrets == b.clientUpdatedSecrets &&
@@ -53,10 +90,16 @@ void explainKeys(Shared& shared, Connection& conn) {
   }
   if (!secrets) {
     std::vector<model::DerivationStep> steps = conn.extraSteps;
-    if (conn.suite && crypto::forwardSecret(conn.suite->kx) && !conn.suite->tls13())
-      steps.push_back(crypto::tls12ForwardSecrecyStep(*conn.suite));
+    if (conn.version == crypto::kTls13) {
+      for (auto& step : withoutKeysTls13(noKeyReason(shared, conn), !tc.negotiated.group.empty())) steps.push_back(std::move(step));
+    } else if (conn.suite && !conn.suite->tls13()) {
+      if (crypto::forwardSecret(conn.suite->kx)) steps.push_back(crypto::tls12ForwardSecrecyStep(*conn.suite));
+      steps.push_back(unknown("master_secret", "PRF(pre_master_secret, \"master secret\", randoms)", "RFC 5246 §8.1",
+                              model::ScheduleNode::Tls12MasterSecret, noKeyReason(shared, conn)));
+    }
     tc.derivation = std::move(steps);
     conn.explained.reset();
+    if (shared.options.keepRecords) linkDerivation(tc);
     return;
   }
   keys::SessionContext ctx;
@@ -79,6 +122,7 @@ void explainKeys(Shared& shared, Connection& conn) {
     tc.derivation = std::move(steps);
     conn.explained = Connection::Explained{*secrets, ctx, std::move(explanation.notes)};
   }
+  if (shared.options.keepRecords) linkDerivation(tc);
   for (const auto& note : conn.explained->notes) {
     tc.diagnostics.push_back({model::Severity::Info, "key derivation", std::nullopt, note});
   }
@@ -112,6 +156,7 @@ std::string keyLogLines(const keys::KeyStore& keys, ByteView clientRandom) {
 void finalizeConnection(Shared& shared, Connection& conn) {
   model::TraceConnection& tc = traceOf(shared, conn);
   explainKeys(shared, conn);
+  if (shared.options.keepRecords) linkDerivation(tc);  // records arrived since the handshake
   tc.keyLog = keyLogOf(shared, conn);
   for (const auto& step : tc.derivation) {
     if (step.status == model::StepStatus::Failed) {
