@@ -292,4 +292,14 @@ LadderLayout layoutLadder(const model::Trace& trace, int connection, TimeAxis ax
   return layout;
 }
 
+ArrowMark arrowMark(const LadderArrow& arrow, const TraceMarks& marks) {
+  if (arrow.connection != marks.connection || marks.empty()) return ArrowMark::None;
+  bool input = false;
+  for (int m : arrow.messages)
+    if (std::find(marks.messages.begin(), marks.messages.end(), m) != marks.messages.end()) input = true;
+  const bool protectedRecord = std::find(marks.records.begin(), marks.records.end(), arrow.record) != marks.records.end();
+  if (input && protectedRecord) return ArrowMark::Both;
+  return input ? ArrowMark::Input : protectedRecord ? ArrowMark::Protected : ArrowMark::None;
+}
+
 }  // namespace tlslab::gui

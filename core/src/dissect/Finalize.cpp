@@ -156,7 +156,6 @@ std::string keyLogLines(const keys::KeyStore& keys, ByteView clientRandom) {
 void finalizeConnection(Shared& shared, Connection& conn) {
   model::TraceConnection& tc = traceOf(shared, conn);
   explainKeys(shared, conn);
-  if (shared.options.keepRecords) linkDerivation(tc);  // records arrived since the handshake
   tc.keyLog = keyLogOf(shared, conn);
   for (const auto& step : tc.derivation) {
     if (step.status == model::StepStatus::Failed) {
@@ -211,6 +210,8 @@ void finalizeConnection(Shared& shared, Connection& conn) {
   if (conn.reason.empty() && !conn.firstFailure && conn.anyEncrypted && !conn.anyOpened) {
     conn.reason = noKeyReason(shared, conn);
   }
+  // Last: records arrived since the handshake, and key phases no key confirmed were cleared above.
+  if (shared.options.keepRecords) linkDerivation(tc);
 }
 
 }  // namespace tlslab::dissect

@@ -1,0 +1,247 @@
+// The "Key derivation" tab on real lab runs (real OpenSSL endpoints on
+// loopback, the Trace dissected from the run's own bytes): the picture shows
+// this connection's values, a click on a box marks on the ladder the messages
+// its transcript hash covers and the records its key protects (through
+// TraceDocument), its links open them; TLS 1.2 draws RFC 5246's chain; a
+// capture without keys shows each node as not derivable, with the reason.
+//
+// Endpoint headers first: endpoints/Events.hpp has a member named emit(),
+// which Qt's `emit` keyword macro would otherwise swallow.
+#include "dissect/DissectTestUtil.hpp"
+
+#include <QAbstractItemModelTester>
+#include <QLabel>
+#include <QListView>
+#include <QTest>
+
+#include "GuiTestSupport.hpp"
+#include "ViewsTestSupport.hpp"
+#include "KeyDerivationPane.hpp"
+#include "LadderView.hpp"
+#include "TraceDocument.hpp"
+#include "views/DerivationView.hpp"
+#include "views/KeyScheduleView.hpp"
+#include "views/StepLinksModel.hpp"
+#include "views/ViewStyle.hpp"
+
+namespace tlslab::gui {
+namespace {
+
+using N = model::ScheduleNode;
+
+struct Shell {
+  TraceDocument document;
+  LadderView ladder{&document};
+  KeyDerivationPane pane{&document};
+
+  explicit Shell(std::shared_ptr<const model::Trace> trace) {
+    pane.resize(900, 900);
+    ladder.resize(600, 800);
+    document.setTrace(std::move(trace));
+  }
+  const model::TraceConnection& connection() const { return *document.currentConnection(); }
+  const ScheduleBox& box(N node) const {
+    const int i = pane.picture()->layout().find(node);
+    EXPECT_GE(i, 0) << model::scheduleNodeName(node);
+    static const ScheduleBox none;
+    return i < 0 ? none : pane.picture()->layout().boxes[static_cast<std::size_t>(i)];
+  }
+  void click(N node) {
+    const int i = pane.picture()->layout().find(node);
+    ASSERT_GE(i, 0);
+    QTest::mouseClick(pane.picture()->viewport(), Qt::LeftButton, {}, pane.picture()->boxPoint(i));
+  }
+  // The ladder's arrows the document's marks touch, by kind.
+  std::vector<int> markedRecords(ArrowMark kind) const {
+    std::vector<int> out;
+    for (int i = 0; i < static_cast<int>(ladder.layout().arrows.size()); ++i)
+      if (ladder.markOf(i) == kind || (ladder.markOf(i) == ArrowMark::Both && kind != ArrowMark::None))
+        out.push_back(ladder.layout().arrows[static_cast<std::size_t>(i)].record);
+    return out;
+  }
+};
+
+std::vector<int> ints(const std::vector<std::size_t>& v) { return {v.begin(), v.end()}; }
+
+TEST(KeySchedulePane, Tls13LabRunEveryBoxShowsItsStepsValue) {
+  test::app();
+  Shell shell(test::labTrace(test::handshakeRequest("1.3")));
+  ASSERT_FALSE(shell.document.isEmpty());
+  const auto& c = shell.connection();
+  ASSERT_EQ(c.negotiated.version, 0x0304);
+  const auto& layout = shell.pane.picture()->layout();
+  ASSERT_EQ(layout.kind, ScheduleKind::Tls13);
+  EXPECT_TRUE(shell.pane.showingPicture());
+  int filled = 0;
+  for (const auto& box : layout.boxes) {
+    if (box.step < 0) continue;
+    ++filled;
+    const auto& step = c.derivation[static_cast<std::size_t>(box.step)];
+    EXPECT_EQ(box.node, step.node);
+    EXPECT_EQ(box.value, step.output.empty() ? QString::fromStdString(step.note) : shortHex(step.output)) << step.name;
+  }
+  EXPECT_GE(filled, 20);  // the logged secrets, keys, IVs, Finished values and what cannot be derived
+  // The traffic secrets are the key log's; the Finished checks passed.
+  const auto& chs = shell.box(N::ClientHandshakeTraffic);
+  EXPECT_EQ(chs.stepStatus, model::StepStatus::FromKeyLog);
+  EXPECT_EQ(shell.box(N::ServerFinishedCheck).stepStatus, model::StepStatus::Verified);
+  EXPECT_EQ(shell.box(N::ClientFinishedCheck).stepStatus, model::StepStatus::Verified);
+  EXPECT_EQ(shell.box(N::SharedSecret).stepStatus, model::StepStatus::NotDerivable);
+}
+
+TEST(KeySchedulePane, ClickingABoxMarksItsTranscriptAndItsRecordsOnTheLadder) {
+  test::app();
+  Shell shell(test::labTrace(test::handshakeRequest("1.3")));
+  const auto& c = shell.connection();
+  shell.pane.show();
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(&shell.pane));
+
+  shell.click(N::ServerHandshakeTraffic);
+  const auto& step = c.derivation[static_cast<std::size_t>(shell.box(N::ServerHandshakeTraffic).step)];
+  EXPECT_EQ(shell.pane.shownStep(), shell.box(N::ServerHandshakeTraffic).step);
+  // Through the document: the messages its Transcript-Hash covers (CH..SH) and the records it protects.
+  EXPECT_EQ(shell.document.marks().connection, shell.document.connection());
+  EXPECT_EQ(shell.document.marks().messages, ints(step.messages));
+  EXPECT_EQ(shell.document.marks().records, ints(step.records));
+  ASSERT_EQ(step.messages.size(), 2u);
+  EXPECT_EQ(c.messages[step.messages[0]].name, "ClientHello");
+  EXPECT_EQ(c.messages[step.messages[1]].name, "ServerHello");
+  // On the ladder: the hello records are inputs, the server's encrypted handshake records protected.
+  const auto inputs = shell.markedRecords(ArrowMark::Input);
+  EXPECT_EQ(inputs, (std::vector<int>{static_cast<int>(c.messages[step.messages[0]].firstRecord),
+                                      static_cast<int>(c.messages[step.messages[1]].firstRecord)}));
+  std::vector<int> serverHandshake;
+  for (const auto& r : c.records)
+    if (r.encrypted && r.direction == model::Direction::ServerToClient && r.keyPhase == "handshake")
+      serverHandshake.push_back(static_cast<int>(r.index));
+  ASSERT_FALSE(serverHandshake.empty());
+  EXPECT_EQ(shell.markedRecords(ArrowMark::Protected), serverHandshake);
+
+  // The card: the full value and the key log line it came from, which the connection carries.
+  ASSERT_NE(shell.pane.shownCard(), nullptr);
+  auto* output = shell.pane.shownCard()->findChild<views::ValueLabel*>("output");
+  ASSERT_NE(output, nullptr);
+  EXPECT_EQ(output->copyText().toStdString(), toHex(step.output));
+  auto* line = shell.pane.shownCard()->findChild<views::ValueLabel*>("keyLogLine");
+  ASSERT_NE(line, nullptr);
+  EXPECT_NE(c.keyLog.find(line->copyText().toStdString()), std::string::npos) << line->copyText().toStdString();
+  EXPECT_NE(line->copyText().indexOf("SERVER_HANDSHAKE_TRAFFIC_SECRET"), -1);
+
+  // The links list (a model over the step): hashed messages first, then records; a click opens one.
+  views::StepLinksModel* links = shell.pane.links();
+  QAbstractItemModelTester tester(links, QAbstractItemModelTester::FailureReportingMode::Fatal);
+  ASSERT_EQ(links->rowCount(), static_cast<int>(step.messages.size() + step.records.size()));
+  EXPECT_EQ(links->kind(0), views::StepLinksModel::Kind::Message);
+  EXPECT_TRUE(links->data(links->index(0), Qt::DisplayRole).toString().contains("ClientHello"));
+  const int lastRow = links->rowCount() - 1;
+  EXPECT_EQ(links->kind(lastRow), views::StepLinksModel::Kind::Record);
+  emit shell.pane.linksView()->clicked(links->index(lastRow));
+  EXPECT_EQ(shell.document.record(), serverHandshake.back());
+  emit shell.pane.linksView()->clicked(links->index(1));
+  EXPECT_EQ(shell.document.message(), static_cast<int>(step.messages[1]));
+  // Selecting within the connection keeps the marks; the ladder's record outlines its keys in the picture.
+  EXPECT_FALSE(shell.document.marks().empty());
+  shell.document.selectRecord(shell.document.connection(), serverHandshake.front());
+  const auto protecting = shell.pane.picture()->protectingBoxes();
+  const auto& layout = shell.pane.picture()->layout();
+  std::vector<N> nodes;
+  for (int b : protecting) nodes.push_back(layout.boxes[static_cast<std::size_t>(b)].node);
+  EXPECT_EQ(nodes, (std::vector<N>{N::ServerHandshakeTraffic, N::ServerHandshakeKey, N::ServerHandshakeIv}));
+
+  // The client's Finished check points at the client's Finished; an application key at the request it carries.
+  shell.click(N::ClientFinishedCheck);
+  ASSERT_EQ(shell.document.marks().messages.size(), 1u);
+  EXPECT_EQ(c.messages[static_cast<std::size_t>(shell.document.marks().messages[0])].name, "Finished");
+  EXPECT_TRUE(shell.document.marks().records.empty());
+  shell.click(N::ClientApplicationKey);
+  EXPECT_TRUE(shell.document.marks().messages.empty());
+  ASSERT_FALSE(shell.document.marks().records.empty());
+  for (int r : shell.document.marks().records) {
+    EXPECT_EQ(c.records[static_cast<std::size_t>(r)].direction, model::Direction::ClientToServer);
+    EXPECT_EQ(c.records[static_cast<std::size_t>(r)].keyPhase, "application");
+  }
+  // The card list is the same steps; a card click selects the box too.
+  emit shell.pane.cards()->stepSelected(shell.box(N::MasterSecret).step);
+  EXPECT_EQ(shell.pane.picture()->selectedBox(), shell.pane.picture()->layout().find(N::MasterSecret));
+  // Another connection (none here) or a new trace clears the marks.
+  shell.document.clear();
+  EXPECT_TRUE(shell.document.marks().empty());
+}
+
+TEST(KeySchedulePane, Tls12DrawsPreMasterMasterKeyBlockAndKeys) {
+  test::app();
+  Shell shell(test::labTrace(test::handshakeRequest("1.2")));
+  const auto& c = shell.connection();
+  ASSERT_EQ(c.negotiated.version, 0x0303);
+  const auto& layout = shell.pane.picture()->layout();
+  ASSERT_EQ(layout.kind, ScheduleKind::Tls12);
+  EXPECT_EQ(layout.find(N::EarlySecret), -1);  // RFC 5246's picture, not RFC 8446's
+  // The ECDHE pre-master secret is forward secret; the master secret comes from the key log.
+  EXPECT_EQ(shell.box(N::PreMasterSecret).stepStatus, model::StepStatus::NotDerivable);
+  EXPECT_EQ(shell.box(N::Tls12MasterSecret).stepStatus, model::StepStatus::FromKeyLog);
+  EXPECT_EQ(shell.box(N::KeyBlock).stepStatus, model::StepStatus::Derived);
+  EXPECT_EQ(shell.box(N::ClientFinishedCheck).stepStatus, model::StepStatus::Verified);
+  EXPECT_EQ(shell.box(N::ServerFinishedCheck).stepStatus, model::StepStatus::Verified);
+  // The chain runs down the spine: pre-master, master, key block; the keys beside the key block.
+  const QRectF pms = shell.box(N::PreMasterSecret).rect, master = shell.box(N::Tls12MasterSecret).rect,
+               block = shell.box(N::KeyBlock).rect, key = shell.box(N::ClientWriteKey).rect;
+  EXPECT_LT(pms.bottom(), master.top());
+  EXPECT_LT(master.bottom(), block.top());
+  EXPECT_GT(key.left(), block.right());
+  const auto& keyStep = c.derivation[static_cast<std::size_t>(shell.box(N::ClientWriteKey).step)];
+  EXPECT_EQ(shell.box(N::ClientWriteKey).value, shortHex(keyStep.output));
+
+  // The key block comes from the randoms: a click marks ClientHello and ServerHello.
+  shell.click(N::KeyBlock);
+  std::vector<std::string> names;
+  for (int m : shell.document.marks().messages) names.push_back(c.messages[static_cast<std::size_t>(m)].name);
+  EXPECT_EQ(names, (std::vector<std::string>{"ClientHello", "ServerHello"}));
+  // The server's write key protects every encrypted record the server sent.
+  shell.click(N::ServerWriteKey);
+  std::vector<int> serverEncrypted;
+  for (const auto& r : c.records)
+    if (r.encrypted && r.direction == model::Direction::ServerToClient) serverEncrypted.push_back(static_cast<int>(r.index));
+  ASSERT_FALSE(serverEncrypted.empty());
+  EXPECT_EQ(shell.document.marks().records, serverEncrypted);
+  EXPECT_EQ(shell.markedRecords(ArrowMark::Protected), serverEncrypted);
+  views::test::maybeSavePng(shell.pane, "key_schedule_tls12");
+}
+
+TEST(KeySchedulePane, CaptureWithoutKeysShowsEachNodeNotDerivableWithTheReason) {
+  test::app();
+  endpoints::ClientConfig client = tlslab::test::labClient(0);
+  client.tls.minVersion = client.tls.maxVersion = endpoints::TlsVersion::Tls1_3;
+  client.script = {endpoints::ScriptStep::send("GET / HTTP/1.1\r\nHost: bank32.com\r\n\r\n"),
+                   endpoints::ScriptStep::expect("</html>")};
+  auto recorded = tlslab::test::recordRuns(tlslab::test::labServer(), {client});
+  keys::KeyStore none;
+  auto trace = dissect::dissectBytes(recorded.pcapngNoKeys, none);
+  ASSERT_TRUE(trace.ok());
+  Shell shell(std::make_shared<const model::Trace>(std::move(trace.value())));
+  const auto& layout = shell.pane.picture()->layout();
+  ASSERT_EQ(layout.kind, ScheduleKind::Tls13);
+  const auto& dhe = shell.box(N::SharedSecret);
+  EXPECT_EQ(dhe.stepStatus, model::StepStatus::NotDerivable);
+  EXPECT_EQ(dhe.status, stepStatusText(model::StepStatus::NotDerivable));
+  EXPECT_TRUE(dhe.value.contains("forward secrecy")) << dhe.value.toStdString();
+  for (N node : {N::HandshakeSecret, N::MasterSecret, N::ClientHandshakeTraffic, N::ServerApplicationTraffic}) {
+    const auto& box = shell.box(node);
+    EXPECT_EQ(box.stepStatus, model::StepStatus::NotDerivable) << box.title.toStdString();
+    EXPECT_FALSE(box.value.isEmpty());
+  }
+  EXPECT_TRUE(shell.box(N::ClientHandshakeTraffic).value.contains("no key for this client random"))
+      << shell.box(N::ClientHandshakeTraffic).value.toStdString();
+  // Even without keys the node says what it would hash: the hellos are marked on the ladder.
+  shell.pane.show();
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(&shell.pane));
+  shell.click(N::ClientHandshakeTraffic);
+  EXPECT_EQ(shell.document.marks().messages.size(), 2u);
+  auto* note = shell.pane.shownCard()->findChild<QLabel*>("note");
+  ASSERT_NE(note, nullptr);
+  EXPECT_TRUE(note->text().contains("no key for this client random")) << note->text().toStdString();
+  EXPECT_TRUE(shell.pane.cards()->summaryText().contains("not derivable"));
+  views::test::maybeSavePng(shell.pane, "key_schedule_no_keys");
+}
+
+}  // namespace
+}  // namespace tlslab::gui
