@@ -178,3 +178,32 @@ TEST(StepLinks, ACaptureWithoutKeysNamesEveryNodeItCannotDeriveAndWhy) {
   EXPECT_EQ(master->status, model::StepStatus::NotDerivable);
   EXPECT_NE(master->note.find("no key for this client random"), std::string::npos) << master->note;
 }
+
+// A resumed TLS 1.3 connection starts from the ticket's PSK (RFC 8446 §4.6.1):
+// with or without the key log it is not derivable, and says from which
+// connection it came when the ticket was read; the resumed ClientHello names it.
+TEST(StepLinks, AResumedConnectionsPskSaysItComesFromTheTicketsConnection) {
+  endpoints::ClientConfig again = getPage(TlsVersion::Tls1_3);
+  auto rec = test::recordRuns(test::labServer(), {getPage(TlsVersion::Tls1_3), again}, true);
+  ASSERT_TRUE(rec.runs[1].negotiated.resumed);
+  for (const Bytes* pcapng : {&rec.pcapng, &rec.pcapngNoKeys}) {
+    SCOPED_TRACE(pcapng == &rec.pcapng ? "with the key log" : "without keys");
+    keys::KeyStore keys;
+    auto trace = dissect::dissectBytes(*pcapng, keys);
+    ASSERT_TRUE(trace.ok());
+    ASSERT_EQ(trace->connections.size(), 2u);
+    EXPECT_EQ(stepAt(trace->connections[0], ScheduleNode::Psk), nullptr);  // a full handshake has none
+    const auto& resumed = trace->connections[1];
+    const auto* psk = stepAt(resumed, ScheduleNode::Psk);
+    ASSERT_NE(psk, nullptr);
+    EXPECT_EQ(psk->status, model::StepStatus::NotDerivable);
+    // Without keys the NewSessionTicket that names the session was never read.
+    const char* from = pcapng == &rec.pcapng ? "connection 0's resumption_master_secret"
+                                             : "an earlier connection's resumption_master_secret";
+    EXPECT_NE(psk->note.find(from), std::string::npos) << psk->note;
+    EXPECT_EQ(names(resumed, psk->messages), (Names{"ClientHello"}));
+    const auto* early = stepAt(resumed, ScheduleNode::EarlySecret);
+    ASSERT_NE(early, nullptr);
+    EXPECT_EQ(early->status, model::StepStatus::NotDerivable);
+  }
+}

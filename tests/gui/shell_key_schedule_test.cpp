@@ -160,12 +160,55 @@ TEST(KeySchedulePane, ClickingABoxMarksItsTranscriptAndItsRecordsOnTheLadder) {
     EXPECT_EQ(c.records[static_cast<std::size_t>(r)].direction, model::Direction::ClientToServer);
     EXPECT_EQ(c.records[static_cast<std::size_t>(r)].keyPhase, "application");
   }
+  // The (EC)DHE input comes from the key shares: the ClientHello and ServerHello.
+  shell.click(N::SharedSecret);
+  std::vector<std::string> shares;
+  for (int m : shell.document.marks().messages) shares.push_back(c.messages[static_cast<std::size_t>(m)].name);
+  EXPECT_EQ(shares, (std::vector<std::string>{"ClientHello", "ServerHello"}));
+  EXPECT_TRUE(shell.document.marks().records.empty());
   // The card list is the same steps; a card click selects the box too.
   emit shell.pane.cards()->stepSelected(shell.box(N::MasterSecret).step);
   EXPECT_EQ(shell.pane.picture()->selectedBox(), shell.pane.picture()->layout().find(N::MasterSecret));
   // Another connection (none here) or a new trace clears the marks.
   shell.document.clear();
   EXPECT_TRUE(shell.document.marks().empty());
+}
+
+// A resumption lab run: two connections, the second resumed with a PSK. The
+// picture follows the document's connection, and a node's marks belong to
+// the connection they were made in.
+TEST(KeySchedulePane, EachConnectionHasItsOwnPictureAndMarks) {
+  test::app();
+  LabRequest request;
+  request.kind = LabKind::Resumption;
+  request.tls = "1.3";
+  Shell shell(test::labTrace(request));
+  ASSERT_GE(shell.document.trace().connections.size(), 2u);
+  shell.pane.show();
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(&shell.pane));
+  shell.click(N::ServerHandshakeTraffic);
+  EXPECT_EQ(shell.document.marks().connection, 0);
+  ASSERT_FALSE(shell.document.marks().records.empty());
+  const QString firstValue = shell.box(N::ServerHandshakeTraffic).value;
+
+  shell.document.selectConnection(1);
+  const auto& resumed = shell.connection();
+  EXPECT_TRUE(shell.document.marks().empty());
+  EXPECT_TRUE(shell.markedRecords(ArrowMark::Input).empty());
+  EXPECT_EQ(shell.pane.picture()->steps().size(), resumed.derivation.size());
+  EXPECT_EQ(shell.pane.shownStep(), -1);
+  // A new handshake, new secrets.
+  const auto& shts = shell.box(N::ServerHandshakeTraffic);
+  ASSERT_GE(shts.step, 0);
+  EXPECT_EQ(shts.value, shortHex(resumed.derivation[static_cast<std::size_t>(shts.step)].output));
+  EXPECT_NE(shts.value, firstValue);
+  // The PSK named in the resumed ClientHello: a click marks that ClientHello.
+  const auto& psk = shell.box(N::Psk);
+  ASSERT_GE(psk.step, 0) << "the resumed connection has a PSK step";
+  shell.click(N::Psk);
+  EXPECT_EQ(shell.document.marks().connection, 1);
+  ASSERT_EQ(shell.document.marks().messages.size(), 1u);
+  EXPECT_EQ(resumed.messages[static_cast<std::size_t>(shell.document.marks().messages[0])].name, "ClientHello");
 }
 
 TEST(KeySchedulePane, Tls12DrawsPreMasterMasterKeyBlockAndKeys) {

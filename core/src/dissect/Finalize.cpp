@@ -64,6 +64,22 @@ std::vector<model::DerivationStep> withoutKeysTls13(const std::string& reason, b
   return steps;
 }
 
+// A resumed TLS 1.3 handshake starts from a PSK (RFC 8446 §4.6.1) made from
+// an earlier connection's resumption_master_secret, which no key log line
+// carries: the picture's first nodes say so instead of staying empty.
+std::vector<model::DerivationStep> resumedTls13(const model::TraceConnection& tc) {
+  if (tc.negotiated.resumption != "psk") return {};
+  const std::string from = tc.negotiated.resumedFrom ? fmt::format("connection {}'s", *tc.negotiated.resumedFrom)
+                                                     : std::string("an earlier connection's");
+  return {unknown("resumption PSK", "HKDF-Expand-Label(resumption_master_secret, \"resumption\", ticket_nonce)",
+                  "RFC 8446 §4.6.1", model::ScheduleNode::Psk,
+                  fmt::format("made from {} resumption_master_secret, which no key log line carries (deriving it "
+                              "needs that connection's (EC)DHE shared secret)",
+                              from)),
+          unknown("early_secret", "HKDF-Extract(0, PSK)", "RFC 8446 §7.1", model::ScheduleNode::EarlySecret,
+                  "needs the resumption PSK")};
+}
+
 bool sameSecrets(const keys::SessionSecrets& a, const keys::SessionSecrets& b) {
   return a.clientRandom == b.clientRandom && a.masterSecret == b.masterSecret && a.preMasterSecret == b.preMasterSecret &&
          a.tls13 == b.tls13 && a.tls13Sources == b.tls13Sources && a.clientUpdatedSecrets == b.clientUpdatedSecrets &&
@@ -91,6 +107,7 @@ void explainKeys(Shared& shared, Connection& conn) {
   if (!secrets) {
     std::vector<model::DerivationStep> steps = conn.extraSteps;
     if (conn.version == crypto::kTls13) {
+      for (auto& step : resumedTls13(tc)) steps.push_back(std::move(step));
       for (auto& step : withoutKeysTls13(noKeyReason(shared, conn), !tc.negotiated.group.empty())) steps.push_back(std::move(step));
     } else if (conn.suite && !conn.suite->tls13()) {
       if (crypto::forwardSecret(conn.suite->kx)) steps.push_back(crypto::tls12ForwardSecrecyStep(*conn.suite));
@@ -117,6 +134,8 @@ void explainKeys(Shared& shared, Connection& conn) {
   if (!conn.explained || !sameSecrets(conn.explained->secrets, *secrets) || !sameContext(conn.explained->context, ctx)) {
     keys::Explanation explanation = keys::explainSession(*secrets, ctx);
     std::vector<model::DerivationStep> steps = conn.extraSteps;
+    if (conn.version == crypto::kTls13)
+      for (auto& step : resumedTls13(tc)) steps.push_back(std::move(step));
     steps.insert(steps.end(), std::make_move_iterator(explanation.steps.begin()),
                  std::make_move_iterator(explanation.steps.end()));
     tc.derivation = std::move(steps);
