@@ -1,67 +1,28 @@
-// The "Key derivation" tab on real lab runs (real OpenSSL endpoints on
-// loopback, the Trace dissected from the run's own bytes): the picture shows
-// this connection's values, a click on a box marks on the ladder the messages
-// its transcript hash covers and the records its key protects (through
-// TraceDocument), its links open them; TLS 1.2 draws RFC 5246's chain; a
-// capture without keys shows each node as not derivable, with the reason.
-//
-// Endpoint headers first: endpoints/Events.hpp has a member named emit(),
-// which Qt's `emit` keyword macro would otherwise swallow.
-#include "dissect/DissectTestUtil.hpp"
+// The "Key derivation" tab on real TLS 1.3 lab runs (real OpenSSL endpoints
+// on loopback, the Trace dissected from the run's own bytes): the picture
+// shows this connection's values, a click on a box marks on the ladder the
+// messages its transcript hash covers and the records its key protects
+// (through TraceDocument), its links open them; each connection of a
+// resumption run has its own picture; a capture without keys shows each node
+// as not derivable, with the reason.
+#include "KeyScheduleShell.hpp"
 
 #include <QAbstractItemModelTester>
 #include <QLabel>
 #include <QListView>
-#include <QTest>
 
-#include "GuiTestSupport.hpp"
 #include "ViewsTestSupport.hpp"
-#include "KeyDerivationPane.hpp"
-#include "LadderView.hpp"
-#include "TraceDocument.hpp"
 #include "views/DerivationView.hpp"
-#include "views/KeyScheduleView.hpp"
 #include "views/StepLinksModel.hpp"
 #include "views/ViewStyle.hpp"
 
 namespace tlslab::gui {
 namespace {
 
+using test::expectSoundGeometry;
+using test::ints;
+using test::Shell;
 using N = model::ScheduleNode;
-
-struct Shell {
-  TraceDocument document;
-  LadderView ladder{&document};
-  KeyDerivationPane pane{&document};
-
-  explicit Shell(std::shared_ptr<const model::Trace> trace) {
-    pane.resize(900, 900);
-    ladder.resize(600, 800);
-    document.setTrace(std::move(trace));
-  }
-  const model::TraceConnection& connection() const { return *document.currentConnection(); }
-  const ScheduleBox& box(N node) const {
-    const int i = pane.picture()->layout().find(node);
-    EXPECT_GE(i, 0) << model::scheduleNodeName(node);
-    static const ScheduleBox none;
-    return i < 0 ? none : pane.picture()->layout().boxes[static_cast<std::size_t>(i)];
-  }
-  void click(N node) {
-    const int i = pane.picture()->layout().find(node);
-    ASSERT_GE(i, 0);
-    QTest::mouseClick(pane.picture()->viewport(), Qt::LeftButton, {}, pane.picture()->boxPoint(i));
-  }
-  // The ladder's arrows the document's marks touch, by kind.
-  std::vector<int> markedRecords(ArrowMark kind) const {
-    std::vector<int> out;
-    for (int i = 0; i < static_cast<int>(ladder.layout().arrows.size()); ++i)
-      if (ladder.markOf(i) == kind || (ladder.markOf(i) == ArrowMark::Both && kind != ArrowMark::None))
-        out.push_back(ladder.layout().arrows[static_cast<std::size_t>(i)].record);
-    return out;
-  }
-};
-
-std::vector<int> ints(const std::vector<std::size_t>& v) { return {v.begin(), v.end()}; }
 
 TEST(KeySchedulePane, Tls13LabRunEveryBoxShowsItsStepsValue) {
   test::app();
@@ -81,6 +42,7 @@ TEST(KeySchedulePane, Tls13LabRunEveryBoxShowsItsStepsValue) {
     EXPECT_EQ(box.value, step.output.empty() ? QString::fromStdString(step.note) : shortHex(step.output)) << step.name;
   }
   EXPECT_GE(filled, 20);  // the logged secrets, keys, IVs, Finished values and what cannot be derived
+  expectSoundGeometry(layout);
   // The traffic secrets are the key log's; the Finished checks passed.
   const auto& chs = shell.box(N::ClientHandshakeTraffic);
   EXPECT_EQ(chs.stepStatus, model::StepStatus::FromKeyLog);
@@ -209,45 +171,6 @@ TEST(KeySchedulePane, EachConnectionHasItsOwnPictureAndMarks) {
   EXPECT_EQ(shell.document.marks().connection, 1);
   ASSERT_EQ(shell.document.marks().messages.size(), 1u);
   EXPECT_EQ(resumed.messages[static_cast<std::size_t>(shell.document.marks().messages[0])].name, "ClientHello");
-}
-
-TEST(KeySchedulePane, Tls12DrawsPreMasterMasterKeyBlockAndKeys) {
-  test::app();
-  Shell shell(test::labTrace(test::handshakeRequest("1.2")));
-  const auto& c = shell.connection();
-  ASSERT_EQ(c.negotiated.version, 0x0303);
-  const auto& layout = shell.pane.picture()->layout();
-  ASSERT_EQ(layout.kind, ScheduleKind::Tls12);
-  EXPECT_EQ(layout.find(N::EarlySecret), -1);  // RFC 5246's picture, not RFC 8446's
-  // The ECDHE pre-master secret is forward secret; the master secret comes from the key log.
-  EXPECT_EQ(shell.box(N::PreMasterSecret).stepStatus, model::StepStatus::NotDerivable);
-  EXPECT_EQ(shell.box(N::Tls12MasterSecret).stepStatus, model::StepStatus::FromKeyLog);
-  EXPECT_EQ(shell.box(N::KeyBlock).stepStatus, model::StepStatus::Derived);
-  EXPECT_EQ(shell.box(N::ClientFinishedCheck).stepStatus, model::StepStatus::Verified);
-  EXPECT_EQ(shell.box(N::ServerFinishedCheck).stepStatus, model::StepStatus::Verified);
-  // The chain runs down the spine: pre-master, master, key block; the keys beside the key block.
-  const QRectF pms = shell.box(N::PreMasterSecret).rect, master = shell.box(N::Tls12MasterSecret).rect,
-               block = shell.box(N::KeyBlock).rect, key = shell.box(N::ClientWriteKey).rect;
-  EXPECT_LT(pms.bottom(), master.top());
-  EXPECT_LT(master.bottom(), block.top());
-  EXPECT_GT(key.left(), block.right());
-  const auto& keyStep = c.derivation[static_cast<std::size_t>(shell.box(N::ClientWriteKey).step)];
-  EXPECT_EQ(shell.box(N::ClientWriteKey).value, shortHex(keyStep.output));
-
-  // The key block comes from the randoms: a click marks ClientHello and ServerHello.
-  shell.click(N::KeyBlock);
-  std::vector<std::string> names;
-  for (int m : shell.document.marks().messages) names.push_back(c.messages[static_cast<std::size_t>(m)].name);
-  EXPECT_EQ(names, (std::vector<std::string>{"ClientHello", "ServerHello"}));
-  // The server's write key protects every encrypted record the server sent.
-  shell.click(N::ServerWriteKey);
-  std::vector<int> serverEncrypted;
-  for (const auto& r : c.records)
-    if (r.encrypted && r.direction == model::Direction::ServerToClient) serverEncrypted.push_back(static_cast<int>(r.index));
-  ASSERT_FALSE(serverEncrypted.empty());
-  EXPECT_EQ(shell.document.marks().records, serverEncrypted);
-  EXPECT_EQ(shell.markedRecords(ArrowMark::Protected), serverEncrypted);
-  views::test::maybeSavePng(shell.pane, "key_schedule_tls12");
 }
 
 TEST(KeySchedulePane, CaptureWithoutKeysShowsEachNodeNotDerivableWithTheReason) {
