@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
   tlslab::cli::registerExportCommand(app, ctx);
   tlslab::cli::registerCaptureCommand(app, ctx);
   tlslab::cli::registerClassCommand(app, ctx);
+  tlslab::cli::registerWrapCommand(app, ctx);
+  tlslab::cli::registerCapturesCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -12,8 +12,10 @@ packages=(
   clang libclang-rt-14-dev
   tshark gnutls-bin xvfb xauth fonts-dejavu-core
   iproute2  # `ip`: the MITM lab's --netns network namespaces
+  jq xxd    # the capture labs' tutorials (9, 11, forensics): fields out of `tlslab dissect --json`, hex to bytes
   # lab 3's real clients (`tlslab lab run real-clients`); chromium is ~125 MB to download
   curl wget python3 chromium libnss3-tools
+  stunnel4  # lab 14: a second, independent TLS wrapper beside `tlslab wrap`
 )
 
 missing=()

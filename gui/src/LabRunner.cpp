@@ -156,7 +156,7 @@ QString LabRequest::title() const {
 const std::vector<LabInfo>& labCatalog() {
   static const std::vector<LabInfo> labs = {
       {LabKind::Handshake, QStringLiteral("Handshake"),
-       QStringLiteral("A full TLS 1.2 or 1.3 handshake between the lab client and server"), QStringLiteral("handshake.md")},
+       QStringLiteral("A full TLS 1.2 or 1.3 handshake between the lab client and server"), QStringLiteral("08-handshake-anatomy.md")},
       {LabKind::Resumption, QStringLiteral("Resumption"),
        QStringLiteral("Connect, then resume the session (ticket / PSK) and compare both handshakes"), QStringLiteral("resumption.md")},
       {LabKind::Starttls, QStringLiteral("STARTTLS"),

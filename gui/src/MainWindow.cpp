@@ -51,7 +51,7 @@ QString qs(const std::string& s) { return QString::fromStdString(s); }
 QString tutorialFor(LabKind kind) {
   for (const auto& lab : labCatalog())
     if (lab.kind == kind) return lab.tutorial.chopped(3);  // "mitm.md" -> "mitm"
-  return QStringLiteral("handshake");
+  return QStringLiteral("08-handshake-anatomy");
 }
 }  // namespace
 

@@ -12,6 +12,9 @@ void addKeyOptions(CLI::App* command, KeyArgs& args) {
   command->add_option("--rsa-key", args.rsaKeys,
                       "Server RSA private key (PEM, PKCS#8 or .p12) to decrypt RSA key exchange; repeatable");
   command->add_option("--key-password", args.keyPassword, "Password of an encrypted --rsa-key");
+  command->add_option("--ephemeral-keys", args.ephemeralKeys,
+                      "A lab run's ephemeral (EC)DHE keys (the .ephemeral-keys file `--save` writes beside the pcapng): "
+                      "every secret is then derived from the shared secret down; repeatable");
 }
 
 bool loadKeys(const KeyArgs& args, keys::KeyStore& keys, const std::string& command, bool quiet) {
@@ -30,6 +33,16 @@ bool loadKeys(const KeyArgs& args, keys::KeyStore& keys, const std::string& comm
     if (!loaded) {
       std::cerr << fmt::format("tlslab {}: cannot load RSA key '{}': {}\n", command, file, loaded.error());
       return false;
+    }
+  }
+  for (const auto& file : args.ephemeralKeys) {
+    auto loaded = keys.addEphemeralKeyFile(file);
+    if (!loaded) {
+      std::cerr << fmt::format("tlslab {}: cannot read ephemeral keys '{}': {}\n", command, file, loaded.error());
+      return false;
+    }
+    if (!quiet) {
+      for (const auto& d : loaded.value()) std::cerr << fmt::format("tlslab {}: {}: {}\n", command, d.where, d.message);
     }
   }
   return true;

@@ -17,6 +17,7 @@ struct KeyArgs {
   std::vector<std::string> keylogs;
   std::vector<std::string> rsaKeys;
   std::string keyPassword;
+  std::vector<std::string> ephemeralKeys;  // a lab run's (EC)DHE keys, saved beside its pcapng
 };
 
 void addKeyOptions(CLI::App* command, KeyArgs& args);

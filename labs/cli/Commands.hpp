@@ -5,6 +5,8 @@
 #include <CLI/CLI.hpp>
 
 #include <ostream>
+#include <string>
+#include <vector>
 
 namespace tlslab::cli {
 
@@ -25,6 +27,12 @@ void registerFollowCommand(CLI::App& app, Context& ctx);
 void registerExportCommand(CLI::App& app, Context& ctx);
 void registerCaptureCommand(CLI::App& app, Context& ctx);
 void registerClassCommand(CLI::App& app, Context& ctx);
+void registerWrapCommand(CLI::App& app, Context& ctx);
+void registerCapturesCommand(CLI::App& app, Context& ctx);
+// `tlslab keys pem` and `tlslab keys explain --capture` (keys_ephemeral_cmd.cpp), under `keys`.
+void registerKeysPemCommand(CLI::App& keys, Context& ctx);
+int explainCapture(const std::string& capture, const std::vector<std::string>& keylogs,
+                   const std::vector<std::string>& ephemeralKeys, bool json);
 // `tlslab lab list|start|check|hint|build`, under the `lab` command.
 void registerCourseCommands(CLI::App* lab, Context& ctx);
 // `tlslab lab try N`: a student's program against one scenario, narrated (lab_try_cmd.cpp).

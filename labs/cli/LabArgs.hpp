@@ -15,6 +15,9 @@ struct LabArgs {
   bool json = false;
   bool quiet = false;
   bool fullLog = false;
+  bool keys = false;   // print every key-derivation step with its by-hand commands
+  std::string groups;        // handshake/resumption/starttls: the client's key-share groups (OpenSSL list syntax)
+  std::string serverGroups;  // ... and the server's
   std::string tls;
   std::string entry;
   std::string save;  // write the run as pcapng with keys
@@ -30,9 +33,18 @@ struct LabArgs {
   std::string password = "hunter2";   // real-clients: the victim's password
   StudentArgs who;                    // --student/--key: the student's own variant of the lab
   std::string user = "alice";         // the victim of mitm/real-clients (the student, with --student)
+  std::size_t size = 20000;           // records: the client's one SSL_write
+  std::size_t buffer = 9000;          // records: the server's SSL_read buffer
+  std::size_t pad = 0;                // records: TLS 1.3 record padding block
+  bool capture = false;               // records: capture on lo with libpcap (root)
+  std::string alpn;                   // handshake/anatomy: the ALPN protocols the client offers, comma separated
 };
 
 // `tlslab lab run tamper`: narrated, then judged (scenarios::TamperVerdict).
 int runTamperLab(const LabArgs& args);
+// `tlslab lab run records`: one write, one read buffer, the records between (lab_records.cpp).
+int runRecordsLab(const LabArgs& args);
+// `tlslab lab run anatomy`: TLS 1.3, 1.2 and a HelloRetryRequest side by side (lab_anatomy.cpp).
+int runAnatomyLab(const LabArgs& args);
 
 }  // namespace tlslab::cli

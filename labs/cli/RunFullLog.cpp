@@ -1,6 +1,8 @@
 // `--full-log`: every event of every observed side, as OpenSSL reported it.
 #include <fmt/core.h>
 
+#include <algorithm>
+
 #include "cli/RunPrinter.hpp"
 
 namespace tlslab::cli {
@@ -44,6 +46,9 @@ void RunPrinter::printFull(Role role, const Event& event) {
          << printable(a->bytes, 160) << "\"\n";
   } else if (const auto* k = std::get_if<KeyLogEvent>(&event)) {
     out_ << timeColumn(k->time) << "[" << who << "]  key log: " << k->line.substr(0, k->line.find(' ')) << "\n";
+  } else if (const auto* e = std::get_if<EphemeralKeyEvent>(&event)) {
+    out_ << timeColumn(e->time) << "[" << who << "]  ephemeral " << e->group << " key, share "
+         << toHex(ByteView(e->publicKey).first(std::min<std::size_t>(8, e->publicKey.size()))) << "...\n";
   } else if (const auto* n = std::get_if<NoteEvent>(&event)) {
     out_ << timeColumn(n->time) << "[" << who << "]  " << n->text << "\n";
   } else if (const auto* w = std::get_if<WireEvent>(&event); w && showWire_) {

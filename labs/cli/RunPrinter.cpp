@@ -3,7 +3,9 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <cstring>
 
+#include "tlslab/wire/Messages.hpp"
 #include "tlslab/wire/Registry.hpp"
 
 namespace tlslab::cli {
@@ -30,6 +32,9 @@ std::string messageLabel(const MessageEvent& m) {
                            name(wire::alertDescriptionName(m.bytes[1]), m.bytes[1]));
       return "Alert (truncated)";
     case 22:
+      // A ServerHello with the fixed random is a HelloRetryRequest (RFC 8446 §4.1.3); OpenSSL calls it server_hello.
+      if (m.bytes.size() >= 38 && m.bytes[0] == 2 && std::memcmp(m.bytes.data() + 6, wire::kHelloRetryRequestRandom, 32) == 0)
+        return "hello_retry_request";
       if (!m.bytes.empty()) return name(wire::handshakeTypeName(m.bytes[0]), m.bytes[0]);
       return "Handshake (empty)";
     case 24: return "Heartbeat";

@@ -1,6 +1,11 @@
 #include "cli/SelfCheckOutput.hpp"
 
+#include <sys/stat.h>
+
+#include <filesystem>
 #include <fstream>
+
+#include "cli/StepOutput.hpp"
 
 namespace tlslab::cli {
 
@@ -16,6 +21,8 @@ bool reportSelfCheck(std::ostream& out, const scenarios::RunTrace& traced, const
                           : "connection " + std::to_string(i);
     const char* mark = !check.applicable ? "-" : check.ok ? "✓" : "✗";
     out << "self-check (" << who << "): " << mark << " " << check.message << "\n";
+    if (check.applicable && i < traced.trace.connections.size())
+      out << "key schedule (" << who << "): " << scheduleSummary(traced.trace.connections[i]) << "\n";
   }
   const bool ok = traced.selfCheckOk();
   return savePath.empty() ? ok : saveRun(out, traced, savePath) && ok;
@@ -29,7 +36,33 @@ bool saveRun(std::ostream& out, const scenarios::RunTrace& traced, const std::st
     return false;
   }
   out << "saved the run with its keys: " << path << "  (tlslab dissect " << path << ")\n";
+  if (traced.ephemeralKeys.empty()) return true;
+  const std::string keysPath = ephemeralKeysPath(path);
+  std::ofstream keys(keysPath, std::ios::binary | std::ios::trunc);
+  keys << keys::ephemeralKeyText(traced.ephemeralKeys);
+  if (!keys) {
+    out << "cannot write " << keysPath << "\n";
+    return false;
+  }
+  keys.close();
+  ::chmod(keysPath.c_str(), 0600);
+  out << "saved its ephemeral keys beside it (never inside): " << keysPath << "  (tlslab keys explain --capture "
+      << path << " --ephemeral-keys " << keysPath << ")\n";
   return true;
+}
+
+std::string ephemeralKeysPath(const std::string& pcapngPath) {
+  std::filesystem::path p(pcapngPath);
+  if (p.extension() == ".pcapng" || p.extension() == ".pcap") p.replace_extension();
+  return p.string() + ".ephemeral-keys";
+}
+
+void printRunSchedules(std::ostream& out, const scenarios::RunTrace& traced) {
+  for (const auto& conn : traced.trace.connections) {
+    out << "\n== key schedule: " << conn.clientLabel << " -> " << conn.serverLabel << ", " << conn.negotiated.suiteName
+        << "\n   " << scheduleSummary(conn) << "\n\n";
+    printSchedule(out, conn);
+  }
 }
 
 }  // namespace tlslab::cli

@@ -14,8 +14,15 @@ namespace tlslab::cli {
 // when the self-check failed or the file could not be written.
 bool reportSelfCheck(std::ostream& out, const scenarios::RunTrace& traced, const std::string& savePath);
 
-// Writes the run's pcapng (keys embedded) to `path` and says so; false when
-// it cannot be written.
+// Every connection's key derivation in full, with the by-hand commands.
+void printRunSchedules(std::ostream& out, const scenarios::RunTrace& traced);
+
+// The file beside a saved run that holds its ephemeral keys: run.pcapng ->
+// run.ephemeral-keys.
+std::string ephemeralKeysPath(const std::string& pcapngPath);
+
+// Writes the run's pcapng (key log embedded) to `path`, and its ephemeral
+// keys beside it (never inside), and says so; false when it cannot be written.
 bool saveRun(std::ostream& out, const scenarios::RunTrace& traced, const std::string& path);
 
 }  // namespace tlslab::cli

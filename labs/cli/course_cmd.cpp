@@ -38,6 +38,18 @@ const LabDefinition* labOrSay(const std::string& name, const char* command) {
   return lab;
 }
 
+// "lab 11" / "challenge forensics", and what to type after `tlslab lab check`.
+std::string labName(const LabDefinition& lab) {
+  return isChallenge(lab) ? "challenge " + std::string(lab.slug) : "lab " + std::to_string(lab.number);
+}
+std::string labArg(const LabDefinition& lab) {
+  return isChallenge(lab) ? std::string(lab.slug) : std::to_string(lab.number);
+}
+std::string capitalized(std::string text) {
+  if (!text.empty() && text[0] >= 'a' && text[0] <= 'z') text[0] = static_cast<char>(text[0] - 'a' + 'A');
+  return text;
+}
+
 std::string statusText(const Progress& p) {
   switch (p.state) {
     case Progress::State::NotStarted: return "not started";
@@ -54,7 +66,7 @@ int runList(const CourseArgs& args) {
     for (const auto* lab : course::course()) {
       Progress p = progressOf(findWorkspace(root, lab->number), *lab);
       all.push_back({{"number", lab->number}, {"slug", std::string(lab->slug)}, {"title", std::string(lab->title)},
-                     {"goal", std::string(lab->goal)}, {"minutes", lab->minutes}, {"status", statusText(p)},
+                     {"goal", std::string(lab->goal)}, {"minutes", lab->minutes}, {"challenge", isChallenge(*lab)}, {"status", statusText(p)},
                      {"passed", p.passed}, {"total", p.total}});
     }
     std::cout << all.dump(2) << "\n";
@@ -62,9 +74,16 @@ int runList(const CourseArgs& args) {
   }
   std::cout << "The course, in order (`tlslab lab start N` begins a lab; status of the workspaces in "
             << (args.dir.empty() ? std::string("this folder") : root.string()) << "):\n\n";
+  bool challengesHeaded = false;
   for (const auto* lab : course::course()) {
+    if (isChallenge(*lab) && !challengesHeaded) {
+      std::cout << "\nChallenges, checked like the labs (`tlslab lab start SLUG`):\n\n";
+      challengesHeaded = true;
+    }
     Progress p = progressOf(findWorkspace(root, lab->number), *lab);
-    std::cout << fmt::format("  {:>2}  {:<50} {:>3} min  {}\n      {}\n", lab->number, lab->title, lab->minutes,
+    const std::string title = isChallenge(*lab) ? std::string(lab->title) + " [" + std::string(lab->slug) + "]"
+                                                : std::string(lab->title);
+    std::cout << fmt::format("  {:>2}  {:<50} {:>3} min  {}\n      {}\n", lab->number, title, lab->minutes,
                              statusText(p), lab->goal);
   }
   std::cout << "\nScenarios to run at any time (`tlslab lab run NAME`):\n";
@@ -94,7 +113,7 @@ int runStart(const CourseArgs& args) {
     return 1;
   }
   const fs::path dir = made.value();
-  std::cout << fmt::format("Workspace for lab {} ({}) made in {}/ for {} ({})\n", lab->number, lab->title,
+  std::cout << fmt::format("Workspace for {} ({}) made in {}/ for {} ({})\n", labName(*lab), lab->title,
                            dir.string(), who.credentials.student,
                            who.selfStudy ? "self-study: no class key" : "class " + who.credentials.classTag);
   std::vector<std::string> files;
@@ -107,7 +126,7 @@ int runStart(const CourseArgs& args) {
   for (const auto& f : files) std::cout << "  " << f << "\n";
   std::cout << fmt::format("Next: read {}/README.md, write your answers in {}/answers.txt, then run\n"
                            "`tlslab lab check {}` in that folder.\n",
-                           dir.string(), dir.string(), lab->number);
+                           dir.string(), dir.string(), labArg(*lab));
   return 0;
 }
 
@@ -180,7 +199,7 @@ int runCheck(const CourseArgs& args) {
   if (args.json) {
     std::cout << checkReportJson(report, who.student, answers.problems).dump(2) << "\n";
   } else {
-    std::cout << fmt::format("Lab {} — {}: checking {}'s work{}\n\n", lab->number, lab->title, who.student,
+    std::cout << fmt::format("{} — {}: checking {}'s work{}\n\n", capitalized(labName(*lab)), lab->title, who.student,
                              dir ? " in " + dir->string() + "/" : std::string{});
     for (const auto& problem : answers.problems) std::cout << "  ! answers.txt " << problem << "\n";
     if (!answers.problems.empty()) std::cout << "\n";
@@ -210,12 +229,12 @@ int runHint(const CourseArgs& args) {
   // Graded: hint K only after hint K-1, so a student meets the gentle ones first.
   if (dir && wanted > shown + 1) {
     std::cout << fmt::format("Hint {} comes after hint {}: `tlslab lab hint {}` shows it.\n", wanted, shown + 1,
-                             lab->number);
+                             labArg(*lab));
     return 1;
   }
-  std::cout << fmt::format("Hint {} of {} for lab {}: {}\n", wanted, count, lab->number, lab->hints[wanted - 1]);
+  std::cout << fmt::format("Hint {} of {} for {}: {}\n", wanted, count, labName(*lab), lab->hints[wanted - 1]);
   if (dir && wanted > shown) saveHintsShown(*dir, wanted);
-  if (wanted < count) std::cout << fmt::format("(`tlslab lab hint {}` shows the next one.)\n", lab->number);
+  if (wanted < count) std::cout << fmt::format("(`tlslab lab hint {}` shows the next one.)\n", labArg(*lab));
   return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli/CaptureArgs.hpp"
+#include "cli/RecordTables.hpp"
 #include "cli/Commands.hpp"
 #include "cli/TracePrinter.hpp"
 #include "tlslab/model/TraceJson.hpp"
@@ -20,6 +21,7 @@ struct DissectArgs {
   bool quiet = false;
   bool noPayloads = false;
   bool summaryOnly = false;
+  bool segments = false;
   std::vector<std::string> filters;
 };
 
@@ -63,6 +65,25 @@ bool matches(const model::TraceConnection& c, const Filter& f) {
   if (f.key == "starttls") return !c.startTlsProtocol.empty();
   if (f.key == "resumed") return !c.negotiated.resumption.empty();
   return false;
+}
+
+// --segments: the capture read once more, its TCP segments lined up with the records.
+bool printSegments(const std::string& capture, keys::KeyStore& keys, const std::vector<const model::TraceConnection*>& shown) {
+  scenarios::CaptureLayouts layouts = scenarios::recordLayouts(capture, keys);
+  if (!layouts.error.empty()) {
+    std::cerr << "tlslab dissect: " << capture << ": " << layouts.error << "\n";
+    return false;
+  }
+  for (const auto* c : shown) {
+    if (c->index >= layouts.connections.size()) continue;
+    const auto& layout = layouts.connections[c->index];
+    std::cout << fmt::format("\n=== connection {}: {} -> {} ===\n  TCP segments (frames) and the records in them:\n",
+                             c->index, c->client, c->server);
+    printSegmentTable(std::cout, layout);
+    std::cout << "  records and the frames that carry them:\n";
+    printRecordTable(std::cout, layout);
+  }
+  return true;
 }
 
 int runDissect(const DissectArgs& args) {
@@ -114,7 +135,9 @@ int runDissect(const DissectArgs& args) {
   std::cout << fmt::format("{}: {} TLS connection(s){}\n\n", trace->source, trace->connections.size(),
                            filters.empty() ? "" : fmt::format(", {} shown", shown.size()));
   printConnectionTable(std::cout, shown, streaming ? &recordCounts : nullptr);
-  if (!args.summaryOnly) {
+  if (args.segments) {
+    if (!printSegments(args.capture, keys, shown)) return 2;
+  } else if (!args.summaryOnly) {
     for (const auto* c : shown) printConnection(std::cout, *c);
   }
   if (!trace->diagnostics.empty()) std::cout << "\n";
@@ -138,6 +161,9 @@ void registerDissectCommand(CLI::App& app, Context& ctx) {
                   "Only connections matching: N, sni:NAME, port:N, host:ADDRESS, version:1.2|1.3, suite:TEXT, "
                   "undecrypted, starttls, resumed (repeatable: all must match)");
   cmd->add_flag("--summary", args->summaryOnly, "Only the table of connections");
+  cmd->add_flag("--segments", args->segments,
+                "Per connection, the TCP segments (frames) and the records each carries, and every record with its "
+                "frames, sequence number, inner type and padding")->excludes("--summary");
   cmd->add_flag("--no-payloads", args->noPayloads,
                 "Do not keep application data (bounded memory for huge captures; records are still checked)");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress or key log warnings on stderr");

@@ -10,17 +10,22 @@
 #include <vector>
 
 #include "cli/Commands.hpp"
+#include "cli/KeysAead.hpp"
+#include "cli/StepOutput.hpp"
 #include "tlslab/crypto/CipherSuite.hpp"
 #include "tlslab/crypto/Kdf.hpp"
 #include "tlslab/crypto/RecordCipher.hpp"
 #include "tlslab/keys/Explain.hpp"
 #include "tlslab/keys/KeyStore.hpp"
+#include "tlslab/model/TraceJson.hpp"
 
 namespace tlslab::cli {
 namespace {
 
 struct ExplainArgs {
   std::string keylog;
+  std::string capture;
+  std::vector<std::string> ephemeralKeys;
   std::string clientRandom;
   std::string serverRandom;
   std::string suite;
@@ -32,7 +37,7 @@ struct ExplainArgs {
 };
 
 struct DeriveArgs {
-  std::string secret, salt, ikm, label, seed, context, transcriptHash, messages;
+  std::string secret, salt, ikm, label, seed, context, transcriptHash, messages, key, data;
   std::string hash = "sha256";
   std::size_t length = 0;
   bool json = false;
@@ -78,41 +83,16 @@ std::optional<std::uint16_t> versionArg(const std::string& value) {
   throw UsageError{fmt::format("--version must be 1.0, 1.1, 1.2 or 1.3, not \"{}\"", value)};
 }
 
-nlohmann::json stepJson(const model::DerivationStep& step) {
-  nlohmann::json inputs = nlohmann::json::array();
-  for (const auto& in : step.inputs) inputs.push_back({{"label", in.label}, {"hex", toHex(in.bytes)}});
-  return {{"name", step.name},   {"function", step.function}, {"inputs", inputs},
-          {"output", toHex(step.output)}, {"rfc", step.rfc}, {"status", model::stepStatusName(step.status)},
-          {"note", step.note}};
-}
-
-const char* statusMark(model::StepStatus status) {
-  switch (status) {
-    case model::StepStatus::Derived: return "=";
-    case model::StepStatus::FromKeyLog: return "<- key log";
-    case model::StepStatus::NotDerivable: return "?? not derivable";
-    case model::StepStatus::Verified: return "OK verified";
-    case model::StepStatus::Failed: return "FAILED";
-    default: return "";
-  }
-}
-
-void printStep(std::ostream& out, const model::DerivationStep& step) {
-  out << fmt::format("[{}] {}\n", statusMark(step.status), step.name);
-  if (!step.function.empty()) out << "    function: " << step.function << "\n";
-  for (const auto& in : step.inputs) {
-    if (in.label == "label") {  // show labels as the text they are
-      out << fmt::format("    label: \"{}\" ({})\n", std::string(in.bytes.begin(), in.bytes.end()), toHex(in.bytes));
-    } else {
-      out << fmt::format("    {}: {}\n", in.label, in.bytes.empty() ? "(empty)" : toHex(in.bytes));
-    }
-  }
-  if (!step.output.empty()) out << fmt::format("    output ({} bytes): {}\n", step.output.size(), toHex(step.output));
-  if (!step.rfc.empty()) out << "    see " << step.rfc << "\n";
-  if (!step.note.empty()) out << "    note: " << step.note << "\n";
-}
+nlohmann::json stepJson(const model::DerivationStep& step) { return model::toJson(step); }
 
 int runExplain(const ExplainArgs& args) {
+  if (!args.capture.empty())
+    return explainCapture(args.capture, args.keylog.empty() ? std::vector<std::string>{} : std::vector{args.keylog},
+                          args.ephemeralKeys, args.json);
+  if (!args.ephemeralKeys.empty()) {
+    std::cerr << "tlslab keys explain: --ephemeral-keys needs --capture (the key shares and transcript are in it)\n";
+    return 2;
+  }
   if (args.keylog.empty() && args.serverKey.empty()) {
     std::cerr << "tlslab keys explain: --keylog FILE is required (or --server-key with --client-key-exchange)\n";
     return 2;
@@ -295,6 +275,23 @@ void addDeriveCommands(CLI::App& derive, Context& ctx, DeriveArgs& a) {
       return printDerived(crypto::deriveSecret(hash, secret, a.label, th, "output"), a.json);
     });
   });
+  auto* mac = derive.add_subcommand("hmac", "HMAC(key, data), e.g. a TLS 1.3 Finished: HMAC(finished_key, transcript hash)");
+  mac->add_option("--key", a.key, "key (hex)");
+  mac->add_option("--data", a.data, "data (hex)");
+  mac->add_option("--hash", a.hash, "sha256 (default) or sha384");
+  mac->add_flag("--json", a.json, "JSON output");
+  mac->callback([&] {
+    ctx.exitCode = guarded("hmac", [&] {
+      const crypto::HashAlg hash = hashArg(a.hash);
+      model::DerivationStep step;
+      step.name = "HMAC output";
+      step.function = std::string("HMAC-") + crypto::hashName(hash) + "(key, data)";
+      step.inputs = {{"key", hexArg(a.key, "--key")}, {"data", hexArg(a.data, "--data", false)}};
+      step.output = crypto::hmac(hash, step.inputs[0].bytes, step.inputs[1].bytes);
+      step.rfc = "RFC 2104; RFC 8446 §4.4.4";
+      return printDerived(step, a.json);
+    });
+  });
   derive.require_subcommand(1);
 }
 
@@ -306,7 +303,13 @@ void registerKeysCommand(CLI::App& app, Context& ctx) {
 
   static ExplainArgs explainArgs;
   auto* explain = keys->add_subcommand("explain", "Print a session's derivation chain from a key log");
-  explain->add_option("--keylog", explainArgs.keylog, "NSS key log file (SSLKEYLOGFILE), required");
+  explain->add_option("--keylog", explainArgs.keylog, "NSS key log file (SSLKEYLOGFILE), required without --capture");
+  explain->add_option("--capture", explainArgs.capture,
+                      "a capture (pcap/pcapng): explain each of its connections with its keys (embedded, --keylog, "
+                      "--ephemeral-keys)");
+  explain->add_option("--ephemeral-keys", explainArgs.ephemeralKeys,
+                      "with --capture: a lab run's ephemeral (EC)DHE keys (saved beside its pcapng); then every "
+                      "secret is derived from the shared secret down; repeatable");
   explain->add_option("--client-random", explainArgs.clientRandom, "which session (hex); default: all");
   explain->add_option("--server-random", explainArgs.serverRandom, "TLS 1.2: ServerHello.random (hex) for the key block");
   explain->add_option("--suite", explainArgs.suite, "negotiated cipher suite, e.g. 0xc02f or TLS_AES_128_GCM_SHA256");
@@ -328,6 +331,8 @@ void registerKeysCommand(CLI::App& app, Context& ctx) {
   static DeriveArgs deriveArgs;
   auto* derive = keys->add_subcommand("derive", "Compute one derivation step by hand");
   addDeriveCommands(*derive, ctx, deriveArgs);
+  registerKeysPemCommand(*keys, ctx);
+  addAeadDecryptCommand(*keys, ctx);
 }
 
 }  // namespace tlslab::cli

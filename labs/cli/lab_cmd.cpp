@@ -1,6 +1,7 @@
 // `tlslab lab list` and `tlslab lab run NAME`: the lab scenarios, narrated.
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <iostream>
 #include <optional>
 #include <memory>
@@ -48,12 +49,14 @@ struct LabInfo {
 };
 constexpr LabInfo kLabs[] = {
     {"handshake", "a full TLS 1.2 or 1.3 handshake between the lab client and server, both sides shown"},
+    {"anatomy", "TLS 1.3, TLS 1.2 (a downgrade) and a HelloRetryRequest side by side: flights, what an observer reads"},
     {"resumption", "connect, then resume the session (session ID, ticket or PSK) and compare the two handshakes side by side"},
     {"starttls", "SMTP in cleartext, STARTTLS, then login inside TLS"},
     {"gallery", "every bad certificate served for real, judged by a correct and a chain-only client"},
     {"mitm", "the man-in-the-middle attack: poisoned name resolution, a proxy, a stolen password, and the fix"},
     {"tamper", "an attacker without keys flips, drops, replays or cuts a record of the request: TLS notices, plain TCP (--plain) does not"},
     {"real-clients", "the mitm attack against curl, wget, python3, gnutls-cli, openssl s_client and Chromium"},
+    {"records", "one SSL_write of --size bytes, SSL_read with a --buffer-byte buffer: records, sequence numbers, TCP segments"},
 };
 
 std::string scenarioNames() {
@@ -209,7 +212,14 @@ int runPair(const LabArgs& args, PairLab lab) {
   options.ciphers = args.ciphers;
   options.macThenEncrypt = args.macThenEncrypt;
   options.tickets = !args.noTickets;
+  options.groups = args.groups;
+  options.serverGroups = args.serverGroups;
   options.plain = args.plain;
+  for (std::size_t at = 0; at < args.alpn.size();) {
+    std::size_t comma = std::min(args.alpn.find(',', at), args.alpn.size());
+    options.alpn.push_back(args.alpn.substr(at, comma - at));
+    at = comma + 1;
+  }
   if (!args.quiet) options.observer = printer.observer();
   if (auto err = checkPairLabOptions(lab, options); !err.empty()) {
     std::cerr << "tlslab lab run " << args.name << ": " << err << "\n";
@@ -228,6 +238,7 @@ int runPair(const LabArgs& args, PairLab lab) {
   std::cout << "\n";
   const RunTrace traced = traceOfRun(run.legs(), "lab: " + args.name);
   bool selfCheck = reportSelfCheck(std::cout, traced, args.save);
+  if (args.keys) printRunSchedules(std::cout, traced);
   if (lab == PairLab::Resumption && traced.trace.connections.size() == 2)
     printHandshakeComparison(std::cout, compareHandshakes(traced.trace.connections[0], traced.trace.connections[1]));
   return run.ok() && selfCheck ? 0 : 1;
@@ -248,6 +259,8 @@ int runLab(LabArgs& args) {
   if (args.name == "real-clients") return runRealClientsLab({args.strategy, args.json, args.screenshot, args.user, args.password});
   if (args.name == "gallery") return runGalleryLab(args);
   if (args.name == "tamper") return runTamperLab(args);
+  if (args.name == "records") return runRecordsLab(args);
+  if (args.name == "anatomy") return runAnatomyLab(args);
   for (auto lab : {PairLab::Handshake, PairLab::Resumption, PairLab::Starttls})
     if (args.name == pairLabName(lab)) return runPair(args, lab);
   std::cerr << "tlslab lab run: unknown lab '" << args.name << "' (see `tlslab lab list`)\n";
@@ -281,15 +294,29 @@ void registerLabCommand(CLI::App& app, Context& ctx) {
   run->add_flag("--mac-then-encrypt", args->macThenEncrypt,
                 "with a CBC suite (--ciphers AES128-SHA): no encrypt_then_mac extension (RFC 7366), the MAC inside the "
                 "encryption as TLS 1.2 first defined it");
+  run->add_option("--groups", args->groups,
+                  "handshake/resumption/starttls/anatomy: the client's (EC)DHE groups, OpenSSL syntax (e.g. P-256, ffdhe2048, "
+                  "X25519:P-256); it sends a key share for the first");
+  run->add_option("--server-groups", args->serverGroups,
+                  "handshake/resumption/starttls: the groups the server accepts (e.g. P-256: a client offering "
+                  "X25519 first then gets a HelloRetryRequest); anatomy: the one group of its HelloRetryRequest server");
   run->add_flag("--no-tickets", args->noTickets, "resumption: the server issues no tickets, so TLS 1.2 resumes by session ID");
   run->add_flag("--plain", args->plain, "handshake/tamper: the same conversation over cleartext TCP, without TLS");
   run->add_option("--offset", args->offset,
                   "tamper flip-byte: which byte to flip, of the record (header included; default: its last byte) or "
                   "with --plain of the request (default: its first)");
   run->add_option("--mask", args->mask, "tamper flip-byte: the bits to flip, e.g. 0x01 (default) or 0x80");
+  run->add_option("--alpn", args->alpn, "handshake/anatomy: the ALPN protocols the client offers, e.g. h2,http/1.1");
+  run->add_option("--size", args->size, "records: the bytes the client writes with one SSL_write (default 20000)");
+  run->add_option("--buffer", args->buffer, "records: the buffer the server gives each SSL_read (default 9000)");
+  run->add_option("--pad", args->pad, "records with --tls 1.3: pad every record's inner plaintext to a multiple of N bytes");
+  run->add_flag("--capture", args->capture, "records: capture on lo with libpcap (root or CAP_NET_RAW) to see the real TCP segments");
   run->add_flag("--json", args->json, "Results as JSON");
   run->add_flag("--quiet", args->quiet, "No live ladder, only the results");
   run->add_flag("--full-log", args->fullLog, "Every event OpenSSL reported on every side instead of the ladder");
+  run->add_flag("--keys", args->keys,
+                "Every key-derivation step from the (EC)DHE shared secret down, checked against OpenSSL's key log, "
+                "with the commands that reproduce it by hand");
   run->add_option("--screenshot", args->screenshot, "real-clients: write Chromium's error page to this PNG");
   run->add_option("--password", args->password, "real-clients: the victim's password (default hunter2)");
   run->add_option("--student", args->who.student, "mitm/real-clients: your student ID: the victim is you, the password yours");

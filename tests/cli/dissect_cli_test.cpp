@@ -205,7 +205,7 @@ TEST(ExportCli, RsaKeyExchangeExportsTheRecoveredMasterSecretNotTheKey) {
   for (const auto& f : {file, stripped, out}) std::filesystem::remove(f);
 }
 
-// The sample captures in captures/ (scripts/make-captures.sh): each opens
+// The sample captures in captures/ (`tlslab captures regenerate`): each opens
 // decrypted with no options and shows its ladder and its plaintext.
 TEST(SampleCaptures, EachPrintsTheLadderAndDecryptedData) {
   const auto dir = sourceDir() / "captures";

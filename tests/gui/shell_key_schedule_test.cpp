@@ -41,14 +41,19 @@ TEST(KeySchedulePane, Tls13LabRunEveryBoxShowsItsStepsValue) {
     EXPECT_EQ(box.node, step.node);
     EXPECT_EQ(box.value, step.output.empty() ? QString::fromStdString(step.note) : shortHex(step.output)) << step.name;
   }
-  EXPECT_GE(filled, 20);  // the logged secrets, keys, IVs, Finished values and what cannot be derived
+  EXPECT_GE(filled, 25);  // the whole schedule: shared secret, spine, traffic secrets, keys, IVs, Finished
   expectSoundGeometry(layout);
-  // The traffic secrets are the key log's; the Finished checks passed.
-  const auto& chs = shell.box(N::ClientHandshakeTraffic);
-  EXPECT_EQ(chs.stepStatus, model::StepStatus::FromKeyLog);
+  // The lab's endpoints recorded their ephemeral key: the schedule runs from
+  // the shared secret down, each logged secret checked against the key log.
+  const auto& dhe = shell.box(N::SharedSecret);
+  EXPECT_EQ(dhe.stepStatus, model::StepStatus::Derived);
+  EXPECT_EQ(dhe.value, shortHex(c.derivation[static_cast<std::size_t>(dhe.step)].output));
+  for (N node : {N::EarlySecret, N::HandshakeSecret, N::MasterSecret})
+    EXPECT_EQ(shell.box(node).stepStatus, model::StepStatus::Derived) << model::scheduleNodeName(node);
+  EXPECT_EQ(shell.box(N::ClientHandshakeTraffic).stepStatus, model::StepStatus::Verified);
+  EXPECT_EQ(shell.box(N::ServerApplicationTraffic).stepStatus, model::StepStatus::Verified);
   EXPECT_EQ(shell.box(N::ServerFinishedCheck).stepStatus, model::StepStatus::Verified);
   EXPECT_EQ(shell.box(N::ClientFinishedCheck).stepStatus, model::StepStatus::Verified);
-  EXPECT_EQ(shell.box(N::SharedSecret).stepStatus, model::StepStatus::NotDerivable);
 }
 
 TEST(KeySchedulePane, ClickingABoxMarksItsTranscriptAndItsRecordsOnTheLadder) {
@@ -79,15 +84,19 @@ TEST(KeySchedulePane, ClickingABoxMarksItsTranscriptAndItsRecordsOnTheLadder) {
   ASSERT_FALSE(serverHandshake.empty());
   EXPECT_EQ(shell.markedRecords(ArrowMark::Protected), serverHandshake);
 
-  // The card: the full value and the key log line it came from, which the connection carries.
+  // The card: the full value, the key log line it was checked against, and the command that computes it by hand.
   ASSERT_NE(shell.pane.shownCard(), nullptr);
   auto* output = shell.pane.shownCard()->findChild<views::ValueLabel*>("output");
   ASSERT_NE(output, nullptr);
   EXPECT_EQ(output->copyText().toStdString(), toHex(step.output));
-  auto* line = shell.pane.shownCard()->findChild<views::ValueLabel*>("keyLogLine");
-  ASSERT_NE(line, nullptr);
-  EXPECT_NE(c.keyLog.find(line->copyText().toStdString()), std::string::npos) << line->copyText().toStdString();
-  EXPECT_NE(line->copyText().indexOf("SERVER_HANDSHAKE_TRAFFIC_SECRET"), -1);
+  EXPECT_NE(c.keyLog.find("SERVER_HANDSHAKE_TRAFFIC_SECRET " + toHex(c.clientRandom) + " " + toHex(step.output)),
+            std::string::npos);
+  auto* note = shell.pane.shownCard()->findChild<QLabel*>("note");
+  ASSERT_NE(note, nullptr);
+  EXPECT_TRUE(note->text().contains("equals the key log's SERVER_HANDSHAKE_TRAFFIC_SECRET")) << note->text().toStdString();
+  auto* command = shell.pane.shownCard()->findChild<views::ValueLabel*>("command");
+  ASSERT_NE(command, nullptr);
+  EXPECT_EQ(command->copyText().toStdString(), step.command);
 
   // The links list (a model over the step): hashed messages first, then records; a click opens one.
   views::StepLinksModel* links = shell.pane.links();
@@ -128,6 +137,15 @@ TEST(KeySchedulePane, ClickingABoxMarksItsTranscriptAndItsRecordsOnTheLadder) {
   for (int m : shell.document.marks().messages) shares.push_back(c.messages[static_cast<std::size_t>(m)].name);
   EXPECT_EQ(shares, (std::vector<std::string>{"ClientHello", "ServerHello"}));
   EXPECT_TRUE(shell.document.marks().records.empty());
+  // Its card shows the (EC)DHE keys: the endpoint's ephemeral private key and both key shares.
+  QStringList labels;
+  for (auto* label : shell.pane.shownCard()->findChildren<QLabel*>()) labels << label->text();
+  const QString cardText = labels.join('|');
+  EXPECT_TRUE(cardText.contains("ephemeral private key")) << cardText.toStdString();
+  EXPECT_TRUE(cardText.contains("key share (public)")) << cardText.toStdString();
+  auto* derive = shell.pane.shownCard()->findChild<views::ValueLabel*>("command");
+  ASSERT_NE(derive, nullptr);
+  EXPECT_TRUE(derive->copyText().contains("openssl pkeyutl -derive")) << derive->copyText().toStdString();
   // The card list is the same steps; a card click selects the box too.
   emit shell.pane.cards()->stepSelected(shell.box(N::MasterSecret).step);
   EXPECT_EQ(shell.pane.picture()->selectedBox(), shell.pane.picture()->layout().find(N::MasterSecret));
@@ -164,6 +182,14 @@ TEST(KeySchedulePane, EachConnectionHasItsOwnPictureAndMarks) {
   ASSERT_GE(shts.step, 0);
   EXPECT_EQ(shts.value, shortHex(resumed.derivation[static_cast<std::size_t>(shts.step)].output));
   EXPECT_NE(shts.value, firstValue);
+  // Without the PSK nothing after the shared secret is derived: the traffic secrets are the key log's, with their line.
+  EXPECT_EQ(shts.stepStatus, model::StepStatus::FromKeyLog);
+  EXPECT_EQ(shell.box(N::SharedSecret).stepStatus, model::StepStatus::Derived);
+  shell.click(N::ServerHandshakeTraffic);
+  auto* line = shell.pane.shownCard()->findChild<views::ValueLabel*>("keyLogLine");
+  ASSERT_NE(line, nullptr);
+  EXPECT_NE(resumed.keyLog.find(line->copyText().toStdString()), std::string::npos) << line->copyText().toStdString();
+  EXPECT_TRUE(line->copyText().startsWith("SERVER_HANDSHAKE_TRAFFIC_SECRET ")) << line->copyText().toStdString();
   // The PSK named in the resumed ClientHello: a click marks that ClientHello.
   const auto& psk = shell.box(N::Psk);
   ASSERT_GE(psk.step, 0) << "the resumed connection has a PSK step";

@@ -20,9 +20,10 @@ TEST(KeySchedulePane, Tls12DrawsPreMasterMasterKeyBlockAndKeys) {
   const auto& layout = shell.pane.picture()->layout();
   ASSERT_EQ(layout.kind, ScheduleKind::Tls12);
   EXPECT_EQ(layout.find(N::EarlySecret), -1);  // RFC 5246's picture, not RFC 8446's
-  // The ECDHE pre-master secret is forward secret; the master secret comes from the key log.
-  EXPECT_EQ(shell.box(N::PreMasterSecret).stepStatus, model::StepStatus::NotDerivable);
-  EXPECT_EQ(shell.box(N::Tls12MasterSecret).stepStatus, model::StepStatus::FromKeyLog);
+  // The ECDHE pre-master secret comes from the endpoint's recorded ephemeral key; the master secret
+  // derived from it equals the key log's.
+  EXPECT_EQ(shell.box(N::PreMasterSecret).stepStatus, model::StepStatus::Derived);
+  EXPECT_EQ(shell.box(N::Tls12MasterSecret).stepStatus, model::StepStatus::Verified);
   EXPECT_EQ(shell.box(N::KeyBlock).stepStatus, model::StepStatus::Derived);
   EXPECT_EQ(shell.box(N::ClientFinishedCheck).stepStatus, model::StepStatus::Verified);
   EXPECT_EQ(shell.box(N::ServerFinishedCheck).stepStatus, model::StepStatus::Verified);

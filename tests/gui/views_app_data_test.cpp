@@ -121,8 +121,8 @@ TEST(TutorialView, ListsAndRendersTheProjectTutorials) {
   TutorialView view;
   const QStringList names = view.availableTutorials();
   EXPECT_TRUE(names.contains("03-mitm"));
-  EXPECT_TRUE(names.contains("handshake"));
-  EXPECT_EQ(view.currentTutorial(), "handshake");
+  EXPECT_TRUE(names.contains("08-handshake-anatomy"));
+  EXPECT_EQ(view.currentTutorial(), "08-handshake-anatomy");
   ASSERT_TRUE(view.showTutorial("03-mitm"));
   EXPECT_TRUE(view.browser()->toPlainText().contains("Lab 3: Posing"));
   EXPECT_FALSE(view.browser()->toPlainText().contains("# Lab"));  // rendered, not raw Markdown

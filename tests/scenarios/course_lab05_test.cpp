@@ -119,7 +119,8 @@ TEST(CourseLab05, AnotherStudentsHostNameFails) {
   // dave copies erin's commands with erin's host name baked in.
   const std::string erinServer = "subjectAltName=DNS:" + other.host + "\\nbasicConstraints=critical,CA:FALSE\\n";
   ASSERT_EQ(makePki(mine, kGoodRoot, erinServer, kGoodFinish), 0);
-  const auto& r = result(check(mine), "server_certificate");
+  const LabReport report = check(mine);
+  const auto& r = result(report, "server_certificate");
   EXPECT_EQ(r.verdict, Verdict::Fail);
   EXPECT_NE(r.detail.find("your host name is " + mine.host), std::string::npos) << r.detail;
   fs::remove_all(mine.dir);

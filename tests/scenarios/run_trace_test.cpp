@@ -78,8 +78,17 @@ TEST_P(SelfCheckSuites, DissectionEqualsWhatTheEndpointsSentAndFinishedVerifies)
   const auto& conn = traced.trace.connections[0];
   EXPECT_NE(conn.negotiated.suite, 0);
   EXPECT_EQ(conn.negotiated.version, c.version == TlsVersion::Tls1_3 ? 0x0304 : 0x0303);
-  EXPECT_EQ(countSteps(conn, StepStatus::Verified), 2u) << "both Finished messages verified";
+  for (const char* check : {"client Finished check", "server Finished check"}) {
+    auto it = std::find_if(conn.derivation.begin(), conn.derivation.end(), [&](const auto& s) { return s.name == check; });
+    ASSERT_NE(it, conn.derivation.end()) << check;
+    EXPECT_EQ(it->status, StepStatus::Verified) << check;
+  }
   EXPECT_EQ(countSteps(conn, StepStatus::Failed), 0u);
+  // The client's own key share: TLS 1.3 from the shared secret down; a TLS
+  // 1.2 client never holds its key where it can be read (EphemeralKeys.cpp).
+  ASSERT_FALSE(conn.derivation.empty());
+  EXPECT_EQ(conn.derivation[0].status,
+            c.version == TlsVersion::Tls1_3 ? StepStatus::Derived : StepStatus::NotDerivable) << conn.derivation[0].name;
   EXPECT_GT(traced.checks[0].bytesChecked, 80000u);
 }
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "Ossl.hpp"
+
 namespace tlslab::crypto {
 
 Bytes hkdfExtractRaw(HashAlg alg, ByteView salt, ByteView ikm) {
@@ -77,6 +79,24 @@ Bytes prfRaw(HashAlg alg, ByteView secret, std::string_view label, ByteView seed
   return md5;
 }
 
+namespace {
+
+// The start of an `openssl kdf` command line (OpenSSL 3's kdf tool prints the
+// output as colon-separated hex).
+std::string opensslKdf(HashAlg alg, std::size_t length) {
+  return "openssl kdf -keylen " + std::to_string(length) + " -kdfopt digest:" + ossl::mdName(alg);
+}
+
+// HKDF-Expand-Label by OpenSSL's own TLS 1.3 KDF (prefix "tls13 ", label, context).
+std::string tls13KdfCommand(HashAlg alg, ByteView secret, std::string_view label, ByteView context,
+                            std::size_t length) {
+  return opensslKdf(alg, length) + " -kdfopt mode:EXPAND_ONLY -kdfopt hexkey:" + toHex(secret) +
+         " -kdfopt \"prefix:tls13 \" -kdfopt \"label:" + std::string(label) + "\"" +
+         (context.empty() ? std::string() : " -kdfopt hexdata:" + toHex(context)) + " TLS13-KDF";
+}
+
+}  // namespace
+
 model::DerivationStep hkdfExtract(HashAlg alg, ByteView salt, ByteView ikm, std::string name) {
   model::DerivationStep step;
   step.name = std::move(name);
@@ -84,6 +104,9 @@ model::DerivationStep hkdfExtract(HashAlg alg, ByteView salt, ByteView ikm, std:
   step.inputs = {{"salt", Bytes(salt.begin(), salt.end())}, {"IKM", Bytes(ikm.begin(), ikm.end())}};
   step.output = hkdfExtractRaw(alg, salt, ikm);
   step.rfc = "RFC 5869 §2.2; RFC 8446 §7.1";
+  step.command = opensslKdf(alg, hashLength(alg)) + " -kdfopt mode:EXTRACT_ONLY" +
+                 (salt.empty() ? std::string() : " -kdfopt hexsalt:" + toHex(salt)) + " -kdfopt hexkey:" + toHex(ikm) +
+                 " HKDF";
   return step;
 }
 
@@ -99,6 +122,7 @@ model::DerivationStep hkdfExpandLabel(HashAlg alg, ByteView secret, std::string_
                  {"HkdfLabel (info)", hkdfLabelInfo(label, context, length)}};
   step.output = hkdfExpandLabelRaw(alg, secret, label, context, length);
   step.rfc = "RFC 8446 §7.1";
+  step.command = tls13KdfCommand(alg, secret, label, context, length);
   return step;
 }
 
@@ -115,6 +139,7 @@ model::DerivationStep deriveSecret(HashAlg alg, ByteView secret, std::string_vie
                  {"Transcript-Hash(" + over + ")", Bytes(transcriptHash.begin(), transcriptHash.end())}};
   step.output = hkdfExpandLabelRaw(alg, secret, label, transcriptHash, hashLength(alg));
   step.rfc = "RFC 8446 §7.1";
+  step.command = tls13KdfCommand(alg, secret, label, transcriptHash, hashLength(alg));
   return step;
 }
 
@@ -135,6 +160,9 @@ model::DerivationStep prf(HashAlg alg, ByteView secret, std::string_view label, 
                  {"label", toBytes(label)},
                  {"seed", Bytes(seed.begin(), seed.end())}};
   step.output = prfRaw(alg, secret, label, seed, length);
+  // TLS1-PRF concatenates its seed parameters: label first, then the seed.
+  step.command = opensslKdf(alg, length) + " -kdfopt hexsecret:" + toHex(secret) + " -kdfopt \"seed:" +
+                 std::string(label) + "\" -kdfopt hexseed:" + toHex(seed) + " TLS1-PRF";
   return step;
 }
 

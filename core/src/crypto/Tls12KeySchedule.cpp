@@ -65,6 +65,8 @@ Result<Tls12KeyBlock> tls12KeyBlock(const CipherSuite& suite, std::uint16_t vers
     step.output = part;
     step.rfc = "RFC 5246 §6.3";
     step.node = node;
+    // Two hex digits per byte: bytes [at, at+n) are characters 2*at+1 .. 2*(at+n).
+    step.command = "echo " + toHex(block) + " | cut -c " + std::to_string(2 * at + 1) + "-" + std::to_string(2 * (at + n));
     if (n > 0) out.steps.push_back(step);
     at += n;
     return part;
@@ -103,7 +105,8 @@ model::DerivationStep tls12ForwardSecrecyStep(const CipherSuite& suite) {
   step.note = std::string(suite.name) +
               " uses ephemeral (EC)DHE: the pre-master secret is computed from private keys that never "
               "leave the endpoints and are thrown away (forward secrecy). The server's RSA key only signs; "
-              "it cannot decrypt this session. Only a key log from an endpoint can.";
+              "it cannot decrypt this session. Only a key log from an endpoint can, or the endpoint's own ephemeral "
+              "key (a lab run keeps it beside its capture, never in it: --ephemeral-keys).";
   return step;
 }
 

@@ -153,6 +153,8 @@ model::DerivationStep tls13VerifyData(HashAlg hash, ByteView finishedKey, ByteVi
                  {"Transcript-Hash(" + messages + ")", Bytes(transcriptHash.begin(), transcriptHash.end())}};
   step.output = hmac(hash, finishedKey, transcriptHash);
   step.rfc = "RFC 8446 §4.4.4";
+  step.command = std::string("tlslab keys derive hmac --hash ") + (hash == HashAlg::Sha384 ? "sha384" : "sha256") +
+                 " --key " + toHex(finishedKey) + " --data " + toHex(transcriptHash);
   return step;
 }
 

@@ -93,6 +93,18 @@ struct Retained {
 // its first reading: index, role labels and the resumption link.
 void keepWholeCaptureFacts(model::TraceConnection& again, const model::TraceConnection& first);
 
+// A connection whose endpoint's own ephemeral (EC)DHE key is known (a lab
+// run's keys beside its capture): every secret follows from it
+// (Ephemeral.cpp).
+struct EphemeralState {
+  keys::EphemeralKey own;
+  std::string ownSide;  // "client" or "server"
+  Bytes peerShare;
+  Bytes sharedSecret;   // empty when the agreement failed
+  std::string failure;
+  keys::SessionSecrets derived;  // TLS 1.3 traffic secrets / TLS 1.2 pre-master, for opening records
+};
+
 struct Connection {
   std::size_t index = 0;  // into Trace::connections
   capture::ConnectionInfo info;  // as the capture layer opened it
@@ -122,6 +134,19 @@ struct Connection {
   Bytes sessionHash;  // RFC 7627: Hash(handshake up to ClientKeyExchange)
   Bytes clientFinishedHash, serverFinishedHash, clientVerifyData, serverVerifyData;
   Bytes encryptedPms;  // RSA ClientKeyExchange
+  // Key shares, for the ephemeral keys: TLS 1.3 ClientHello (the last one,
+  // after a HelloRetryRequest) and ServerHello; TLS 1.2 ServerKeyExchange
+  // (with DHE p, g) and ClientKeyExchange.
+  std::vector<wire::KeyShareEntry> clientKeyShares;
+  wire::KeyShareEntry serverKeyShare;
+  bool pskAccepted = false;
+  Bytes skePublic, skeP, skeG, ckePublic;
+  // TLS 1.3 transcript hashes the schedule needs beyond the Finished ones.
+  Bytes helloHash;        // ClientHello..ServerHello
+  Bytes applicationHash;  // ClientHello..server Finished
+  Bytes resumptionHash;   // ClientHello..client Finished
+  std::optional<EphemeralState> ephemeral;
+  bool ephemeralTried = false;
 
   // TLS 1.2 keys, computed once at the first ChangeCipherSpec.
   bool tls12KeysTried = false;
@@ -184,6 +209,13 @@ void tls13AfterKeyUpdate(Shared& shared, Connection& conn, capture::Direction di
 // Opens a TLS 1.3 record with the keys in force, trying a pending switch
 // (client early -> handshake) or the 0-RTT suite candidates when needed.
 model::RecordCrypto tls13Open(Connection& conn, DirectionState& ds, ByteView wire, bool keepDetail);
+
+// Ephemeral.cpp: finds the connection's own ephemeral key (once its key
+// shares are known) and keeps the secrets derived from it up to date.
+EphemeralState* ephemeralOf(Shared& shared, Connection& conn);
+void deriveFromEphemeral(Shared& shared, Connection& conn);
+// The TLS 1.3 secret to open records with: the key log's, else the derived one.
+const Bytes* tls13Secret(Shared& shared, Connection& conn, crypto::SecretKind kind);
 
 // Finalize.cpp
 void explainKeys(Shared& shared, Connection& conn);

@@ -4,6 +4,7 @@
 #include <fmt/core.h>
 
 #include "Connection.hpp"
+#include "tlslab/crypto/KeyAgreement.hpp"
 #include "tlslab/crypto/Tls12KeySchedule.hpp"
 #include "tlslab/keys/Explain.hpp"
 
@@ -66,18 +67,26 @@ std::vector<model::DerivationStep> withoutKeysTls13(const std::string& reason, b
 
 // A resumed TLS 1.3 handshake starts from a PSK (RFC 8446 §4.6.1) made from
 // an earlier connection's resumption_master_secret, which no key log line
-// carries: the picture's first nodes say so instead of staying empty.
-std::vector<model::DerivationStep> resumedTls13(const model::TraceConnection& tc) {
+// carries: the picture's first nodes say so instead of staying empty. With
+// the endpoint's ephemeral key the (EC)DHE shared secret is still derived
+// (psk_dhe_ke); what follows it needs the PSK too.
+std::vector<model::DerivationStep> resumedTls13(const model::TraceConnection& tc, const EphemeralState* e) {
   if (tc.negotiated.resumption != "psk") return {};
+  std::vector<model::DerivationStep> steps;
+  if (e != nullptr) {
+    steps.push_back(crypto::keyAgreementStep(e->own.pair, e->peerShare, true, e->ownSide));
+    if (!e->own.source.empty()) steps.back().note += " (" + e->own.source + ")";
+  }
   const std::string from = tc.negotiated.resumedFrom ? fmt::format("connection {}'s", *tc.negotiated.resumedFrom)
                                                      : std::string("an earlier connection's");
-  return {unknown("resumption PSK", "HKDF-Expand-Label(resumption_master_secret, \"resumption\", ticket_nonce)",
-                  "RFC 8446 §4.6.1", model::ScheduleNode::Psk,
-                  fmt::format("made from {} resumption_master_secret, which no key log line carries (deriving it "
-                              "needs that connection's (EC)DHE shared secret)",
-                              from)),
-          unknown("early_secret", "HKDF-Extract(0, PSK)", "RFC 8446 §7.1", model::ScheduleNode::EarlySecret,
-                  "needs the resumption PSK")};
+  steps.push_back(unknown("resumption PSK", "HKDF-Expand-Label(resumption_master_secret, \"resumption\", ticket_nonce)",
+                          "RFC 8446 §4.6.1", model::ScheduleNode::Psk,
+                          fmt::format("made from {} resumption_master_secret, which no key log line carries (deriving "
+                                      "it needs that connection's (EC)DHE shared secret)",
+                                      from)));
+  steps.push_back(unknown("early_secret", "HKDF-Extract(0, PSK)", "RFC 8446 §7.1", model::ScheduleNode::EarlySecret,
+                          "needs the resumption PSK"));
+  return steps;
 }
 
 bool sameSecrets(const keys::SessionSecrets& a, const keys::SessionSecrets& b) {
@@ -95,9 +104,52 @@ bool sameContext(const keys::SessionContext& a, const keys::SessionContext& b) {
 
 }  // namespace
 
+namespace {
+
+// The whole chain from the endpoint's own ephemeral key, checked against
+// whatever the key log says about the session.
+void explainFromEphemeral(Shared& shared, Connection& conn, const EphemeralState& e) {
+  model::TraceConnection& tc = traceOf(shared, conn);
+  keys::SessionContext ctx;
+  if (conn.suiteId) ctx.suite = conn.suiteId;
+  if (conn.version) ctx.version = conn.version;
+  ctx.serverRandom = conn.serverRandom;
+  ctx.extendedMasterSecret = tc.negotiated.extendedMasterSecret;
+  ctx.sessionHash = conn.sessionHash;
+  ctx.clientFinishedHash = conn.clientFinishedHash;
+  ctx.serverFinishedHash = conn.serverFinishedHash;
+  ctx.clientVerifyData = conn.clientVerifyData;
+  ctx.serverVerifyData = conn.serverVerifyData;
+  ctx.ownKey = e.own.pair;
+  ctx.ownSide = e.ownSide;
+  ctx.ownKeySource = e.own.source;
+  ctx.peerShare = e.peerShare;
+  ctx.pskResumption = conn.pskAccepted;
+  ctx.handshakeHash = conn.helloHash;
+  ctx.applicationHash = conn.applicationHash;
+  ctx.resumptionHash = conn.resumptionHash;
+  keys::SessionSecrets logged;
+  logged.clientRandom = conn.clientRandom;
+  if (const keys::SessionSecrets* s = shared.keys.findByClientRandom(conn.clientRandom)) logged = *s;
+  keys::Explanation explanation = keys::explainFromEphemeral(logged, ctx);
+  tc.derivation = std::move(explanation.steps);
+  conn.explained.reset();
+  for (const auto& note : explanation.notes)
+    tc.diagnostics.push_back({model::Severity::Info, "key derivation", std::nullopt, note});
+}
+
+}  // namespace
+
 void explainKeys(Shared& shared, Connection& conn) {
   model::TraceConnection& tc = traceOf(shared, conn);
   if (!conn.sawClientHello) return;
+  const EphemeralState* e = ephemeralOf(shared, conn);
+  // A PSK-resumed TLS 1.3 handshake needs the PSK besides the shared secret:
+  // the secrets after it come from the key log, as without the key (below).
+  if (e != nullptr && !(conn.version == crypto::kTls13 && conn.pskAccepted)) {
+    explainFromEphemeral(shared, conn, *e);
+    return;
+  }
   const keys::SessionSecrets* secrets = nullptr;
   if (conn.derivedSecrets) {
     secrets = &*conn.derivedSecrets;
@@ -107,8 +159,9 @@ void explainKeys(Shared& shared, Connection& conn) {
   if (!secrets) {
     std::vector<model::DerivationStep> steps = conn.extraSteps;
     if (conn.version == crypto::kTls13) {
-      for (auto& step : resumedTls13(tc)) steps.push_back(std::move(step));
-      for (auto& step : withoutKeysTls13(noKeyReason(shared, conn), !tc.negotiated.group.empty())) steps.push_back(std::move(step));
+      for (auto& step : resumedTls13(tc, e)) steps.push_back(std::move(step));
+      const bool keyShareUnknown = !tc.negotiated.group.empty() && e == nullptr;
+      for (auto& step : withoutKeysTls13(noKeyReason(shared, conn), keyShareUnknown)) steps.push_back(std::move(step));
     } else if (conn.suite && !conn.suite->tls13()) {
       if (crypto::forwardSecret(conn.suite->kx)) steps.push_back(crypto::tls12ForwardSecrecyStep(*conn.suite));
       steps.push_back(unknown("master_secret", "PRF(pre_master_secret, \"master secret\", randoms)", "RFC 5246 §8.1",
@@ -135,9 +188,13 @@ void explainKeys(Shared& shared, Connection& conn) {
     keys::Explanation explanation = keys::explainSession(*secrets, ctx);
     std::vector<model::DerivationStep> steps = conn.extraSteps;
     if (conn.version == crypto::kTls13)
-      for (auto& step : resumedTls13(tc)) steps.push_back(std::move(step));
-    steps.insert(steps.end(), std::make_move_iterator(explanation.steps.begin()),
-                 std::make_move_iterator(explanation.steps.end()));
+      for (auto& step : resumedTls13(tc, e)) steps.push_back(std::move(step));
+    for (auto& step : explanation.steps) {
+      // The key log's "forward secrecy" gap is filled by the derived shared secret.
+      const bool filled = e != nullptr && step.node == model::ScheduleNode::SharedSecret &&
+                          step.status == model::StepStatus::NotDerivable;
+      if (!filled) steps.push_back(std::move(step));
+    }
     tc.derivation = std::move(steps);
     conn.explained = Connection::Explained{*secrets, ctx, std::move(explanation.notes)};
   }

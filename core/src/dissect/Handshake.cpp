@@ -70,7 +70,8 @@ bool inTranscript(const Connection& conn, std::uint8_t type) {
 
 void onClientHello(Shared& shared, Connection& conn, const wire::ClientHello& ch) {
   model::TraceConnection& tc = traceOf(shared, conn);
-  if (conn.sawClientHello) return;  // the second ClientHello after a HelloRetryRequest changes no key inputs
+  conn.clientKeyShares = ch.summary.keyShares;  // after a HelloRetryRequest, the second ClientHello's
+  if (conn.sawClientHello) return;  // the second ClientHello after a HelloRetryRequest changes no other key input
   conn.sawClientHello = true;
   conn.clientRandom = ch.random;
   tc.clientRandom = ch.random;
@@ -135,11 +136,16 @@ void onServerHello(Shared& shared, Connection& conn, const wire::ServerHello& sh
   tc.negotiated.suiteName = codeName(sh.cipherSuite, wire::cipherSuiteName(sh.cipherSuite));
   tc.negotiated.extendedMasterSecret = sh.summary.extendedMasterSecret;
   if (!sh.summary.alpn.empty()) tc.negotiated.alpn = sh.summary.alpn.front();
+  conn.pskAccepted = sh.summary.pskSelectedIdentity.has_value();
   if (!sh.summary.keyShares.empty()) {
+    conn.serverKeyShare = sh.summary.keyShares.front();
     const std::uint16_t g = sh.summary.keyShares.front().group;
     tc.negotiated.group = codeName(g, wire::groupName(g));
   }
   if (conn.version == crypto::kTls13) {
+    // The transcript holds ClientHello..ServerHello now: the handshake secrets' context.
+    if (conn.suite && !shared.keys.ephemeralKeys().empty())
+      conn.helloHash = crypto::digest(conn.suite->prfHash, conn.transcript);
     if (sh.summary.pskSelectedIdentity) {
       const std::size_t i = *sh.summary.pskSelectedIdentity;
       matchResumption(shared, conn, "psk", i < conn.offeredPskIdentities.size() ? conn.offeredPskIdentities[i] : Bytes{},
@@ -176,6 +182,10 @@ void onFinished(Shared& shared, Connection& conn, capture::Direction d, const wi
   ds.sawFinished = true;
   (client ? conn.clientFinishedHash : conn.serverFinishedHash) = hash;
   (client ? conn.clientVerifyData : conn.serverVerifyData) = fin.verifyData;
+  // The transcript now ends with this Finished: the application secrets'
+  // (server) and the resumption master secret's (client) context.
+  if (conn.version == crypto::kTls13 && conn.suite && !conn.transcriptDone && !shared.keys.ephemeralKeys().empty())
+    (client ? conn.resumptionHash : conn.applicationHash) = crypto::digest(conn.suite->prfHash, conn.transcript);
   if (conn.version == crypto::kTls13) tls13AfterFinished(shared, conn, d);
   if (conn.dir[0].sawFinished && conn.dir[1].sawFinished && !conn.handshakeDone) {
     conn.handshakeDone = true;
@@ -204,6 +214,10 @@ void startRenegotiation(Shared& shared, Connection& conn) {
   conn.clientVerifyData.clear();
   conn.serverVerifyData.clear();
   conn.encryptedPms.clear();
+  conn.skePublic.clear();
+  conn.ckePublic.clear();
+  conn.ephemeral.reset();
+  conn.ephemeralTried = false;
   conn.tls12KeysTried = false;
   conn.clientKeys.reset();
   conn.serverKeys.reset();
@@ -287,9 +301,13 @@ void onHandshakeMessage(Shared& shared, Connection& conn, capture::Direction d, 
       chain.clear();
       for (const auto& entry : cert->entries) chain.push_back(entry.der);
     } else if (const auto* ske = parsed.as<wire::ServerKeyExchange>()) {
+      conn.skePublic = ske->publicKey;
+      conn.skeP = ske->dhP;
+      conn.skeG = ske->dhG;
       if (ske->namedGroup) tc.negotiated.group = codeName(ske->namedGroup, wire::groupName(ske->namedGroup));
     } else if (const auto* cke = parsed.as<wire::ClientKeyExchange>()) {
       if (cke->kind == wire::KeyExchange::Rsa) conn.encryptedPms = cke->exchange;
+      else conn.ckePublic = cke->exchange;
       // RFC 7627 §3: session_hash covers the handshake up to and including ClientKeyExchange.
       if (auto alg = transcriptHash(conn)) conn.sessionHash = crypto::digest(*alg, conn.transcript);
     } else if (const auto* nst = parsed.as<wire::NewSessionTicket>()) {

@@ -114,6 +114,12 @@ bool ensureTls12Keys(Shared& shared, Connection& conn) {
     derived.preMasterSecret = *pms;
     derived.sources.push_back("the server's RSA key (decrypted ClientKeyExchange)");
     conn.derivedSecrets = std::move(derived);
+  } else if (EphemeralState* e = ephemeralOf(shared, conn); e && !e->sharedSecret.empty()) {
+    master = fromPms(e->sharedSecret);
+    conn.derivedSecrets = e->derived;
+  } else if (e && !e->failure.empty()) {
+    conn.reason = "the " + e->ownSide + "'s ephemeral key is known, but the key agreement failed: " + e->failure;
+    return false;
   } else {
     conn.reason = noKeyReason(shared, conn);
     return false;

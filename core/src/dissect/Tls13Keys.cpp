@@ -66,16 +66,18 @@ void tls13AfterClientHello(Shared& shared, Connection& conn) {
 void tls13AfterServerHello(Shared& shared, Connection& conn) {
   DirectionState& client = conn.dir[capture::index(kClient)];
   DirectionState& server = conn.dir[capture::index(kServer)];
-  const keys::SessionSecrets* s = secretsOf(shared, conn);
+  deriveFromEphemeral(shared, conn);
+  const Bytes* serverSecret = tls13Secret(shared, conn, SecretKind::ServerHandshakeTrafficSecret);
+  const Bytes* clientSecret = tls13Secret(shared, conn, SecretKind::ClientHandshakeTrafficSecret);
   if (!conn.suite) {
     conn.reason = fmt::format("cipher suite 0x{:04x} is not one tlslab can decrypt", conn.suiteId);
-  } else if (!s || (!s->secret(SecretKind::ServerHandshakeTrafficSecret) && !s->secret(SecretKind::ClientHandshakeTrafficSecret))) {
+  } else if (!serverSecret && !clientSecret) {
     conn.reason = noKeyReason(shared, conn);
   }
   std::optional<crypto::RecordCipher> serverKeys, clientKeys;
-  if (conn.suite && s) {
-    if (const Bytes* sec = s->secret(SecretKind::ServerHandshakeTrafficSecret)) serverKeys = cipherFor(*conn.suite, *sec);
-    if (const Bytes* sec = s->secret(SecretKind::ClientHandshakeTrafficSecret)) clientKeys = cipherFor(*conn.suite, *sec);
+  if (conn.suite) {
+    if (serverSecret) serverKeys = cipherFor(*conn.suite, *serverSecret);
+    if (clientSecret) clientKeys = cipherFor(*conn.suite, *clientSecret);
   }
   install(server, std::move(serverKeys), "handshake");
   if (conn.earlyDataOffered && (client.cipher || !client.earlyCandidates.empty())) {
@@ -91,10 +93,9 @@ void tls13AfterServerHello(Shared& shared, Connection& conn) {
 void tls13AfterFinished(Shared& shared, Connection& conn, capture::Direction d) {
   DirectionState& ds = conn.dir[capture::index(d)];
   const bool client = d == kClient;
-  const keys::SessionSecrets* s = secretsOf(shared, conn);
-  const Bytes* secret = s ? s->secret(client ? SecretKind::ClientApplicationTrafficSecret0
-                                             : SecretKind::ServerApplicationTrafficSecret0)
-                          : nullptr;
+  deriveFromEphemeral(shared, conn);  // the server's Finished completes the application secrets' transcript
+  const Bytes* secret = tls13Secret(shared, conn, client ? SecretKind::ClientApplicationTrafficSecret0
+                                                         : SecretKind::ServerApplicationTrafficSecret0);
   std::optional<crypto::RecordCipher> keys;
   if (secret && conn.suite) {
     keys = cipherFor(*conn.suite, *secret);

@@ -16,6 +16,13 @@ struct ResumableSession {
   std::unique_ptr<SSL_SESSION, pki::OsslDeleter<SSL_SESSION_free>> session;
 };
 
+// A certificate's subject in one line (RFC 2253), as the logs show it.
+std::string subjectLine(X509* cert);
+// The certificates the peer sent, as far as the handshake got.
+void peerChainOf(SSL* ssl, Negotiated& n);
+// What the handshake on `ssl` agreed on (either side: a server learns the client's chain).
+Negotiated negotiatedOf(SSL* ssl);
+
 class ClientSession {
  public:
   explicit ClientSession(Recorder& recorder) : recorder_(recorder) { inst_.recorder = &recorder; }

@@ -48,8 +48,13 @@ Bytes copyBytes(const void* data, std::size_t len) {
 }
 
 void onMessage(int writeP, int version, int contentType, const void* buf, std::size_t len, SSL* ssl, void*) {
-  if (auto* inst = instOf(ssl))
-    inst->recorder->record(MessageEvent{nowUs(), writeP != 0, version, contentType, copyBytes(buf, len)});
+  auto* inst = instOf(ssl);
+  if (inst == nullptr) return;
+  // libssl holds its own key share between writing it (ClientHello,
+  // ServerHello, ServerKeyExchange) and using it; handshake messages are
+  // where to look (EphemeralKeys.cpp says when each side frees it).
+  if (contentType == SSL3_RT_HANDSHAKE) recordEphemeralKey(ssl, *inst);
+  inst->recorder->record(MessageEvent{nowUs(), writeP != 0, version, contentType, copyBytes(buf, len)});
 }
 
 void onKeylog(const SSL* ssl, const char* line) {

@@ -17,7 +17,12 @@ struct Instrumentation {
   VerifyMode verifyMode = VerifyMode::ChainAndHost;
   model::VerifyVerdict verdict;  // filled by the verify callback
   Bytes pinnedSpkiSha256;        // VerifyMode::Pinned
+  Bytes lastEphemeralPublicKey;  // the key share last recorded (a HelloRetryRequest makes a second)
 };
+
+// Records the (EC)DHE key libssl holds for this handshake, once per key
+// (EphemeralKeys.cpp); called from the message callback.
+void recordEphemeralKey(SSL* ssl, Instrumentation& inst);
 
 // SHA-256 over the certificate's DER SubjectPublicKeyInfo: the pin (RFC 7469 §2.4).
 Bytes spkiSha256(X509* cert);

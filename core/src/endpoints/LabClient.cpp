@@ -11,15 +11,6 @@ namespace tlslab::endpoints {
 
 namespace {
 
-std::string subjectLine(X509* cert) {
-  pki::OsslDeleter<BIO_free> freeBio;
-  std::unique_ptr<BIO, decltype(freeBio)> bio(BIO_new(BIO_s_mem()));
-  X509_NAME_print_ex(bio.get(), X509_get_subject_name(cert), 0, XN_FLAG_RFC2253);
-  char* data = nullptr;
-  long len = BIO_get_mem_data(bio.get(), &data);
-  return std::string(data, static_cast<std::size_t>(len));
-}
-
 std::string setUpContext(SSL_CTX* ctx, const ClientConfig& config) {
   if (auto err = applyTlsOptions(ctx, config.tls); !err.empty()) return err;
   for (const auto& file : config.trustFiles)
@@ -55,40 +46,6 @@ std::string handshakeError(SSL* ssl) {
     return "certificate verification failed: " + std::string(X509_verify_cert_error_string(verifyResult)) +
            (openssl.empty() ? "" : " (" + openssl + ")");
   return "handshake failed: " + (openssl.empty() ? std::string("the peer closed the connection") : openssl);
-}
-
-// The certificates the server sent, as far as the handshake got.
-void peerChainOf(SSL* ssl, Negotiated& n) {
-  n.peerChainSubjects.clear();
-  n.peerChainDer.clear();
-  if (STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl))
-    for (int i = 0; i < sk_X509_num(chain); ++i) {
-      X509* cert = sk_X509_value(chain, i);
-      n.peerChainSubjects.push_back(subjectLine(cert));
-      unsigned char* der = nullptr;
-      int len = i2d_X509(cert, &der);
-      if (len > 0) n.peerChainDer.emplace_back(der, der + len);
-      OPENSSL_free(der);
-    }
-}
-
-Negotiated negotiatedOf(SSL* ssl) {
-  Negotiated n;
-  n.version = SSL_get_version(ssl);
-  n.cipher = SSL_get_cipher_name(ssl);
-  n.resumed = SSL_session_reused(ssl) == 1;
-  const bool tls13 = SSL_version(ssl) == TLS1_3_VERSION;
-  if (n.resumed) n.resumedBy = tls13 ? "PSK" : SSL_SESSION_has_ticket(SSL_get0_session(ssl)) ? "ticket" : "session ID";
-  // An abbreviated TLS 1.2 handshake exchanges no keys: OpenSSL still
-  // reports the group the session was first made with (RFC 5246 §7.3).
-  if (int group = SSL_get_negotiated_group(ssl); group != 0 && !(n.resumed && !tls13))
-    if (const char* name = SSL_group_to_name(ssl, group)) n.group = name;
-  const unsigned char* alpn = nullptr;
-  unsigned alpnLen = 0;
-  SSL_get0_alpn_selected(ssl, &alpn, &alpnLen);
-  n.alpn.assign(reinterpret_cast<const char*>(alpn), alpnLen);
-  peerChainOf(ssl, n);
-  return n;
 }
 
 // Runs the Send/Expect steps; returns "" or what the server failed to say.
@@ -140,12 +97,55 @@ std::string sendEarlyData(SSL* ssl, const ClientConfig& config, Recorder& record
 
 }  // namespace
 
+std::string subjectLine(X509* cert) {
+  pki::OsslDeleter<BIO_free> freeBio;
+  std::unique_ptr<BIO, decltype(freeBio)> bio(BIO_new(BIO_s_mem()));
+  X509_NAME_print_ex(bio.get(), X509_get_subject_name(cert), 0, XN_FLAG_RFC2253);
+  char* data = nullptr;
+  long len = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<std::size_t>(len));
+}
+
+// The certificates the server sent, as far as the handshake got.
+void peerChainOf(SSL* ssl, Negotiated& n) {
+  n.peerChainSubjects.clear();
+  n.peerChainDer.clear();
+  if (STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl))
+    for (int i = 0; i < sk_X509_num(chain); ++i) {
+      X509* cert = sk_X509_value(chain, i);
+      n.peerChainSubjects.push_back(subjectLine(cert));
+      unsigned char* der = nullptr;
+      int len = i2d_X509(cert, &der);
+      if (len > 0) n.peerChainDer.emplace_back(der, der + len);
+      OPENSSL_free(der);
+    }
+}
+
+Negotiated negotiatedOf(SSL* ssl) {
+  Negotiated n;
+  n.version = SSL_get_version(ssl);
+  n.cipher = SSL_get_cipher_name(ssl);
+  n.resumed = SSL_session_reused(ssl) == 1;
+  const bool tls13 = SSL_version(ssl) == TLS1_3_VERSION;
+  if (n.resumed) n.resumedBy = tls13 ? "PSK" : SSL_SESSION_has_ticket(SSL_get0_session(ssl)) ? "ticket" : "session ID";
+  // An abbreviated TLS 1.2 handshake exchanges no keys: OpenSSL still
+  // reports the group the session was first made with (RFC 5246 §7.3).
+  if (int group = SSL_get_negotiated_group(ssl); group != 0 && !(n.resumed && !tls13))
+    if (const char* name = SSL_group_to_name(ssl, group)) n.group = name;
+  const unsigned char* alpn = nullptr;
+  unsigned alpnLen = 0;
+  SSL_get0_alpn_selected(ssl, &alpn, &alpnLen);
+  n.alpn.assign(reinterpret_cast<const char*>(alpn), alpnLen);
+  peerChainOf(ssl, n);
+  return n;
+}
+
 std::string ClientSession::open(const ClientConfig& config, ClientRun& run) {
   auto address = config.resolver.resolve(config.host);
   if (!address) return "cannot resolve '" + config.host + "': not in the lab resolver (use --resolve NAME=ADDR)";
   run.address = *address;
   recorder_.record(NoteEvent{nowUs(), "resolved " + config.host + " to " + *address + " (lab resolver)"});
-  conn_ = connectTo(*address, config.port, config.ioTimeoutMs);
+  conn_ = connectTo(*address, config.port, config.ioTimeoutMs, config.tcpMaxSegment);
   if (!conn_.fd) return conn_.error;
   run.connected = true;
   // The source address the kernel picked (a veth address in the --netns lab).

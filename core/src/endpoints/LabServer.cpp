@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "Channel.hpp"
+#include "ClientSession.hpp"
 #include "Instrument.hpp"
 #include "Ossl.hpp"
 #include "Relay.hpp"
@@ -164,7 +165,14 @@ void LabServer::Impl::serve(Fd fd, Worker* worker) {
   SslPtr ssl;
   std::string earlyData;
   bool upFrontTls = config.useTls && !isStarttlsService(config.service);
-  if (upFrontTls) result.error = handshake(fd.get(), ssl, inst, earlyData);
+  if (upFrontTls) {
+    result.error = handshake(fd.get(), ssl, inst, earlyData);
+    result.clientVerify = inst.verdict;
+    if (result.error.empty()) {
+      result.negotiated = negotiatedOf(ssl.get());
+      if (X509* client = SSL_get0_peer_certificate(ssl.get())) result.clientCertificate = subjectLine(client);
+    }
+  }
   result.handshakeOk = result.error.empty();
   if (result.handshakeOk) {
     Channel channel(fd.get(), ssl.get(), recorder);
@@ -176,7 +184,7 @@ void LabServer::Impl::serve(Fd fd, Worker* worker) {
     }
     ServiceContext context{channel, config.siteName, {}, config.starttlsInjectionBug, 0,
                            [&recorder](const std::string& text) { recorder.record(NoteEvent{nowUs(), text}); },
-                           config.pageNote, config.httpCloseAfterResponse};
+                           config.pageNote, config.httpCloseAfterResponse, config.readBufferSize};
     context.startTls = [&]() -> std::string {
       if (!config.useTls) return "STARTTLS refused: this server runs without TLS";
       std::string ignored;  // no 0-RTT after STARTTLS: the session is new

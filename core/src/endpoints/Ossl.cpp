@@ -42,6 +42,9 @@ std::string applyTlsOptions(SSL_CTX* ctx, const TlsOptions& options) {
   if (!options.groups.empty() && SSL_CTX_set1_groups_list(ctx, options.groups.c_str()) != 1)
     return "OpenSSL rejected the groups '" + options.groups + "': " + sslErrors();
   if (!options.encryptThenMac) SSL_CTX_set_options(ctx, SSL_OP_NO_ENCRYPT_THEN_MAC);
+  if (options.blockPadding > 0 && SSL_CTX_set_block_padding(ctx, options.blockPadding) != 1)
+    return "OpenSSL rejected record padding to multiples of " + std::to_string(options.blockPadding) +
+           " bytes (at most 16384): " + sslErrors();
   if (!options.sigalgs.empty() && SSL_CTX_set1_sigalgs_list(ctx, options.sigalgs.c_str()) != 1)
     return "OpenSSL rejected the signature algorithms '" + options.sigalgs + "': " + sslErrors();
   return {};

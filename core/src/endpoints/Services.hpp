@@ -21,6 +21,8 @@ struct ServiceContext {
   // HTTPS service (ServerConfig::pageNote, httpCloseAfterResponse).
   std::string pageNote;
   bool closeAfterResponse = false;
+  // Echo service: the buffer each read is given (ServerConfig::readBufferSize).
+  std::size_t readBufferSize = 16384;
 };
 
 // Runs `service` on an established channel until the peer closes.

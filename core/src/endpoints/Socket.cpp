@@ -111,13 +111,15 @@ Listener listenOn(const std::string& address, std::uint16_t port) {
   return result;
 }
 
-Connection connectTo(const std::string& address, std::uint16_t port, int timeoutMs) {
+Connection connectTo(const std::string& address, std::uint16_t port, int timeoutMs, int maxSegment) {
   ignoreSigpipe();
   SockAddr addr;
   if (!allowedAddress(address) || !parseAddress(address, port, addr))
     return {Fd{}, "refusing to connect to '" + address + "': " + kAllowed};
   Fd fd(::socket(addr.family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
   if (!fd) return {Fd{}, errnoText("socket")};
+  if (maxSegment > 0 && ::setsockopt(fd.get(), IPPROTO_TCP, TCP_MAXSEG, &maxSegment, sizeof(maxSegment)) != 0)
+    return {Fd{}, errnoText("TCP_MAXSEG " + std::to_string(maxSegment))};
   int rc = ::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr.storage), addr.length);
   if (rc != 0 && errno != EINPROGRESS) return {Fd{}, errnoText("connect to " + address + ":" + std::to_string(port))};
   if (rc != 0) {

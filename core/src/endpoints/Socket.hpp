@@ -38,7 +38,9 @@ struct Connection {
   Fd fd;
   std::string error;
 };
-Connection connectTo(const std::string& address, std::uint16_t port, int timeoutMs);
+// `maxSegment` > 0 sets TCP_MAXSEG before the SYN, so it is the MSS this end
+// announces and uses (both directions then segment at most that much).
+Connection connectTo(const std::string& address, std::uint16_t port, int timeoutMs, int maxSegment = 0);
 
 // OpenSSL writes to sockets with write(2); a peer that hung up would kill the
 // whole process with SIGPIPE (a lab's broken connection is a lesson, not a

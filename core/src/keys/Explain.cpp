@@ -2,6 +2,7 @@
 
 #include "tlslab/crypto/Tls12KeySchedule.hpp"
 #include "tlslab/crypto/Tls13KeySchedule.hpp"
+#include "ExplainParts.hpp"
 
 namespace tlslab::keys {
 namespace {
@@ -57,7 +58,6 @@ void explainTls13(const SessionSecrets& s, const SessionContext& ctx, Explanatio
                         " from the " + std::to_string(len) + "-byte secrets (pass the suite to be exact)");
   }
   out.suite = suite;
-  const crypto::HashAlg hash = suite->prfHash;
   for (auto& step : crypto::tls13NotDerivableFromKeyLog()) out.steps.push_back(std::move(step));
   for (const auto& info : crypto::allSecretKinds()) {
     if (const Bytes* secret = s.secret(info.kind)) {
@@ -68,10 +68,20 @@ void explainTls13(const SessionSecrets& s, const SessionContext& ctx, Explanatio
                                 info.node, std::string(info.keyLogLabel) + " " + toHex(s.clientRandom) + " " + toHex(*secret)));
     }
   }
+  tls13KeysAndFinished(s, *suite, ctx, out);
+}
+
+}  // namespace
+
+void tls13KeysAndFinished(const SessionSecrets& s, const crypto::CipherSuite& suiteRef, const SessionContext& ctx,
+                          Explanation& out) {
+  const crypto::CipherSuite* suite = &suiteRef;
+  const crypto::HashAlg hash = suite->prfHash;
   for (SecretKind kind : {SecretKind::ClientEarlyTrafficSecret, SecretKind::ClientHandshakeTrafficSecret,
                           SecretKind::ServerHandshakeTrafficSecret, SecretKind::ClientApplicationTrafficSecret0,
                           SecretKind::ServerApplicationTrafficSecret0}) {
     if (const Bytes* secret = s.secret(kind)) {
+      // The SecretKind overload names the key and IV and places them (ScheduleNode).
       for (auto& step : crypto::tls13TrafficKeys(*suite, *secret, kind).steps) out.steps.push_back(std::move(step));
     }
   }
@@ -108,6 +118,8 @@ void explainTls13(const SessionSecrets& s, const SessionContext& ctx, Explanatio
     out.steps.back().note = "used after the server sends KeyUpdate";
   }
 }
+
+namespace {
 
 void explainTls12(const SessionSecrets& s, const SessionContext& ctx, Explanation& out) {
   const std::uint16_t version = ctx.version.value_or(crypto::kTls12);
@@ -146,11 +158,19 @@ void explainTls12(const SessionSecrets& s, const SessionContext& ctx, Explanatio
     }
   }
   if (master.empty()) return;
+  tls12KeysAndFinished(master, s.clientRandom, suite, version, prfHash, ctx, out);
+}
+
+}  // namespace
+
+void tls12KeysAndFinished(const Bytes& master, const Bytes& clientRandom, const crypto::CipherSuite* suite,
+                          std::uint16_t version, crypto::HashAlg prfHash, const SessionContext& ctx,
+                          Explanation& out) {
   if (!suite || ctx.serverRandom.empty()) {
     out.steps.push_back(missing("key_block", "PRF(master_secret, \"key expansion\", server_random + client_random)",
                                 "needs ServerHello.random and the cipher suite from the handshake", "RFC 5246 §6.3",
                                 ScheduleNode::KeyBlock));
-  } else if (auto block = crypto::tls12KeyBlock(*suite, version, master, s.clientRandom, ctx.serverRandom)) {
+  } else if (auto block = crypto::tls12KeyBlock(*suite, version, master, clientRandom, ctx.serverRandom)) {
     for (auto& step : block->steps) out.steps.push_back(std::move(step));
   } else {
     out.notes.push_back(block.error());
@@ -172,11 +192,10 @@ void explainTls12(const SessionSecrets& s, const SessionContext& ctx, Explanatio
   finished(false, ctx.serverFinishedHash, ctx.serverVerifyData);
 }
 
-}  // namespace
-
 Explanation explainSession(const SessionSecrets& secrets, const SessionContext& context) {
   Explanation out;
   const bool tls13 = context.version ? *context.version == crypto::kTls13 : secrets.isTls13();
+  if (context.ownKey) return explainFromEphemeral(secrets, context);
   if (tls13 && secrets.isTls13()) {
     explainTls13(secrets, context, out);
   } else {

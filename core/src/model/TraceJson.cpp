@@ -40,7 +40,8 @@ json toJson(const DerivationStep& s) {
   json inputs = json::array();
   for (const auto& in : s.inputs) inputs.push_back({{"label", in.label}, {"bytes", hex(in.bytes)}});
   json out = {{"name", s.name},     {"function", s.function},           {"inputs", inputs},
-              {"output", hex(s.output)}, {"rfc", s.rfc}, {"status", stepStatusName(s.status)}, {"note", s.note}};
+              {"output", hex(s.output)}, {"rfc", s.rfc}, {"status", stepStatusName(s.status)}, {"note", s.note},
+              {"command", s.command}};
   if (s.node != ScheduleNode::None) out["node"] = scheduleNodeName(s.node);
   if (!s.keyLogLine.empty()) out["keyLogLine"] = s.keyLogLine;
   if (!s.messages.empty()) out["messages"] = s.messages;

@@ -55,7 +55,8 @@ EavesdropLeg login(const ServerConfig& serverConfig, const EavesdropOptions& opt
   std::thread pump;
   if (live) {
     std::uint32_t id = writer.addInterface(live->linkType(), 262144, "lo");
-    pump = std::thread([&] { (void)live->run([&](const capture::RawPacket& p) { writer.writePacket(id, p.time, p.data); }); });
+    // `id` by value: it lives in this block, the thread outlives it.
+    pump = std::thread([&, id] { (void)live->run([&, id](const capture::RawPacket& p) { writer.writePacket(id, p.time, p.data); }); });
   }
   ClientConfig client;
   client.host = options.host;

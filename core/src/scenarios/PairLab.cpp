@@ -56,6 +56,11 @@ const char* pairLabName(PairLab lab) {
   return "?";
 }
 
+const std::vector<std::string>& labServerAlpn() {
+  static const std::vector<std::string> protocols{"h2", "http/1.1", "spdy/3.1", "http/1.0"};
+  return protocols;
+}
+
 std::vector<PairLab> allPairLabs() { return {PairLab::Handshake, PairLab::Resumption, PairLab::Starttls, PairLab::Tamper}; }
 
 std::string recordProtection(const RunTrace& traced) {
@@ -82,6 +87,11 @@ std::string checkPairLabOptions(PairLab lab, const PairLabOptions& options) {
   if (options.plain && (!options.tls.empty() || !options.ciphers.empty()))
     return "--plain runs without TLS: --tls and --ciphers do not apply";
   if (!options.tickets && lab != PairLab::Resumption) return "--no-tickets is for the resumption lab";
+  if (!options.alpn.empty() && lab != PairLab::Handshake) return "--alpn is for the handshake lab";
+  if (options.plain && (!options.groups.empty() || !options.serverGroups.empty() || !options.alpn.empty()))
+    return "--plain runs without TLS: --groups, --server-groups and --alpn do not apply";
+  for (const auto& protocol : options.alpn)
+    if (protocol.empty() || protocol.size() > 255) return "an ALPN protocol name is 1 to 255 bytes (RFC 7301 §3.1)";
   if (options.macThenEncrypt && options.ciphers.empty())
     return "--mac-then-encrypt changes CBC records only: choose a CBC suite, e.g. --tls 1.2 --ciphers AES128-SHA";
   if (!options.ciphers.empty() && options.tls != "1.2")
@@ -119,8 +129,10 @@ PairLabRun runPairLab(PairLab lab, const PairLabOptions& options) {
   server.useTls = !options.plain;
   pinVersion(server.tls, options.tls);
   server.tls.cipherList = options.ciphers;
+  server.tls.groups = options.serverGroups;
   server.tls.encryptThenMac = !options.macThenEncrypt;
   server.tickets = options.tickets;
+  if (!options.alpn.empty()) server.tls.alpn = labServerAlpn();
   auto started = LabServer::start(server, options.observer);
   if (!started) {
     result.setupError = started.error();
@@ -130,6 +142,8 @@ PairLabRun runPairLab(PairLab lab, const PairLabOptions& options) {
   client.host = result.serverName = mail ? "mail.bank32.com" : "bank32.com";
   client.port = started.value()->port();
   client.tls = server.tls;
+  client.tls.groups = options.groups;
+  client.tls.alpn = options.alpn;
   client.useTls = server.useTls;
   client.cleartextProtocol = mail ? "SMTP" : "HTTP";
   client.trustFiles = {options.certsDir / "root-ca" / "cert.pem"};

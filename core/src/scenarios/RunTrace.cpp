@@ -62,6 +62,15 @@ SelfCheck check(const endpoints::ClientRun& run, const model::TraceConnection& c
 
 }  // namespace
 
+void addEphemeralKeys(keys::KeyStore& keys, const std::vector<endpoints::Event>& events, const std::string& who) {
+  for (const auto& event : events) {
+    const auto* e = std::get_if<endpoints::EphemeralKeyEvent>(&event);
+    if (!e) continue;
+    keys.addEphemeralKey({e->group, e->privateKey, e->publicKey, e->dhP, e->dhG},
+                         "recorded by the lab's " + who + " (" + e->group + ")");
+  }
+}
+
 bool RunTrace::selfCheckOk() const {
   return error.empty() && std::all_of(checks.begin(), checks.end(), [](const SelfCheck& c) { return c.ok || !c.applicable; });
 }
@@ -94,7 +103,12 @@ RunTrace traceOfRun(const std::vector<RunLeg>& legs, const std::string& source) 
     return result;
   }
   result.pcapng = pcapng.str();
-  keys::KeyStore keys;  // the run's key log travels inside the pcapng
+  keys::KeyStore keys;  // the run's key log travels inside the pcapng, its ephemeral keys beside it
+  for (const RunLeg& leg : legs) {
+    addEphemeralKeys(keys, leg.run->events, leg.clientLabel);
+    if (leg.serverEvents) addEphemeralKeys(keys, *leg.serverEvents, leg.serverLabel);
+  }
+  result.ephemeralKeys = keys.ephemeralKeys();
   auto trace = dissect::dissectBytes(asBytes(result.pcapng), keys);
   if (!trace) {
     result.error = "cannot read the run's own capture back: " + trace.error().message();

@@ -121,7 +121,7 @@ QWidget* CoursePanel::buildOverview() {
   keyFile_->setPlaceholderText(tr("optional: the key file your teacher gave you"));
   keyFile_->setToolTip(tr("Without one you work in self-study mode: your own materials, but anyone could compute them"));
   root_ = new QLineEdit(page);
-  root_->setToolTip(tr("Each lab's workspace is a folder tlslab-lab-N in here"));
+  root_->setToolTip(tr("Each lab's workspace is a folder tlslab-lab-N in here (a challenge's: tlslab-SLUG)"));
   form->addRow(tr("Student ID:"), student_);
   form->addRow(tr("Key file:"), withBrowse(keyFile_, page, false, tr("Choose your key file")));
   form->addRow(tr("Workspaces in:"), withBrowse(root_, page, true, tr("Choose the folder for your workspaces")));

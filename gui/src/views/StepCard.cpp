@@ -116,6 +116,11 @@ QFrame* makeStepCard(const model::DerivationStep& s, QWidget* parent) {
     const QString line = QString::fromStdString(s.keyLogLine);
     addValue(QObject::tr("key log line"), QStringLiteral("keyLogLine"))->setValue(line, line);
   }
+  if (!s.command.empty()) {
+    // The shell commands that compute the output by hand (openssl kdf / pkeyutl, tlslab keys derive).
+    const QString command = QString::fromStdString(s.command);
+    addValue(QObject::tr("by hand"), QStringLiteral("command"))->setValue(command, command);
+  }
 
   if (!s.note.empty()) {
     auto* note = new QLabel(QString::fromStdString(s.note), card);

@@ -49,9 +49,9 @@ void TutorialView::setTutorialsDir(const std::filesystem::path& dir) {
   dir_ = dir;
   browser_->setSearchPaths({QString::fromStdString(dir.string())});
   refreshList();
-  // Start where a newcomer should: the handshake lab, else the first one.
+  // Start where a newcomer should: the handshake lab (08), else the first one.
   const QStringList names = availableTutorials();
-  if (!names.isEmpty()) showTutorial(names.contains(QLatin1String("handshake")) ? QStringLiteral("handshake") : names.first());
+  if (!names.isEmpty()) showTutorial(names.contains(QLatin1String("08-handshake-anatomy")) ? QStringLiteral("08-handshake-anatomy") : names.first());
 }
 
 QStringList TutorialView::availableTutorials() const {

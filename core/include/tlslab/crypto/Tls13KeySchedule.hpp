@@ -128,6 +128,7 @@ std::vector<model::DerivationStep> tls13NotDerivableFromKeyLog();
 // The same explanation as a reusable sentence.
 inline constexpr const char* kForwardSecrecyNote =
     "not derivable from this key log (forward secrecy: the (EC)DHE shared secret never leaves the "
-    "endpoints, so only the secrets derived from it can be logged)";
+    "endpoints, so only the secrets derived from it can be logged; a lab run's own ephemeral keys, kept "
+    "beside its capture and never in it, make every secret derivable: --ephemeral-keys)";
 
 }  // namespace tlslab::crypto

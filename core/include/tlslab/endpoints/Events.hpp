@@ -44,6 +44,21 @@ struct KeyLogEvent {
   std::string line;  // NSS key log format, as OpenSSL wrote it
 };
 
+// An (EC)DHE key pair this endpoint generated for a handshake, read from
+// libssl while it still held it (SSL_get_tmp_key, Instrument.cpp). Like a key
+// log line it lets the run be decrypted, and more: every secret from the
+// shared secret down can be derived. It never goes into a capture (the
+// run's pcapng keeps only the key log); it travels beside it.
+struct EphemeralKeyEvent {
+  TimeUs time = 0;
+  // IANA group name ("x25519", "x448", "secp256r1", "secp384r1", "secp521r1",
+  // "ffdhe2048", ...) or "dh" for a TLS 1.2 DHE key with its own p and g.
+  std::string group;
+  Bytes privateKey;  // raw (X25519/X448) or big-endian scalar / exponent
+  Bytes publicKey;   // the key share as this endpoint sent it
+  Bytes dhP, dhG;    // "dh" only
+};
+
 // One call of the certificate-verify callback.
 struct VerifyEvent {
   TimeUs time = 0;
@@ -77,7 +92,8 @@ struct NoteEvent {
   std::string text;  // lab-level narration: "connecting to bank32.com (127.0.0.1:4433)"
 };
 
-using Event = std::variant<WireEvent, MessageEvent, KeyLogEvent, VerifyEvent, InfoEvent, AppDataEvent, NoteEvent>;
+using Event = std::variant<WireEvent, MessageEvent, KeyLogEvent, VerifyEvent, InfoEvent, AppDataEvent, NoteEvent,
+                           EphemeralKeyEvent>;
 using Observer = std::function<void(Role, const Event&)>;
 
 // Collects the events of one endpoint connection and forwards each to an

@@ -66,6 +66,9 @@ struct ClientConfig {
   std::string earlyData;
   std::vector<ScriptStep> script;
   int ioTimeoutMs = 5000;
+  // TCP_MAXSEG before connecting (0: the kernel's choice, 65483 on loopback):
+  // the record lab asks for an Ethernet-sized MSS so loopback segments like a LAN.
+  int tcpMaxSegment = 0;
 };
 
 // What the handshake agreed on.

@@ -46,6 +46,9 @@ struct ServerConfig {
   // textbook's) finishes at once instead of at the idle timeout.
   bool httpCloseAfterResponse = false;
   Service service = Service::HttpsHello;
+  // Service::Echo: the buffer each SSL_read is given (the record lab's reader;
+  // each call is an AppDataEvent, so its return values are on record).
+  std::size_t readBufferSize = 16384;
   bool useTls = true;  // false: the same service in cleartext
   TlsOptions tls;
   // OpenSSL refuses to even load weak certificates (RSA-1024, SHA-1) at the
@@ -74,6 +77,12 @@ struct ServerConnection {
   bool handshakeOk = false;
   std::string error;  // why the connection failed, "" when it did not
   std::vector<Event> events;
+  // What the handshake agreed on (empty without TLS or when it failed).
+  Negotiated negotiated;
+  // Mutual TLS: the subject of the client's certificate once the handshake
+  // accepted it ("" when it sent none or was refused), and the verify record.
+  std::string clientCertificate;
+  model::VerifyVerdict clientVerify;
   // Service::Relay: the proxy's own connection to the real server.
   ClientRun upstream;
 };

@@ -1,5 +1,6 @@
 #pragma once
 // The TLS knobs a lab turns, shared by LabServer and LabClient.
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,9 @@ struct TlsOptions {
   // TLS 1.2 CBC suites: offer/accept encrypt_then_mac (RFC 7366), OpenSSL's
   // default. false keeps the original MAC-then-encrypt of RFC 5246 §6.2.3.2.
   bool encryptThenMac = true;
+  // TLS 1.3: pad every record's TLSInnerPlaintext (content + type byte) to a
+  // multiple of this many bytes (RFC 8446 §5.4; SSL_CTX_set_block_padding). 0 = none.
+  std::size_t blockPadding = 0;
 };
 
 }  // namespace tlslab::endpoints

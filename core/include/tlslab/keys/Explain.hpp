@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "tlslab/crypto/CipherSuite.hpp"
+#include "tlslab/crypto/KeyAgreement.hpp"
 #include "tlslab/keys/KeyStore.hpp"
 #include "tlslab/model/Derivation.hpp"
 
@@ -29,6 +30,17 @@ struct SessionContext {
   // verify_data actually received.
   Bytes clientFinishedHash, serverFinishedHash;
   Bytes clientVerifyData, serverVerifyData;
+  // The endpoint's own ephemeral key (a lab run's, kept beside its capture):
+  // then the whole chain is derived from the (EC)DHE shared secret down, and
+  // each secret the key log also has is checked against it.
+  std::optional<crypto::KeyPair> ownKey;
+  std::string ownSide;      // "client" or "server": whose key it is
+  std::string ownKeySource;
+  Bytes peerShare;          // the other side's key share (TLS 1.2: its ClientKeyExchange / ServerKeyExchange)
+  bool pskResumption = false;  // TLS 1.3 PSK: the early secret needs the PSK, which is not known here
+  Bytes handshakeHash;      // TLS 1.3 Transcript-Hash(ClientHello..ServerHello)
+  Bytes applicationHash;    // ClientHello..server Finished
+  Bytes resumptionHash;     // ClientHello..client Finished
 };
 
 struct Explanation {
@@ -38,6 +50,9 @@ struct Explanation {
   std::vector<std::string> notes;  // assumptions made, what is missing
 };
 
+// With context.ownKey: explainFromEphemeral; `secrets` is then the key log's
+// record of the session (it may hold nothing), which each step is checked against.
 Explanation explainSession(const SessionSecrets& secrets, const SessionContext& context);
+Explanation explainFromEphemeral(const SessionSecrets& logged, const SessionContext& context);
 
 }  // namespace tlslab::keys

@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "tlslab/crypto/KeyAgreement.hpp"
 #include "tlslab/crypto/PrivateKey.hpp"
 #include "tlslab/crypto/Result.hpp"
 #include "tlslab/crypto/SecretKind.hpp"
@@ -39,6 +40,18 @@ struct SessionSecrets {
   const Bytes* secret(crypto::SecretKind kind) const;
 };
 
+// An endpoint's ephemeral (EC)DHE key pair, found by the key share it sent.
+struct EphemeralKey {
+  crypto::KeyPair pair;
+  std::string source;  // "the lab run's client", "run.ephemeral-keys line 2"
+};
+
+// The text form of ephemeral keys (a file beside a run's capture, never inside
+// it), one per line:
+//   EPHEMERAL_KEY <group> <key share hex> <private key hex> [<p hex> <g hex>]
+// with p and g only for group "dh"; '#' starts a comment.
+std::string ephemeralKeyText(const std::vector<EphemeralKey>& keys);
+
 struct LoadedKey {
   crypto::PrivateKey key;
   std::string source;
@@ -57,6 +70,14 @@ class KeyStore {
   void addMasterSecretForSessionId(ByteView sessionId, ByteView masterSecret);
   void addMasterSecretForTicket(ByteView ticket, ByteView masterSecret);
 
+  // Ephemeral (EC)DHE keys: from a lab run, or from their text form.
+  void addEphemeralKey(crypto::KeyPair pair, std::string source);
+  std::vector<model::Diagnostic> addEphemeralKeyText(std::string_view text, std::string_view source);
+  crypto::Result<std::vector<model::Diagnostic>> addEphemeralKeyFile(const std::filesystem::path& path);
+  // The key whose public share this is (the same group's encoding).
+  const EphemeralKey* findEphemeralKey(ByteView publicShare) const;
+  const std::vector<EphemeralKey>& ephemeralKeys() const { return ephemeral_; }
+
   // PEM (PKCS#1 / PKCS#8, optionally encrypted) or, for .p12/.pfx, PKCS#12.
   crypto::Result<std::size_t> addPrivateKeyFile(const std::filesystem::path& path, std::string_view password = {});
   crypto::Result<std::size_t> addPrivateKeyPem(std::string_view pem, std::string_view password = {},
@@ -72,7 +93,9 @@ class KeyStore {
 
   std::vector<const SessionSecrets*> sessions() const;
   const std::vector<LoadedKey>& privateKeys() const { return keys_; }
-  bool empty() const { return sessions_.empty() && bySessionId_.empty() && byEncryptedPms_.empty() && keys_.empty(); }
+  bool empty() const {
+    return sessions_.empty() && bySessionId_.empty() && byEncryptedPms_.empty() && keys_.empty() && ephemeral_.empty();
+  }
 
  private:
   SessionSecrets& session(ByteView clientRandom);
@@ -83,6 +106,7 @@ class KeyStore {
   std::map<Bytes, Bytes> byTicket_;
   std::map<Bytes, Bytes> byEncryptedPms_;  // first 8 bytes of EncryptedPreMasterSecret -> PMS
   std::vector<LoadedKey> keys_;
+  std::vector<EphemeralKey> ephemeral_;
 };
 
 }  // namespace tlslab::keys

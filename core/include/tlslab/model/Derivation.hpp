@@ -58,6 +58,9 @@ struct DerivationStep {
   // shares come from, and the records (TraceConnection::records) its key protects.
   std::vector<std::size_t> messages;
   std::vector<std::size_t> records;
+  // Shell commands that compute `output` by hand (openssl kdf/pkeyutl or
+  // `tlslab keys derive`), one per line; empty where nothing is computed.
+  std::string command;
 };
 
 const char* stepStatusName(StepStatus status);

@@ -1,6 +1,6 @@
 #pragma once
-// The two-endpoint labs (tutorials/handshake.md, resumption.md, starttls.md,
-// tamper.md): the lab server for bank32.com (or mail.bank32.com for SMTP) and
+// The two-endpoint labs (tutorials/08-handshake-anatomy.md, resumption.md,
+// starttls.md, 02-tampering.md): the lab server for bank32.com (or mail.bank32.com for SMTP) and
 // a correct client in this process, on loopback. The CLI narrates a run and the GUI
 // draws it; both get it from here so the two always show the same lab.
 #include <cstdint>
@@ -34,6 +34,13 @@ struct PairLabOptions {
   std::string ciphers;           // TLS 1.2 suites, OpenSSL syntax (e.g. "AES128-SHA"; "" = OpenSSL's default)
   bool macThenEncrypt = false;   // CBC suites without encrypt_then_mac (RFC 7366): the original TLS 1.2 records
   bool tickets = true;           // false: the server issues no tickets, so TLS 1.2 resumes by session ID
+  // (EC)DHE groups, OpenSSL list syntax ("" = OpenSSL's default): the client
+  // sends a key share for its first; a server that accepts none of the
+  // client's shares asks for another with a HelloRetryRequest.
+  std::string groups;            // the client's, e.g. "P-256", "ffdhe2048", "X25519:P-256"
+  std::string serverGroups;      // the server's, e.g. "P-256"
+  // Handshake: the ALPN protocols the client offers (RFC 7301); the server picks from labServerAlpn().
+  std::vector<std::string> alpn;
   // Handshake and Tamper: the same conversation over cleartext TCP (no TLS at all).
   bool plain = false;
   // Tamper: what the attacker does to the first record of the request (with
@@ -63,6 +70,8 @@ struct PairLabRun {
 };
 
 PairLabRun runPairLab(PairLab lab, const PairLabOptions& options);
+// The lab server's ALPN protocols, most preferred first (it chooses: RFC 7301 §3.2).
+const std::vector<std::string>& labServerAlpn();
 // "" or why `options` make no sense for `lab` (runPairLab reports it as its setupError).
 std::string checkPairLabOptions(PairLab lab, const PairLabOptions& options);
 

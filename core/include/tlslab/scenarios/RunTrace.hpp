@@ -11,6 +11,7 @@
 
 #include "tlslab/endpoints/LabClient.hpp"
 #include "tlslab/endpoints/LabServer.hpp"
+#include "tlslab/keys/KeyStore.hpp"
 #include "tlslab/model/Trace.hpp"
 
 namespace tlslab::scenarios {
@@ -44,10 +45,20 @@ struct RunTrace {
   std::string error;              // the run could not be turned into a capture or read back
   bool selfCheckOk() const;
   // The pcapng the trace was read from (keys embedded): `tlslab lab run --save`.
+  // It holds the key log only, never a private key.
   std::string pcapng;
+  // The endpoints' ephemeral (EC)DHE keys, which the trace's derivations
+  // start from; saved beside the pcapng (keys::ephemeralKeyText).
+  std::vector<keys::EphemeralKey> ephemeralKeys;
 };
 
+// The run's trace: its own pcapng read back with the endpoints' ephemeral
+// keys, so each connection's derivation starts at the (EC)DHE shared secret.
 RunTrace traceOfRun(const std::vector<RunLeg>& legs, const std::string& source);
+
+// The ephemeral keys among one endpoint's events, into `keys` ("who": the
+// endpoint's label, for the steps' notes).
+void addEphemeralKeys(keys::KeyStore& keys, const std::vector<endpoints::Event>& events, const std::string& who);
 
 // The application bytes one endpoint sent (sent = true) or received, in order.
 Bytes appBytes(const std::vector<endpoints::Event>& events, bool sent);

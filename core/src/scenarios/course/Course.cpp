@@ -26,9 +26,17 @@ std::string promptFor(const Question& question, const Variant& variant) {
 }
 
 std::span<const LabDefinition* const> course() {
-  static const std::array<const LabDefinition*, 7> labs{&lab01Eavesdropping(), &lab02Tampering(), &lab03Mitm(),
-                                                         &lab04FirstClient(),   &lab05BeingACa(),   &lab06HostCheck(),
-                                                         &lab07Server()};
+  // Part 2 (issue 14): one entry per line, in number order; challenges (from 20) last.
+  static const std::array labs{
+      &lab01Eavesdropping(), &lab02Tampering(), &lab03Mitm(), &lab04FirstClient(), &lab05BeingACa(), &lab06HostCheck(),
+      &lab07Server(),
+      &lab08HandshakeAnatomy(),
+      &lab09KeysByHand(),
+      &lab10RecordLayer(),
+      &lab11ForwardSecrecy(),
+      &lab14Wrappers(),
+      &challenge20Forensics(),
+  };
   return labs;
 }
 

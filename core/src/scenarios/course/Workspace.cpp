@@ -66,7 +66,11 @@ std::string utcNow() {
   return buffer;
 }
 
-fs::path defaultWorkspaceDir(int lab) { return fs::path("tlslab-lab-" + std::to_string(lab)); }
+fs::path defaultWorkspaceDir(int lab) {
+  if (const LabDefinition* definition = findLab(lab); definition && isChallenge(*definition))
+    return fs::path("tlslab-" + std::string(definition->slug));
+  return fs::path("tlslab-lab-" + std::to_string(lab));
+}
 
 pki::Result<WorkspaceInfo> openWorkspace(const fs::path& dir) {
   const fs::path meta = dir / kMetaFile;

@@ -111,6 +111,11 @@ struct LabDefinition {
   std::vector<CheckSpec> checks;
 };
 
+// Challenges (CryptoHack-style puzzles, checked like labs) are numbered from
+// 20 and listed after the labs; their workspace is ./tlslab-SLUG/.
+inline constexpr int kFirstChallenge = 20;
+inline bool isChallenge(const LabDefinition& lab) { return lab.number >= kFirstChallenge; }
+
 // The course, in order.
 std::span<const LabDefinition* const> course();
 const LabDefinition* findLab(int number);

@@ -17,7 +17,7 @@ inline constexpr std::string_view kMetaFile = ".tlslab/workspace.json";
 inline constexpr std::string_view kResultsFile = ".tlslab/results.json";
 inline constexpr std::string_view kAnswersFile = "answers.txt";
 
-std::filesystem::path defaultWorkspaceDir(int lab);  // "tlslab-lab-N"
+std::filesystem::path defaultWorkspaceDir(int lab);  // "tlslab-lab-N"; a challenge's "tlslab-SLUG"
 
 struct WorkspaceInfo {
   int lab = 0;

@@ -1,0 +1,114 @@
+// Lab 11 (forward secrecy) checked the way a student works: the answers are
+// read off the workspace's captures with the dissector and the server key.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "CourseCaptureSupport.hpp"
+
+using namespace tlslab;
+using namespace tlslab::course;
+namespace fs = std::filesystem;
+
+namespace {
+
+using Workspace = test::StartedWorkspace;
+
+keys::KeyStore withServerKey(const Workspace& ws) {
+  keys::KeyStore store;
+  EXPECT_TRUE(store.addPrivateKeyFile(ws.dir / "server.key"));
+  return store;
+}
+
+// What a student finds with `tlslab dissect … --rsa-key server.key`.
+std::string studentAnswers(const Workspace& ws) {
+  keys::KeyStore store = withServerKey(ws);
+  model::Trace rsa = test::dissectedWith(ws.dir / "rsa-kx.pcapng", store);
+  model::Trace ecdhe = test::dissectedWith(ws.dir / "ecdhe.pcapng", store);
+  if (rsa.connections.size() != 1 || ecdhe.connections.size() != 1) {
+    ADD_FAILURE() << "each capture holds one connection";
+    return {};
+  }
+  const std::string sent = test::clientText(rsa.connections[0]);
+  const std::string body = sent.substr(sent.find("\r\n\r\n") + 4);
+  const model::DerivationStep* pms = test::stepNamed(rsa.connections[0], "pre_master_secret");
+  EXPECT_NE(pms, nullptr);
+  std::string signedMessage, notDerivable;
+  for (const auto& m : ecdhe.connections[0].messages)
+    if (m.name == "ServerKeyExchange") signedMessage = m.name;
+  for (const auto& step : ecdhe.connections[0].derivation)
+    if (step.status == model::StepStatus::NotDerivable && notDerivable.empty()) notDerivable = step.name;
+  return "rsa_secret: " + body + "\npre_master_secret: " + (pms ? toHex(pms->output) : "") +
+         "\necdhe_key_signs: " + signedMessage + "\necdhe_not_derivable: " + notDerivable + "\n";
+}
+
+}  // namespace
+
+TEST(CourseLab11, AnswersReadOffTheCapturesPassEveryCheck) {
+  Workspace ws = test::startLabWorkspace(11, "alice");
+  const std::string answers = studentAnswers(ws);
+  LabReport report = test::checkAnswers(11, ws, answers);
+  for (const auto& r : report.results) EXPECT_EQ(r.verdict, Verdict::Pass) << r.id << ": " << r.detail << "\n" << answers;
+  fs::remove_all(ws.dir);
+}
+
+TEST(CourseLab11, TheServerKeyOpensTheRsaCaptureButNotTheEcdheOne) {
+  Workspace ws = test::startLabWorkspace(11, "grace");
+  keys::KeyStore none;
+  model::Trace bare = test::dissectedWith(ws.dir / "rsa-kx.pcapng", none);
+  ASSERT_EQ(bare.connections.size(), 1u);
+  EXPECT_TRUE(bare.connections[0].appData.empty()) << "the captures must carry no keys";
+  keys::KeyStore store = withServerKey(ws);
+  model::Trace rsa = test::dissectedWith(ws.dir / "rsa-kx.pcapng", store);
+  model::Trace ecdhe = test::dissectedWith(ws.dir / "ecdhe.pcapng", store);
+  ASSERT_EQ(rsa.connections.size(), 1u);
+  ASSERT_EQ(ecdhe.connections.size(), 1u);
+  EXPECT_EQ(rsa.connections[0].decryption, "decrypted");
+  EXPECT_NE(test::clientText(rsa.connections[0]).find(ws.info.variant().password("rsa-secret")), std::string::npos);
+  EXPECT_TRUE(ecdhe.connections[0].appData.empty());
+  EXPECT_NE(ecdhe.connections[0].decryption.find("forward secrecy"), std::string::npos) << ecdhe.connections[0].decryption;
+  fs::remove_all(ws.dir);
+}
+
+TEST(CourseLab11, WrongAnswersFailWithTheirExplanation) {
+  Workspace ws = test::startLabWorkspace(11, "dave");
+  keys::KeyStore store = withServerKey(ws);
+  model::Trace rsa = test::dissectedWith(ws.dir / "rsa-kx.pcapng", store);
+  ASSERT_EQ(rsa.connections.size(), 1u);
+  const model::DerivationStep* master = nullptr;
+  for (const auto& step : rsa.connections[0].derivation)
+    if (step.name.rfind("master_secret", 0) == 0) master = &step;
+  ASSERT_NE(master, nullptr);
+  const std::string wrong = "rsa_secret: POST /note HTTP/1.1\npre_master_secret: " + toHex(master->output) +
+                            "\necdhe_key_signs: ClientKeyExchange\necdhe_not_derivable: master_secret\n";
+  LabReport report = test::checkAnswers(11, ws, wrong);
+  EXPECT_EQ(report.passed(), 0);
+  EXPECT_NE(test::resultOf(report, "rsa_secret").detail.find("HTTP request"), std::string::npos);
+  EXPECT_NE(test::resultOf(report, "pre_master_secret").detail.find("that is the master secret"), std::string::npos);
+  EXPECT_NE(test::resultOf(report, "ecdhe_key_signs").detail.find("ephemeral public key"), std::string::npos);
+  EXPECT_NE(test::resultOf(report, "ecdhe_not_derivable").detail.find("follows from an earlier value"), std::string::npos);
+  LabReport shortHex = test::checkAnswers(11, ws, "pre_master_secret: 0303aabb\n");
+  EXPECT_NE(test::resultOf(shortHex, "pre_master_secret").detail.find("48 bytes"), std::string::npos);
+  LabReport certificate = test::checkAnswers(11, ws, "ecdhe_key_signs: Certificate\n");
+  EXPECT_NE(test::resultOf(certificate, "ecdhe_key_signs").detail.find("signed by the CA"), std::string::npos);
+  EXPECT_EQ(test::resultOf(test::checkAnswers(11, ws, ""), "rsa_secret").verdict, Verdict::Missing);
+  fs::remove_all(ws.dir);
+}
+
+TEST(CourseLab11, TwoStudentsCannotPassWithEachOthersAnswersOrCaptures) {
+  Workspace erin = test::startLabWorkspace(11, "erin");
+  Workspace frank = test::startLabWorkspace(11, "frank");
+  const std::string erinAnswers = studentAnswers(erin);
+  EXPECT_NE(erinAnswers, studentAnswers(frank));
+  LabReport copied = test::checkAnswers(11, frank, erinAnswers);
+  EXPECT_EQ(test::resultOf(copied, "rsa_secret").verdict, Verdict::Fail);
+  EXPECT_EQ(test::resultOf(copied, "pre_master_secret").verdict, Verdict::Fail);
+  // Erin's capture and key in Frank's workspace: the pre-master secret is Erin's, not his.
+  fs::copy_file(erin.dir / "rsa-kx.pcapng", frank.dir / "rsa-kx.pcapng", fs::copy_options::overwrite_existing);
+  fs::copy_file(erin.dir / "server.key", frank.dir / "server.key", fs::copy_options::overwrite_existing);
+  LabReport borrowed = test::checkAnswers(11, frank, erinAnswers);
+  EXPECT_NE(test::resultOf(borrowed, "pre_master_secret").detail.find("not the capture made for you"), std::string::npos);
+  fs::remove_all(erin.dir);
+  fs::remove_all(frank.dir);
+}
