@@ -49,7 +49,7 @@ bool loadKeys(const KeyArgs& args, keys::KeyStore& keys, const std::string& comm
 }
 
 std::optional<model::Trace> dissectCapture(const std::string& path, keys::KeyStore& keys, const std::string& command,
-                                           bool quiet, dissect::DissectOptions options) {
+                                           bool quiet, dissect::DissectOptions options, bool* readInPart) {
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
   auto last = start;
@@ -71,11 +71,16 @@ std::optional<model::Trace> dissectCapture(const std::string& path, keys::KeySto
     }
     return true;
   };
-  auto trace = dissect::dissectFile(path, keys, std::move(options), progress);
+  capture::ReadSummary summary;
+  auto trace = dissect::dissectFile(path, keys, std::move(options), progress, &summary);
   if (shown) std::cerr << "\n";
   if (!trace.ok()) {
     std::cerr << fmt::format("tlslab {}: {}\n", command, trace.error().message());
     return std::nullopt;
+  }
+  if (!summary.complete) {
+    std::cerr << fmt::format("tlslab {}: {} was read only in part: {}\n", command, path, summary.stopReason);
+    if (readInPart) *readInPart = true;
   }
   return std::move(trace.value());
 }

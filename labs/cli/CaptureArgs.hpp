@@ -27,8 +27,19 @@ bool loadKeys(const KeyArgs& args, keys::KeyStore& keys, const std::string& comm
 
 // Dissects a capture file; nullopt (and a message naming the file and what is
 // wrong on stderr) when it cannot be read at all. Progress goes to stderr
-// when reading takes more than a moment, unless quiet.
+// when reading takes more than a moment, unless quiet. `readInPart`, when
+// given, is set when reading stopped at an error before the end of the file
+// (the trace then holds what came before it; stderr says where and why).
 std::optional<model::Trace> dissectCapture(const std::string& path, keys::KeyStore& keys, const std::string& command,
-                                           bool quiet, dissect::DissectOptions options = {});
+                                           bool quiet, dissect::DissectOptions options = {},
+                                           bool* readInPart = nullptr);
+
+// The exit codes of `tlslab dissect`, also in its --help: 2 the input or a
+// key file cannot be used at all, 3 the capture was read only in part.
+constexpr int kExitUnusableInput = 2;
+constexpr int kExitReadInPart = 3;
+inline constexpr const char* kCaptureExitCodes =
+    "Exit status: 0 done; 2 the capture or a key file cannot be used (the message names it and why); 3 the capture "
+    "could be read only up to an error (what came before it is shown; the message says where)";
 
 }  // namespace tlslab::cli

@@ -113,8 +113,10 @@ int runDissect(const DissectArgs& args) {
       ++recordCounts[c.index];
     };
   }
-  auto trace = dissectCapture(args.capture, keys, "dissect", args.quiet, options);
-  if (!trace) return 2;
+  bool readInPart = false;
+  auto trace = dissectCapture(args.capture, keys, "dissect", args.quiet, options, &readInPart);
+  if (!trace) return kExitUnusableInput;
+  const int done = readInPart ? kExitReadInPart : 0;
 
   std::vector<const model::TraceConnection*> shown;
   for (const auto& c : trace->connections) {
@@ -130,7 +132,7 @@ int runDissect(const DissectArgs& args) {
       for (const auto& d : trace->diagnostics) out["diagnostics"].push_back(model::toJson(d));
       std::cout << model::toJsonText(out, 1) << "\n";
     }
-    return 0;
+    return done;
   }
   std::cout << fmt::format("{}: {} TLS connection(s){}\n\n", trace->source, trace->connections.size(),
                            filters.empty() ? "" : fmt::format(", {} shown", shown.size()));
@@ -145,7 +147,7 @@ int runDissect(const DissectArgs& args) {
     std::cout << fmt::format("{}: {}{}\n", model::severityName(d.severity), d.where.empty() ? "" : d.where + ": ",
                              d.message);
   }
-  return 0;
+  return done;
 }
 
 }  // namespace
@@ -167,6 +169,7 @@ void registerDissectCommand(CLI::App& app, Context& ctx) {
   cmd->add_flag("--no-payloads", args->noPayloads,
                 "Do not keep application data (bounded memory for huge captures; records are still checked)");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress or key log warnings on stderr");
+  cmd->footer(kCaptureExitCodes);
   cmd->callback([args, &ctx] { ctx.exitCode = runDissect(*args); });
 }
 

@@ -225,3 +225,49 @@ TEST(SampleCaptures, EachPrintsTheLadderAndDecryptedData) {
     EXPECT_TRUE(contains(result.out, plaintext)) << name << result.out;
   }
 }
+
+// A device, a directory or a file of garbage given as a key file: refused
+// (exit 2, naming the file and why) or read with a bounded list of warnings.
+TEST(DissectCli, KeyFilesThatAreNotFilesAreRefusedByNameWithExitTwo) {
+  const std::string capture = (sourceDir() / "captures" / "tls13-https-hello.pcapng").string();
+  auto zero = run(cli("dissect " + capture + " --keylog /dev/zero"));
+  EXPECT_EQ(zero.exitCode, 2) << zero.out;
+  EXPECT_TRUE(contains(zero.out, "cannot read key log '/dev/zero': /dev/zero is not a regular file")) << zero.out;
+  const auto dir = std::filesystem::temp_directory_path();
+  auto folder = run(cli("dissect " + capture + " --keylog " + dir.string()));
+  EXPECT_EQ(folder.exitCode, 2) << folder.out;
+  EXPECT_TRUE(contains(folder.out, "is a directory, not a key file")) << folder.out;
+  auto rsa = run(cli("dissect " + capture + " --rsa-key /dev/zero"));
+  EXPECT_EQ(rsa.exitCode, 2) << rsa.out;
+  EXPECT_TRUE(contains(rsa.out, "cannot load RSA key '/dev/zero': /dev/zero is not a regular file")) << rsa.out;
+  const auto noisy = temp("noisy.log");
+  {
+    std::ofstream out(noisy);
+    for (int i = 0; i < 3000; ++i) out << "garbage " << i << "\n";
+  }
+  auto warned = run(cli("dissect " + capture + " --summary --keylog " + noisy.string()));
+  EXPECT_EQ(warned.exitCode, 0) << warned.out;
+  std::size_t lines = 0;
+  for (std::size_t at = 0; (at = warned.out.find("noisy.log", at)) != std::string::npos; ++at) ++lines;
+  EXPECT_LE(lines, 22u) << warned.out;
+  EXPECT_TRUE(contains(warned.out, "3000 of 3000 lines were not usable key log lines")) << warned.out;
+  std::filesystem::remove(noisy);
+}
+
+// A capture that breaks off in a damaged block: what came before is shown,
+// the damage named, and the exit status (3) says the file was read in part.
+TEST(DissectCli, ACaptureReadOnlyInPartExitsThreeAndSaysWhere) {
+  const auto whole = sourceDir() / "captures" / "tls12-ecdhe.pcapng";
+  std::ifstream in(whole, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_GT(bytes.size(), 3000u);
+  const auto broken = temp("broken.pcapng");
+  std::ofstream(broken, std::ios::binary) << bytes.substr(0, 3000) << std::string("\x01\x00\x00\x00\xff\xff\xff\x7f", 8);
+  auto result = run(cli("dissect " + broken.string() + " --summary"));
+  EXPECT_EQ(result.exitCode, 3) << result.out;
+  EXPECT_TRUE(contains(result.out, "1 TLS connection(s)")) << result.out;
+  EXPECT_TRUE(contains(result.out, "was read only in part: reading stopped after frame")) << result.out;
+  EXPECT_EQ(run(cli("dissect " + whole.string() + " --summary")).exitCode, 0);
+  EXPECT_TRUE(contains(run(cli("dissect --help")).out, "3 the capture could be read only up to an error"));
+  std::filesystem::remove(broken);
+}

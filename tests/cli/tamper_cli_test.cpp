@@ -20,9 +20,10 @@ TEST(TamperCli, PlainTcpDeliversTheAlteredRequestAndNothingNotices) {
             std::string::npos)
       << result.out;
   EXPECT_EQ(result.out.find("bad record mac"), std::string::npos) << result.out;
-  // The ladder shows, in the server's column, what its application got.
+  // The ladder shows, in the server's column, what its application got (the
+  // request crosses in two writes, so it may arrive in one read or two).
   auto live = run(cli("lab run tamper --plain"));
-  EXPECT_NE(live.out.find("got cleartext HTTP \"FET / HTTP/1.1\\r\\nHost: bank32.com"), std::string::npos) << live.out;
+  EXPECT_NE(live.out.find("got cleartext HTTP \"FET / HTTP/1.1\\r\\n"), std::string::npos) << live.out;
   auto drop = run(cli("lab run tamper --quiet --plain --attack drop"));
   EXPECT_EQ(drop.exitCode, 0) << drop.out;
   EXPECT_NE(drop.out.find("received the altered request: \"Host: bank32.com\\r\\n\\r\\n\"; nothing noticed"), std::string::npos)

@@ -6,6 +6,9 @@
 #include <fstream>
 
 #include "CourseCaptureSupport.hpp"
+#include "support/LabConfigs.hpp"
+#include "tlslab/scenarios/PairLab.hpp"
+#include "tlslab/scenarios/RunTrace.hpp"
 
 using namespace tlslab;
 using namespace tlslab::course;
@@ -19,6 +22,30 @@ keys::KeyStore withServerKey(const Workspace& ws) {
   keys::KeyStore store;
   EXPECT_TRUE(store.addPrivateKeyFile(ws.dir / "server.key"));
   return store;
+}
+
+// What `tlslab lab run handshake --tls <version> --save mine.pcapng` leaves in
+// the workspace: the run's pcapng and, beside it, its ephemeral keys.
+void saveOwnRun(const Workspace& ws, const std::string& version = "1.2") {
+  scenarios::PairLabOptions options;
+  options.certsDir = test::labCerts();
+  options.tls = version;
+  scenarios::PairLabRun run = scenarios::runPairLab(scenarios::PairLab::Handshake, options);
+  ASSERT_TRUE(run.ok()) << run.setupError;
+  scenarios::RunTrace traced = scenarios::traceOfRun(run.legs(), "lab: handshake");
+  ASSERT_FALSE(traced.ephemeralKeys.empty());
+  std::ofstream(ws.dir / "mine.pcapng", std::ios::binary) << traced.pcapng;
+  std::ofstream(ws.dir / "mine.ephemeral-keys") << keys::ephemeralKeyText(traced.ephemeralKeys);
+}
+
+// The pre-master secret of the saved run, derived from its ephemeral keys.
+std::string ownPreMaster(const Workspace& ws) {
+  keys::KeyStore store;
+  EXPECT_TRUE(store.addEphemeralKeyFile(ws.dir / "mine.ephemeral-keys"));
+  model::Trace own = test::dissectedWith(ws.dir / "mine.pcapng", store);
+  if (own.connections.empty()) return {};
+  const model::DerivationStep* pms = test::stepNamed(own.connections[0], "pre_master_secret");
+  return pms ? toHex(pms->output) : std::string();
 }
 
 // What a student finds with `tlslab dissect … --rsa-key server.key`.
@@ -40,13 +67,15 @@ std::string studentAnswers(const Workspace& ws) {
   for (const auto& step : ecdhe.connections[0].derivation)
     if (step.status == model::StepStatus::NotDerivable && notDerivable.empty()) notDerivable = step.name;
   return "rsa_secret: " + body + "\npre_master_secret: " + (pms ? toHex(pms->output) : "") +
-         "\necdhe_key_signs: " + signedMessage + "\necdhe_not_derivable: " + notDerivable + "\n";
+         "\necdhe_key_signs: " + signedMessage + "\necdhe_not_derivable: " + notDerivable +
+         "\nown_pre_master_secret: " + (fs::exists(ws.dir / "mine.pcapng") ? ownPreMaster(ws) : "") + "\n";
 }
 
 }  // namespace
 
 TEST(CourseLab11, AnswersReadOffTheCapturesPassEveryCheck) {
   Workspace ws = test::startLabWorkspace(11, "alice");
+  saveOwnRun(ws);
   const std::string answers = studentAnswers(ws);
   LabReport report = test::checkAnswers(11, ws, answers);
   for (const auto& r : report.results) EXPECT_EQ(r.verdict, Verdict::Pass) << r.id << ": " << r.detail << "\n" << answers;
@@ -111,4 +140,39 @@ TEST(CourseLab11, TwoStudentsCannotPassWithEachOthersAnswersOrCaptures) {
   EXPECT_NE(test::resultOf(borrowed, "pre_master_secret").detail.find("not the capture made for you"), std::string::npos);
   fs::remove_all(erin.dir);
   fs::remove_all(frank.dir);
+}
+
+TEST(CourseLab11, TheOwnRunsPreMasterSecretComesOnlyFromItsEphemeralKey) {
+  Workspace ws = test::startLabWorkspace(11, "ivan");
+  LabReport none = test::checkAnswers(11, ws, "own_pre_master_secret: 00\n");
+  EXPECT_NE(test::resultOf(none, "own_pre_master_secret").detail.find("are not both in your workspace"), std::string::npos);
+  saveOwnRun(ws);
+  const std::string right = ownPreMaster(ws);
+  ASSERT_EQ(right.size(), 64u);  // x25519: 32 bytes
+  EXPECT_EQ(test::resultOf(test::checkAnswers(11, ws, "own_pre_master_secret: " + right + "\n"), "own_pre_master_secret")
+                .verdict,
+            Verdict::Pass);
+  // Without the key file the capture's own key log starts at the master secret.
+  keys::KeyStore logOnly;
+  model::Trace bare = test::dissectedWith(ws.dir / "mine.pcapng", logOnly);
+  ASSERT_EQ(bare.connections.size(), 1u);
+  const model::DerivationStep* master = nullptr;
+  for (const auto& step : bare.connections[0].derivation) {
+    if (step.name == "pre_master_secret") {
+      EXPECT_EQ(step.status, model::StepStatus::NotDerivable);
+    }
+    if (step.name.rfind("master_secret", 0) == 0) master = &step;
+  }
+  ASSERT_NE(master, nullptr);
+  LabReport wrongMaster = test::checkAnswers(11, ws, "own_pre_master_secret: " + toHex(master->output) + "\n");
+  EXPECT_NE(test::resultOf(wrongMaster, "own_pre_master_secret").detail.find("that is the master secret"), std::string::npos);
+  keys::KeyStore store;
+  ASSERT_TRUE(store.addEphemeralKeyFile(ws.dir / "mine.ephemeral-keys"));
+  LabReport privateKey =
+      test::checkAnswers(11, ws, "own_pre_master_secret: " + toHex(store.ephemeralKeys()[0].pair.privateKey) + "\n");
+  EXPECT_NE(test::resultOf(privateKey, "own_pre_master_secret").detail.find("one of the ephemeral keys"), std::string::npos);
+  saveOwnRun(ws, "1.3");
+  LabReport tls13 = test::checkAnswers(11, ws, "own_pre_master_secret: " + right + "\n");
+  EXPECT_NE(test::resultOf(tls13, "own_pre_master_secret").detail.find("TLS 1.3"), std::string::npos);
+  fs::remove_all(ws.dir);
 }

@@ -12,6 +12,7 @@
 
 #include "support/Process.hpp"
 #include "support/TestPaths.hpp"
+#include "ProgramTestSupport.hpp"
 #include "tlslab/scenarios/course/Program.hpp"
 
 using namespace tlslab::course;
@@ -21,39 +22,8 @@ namespace fs = std::filesystem;
 namespace {
 
 
-// ProgramSpec with only some fields set (GCC 12 warns on partial designated initializers).
-struct Spec {
-  ProgramSpec spec;
-  explicit Spec(std::vector<std::string> argv) { spec.argv = std::move(argv); }
-  Spec& cwd(const fs::path& dir) { spec.cwd = dir; return *this; }
-  Spec& timeout(std::chrono::milliseconds t) { spec.timeout = t; return *this; }
-  Spec& stdinText(std::string text) { spec.stdinText = std::move(text); return *this; }
-  Spec& keepStdinOpen() { spec.keepStdinOpen = true; return *this; }
-  Spec& unbuffered() { spec.unbufferedOutput = true; return *this; }
-  Spec& env(std::vector<std::string> entries) { spec.env = std::move(entries); return *this; }
-  Spec& hosts(std::vector<HostsEntry> entries) { spec.hosts = std::move(entries); return *this; }
-  ProgramResult run() const { return runProgram(spec); }
-};
-
-class CourseProgram : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("tlslab-program-test-" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
-    fs::permissions(dir_, fs::perms::all);  // the unprivileged tests run programs from here as nobody
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  // Compiles a small C program with the system compiler (what students use).
-  fs::path compile(const std::string& name, const std::string& source) {
-    std::ofstream(dir_ / (name + ".c")) << source;
-    ProgramResult built = Spec({"cc", "-O1", "-o", name, name + ".c"}).cwd(dir_).timeout(60s).run();
-    EXPECT_TRUE(built.exitedCleanly()) << built.describe() << "\n" << built.err;
-    return dir_ / name;
-  }
-
-  fs::path dir_;
-};
+using tlslab::test::Spec;
+class CourseProgram : public tlslab::test::ProgramTest {};
 
 ProgramSpec shell(const std::string& script) { return Spec({"/bin/sh", "-c", script}).spec; }
 

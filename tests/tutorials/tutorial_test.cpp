@@ -22,16 +22,14 @@ namespace {
 
 std::vector<std::string> courseTutorials() {
   std::vector<std::string> names;
-  // NN-name.md: the course's tutorials (README.md describes the format), and
+  // NN-name.md: the course's tutorials (README.md describes the format);
+  // name.md: the pages a lab's tutorial points to (the gallery); and
   // drafts/NN-name.md, tested the same before they become a lab's tutorial.
   for (const std::string folder : {"", "drafts/"}) {
     std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(test::sourceDir() / "tutorials" / folder, ec)) {
-      const std::string name = entry.path().filename().string();
-      if (name.size() > 6 && std::isdigit(static_cast<unsigned char>(name[0])) &&
-          std::isdigit(static_cast<unsigned char>(name[1])) && name[2] == '-' && entry.path().extension() == ".md")
-        names.push_back(folder + name);
-    }
+    for (const auto& entry : fs::directory_iterator(test::sourceDir() / "tutorials" / folder, ec))
+      if (entry.path().extension() == ".md" && entry.path().filename() != "README.md")
+        names.push_back(folder + entry.path().filename().string());
   }
   std::sort(names.begin(), names.end());
   return names;

@@ -87,6 +87,7 @@ std::vector<model::Diagnostic> KeyStore::addEphemeralKeyText(std::string_view te
 }
 
 crypto::Result<std::vector<model::Diagnostic>> KeyStore::addEphemeralKeyFile(const std::filesystem::path& path) {
+  if (auto problem = keyFileProblem(path); !problem.empty()) return crypto::fail(problem);
   std::error_code ec;
   const auto size = std::filesystem::file_size(path, ec);
   if (ec) return crypto::fail("cannot read " + path.string() + ": " + ec.message());

@@ -1,5 +1,6 @@
 #include "tlslab/keys/KeyLog.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 namespace tlslab::keys {
@@ -59,9 +60,28 @@ struct LineParser {
   std::string_view source;
   KeyLogParse& out;
 
+  std::size_t lastBadLine = 0;
+
   void report(model::Severity severity, std::size_t line, std::size_t offset, std::string message) {
+    if (line != lastBadLine) ++out.badLines;
+    lastBadLine = line;
+    if (out.diagnostics.size() >= kMaxKeyLogDiagnostics) return;
     out.diagnostics.push_back({severity, std::string(source) + " line " + std::to_string(line), offset,
                                std::move(message)});
+  }
+
+  void overlong(std::size_t lineNo, std::size_t offset) {
+    report(model::Severity::Error, lineNo, offset,
+           "longer than " + std::to_string(kMaxKeyLogLine) + " bytes: not a key log line; skipped");
+  }
+
+  // After the last line: one diagnostic counting what was not listed.
+  void finish() {
+    if (out.badLines <= out.diagnostics.size()) return;
+    out.diagnostics.push_back({model::Severity::Error, std::string(source), std::nullopt,
+                               std::to_string(out.badLines) + " of " + std::to_string(out.lines) +
+                                   " lines were not usable key log lines; only the first " +
+                                   std::to_string(kMaxKeyLogDiagnostics) + " are listed"});
   }
 
   void parse(std::string_view text, std::size_t lineNo, std::size_t offset) {
@@ -170,9 +190,56 @@ KeyLogParse parseKeyLog(std::string_view text, std::string_view source) {
     std::size_t end = text.find('\n', offset);
     if (end == std::string_view::npos) end = text.size();
     ++out.lines;
-    parser.parse(text.substr(offset, end - offset), out.lines, offset);
+    if (end - offset > kMaxKeyLogLine) {
+      parser.overlong(out.lines, offset);
+    } else {
+      parser.parse(text.substr(offset, end - offset), out.lines, offset);
+    }
     offset = end + 1;
   }
+  parser.finish();
+  return out;
+}
+
+KeyLogParse parseKeyLogStream(std::istream& in, std::string_view source) {
+  KeyLogParse out;
+  LineParser parser{source, out};
+  std::string line;        // the current line, at most kMaxKeyLogLine + 1 bytes
+  bool tooLong = false;    // the current line passed the limit: its rest is skipped
+  std::size_t lineStart = 0, offset = 0;
+  char chunk[65536];
+  auto endLine = [&] {
+    ++out.lines;
+    if (tooLong) {
+      parser.overlong(out.lines, lineStart);
+    } else {
+      parser.parse(line, out.lines, lineStart);
+    }
+    line.clear();
+    tooLong = false;
+  };
+  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+    const std::string_view piece(chunk, static_cast<std::size_t>(in.gcount()));
+    std::size_t at = 0;
+    while (at < piece.size()) {
+      const std::size_t newline = piece.find('\n', at);
+      const std::size_t end = newline == std::string_view::npos ? piece.size() : newline;
+      if (!tooLong) {
+        line.append(piece.substr(at, std::min(end - at, kMaxKeyLogLine + 1 - line.size())));
+        tooLong = line.size() > kMaxKeyLogLine;
+      }
+      if (newline == std::string_view::npos) {
+        offset += piece.size() - at;
+        break;
+      }
+      offset += newline + 1 - at;
+      endLine();
+      lineStart = offset;
+      at = newline + 1;
+    }
+  }
+  if (!line.empty() || tooLong) endLine();
+  parser.finish();
   return out;
 }
 

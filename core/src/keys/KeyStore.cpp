@@ -8,16 +8,39 @@ namespace {
 
 Bytes copy(ByteView v) { return Bytes(v.begin(), v.end()); }
 
-crypto::Result<std::string> readFile(const std::filesystem::path& path) {
+// A PEM or PKCS#12 key is a few KB; a chain of certificates beside it, tens.
+constexpr std::uintmax_t kMaxKeyFile = 1 << 20;
+
+// Reads a private-key file: only a regular file, at most kMaxKeyFile bytes
+// (never /dev/zero, a directory or a pipe read without end).
+crypto::Result<std::string> readKeyFile(const std::filesystem::path& path) {
+  if (auto problem = keyFileProblem(path); !problem.empty()) return crypto::fail(problem);
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec) return crypto::fail("cannot read " + path.string() + ": " + ec.message());
+  if (size > kMaxKeyFile)
+    return crypto::fail(path.string() + " is " + std::to_string(size) + " bytes: a key file is at most " +
+                        std::to_string(kMaxKeyFile) + " (1 MiB); is it the right file?");
   std::ifstream in(path, std::ios::binary);
   if (!in) return crypto::fail("cannot open " + path.string());
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
+  std::string text(static_cast<std::size_t>(size), '\0');
+  in.read(text.data(), static_cast<std::streamsize>(size));
   if (in.bad()) return crypto::fail("cannot read " + path.string());
-  return buffer.str();
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  return text;
 }
 
 }  // namespace
+
+std::string keyFileProblem(const std::filesystem::path& path) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(status)) return "cannot open " + path.string() + ": no such file";
+  if (std::filesystem::is_directory(status)) return path.string() + " is a directory, not a key file";
+  if (!std::filesystem::is_regular_file(status))
+    return path.string() + " is not a regular file (a device, pipe or socket): key files are read from disk";
+  return {};
+}
 
 const Bytes* SessionSecrets::secret(crypto::SecretKind kind) const {
   auto it = tls13.find(kind);
@@ -62,9 +85,13 @@ std::vector<model::Diagnostic> KeyStore::addKeyLogText(std::string_view text, st
 }
 
 crypto::Result<std::vector<model::Diagnostic>> KeyStore::addKeyLogFile(const std::filesystem::path& path) {
-  auto text = readFile(path);
-  if (!text) return crypto::fail(text.error());
-  return addKeyLogText(*text, path.filename().string());
+  if (auto problem = keyFileProblem(path); !problem.empty()) return crypto::fail(problem);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return crypto::fail("cannot open " + path.string());
+  auto parsed = parseKeyLogStream(in, path.filename().string());
+  if (in.bad()) return crypto::fail("cannot read " + path.string());
+  for (const auto& entry : parsed.entries) add(entry, path.filename().string());
+  return std::move(parsed.diagnostics);
 }
 
 void KeyStore::addTls13Secret(ByteView clientRandom, crypto::SecretKind kind, ByteView secret, std::string source) {
@@ -97,7 +124,7 @@ crypto::Result<std::size_t> KeyStore::addPrivateKeyPem(std::string_view pem, std
 }
 
 crypto::Result<std::size_t> KeyStore::addPrivateKeyFile(const std::filesystem::path& path, std::string_view password) {
-  auto text = readFile(path);
+  auto text = readKeyFile(path);
   if (!text) return crypto::fail(text.error());
   const auto ext = path.extension().string();
   if (ext == ".p12" || ext == ".pfx") {

@@ -22,6 +22,7 @@
 // Wireshark, every line we cannot use is reported with its number and why,
 // and the rest of the file still loads.
 #include <cstddef>
+#include <istream>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -53,13 +54,24 @@ struct KeyLogEntry {
   unsigned generation = 0;      // Tls13UpdatedTrafficSecret: n, or 0 when written as "_N"
 };
 
+// A key log line is a label and two hex fields (~250 bytes); longer lines are
+// skipped unread, so a file of garbage cannot fill memory one line at a time.
+constexpr std::size_t kMaxKeyLogLine = 4096;
+// Diagnostics listed one by one; the rest are counted in one closing line.
+constexpr std::size_t kMaxKeyLogDiagnostics = 20;
+
 struct KeyLogParse {
   std::vector<KeyLogEntry> entries;
-  std::vector<model::Diagnostic> diagnostics;  // one per bad or suspicious line
+  // One per bad or suspicious line, the first kMaxKeyLogDiagnostics of them,
+  // then (when there were more) one that counts them all.
+  std::vector<model::Diagnostic> diagnostics;
   std::size_t lines = 0;
+  std::size_t badLines = 0;  // lines with a diagnostic, listed or not
 };
 
 // `source` names the input in diagnostics (a file name, "pcapng DSB", ...).
 KeyLogParse parseKeyLog(std::string_view text, std::string_view source = "key log");
+// The same, read from a stream in bounded pieces (a key log file of any size).
+KeyLogParse parseKeyLogStream(std::istream& in, std::string_view source = "key log");
 
 }  // namespace tlslab::keys

@@ -52,6 +52,10 @@ struct EphemeralKey {
 // with p and g only for group "dh"; '#' starts a comment.
 std::string ephemeralKeyText(const std::vector<EphemeralKey>& keys);
 
+// Why `path` cannot be a key file ("" when it is a regular file): the key
+// logs, private keys and ephemeral keys are read only from regular files.
+std::string keyFileProblem(const std::filesystem::path& path);
+
 struct LoadedKey {
   crypto::PrivateKey key;
   std::string source;

@@ -26,6 +26,9 @@ constexpr std::array<Suite, 2> kEcdheSuites{{{"ECDHE-RSA-AES128-GCM-SHA256", "TL
 constexpr const char* kRsaCapture = "rsa-kx.pcapng";
 constexpr const char* kEcdheCapture = "ecdhe.pcapng";
 constexpr const char* kServerKey = "server.key";
+// The student's own run, saved by `tlslab lab run handshake --tls 1.2 --save mine.pcapng`.
+constexpr const char* kOwnRun = "mine.pcapng";
+constexpr const char* kOwnKeys = "mine.ephemeral-keys";
 
 struct Lab11Values {
   std::string host;
@@ -191,6 +194,50 @@ CheckResult checkNotDerivable(const CheckEnv& env) {
               "run `tlslab dissect ecdhe.pcapng --rsa-key server.key` and read its key derivation");
 }
 
+// The pre-master secret of the student's own ECDHE run, which only the
+// ephemeral key its server kept (mine.ephemeral-keys) gives: the checker
+// derives it again from the student's files, so the value is theirs.
+CheckResult checkOwnPreMaster(const CheckEnv& env) {
+  const char* make = "in your workspace run `tlslab lab run handshake --tls 1.2 --quiet --save mine.pcapng`";
+  if (!std::filesystem::exists(env.workspace / kOwnRun) || !std::filesystem::exists(env.workspace / kOwnKeys))
+    return fail(std::string(kOwnRun) + " and " + kOwnKeys + " are not both in your workspace", make);
+  keys::KeyStore store;
+  if (auto added = store.addEphemeralKeyFile(env.workspace / kOwnKeys); !added || store.ephemeralKeys().empty())
+    return fail(std::string(kOwnKeys) + " holds no ephemeral key" + (added ? "" : ": " + added.error()), make);
+  std::string problem;
+  auto trace = dissectMaterial(env.workspace, kOwnRun, store, problem);
+  if (!trace) return fail(problem, make);
+  if (trace->connections.empty()) return fail(std::string(kOwnRun) + " holds no TLS connection", make);
+  const model::TraceConnection& own = trace->connections[0];
+  const model::DerivationStep* pms = stepNamed(own, "pre_master_secret");
+  if (!pms) {
+    if (own.negotiated.version == 0x0304)
+      return fail("your run is TLS 1.3, which has no pre-master secret (its (EC)DHE shared secret feeds HKDF)",
+                  "save a TLS 1.2 run: add --tls 1.2");
+    return fail("the key derivation of " + std::string(kOwnRun) + " has no pre-master secret: " + own.decryption, make);
+  }
+  if (pms->function.find("ephemeral private key") == std::string::npos)
+    return fail("that run did not use ephemeral (EC)DHE: its pre-master secret is " + pms->function,
+                "run the handshake lab with its default suite, an ECDHE one");
+  const std::string answer = normalizedHex(env.answer("own_pre_master_secret")->value);
+  if (answer == toHex(pms->output))
+    return pass("the X25519/ECDH shared secret of your run: " + pms->function +
+                ". The server kept its ephemeral key, so this session is open to whoever has the file; a real "
+                "server throws it away, and then nobody has it");
+  const model::DerivationStep* master = stepNamed(own, "master_secret");
+  if (!master) master = stepNamed(own, "master_secret (extended)");
+  if (master && answer == toHex(master->output))
+    return fail("that is the master secret, made from the pre-master secret (the key log holds it too)",
+                "one step earlier: the ECDH shared secret of the two key shares");
+  for (const auto& key : store.ephemeralKeys())
+    if (answer == toHex(key.pair.privateKey) || answer == toHex(key.pair.publicKey))
+      return fail("that is one of the ephemeral keys, not what the two of them make",
+                  "`tlslab keys explain --capture mine.pcapng --ephemeral-keys mine.ephemeral-keys` shows the "
+                  "openssl pkeyutl -derive command that computes it");
+  return fail("that is not the pre-master secret of your mine.pcapng",
+              "`tlslab keys explain --capture mine.pcapng --ephemeral-keys mine.ephemeral-keys` derives it");
+}
+
 LabDefinition define() {
   LabDefinition lab;
   lab.number = 11;
@@ -210,6 +257,12 @@ LabDefinition define() {
       {"ecdhe_not_derivable",
        "Which value of ecdhe.pcapng's key derivation does the dissector call not derivable, even with server.key?",
        "the value's name", [](const Variant&) { return std::string("pre_master_secret"); }},
+      {"own_pre_master_secret",
+       "Your own ECDHE run (mine.pcapng, saved with its server's ephemeral key): its pre-master secret?",
+       "32 bytes in hex", [](const Variant&) {
+         return std::string("(the pre_master_secret of `tlslab keys explain --capture mine.pcapng --ephemeral-keys "
+                            "mine.ephemeral-keys`)");
+       }},
   };
   // The pre-master secret is random per run: the teacher's key names where it is.
   lab.questions[1].reference = [](const Variant&) {
@@ -222,6 +275,9 @@ LabDefinition define() {
       "In ecdhe.pcapng look at the server's flight: Certificate, then a message with the server's ephemeral key "
       "and a signature.",
       "`tlslab dissect ecdhe.pcapng --rsa-key server.key` names the value it cannot compute, and says why.",
+      "For your own run: `tlslab lab run handshake --tls 1.2 --quiet --save mine.pcapng` keeps the server's "
+      "ephemeral key in mine.ephemeral-keys; `tlslab keys explain --capture mine.pcapng --ephemeral-keys "
+      "mine.ephemeral-keys` starts from it.",
   };
   lab.personal = [](const Variant& v) {
     const Lab11Values values = valuesOf(v);
@@ -237,6 +293,8 @@ LabDefinition define() {
       {"ecdhe_key_signs", "what the RSA key does in an ECDHE handshake", "ecdhe_key_signs", false, checkSignedMessage},
       {"ecdhe_not_derivable", "what forward secrecy keeps from the key's owner", "ecdhe_not_derivable", false,
        checkNotDerivable},
+      {"own_pre_master_secret", "your own ECDHE run, opened with its ephemeral key", "own_pre_master_secret", false,
+       checkOwnPreMaster},
   };
   return lab;
 }
