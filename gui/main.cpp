@@ -1,11 +1,12 @@
 // tlslab-gui [CAPTURE] [--keylog F] [--rsa-key F] [--lab NAME --strategy S --victim V --tls V --entry E --attack A]
-//            [--course [N]] [--screenshot out.png [--tab NAME]]
+//            [--course [N]] [--screenshot out.png [--tab NAME] [--key-step NODE]]
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QTimer>
 
 #include <cstdio>
 
+#include "KeyDerivationPane.hpp"
 #include "MainWindow.hpp"
 #include "TraceDocument.hpp"
 #include "tlslab/scenarios/course/Lab.hpp"
@@ -31,8 +32,10 @@ int main(int argc, char** argv) {
   QCommandLineOption entry("entry", "gallery: the certificate entry (default: expired)", "name");
   QCommandLineOption screenshot("screenshot", "Save the window as PNG once loaded, then exit", "png");
   QCommandLineOption tab("tab", "Detail tab to show once loaded (e.g. \"Key derivation\")", "name");
+  QCommandLineOption keyStep("key-step", "Select this node of the key schedule picture once loaded (e.g. "
+                             "server_handshake_traffic_secret)", "node");
   QCommandLineOption course("course", "Open the Course panel, on lab N when a number follows (--course 1)");
-  parser.addOptions({keylog, rsaKey, lab, strategy, victim, tls, entry, attack, screenshot, tab, course});
+  parser.addOptions({keylog, rsaKey, lab, strategy, victim, tls, entry, attack, screenshot, tab, keyStep, course});
   parser.process(app);
 
   // "--course N": the option takes no value, so N arrives as the first positional argument.
@@ -59,8 +62,11 @@ int main(int argc, char** argv) {
   const QString shot = parser.value(screenshot);
   if (!shot.isEmpty()) {
     // Let the views settle after loading, then grab the window and leave.
-    QObject::connect(&window, &tlslab::gui::MainWindow::loadFinished, &app, [&window, shot, name = parser.value(tab)](bool ok) {
+    QObject::connect(&window, &tlslab::gui::MainWindow::loadFinished, &app,
+                     [&window, shot, name = parser.value(tab), node = parser.value(keyStep)](bool ok) {
       if (!name.isEmpty()) window.showDetailTab(name);
+      if (!node.isEmpty() && !window.keyDerivationPane()->selectNode(node))
+        std::fprintf(stderr, "tlslab-gui: the key schedule has no step at %s\n", qPrintable(node));
       QTimer::singleShot(400, &window, [&window, shot, ok] {
         const bool saved = window.grab().save(shot);
         if (!saved) std::fprintf(stderr, "tlslab-gui: cannot write %s\n", qPrintable(shot));

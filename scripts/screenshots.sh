@@ -19,6 +19,8 @@ shot mitm --lab mitm
 shot mitm-correct-victim --lab mitm --victim correct --tab Certificates
 shot tls13-handshake --lab handshake --tls 1.3 --tab Message
 shot tls13-key-derivation --lab handshake --tls 1.3 --tab "Key derivation"
+# The key schedule picture with one node selected: its inputs and records marked on the ladder.
+shot key-schedule --lab handshake --tls 1.3 --tab "Key derivation" --key-step server_handshake_traffic_secret
 shot tls12-record-crypto --lab handshake --tls 1.2 --tab "Record crypto"
 shot tamper-flip-byte --lab tamper --attack flip-byte --tab "Application data"
 

@@ -44,9 +44,10 @@ QString sizeText(std::size_t bytes) { return QStringLiteral("%1 B").arg(bytes); 
 // " ✓" / " ✗" when the key schedule checked this side's Finished (the
 // derivation's "client Finished check" / "server Finished check" step).
 QString finishedMark(const TraceConnection& c, Direction direction) {
-  const std::string name = direction == Direction::ClientToServer ? "client Finished check" : "server Finished check";
+  const auto node = direction == Direction::ClientToServer ? model::ScheduleNode::ClientFinishedCheck
+                                                            : model::ScheduleNode::ServerFinishedCheck;
   for (const auto& step : c.derivation) {
-    if (step.name != name) continue;
+    if (step.node != node) continue;
     if (step.status == model::StepStatus::Verified) return QStringLiteral(" ✓");
     if (step.status == model::StepStatus::Failed) return QStringLiteral(" ✗");
   }
@@ -289,6 +290,16 @@ LadderLayout layoutLadder(const model::Trace& trace, int connection, TimeAxis ax
   }
   layout.summary = summaries.join(QStringLiteral("   |   "));
   return layout;
+}
+
+ArrowMark arrowMark(const LadderArrow& arrow, const TraceMarks& marks) {
+  if (arrow.connection != marks.connection || marks.empty()) return ArrowMark::None;
+  bool input = false;
+  for (int m : arrow.messages)
+    if (std::find(marks.messages.begin(), marks.messages.end(), m) != marks.messages.end()) input = true;
+  const bool protectedRecord = std::find(marks.records.begin(), marks.records.end(), arrow.record) != marks.records.end();
+  if (input && protectedRecord) return ArrowMark::Both;
+  return input ? ArrowMark::Input : protectedRecord ? ArrowMark::Protected : ArrowMark::None;
 }
 
 }  // namespace tlslab::gui

@@ -7,6 +7,7 @@
 
 #include <vector>
 
+#include "TraceMarks.hpp"
 #include "tlslab/model/Trace.hpp"
 
 namespace tlslab::gui {
@@ -73,6 +74,12 @@ struct LadderLayout {
 // man-in-the-middle the other leg (the connection whose client is this one's
 // server, by label, or the reverse). Returned in lane order (front leg first).
 std::vector<int> ladderConnections(const model::Trace& trace, int connection);
+
+// How a key-schedule node's marks touch an arrow: a message it carries is
+// hashed into the node (Input), its record is protected by the node's key
+// (Protected), or both.
+enum class ArrowMark { None, Input, Protected, Both };
+ArrowMark arrowMark(const LadderArrow& arrow, const TraceMarks& marks);
 
 LadderLayout layoutLadder(const model::Trace& trace, int connection, TimeAxis axis, double rowHeight = 44);
 

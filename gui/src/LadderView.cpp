@@ -47,6 +47,14 @@ QColor arrowColor(ArrowKind kind, const QPalette& palette) {
   }
 }
 
+// A key-schedule node's marks: amber for the messages it hashes, teal for the
+// records its key protects (the same colours as in the key schedule view).
+QColor markColor(ArrowMark mark, const QPalette& palette) {
+  const bool dark = isDark(palette);
+  if (mark == ArrowMark::Protected) return dark ? QColor(0x4f, 0xd1, 0xc0) : QColor(0x0f, 0x8f, 0x80);
+  return dark ? QColor(0xf0, 0xc0, 0x50) : QColor(0xd0, 0x90, 0x00);
+}
+
 QColor laneColor(int lane, int lanes, const QPalette& palette) {
   // A man in the middle gets its own colour: the lesson is who sits where.
   const bool dark = isDark(palette);
@@ -87,6 +95,7 @@ LadderView::LadderView(TraceDocument* document, QWidget* parent) : QAbstractScro
   connect(document_, &TraceDocument::connectionSelected, this, &LadderView::onConnectionSelected);
   connect(document_, &TraceDocument::recordSelected, this, &LadderView::onRecordSelected);
   connect(document_, &TraceDocument::messageSelected, viewport(), qOverload<>(&QWidget::update));
+  connect(document_, &TraceDocument::marksChanged, this, &LadderView::onMarksChanged);
   connect(verticalScrollBar(), &QScrollBar::valueChanged, viewport(), qOverload<>(&QWidget::update));
   rebuild();
 }
@@ -113,6 +122,21 @@ void LadderView::onRecordSelected(int connection, int record) {
   if (arrow == selected_) return;
   selected_ = arrow;
   if (arrow >= 0) ensureVisible(arrow);
+  viewport()->update();
+}
+
+ArrowMark LadderView::markOf(int arrow) const {
+  if (arrow < 0 || arrow >= static_cast<int>(layout_.arrows.size())) return ArrowMark::None;
+  return arrowMark(layout_.arrows[static_cast<std::size_t>(arrow)], document_->marks());
+}
+
+void LadderView::onMarksChanged() {
+  // Bring the first marked record into view: the student just asked where it is.
+  for (int i = 0; i < static_cast<int>(layout_.arrows.size()); ++i) {
+    if (markOf(i) == ArrowMark::None) continue;
+    ensureVisible(i);
+    break;
+  }
   viewport()->update();
 }
 
@@ -452,6 +476,16 @@ void LadderView::paintArrow(QPainter& p, int index, bool withLabel) const {
   const double dir = x2 > x1 ? 1 : -1;
   const QColor color = arrowColor(a.kind, pal);
   const double half = std::max(6.0, layout_.rowHeight * zoom_ / 2);
+  const ArrowMark marked = markOf(index);
+  if (marked != ArrowMark::None) {
+    // A tinted row and an edge stripe per kind (both for a record that is hashed and protected).
+    const QColor first = markColor(marked == ArrowMark::Protected ? ArrowMark::Protected : ArrowMark::Input, pal);
+    QColor band = first;
+    band.setAlpha(38);
+    p.fillRect(QRectF(0, y - half, viewport()->width(), 2 * half), band);
+    p.fillRect(QRectF(0, y - half, 5, 2 * half), first);
+    if (marked == ArrowMark::Both) p.fillRect(QRectF(5, y - half, 5, 2 * half), markColor(ArrowMark::Protected, pal));
+  }
   if (index == selected_ || index == hover_) {
     QColor band = pal.color(QPalette::Highlight);
     band.setAlpha(index == selected_ ? 60 : 25);
@@ -497,6 +531,16 @@ void LadderView::paintArrow(QPainter& p, int index, bool withLabel) const {
       p.setPen(Qt::NoPen);
       p.setBrush(mark);
       p.drawRoundedRect(parts[i].adjusted(-3, -1, 3, 1), 4, 4);
+    }
+  }
+  if (marked == ArrowMark::Input || marked == ArrowMark::Both) {
+    // Underline the very messages the node hashes (a record may carry several).
+    const auto parts = labelParts(index);
+    const auto& hashed = document_->marks().messages;
+    p.setPen(QPen(markColor(ArrowMark::Input, pal), 2.5, Qt::SolidLine, Qt::RoundCap));
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      if (parts[i].isEmpty() || std::find(hashed.begin(), hashed.end(), a.messages[i]) == hashed.end()) continue;
+      p.drawLine(QPointF(parts[i].left(), parts[i].bottom() + 1), QPointF(parts[i].right(), parts[i].bottom() + 1));
     }
   }
   p.setFont(labelText);

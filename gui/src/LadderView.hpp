@@ -19,6 +19,9 @@ class LadderView : public QAbstractScrollArea {
   int selectedArrow() const { return selected_; }
   TimeAxis timeAxis() const { return axis_; }
   double zoom() const { return zoom_; }
+  // How the document's marks (a key-schedule node's inputs and protected
+  // records) touch arrow i.
+  ArrowMark markOf(int arrow) const;
   // Centre of arrow i in viewport coordinates (after scrolling it into view).
   QPoint arrowPoint(int arrow);
   // Centre of the label of the arrow's part-th message (several messages
@@ -57,6 +60,7 @@ class LadderView : public QAbstractScrollArea {
   void rebuild();
   void onConnectionSelected(int connection);
   void onRecordSelected(int connection, int record);
+  void onMarksChanged();
   void updateScrollBar();
   void ensureVisible(int arrow, bool always = false);
   void selectArrow(int arrow);

@@ -28,6 +28,7 @@
 #include "ConnectionsPane.hpp"
 #include "course/CoursePanel.hpp"
 #include "Dialogs.hpp"
+#include "KeyDerivationPane.hpp"
 #include "LadderPane.hpp"
 #include "LadderView.hpp"
 #include "SaveCapture.hpp"
@@ -36,7 +37,6 @@
 #include "tlslab/util/Paths.hpp"
 #include "views/AppDataView.hpp"
 #include "views/CertificatesView.hpp"
-#include "views/DerivationView.hpp"
 #include "views/MessageDetailView.hpp"
 #include "views/RecordCryptoView.hpp"
 #include "views/TutorialView.hpp"
@@ -93,7 +93,7 @@ void MainWindow::buildLayout() {
   details_->setDocumentMode(true);
   message_ = new views::MessageDetailView(details_);
   recordCrypto_ = new views::RecordCryptoView(details_);
-  derivation_ = new views::DerivationView(details_);
+  keyPane_ = new KeyDerivationPane(document_, details_);
   certificates_ = new views::CertificatesView(details_);
   appData_ = new views::AppDataView(details_);
   tutorial_ = new views::TutorialView(details_);
@@ -108,7 +108,7 @@ void MainWindow::buildLayout() {
   });
   details_->addTab(message_, tr("Message"));
   details_->addTab(recordCrypto_, tr("Record crypto"));
-  details_->addTab(derivation_, tr("Key derivation"));
+  details_->addTab(keyPane_, tr("Key derivation"));
   details_->addTab(certificates_, tr("Certificates"));
   details_->addTab(appData_, tr("Application data"));
   details_->addTab(tutorial_, tr("Tutorial"));
@@ -125,6 +125,18 @@ void MainWindow::buildLayout() {
   split->setSizes({880, 560});  // the ladder is the main view: give it the larger share
   split->setChildrenCollapsible(false);
   setCentralWidget(split);
+  // The key schedule picture is wide: when its tab comes forward, it gets
+  // the room it needs, as far as the ladder can give it.
+  connect(details_, &QTabWidget::currentChanged, this, [this, split] {
+    if (details_->currentWidget() != keyPane_ || !keyPane_->showingPicture()) return;
+    QList<int> sizes = split->sizes();
+    if (sizes.size() != 2) return;
+    const int want = keyPane_->preferredWidth(), total = sizes[0] + sizes[1];
+    if (want <= sizes[1]) return;
+    sizes[1] = std::min(want, total - ladder_->minimumWidth());
+    sizes[0] = total - sizes[1];
+    split->setSizes(sizes);
+  });
 
   log_ = new QPlainTextEdit(this);
   log_->setReadOnly(true);
@@ -503,12 +515,10 @@ void MainWindow::updateDetails() {
   shownTrace_ = &document_->trace();
   shownConnection_ = document_->connection();
   if (c == nullptr) {
-    derivation_->clear();
     certificates_->clear();
     appData_->clear();
     return;
   }
-  derivation_->setConnection(*c);
   certificates_->setConnection(*c);
   // A man in the middle: compare the leaf each side saw.
   const auto legs = ladderConnections(document_->trace(), document_->connection());

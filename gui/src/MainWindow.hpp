@@ -25,12 +25,12 @@ namespace tlslab::gui {
 
 class ConnectionsPane;
 class CoursePanel;
+class KeyDerivationPane;
 class LadderPane;
 class TraceDocument;
 namespace views {
 class AppDataView;
 class CertificatesView;
-class DerivationView;
 class MessageDetailView;
 class RecordCryptoView;
 class TutorialView;
@@ -53,6 +53,7 @@ class MainWindow : public QMainWindow {
   LadderPane* ladderPane() const { return ladder_; }
   QTabWidget* detailTabs() const { return details_; }
   views::MessageDetailView* messageView() const { return message_; }
+  KeyDerivationPane* keyDerivationPane() const { return keyPane_; }
   QPlainTextEdit* runLog() const { return log_; }
   CoursePanel* coursePanel() const { return course_; }
   QDockWidget* courseDock() const { return courseDock_; }
@@ -136,7 +137,7 @@ class MainWindow : public QMainWindow {
   QTabWidget* details_ = nullptr;
   views::MessageDetailView* message_ = nullptr;
   views::RecordCryptoView* recordCrypto_ = nullptr;
-  views::DerivationView* derivation_ = nullptr;
+  KeyDerivationPane* keyPane_ = nullptr;
   views::CertificatesView* certificates_ = nullptr;
   views::AppDataView* appData_ = nullptr;
   views::TutorialView* tutorial_ = nullptr;

@@ -30,7 +30,10 @@ void TraceDocument::setTrace(std::shared_ptr<const model::Trace> trace) {
   std::shared_ptr<const model::Trace> previous = std::exchange(trace_, trace ? std::move(trace) : std::make_shared<const model::Trace>());
   // Reset without comparing: indices of the old trace mean nothing in the new one.
   connection_ = record_ = message_ = -1;
+  const bool hadMarks = !marks_.empty() || marks_.connection >= 0;
+  marks_ = {};
   emit traceChanged();
+  if (hadMarks) emit marksChanged();
   if (!trace_->connections.empty()) {
     apply(0, -1, -1);
   } else {
@@ -70,6 +73,27 @@ void TraceDocument::selectMessage(int connection, int message) {
   apply(connection, record, message);
 }
 
+void TraceDocument::markStep(int connection, const model::DerivationStep& step) {
+  TraceMarks marks;
+  marks.connection = connection;
+  const auto* c = connection >= 0 && connection < static_cast<int>(trace_->connections.size())
+                      ? &trace_->connections[static_cast<std::size_t>(connection)]
+                      : nullptr;
+  if (c != nullptr) {
+    for (std::size_t m : step.messages)
+      if (m < c->messages.size()) marks.messages.push_back(static_cast<int>(m));
+    for (std::size_t r : step.records)
+      if (r < c->records.size()) marks.records.push_back(static_cast<int>(r));
+  }
+  setMarks(std::move(marks));
+}
+
+void TraceDocument::setMarks(TraceMarks marks) {
+  if (marks == marks_) return;
+  marks_ = std::move(marks);
+  emit marksChanged();
+}
+
 void TraceDocument::apply(int connection, int record, int message) {
   bool connectionChanged = connection != connection_;
   bool recordChanged = connectionChanged || record != record_;
@@ -78,6 +102,11 @@ void TraceDocument::apply(int connection, int record, int message) {
   connection_ = connection;
   record_ = record;
   message_ = message;
+  // Marks belong to one connection's key schedule: selecting within it keeps them.
+  if (connectionChanged && marks_.connection >= 0 && marks_.connection != connection_) {
+    marks_ = {};
+    emit marksChanged();
+  }
   if (connectionChanged) emit connectionSelected(connection_);
   if (recordChanged) emit recordSelected(connection_, record_);
   if (messageChanged) emit messageSelected(connection_, message_);

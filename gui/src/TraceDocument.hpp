@@ -7,6 +7,7 @@
 
 #include <memory>
 
+#include "TraceMarks.hpp"
 #include "tlslab/model/Trace.hpp"
 
 namespace tlslab::gui {
@@ -28,6 +29,7 @@ class TraceDocument : public QObject {
   const model::TraceConnection* currentConnection() const;
   const model::TraceRecord* currentRecord() const;
   const model::TraceMessage* currentMessage() const;
+  const TraceMarks& marks() const { return marks_; }
 
  public slots:
   // Replaces the trace; selects the first connection (if any).
@@ -40,6 +42,11 @@ class TraceDocument : public QObject {
   void selectRecord(int connection, int record);
   // A message selects the record it starts in.
   void selectMessage(int connection, int message);
+  // Marks a key-schedule step's messages and records (out-of-range indices
+  // are dropped); a new trace or another connection clears the marks.
+  void markStep(int connection, const model::DerivationStep& step);
+  void setMarks(TraceMarks marks);
+  void clearMarks() { setMarks({}); }
 
  signals:
   void traceChanged();
@@ -48,6 +55,7 @@ class TraceDocument : public QObject {
   void connectionSelected(int connection);
   void recordSelected(int connection, int record);
   void messageSelected(int connection, int message);
+  void marksChanged();
 
  private:
   void apply(int connection, int record, int message);
@@ -56,6 +64,7 @@ class TraceDocument : public QObject {
   int connection_ = -1;
   int record_ = -1;
   int message_ = -1;
+  TraceMarks marks_;
 };
 
 }  // namespace tlslab::gui

@@ -67,6 +67,11 @@ void expectSameVerdicts(const std::filesystem::path& capture, const std::filesys
     summary.records.clear();
     summary.messages.clear();
     summary.appData.clear();
+    // Bulk mode keeps no messages or records, so its steps point at none.
+    for (auto& step : summary.derivation) {
+      step.messages.clear();
+      step.records.clear();
+    }
     EXPECT_EQ(model::toJson(summary), model::toJson(bulk->connections[i])) << "connection " << i;
     const auto& seen = bulkRecords[i];
     ASSERT_EQ(fullRecords.size(), seen.size()) << "connection " << i;

@@ -19,6 +19,7 @@ Result<Bytes> ecdhSharedSecret(std::string_view group, ByteView privateKey, Byte
 model::DerivationStep ecdhStep(std::string_view group, ByteView privateKey, ByteView peerPublicKey) {
   model::DerivationStep step;
   step.name = "(EC)DHE shared secret";
+  step.node = model::ScheduleNode::SharedSecret;
   step.function = std::string(group) + " key agreement(own private key, peer public key)";
   step.inputs = {{"private key", Bytes(privateKey.begin(), privateKey.end())},
                  {"peer public key", Bytes(peerPublicKey.begin(), peerPublicKey.end())}};

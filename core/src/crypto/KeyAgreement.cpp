@@ -187,6 +187,7 @@ model::DerivationStep keyAgreementStep(const KeyPair& own, ByteView peerPublicKe
   const std::string peerSide = ownSide == "client" ? "server" : "client";
   model::DerivationStep step;
   step.name = tls13 ? "(EC)DHE shared secret" : "pre_master_secret";
+  step.node = tls13 ? model::ScheduleNode::SharedSecret : model::ScheduleNode::PreMasterSecret;
   const bool ff = isFiniteFieldGroup(own.group);
   step.function = (ff ? "DH" : "ECDH") + std::string(" ") + own.group + "(" + ownSide + " ephemeral private key, " +
                   peerSide + " key share)";

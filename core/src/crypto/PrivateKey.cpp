@@ -110,6 +110,7 @@ Result<Bytes> PrivateKey::decryptPreMasterSecret(ByteView encrypted) const {
 model::DerivationStep recoverRsaPreMasterSecret(const PrivateKey& key, ByteView encryptedPms) {
   model::DerivationStep step;
   step.name = "pre_master_secret";
+  step.node = model::ScheduleNode::PreMasterSecret;
   step.function = "RSAES-PKCS1-v1_5 decrypt(server private key, EncryptedPreMasterSecret)";
   step.inputs = {{"EncryptedPreMasterSecret (ClientKeyExchange)", Bytes(encryptedPms.begin(), encryptedPms.end())}};
   step.rfc = "RFC 5246 §7.4.7.1";

@@ -23,6 +23,7 @@ model::DerivationStep tls12MasterSecret(HashAlg prfHash, ByteView pms, ByteView 
   step.inputs[0].label = "pre_master_secret";
   step.inputs[2].label = "seed = ClientHello.random + ServerHello.random";
   step.rfc = prfHash == HashAlg::Md5Sha1 ? "RFC 2246 §8.1" : "RFC 5246 §8.1";
+  step.node = model::ScheduleNode::Tls12MasterSecret;
   return step;
 }
 
@@ -32,6 +33,7 @@ model::DerivationStep tls12ExtendedMasterSecret(HashAlg prfHash, ByteView pms, B
   step.inputs[2].label = "session_hash = Hash(ClientHello..ClientKeyExchange)";
   step.rfc = "RFC 7627 §4";
   step.note = "extended master secret: bound to the whole handshake, not just the randoms";
+  step.node = model::ScheduleNode::Tls12MasterSecret;
   return step;
 }
 
@@ -50,9 +52,11 @@ Result<Tls12KeyBlock> tls12KeyBlock(const CipherSuite& suite, std::uint16_t vers
   out.steps.back().inputs[0].label = "master_secret";
   out.steps.back().inputs[2].label = "seed = ServerHello.random + ClientHello.random";
   out.steps.back().rfc = "RFC 5246 §6.3";
+  out.steps.back().node = model::ScheduleNode::KeyBlock;
   const Bytes block = out.steps.back().output;
   std::size_t at = 0;
-  auto take = [&](std::size_t n, const char* name) {
+  using N = model::ScheduleNode;
+  auto take = [&](std::size_t n, const char* name, N node) {
     Bytes part(block.begin() + static_cast<std::ptrdiff_t>(at), block.begin() + static_cast<std::ptrdiff_t>(at + n));
     model::DerivationStep step;
     step.name = name;
@@ -60,18 +64,19 @@ Result<Tls12KeyBlock> tls12KeyBlock(const CipherSuite& suite, std::uint16_t vers
     step.inputs = {{"key_block", block}};
     step.output = part;
     step.rfc = "RFC 5246 §6.3";
+    step.node = node;
     // Two hex digits per byte: bytes [at, at+n) are characters 2*at+1 .. 2*(at+n).
     step.command = "echo " + toHex(block) + " | cut -c " + std::to_string(2 * at + 1) + "-" + std::to_string(2 * (at + n));
     if (n > 0) out.steps.push_back(step);
     at += n;
     return part;
   };
-  out.client.macKey = take(suite.macLength, "client_write_MAC_key");
-  out.server.macKey = take(suite.macLength, "server_write_MAC_key");
-  out.client.key = take(suite.keyLength, "client_write_key");
-  out.server.key = take(suite.keyLength, "server_write_key");
-  out.client.iv = take(ivLen, isAead(suite.cipher) ? "client_write_IV (salt)" : "client_write_IV");
-  out.server.iv = take(ivLen, isAead(suite.cipher) ? "server_write_IV (salt)" : "server_write_IV");
+  out.client.macKey = take(suite.macLength, "client_write_MAC_key", N::ClientMacKey);
+  out.server.macKey = take(suite.macLength, "server_write_MAC_key", N::ServerMacKey);
+  out.client.key = take(suite.keyLength, "client_write_key", N::ClientWriteKey);
+  out.server.key = take(suite.keyLength, "server_write_key", N::ServerWriteKey);
+  out.client.iv = take(ivLen, isAead(suite.cipher) ? "client_write_IV (salt)" : "client_write_IV", N::ClientWriteIv);
+  out.server.iv = take(ivLen, isAead(suite.cipher) ? "server_write_IV (salt)" : "server_write_IV", N::ServerWriteIv);
   if (cbc && version >= kTls11) {
     // RecordCipher wants an IV of the suite's length; unused for TLS 1.1+.
     out.client.iv.assign(suite.fixedIvLength, 0);
@@ -86,12 +91,14 @@ model::DerivationStep tls12VerifyData(HashAlg prfHash, ByteView master, bool fro
   step.inputs[0].label = "master_secret";
   step.inputs[2].label = "Hash(handshake messages)";
   step.rfc = prfHash == HashAlg::Md5Sha1 ? "RFC 2246 §7.4.9" : "RFC 5246 §7.4.9";
+  step.node = fromClient ? model::ScheduleNode::ClientVerifyData : model::ScheduleNode::ServerVerifyData;
   return step;
 }
 
 model::DerivationStep tls12ForwardSecrecyStep(const CipherSuite& suite) {
   model::DerivationStep step;
   step.name = "pre_master_secret";
+  step.node = model::ScheduleNode::PreMasterSecret;
   step.function = std::string(keyExchangeName(suite.kx)) + " key agreement";
   step.rfc = "RFC 5246 §8.1.2; RFC 8422 §5.10";
   step.status = model::StepStatus::NotDerivable;

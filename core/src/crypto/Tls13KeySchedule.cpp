@@ -8,11 +8,13 @@ namespace tlslab::crypto {
 namespace {
 
 using model::DerivationStep;
+using model::ScheduleNode;
 using model::StepStatus;
 
-DerivationStep notDerivable(std::string name, std::string function, std::string note) {
+DerivationStep notDerivable(std::string name, std::string function, std::string note, ScheduleNode node) {
   DerivationStep step;
   step.name = std::move(name);
+  step.node = node;
   step.function = std::move(function);
   step.rfc = "RFC 8446 §7.1";
   step.status = StepStatus::NotDerivable;
@@ -30,11 +32,13 @@ Bytes deriveOrExplain(std::vector<DerivationStep>& steps, HashAlg hash, const By
                                  "Derive-Secret(., \"" + std::string(info.hkdfLabel) + "\", " +
                                      std::string(info.messages) + ")",
                                  "needs Transcript-Hash(" + std::string(info.messages) +
-                                     "): the handshake messages were not given"));
+                                     "): the handshake messages were not given",
+                                 info.node));
     return {};
   }
   steps.push_back(deriveSecret(hash, secret, info.hkdfLabel, transcriptHash, std::string(info.name),
                                std::string(info.messages)));
+  steps.back().node = info.node;
   return steps.back().output;
 }
 
@@ -50,6 +54,7 @@ Tls13Schedule deriveTls13Schedule(const Tls13Inputs& in) {
 
   // Early Secret = HKDF-Extract(salt 0, PSK or zeros).
   st.push_back(hkdfExtract(h, {}, in.psk ? ByteView(*in.psk) : ByteView(zeros), "early_secret"));
+  st.back().node = ScheduleNode::EarlySecret;
   if (!in.psk) st.back().note = "no PSK: IKM is a string of Hash.length zero bytes";
   s.earlySecret = st.back().output;
 
@@ -57,6 +62,7 @@ Tls13Schedule deriveTls13Schedule(const Tls13Inputs& in) {
     const SecretKind binder = in.externalPsk ? SecretKind::ExternalPskBinderKey : SecretKind::ResumptionPskBinderKey;
     st.push_back(deriveSecret(h, s.earlySecret, secretKindInfo(binder).hkdfLabel, emptyHash,
                               std::string(secretKindInfo(binder).name), "\"\""));
+    st.back().node = ScheduleNode::BinderKey;
     s.binderKey = st.back().output;
     if (!in.transcript.clientHello.empty()) {
       s.clientEarlyTraffic = deriveOrExplain(st, h, s.earlySecret, SecretKind::ClientEarlyTrafficSecret,
@@ -67,14 +73,17 @@ Tls13Schedule deriveTls13Schedule(const Tls13Inputs& in) {
   }
 
   st.push_back(deriveSecret(h, s.earlySecret, "derived", emptyHash, "derived (for handshake secret)", "\"\""));
+  st.back().node = ScheduleNode::DerivedForHandshake;
   const Bytes derivedHs = st.back().output;
 
   if (!in.sharedSecret && !in.pskOnly) {
-    st.push_back(notDerivable("handshake_secret", "HKDF-Extract(derived, (EC)DHE shared secret)", kForwardSecrecyNote));
+    st.push_back(notDerivable("handshake_secret", "HKDF-Extract(derived, (EC)DHE shared secret)", kForwardSecrecyNote,
+                              ScheduleNode::HandshakeSecret));
     return out;
   }
   st.push_back(hkdfExtract(h, derivedHs, in.sharedSecret ? ByteView(*in.sharedSecret) : ByteView(zeros),
                            "handshake_secret"));
+  st.back().node = ScheduleNode::HandshakeSecret;
   if (!in.sharedSecret) st.back().note = "psk_ke: no (EC)DHE, IKM is Hash.length zero bytes";
   s.handshakeSecret = st.back().output;
   s.clientHandshakeTraffic = deriveOrExplain(st, h, s.handshakeSecret, SecretKind::ClientHandshakeTrafficSecret,
@@ -83,7 +92,9 @@ Tls13Schedule deriveTls13Schedule(const Tls13Inputs& in) {
                                              in.transcript.serverHello);
 
   st.push_back(deriveSecret(h, s.handshakeSecret, "derived", emptyHash, "derived (for master secret)", "\"\""));
+  st.back().node = ScheduleNode::DerivedForMaster;
   st.push_back(hkdfExtract(h, st.back().output, zeros, "master_secret"));
+  st.back().node = ScheduleNode::MasterSecret;
   st.back().note = "IKM is Hash.length zero bytes";
   s.masterSecret = st.back().output;
   s.clientApplicationTraffic = deriveOrExplain(st, h, s.masterSecret, SecretKind::ClientApplicationTrafficSecret0,
@@ -105,6 +116,24 @@ Tls13KeyIv tls13TrafficKeys(const CipherSuite& suite, ByteView trafficSecret, co
   out.steps.back().rfc = "RFC 8446 §7.3";
   out.keys.key = out.steps[0].output;
   out.keys.iv = out.steps[1].output;
+  return out;
+}
+
+Tls13KeyIv tls13TrafficKeys(const CipherSuite& suite, ByteView trafficSecret, SecretKind kind) {
+  const auto& info = secretKindInfo(kind);
+  // "client_handshake_traffic_secret" -> "client handshake": the keys' names.
+  std::string who;
+  switch (kind) {
+    case SecretKind::ClientEarlyTrafficSecret: who = "client early"; break;
+    case SecretKind::ClientHandshakeTrafficSecret: who = "client handshake"; break;
+    case SecretKind::ServerHandshakeTrafficSecret: who = "server handshake"; break;
+    case SecretKind::ClientApplicationTrafficSecret0: who = "client application"; break;
+    case SecretKind::ServerApplicationTrafficSecret0: who = "server application"; break;
+    default: who = std::string(info.name); break;
+  }
+  Tls13KeyIv out = tls13TrafficKeys(suite, trafficSecret, who);
+  out.steps[0].node = info.keyNode;
+  out.steps[1].node = info.ivNode;
   return out;
 }
 
@@ -158,14 +187,17 @@ model::DerivationStep tls13ResumptionPsk(HashAlg hash, ByteView resumptionMaster
   auto step = hkdfExpandLabel(hash, resumptionMasterSecret, "resumption", ticketNonce, hashLength(hash),
                               "resumption PSK (from ticket_nonce)");
   step.rfc = "RFC 8446 §4.6.1";
+  step.node = ScheduleNode::Psk;
   return step;
 }
 
 std::vector<model::DerivationStep> tls13NotDerivableFromKeyLog() {
   return {
-      notDerivable("(EC)DHE shared secret", "ECDH(private key, peer public key)", kForwardSecrecyNote),
-      notDerivable("handshake_secret", "HKDF-Extract(derived, (EC)DHE shared secret)", kForwardSecrecyNote),
-      notDerivable("master_secret", "HKDF-Extract(derived, 0)", kForwardSecrecyNote),
+      notDerivable("(EC)DHE shared secret", "ECDH(private key, peer public key)", kForwardSecrecyNote,
+                   ScheduleNode::SharedSecret),
+      notDerivable("handshake_secret", "HKDF-Extract(derived, (EC)DHE shared secret)", kForwardSecrecyNote,
+                   ScheduleNode::HandshakeSecret),
+      notDerivable("master_secret", "HKDF-Extract(derived, 0)", kForwardSecrecyNote, ScheduleNode::MasterSecret),
   };
 }
 

@@ -4,6 +4,7 @@
 #include <fmt/core.h>
 
 #include "Connection.hpp"
+#include "tlslab/crypto/KeyAgreement.hpp"
 #include "tlslab/crypto/Tls12KeySchedule.hpp"
 #include "tlslab/keys/Explain.hpp"
 
@@ -26,6 +27,67 @@ std::string noKeyReason(Shared& shared, Connection& conn) {
 }
 
 namespace {
+
+model::DerivationStep unknown(std::string name, std::string function, std::string rfc, model::ScheduleNode node,
+                              std::string note) {
+  model::DerivationStep step;
+  step.name = std::move(name);
+  step.function = std::move(function);
+  step.rfc = std::move(rfc);
+  step.node = node;
+  step.status = model::StepStatus::NotDerivable;
+  step.note = std::move(note);
+  return step;
+}
+
+// A TLS 1.3 connection no key opens: the schedule's nodes, each saying why.
+// The secrets a key log would carry are missing for `reason`; those above
+// them could come from no key log at all (forward secrecy).
+std::vector<model::DerivationStep> withoutKeysTls13(const std::string& reason, bool keyShare) {
+  std::vector<model::DerivationStep> steps;
+  if (keyShare) {
+    steps.push_back(unknown("(EC)DHE shared secret", "ECDH(private key, peer public key)", "RFC 8446 §7.4",
+                            model::ScheduleNode::SharedSecret,
+                            "not in any capture: the ephemeral private keys never leave the endpoints (forward "
+                            "secrecy), so only a key log written by an endpoint opens this connection"));
+  }
+  steps.push_back(unknown("handshake_secret", "HKDF-Extract(derived, (EC)DHE shared secret)", "RFC 8446 §7.1",
+                          model::ScheduleNode::HandshakeSecret, "needs the (EC)DHE shared secret"));
+  steps.push_back(unknown("master_secret", "HKDF-Extract(derived, 0)", "RFC 8446 §7.1", model::ScheduleNode::MasterSecret,
+                          "needs the handshake secret"));
+  for (const auto& info : crypto::allSecretKinds()) {
+    if (info.keyLogLabel.empty() || info.node == model::ScheduleNode::ClientEarlyTraffic ||
+        info.node == model::ScheduleNode::EarlyExporter)
+      continue;
+    steps.push_back(unknown(std::string(info.name), "key log line " + std::string(info.keyLogLabel), "RFC 8446 §7.1",
+                            info.node, "not derivable: " + reason));
+  }
+  return steps;
+}
+
+// A resumed TLS 1.3 handshake starts from a PSK (RFC 8446 §4.6.1) made from
+// an earlier connection's resumption_master_secret, which no key log line
+// carries: the picture's first nodes say so instead of staying empty. With
+// the endpoint's ephemeral key the (EC)DHE shared secret is still derived
+// (psk_dhe_ke); what follows it needs the PSK too.
+std::vector<model::DerivationStep> resumedTls13(const model::TraceConnection& tc, const EphemeralState* e) {
+  if (tc.negotiated.resumption != "psk") return {};
+  std::vector<model::DerivationStep> steps;
+  if (e != nullptr) {
+    steps.push_back(crypto::keyAgreementStep(e->own.pair, e->peerShare, true, e->ownSide));
+    if (!e->own.source.empty()) steps.back().note += " (" + e->own.source + ")";
+  }
+  const std::string from = tc.negotiated.resumedFrom ? fmt::format("connection {}'s", *tc.negotiated.resumedFrom)
+                                                     : std::string("an earlier connection's");
+  steps.push_back(unknown("resumption PSK", "HKDF-Expand-Label(resumption_master_secret, \"resumption\", ticket_nonce)",
+                          "RFC 8446 §4.6.1", model::ScheduleNode::Psk,
+                          fmt::format("made from {} resumption_master_secret, which no key log line carries (deriving "
+                                      "it needs that connection's (EC)DHE shared secret)",
+                                      from)));
+  steps.push_back(unknown("early_secret", "HKDF-Extract(0, PSK)", "RFC 8446 §7.1", model::ScheduleNode::EarlySecret,
+                          "needs the resumption PSK"));
+  return steps;
+}
 
 bool sameSecrets(const keys::SessionSecrets& a, const keys::SessionSecrets& b) {
   return a.clientRandom == b.clientRandom && a.masterSecret == b.masterSecret && a.preMasterSecret == b.preMasterSecret &&
@@ -81,7 +143,10 @@ void explainFromEphemeral(Shared& shared, Connection& conn, const EphemeralState
 void explainKeys(Shared& shared, Connection& conn) {
   model::TraceConnection& tc = traceOf(shared, conn);
   if (!conn.sawClientHello) return;
-  if (const EphemeralState* e = ephemeralOf(shared, conn)) {
+  const EphemeralState* e = ephemeralOf(shared, conn);
+  // A PSK-resumed TLS 1.3 handshake needs the PSK besides the shared secret:
+  // the secrets after it come from the key log, as without the key (below).
+  if (e != nullptr && !(conn.version == crypto::kTls13 && conn.pskAccepted)) {
     explainFromEphemeral(shared, conn, *e);
     return;
   }
@@ -93,10 +158,18 @@ void explainKeys(Shared& shared, Connection& conn) {
   }
   if (!secrets) {
     std::vector<model::DerivationStep> steps = conn.extraSteps;
-    if (conn.suite && crypto::forwardSecret(conn.suite->kx) && !conn.suite->tls13())
-      steps.push_back(crypto::tls12ForwardSecrecyStep(*conn.suite));
+    if (conn.version == crypto::kTls13) {
+      for (auto& step : resumedTls13(tc, e)) steps.push_back(std::move(step));
+      const bool keyShareUnknown = !tc.negotiated.group.empty() && e == nullptr;
+      for (auto& step : withoutKeysTls13(noKeyReason(shared, conn), keyShareUnknown)) steps.push_back(std::move(step));
+    } else if (conn.suite && !conn.suite->tls13()) {
+      if (crypto::forwardSecret(conn.suite->kx)) steps.push_back(crypto::tls12ForwardSecrecyStep(*conn.suite));
+      steps.push_back(unknown("master_secret", "PRF(pre_master_secret, \"master secret\", randoms)", "RFC 5246 §8.1",
+                              model::ScheduleNode::Tls12MasterSecret, noKeyReason(shared, conn)));
+    }
     tc.derivation = std::move(steps);
     conn.explained.reset();
+    if (shared.options.keepRecords) linkDerivation(tc);
     return;
   }
   keys::SessionContext ctx;
@@ -114,11 +187,18 @@ void explainKeys(Shared& shared, Connection& conn) {
   if (!conn.explained || !sameSecrets(conn.explained->secrets, *secrets) || !sameContext(conn.explained->context, ctx)) {
     keys::Explanation explanation = keys::explainSession(*secrets, ctx);
     std::vector<model::DerivationStep> steps = conn.extraSteps;
-    steps.insert(steps.end(), std::make_move_iterator(explanation.steps.begin()),
-                 std::make_move_iterator(explanation.steps.end()));
+    if (conn.version == crypto::kTls13)
+      for (auto& step : resumedTls13(tc, e)) steps.push_back(std::move(step));
+    for (auto& step : explanation.steps) {
+      // The key log's "forward secrecy" gap is filled by the derived shared secret.
+      const bool filled = e != nullptr && step.node == model::ScheduleNode::SharedSecret &&
+                          step.status == model::StepStatus::NotDerivable;
+      if (!filled) steps.push_back(std::move(step));
+    }
     tc.derivation = std::move(steps);
     conn.explained = Connection::Explained{*secrets, ctx, std::move(explanation.notes)};
   }
+  if (shared.options.keepRecords) linkDerivation(tc);
   for (const auto& note : conn.explained->notes) {
     tc.diagnostics.push_back({model::Severity::Info, "key derivation", std::nullopt, note});
   }
@@ -206,6 +286,8 @@ void finalizeConnection(Shared& shared, Connection& conn) {
   if (conn.reason.empty() && !conn.firstFailure && conn.anyEncrypted && !conn.anyOpened) {
     conn.reason = noKeyReason(shared, conn);
   }
+  // Last: records arrived since the handshake, and key phases no key confirmed were cleared above.
+  if (shared.options.keepRecords) linkDerivation(tc);
 }
 
 }  // namespace tlslab::dissect

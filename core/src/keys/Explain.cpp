@@ -9,11 +9,16 @@ namespace {
 
 using crypto::SecretKind;
 using model::DerivationStep;
+using model::ScheduleNode;
 using model::StepStatus;
 
-DerivationStep given(std::string name, std::string function, const Bytes& value, std::string rfc, std::string note) {
+// A value taken as given, with the NSS key log line that carries it.
+DerivationStep given(std::string name, std::string function, const Bytes& value, std::string rfc, std::string note,
+                     ScheduleNode node, std::string keyLogLine) {
   DerivationStep step;
   step.name = std::move(name);
+  step.node = node;
+  step.keyLogLine = std::move(keyLogLine);
   step.function = std::move(function);
   step.output = value;
   step.rfc = std::move(rfc);
@@ -22,9 +27,10 @@ DerivationStep given(std::string name, std::string function, const Bytes& value,
   return step;
 }
 
-DerivationStep missing(std::string name, std::string function, std::string note, std::string rfc) {
+DerivationStep missing(std::string name, std::string function, std::string note, std::string rfc, ScheduleNode node) {
   DerivationStep step;
   step.name = std::move(name);
+  step.node = node;
   step.function = std::move(function);
   step.rfc = std::move(rfc);
   step.status = StepStatus::NotDerivable;
@@ -58,7 +64,8 @@ void explainTls13(const SessionSecrets& s, const SessionContext& ctx, Explanatio
       auto source = s.tls13Sources.find(info.kind);
       out.steps.push_back(given(std::string(info.name), "key log line " + std::string(info.keyLogLabel), *secret,
                                 "RFC 8446 §7.1",
-                                source == s.tls13Sources.end() ? joined(s.sources) : "from " + source->second));
+                                source == s.tls13Sources.end() ? joined(s.sources) : "from " + source->second,
+                                info.node, std::string(info.keyLogLabel) + " " + toHex(s.clientRandom) + " " + toHex(*secret)));
     }
   }
   tls13KeysAndFinished(s, *suite, ctx, out);
@@ -70,41 +77,44 @@ void tls13KeysAndFinished(const SessionSecrets& s, const crypto::CipherSuite& su
                           Explanation& out) {
   const crypto::CipherSuite* suite = &suiteRef;
   const crypto::HashAlg hash = suite->prfHash;
-  struct Traffic { SecretKind kind; const char* who; };
-  const Traffic traffic[] = {{SecretKind::ClientEarlyTrafficSecret, "client early"},
-                             {SecretKind::ClientHandshakeTrafficSecret, "client handshake"},
-                             {SecretKind::ServerHandshakeTrafficSecret, "server handshake"},
-                             {SecretKind::ClientApplicationTrafficSecret0, "client application"},
-                             {SecretKind::ServerApplicationTrafficSecret0, "server application"}};
-  for (const auto& t : traffic) {
-    if (const Bytes* secret = s.secret(t.kind)) {
-      for (auto& step : crypto::tls13TrafficKeys(*suite, *secret, t.who).steps) out.steps.push_back(std::move(step));
+  for (SecretKind kind : {SecretKind::ClientEarlyTrafficSecret, SecretKind::ClientHandshakeTrafficSecret,
+                          SecretKind::ServerHandshakeTrafficSecret, SecretKind::ClientApplicationTrafficSecret0,
+                          SecretKind::ServerApplicationTrafficSecret0}) {
+    if (const Bytes* secret = s.secret(kind)) {
+      // The SecretKind overload names the key and IV and places them (ScheduleNode).
+      for (auto& step : crypto::tls13TrafficKeys(*suite, *secret, kind).steps) out.steps.push_back(std::move(step));
     }
   }
   auto finished = [&](SecretKind kind, const char* who, const Bytes& transcript, const Bytes& received) {
     const Bytes* base = s.secret(kind);
     if (!base) return;
+    const bool client = std::string(who) == "client";
     out.steps.push_back(crypto::tls13FinishedKey(hash, *base, std::string(who) + " finished_key"));
+    out.steps.back().node = client ? ScheduleNode::ClientFinishedKey : ScheduleNode::ServerFinishedKey;
     const Bytes key = out.steps.back().output;
+    const ScheduleNode check = client ? ScheduleNode::ClientFinishedCheck : ScheduleNode::ServerFinishedCheck;
     if (transcript.empty() || received.empty()) {
       out.steps.push_back(missing(std::string(who) + " Finished check", "HMAC(finished_key, Transcript-Hash)",
-                                  kNeedsHandshake, "RFC 8446 §4.4.4"));
+                                  kNeedsHandshake, "RFC 8446 §4.4.4", check));
       return;
     }
     out.steps.push_back(crypto::tls13VerifyData(hash, key, transcript, std::string(who) + " verify_data",
-                                                std::string(who) == "server" ? "ClientHello..CertificateVerify"
-                                                                             : "ClientHello..server Finished"));
+                                                client ? "ClientHello..server Finished" : "ClientHello..CertificateVerify"));
+    out.steps.back().node = client ? ScheduleNode::ClientVerifyData : ScheduleNode::ServerVerifyData;
     out.steps.push_back(crypto::compareStep(std::string(who) + " Finished check", out.steps.back().output, received,
                                             "RFC 8446 §4.4.4", "verify_data"));
+    out.steps.back().node = check;
   };
   finished(SecretKind::ServerHandshakeTrafficSecret, "server", ctx.serverFinishedHash, ctx.serverVerifyData);
   finished(SecretKind::ClientHandshakeTrafficSecret, "client", ctx.clientFinishedHash, ctx.clientVerifyData);
   if (const Bytes* c = s.secret(SecretKind::ClientApplicationTrafficSecret0)) {
     out.steps.push_back(crypto::tls13NextTrafficSecret(hash, *c, 1, "client"));
+    out.steps.back().node = ScheduleNode::ClientNextApplicationTraffic;
     out.steps.back().note = "used after the client sends KeyUpdate";
   }
   if (const Bytes* v = s.secret(SecretKind::ServerApplicationTrafficSecret0)) {
     out.steps.push_back(crypto::tls13NextTrafficSecret(hash, *v, 1, "server"));
+    out.steps.back().node = ScheduleNode::ServerNextApplicationTraffic;
     out.steps.back().note = "used after the server sends KeyUpdate";
   }
 }
@@ -128,11 +138,13 @@ void explainTls12(const SessionSecrets& s, const SessionContext& ctx, Explanatio
       out.steps.push_back(std::move(fs));
     }
     out.steps.push_back(given("master_secret", "key log line CLIENT_RANDOM", *s.masterSecret, "RFC 5246 §8.1",
-                              joined(s.sources)));
+                              joined(s.sources), ScheduleNode::Tls12MasterSecret,
+                              "CLIENT_RANDOM " + toHex(s.clientRandom) + " " + toHex(*s.masterSecret)));
     master = *s.masterSecret;
   } else if (s.preMasterSecret) {
     out.steps.push_back(given("pre_master_secret", "key log line PMS_CLIENT_RANDOM", *s.preMasterSecret,
-                              "RFC 5246 §8.1", joined(s.sources)));
+                              "RFC 5246 §8.1", joined(s.sources), ScheduleNode::PreMasterSecret,
+                              "PMS_CLIENT_RANDOM " + toHex(s.clientRandom) + " " + toHex(*s.preMasterSecret)));
     if (ctx.extendedMasterSecret && !ctx.sessionHash.empty()) {
       out.steps.push_back(crypto::tls12ExtendedMasterSecret(prfHash, *s.preMasterSecret, ctx.sessionHash));
       master = out.steps.back().output;
@@ -142,7 +154,7 @@ void explainTls12(const SessionSecrets& s, const SessionContext& ctx, Explanatio
     } else {
       out.steps.push_back(missing("master_secret", "PRF(pre_master_secret, \"master secret\", randoms)",
                                   "needs ServerHello.random (or the session hash with extended master secret)",
-                                  "RFC 5246 §8.1"));
+                                  "RFC 5246 §8.1", ScheduleNode::Tls12MasterSecret));
     }
   }
   if (master.empty()) return;
@@ -156,7 +168,8 @@ void tls12KeysAndFinished(const Bytes& master, const Bytes& clientRandom, const 
                           Explanation& out) {
   if (!suite || ctx.serverRandom.empty()) {
     out.steps.push_back(missing("key_block", "PRF(master_secret, \"key expansion\", server_random + client_random)",
-                                "needs ServerHello.random and the cipher suite from the handshake", "RFC 5246 §6.3"));
+                                "needs ServerHello.random and the cipher suite from the handshake", "RFC 5246 §6.3",
+                                ScheduleNode::KeyBlock));
   } else if (auto block = crypto::tls12KeyBlock(*suite, version, master, clientRandom, ctx.serverRandom)) {
     for (auto& step : block->steps) out.steps.push_back(std::move(step));
   } else {
@@ -164,14 +177,16 @@ void tls12KeysAndFinished(const Bytes& master, const Bytes& clientRandom, const 
   }
   auto finished = [&](bool client, const Bytes& hash, const Bytes& received) {
     const std::string who = client ? "client" : "server";
+    const ScheduleNode check = client ? ScheduleNode::ClientFinishedCheck : ScheduleNode::ServerFinishedCheck;
     if (hash.empty() || received.empty()) {
       out.steps.push_back(missing(who + " Finished check", "PRF(master_secret, \"" + who + " finished\", Hash)[0..11]",
-                                  kNeedsHandshake, "RFC 5246 §7.4.9"));
+                                  kNeedsHandshake, "RFC 5246 §7.4.9", check));
       return;
     }
     out.steps.push_back(crypto::tls12VerifyData(prfHash, master, client, hash));
     out.steps.push_back(crypto::compareStep(who + " Finished check", out.steps.back().output, received,
                                             "RFC 5246 §7.4.9", "verify_data"));
+    out.steps.back().node = check;
   };
   finished(true, ctx.clientFinishedHash, ctx.clientVerifyData);
   finished(false, ctx.serverFinishedHash, ctx.serverVerifyData);

@@ -46,6 +46,7 @@ std::string sourceOf(const SessionSecrets& s, crypto::SecretKind kind) {
 DerivationStep missingPsk() {
   DerivationStep step;
   step.name = "early_secret";
+  step.node = model::ScheduleNode::EarlySecret;
   step.function = "HKDF-Extract(0, PSK)";
   step.rfc = "RFC 8446 §7.1";
   step.status = StepStatus::NotDerivable;

@@ -172,6 +172,7 @@ model::DerivationStep KeyStore::recoverPreMasterSecret(ByteView encryptedPms) co
   }
   model::DerivationStep step;
   step.name = "pre_master_secret";
+  step.node = model::ScheduleNode::PreMasterSecret;
   step.rfc = "RFC 5246 §7.4.7.1";
   step.inputs = {{"EncryptedPreMasterSecret (ClientKeyExchange)", copy(encryptedPms)}};
   if (auto pms = findPreMasterByEncryptedPms(encryptedPms)) {

@@ -24,6 +24,57 @@ const char* stepStatusName(StepStatus status) {
   }
 }
 
+const char* scheduleNodeName(ScheduleNode node) {
+  using N = ScheduleNode;
+  switch (node) {
+    case N::Psk: return "psk";
+    case N::SharedSecret: return "(ec)dhe_shared_secret";
+    case N::EarlySecret: return "early_secret";
+    case N::DerivedForHandshake: return "derived (for handshake secret)";
+    case N::HandshakeSecret: return "handshake_secret";
+    case N::DerivedForMaster: return "derived (for master secret)";
+    case N::MasterSecret: return "master_secret";
+    case N::BinderKey: return "binder_key";
+    case N::ClientEarlyTraffic: return "client_early_traffic_secret";
+    case N::EarlyExporter: return "early_exporter_master_secret";
+    case N::ClientHandshakeTraffic: return "client_handshake_traffic_secret";
+    case N::ServerHandshakeTraffic: return "server_handshake_traffic_secret";
+    case N::ClientApplicationTraffic: return "client_application_traffic_secret_0";
+    case N::ServerApplicationTraffic: return "server_application_traffic_secret_0";
+    case N::ExporterMaster: return "exporter_master_secret";
+    case N::ResumptionMaster: return "resumption_master_secret";
+    case N::ClientNextApplicationTraffic: return "client_application_traffic_secret_1";
+    case N::ServerNextApplicationTraffic: return "server_application_traffic_secret_1";
+    case N::ClientEarlyKey: return "client early write key";
+    case N::ClientEarlyIv: return "client early write iv";
+    case N::ClientHandshakeKey: return "client handshake write key";
+    case N::ClientHandshakeIv: return "client handshake write iv";
+    case N::ServerHandshakeKey: return "server handshake write key";
+    case N::ServerHandshakeIv: return "server handshake write iv";
+    case N::ClientApplicationKey: return "client application write key";
+    case N::ClientApplicationIv: return "client application write iv";
+    case N::ServerApplicationKey: return "server application write key";
+    case N::ServerApplicationIv: return "server application write iv";
+    case N::ClientFinishedKey: return "client finished_key";
+    case N::ServerFinishedKey: return "server finished_key";
+    case N::ClientVerifyData: return "client verify_data";
+    case N::ServerVerifyData: return "server verify_data";
+    case N::ClientFinishedCheck: return "client Finished check";
+    case N::ServerFinishedCheck: return "server Finished check";
+    case N::PreMasterSecret: return "pre_master_secret";
+    case N::Tls12MasterSecret: return "master_secret (TLS 1.2)";
+    case N::KeyBlock: return "key_block";
+    case N::ClientMacKey: return "client_write_MAC_key";
+    case N::ServerMacKey: return "server_write_MAC_key";
+    case N::ClientWriteKey: return "client_write_key";
+    case N::ServerWriteKey: return "server_write_key";
+    case N::ClientWriteIv: return "client_write_IV";
+    case N::ServerWriteIv: return "server_write_IV";
+    case N::None:
+    default: return "";
+  }
+}
+
 std::vector<AppDataChunk> conversationTurns(const TraceConnection& conn) {
   std::vector<AppDataChunk> turns;
   for (const AppDataChunk& chunk : conn.appData) {

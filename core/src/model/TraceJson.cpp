@@ -39,9 +39,14 @@ json toJson(const Field& f) {
 json toJson(const DerivationStep& s) {
   json inputs = json::array();
   for (const auto& in : s.inputs) inputs.push_back({{"label", in.label}, {"bytes", hex(in.bytes)}});
-  return {{"name", s.name},     {"function", s.function},           {"inputs", inputs},
-          {"output", hex(s.output)}, {"rfc", s.rfc}, {"status", stepStatusName(s.status)}, {"note", s.note},
-          {"command", s.command}};
+  json out = {{"name", s.name},     {"function", s.function},           {"inputs", inputs},
+              {"output", hex(s.output)}, {"rfc", s.rfc}, {"status", stepStatusName(s.status)}, {"note", s.note},
+              {"command", s.command}};
+  if (s.node != ScheduleNode::None) out["node"] = scheduleNodeName(s.node);
+  if (!s.keyLogLine.empty()) out["keyLogLine"] = s.keyLogLine;
+  if (!s.messages.empty()) out["messages"] = s.messages;
+  if (!s.records.empty()) out["records"] = s.records;
+  return out;
 }
 
 json toJson(const Diagnostic& d) {

@@ -13,53 +13,15 @@
 #include <QScrollBar>
 #include <QVBoxLayout>
 
+#include "KeyScheduleLayout.hpp"
+#include "views/StepCard.hpp"
 #include "views/ViewStyle.hpp"
 
 namespace tlslab::gui::views {
 
 namespace {
 
-Tone toneOf(model::StepStatus status) {
-  switch (status) {
-    case model::StepStatus::Derived: return Tone::Info;
-    case model::StepStatus::FromKeyLog: return Tone::Neutral;
-    case model::StepStatus::Verified: return Tone::Good;
-    case model::StepStatus::Failed: return Tone::Bad;
-    case model::StepStatus::NotDerivable: return Tone::Warn;
-    default: return Tone::Neutral;
-  }
-}
-
-bool printable(ByteView bytes) {
-  if (bytes.empty() || bytes.size() > 64) return false;
-  for (std::uint8_t b : bytes) {
-    if (b < 0x20 || b >= 0x7f) return false;
-  }
-  return true;
-}
-
-// Labels ("tls13 c hs traffic") are bytes too; showing them as text first is
-// what makes the HKDF-Expand-Label inputs readable.
-void showBytes(ValueLabel* label, ByteView bytes) {
-  if (printable(bytes)) {
-    label->setValue(QStringLiteral("\"%1\"\n%2").arg(asciiText(bytes), hexText(bytes)), QString::fromStdString(toHex(bytes)));
-  } else {
-    label->setBytes(bytes);
-  }
-}
-
-QLabel* dimLabel(const QString& text, QWidget* parent) {
-  auto* label = new QLabel(text, parent);
-  // Long input names ("Transcript-Hash(ClientHello..ServerHello)") wrap
-  // instead of pushing the values out of view.
-  label->setWordWrap(true);
-  label->setMaximumWidth(190);
-  label->setAlignment(Qt::AlignRight | Qt::AlignTop);
-  QPalette pal = label->palette();
-  pal.setColor(QPalette::WindowText, pal.color(QPalette::PlaceholderText));
-  label->setPalette(pal);
-  return label;
-}
+Tone toneOf(model::StepStatus status) { return DerivationView::tone(status); }
 
 }  // namespace
 
@@ -97,14 +59,16 @@ DerivationView::DerivationView(QWidget* parent)
   rebuild();
 }
 
-QString DerivationView::badgeText(model::StepStatus status) {
+QString DerivationView::badgeText(model::StepStatus status) { return stepStatusText(status); }
+
+Tone DerivationView::tone(model::StepStatus status) {
   switch (status) {
-    case model::StepStatus::Derived: return tr("● derived");
-    case model::StepStatus::FromKeyLog: return tr("⬇ from key log");
-    case model::StepStatus::Verified: return tr("✓ verified");
-    case model::StepStatus::Failed: return tr("✗ failed");
-    case model::StepStatus::NotDerivable: return tr("∅ not derivable");
-    default: return tr("?");
+    case model::StepStatus::Derived: return Tone::Info;
+    case model::StepStatus::FromKeyLog: return Tone::Neutral;
+    case model::StepStatus::Verified: return Tone::Good;
+    case model::StepStatus::Failed: return Tone::Bad;
+    case model::StepStatus::NotDerivable: return Tone::Warn;
+    default: return Tone::Neutral;
   }
 }
 
@@ -160,77 +124,9 @@ void DerivationView::rebuild() {
 }
 
 QWidget* DerivationView::makeCard(int index) {
-  const model::DerivationStep& s = steps_[static_cast<std::size_t>(index)];
-  const QPalette& pal = palette();
-  const QColor accent = toneColor(toneOf(s.status), pal);
-  auto* card = new QFrame(list_);
-  card->setObjectName(QStringLiteral("stepCard"));
+  QFrame* card = makeStepCard(steps_[static_cast<std::size_t>(index)], list_);
   card->setProperty("stepIndex", index);
-  // A coloured left edge carries the status even when the badge is scrolled
-  // past horizontally or the reader skims.
-  card->setStyleSheet(QStringLiteral("QFrame#stepCard { background: %1; border: 1px solid %2; border-left: 4px solid %3;"
-                                     " border-radius: 4px; }")
-                          .arg(pal.color(QPalette::Base).name(), pal.color(QPalette::Mid).name(), accent.name()));
   card->installEventFilter(this);
-
-  auto* grid = new QGridLayout(card);
-  grid->setContentsMargins(10, 8, 10, 8);
-  grid->setHorizontalSpacing(10);
-  grid->setVerticalSpacing(4);
-  grid->setColumnStretch(1, 1);
-
-  auto* head = new QHBoxLayout;
-  auto* badge = new QLabel(badgeHtml(badgeText(s.status), toneOf(s.status), pal), card);
-  badge->setObjectName(QStringLiteral("badge"));
-  auto* name = new QLabel(QStringLiteral("<b>%1</b>").arg(QString::fromStdString(s.name).toHtmlEscaped()), card);
-  name->setObjectName(QStringLiteral("name"));
-  name->setTextInteractionFlags(Qt::TextSelectableByMouse);
-  auto* rfc = dimLabel(QString::fromStdString(s.rfc), card);
-  rfc->setMaximumWidth(QWIDGETSIZE_MAX);
-  rfc->setWordWrap(false);
-  rfc->setObjectName(QStringLiteral("rfc"));
-  head->addWidget(name);
-  head->addSpacing(8);
-  head->addWidget(badge);
-  head->addStretch(1);
-  head->addWidget(rfc);
-  grid->addLayout(head, 0, 0, 1, 2);
-
-  int row = 1;
-  if (!s.function.empty()) {
-    auto* function = new ValueLabel(card);
-    function->setObjectName(QStringLiteral("function"));
-    function->setValue(QStringLiteral("ƒ  ") + QString::fromStdString(s.function), QString::fromStdString(s.function));
-    grid->addWidget(dimLabel(tr("function"), card), row, 0, Qt::AlignTop | Qt::AlignRight);
-    grid->addWidget(function, row++, 1);
-  }
-  for (std::size_t i = 0; i < s.inputs.size(); ++i) {
-    auto* value = new ValueLabel(card);
-    value->setObjectName(QStringLiteral("input%1").arg(i));
-    showBytes(value, s.inputs[i].bytes);
-    grid->addWidget(dimLabel(QString::fromStdString(s.inputs[i].label), card), row, 0, Qt::AlignTop | Qt::AlignRight);
-    grid->addWidget(value, row++, 1);
-  }
-  auto* output = new ValueLabel(card);
-  output->setObjectName(QStringLiteral("output"));
-  if (s.output.empty()) output->setValue(tr("—"), QString());
-  else showBytes(output, s.output);
-  QFont bold = output->font();
-  bold.setBold(true);
-  output->setFont(bold);
-  auto* arrow = new QLabel(tr("→ output"), card);
-  arrow->setStyleSheet(QStringLiteral("color: %1; font-weight: 600;").arg(accent.name()));
-  grid->addWidget(arrow, row, 0, Qt::AlignTop | Qt::AlignRight);
-  grid->addWidget(output, row++, 1);
-
-  if (!s.note.empty()) {
-    auto* note = new QLabel(QString::fromStdString(s.note), card);
-    note->setObjectName(QStringLiteral("note"));
-    note->setWordWrap(true);
-    note->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    note->setStyleSheet(QStringLiteral("color: %1; font-style: italic;").arg(accent.name()));
-    grid->addWidget(note, row++, 0, 1, 2);
-  }
   // A click anywhere in the card (values included) selects its step.
   for (QWidget* child : card->findChildren<QWidget*>()) {
     child->setProperty("stepIndex", index);
@@ -251,28 +147,24 @@ void DerivationView::setFilter(const QString& text) {
 }
 
 bool DerivationView::showStep(const QString& name) {
-  for (int i = 0; i < stepCount(); ++i) {
-    if (QString::fromStdString(steps_[static_cast<std::size_t>(i)].name) != name) continue;
-    if (!cards_[static_cast<std::size_t>(i)]->isVisibleTo(list_)) setFilter({});
-    markCard(i);
-    list_->adjustSize();
-    scroll_->ensureWidgetVisible(cards_[static_cast<std::size_t>(i)], 0, 40);
-    return true;
-  }
+  for (int i = 0; i < stepCount(); ++i)
+    if (QString::fromStdString(steps_[static_cast<std::size_t>(i)].name) == name) return showStepAt(i);
   return false;
+}
+
+bool DerivationView::showStepAt(int i) {
+  if (i < 0 || i >= stepCount()) return false;
+  if (!cards_[static_cast<std::size_t>(i)]->isVisibleTo(list_)) setFilter({});
+  markCard(i);
+  list_->adjustSize();
+  scroll_->ensureWidgetVisible(cards_[static_cast<std::size_t>(i)], 0, 40);
+  return true;
 }
 
 void DerivationView::markCard(int index) {
   // The marked card gets a highlight outline; the previous one loses it.
   auto style = [this](int i, bool marked) {
-    QWidget* c = cards_[static_cast<std::size_t>(i)];
-    const QPalette& pal = palette();
-    const QColor accent = toneColor(toneOf(steps_[static_cast<std::size_t>(i)].status), pal);
-    const QColor border = marked ? pal.color(QPalette::Highlight) : pal.color(QPalette::Mid);
-    c->setStyleSheet(QStringLiteral("QFrame#stepCard { background: %1; border: %4px solid %2; border-left: 4px solid %3;"
-                                    " border-radius: 4px; }")
-                         .arg(pal.color(QPalette::Base).name(), border.name(), accent.name())
-                         .arg(marked ? 2 : 1));
+    styleStepCard(static_cast<QFrame*>(cards_[static_cast<std::size_t>(i)]), steps_[static_cast<std::size_t>(i)].status, marked);
   };
   if (marked_ >= 0 && marked_ < stepCount()) style(marked_, false);
   marked_ = index;

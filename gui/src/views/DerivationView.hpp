@@ -6,6 +6,7 @@
 //   setSteps(steps) / setConnection(connection)   what to show
 //   setFilter(text)        shows only steps whose name or function contains text
 //   showStep(name)         scrolls to a step and marks it (e.g. from a record's key)
+//   showStepAt(index)      the same by index (the key schedule picture's selection)
 //   stepsAsText()          the whole chain as plain text (the "Copy all" button)
 //   stepSelected(index)    emitted when the user clicks a card
 //
@@ -17,6 +18,7 @@
 
 #include "tlslab/model/Derivation.hpp"
 #include "tlslab/model/Trace.hpp"
+#include "views/ViewStyle.hpp"
 
 class QLabel;
 class QLineEdit;
@@ -43,11 +45,13 @@ class DerivationView : public QWidget {
 
   void setFilter(const QString& text);
   bool showStep(const QString& name);
+  bool showStepAt(int index);  // the same by index (several steps may share a name)
   QString stepsAsText() const;
   QString summaryText() const;
 
-  // Badge text for a status, e.g. "✓ verified".
+  // Badge text for a status, e.g. "✓ verified", and its colour.
   static QString badgeText(model::StepStatus status);
+  static Tone tone(model::StepStatus status);
 
  signals:
   void stepSelected(int index);

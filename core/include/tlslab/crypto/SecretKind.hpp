@@ -6,6 +6,8 @@
 #include <span>
 #include <string_view>
 
+#include "tlslab/model/Derivation.hpp"
+
 namespace tlslab::crypto {
 
 enum class SecretKind {
@@ -27,6 +29,11 @@ struct SecretKindInfo {
   std::string_view hkdfLabel;    // "c hs traffic" (without the "tls13 " prefix)
   std::string_view keyLogLabel;  // "CLIENT_HANDSHAKE_TRAFFIC_SECRET", empty if never logged
   std::string_view messages;     // the transcript it hashes, e.g. "ClientHello..ServerHello"
+  // Where the secret and the traffic key and IV made from it (RFC 8446 §7.3)
+  // sit in the §7.1 picture; None for secrets that make no traffic keys.
+  model::ScheduleNode node = model::ScheduleNode::None;
+  model::ScheduleNode keyNode = model::ScheduleNode::None;
+  model::ScheduleNode ivNode = model::ScheduleNode::None;
 };
 
 const SecretKindInfo& secretKindInfo(SecretKind kind);

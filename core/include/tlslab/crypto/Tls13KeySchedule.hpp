@@ -108,6 +108,8 @@ struct Tls13KeyIv {
   std::vector<model::DerivationStep> steps;
 };
 Tls13KeyIv tls13TrafficKeys(const CipherSuite& suite, ByteView trafficSecret, const std::string& who);
+// The same for one of the schedule's traffic secrets: named and placed (ScheduleNode) after it.
+Tls13KeyIv tls13TrafficKeys(const CipherSuite& suite, ByteView trafficSecret, SecretKind kind);
 
 model::DerivationStep tls13FinishedKey(HashAlg hash, ByteView baseKey, std::string name);
 model::DerivationStep tls13VerifyData(HashAlg hash, ByteView finishedKey, ByteView transcriptHash,

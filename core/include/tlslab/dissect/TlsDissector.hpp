@@ -127,6 +127,11 @@ class TlsDissector : public capture::StreamSink {
 // connection whose key log arrived after it was dissected.
 std::string keyLogLines(const keys::KeyStore& keys, ByteView clientRandom);
 
+// Fills each derivation step's `messages` (what its transcript hash, randoms
+// or key shares cover) and `records` (what its key protects) from the
+// connection's messages and records; run again after adding steps.
+void linkDerivation(model::TraceConnection& connection);
+
 // Reads a capture file through capture::readCapture into a TlsDissector. An
 // error result means the file could not be read at all (its message names the
 // file and what is wrong: the CLI exits 2); a file that breaks off midway
