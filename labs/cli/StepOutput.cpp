@@ -57,13 +57,15 @@ std::string scheduleSummary(const model::TraceConnection& conn) {
     if (step.status == model::StepStatus::Verified && checksKeyLog(step)) ++matched;
   }
   const auto& first = conn.derivation.front();
-  std::string start = first.status == model::StepStatus::NotDerivable
+  const bool noneDerivable = notDerivable == conn.derivation.size();
+  std::string start = noneDerivable ? "none derivable: no key log and no ephemeral key for this connection"
+                      : first.status == model::StepStatus::NotDerivable
                           ? "from the key log (" + first.name + " not derivable: no ephemeral key)"
                           : "from the " + first.name + " down, " + first.function;
   std::string out = fmt::format("{} steps, {}", conn.derivation.size(), start);
   if (checked > 0) out += fmt::format("; {} of {} secrets equal OpenSSL's key log", matched, checked);
   if (failed > 0) out += fmt::format("; {} FAILED", failed);
-  if (notDerivable > 0 && first.status != model::StepStatus::NotDerivable)
+  if (notDerivable > 0 && first.status != model::StepStatus::NotDerivable && !noneDerivable)
     out += fmt::format("; {} not derivable", notDerivable);
   return out;
 }
