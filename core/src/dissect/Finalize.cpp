@@ -106,10 +106,8 @@ bool sameContext(const keys::SessionContext& a, const keys::SessionContext& b) {
 
 namespace {
 
-// The whole chain from the endpoint's own ephemeral key, checked against
-// whatever the key log says about the session.
-void explainFromEphemeral(Shared& shared, Connection& conn, const EphemeralState& e) {
-  model::TraceConnection& tc = traceOf(shared, conn);
+// What the key schedule needs from the handshake, as the dissector saw it.
+keys::SessionContext sessionContextOf(const Connection& conn, const model::TraceConnection& tc) {
   keys::SessionContext ctx;
   if (conn.suiteId) ctx.suite = conn.suiteId;
   if (conn.version) ctx.version = conn.version;
@@ -120,6 +118,14 @@ void explainFromEphemeral(Shared& shared, Connection& conn, const EphemeralState
   ctx.serverFinishedHash = conn.serverFinishedHash;
   ctx.clientVerifyData = conn.clientVerifyData;
   ctx.serverVerifyData = conn.serverVerifyData;
+  return ctx;
+}
+
+// The whole chain from the endpoint's own ephemeral key, checked against
+// whatever the key log says about the session.
+void explainFromEphemeral(Shared& shared, Connection& conn, const EphemeralState& e) {
+  model::TraceConnection& tc = traceOf(shared, conn);
+  keys::SessionContext ctx = sessionContextOf(conn, tc);
   ctx.ownKey = e.own.pair;
   ctx.ownSide = e.ownSide;
   ctx.ownKeySource = e.own.source;
@@ -172,16 +178,7 @@ void explainKeys(Shared& shared, Connection& conn) {
     if (shared.options.keepRecords) linkDerivation(tc);
     return;
   }
-  keys::SessionContext ctx;
-  if (conn.suiteId) ctx.suite = conn.suiteId;
-  if (conn.version) ctx.version = conn.version;
-  ctx.serverRandom = conn.serverRandom;
-  ctx.extendedMasterSecret = tc.negotiated.extendedMasterSecret;
-  ctx.sessionHash = conn.sessionHash;
-  ctx.clientFinishedHash = conn.clientFinishedHash;
-  ctx.serverFinishedHash = conn.serverFinishedHash;
-  ctx.clientVerifyData = conn.clientVerifyData;
-  ctx.serverVerifyData = conn.serverVerifyData;
+  keys::SessionContext ctx = sessionContextOf(conn, tc);
   // Same inputs as last time: tc.derivation already holds the result (only
   // this function writes it, and extraSteps changes reset the memo).
   if (!conn.explained || !sameSecrets(conn.explained->secrets, *secrets) || !sameContext(conn.explained->context, ctx)) {
