@@ -45,7 +45,10 @@ long Channel::read(std::uint8_t* buffer, std::size_t max) {
     int rc = SSL_read_ex(ssl_, buffer, max, &got);
     if (rc != 1) {
       int err = SSL_get_error(ssl_, rc);
-      if (err == SSL_ERROR_ZERO_RETURN) return 0;
+      if (err == SSL_ERROR_ZERO_RETURN) {
+        peerClosed_ = true;
+        return 0;
+      }
       lastError_ = readError(err);
       return -1;
     }
@@ -53,6 +56,7 @@ long Channel::read(std::uint8_t* buffer, std::size_t max) {
   } else {
     n = ::recv(fd_, buffer, max, 0);
     if (n < 0) lastError_ = errno == EAGAIN || errno == EWOULDBLOCK ? "timed out waiting for the peer" : std::strerror(errno);
+    if (n == 0) peerClosed_ = true;
     if (n <= 0) return n;
     // Without TLS the application bytes are the wire bytes: tap them too.
     recorder_.record(WireEvent{nowUs(), false, Bytes(buffer, buffer + n)});

@@ -43,6 +43,9 @@ class Channel {
   // close_notify for TLS (RFC 8446 §6.1), then the socket's write side.
   void close();
   const std::string& lastError() const { return lastError_; }
+  // The last read ended because the peer closed (TCP FIN or close_notify),
+  // not because of an error or a timeout.
+  bool peerClosed() const { return peerClosed_; }
   bool isTls() const { return ssl_ != nullptr; }
   // STARTTLS: from now on the same socket carries TLS. Returns the plaintext
   // bytes that arrived after the upgrade command and were still buffered;
@@ -62,6 +65,7 @@ class Channel {
   Recorder& recorder_;
   std::string pending_;  // read past a delimiter, served to the next read
   std::string lastError_;
+  bool peerClosed_ = false;
   std::unique_ptr<Tamperer> cleartextTamper_;
   std::string cleartextProtocol_ = "TCP";
   AppDataEvent appData(bool sent, ByteView bytes) const;

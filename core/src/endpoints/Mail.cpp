@@ -18,10 +18,27 @@ const std::string kMessage =
     "From: alice@bank32.com\r\nTo: student01@bank32.com\r\nSubject: Your statement\r\n\r\n"
     "Your balance is 1,234.56 EUR.\r\n";
 
-bool readLine(Channel& channel, std::string& line) {
-  if (!channel.readUntil("\r\n", line, 4096)) return false;
-  line.resize(line.size() - 2);
-  return true;
+// RFC 5321 §4.5.3.1.4 allows 512 bytes per command line; we take up to 4096.
+constexpr std::size_t kMaxCommandLine = 4096;
+
+enum class LineRead { Line, Closed, Failed };
+
+// One command line; Closed when the client hung up between lines, Failed
+// (`why` says what) on a timeout, a line over the limit or a cut-off line.
+LineRead readLine(Channel& channel, std::string& line, std::string& why) {
+  if (channel.readUntil("\r\n", line, kMaxCommandLine)) {
+    line.resize(line.size() - 2);
+    return LineRead::Line;
+  }
+  if (line.size() >= kMaxCommandLine) {
+    why = "a command line longer than " + std::to_string(kMaxCommandLine) + " bytes";
+  } else if (channel.peerClosed()) {
+    if (line.empty()) return LineRead::Closed;
+    why = "the client closed in the middle of a line (" + std::to_string(line.size()) + " bytes without CR LF)";
+  } else {
+    why = channel.lastError().empty() ? std::string("reading a command failed") : channel.lastError();
+  }
+  return LineRead::Failed;
 }
 
 std::string upper(std::string s) {
@@ -132,11 +149,20 @@ std::string imapCommand(ServiceContext& ctx, const std::string& line, bool& quit
 
 using CommandHandler = std::string (*)(ServiceContext&, const std::string&, bool&);
 
-std::string serveLines(ServiceContext& ctx, const std::string& greeting, CommandHandler handle) {
+// `tooLong`: the protocol's reply to a line over the limit, before hanging up.
+std::string serveLines(ServiceContext& ctx, const std::string& greeting, CommandHandler handle,
+                       const std::string& tooLong) {
   if (auto err = writeOrError(ctx.channel, greeting); !err.empty()) return err;
   for (bool quit = false; !quit;) {
-    std::string line;
-    if (!readLine(ctx.channel, line)) return "";  // the client hung up
+    std::string line, why;
+    switch (readLine(ctx.channel, line, why)) {
+      case LineRead::Line: break;
+      case LineRead::Closed: return "";  // the client hung up between commands
+      case LineRead::Failed:
+        if (line.size() >= kMaxCommandLine) (void)writeOrError(ctx.channel, tooLong);
+        return why;
+      default: return why;
+    }
     if (ctx.injectedBytes > 0) {
       ctx.note("STARTTLS bug: executed '" + line + "', which arrived in cleartext before the TLS handshake, "
                "as if the client had sent it inside TLS");
@@ -150,11 +176,14 @@ std::string serveLines(ServiceContext& ctx, const std::string& greeting, Command
 }  // namespace
 
 std::string serveSmtp(ServiceContext& ctx) {
-  return serveLines(ctx, "220 " + ctx.siteName + " ESMTP tlslab\r\n", smtpCommand);
+  return serveLines(ctx, "220 " + ctx.siteName + " ESMTP tlslab\r\n", smtpCommand, "500 5.5.6 Line too long\r\n");
 }
-std::string servePop3(ServiceContext& ctx) { return serveLines(ctx, "+OK POP3 tlslab ready\r\n", pop3Command); }
+std::string servePop3(ServiceContext& ctx) {
+  return serveLines(ctx, "+OK POP3 tlslab ready\r\n", pop3Command, "-ERR line too long\r\n");
+}
 std::string serveImap(ServiceContext& ctx) {
-  return serveLines(ctx, "* OK [CAPABILITY IMAP4rev2 STARTTLS LOGINDISABLED] tlslab ready\r\n", imapCommand);
+  return serveLines(ctx, "* OK [CAPABILITY IMAP4rev2 STARTTLS LOGINDISABLED] tlslab ready\r\n", imapCommand,
+                    "* BAD line too long\r\n");
 }
 
 }  // namespace tlslab::endpoints
