@@ -121,6 +121,10 @@ int runMitmProxy(const MitmArgs& args) {
                            args.target, args.targetPort, endpoints::attackerCertificateDescription(config.certificate));
   std::cout << fmt::format("victims: tlslab connect bank32.com:{} --resolve bank32.com={} [--verify chain-only]\n",
                            (*proxy)->port(), args.listen);
+  if (auto problem = endpoints::probeTarget(config); !problem.empty())
+    std::cout << fmt::format("warning: the real server {}:{} cannot be reached now ({}): start it (tlslab serve --port "
+                             "{}), or each victim is cut off after its handshake\n",
+                             args.target, args.targetPort, problem, args.targetPort);
   std::cout.flush();
   waitForVictims(args, [&] { return (*proxy)->sessions().size(); });
   (*proxy)->stop();
@@ -131,8 +135,9 @@ int runMitmProxy(const MitmArgs& args) {
       if (const auto* data = std::get_if<endpoints::AppDataEvent>(&event); data && !data->sent)
         seen.append(data->bytes.begin(), data->bytes.end());
     std::cout << fmt::format("  victim {}: {}\n", session.peer,
-                             session.handshakeOk ? "\"" + printable(asBytes(seen), 300) + "\""
-                                                 : "no TLS session (" + session.error + ")");
+                             session.handshakeOk ? "\"" + printable(asBytes(seen), 300) + "\"" +
+                                                       (session.error.empty() ? "" : "; " + oneLine(session.error))
+                                                 : "no TLS session (" + oneLine(session.error) + ")");
   }
   return 0;
 }

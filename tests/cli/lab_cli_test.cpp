@@ -107,6 +107,27 @@ TEST(MitmCli, ServeMitmAndConnectTogether) {
   EXPECT_EQ(careful.exitCode, 1);  // the proxy is gone; a correct client never gets that far anyway
 }
 
+// With no real server behind it the proxy says so at start-up, and the
+// attacker's log names why each victim was cut off.
+TEST(MitmCli, AnUnreachableRealServerIsNamedAtStartAndPerVictim) {
+  auto port = freeLoopbackPort();
+  auto nobody = freeLoopbackPort();
+  BackgroundProcess proxy({tlslabExe().string(), "mitm", "--port", std::to_string(port), "--target-port",
+                           std::to_string(nobody), "--connections", "1", "--seconds", "30"});
+  ASSERT_TRUE(proxy.waitForOutput("proxy on", 10000)) << proxy.output();
+  EXPECT_TRUE(proxy.waitForOutput("warning: the real server 127.0.0.1:" + std::to_string(nobody) +
+                                      " cannot be reached now (connect to 127.0.0.1:" + std::to_string(nobody),
+                                  5000))
+      << proxy.output();
+  auto victim = run(cli("connect bank32.com:" + std::to_string(port) + " --resolve bank32.com=127.0.0.66 --verify none"));
+  EXPECT_EQ(victim.exitCode, 1) << victim.out;
+  EXPECT_EQ(proxy.wait(20000), 0);
+  EXPECT_NE(proxy.output().find("; the proxy could not reach the real server: connect to 127.0.0.1:" +
+                                std::to_string(nobody)),
+            std::string::npos)
+      << proxy.output();
+}
+
 TEST(ConnectCli, WritesAPcapngThatTsharkDecrypts) {
   if (std::system("command -v tshark >/dev/null 2>&1") != 0) GTEST_SKIP() << "tshark not installed";
   auto port = freeLoopbackPort();
