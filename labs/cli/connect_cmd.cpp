@@ -17,6 +17,8 @@ namespace {
 
 struct ConnectArgs {
   std::string target;
+  double timeout = 5;           // seconds of silence a read may wait
+  double handshakeTimeout = 10;  // seconds the whole handshake may take
   std::vector<std::string> resolve;
   std::string verify = "correct";
   std::vector<std::string> trust;
@@ -168,6 +170,8 @@ int runConnect(const ConnectArgs& args) {
   endpoints::ClientConfig config;
   config.port = 4433;
   if (!buildConfig(args, config)) return 2;
+  config.ioTimeoutMs = static_cast<int>(args.timeout * 1000);
+  config.handshakeTimeoutMs = static_cast<int>(args.handshakeTimeout * 1000);
   RunPrinter printer(std::cout, args.fullLog || args.wire ? LogStyle::Full : LogStyle::Ladder, RunLanes::pair(false), args.wire);
   std::cout << fmt::format("connecting to {}:{} (verification: {})\n", config.host, config.port,
                            endpoints::verifyModeDescription(config.verifyMode));
@@ -195,6 +199,11 @@ void registerConnectCommand(CLI::App& app, Context& ctx) {
   auto args = std::make_shared<ConnectArgs>();
   CLI::App* cmd = app.add_subcommand("connect", "Connect to a TLS server with the instrumented client and show every step");
   cmd->add_option("target", args->target, "HOST[:PORT] (default port 4433); names go through the lab resolver")->required();
+  cmd->add_option("--timeout", args->timeout, "Seconds a read waits for the server before giving up (default 5)")
+      ->check(CLI::Range(0.1, 600.0));
+  cmd->add_option("--handshake-timeout", args->handshakeTimeout,
+                  "Seconds the whole TLS handshake may take, however the server trickles it (default 10)")
+      ->check(CLI::Range(0.1, 600.0));
   cmd->add_option("--resolve", args->resolve, "Lab resolver entry NAME=ADDRESS (loopback only), like a hosts file entry");
   cmd->add_option("--verify", args->verify, "none | chain-only | ignore-errors | correct (default)");
   cmd->add_option("--trust", args->trust, "Trust anchor: lab, rogue or a PEM file (repeatable; default lab)");

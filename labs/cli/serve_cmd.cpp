@@ -39,6 +39,8 @@ struct ServeArgs {
   bool plain = false;
   int connections = 0;  // stop after this many (0: until Ctrl-C)
   std::size_t maxConnections = 256;  // served at once
+  double timeout = 5;                // seconds of silence a read may wait
+  double handshakeTimeout = 10;      // seconds a client's whole handshake may take
   double seconds = 0;   // stop after this long (0: no limit)
   bool wire = false;
   bool fullLog = false;
@@ -107,6 +109,8 @@ bool buildConfig(const ServeArgs& args, endpoints::ServerConfig& config) {
   config.allowClientRenegotiation = args.allowRenegotiation;
   config.starttlsInjectionBug = args.starttlsBug;
   config.maxConnections = args.maxConnections;
+  config.ioTimeoutMs = static_cast<int>(args.timeout * 1000);
+  config.handshakeTimeoutMs = static_cast<int>(args.handshakeTimeout * 1000);
   return true;
 }
 
@@ -175,6 +179,11 @@ void registerServeCommand(CLI::App& app, Context& ctx) {
                   "Serve at most N connections at once (default 256); more wait until one ends")
       ->check(CLI::Range(1, 100000));
   cmd->add_option("--seconds", args->seconds, "Stop after this many seconds");
+  cmd->add_option("--timeout", args->timeout, "Seconds a read waits for the client before giving up (default 5)")
+      ->check(CLI::Range(0.1, 600.0));
+  cmd->add_option("--handshake-timeout", args->handshakeTimeout,
+                  "Seconds a client's whole TLS handshake may take, however it trickles it (default 10)")
+      ->check(CLI::Range(0.1, 600.0));
   cmd->add_flag("--full-log", args->fullLog, "Every event OpenSSL reported (state, key log, alerts) instead of the ladder");
   cmd->add_flag("--wire", args->wire, "The full log with the raw socket reads and writes too");
   cmd->callback([args, &ctx] { ctx.exitCode = runServe(*args); });

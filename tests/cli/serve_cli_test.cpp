@@ -263,3 +263,20 @@ TEST(ServeCli, OutOfDescriptorsTheServerBacksOffAndSaysWhy) {
   auto client = run(cli("connect bank32.com:" + std::to_string(port)));
   EXPECT_EQ(client.exitCode, 0) << client.out;
 }
+
+// --timeout: a server that accepts and says nothing is named as a timeout.
+TEST(ServeCli, ConnectToASilentServerTimesOutAfterItsTimeout) {
+  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(listener, 1), 0);
+  socklen_t length = sizeof addr;
+  ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &length), 0);
+  auto result = run(cli("connect bank32.com:" + std::to_string(ntohs(addr.sin_port)) + " --timeout 0.3"));
+  ::close(listener);
+  EXPECT_EQ(result.exitCode, 1) << result.out;
+  EXPECT_NE(result.out.find("timed out after 0.3 s waiting for the server's next handshake message"), std::string::npos)
+      << result.out;
+}

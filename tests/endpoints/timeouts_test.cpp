@@ -111,3 +111,29 @@ TEST(HandshakeBudget, EndlessHelloRequestsStopTheClientWithABoundedLog) {
   EXPECT_LT(run.events.size(), 10u * 1024u) << run.events.size();
   EXPECT_GT(sent.load(), 2000);
 }
+
+// A client that trickles its ClientHello one byte at a time, each byte well
+// inside the per-read timeout: the handshake deadline still ends it.
+TEST(HandshakeTimeouts, ATricklingClientIsCutOffAtTheHandshakeDeadline) {
+  ServerConfig config = tlslab::test::labServerFor("bank32-rsa", Service::HttpsHello);
+  config.ioTimeoutMs = 1000;
+  config.handshakeTimeoutMs = 600;
+  auto server = LabServer::start(config);
+  ASSERT_TRUE(server) << server.error();
+  RawSocket client{::socket(AF_INET, SOCK_STREAM, 0)};
+  sockaddr_in addr = loopback(server.value()->port());
+  ASSERT_EQ(::connect(client.fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  // A record header and then a byte every 100 ms: never silent for a whole read timeout.
+  const std::string hello("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11);
+  std::vector<ServerConnection> done;
+  for (int i = 0; i < 60 && done.empty(); ++i) {  // at most 6 s
+    if (i < static_cast<int>(hello.size())) (void)::send(client.fd, &hello[static_cast<std::size_t>(i)], 1, MSG_NOSIGNAL);
+    else (void)::send(client.fd, "\x00", 1, MSG_NOSIGNAL);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    done = server.value()->finishedConnections();
+  }
+  server.value()->stop();
+  ASSERT_EQ(done.size(), 1u) << "the trickling client was not cut off";
+  EXPECT_NE(done[0].error.find("stopped: the handshake with the client was not done within 0.6 s"), std::string::npos)
+      << done[0].error;
+}

@@ -62,6 +62,12 @@ bool overHandshakeBudget(int writeP, int contentType, Instrumentation& inst) {
 }  // namespace
 
 std::string budgetError(const Instrumentation& inst, const char* peer) {
+  if (inst.pastDeadline) {
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%g", inst.handshakeTimeoutMs / 1000.0);
+    return std::string("stopped: the handshake with the ") + peer + " was not done within " + seconds +
+           " s (its deadline; a peer sending a byte now and then is cut off here)";
+  }
   if (!inst.overBudget) return {};
   return std::string("stopped: the ") + peer + " sent more than " + std::to_string(kHandshakeMessageBudget) +
          " handshake messages (a handshake has about ten; endless HelloRequests are an attack on the log)";
@@ -171,6 +177,10 @@ int onVerify(int preverifyOk, X509_STORE_CTX* storeCtx) {
 
 long onWire(BIO* bio, int oper, const char* argp, std::size_t, int, long, int ret, std::size_t* processed) {
   auto* inst = reinterpret_cast<Instrumentation*>(BIO_get_callback_arg(bio));
+  if (inst != nullptr && oper == BIO_CB_READ && inst->handshakeDeadline != 0 && nowUs() > inst->handshakeDeadline) {
+    inst->pastDeadline = true;
+    return -1;  // before the read: libssl sees it fail and gives up the handshake
+  }
   if (inst != nullptr && inst->overBudget && oper == (BIO_CB_READ | BIO_CB_RETURN)) {
     if (processed != nullptr) *processed = 0;
     return 0;  // the peer is cut off: libssl sees the end of the stream
@@ -200,6 +210,11 @@ Bytes spkiSha256(X509* cert) {
   EVP_Digest(der, static_cast<std::size_t>(len), digest.data(), &outLen, EVP_sha256(), nullptr);
   OPENSSL_free(der);
   return digest;
+}
+
+void setHandshakeDeadline(Instrumentation& inst, int timeoutMs) {
+  if (timeoutMs > 0) inst.handshakeTimeoutMs = timeoutMs;  // kept for the message after the end
+  inst.handshakeDeadline = timeoutMs > 0 ? nowUs() + static_cast<TimeUs>(timeoutMs) * 1000 : 0;
 }
 
 void installKeylogHook(SSL_CTX* ctx) { SSL_CTX_set_keylog_callback(ctx, onKeylog); }

@@ -22,15 +22,24 @@ struct Instrumentation {
   Recorder* recorder = nullptr;
   std::size_t handshakeMessagesReceived = 0;
   bool overBudget = false;  // the peer passed kHandshakeMessageBudget: its reads end
+  // While a handshake runs: when it must be over (nowUs() clock; 0 = none).
+  // A peer trickling one byte at a time beats every per-read timeout; this
+  // deadline ends it (the wire tap refuses the next read).
+  TimeUs handshakeDeadline = 0;
+  int handshakeTimeoutMs = 0;
+  bool pastDeadline = false;
   VerifyMode verifyMode = VerifyMode::ChainAndHost;
   model::VerifyVerdict verdict;  // filled by the verify callback
   Bytes pinnedSpkiSha256;        // VerifyMode::Pinned
   Bytes lastEphemeralPublicKey;  // the key share last recorded (a HelloRetryRequest makes a second)
 };
 
-// "" or, once the peer passed the budget, why the connection was stopped
-// (`peer`: "server" or "client").
+// "" or, once the peer passed the budget or the handshake deadline, why the
+// connection was stopped (`peer`: "server" or "client").
 std::string budgetError(const Instrumentation& inst, const char* peer);
+
+// Starts (timeoutMs > 0) or ends (0) the handshake deadline.
+void setHandshakeDeadline(Instrumentation& inst, int timeoutMs);
 
 // Records the (EC)DHE key libssl holds for this handshake, once per key
 // (EphemeralKeys.cpp); called from the message callback.

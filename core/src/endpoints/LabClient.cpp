@@ -203,8 +203,10 @@ std::string ClientSession::open(const ClientConfig& config, ClientRun& run) {
     }
   }
   if (auto err = sendEarlyData(ssl, config, recorder_); !err.empty()) return err;
+  setHandshakeDeadline(inst_, config.handshakeTimeoutMs);
   int rc = SSL_connect(ssl);
   const int savedErrno = errno;
+  setHandshakeDeadline(inst_, 0);
   run.verify = inst_.verdict;
   if (rc != 1) {
     const int sslError = SSL_get_error(ssl, rc);

@@ -208,9 +208,11 @@ std::string LabServer::Impl::handshake(int fd, SslPtr& ssl, Instrumentation& ins
       return "handshake failed after the 0-RTT data: " + (why.empty() ? std::string("the client closed the connection") : why);
     }
   }
+  setHandshakeDeadline(inst, config.handshakeTimeoutMs);
   const int rc = SSL_accept(ssl.get());
-  if (rc == 1) return {};
   const int savedErrno = errno;
+  setHandshakeDeadline(inst, 0);
+  if (rc == 1) return {};
   const int sslError = SSL_get_error(ssl.get(), rc);
   std::string why = sslErrors();
   if (auto budget = budgetError(inst, "client"); !budget.empty()) return budget;

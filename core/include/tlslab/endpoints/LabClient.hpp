@@ -70,6 +70,7 @@ struct ClientConfig {
   std::string earlyData;
   std::vector<ScriptStep> script;
   int ioTimeoutMs = 5000;
+  int handshakeTimeoutMs = 10000;  // the whole handshake, however the peer trickles it (0: none)
   // TCP_MAXSEG before connecting (0: the kernel's choice, 65483 on loopback):
   // the record lab asks for an Ethernet-sized MSS so loopback segments like a LAN.
   int tcpMaxSegment = 0;

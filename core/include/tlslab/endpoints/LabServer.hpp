@@ -71,6 +71,7 @@ struct ServerConfig {
   bool sessionCache = true;
   bool tickets = true;
   int ioTimeoutMs = 5000;
+  int handshakeTimeoutMs = 10000;  // the whole handshake, however the client trickles it (0: none)
   // Connections served at once (one thread each); more wait in the kernel's
   // backlog until one ends. The log says when the server is full.
   std::size_t maxConnections = 256;
