@@ -44,7 +44,11 @@ TEST(TamperCli, CbcMacThenEncryptAndAeadBothRefuseTheFlip) {
   EXPECT_EQ(mte.exitCode, 0) << mte.out;
   EXPECT_NE(mte.out.find("negotiated: TLSv1.2 AES128-SHA; records: AES-128-CBC, MAC-then-encrypt (RFC 5246"), std::string::npos)
       << mte.out;
-  EXPECT_NE(mte.out.find("the CBC padding is invalid"), std::string::npos) << mte.out;
+  // The flip garbles the last block: its padding is invalid, except about one
+  // run in 256 where the garbage is valid padding and the MAC fails instead.
+  EXPECT_TRUE(mte.out.find("the CBC padding is invalid") != std::string::npos ||
+              mte.out.find("the MAC does not match") != std::string::npos)
+      << mte.out;
   EXPECT_NE(mte.out.find("alert fatal bad record mac"), std::string::npos) << mte.out;
   auto etm = run(cli("lab run tamper --quiet --tls 1.2 --ciphers AES128-SHA"));
   EXPECT_EQ(etm.exitCode, 0) << etm.out;
