@@ -121,10 +121,6 @@ int runMitmProxy(const MitmArgs& args) {
                            args.target, args.targetPort, endpoints::attackerCertificateDescription(config.certificate));
   std::cout << fmt::format("victims: tlslab connect bank32.com:{} --resolve bank32.com={} [--verify chain-only]\n",
                            (*proxy)->port(), args.listen);
-  if (auto problem = endpoints::probeTarget(config); !problem.empty())
-    std::cout << fmt::format("warning: the real server {}:{} cannot be reached now ({}): start it (tlslab serve --port "
-                             "{}), or each victim is cut off after its handshake\n",
-                             args.target, args.targetPort, problem, args.targetPort);
   std::cout.flush();
   waitForVictims(args, [&] { return (*proxy)->sessions().size(); });
   (*proxy)->stop();

@@ -107,18 +107,14 @@ TEST(MitmCli, ServeMitmAndConnectTogether) {
   EXPECT_EQ(careful.exitCode, 1);  // the proxy is gone; a correct client never gets that far anyway
 }
 
-// With no real server behind it the proxy says so at start-up, and the
-// attacker's log names why each victim was cut off.
+// With no real server behind it the attacker's log names why each victim was
+// cut off. (No probe at start-up: it would use up a `serve --connections 1`.)
 TEST(MitmCli, AnUnreachableRealServerIsNamedAtStartAndPerVictim) {
   auto port = freeLoopbackPort();
   auto nobody = freeLoopbackPort();
   BackgroundProcess proxy({tlslabExe().string(), "mitm", "--port", std::to_string(port), "--target-port",
                            std::to_string(nobody), "--connections", "1", "--seconds", "30"});
   ASSERT_TRUE(proxy.waitForOutput("proxy on", 10000)) << proxy.output();
-  EXPECT_TRUE(proxy.waitForOutput("warning: the real server 127.0.0.1:" + std::to_string(nobody) +
-                                      " cannot be reached now (connect to 127.0.0.1:" + std::to_string(nobody),
-                                  5000))
-      << proxy.output();
   auto victim = run(cli("connect bank32.com:" + std::to_string(port) + " --resolve bank32.com=127.0.0.66 --verify none"));
   EXPECT_EQ(victim.exitCode, 1) << victim.out;
   EXPECT_EQ(proxy.wait(20000), 0);

@@ -2,12 +2,10 @@
 
 #include <openssl/pem.h>
 
-#include <algorithm>
 #include <fstream>
 #include <sstream>
 
 #include "Ossl.hpp"
-#include "Socket.hpp"
 #include "tlslab/pki/Generator.hpp"
 #include "tlslab/pki/Pem.hpp"
 
@@ -126,11 +124,6 @@ pki::Result<std::unique_ptr<MitmProxy>> MitmProxy::start(const MitmConfig& confi
   auto started = LabServer::start(server, std::move(observer));
   if (!started) return R::failure("the proxy cannot start: " + started.error());
   return R::success(std::unique_ptr<MitmProxy>(new MitmProxy(std::move(started.value()), std::move(chain))));
-}
-
-std::string probeTarget(const MitmConfig& config) {
-  Connection probe = connectTo(config.targetAddress, config.targetPort, std::min(config.ioTimeoutMs, 2000));
-  return probe.fd ? std::string() : probe.error;
 }
 
 }  // namespace tlslab::endpoints

@@ -39,11 +39,6 @@ struct MitmConfig {
   int ioTimeoutMs = 5000;
 };
 
-// "" when a TCP connection to the real server (targetAddress:targetPort)
-// opens now, else why not: the proxy checks its onward leg at start-up, so
-// victims are not cut off after their handshake without a word.
-std::string probeTarget(const MitmConfig& config);
-
 class MitmProxy {
  public:
   static pki::Result<std::unique_ptr<MitmProxy>> start(const MitmConfig& config, Observer observer = {});
