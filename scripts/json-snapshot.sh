@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Writes `tlslab dissect --json` of every sample capture (captures/) and, when
+# the conformance corpus is there, of every Wireshark case with its keys, one
+# file per capture, so a reshaping of the core can be checked byte for byte:
+#
+#   scripts/json-snapshot.sh OUT_DIR [TLSLAB]      then: diff -r BEFORE AFTER
+#
+# TLSLAB defaults to build/dev/tlslab. The exit status of each run is kept in
+# the file too (a refusal must stay a refusal).
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+out=${1:?usage: json-snapshot.sh OUT_DIR [TLSLAB]}
+tlslab=${2:-$root/build/dev/tlslab}
+corpus=${TLSLAB_CONFORMANCE:-$root/../shared/conformance}/wireshark
+mkdir -p "$out"
+
+snapshot() {  # name, then the arguments of dissect
+  local name=$1; shift
+  "$tlslab" dissect "$@" --json >"$out/$name.json" 2>"$out/$name.stderr"
+  echo "exit $?" >>"$out/$name.stderr"
+}
+
+for f in "$root"/captures/*.pcapng; do
+  snapshot "sample-$(basename "$f" .pcapng)" "$f"
+done
+
+[[ -f $corpus/cases.tsv ]] || exit 0
+tail -n +2 "$corpus/cases.tsv" | while IFS=$'\t' read -r capture keylog rsa_key _ _ _ _ case_id _ password _; do
+  file=$corpus/$capture
+  args=("$file")
+  [[ $keylog != - ]] && args+=(--keylog "$corpus/$keylog")
+  [[ $rsa_key != - ]] && args+=(--rsa-key "$corpus/$rsa_key")
+  [[ $password != - ]] && args+=(--key-password "$password")
+  snapshot "wireshark-$case_id" "${args[@]}" </dev/null
+done
