@@ -12,7 +12,12 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:?usage: json-snapshot.sh OUT_DIR [TLSLAB]}
 tlslab=${2:-$root/build/dev/tlslab}
 corpus=${TLSLAB_CONFORMANCE:-$root/../shared/conformance}/wireshark
+[[ -d $corpus ]] || corpus=/work/shared/conformance/wireshark  # from a worktree
 mkdir -p "$out"
+out=$(cd "$out" && pwd)
+tlslab=$(realpath "$tlslab")
+# Relative paths, so the JSON's "source" is the same from any checkout.
+cd "$root"
 
 snapshot() {  # name, then the arguments of dissect
   local name=$1; shift
@@ -20,16 +25,16 @@ snapshot() {  # name, then the arguments of dissect
   echo "exit $?" >>"$out/$name.stderr"
 }
 
-for f in "$root"/captures/*.pcapng; do
+for f in captures/*.pcapng; do
   snapshot "sample-$(basename "$f" .pcapng)" "$f"
 done
 
 [[ -f $corpus/cases.tsv ]] || exit 0
+cd "$corpus"
 tail -n +2 "$corpus/cases.tsv" | while IFS=$'\t' read -r capture keylog rsa_key _ _ _ _ case_id _ password _; do
-  file=$corpus/$capture
-  args=("$file")
-  [[ $keylog != - ]] && args+=(--keylog "$corpus/$keylog")
-  [[ $rsa_key != - ]] && args+=(--rsa-key "$corpus/$rsa_key")
+  args=("$capture")
+  [[ $keylog != - ]] && args+=(--keylog "$keylog")
+  [[ $rsa_key != - ]] && args+=(--rsa-key "$rsa_key")
   [[ $password != - ]] && args+=(--key-password "$password")
   snapshot "wireshark-$case_id" "${args[@]}" </dev/null
 done
