@@ -31,7 +31,7 @@ std::uint64_t touch(const model::Trace& trace, bool json) {
     }
     for (const auto& chunk : c.appData)
       for (std::uint8_t b : chunk.data) sum += b;
-    sum += c.derivation.size() + c.decryption.size();
+    sum += c.derivation.size() + c.decryption.text.size();
   }
   // JSON rendering is slow under sanitizers; do it for one input in eight.
   if (json) sum += model::toJsonText(trace).size();

@@ -5,8 +5,6 @@
 namespace tlslab::gui {
 
 namespace {
-bool startsWith(const std::string& text, const char* prefix) { return text.rfind(prefix, 0) == 0; }
-
 bool hasUndecryptedRecord(const model::TraceConnection& c) {
   for (const auto& r : c.records)
     if (r.encrypted && !r.undecryptedReason.empty()) return true;
@@ -19,9 +17,10 @@ ConnectionState connectionState(const model::TraceConnection& c) {
   // the lesson is the failed check, not the alert it caused.
   if ((c.serverVerification && !c.serverVerification->ok) || (c.clientVerification && !c.clientVerification->ok))
     return ConnectionState::VerificationFailed;
-  if (startsWith(c.state, "alert")) return ConnectionState::Alert;
+  if (c.state.kind == model::ConnectionState::Kind::Alert) return ConnectionState::Alert;
   if (hasUndecryptedRecord(c)) return ConnectionState::NotDecryptable;
-  if (c.state.empty() || startsWith(c.state, "ok")) return ConnectionState::Ok;  // "ok (closed with close_notify)"
+  using Kind = model::ConnectionState::Kind;
+  if (c.state.kind == Kind::Unknown || c.state.kind == Kind::Ok || c.state.kind == Kind::Closed) return ConnectionState::Ok;
   return ConnectionState::Incomplete;
 }
 
@@ -44,13 +43,13 @@ QString connectionStateText(const model::TraceConnection& c) {
       return QStringLiteral("failed verification: %1").arg(QString::fromStdString(v.errorText));
     }
     case ConnectionState::NotDecryptable:
-      return QStringLiteral("not decryptable: %1").arg(QString::fromStdString(c.decryption));
+      return QStringLiteral("not decryptable: %1").arg(QString::fromStdString(c.decryption.text));
     case ConnectionState::Alert:
     case ConnectionState::Incomplete:
-      return QString::fromStdString(c.state);
+      return QString::fromStdString(c.state.text);
     case ConnectionState::Ok:
     default:
-      return c.state.empty() ? connectionStateName(state) : QString::fromStdString(c.state);
+      return c.state.text.empty() ? connectionStateName(state) : QString::fromStdString(c.state.text);
   }
 }
 

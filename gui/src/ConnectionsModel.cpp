@@ -57,7 +57,7 @@ QVariant ConnectionsModel::display(const model::TraceConnection& c, int column) 
     case Version: {
       QString v = versionText(n.version);
       if (!c.startTlsProtocol.empty()) v += QStringLiteral(" (%1 STARTTLS)").arg(qs(c.startTlsProtocol));
-      if (!n.resumption.empty()) v += QStringLiteral(", resumed");
+      if (n.resumption != model::Resumption::None) v += QStringLiteral(", resumed");
       return v;
     }
     case Suite: return n.suiteName.empty() ? QStringLiteral("—") : qs(n.suiteName);
@@ -75,7 +75,7 @@ QVariant ConnectionsModel::tooltip(const model::TraceConnection& c, int column) 
                c.negotiated.alpn.empty() ? QString() : QStringLiteral(", ALPN %1").arg(qs(c.negotiated.alpn)));
     case Suite: return QStringLiteral("The cipher suite the server chose: it fixes the record cipher and the hash of the key schedule");
     case Sni: return QStringLiteral("server_name (SNI): the host name the client asked for, sent in clear in the ClientHello");
-    case State: return qs(c.decryption.empty() ? c.state : c.state + " — " + c.decryption);
+    case State: return qs(c.decryption.text.empty() ? c.state.text : c.state.text + " — " + c.decryption.text);
     default: return {};
   }
 }

@@ -57,7 +57,7 @@ QString finishedMark(const TraceConnection& c, Direction direction) {
 void describe(const TraceConnection& c, const TraceRecord& r, LadderArrow& a) {
   const std::uint8_t type = effectiveType(r);
   a.encrypted = r.encrypted;
-  a.keyPhase = qs(r.keyPhase);
+  a.keyPhase = qs(r.keyPhase.name());
   a.undecrypted = r.encrypted && !r.undecryptedReason.empty();
   a.undecryptedReason = qs(r.undecryptedReason);
   // The dissector's wording for a record whose tag or MAC did not match.
@@ -113,7 +113,7 @@ int countRoundTrips(const TraceConnection& c, std::vector<LadderArrow*>& arrows)
     const TraceRecord& r = c.records[static_cast<std::size_t>(a->record)];
     const bool fromServer = r.direction == Direction::ServerToClient;
     const bool appData = effectiveType(r) == kApplicationData && !a->undecrypted;
-    if (appData && r.keyPhase != "early") done = true;  // 0-RTT data rides in the first flight
+    if (appData && r.keyPhase != model::KeyPhase::early()) done = true;  // 0-RTT data rides in the first flight
     if (done) break;
     if (fromServer && !lastFromServer) ++serverFlights;
     lastFromServer = fromServer;
@@ -134,7 +134,8 @@ QString connectionSummary(const TraceConnection& c, int roundTrips) {
   if (roundTrips > 0) {
     QString rtt = QStringLiteral("%1-RTT handshake").arg(roundTrips);
     if (c.negotiated.earlyData) rtt = QStringLiteral("0-RTT data, ") + rtt;
-    if (!c.negotiated.resumption.empty()) rtt += QStringLiteral(" (resumed by %1)").arg(qs(c.negotiated.resumption));
+    if (c.negotiated.resumption != model::Resumption::None)
+      rtt += QStringLiteral(" (resumed by %1)").arg(QString::fromUtf8(model::resumptionName(c.negotiated.resumption)));
     parts << rtt;
   }
   parts << QStringLiteral("%1 records").arg(c.records.size());

@@ -48,7 +48,7 @@ void printStep(std::ostream& out, const model::DerivationStep& step) {
 }
 
 std::string scheduleSummary(const model::TraceConnection& conn) {
-  if (conn.derivation.empty()) return "no key derivation: " + conn.decryption;
+  if (conn.derivation.empty()) return "no key derivation: " + conn.decryption.text;
   std::size_t matched = 0, checked = 0, failed = 0, notDerivable = 0;
   for (const auto& step : conn.derivation) {
     if (step.status == model::StepStatus::Failed) ++failed;

@@ -82,11 +82,11 @@ void printConnectionTable(std::ostream& out, const std::vector<const model::Trac
     std::string sni = c->negotiated.sni.empty() ? "-" : c->negotiated.sni;
     if (!c->startTlsProtocol.empty()) sni += " (" + c->startTlsProtocol + ")";
     std::string suite = c->negotiated.suiteName.empty() ? "-" : c->negotiated.suiteName;
-    if (!c->negotiated.resumption.empty()) suite += " [resumed]";
+    if (c->negotiated.resumption != model::Resumption::None) suite += " [resumed]";
     out << fmt::format("{:>3}  {:<22} {:<22} {:<8} {:<40} {:<18} {:>7}  {}\n", c->index, c->client, c->server,
                        versionText(c->negotiated.version), shorten(suite, 40), shorten(sni, 18),
                        recordCounts && c->index < recordCounts->size() ? (*recordCounts)[c->index] : c->records.size(),
-                       shorten(c->decryption, 70));
+                       shorten(c->decryption.text, 70));
   }
 }
 
@@ -108,7 +108,7 @@ std::string ladderLine(const model::TraceConnection& conn, const model::TraceRec
     // The length field (RFC 8446 §5.2): what an eavesdropper still learns.
     what = fmt::format("(encrypted, {} bytes)", rec.wire.size() >= 5 ? rec.wire.size() - 5 : 0);
   }
-  std::string lock = rec.encrypted ? (rec.keyPhase.empty() ? "[encrypted]" : "[" + rec.keyPhase + " keys]") : "";
+  std::string lock = rec.encrypted ? (rec.keyPhase.empty() ? "[encrypted]" : "[" + rec.keyPhase.name() + " keys]") : "";
   if (rec.encrypted && !rec.undecryptedReason.empty()) lock += " not decrypted";
   return fmt::format("  {:>10.6f}  {}  {:<17} {:<40} {}", rec.time, who(conn, rec.direction), contentName(type), what,
                      lock);
@@ -120,7 +120,7 @@ void printLadder(std::ostream& out, const model::TraceConnection& conn) {
 
 void printDerivationSummary(std::ostream& out, const model::TraceConnection& conn) {
   if (conn.derivation.empty()) {
-    out << "  (no key derivation: " << conn.decryption << ")\n";
+    out << "  (no key derivation: " << conn.decryption.text << ")\n";
     return;
   }
   for (const auto& step : conn.derivation) {
@@ -184,7 +184,7 @@ void printConnection(std::ostream& out, const model::TraceConnection& conn) {
   const bool cleartext = conn.records.empty() && conn.startTlsProtocol.empty() &&
                          (!conn.preamble[0].empty() || !conn.preamble[1].empty());
   if (cleartext) {
-    out << "  plain TCP: no TLS at all\n  state: " << conn.state << "; decryption: " << conn.decryption << "\n";
+    out << "  plain TCP: no TLS at all\n  state: " << conn.state.text << "; decryption: " << conn.decryption.text << "\n";
     out << "\n  cleartext: what each side sent, as anyone on the path sees it:\n";
     printCleartext(out, conn);
     return;
@@ -195,12 +195,12 @@ void printConnection(std::ostream& out, const model::TraceConnection& conn) {
   if (!n.alpn.empty()) out << ", ALPN " << n.alpn;
   if (n.extendedMasterSecret) out << ", extended master secret";
   out << "\n";
-  if (!n.resumption.empty()) {
-    out << "  resumed by " << n.resumption;
+  if (n.resumption != model::Resumption::None) {
+    out << "  resumed by " << model::resumptionName(n.resumption);
     if (n.resumedFrom) out << " (session from connection " << *n.resumedFrom << ")";
     out << "\n";
   }
-  out << "  state: " << conn.state << "; decryption: " << conn.decryption << "\n";
+  out << "  state: " << conn.state.text << "; decryption: " << conn.decryption.text << "\n";
   if (!conn.startTlsProtocol.empty()) {
     out << "\n  " << conn.startTlsProtocol << " preamble (plaintext before STARTTLS):\n";
     printCleartext(out, conn);

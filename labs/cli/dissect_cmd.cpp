@@ -61,9 +61,9 @@ bool matches(const model::TraceConnection& c, const Filter& f) {
   if (f.key == "host") return endpointHas(c.client, f.value, "") || endpointHas(c.server, f.value, "");
   if (f.key == "version") return versionText(c.negotiated.version) == "TLS " + f.value;
   if (f.key == "suite") return c.negotiated.suiteName.find(f.value) != std::string::npos;
-  if (f.key == "undecrypted") return c.decryption != "decrypted";
+  if (f.key == "undecrypted") return c.decryption.kind != model::Decryption::Kind::Decrypted;
   if (f.key == "starttls") return !c.startTlsProtocol.empty();
-  if (f.key == "resumed") return !c.negotiated.resumption.empty();
+  if (f.key == "resumed") return c.negotiated.resumption != model::Resumption::None;
   return false;
 }
 

@@ -39,7 +39,7 @@ int runExport(const ExportArgs& args) {
     if (c.keyLog.empty()) {
       if (!args.quiet) {
         std::cerr << fmt::format("tlslab export: connection {} ({} -> {}): no secrets: {}\n", c.index, c.client,
-                                 c.server, c.decryption);
+                                 c.server, c.decryption.text);
       }
       continue;
     }

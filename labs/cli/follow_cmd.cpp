@@ -33,7 +33,7 @@ int runFollow(const FollowArgs& args) {
   }
   const auto& conn = trace->connections[args.index];
   if (!args.raw) {
-    std::cout << fmt::format("connection {}: {} -> {} ({})\n", conn.index, conn.client, conn.server, conn.decryption);
+    std::cout << fmt::format("connection {}: {} -> {} ({})\n", conn.index, conn.client, conn.server, conn.decryption.text);
   }
   // Cleartext comes first: a STARTTLS preamble, or a connection without TLS.
   for (int d = 0; d < 2; ++d) {
@@ -55,9 +55,10 @@ int runFollow(const FollowArgs& args) {
   const bool hadCleartext = !conn.preamble[0].empty() || !conn.preamble[1].empty();
   if (conn.appData.empty() && hadCleartext && conn.records.empty()) return 0;
   if (conn.appData.empty()) {
-    if (args.raw) std::cerr << fmt::format("tlslab follow: nothing decrypted: {}\n", conn.decryption);
+    if (args.raw) std::cerr << fmt::format("tlslab follow: nothing decrypted: {}\n", conn.decryption.text);
     else std::cout << "(no application data decrypted)\n";
-    return conn.decryption == "decrypted" || conn.decryption.rfind("nothing", 0) == 0 ? 0 : 1;
+    using Kind = model::Decryption::Kind;
+    return conn.decryption.kind == Kind::Decrypted || conn.decryption.kind == Kind::NothingEncrypted ? 0 : 1;
   }
   for (const model::AppDataChunk& turn : model::conversationTurns(conn)) {
     const model::Direction d = turn.direction;

@@ -42,11 +42,11 @@ TEST(Resumption, Tls12SessionIdIsMatchedToTheFirstConnection) {
   auto trace = dissectRun(rec.pcapng, keys);
   ASSERT_EQ(trace.connections.size(), 2u);
   const auto& second = trace.connections[1];
-  EXPECT_EQ(second.negotiated.resumption, "session id");
+  EXPECT_EQ(second.negotiated.resumption, model::Resumption::SessionId);
   ASSERT_TRUE(second.negotiated.resumedFrom);
   EXPECT_EQ(*second.negotiated.resumedFrom, 0u);
   EXPECT_FALSE(hasMessage(second, "Certificate"));
-  EXPECT_EQ(second.decryption, "decrypted");
+  EXPECT_EQ(second.decryption.kind, model::Decryption::Kind::Decrypted);
   EXPECT_TRUE(test::finishedVerified(second, "client"));
   EXPECT_TRUE(test::finishedVerified(second, "server"));
   EXPECT_EQ(test::decrypted(second, model::Direction::ServerToClient), rec.runs[1].received);
@@ -63,14 +63,14 @@ TEST(Resumption, Tls12TicketIsMatchedAndDecryptsWithOnlyTheRsaKey) {
   ASSERT_TRUE(keys.addPrivateKeyFile(test::certsDir() / "bank32-rsa" / "key.pem"));
   auto trace = dissectRun(rec.pcapngNoKeys, keys);
   ASSERT_EQ(trace.connections.size(), 2u);
-  EXPECT_EQ(trace.connections[0].decryption, "decrypted");
+  EXPECT_EQ(trace.connections[0].decryption.kind, model::Decryption::Kind::Decrypted);
   const auto& resumed = trace.connections[1];
-  EXPECT_EQ(resumed.negotiated.resumption, "ticket");
+  EXPECT_EQ(resumed.negotiated.resumption, model::Resumption::Ticket);
   ASSERT_TRUE(resumed.negotiated.resumedFrom);
   EXPECT_EQ(*resumed.negotiated.resumedFrom, 0u);
   // The abbreviated handshake has no ClientKeyExchange: its keys come from the
   // session the first connection's RSA key exchange established.
-  EXPECT_EQ(resumed.decryption, "decrypted");
+  EXPECT_EQ(resumed.decryption.kind, model::Decryption::Kind::Decrypted);
   EXPECT_EQ(test::decrypted(resumed, model::Direction::ServerToClient), rec.runs[1].received);
 }
 
@@ -81,10 +81,10 @@ TEST(Resumption, Tls13PskIsMatchedToTheTicketsConnection) {
   auto trace = dissectRun(rec.pcapng, keys);
   ASSERT_EQ(trace.connections.size(), 2u);
   const auto& second = trace.connections[1];
-  EXPECT_EQ(second.negotiated.resumption, "psk");
+  EXPECT_EQ(second.negotiated.resumption, model::Resumption::Psk);
   ASSERT_TRUE(second.negotiated.resumedFrom);
   EXPECT_EQ(*second.negotiated.resumedFrom, 0u);
-  EXPECT_EQ(second.decryption, "decrypted");
+  EXPECT_EQ(second.decryption.kind, model::Decryption::Kind::Decrypted);
   EXPECT_TRUE(test::finishedVerified(second, "server"));
   EXPECT_TRUE(test::finishedVerified(second, "client"));
 }
@@ -108,7 +108,7 @@ TEST(Starttls, SmtpPreambleIsPlaintextAndTheMailIsDecrypted) {
   const std::string serverPreamble(conn.preamble[1].begin(), conn.preamble[1].end());
   EXPECT_NE(clientPreamble.find("STARTTLS"), std::string::npos) << clientPreamble;
   EXPECT_NE(serverPreamble.find("220"), std::string::npos) << serverPreamble;
-  EXPECT_EQ(conn.decryption, "decrypted");
+  EXPECT_EQ(conn.decryption.kind, model::Decryption::Kind::Decrypted);
   EXPECT_NE(test::decrypted(conn, model::Direction::ClientToServer).find("AUTH PLAIN AHN0dWRlbnQwMQBzZWNyZXQ="),
             std::string::npos);
   EXPECT_TRUE(test::finishedVerified(conn, "server"));
@@ -133,10 +133,10 @@ TEST(KeyUpdate, Tls13RecordsAfterAKeyUpdateUseTheNextGeneration) {
   auto trace = dissectRun(rec.pcapng, keys);
   ASSERT_EQ(trace.connections.size(), 1u);
   const auto& conn = trace.connections[0];
-  EXPECT_EQ(conn.decryption, "decrypted");
+  EXPECT_EQ(conn.decryption.kind, model::Decryption::Kind::Decrypted);
   EXPECT_TRUE(hasMessage(conn, "KeyUpdate"));
   bool sawGeneration1 = false;
-  for (const auto& r : conn.records) sawGeneration1 |= r.keyPhase == "application 1";
+  for (const auto& r : conn.records) sawGeneration1 |= r.keyPhase == model::KeyPhase::application(1);
   EXPECT_TRUE(sawGeneration1);
   EXPECT_NE(test::decrypted(conn, model::Direction::ClientToServer).find("/after-update"), std::string::npos);
 }
@@ -152,7 +152,7 @@ TEST(HelloRetry, TranscriptWithMessageHashStillVerifiesFinished) {
   ASSERT_EQ(trace.connections.size(), 1u);
   const auto& conn = trace.connections[0];
   EXPECT_TRUE(hasMessage(conn, "HelloRetryRequest"));
-  EXPECT_EQ(conn.decryption, "decrypted");
+  EXPECT_EQ(conn.decryption.kind, model::Decryption::Kind::Decrypted);
   EXPECT_TRUE(test::finishedVerified(conn, "server"));
   EXPECT_TRUE(test::finishedVerified(conn, "client"));
 }
@@ -171,9 +171,9 @@ TEST(EarlyData, ZeroRttDataIsDecryptedWithTheEarlyKeys) {
   ASSERT_EQ(trace.connections.size(), 2u);
   const auto& conn = trace.connections[1];
   EXPECT_TRUE(conn.negotiated.earlyData);
-  EXPECT_EQ(conn.decryption, "decrypted");
+  EXPECT_EQ(conn.decryption.kind, model::Decryption::Kind::Decrypted);
   bool early = false;
-  for (const auto& r : conn.records) early |= r.keyPhase == "early" && r.undecryptedReason.empty();
+  for (const auto& r : conn.records) early |= r.keyPhase == model::KeyPhase::early() && r.undecryptedReason.empty();
   EXPECT_TRUE(early);
   EXPECT_NE(test::decrypted(conn, model::Direction::ClientToServer).find("GET /early"), std::string::npos);
   EXPECT_TRUE(hasMessage(conn, "EndOfEarlyData"));
@@ -203,10 +203,10 @@ TEST(Options, WithoutPayloadsApplicationDataIsNotKeptButStillCounted) {
     EXPECT_TRUE(r.undecryptedReason.empty());
   }
   EXPECT_TRUE(sawAppData);
-  EXPECT_EQ(conn.decryption, "decrypted");
+  EXPECT_EQ(conn.decryption.kind, model::Decryption::Kind::Decrypted);
   // TLS 1.3 handshake messages travel in application_data records: kept whole.
   for (const auto& r : conn.records) {
-    if (r.keyPhase == "handshake") {
+    if (r.keyPhase == model::KeyPhase::handshake()) {
       EXPECT_FALSE(r.wire.empty()) << r.index;
       EXPECT_TRUE(r.crypto.has_value()) << r.index;
     }
@@ -242,7 +242,7 @@ TEST(Options, WithoutRecordsClosedConnectionsKeepOnlyTheirSummary) {
   for (const auto& conn : trace.connections) {
     EXPECT_TRUE(conn.records.empty());
     EXPECT_TRUE(conn.messages.empty());
-    EXPECT_EQ(conn.decryption, "decrypted");
+    EXPECT_EQ(conn.decryption.kind, model::Decryption::Kind::Decrypted);
     EXPECT_TRUE(test::finishedVerified(conn, "server"));
     EXPECT_FALSE(conn.negotiated.suiteName.empty());
   }
@@ -264,7 +264,7 @@ TEST(Starttls, Pop3StlsPreambleIsPlaintextAndTheSessionIsDecrypted) {
   EXPECT_EQ(conn.startTlsProtocol, "POP3");
   const std::string clientPreamble(conn.preamble[0].begin(), conn.preamble[0].end());
   EXPECT_NE(clientPreamble.find("STLS"), std::string::npos) << clientPreamble;
-  EXPECT_EQ(conn.decryption, "decrypted");
+  EXPECT_EQ(conn.decryption.kind, model::Decryption::Kind::Decrypted);
   EXPECT_NE(test::decrypted(conn, model::Direction::ClientToServer).find("PASS secret"), std::string::npos);
 }
 

@@ -39,7 +39,7 @@ TEST_P(CbcModes, DecryptsAndChecksTheMacInTheNegotiatedOrder) {
   ASSERT_TRUE(trace.ok()) << trace.error().message();
   ASSERT_EQ(trace->connections.size(), 1u);
   const auto& conn = trace->connections[0];
-  EXPECT_EQ(conn.decryption, "decrypted");
+  EXPECT_EQ(conn.decryption.kind, model::Decryption::Kind::Decrypted);
   EXPECT_EQ(stream(conn, model::Direction::ClientToServer), std::string(cap.clientSent.begin(), cap.clientSent.end()));
   EXPECT_EQ(stream(conn, model::Direction::ServerToClient), std::string(cap.serverSent.begin(), cap.serverSent.end()));
   bool sawConstruction = false;

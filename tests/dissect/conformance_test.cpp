@@ -159,6 +159,6 @@ TEST(WiresharkConformance, UnsupportedProtocolsAreNamedNotMisdiagnosed) {
     ASSERT_TRUE(trace.ok()) << e.capture;
     ASSERT_FALSE(trace->connections.empty()) << e.capture;
     for (const auto& conn : trace->connections)
-      EXPECT_NE(conn.decryption.find(e.reason), std::string::npos) << e.capture << ": " << conn.decryption;
+      EXPECT_NE(conn.decryption.text.find(e.reason), std::string::npos) << e.capture << ": " << conn.decryption.text;
   }
 }

@@ -32,7 +32,7 @@ TEST(EphemeralDissect, TheClientsKeyAloneOpensATls13CaptureWithoutKeyLog) {
   ASSERT_TRUE(trace.ok());
   ASSERT_EQ(trace->connections.size(), 1u);
   const auto& conn = trace->connections[0];
-  EXPECT_EQ(conn.decryption, "decrypted");
+  EXPECT_EQ(conn.decryption.kind, model::Decryption::Kind::Decrypted);
   ASSERT_FALSE(conn.derivation.empty());
   EXPECT_EQ(conn.derivation[0].name, "(EC)DHE shared secret");
   EXPECT_NE(conn.derivation[0].function.find("client ephemeral private key"), std::string::npos);
@@ -44,8 +44,8 @@ TEST(EphemeralDissect, TheClientsKeyAloneOpensATls13CaptureWithoutKeyLog) {
   keys::KeyStore none;
   auto bare = dissect::dissectBytes(recorded.pcapngNoKeys, none);
   ASSERT_TRUE(bare.ok());
-  EXPECT_NE(bare->connections.at(0).decryption.find("no key log was given"), std::string::npos)
-      << bare->connections.at(0).decryption;
+  EXPECT_NE(bare->connections.at(0).decryption.text.find("no key log was given"), std::string::npos)
+      << bare->connections.at(0).decryption.text;
 }
 
 TEST(EphemeralDissect, AKeyForAnotherShareIsNotUsed) {
@@ -55,6 +55,6 @@ TEST(EphemeralDissect, AKeyForAnotherShareIsNotUsed) {
   auto trace = dissect::dissectBytes(recorded.pcapngNoKeys, second);
   ASSERT_TRUE(trace.ok());
   ASSERT_EQ(trace->connections.size(), 2u);
-  EXPECT_NE(trace->connections[0].decryption, "decrypted");
-  EXPECT_EQ(trace->connections[1].decryption, "decrypted");
+  EXPECT_NE(trace->connections[0].decryption.kind, model::Decryption::Kind::Decrypted);
+  EXPECT_EQ(trace->connections[1].decryption.kind, model::Decryption::Kind::Decrypted);
 }

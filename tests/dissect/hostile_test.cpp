@@ -57,7 +57,7 @@ TEST(Hostile, FlippedBytesInsideACaptureAreDiagnosedNotFatal) {
     keys::KeyStore keys;
     auto trace = dissect::dissectBytes(damaged, keys);
     if (trace.ok()) {
-      for (const auto& conn : trace->connections) EXPECT_FALSE(conn.decryption.empty());
+      for (const auto& conn : trace->connections) EXPECT_FALSE(conn.decryption.text.empty());
     }
   }
 }

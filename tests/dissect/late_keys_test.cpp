@@ -61,8 +61,8 @@ class KeysMidway : public capture::StreamSink {
 };
 
 void expectAllOpened(const model::TraceConnection& conn, const endpoints::ClientRun& run) {
-  EXPECT_EQ(undecrypted(conn), 0u) << conn.decryption;
-  EXPECT_EQ(conn.decryption, "decrypted");
+  EXPECT_EQ(undecrypted(conn), 0u) << conn.decryption.text;
+  EXPECT_EQ(conn.decryption.kind, model::Decryption::Kind::Decrypted);
   EXPECT_EQ(test::decrypted(conn, model::Direction::ClientToServer), test::appDataOf(run.events, true));
   EXPECT_EQ(test::decrypted(conn, model::Direction::ServerToClient), test::appDataOf(run.events, false));
   EXPECT_TRUE(test::finishedVerified(conn, "client"));
@@ -225,7 +225,7 @@ TEST_P(LateKeysTest, PastTheLimitRecordsStayClosedAndSayWhy) {
       EXPECT_EQ(r.undecryptedReason, late[0].note);
     }
   }
-  EXPECT_NE(conn.decryption.find("limit"), std::string::npos) << conn.decryption;
+  EXPECT_NE(conn.decryption.text.find("limit"), std::string::npos) << conn.decryption.text;
   bool warned = false;
   for (const auto& d : conn.diagnostics) warned |= d.where == "late keys" && d.severity == model::Severity::Warning;
   EXPECT_TRUE(warned);

@@ -34,7 +34,7 @@ TEST(Reasons, NoKeyLogSaysNoKeyForThisClientRandom) {
   auto rec = recordOne(TlsVersion::Tls1_3);
   keys::KeyStore keys;
   auto conn = only(rec.pcapngNoKeys, keys);
-  EXPECT_TRUE(contains(conn.decryption, "no key for this client random")) << conn.decryption;
+  EXPECT_TRUE(contains(conn.decryption.text, "no key for this client random")) << conn.decryption.text;
   for (const auto& r : conn.records) {
     if (r.encrypted) {
       EXPECT_TRUE(contains(r.undecryptedReason, "no key for this client random")) << r.undecryptedReason;
@@ -51,7 +51,7 @@ TEST(Reasons, RsaKeyExchangeWithTheServersKeyIsDecrypted) {
   keys::KeyStore keys;
   ASSERT_TRUE(keys.addPrivateKeyFile(test::certsDir() / "bank32-rsa" / "key.pem"));
   auto conn = only(rec.pcapngNoKeys, keys);
-  EXPECT_EQ(conn.decryption, "decrypted");
+  EXPECT_EQ(conn.decryption.kind, model::Decryption::Kind::Decrypted);
   EXPECT_EQ(test::decrypted(conn, model::Direction::ServerToClient), rec.runs[0].received);
   EXPECT_TRUE(test::finishedVerified(conn, "client"));
   EXPECT_TRUE(test::finishedVerified(conn, "server"));
@@ -64,7 +64,7 @@ TEST(Reasons, WrongRsaKeySaysItDoesNotMatchTheCertificate) {
   keys::KeyStore keys;
   ASSERT_TRUE(keys.addPrivateKeyFile(test::certsDir() / "attacker32" / "key.pem"));
   auto conn = only(rec.pcapngNoKeys, keys);
-  EXPECT_TRUE(contains(conn.decryption, "RSA key does not match the certificate")) << conn.decryption;
+  EXPECT_TRUE(contains(conn.decryption.text, "RSA key does not match the certificate")) << conn.decryption.text;
 }
 
 TEST(Reasons, EcdheWithOnlyAnRsaKeyExplainsForwardSecrecy) {
@@ -72,8 +72,8 @@ TEST(Reasons, EcdheWithOnlyAnRsaKeyExplainsForwardSecrecy) {
   keys::KeyStore keys;
   ASSERT_TRUE(keys.addPrivateKeyFile(test::certsDir() / "bank32-rsa" / "key.pem"));
   auto conn = only(rec.pcapngNoKeys, keys);
-  EXPECT_TRUE(contains(conn.decryption, "(EC)DHE suite")) << conn.decryption;
-  EXPECT_TRUE(contains(conn.decryption, "forward secrecy")) << conn.decryption;
+  EXPECT_TRUE(contains(conn.decryption.text, "(EC)DHE suite")) << conn.decryption.text;
+  EXPECT_TRUE(contains(conn.decryption.text, "forward secrecy")) << conn.decryption.text;
 }
 
 TEST(Reasons, TamperedRecordIsAMacFailureAtThatRecord) {
@@ -92,7 +92,7 @@ TEST(Reasons, TamperedRecordIsAMacFailureAtThatRecord) {
   at[10] ^= 0x01;
   keys::KeyStore keys2;
   auto conn = only(tampered, keys2);
-  EXPECT_TRUE(contains(conn.decryption, "MAC/tag failure at record " + std::to_string(target))) << conn.decryption;
+  EXPECT_TRUE(contains(conn.decryption.text, "MAC/tag failure at record " + std::to_string(target))) << conn.decryption.text;
   EXPECT_FALSE(conn.records[target].crypto->plaintext.size());
 }
 
@@ -113,6 +113,6 @@ TEST(Reasons, ConnectionWithoutItsHandshakeSaysSo) {
   auto trace = dissect::dissectBytes(pcapng, keys);
   ASSERT_TRUE(trace.ok());
   ASSERT_EQ(trace->connections.size(), 1u);
-  EXPECT_TRUE(contains(trace->connections[0].decryption, "handshake not in the capture"))
-      << trace->connections[0].decryption;
+  EXPECT_TRUE(contains(trace->connections[0].decryption.text, "handshake not in the capture"))
+      << trace->connections[0].decryption.text;
 }

@@ -45,7 +45,7 @@ std::vector<std::size_t> recordsUnder(const model::TraceConnection& conn, model:
                                       const std::string& phase) {
   std::vector<std::size_t> out;
   for (const auto& r : conn.records)
-    if (r.encrypted && r.direction == direction && r.keyPhase == phase) out.push_back(r.index);
+    if (r.encrypted && r.direction == direction && r.keyPhase.name() == phase) out.push_back(r.index);
   return out;
 }
 
@@ -56,7 +56,7 @@ using Names = std::vector<std::string>;
 TEST(StepLinks, Tls13TrafficSecretsCoverTheirTranscriptAndProtectTheirRecords) {
   auto rec = test::recordRuns(test::labServer(), {getPage(TlsVersion::Tls1_3)});
   const auto conn = only(rec.pcapng);
-  ASSERT_EQ(conn.decryption, "decrypted");
+  ASSERT_EQ(conn.decryption.kind, model::Decryption::Kind::Decrypted);
 
   const auto* chs = stepAt(conn, ScheduleNode::ClientHandshakeTraffic);
   ASSERT_NE(chs, nullptr);
@@ -119,7 +119,7 @@ TEST(StepLinks, HelloRetryRequestIsInTheHandshakeTranscript) {
 TEST(StepLinks, Tls12KeyBlockComesFromTheRandomsAndWriteKeysProtectOneDirection) {
   auto rec = test::recordRuns(test::labServer(), {getPage(TlsVersion::Tls1_2)});
   const auto conn = only(rec.pcapng);
-  ASSERT_EQ(conn.decryption, "decrypted");
+  ASSERT_EQ(conn.decryption.kind, model::Decryption::Kind::Decrypted);
   const auto* block = stepAt(conn, ScheduleNode::KeyBlock);
   ASSERT_NE(block, nullptr);
   EXPECT_EQ(names(conn, block->messages), (Names{"ClientHello", "ServerHello"}));

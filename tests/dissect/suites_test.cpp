@@ -44,8 +44,8 @@ TEST_P(Suites, DecryptsBothDirectionsAndVerifiesFinished) {
   const auto& conn = trace->connections[0];
   EXPECT_EQ(conn.negotiated.suite, c.iana) << conn.negotiated.suiteName;
   EXPECT_EQ(conn.negotiated.version, c.version == TlsVersion::Tls1_3 ? 0x0304 : 0x0303);
-  EXPECT_EQ(conn.decryption, "decrypted");
-  EXPECT_EQ(conn.state.rfind("ok", 0), 0u) << conn.state;
+  EXPECT_EQ(conn.decryption.kind, model::Decryption::Kind::Decrypted);
+  EXPECT_EQ(conn.state.kind, model::ConnectionState::Kind::Ok) << conn.state.text;
   EXPECT_EQ(test::decrypted(conn, model::Direction::ClientToServer), test::appDataOf(rec.runs[0].events, true));
   EXPECT_EQ(test::decrypted(conn, model::Direction::ServerToClient), rec.runs[0].received);
   EXPECT_TRUE(test::finishedVerified(conn, "client"));

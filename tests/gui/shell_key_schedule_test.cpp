@@ -79,7 +79,7 @@ TEST(KeySchedulePane, ClickingABoxMarksItsTranscriptAndItsRecordsOnTheLadder) {
                                       static_cast<int>(c.messages[step.messages[1]].firstRecord)}));
   std::vector<int> serverHandshake;
   for (const auto& r : c.records)
-    if (r.encrypted && r.direction == model::Direction::ServerToClient && r.keyPhase == "handshake")
+    if (r.encrypted && r.direction == model::Direction::ServerToClient && r.keyPhase == model::KeyPhase::handshake())
       serverHandshake.push_back(static_cast<int>(r.index));
   ASSERT_FALSE(serverHandshake.empty());
   EXPECT_EQ(shell.markedRecords(ArrowMark::Protected), serverHandshake);
@@ -129,7 +129,7 @@ TEST(KeySchedulePane, ClickingABoxMarksItsTranscriptAndItsRecordsOnTheLadder) {
   ASSERT_FALSE(shell.document.marks().records.empty());
   for (int r : shell.document.marks().records) {
     EXPECT_EQ(c.records[static_cast<std::size_t>(r)].direction, model::Direction::ClientToServer);
-    EXPECT_EQ(c.records[static_cast<std::size_t>(r)].keyPhase, "application");
+    EXPECT_EQ(c.records[static_cast<std::size_t>(r)].keyPhase, model::KeyPhase::application());
   }
   // The (EC)DHE input comes from the key shares: the ClientHello and ServerHello.
   shell.click(N::SharedSecret);

@@ -69,7 +69,7 @@ TEST(KeySchedulePane, Tls12CbcShowsTheMacKeysAndTheirRecords) {
   ASSERT_TRUE(trace.ok());
   Shell shell(std::make_shared<const model::Trace>(std::move(trace.value())));
   const auto& c = shell.connection();
-  ASSERT_EQ(c.decryption, "decrypted");
+  ASSERT_EQ(c.decryption.kind, model::Decryption::Kind::Decrypted);
   const auto& layout = shell.pane.picture()->layout();
   ASSERT_EQ(layout.kind, ScheduleKind::Tls12);
   expectSoundGeometry(layout);

@@ -75,7 +75,7 @@ TEST(LiveCapture, LabHandshakeOnLoopbackAppearsAsAConnection) {
     found = true;
     EXPECT_EQ(c.negotiated.sni, "bank32.com");
     EXPECT_EQ(c.negotiated.version, 0x0304);
-    EXPECT_EQ(c.decryption, "decrypted");
+    EXPECT_EQ(c.decryption.kind, model::Decryption::Kind::Decrypted);
     EXPECT_FALSE(c.appData.empty());
   }
   EXPECT_TRUE(found) << window.document()->trace().connections.size() << " connections";

@@ -20,7 +20,7 @@ TEST(SaveCapture, RewrittenSampleCaptureStillOpensDecrypted) {
   auto trace = dissect::dissectFile(target, none);
   ASSERT_TRUE(trace.ok()) << trace.error().message();
   ASSERT_EQ(trace->connections.size(), 1u);
-  EXPECT_FALSE(trace->connections[0].appData.empty()) << trace->connections[0].decryption;
+  EXPECT_FALSE(trace->connections[0].appData.empty()) << trace->connections[0].decryption.text;
 }
 
 TEST(SaveCapture, MissingCaptureIsAnErrorNotACrash) {

@@ -107,7 +107,7 @@ TEST(RecordCryptoView, ARecordWithoutCryptoSaysWhy) {
   model::TraceRecord record;
   record.index = 7;
   record.encrypted = true;
-  record.keyPhase = "application";
+  record.keyPhase = model::KeyPhase::application();
   record.wire = {0x17, 0x03, 0x03, 0x00, 0x02, 0xaa, 0xbb};
   record.undecryptedReason = "no key log entry for this client random";
   RecordCryptoView view;

@@ -127,8 +127,8 @@ TEST(AnatomyLab, ObserverCaptureHoldsNoKeysButTheKeyLogOpensIt) {
   CaptureAnatomy read = anatomizeCapture(asBytes(capture), keyLog);
   ASSERT_TRUE(read.error.empty()) << read.error;
   ASSERT_EQ(read.connections.size(), 3u);
-  for (const auto& c : read.withKeys.connections) EXPECT_EQ(c.decryption, "decrypted");
-  for (const auto& c : read.observed.connections) EXPECT_NE(c.decryption, "decrypted");
+  for (const auto& c : read.withKeys.connections) EXPECT_EQ(c.decryption.kind, model::Decryption::Kind::Decrypted);
+  for (const auto& c : read.observed.connections) EXPECT_NE(c.decryption.kind, model::Decryption::Kind::Decrypted);
 }
 
 TEST(AnatomyLab, OptionsThatCannotForceARetryAreRefused) {

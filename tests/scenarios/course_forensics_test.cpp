@@ -46,7 +46,7 @@ Found studentAnswers(const Workspace& ws) {
       suite = c.negotiated.suiteName;
       found.secretAt = c.index;
     }
-    if (c.decryption != "decrypted") {
+    if (c.decryption.kind != model::Decryption::Kind::Decrypted) {
       found.closedAt = c.index;
       why = c.negotiated.suiteName.find("ECDHE") != std::string::npos ? "ECDHE: forward secrecy" : "DHE: forward secrecy";
     }
@@ -84,7 +84,7 @@ TEST(CourseForensics, TheCaptureAloneOpensNothingAndOnlyOneConnectionStaysClosed
   ASSERT_EQ(bare.connections.size(), 4u);
   for (const auto& c : bare.connections) EXPECT_TRUE(c.appData.empty()) << "connection " << c.index << " opened without keys";
   int closed = 0;
-  for (const auto& c : opened(ws).connections) closed += c.decryption != "decrypted";
+  for (const auto& c : opened(ws).connections) closed += c.decryption.kind != model::Decryption::Kind::Decrypted;
   EXPECT_EQ(closed, 1);
   fs::remove_all(ws.dir);
 }

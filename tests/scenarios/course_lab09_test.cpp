@@ -66,7 +66,7 @@ Bytes messagesUpTo(const model::TraceConnection& c, const std::string& last, mod
 std::vector<const model::TraceRecord*> clientApplicationRecords(const model::TraceConnection& c) {
   std::vector<const model::TraceRecord*> out;
   for (const auto& r : c.records)
-    if (r.direction == model::Direction::ClientToServer && r.keyPhase == "application" && r.innerContentType == 23)
+    if (r.direction == model::Direction::ClientToServer && r.keyPhase == model::KeyPhase::application() && r.innerContentType == 23)
       out.push_back(&r);
   return out;
 }

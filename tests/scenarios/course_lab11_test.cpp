@@ -93,10 +93,10 @@ TEST(CourseLab11, TheServerKeyOpensTheRsaCaptureButNotTheEcdheOne) {
   model::Trace ecdhe = test::dissectedWith(ws.dir / "ecdhe.pcapng", store);
   ASSERT_EQ(rsa.connections.size(), 1u);
   ASSERT_EQ(ecdhe.connections.size(), 1u);
-  EXPECT_EQ(rsa.connections[0].decryption, "decrypted");
+  EXPECT_EQ(rsa.connections[0].decryption.kind, model::Decryption::Kind::Decrypted);
   EXPECT_NE(test::clientText(rsa.connections[0]).find(ws.info.variant().password("rsa-secret")), std::string::npos);
   EXPECT_TRUE(ecdhe.connections[0].appData.empty());
-  EXPECT_NE(ecdhe.connections[0].decryption.find("forward secrecy"), std::string::npos) << ecdhe.connections[0].decryption;
+  EXPECT_NE(ecdhe.connections[0].decryption.text.find("forward secrecy"), std::string::npos) << ecdhe.connections[0].decryption.text;
   fs::remove_all(ws.dir);
 }
 

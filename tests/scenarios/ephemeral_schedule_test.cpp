@@ -147,7 +147,7 @@ TEST(EphemeralSchedule, TheCaptureHoldsNoPrivateKeyAndWithoutTheKeysSaysNotDeriv
   ASSERT_TRUE(trace.ok());
   ASSERT_EQ(trace->connections.size(), 1u);
   const auto& conn = trace->connections[0];
-  EXPECT_EQ(conn.decryption, "decrypted");
+  EXPECT_EQ(conn.decryption.kind, model::Decryption::Kind::Decrypted);
   ASSERT_FALSE(conn.derivation.empty());
   EXPECT_EQ(conn.derivation[0].name, "(EC)DHE shared secret");
   EXPECT_EQ(conn.derivation[0].status, StepStatus::NotDerivable);
@@ -175,7 +175,7 @@ TEST(EphemeralSchedule, EphemeralKeysAloneDecryptARunWhoseCaptureHasNoKeyLog) {
     ASSERT_TRUE(trace.ok());
     ASSERT_EQ(trace->connections.size(), 1u);
     const auto& conn = trace->connections[0];
-    EXPECT_EQ(conn.decryption, "decrypted");
+    EXPECT_EQ(conn.decryption.kind, model::Decryption::Kind::Decrypted);
     std::string down;
     for (const auto& chunk : conn.appData)
       if (chunk.direction == model::Direction::ServerToClient) down.append(chunk.data.begin(), chunk.data.end());
@@ -214,7 +214,7 @@ TEST(EphemeralSchedule, AWrongPrivateKeyIsAFailedStepNamingTheKeyLogDifference) 
   EXPECT_EQ(hs->status, StepStatus::Failed);
   EXPECT_NE(hs->note.find("differs from the key log's CLIENT_HANDSHAKE_TRAFFIC_SECRET"), std::string::npos) << hs->note;
   EXPECT_NE(hs->note.find("first difference at byte"), std::string::npos) << hs->note;
-  EXPECT_EQ(conn.decryption, "decrypted") << "the records open with the key log's secrets";
+  EXPECT_EQ(conn.decryption.kind, model::Decryption::Kind::Decrypted) << "the records open with the key log's secrets";
   EXPECT_TRUE(std::any_of(conn.diagnostics.begin(), conn.diagnostics.end(),
                           [](const auto& d) { return d.severity == model::Severity::Error; }));
 }

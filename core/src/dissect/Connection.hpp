@@ -15,6 +15,7 @@
 #include "tlslab/capture/Types.hpp"
 #include "tlslab/crypto/CipherSuite.hpp"
 #include "tlslab/crypto/RecordCipher.hpp"
+#include "tlslab/crypto/Transcript.hpp"
 #include "tlslab/dissect/TlsDissector.hpp"
 #include "tlslab/keys/Explain.hpp"
 #include "tlslab/keys/KeyStore.hpp"
@@ -53,18 +54,17 @@ struct DirectionState {
   bool encrypted = false;       // records from here on are protected
   std::optional<crypto::RecordCipher> cipher;  // the read keys in force
   std::uint64_t sequence = 0;
-  std::string keyPhase;         // "early", "handshake", "application", "application 1", ...
+  model::KeyPhase keyPhase;
   int epoch = 0;                // key changes so far (for the reassembler)
   // TLS 1.3: keys the sender may switch to without a message we can see
   // (client: early -> handshake when early data ends or was never sent).
   std::optional<crypto::RecordCipher> next;
-  std::string nextPhase;
+  model::KeyPhase nextPhase;
   // TLS 1.3 0-RTT: the PSK's cipher suite is not in the ClientHello, so the
   // early keys are tried for each suite with the secret's hash length.
   std::vector<crypto::RecordCipher> earlyCandidates;
   Bytes applicationSecret;      // TLS 1.3: current application traffic secret (KeyUpdate)
   unsigned generation = 0;
-  bool sawFinished = false;
   bool openedInPhase = false;  // a record opened under the keys in force
   bool skippedEarly = false;   // the last record was taken for undecryptable 0-RTT data
 };
@@ -105,34 +105,26 @@ struct EphemeralState {
   keys::SessionSecrets derived;  // TLS 1.3 traffic secrets / TLS 1.2 pre-master, for opening records
 };
 
-struct Connection {
-  std::size_t index = 0;  // into Trace::connections
-  capture::ConnectionInfo info;  // as the capture layer opened it
-  capture::Timestamp start;
-  bool inTrace = false;
-  DirectionState dir[2];
-  wire::ParseContext context;
-
+// What one handshake establishes. A TLS 1.2 renegotiation starts a fresh one
+// with `conn.hs = {}`, so no field can be forgotten in the reset (Botan's
+// Handshake_State_13 idea); the keys in force stay in DirectionState until
+// the new ChangeCipherSpec of each side.
+struct HandshakeState {
   bool sawClientHello = false;
   bool sawServerHello = false;
   bool helloRetry = false;
   Bytes clientRandom, serverRandom;
   Bytes offeredSessionId, serverSessionId, offeredTicket;
-  std::vector<Bytes> issuedTickets;  // NewSessionTicket tickets this connection's server sent
   std::vector<Bytes> offeredPskIdentities;
   bool earlyDataOffered = false;
-  std::uint16_t version = 0;
-  const crypto::CipherSuite* suite = nullptr;
-  std::uint16_t suiteId = 0;
-  bool encryptThenMac = false;
   bool abbreviated = false;  // TLS 1.2 resumption: no key exchange in this handshake
 
-  // Handshake transcript (raw messages) until both Finished are seen; the hash
-  // algorithm is known only from the ServerHello, so bytes are kept.
-  Bytes transcript;
-  bool transcriptDone = false;
+  // Until both Finished are seen (the hash is known only from the ServerHello).
+  crypto::Transcript transcript;
   Bytes sessionHash;  // RFC 7627: Hash(handshake up to ClientKeyExchange)
   Bytes clientFinishedHash, serverFinishedHash, clientVerifyData, serverVerifyData;
+  bool finishedSeen[2] = {false, false};  // by capture::index(direction)
+  bool done = false;                      // both Finished seen
   Bytes encryptedPms;  // RSA ClientKeyExchange
   // Key shares, for the ephemeral keys: TLS 1.3 ClientHello (the last one,
   // after a HelloRetryRequest) and ServerHello; TLS 1.2 ServerKeyExchange
@@ -154,14 +146,6 @@ struct Connection {
   std::optional<crypto::TrafficKeys> clientKeys, serverKeys;
   std::vector<model::DerivationStep> extraSteps;  // RSA recovery, resumption source
   std::optional<keys::SessionSecrets> derivedSecrets;  // when not straight from the key log
-
-  std::string reason;        // why records cannot be opened (empty: no problem known)
-  bool anyEncrypted = false;
-  bool anyOpened = false;
-  std::optional<std::size_t> firstFailure;  // record index of the first MAC/tag failure
-  bool fatalAlert = false;
-  bool handshakeDone = false;
-  int renegotiations = 0;
   // What the derivation in the Trace was explained from, and its notes: the
   // connection is explained when its handshake finishes and again when it
   // closes, usually from the same inputs (a dozen HMACs and the steps' copies
@@ -172,9 +156,34 @@ struct Connection {
     std::vector<std::string> notes;
   };
   std::optional<Explained> explained;
+};
+
+struct Connection {
+  std::size_t index = 0;  // into Trace::connections
+  capture::ConnectionInfo info;  // as the capture layer opened it
+  capture::Timestamp start;
+  bool inTrace = false;
+  DirectionState dir[2];
+  wire::ParseContext context;
+  HandshakeState hs;  // the latest handshake's
+
+  // The record layer's version and suite: the last ServerHello's (a
+  // renegotiation's new ones take over at its ServerHello).
+  std::uint16_t version = 0;
+  const crypto::CipherSuite* suite = nullptr;
+  std::uint16_t suiteId = 0;
+  bool encryptThenMac = false;
+  std::vector<Bytes> issuedTickets;  // NewSessionTicket tickets this connection's server sent
+
+  std::string reason;        // why records cannot be opened (empty: no problem known)
+  bool anyEncrypted = false;
+  bool anyOpened = false;
+  std::optional<std::size_t> firstFailure;  // record index of the first MAC/tag failure
+  bool fatalAlert = false;
+  int renegotiations = 0;     // TLS 1.0-1.2 handshakes after the first, under the keys in force
   std::vector<std::size_t> noKeyRecords;  // protected records not opened for lack of keys
   std::unique_ptr<Retained> retained;     // null unless retainForLateKeys and still useful
-  std::string tls12KeyLog;  // CLIENT_RANDOM lines of every TLS 1.2 session keyed on this connection  // TLS 1.0-1.2 handshakes after the first, under the keys in force
+  std::string tls12KeyLog;  // CLIENT_RANDOM lines of every TLS 1.2 session keyed on this connection
 };
 
 // The reason shown for 0-RTT records that cannot be opened.

@@ -10,7 +10,7 @@ namespace tlslab::dissect {
 namespace {
 
 const Bytes* clientShareFor(const Connection& conn, std::uint16_t group) {
-  for (const auto& share : conn.clientKeyShares)
+  for (const auto& share : conn.hs.clientKeyShares)
     if (share.group == group) return &share.keyExchange;
   return nullptr;
 }
@@ -18,19 +18,19 @@ const Bytes* clientShareFor(const Connection& conn, std::uint16_t group) {
 }  // namespace
 
 EphemeralState* ephemeralOf(Shared& shared, Connection& conn) {
-  if (conn.ephemeral) return &*conn.ephemeral;
-  if (conn.ephemeralTried || shared.keys.ephemeralKeys().empty() || !conn.sawServerHello) return nullptr;
+  if (conn.hs.ephemeral) return &*conn.hs.ephemeral;
+  if (conn.hs.ephemeralTried || shared.keys.ephemeralKeys().empty() || !conn.hs.sawServerHello) return nullptr;
   const bool tls13 = conn.version == crypto::kTls13;
   Bytes serverShare, clientShare;
   if (tls13) {
-    serverShare = conn.serverKeyShare.keyExchange;
-    if (const Bytes* c = clientShareFor(conn, conn.serverKeyShare.group)) clientShare = *c;
+    serverShare = conn.hs.serverKeyShare.keyExchange;
+    if (const Bytes* c = clientShareFor(conn, conn.hs.serverKeyShare.group)) clientShare = *c;
   } else {
-    serverShare = conn.skePublic;
-    clientShare = conn.ckePublic;
+    serverShare = conn.hs.skePublic;
+    clientShare = conn.hs.ckePublic;
   }
   if (serverShare.empty() || clientShare.empty()) return nullptr;  // not yet (or not an (EC)DHE handshake)
-  conn.ephemeralTried = true;
+  conn.hs.ephemeralTried = true;
   EphemeralState state;
   if (const keys::EphemeralKey* server = shared.keys.findEphemeralKey(serverShare)) {
     state.own = *server;
@@ -49,22 +49,22 @@ EphemeralState* ephemeralOf(Shared& shared, Connection& conn) {
   } else {
     state.failure = secret.error();
   }
-  state.derived.clientRandom = conn.clientRandom;
+  state.derived.clientRandom = conn.hs.clientRandom;
   state.derived.sources.push_back("the " + state.ownSide + "'s ephemeral key (" + state.own.source + ")");
   if (!tls13 && !state.sharedSecret.empty()) state.derived.preMasterSecret = state.sharedSecret;
-  conn.ephemeral = std::move(state);
-  return &*conn.ephemeral;
+  conn.hs.ephemeral = std::move(state);
+  return &*conn.hs.ephemeral;
 }
 
 void deriveFromEphemeral(Shared& shared, Connection& conn) {
   EphemeralState* e = ephemeralOf(shared, conn);
-  if (!e || e->sharedSecret.empty() || !conn.suite || conn.version != crypto::kTls13 || conn.pskAccepted) return;
+  if (!e || e->sharedSecret.empty() || !conn.suite || conn.version != crypto::kTls13 || conn.hs.pskAccepted) return;
   crypto::Tls13Inputs in;
   in.hash = conn.suite->prfHash;
   in.sharedSecret = e->sharedSecret;
-  in.transcript.serverHello = conn.helloHash;
-  in.transcript.serverFinished = conn.applicationHash;
-  in.transcript.clientFinished = conn.resumptionHash;
+  in.transcript.serverHello = conn.hs.helloHash;
+  in.transcript.serverFinished = conn.hs.applicationHash;
+  in.transcript.clientFinished = conn.hs.resumptionHash;
   const crypto::Tls13Secrets s = crypto::deriveTls13Schedule(in).secrets;
   const std::pair<crypto::SecretKind, const Bytes*> values[] = {
       {crypto::SecretKind::ClientHandshakeTrafficSecret, &s.clientHandshakeTraffic},
@@ -80,11 +80,11 @@ void deriveFromEphemeral(Shared& shared, Connection& conn) {
 }
 
 const Bytes* tls13Secret(Shared& shared, Connection& conn, crypto::SecretKind kind) {
-  if (!conn.clientRandom.empty()) {
-    if (const keys::SessionSecrets* s = shared.keys.findByClientRandom(conn.clientRandom))
+  if (!conn.hs.clientRandom.empty()) {
+    if (const keys::SessionSecrets* s = shared.keys.findByClientRandom(conn.hs.clientRandom))
       if (const Bytes* secret = s->secret(kind)) return secret;
   }
-  if (conn.ephemeral) return conn.ephemeral->derived.secret(kind);
+  if (conn.hs.ephemeral) return conn.hs.ephemeral->derived.secret(kind);
   return nullptr;
 }
 

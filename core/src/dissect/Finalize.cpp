@@ -11,7 +11,7 @@
 namespace tlslab::dissect {
 
 std::string noKeyReason(Shared& shared, Connection& conn) {
-  if (!conn.sawClientHello) {
+  if (!conn.hs.sawClientHello) {
     return "handshake not in the capture (the connection was picked up after its ClientHello), so there is no "
            "client random to look the keys up by";
   }
@@ -21,7 +21,7 @@ std::string noKeyReason(Shared& shared, Connection& conn) {
                        conn.suite->name);
   }
   std::size_t sessions = shared.keys.sessions().size();
-  return fmt::format("no key for this client random ({}...): {}", toHex(ByteView(conn.clientRandom).first(std::min<std::size_t>(8, conn.clientRandom.size()))),
+  return fmt::format("no key for this client random ({}...): {}", toHex(ByteView(conn.hs.clientRandom).first(std::min<std::size_t>(8, conn.hs.clientRandom.size()))),
                      sessions == 0 ? "no key log was given and the capture carries none"
                                    : fmt::format("the {} session(s) in the key log are for other connections", sessions));
 }
@@ -71,7 +71,7 @@ std::vector<model::DerivationStep> withoutKeysTls13(const std::string& reason, b
 // the endpoint's ephemeral key the (EC)DHE shared secret is still derived
 // (psk_dhe_ke); what follows it needs the PSK too.
 std::vector<model::DerivationStep> resumedTls13(const model::TraceConnection& tc, const EphemeralState* e) {
-  if (tc.negotiated.resumption != "psk") return {};
+  if (tc.negotiated.resumption != model::Resumption::Psk) return {};
   std::vector<model::DerivationStep> steps;
   if (e != nullptr) {
     steps.push_back(crypto::keyAgreementStep(e->own.pair, e->peerShare, true, e->ownSide));
@@ -111,13 +111,13 @@ keys::SessionContext sessionContextOf(const Connection& conn, const model::Trace
   keys::SessionContext ctx;
   if (conn.suiteId) ctx.suite = conn.suiteId;
   if (conn.version) ctx.version = conn.version;
-  ctx.serverRandom = conn.serverRandom;
+  ctx.serverRandom = conn.hs.serverRandom;
   ctx.extendedMasterSecret = tc.negotiated.extendedMasterSecret;
-  ctx.sessionHash = conn.sessionHash;
-  ctx.clientFinishedHash = conn.clientFinishedHash;
-  ctx.serverFinishedHash = conn.serverFinishedHash;
-  ctx.clientVerifyData = conn.clientVerifyData;
-  ctx.serverVerifyData = conn.serverVerifyData;
+  ctx.sessionHash = conn.hs.sessionHash;
+  ctx.clientFinishedHash = conn.hs.clientFinishedHash;
+  ctx.serverFinishedHash = conn.hs.serverFinishedHash;
+  ctx.clientVerifyData = conn.hs.clientVerifyData;
+  ctx.serverVerifyData = conn.hs.serverVerifyData;
   return ctx;
 }
 
@@ -130,16 +130,16 @@ void explainFromEphemeral(Shared& shared, Connection& conn, const EphemeralState
   ctx.ownSide = e.ownSide;
   ctx.ownKeySource = e.own.source;
   ctx.peerShare = e.peerShare;
-  ctx.pskResumption = conn.pskAccepted;
-  ctx.handshakeHash = conn.helloHash;
-  ctx.applicationHash = conn.applicationHash;
-  ctx.resumptionHash = conn.resumptionHash;
+  ctx.pskResumption = conn.hs.pskAccepted;
+  ctx.handshakeHash = conn.hs.helloHash;
+  ctx.applicationHash = conn.hs.applicationHash;
+  ctx.resumptionHash = conn.hs.resumptionHash;
   keys::SessionSecrets logged;
-  logged.clientRandom = conn.clientRandom;
-  if (const keys::SessionSecrets* s = shared.keys.findByClientRandom(conn.clientRandom)) logged = *s;
+  logged.clientRandom = conn.hs.clientRandom;
+  if (const keys::SessionSecrets* s = shared.keys.findByClientRandom(conn.hs.clientRandom)) logged = *s;
   keys::Explanation explanation = keys::explainFromEphemeral(logged, ctx);
   tc.derivation = std::move(explanation.steps);
-  conn.explained.reset();
+  conn.hs.explained.reset();
   for (const auto& note : explanation.notes)
     tc.diagnostics.push_back({model::Severity::Info, "key derivation", std::nullopt, note});
 }
@@ -148,22 +148,22 @@ void explainFromEphemeral(Shared& shared, Connection& conn, const EphemeralState
 
 void explainKeys(Shared& shared, Connection& conn) {
   model::TraceConnection& tc = traceOf(shared, conn);
-  if (!conn.sawClientHello) return;
+  if (!conn.hs.sawClientHello) return;
   const EphemeralState* e = ephemeralOf(shared, conn);
   // A PSK-resumed TLS 1.3 handshake needs the PSK besides the shared secret:
   // the secrets after it come from the key log, as without the key (below).
-  if (e != nullptr && !(conn.version == crypto::kTls13 && conn.pskAccepted)) {
+  if (e != nullptr && !(conn.version == crypto::kTls13 && conn.hs.pskAccepted)) {
     explainFromEphemeral(shared, conn, *e);
     return;
   }
   const keys::SessionSecrets* secrets = nullptr;
-  if (conn.derivedSecrets) {
-    secrets = &*conn.derivedSecrets;
+  if (conn.hs.derivedSecrets) {
+    secrets = &*conn.hs.derivedSecrets;
   } else {
-    secrets = shared.keys.findByClientRandom(conn.clientRandom);
+    secrets = shared.keys.findByClientRandom(conn.hs.clientRandom);
   }
   if (!secrets) {
-    std::vector<model::DerivationStep> steps = conn.extraSteps;
+    std::vector<model::DerivationStep> steps = conn.hs.extraSteps;
     if (conn.version == crypto::kTls13) {
       for (auto& step : resumedTls13(tc, e)) steps.push_back(std::move(step));
       const bool keyShareUnknown = !tc.negotiated.group.empty() && e == nullptr;
@@ -174,16 +174,16 @@ void explainKeys(Shared& shared, Connection& conn) {
                               model::ScheduleNode::Tls12MasterSecret, noKeyReason(shared, conn)));
     }
     tc.derivation = std::move(steps);
-    conn.explained.reset();
+    conn.hs.explained.reset();
     if (shared.options.keepRecords) linkDerivation(tc);
     return;
   }
   keys::SessionContext ctx = sessionContextOf(conn, tc);
   // Same inputs as last time: tc.derivation already holds the result (only
   // this function writes it, and extraSteps changes reset the memo).
-  if (!conn.explained || !sameSecrets(conn.explained->secrets, *secrets) || !sameContext(conn.explained->context, ctx)) {
+  if (!conn.hs.explained || !sameSecrets(conn.hs.explained->secrets, *secrets) || !sameContext(conn.hs.explained->context, ctx)) {
     keys::Explanation explanation = keys::explainSession(*secrets, ctx);
-    std::vector<model::DerivationStep> steps = conn.extraSteps;
+    std::vector<model::DerivationStep> steps = conn.hs.extraSteps;
     if (conn.version == crypto::kTls13)
       for (auto& step : resumedTls13(tc, e)) steps.push_back(std::move(step));
     for (auto& step : explanation.steps) {
@@ -193,10 +193,10 @@ void explainKeys(Shared& shared, Connection& conn) {
       if (!filled) steps.push_back(std::move(step));
     }
     tc.derivation = std::move(steps);
-    conn.explained = Connection::Explained{*secrets, ctx, std::move(explanation.notes)};
+    conn.hs.explained = HandshakeState::Explained{*secrets, ctx, std::move(explanation.notes)};
   }
   if (shared.options.keepRecords) linkDerivation(tc);
-  for (const auto& note : conn.explained->notes) {
+  for (const auto& note : conn.hs.explained->notes) {
     tc.diagnostics.push_back({model::Severity::Info, "key derivation", std::nullopt, note});
   }
 }
@@ -205,8 +205,8 @@ namespace {
 
 // The key log lines that decrypt this connection, whatever they came from.
 std::string keyLogOf(Shared& shared, const Connection& conn) {
-  if (conn.clientRandom.empty() || conn.version != crypto::kTls13) return conn.tls12KeyLog;
-  return keyLogLines(shared.keys, conn.clientRandom);
+  if (conn.hs.clientRandom.empty() || conn.version != crypto::kTls13) return conn.tls12KeyLog;
+  return keyLogLines(shared.keys, conn.hs.clientRandom);
 }
 
 }  // namespace
@@ -236,34 +236,37 @@ void finalizeConnection(Shared& shared, Connection& conn) {
                                 step.name + " failed: " + step.note});
     }
   }
+  using Kind = model::Decryption::Kind;
+  const Kind partly = conn.anyOpened ? Kind::Partly : Kind::NotDecrypted;
   if (!conn.anyEncrypted) {
-    tc.decryption = !conn.reason.empty() ? conn.reason
-                    : conn.sawServerHello ? "nothing encrypted in the capture" : "no encrypted records";
+    tc.decryption = !conn.reason.empty()     ? model::Decryption{Kind::NotDecrypted, conn.reason}
+                    : conn.hs.sawServerHello ? model::Decryption{Kind::NothingEncrypted, "nothing encrypted in the capture"}
+                                             : model::Decryption{Kind::NothingEncrypted, "no encrypted records"};
   } else if (conn.firstFailure) {
     // The record's reason already reads "MAC/tag failure at record N: ...".
-    tc.decryption = (conn.anyOpened ? "partly decrypted; " : "") + tc.records[*conn.firstFailure].undecryptedReason;
+    tc.decryption = {partly, (conn.anyOpened ? "partly decrypted; " : "") + tc.records[*conn.firstFailure].undecryptedReason};
   } else if (!conn.reason.empty()) {
-    tc.decryption = (conn.anyOpened ? "partly decrypted; " : "") + conn.reason;
+    tc.decryption = {partly, (conn.anyOpened ? "partly decrypted; " : "") + conn.reason};
   } else {
-    bool all = true;
-    for (const auto& rec : tc.records)
-      if (rec.encrypted && !rec.undecryptedReason.empty()) all = false;
-    tc.decryption = all ? "decrypted" : "partly decrypted (see the records' reasons)";
-    if (!all) {
-      for (const auto& rec : tc.records) {
-        if (rec.encrypted && !rec.undecryptedReason.empty()) {
-          tc.decryption = "partly decrypted: " + rec.undecryptedReason;
-          break;
-        }
+    const model::TraceRecord* closed = nullptr;
+    for (const auto& rec : tc.records) {
+      if (rec.encrypted && !rec.undecryptedReason.empty()) {
+        closed = &rec;
+        break;
       }
     }
+    tc.decryption = closed ? model::Decryption{Kind::Partly, "partly decrypted: " + closed->undecryptedReason}
+                           : model::Decryption{Kind::Decrypted, "decrypted"};
   }
-  if (!conn.fatalAlert && !conn.handshakeDone) {
-    tc.state = conn.sawServerHello ? "incomplete (handshake not finished in the capture)"
-                                   : (conn.sawClientHello ? "incomplete (no ServerHello)" : "incomplete (no handshake seen)");
+  using State = model::ConnectionState::Kind;
+  if (!conn.fatalAlert && !conn.hs.done) {
+    tc.state = {State::Incomplete, conn.hs.sawServerHello   ? "incomplete (handshake not finished in the capture)"
+                                   : conn.hs.sawClientHello ? "incomplete (no ServerHello)"
+                                                            : "incomplete (no handshake seen)"};
     // TLS 1.3 encrypts the rest of the handshake: without keys its end is invisible, not missing.
-    if (conn.sawServerHello && tc.negotiated.version == 0x0304 && conn.anyEncrypted && !conn.anyOpened)
-      tc.state = "handshake encrypted after the ServerHello (TLS 1.3): without keys its end cannot be seen";
+    if (conn.hs.sawServerHello && tc.negotiated.version == 0x0304 && conn.anyEncrypted && !conn.anyOpened)
+      tc.state = {State::HiddenHandshake,
+                  "handshake encrypted after the ServerHello (TLS 1.3): without keys its end cannot be seen"};
   }
   // Nor can the key phase of a TLS 1.3 record that nothing opened: the switch
   // to application keys happens at a Finished no one could read. Say nothing
@@ -277,8 +280,8 @@ void finalizeConnection(Shared& shared, Connection& conn) {
   const bool cleartext = tc.records.empty() && tc.startTlsProtocol.empty() &&
                          (!tc.preamble[0].empty() || !tc.preamble[1].empty());
   if (cleartext) {
-    tc.state = "cleartext (no TLS)";
-    tc.decryption = "nothing to decrypt: cleartext, readable by anyone on the path";
+    tc.state = {State::Cleartext, "cleartext (no TLS)"};
+    tc.decryption = {Kind::NothingEncrypted, "nothing to decrypt: cleartext, readable by anyone on the path"};
   }
   if (conn.reason.empty() && !conn.firstFailure && conn.anyEncrypted && !conn.anyOpened) {
     conn.reason = noKeyReason(shared, conn);

@@ -3,6 +3,8 @@
 // negotiated, and match resumptions to the connection that made the session.
 #include <fmt/core.h>
 
+#include <variant>
+
 #include "Connection.hpp"
 #include "tlslab/crypto/Hash.hpp"
 #include "tlslab/crypto/Tls12KeySchedule.hpp"
@@ -12,7 +14,6 @@ namespace tlslab::dissect {
 namespace {
 
 using wire::HandshakeType;
-constexpr std::size_t kMaxTranscript = 4u << 20;
 
 std::string codeName(std::uint16_t code, const char* name) { return name ? name : fmt::format("0x{:04x}", code); }
 
@@ -70,20 +71,20 @@ bool inTranscript(const Connection& conn, std::uint8_t type) {
 
 void onClientHello(Shared& shared, Connection& conn, const wire::ClientHello& ch) {
   model::TraceConnection& tc = traceOf(shared, conn);
-  conn.clientKeyShares = ch.summary.keyShares;  // after a HelloRetryRequest, the second ClientHello's
-  if (conn.sawClientHello) return;  // the second ClientHello after a HelloRetryRequest changes no other key input
-  conn.sawClientHello = true;
-  conn.clientRandom = ch.random;
+  conn.hs.clientKeyShares = ch.summary.keyShares;  // after a HelloRetryRequest, the second ClientHello's
+  if (conn.hs.sawClientHello) return;  // the second ClientHello after a HelloRetryRequest changes no other key input
+  conn.hs.sawClientHello = true;
+  conn.hs.clientRandom = ch.random;
   tc.clientRandom = ch.random;
-  conn.offeredSessionId = ch.sessionId;
-  if (const Bytes* ticket = extensionData(ch.extensions, wire::ext::kSessionTicket)) conn.offeredTicket = *ticket;
-  for (const auto& id : ch.summary.pskIdentities) conn.offeredPskIdentities.push_back(id.identity);
-  conn.earlyDataOffered = ch.summary.earlyData;
+  conn.hs.offeredSessionId = ch.sessionId;
+  if (const Bytes* ticket = extensionData(ch.extensions, wire::ext::kSessionTicket)) conn.hs.offeredTicket = *ticket;
+  for (const auto& id : ch.summary.pskIdentities) conn.hs.offeredPskIdentities.push_back(id.identity);
+  conn.hs.earlyDataOffered = ch.summary.earlyData;
   tc.negotiated.sni = ch.summary.serverName;
   tls13AfterClientHello(shared, conn);
 }
 
-void matchResumption(Shared& shared, Connection& conn, const std::string& kind, const Bytes& key,
+void matchResumption(Shared& shared, Connection& conn, model::Resumption kind, const Bytes& key,
                      const std::map<Bytes, std::size_t>& table) {
   model::TraceConnection& tc = traceOf(shared, conn);
   tc.negotiated.resumption = kind;
@@ -91,31 +92,19 @@ void matchResumption(Shared& shared, Connection& conn, const std::string& kind, 
   if (it != table.end() && it->second != conn.index) tc.negotiated.resumedFrom = it->second;
 }
 
-void onServerHello(Shared& shared, Connection& conn, const wire::ServerHello& sh, model::TraceMessage& message,
-                   std::size_t messageLength) {
+void onServerHello(Shared& shared, Connection& conn, const wire::ServerHello& sh, model::TraceMessage& message) {
   model::TraceConnection& tc = traceOf(shared, conn);
   if (sh.helloRetryRequest) {
     message.name = "HelloRetryRequest";
-    conn.helloRetry = true;
+    conn.hs.helloRetry = true;
     conn.suiteId = sh.cipherSuite;
     conn.suite = crypto::findSuite(sh.cipherSuite);
     conn.version = crypto::kTls13;
     if (sh.summary.hrrSelectedGroup) tc.negotiated.group = codeName(*sh.summary.hrrSelectedGroup, wire::groupName(*sh.summary.hrrSelectedGroup));
-    // RFC 8446 §4.4.1: ClientHello1 is replaced by message_hash(Hash(ClientHello1));
-    // the transcript holds ClientHello1 || HelloRetryRequest at this point.
-    if (conn.suite && conn.transcript.size() >= messageLength) {
-      const std::size_t ch1 = conn.transcript.size() - messageLength;
-      const Bytes hrr(conn.transcript.begin() + static_cast<std::ptrdiff_t>(ch1), conn.transcript.end());
-      Bytes ch1hash = crypto::digest(conn.suite->prfHash, ByteView(conn.transcript).first(ch1));
-      Bytes replaced{static_cast<std::uint8_t>(HandshakeType::MessageHash), 0, 0, static_cast<std::uint8_t>(ch1hash.size())};
-      replaced.insert(replaced.end(), ch1hash.begin(), ch1hash.end());
-      replaced.insert(replaced.end(), hrr.begin(), hrr.end());
-      conn.transcript = std::move(replaced);
-    }
     return;
   }
-  if (conn.sawServerHello) return;
-  conn.sawServerHello = true;
+  if (conn.hs.sawServerHello) return;
+  conn.hs.sawServerHello = true;
   if ((sh.legacyVersion >> 8) == 0x7f) {
     // Pre-RFC TLS 1.3 drafts put their version here and lay out the
     // ServerHello differently (no legacy_session_id), so nothing below holds.
@@ -124,9 +113,9 @@ void onServerHello(Shared& shared, Connection& conn, const wire::ServerHello& sh
     tc.diagnostics.push_back({model::Severity::Warning, "ServerHello", std::nullopt, conn.reason});
     return;
   }
-  conn.serverRandom = sh.random;
+  conn.hs.serverRandom = sh.random;
   tc.serverRandom = sh.random;
-  conn.serverSessionId = sh.sessionId;
+  conn.hs.serverSessionId = sh.sessionId;
   conn.version = sh.negotiatedVersion();
   conn.suiteId = sh.cipherSuite;
   conn.suite = crypto::findSuite(sh.cipherSuite);
@@ -136,31 +125,31 @@ void onServerHello(Shared& shared, Connection& conn, const wire::ServerHello& sh
   tc.negotiated.suiteName = codeName(sh.cipherSuite, wire::cipherSuiteName(sh.cipherSuite));
   tc.negotiated.extendedMasterSecret = sh.summary.extendedMasterSecret;
   if (!sh.summary.alpn.empty()) tc.negotiated.alpn = sh.summary.alpn.front();
-  conn.pskAccepted = sh.summary.pskSelectedIdentity.has_value();
+  conn.hs.pskAccepted = sh.summary.pskSelectedIdentity.has_value();
   if (!sh.summary.keyShares.empty()) {
-    conn.serverKeyShare = sh.summary.keyShares.front();
+    conn.hs.serverKeyShare = sh.summary.keyShares.front();
     const std::uint16_t g = sh.summary.keyShares.front().group;
     tc.negotiated.group = codeName(g, wire::groupName(g));
   }
   if (conn.version == crypto::kTls13) {
     // The transcript holds ClientHello..ServerHello now: the handshake secrets' context.
     if (conn.suite && !shared.keys.ephemeralKeys().empty())
-      conn.helloHash = crypto::digest(conn.suite->prfHash, conn.transcript);
+      conn.hs.helloHash = conn.hs.transcript.hash(conn.suite->prfHash);
     if (sh.summary.pskSelectedIdentity) {
       const std::size_t i = *sh.summary.pskSelectedIdentity;
-      matchResumption(shared, conn, "psk", i < conn.offeredPskIdentities.size() ? conn.offeredPskIdentities[i] : Bytes{},
+      matchResumption(shared, conn, model::Resumption::Psk, i < conn.hs.offeredPskIdentities.size() ? conn.hs.offeredPskIdentities[i] : Bytes{},
                       shared.connectionByTicket);
     }
     tls13AfterServerHello(shared, conn);
   } else {
     // RFC 5246 §7.4.1.3 / RFC 5077 §3.4: echoing the client's session ID
     // means the server resumes; the key exchange messages are skipped.
-    if (!conn.offeredSessionId.empty() && conn.offeredSessionId == sh.sessionId) {
-      conn.abbreviated = true;
-      if (!conn.offeredTicket.empty()) {
-        matchResumption(shared, conn, "ticket", conn.offeredTicket, shared.connectionByTicket);
+    if (!conn.hs.offeredSessionId.empty() && conn.hs.offeredSessionId == sh.sessionId) {
+      conn.hs.abbreviated = true;
+      if (!conn.hs.offeredTicket.empty()) {
+        matchResumption(shared, conn, model::Resumption::Ticket, conn.hs.offeredTicket, shared.connectionByTicket);
       } else {
-        matchResumption(shared, conn, "session id", sh.sessionId, shared.connectionBySessionId);
+        matchResumption(shared, conn, model::Resumption::SessionId, sh.sessionId, shared.connectionBySessionId);
       }
     }
     if (!sh.sessionId.empty() && !shared.connectionBySessionId.count(sh.sessionId)) {
@@ -173,27 +162,24 @@ void onNewSessionTicket(Shared& shared, Connection& conn, const wire::NewSession
   if (nst.ticket.empty()) return;
   shared.connectionByTicket[nst.ticket] = conn.index;
   conn.issuedTickets.push_back(nst.ticket);
-  if (!nst.tls13 && !conn.masterSecret.empty()) shared.keys.addMasterSecretForTicket(nst.ticket, conn.masterSecret);
+  if (!nst.tls13 && !conn.hs.masterSecret.empty()) shared.keys.addMasterSecretForTicket(nst.ticket, conn.hs.masterSecret);
 }
 
 void onFinished(Shared& shared, Connection& conn, capture::Direction d, const wire::Finished& fin, const Bytes& hash) {
   const bool client = d == capture::Direction::ClientToServer;
-  DirectionState& ds = conn.dir[capture::index(d)];
-  ds.sawFinished = true;
-  (client ? conn.clientFinishedHash : conn.serverFinishedHash) = hash;
-  (client ? conn.clientVerifyData : conn.serverVerifyData) = fin.verifyData;
+  conn.hs.finishedSeen[capture::index(d)] = true;
+  (client ? conn.hs.clientFinishedHash : conn.hs.serverFinishedHash) = hash;
+  (client ? conn.hs.clientVerifyData : conn.hs.serverVerifyData) = fin.verifyData;
   // The transcript now ends with this Finished: the application secrets'
   // (server) and the resumption master secret's (client) context.
-  if (conn.version == crypto::kTls13 && conn.suite && !conn.transcriptDone && !shared.keys.ephemeralKeys().empty())
-    (client ? conn.resumptionHash : conn.applicationHash) = crypto::digest(conn.suite->prfHash, conn.transcript);
+  if (conn.version == crypto::kTls13 && conn.suite && !conn.hs.transcript.finished() && !shared.keys.ephemeralKeys().empty())
+    (client ? conn.hs.resumptionHash : conn.hs.applicationHash) = conn.hs.transcript.hash(conn.suite->prfHash);
   if (conn.version == crypto::kTls13) tls13AfterFinished(shared, conn, d);
-  if (conn.dir[0].sawFinished && conn.dir[1].sawFinished && !conn.handshakeDone) {
-    conn.handshakeDone = true;
-    conn.transcriptDone = true;
-    conn.transcript.clear();
-    conn.transcript.shrink_to_fit();
+  if (conn.hs.finishedSeen[0] && conn.hs.finishedSeen[1] && !conn.hs.done) {
+    conn.hs.done = true;
+    conn.hs.transcript.finish();
     model::TraceConnection& tc = traceOf(shared, conn);
-    if (!conn.fatalAlert) tc.state = "ok";
+    if (!conn.fatalAlert) tc.state = {model::ConnectionState::Kind::Ok, "ok"};
     explainKeys(shared, conn);
   }
 }
@@ -203,35 +189,77 @@ void onFinished(Shared& shared, Connection& conn, capture::Direction d, const wi
 // keys take over at the next ChangeCipherSpec of each side.
 void startRenegotiation(Shared& shared, Connection& conn) {
   conn.renegotiations += 1;
-  conn.handshakeDone = conn.transcriptDone = false;
-  conn.transcript.clear();
-  conn.sawClientHello = conn.sawServerHello = conn.abbreviated = false;
-  conn.offeredSessionId.clear();
-  conn.offeredTicket.clear();
-  conn.sessionHash.clear();
-  conn.clientFinishedHash.clear();
-  conn.serverFinishedHash.clear();
-  conn.clientVerifyData.clear();
-  conn.serverVerifyData.clear();
-  conn.encryptedPms.clear();
-  conn.skePublic.clear();
-  conn.ckePublic.clear();
-  conn.ephemeral.reset();
-  conn.ephemeralTried = false;
-  conn.tls12KeysTried = false;
-  conn.clientKeys.reset();
-  conn.serverKeys.reset();
-  conn.masterSecret.clear();
-  conn.extraSteps.clear();
-  conn.explained.reset();
-  conn.derivedSecrets.reset();
-  conn.dir[0].sawFinished = conn.dir[1].sawFinished = false;
+  conn.hs = {};
   model::TraceConnection& tc = traceOf(shared, conn);
   tc.diagnostics.push_back({model::Severity::Info, "handshake", std::nullopt,
                             fmt::format("renegotiation {}: a new handshake inside the encrypted connection; the key "
                                         "derivation shown is the latest handshake's",
                                         conn.renegotiations)});
 }
+
+// Adds the message to the transcript; for a Finished, first returns the hash
+// of every handshake message before it (what its verify_data covers).
+Bytes keepInTranscript(Shared& shared, Connection& conn, const wire::ReassembledMessage& m,
+                       const wire::HandshakeMessage& parsed) {
+  crypto::Transcript& transcript = conn.hs.transcript;
+  Bytes finishedHash;
+  if (m.type == static_cast<std::uint8_t>(HandshakeType::Finished) && !transcript.finished()) {
+    if (auto alg = transcriptHash(conn)) finishedHash = transcript.hash(*alg);
+  }
+  if (transcript.finished() || !inTranscript(conn, m.type) || m.truncated) return finishedHash;
+  if (const auto* sh = parsed.as<wire::ServerHello>(); sh && sh->helloRetryRequest) {
+    if (const crypto::CipherSuite* suite = crypto::findSuite(sh->cipherSuite))
+      transcript.replaceWithMessageHash(suite->prfHash);
+  }
+  if (!transcript.add(m.bytes)) {
+    traceOf(shared, conn).diagnostics.push_back(
+        {model::Severity::Warning, "handshake", std::nullopt,
+         "the handshake exceeds 4 MB without finishing: its transcript is no longer kept, so Finished cannot be "
+         "verified"});
+  }
+  return finishedHash;
+}
+
+// What each kind of message changes in the connection's state (std::visit
+// over the parsed body; kinds not listed change nothing).
+struct Dispatch {
+  Shared& shared;
+  Connection& conn;
+  capture::Direction d;
+  model::TraceMessage& message;
+  const Bytes& finishedHash;
+
+  model::TraceConnection& tc() { return traceOf(shared, conn); }
+  void operator()(const wire::ClientHello& ch) { onClientHello(shared, conn, ch); }
+  void operator()(const wire::ServerHello& sh) { onServerHello(shared, conn, sh, message); }
+  void operator()(const wire::EncryptedExtensions& ee) {
+    if (!ee.summary.alpn.empty()) tc().negotiated.alpn = ee.summary.alpn.front();
+    tc().negotiated.earlyData = ee.summary.earlyData;
+  }
+  void operator()(const wire::Certificate& cert) {
+    auto& chain = d == capture::Direction::ServerToClient ? tc().serverCertificates : tc().clientCertificates;
+    chain.clear();
+    for (const auto& entry : cert.entries) chain.push_back(entry.der);
+  }
+  void operator()(const wire::ServerKeyExchange& ske) {
+    conn.hs.skePublic = ske.publicKey;
+    conn.hs.skeP = ske.dhP;
+    conn.hs.skeG = ske.dhG;
+    if (ske.namedGroup) tc().negotiated.group = codeName(ske.namedGroup, wire::groupName(ske.namedGroup));
+  }
+  void operator()(const wire::ClientKeyExchange& cke) {
+    if (cke.kind == wire::KeyExchange::Rsa) conn.hs.encryptedPms = cke.exchange;
+    else conn.hs.ckePublic = cke.exchange;
+    // RFC 7627 §3: session_hash covers the handshake up to and including ClientKeyExchange.
+    if (auto alg = transcriptHash(conn)) conn.hs.sessionHash = conn.hs.transcript.hash(*alg);
+  }
+  void operator()(const wire::NewSessionTicket& nst) { onNewSessionTicket(shared, conn, nst); }
+  void operator()(const wire::Finished& fin) { onFinished(shared, conn, d, fin, finishedHash); }
+  void operator()(const wire::EndOfEarlyData&) { tls13AfterEndOfEarlyData(shared, conn); }
+  void operator()(const wire::KeyUpdate&) { tls13AfterKeyUpdate(shared, conn, d); }
+  template <typename Other>
+  void operator()(const Other&) {}
+};
 
 }  // namespace
 
@@ -266,60 +294,12 @@ void onHandshakeMessage(Shared& shared, Connection& conn, capture::Direction d, 
   for (auto& diag : parsed.diagnostics) message.diagnostics.push_back(std::move(diag));
   if (m.truncated) message.name += " (truncated)";
 
-  if (m.type == static_cast<std::uint8_t>(HandshakeType::ClientHello) && conn.handshakeDone &&
+  if (m.type == static_cast<std::uint8_t>(HandshakeType::ClientHello) && conn.hs.done &&
       conn.version != crypto::kTls13 && !m.truncated) {
     startRenegotiation(shared, conn);
   }
-  // The Finished a message completes covers every handshake message before it.
-  Bytes finishedHash;
-  if (m.type == static_cast<std::uint8_t>(HandshakeType::Finished) && !conn.transcriptDone) {
-    if (auto alg = transcriptHash(conn)) finishedHash = crypto::digest(*alg, conn.transcript);
-  }
-  if (!conn.transcriptDone && inTranscript(conn, m.type) && !m.truncated) {
-    conn.transcript.insert(conn.transcript.end(), m.bytes.begin(), m.bytes.end());
-    // Real handshakes are a few KB (tens with long chains); a stream that
-    // never finishes its handshake must not grow memory without bound.
-    if (conn.transcript.size() > kMaxTranscript) {
-      conn.transcriptDone = true;
-      Bytes().swap(conn.transcript);
-      tc.diagnostics.push_back({model::Severity::Warning, "handshake", std::nullopt,
-                                "the handshake exceeds 4 MB without finishing: its transcript is no longer kept, so "
-                                "Finished cannot be verified"});
-    }
-  }
-
-  if (!m.truncated) {
-    if (const auto* ch = parsed.as<wire::ClientHello>()) {
-      onClientHello(shared, conn, *ch);
-    } else if (const auto* sh = parsed.as<wire::ServerHello>()) {
-      onServerHello(shared, conn, *sh, message, m.bytes.size());
-    } else if (const auto* ee = parsed.as<wire::EncryptedExtensions>()) {
-      if (!ee->summary.alpn.empty()) tc.negotiated.alpn = ee->summary.alpn.front();
-      tc.negotiated.earlyData = ee->summary.earlyData;
-    } else if (const auto* cert = parsed.as<wire::Certificate>()) {
-      auto& chain = d == capture::Direction::ServerToClient ? tc.serverCertificates : tc.clientCertificates;
-      chain.clear();
-      for (const auto& entry : cert->entries) chain.push_back(entry.der);
-    } else if (const auto* ske = parsed.as<wire::ServerKeyExchange>()) {
-      conn.skePublic = ske->publicKey;
-      conn.skeP = ske->dhP;
-      conn.skeG = ske->dhG;
-      if (ske->namedGroup) tc.negotiated.group = codeName(ske->namedGroup, wire::groupName(ske->namedGroup));
-    } else if (const auto* cke = parsed.as<wire::ClientKeyExchange>()) {
-      if (cke->kind == wire::KeyExchange::Rsa) conn.encryptedPms = cke->exchange;
-      else conn.ckePublic = cke->exchange;
-      // RFC 7627 §3: session_hash covers the handshake up to and including ClientKeyExchange.
-      if (auto alg = transcriptHash(conn)) conn.sessionHash = crypto::digest(*alg, conn.transcript);
-    } else if (const auto* nst = parsed.as<wire::NewSessionTicket>()) {
-      onNewSessionTicket(shared, conn, *nst);
-    } else if (const auto* fin = parsed.as<wire::Finished>()) {
-      onFinished(shared, conn, d, *fin, finishedHash);
-    } else if (parsed.as<wire::EndOfEarlyData>()) {
-      tls13AfterEndOfEarlyData(shared, conn);
-    } else if (parsed.as<wire::KeyUpdate>()) {
-      tls13AfterKeyUpdate(shared, conn, d);
-    }
-  }
+  const Bytes finishedHash = keepInTranscript(shared, conn, m, parsed);
+  if (!m.truncated) std::visit(Dispatch{shared, conn, d, message, finishedHash}, parsed.body);
 
   // Attach the message to every record it was carried in.
   const std::size_t msgIndex = tc.messages.size();

@@ -15,7 +15,7 @@ namespace {
 
 // Both directions under keys and nothing left unopened: holding bytes gains nothing.
 bool fullyKeyed(const Connection& conn) {
-  return conn.handshakeDone && conn.dir[0].cipher && conn.dir[1].cipher && conn.noKeyRecords.empty();
+  return conn.hs.done && conn.dir[0].cipher && conn.dir[1].cipher && conn.noKeyRecords.empty();
 }
 
 // Records wait for keys: some passed unopened, or a direction switched keys
@@ -76,8 +76,8 @@ void TlsDissector::pruneWaiting() {
 
 std::optional<LateKeys> TlsDissector::reopen(std::unique_ptr<Connection>& slot) {
   Connection& conn = *slot;
-  if (!conn.inTrace || !conn.retained || !waitsForKeys(conn) || conn.clientRandom.empty()) return std::nullopt;
-  const keys::SessionSecrets* secrets = keys_.findByClientRandom(conn.clientRandom);
+  if (!conn.inTrace || !conn.retained || !waitsForKeys(conn) || conn.hs.clientRandom.empty()) return std::nullopt;
+  const keys::SessionSecrets* secrets = keys_.findByClientRandom(conn.hs.clientRandom);
   if (!secrets || secretsKnown(*secrets) <= conn.retained->secretsTried) return std::nullopt;
   conn.retained->secretsTried = secretsKnown(*secrets);
   model::TraceConnection& old = trace_.connections[conn.index];
@@ -88,7 +88,8 @@ std::optional<LateKeys> TlsDissector::reopen(std::unique_ptr<Connection>& slot) 
     out.note = droppedReason(options_.retainLimit);
     for (std::size_t i : conn.noKeyRecords)
       if (i < old.records.size()) old.records[i].undecryptedReason = out.note;  // none left without keepRecords
-    old.decryption = (conn.anyOpened ? "partly decrypted; " : "not decrypted: ") + out.note;
+    old.decryption = {conn.anyOpened ? model::Decryption::Kind::Partly : model::Decryption::Kind::NotDecrypted,
+                      (conn.anyOpened ? "partly decrypted; " : "not decrypted: ") + out.note};
     conn.retained.reset();  // nothing more can come of it
     if (options_.onConnectionUpdated) options_.onConnectionUpdated(old);
     return out;

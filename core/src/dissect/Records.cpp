@@ -64,9 +64,9 @@ void locate(model::TraceMessage& m, const model::TraceRecord& rec) {
 // NULL cipher).
 bool isProtected(const Connection& conn, const DirectionState& ds, std::uint8_t type) {
   const auto appData = static_cast<std::uint8_t>(wire::ContentType::ApplicationData);
-  if (!conn.sawClientHello && !conn.sawServerHello) return type == appData;
+  if (!conn.hs.sawClientHello && !conn.hs.sawServerHello) return type == appData;
   if (!ds.encrypted) return false;
-  if (isTls13(conn) || (conn.version == 0 && conn.earlyDataOffered)) return type == appData;
+  if (isTls13(conn) || (conn.version == 0 && conn.hs.earlyDataOffered)) return type == appData;
   return true;
 }
 
@@ -118,9 +118,11 @@ void onAlert(Shared& shared, Connection& conn, model::TraceRecord& rec, ByteView
     const std::string name = desc ? desc : fmt::format("unknown({})", content[1]);
     if (content[0] == 2) {
       conn.fatalAlert = true;
-      tc.state = fmt::format("alert: {} ({})", name, rec.direction == model::Direction::ClientToServer ? "from client" : "from server");
-    } else if (content[1] == 0 && !conn.fatalAlert && conn.handshakeDone) {
-      tc.state = "ok (closed with close_notify)";
+      tc.state = {model::ConnectionState::Kind::Alert,
+                  fmt::format("alert: {} ({})", name,
+                              rec.direction == model::Direction::ClientToServer ? "from client" : "from server")};
+    } else if (content[1] == 0 && !conn.fatalAlert && conn.hs.done) {
+      tc.state = {model::ConnectionState::Kind::Closed, "ok (closed with close_notify)"};
     }
   }
   addMessage(shared, conn, rec, std::move(m));
@@ -149,7 +151,7 @@ void onPlainContent(Shared& shared, Connection& conn, capture::Direction d, mode
       addMessage(shared, conn, rec, std::move(m));
       // TLS 1.2: the sender's next record is protected with the new keys.
       // TLS 1.3: a no-op kept for middleboxes (RFC 8446 §D.4).
-      if (!isTls13(conn) && conn.sawServerHello) activateTls12Keys(shared, conn, d);
+      if (!isTls13(conn) && conn.hs.sawServerHello) activateTls12Keys(shared, conn, d);
       break;
     }
     case wire::ContentType::Alert: onAlert(shared, conn, rec, content, encrypted); break;
@@ -176,8 +178,9 @@ void onPlainContent(Shared& shared, Connection& conn, capture::Direction d, mode
   }
 }
 
-void onRecord(Shared& shared, Connection& conn, capture::Direction d, const wire::RecordView& view,
-              const capture::StreamChunk& chunk) {
+// Classify: the record as the Trace shows it, before any key is tried.
+model::TraceRecord classify(Shared& shared, Connection& conn, capture::Direction d, const wire::RecordView& view,
+                            const capture::StreamChunk& chunk) {
   DirectionState& ds = conn.dir[capture::index(d)];
   model::TraceConnection& tc = traceOf(shared, conn);
   model::TraceRecord rec;
@@ -189,8 +192,7 @@ void onRecord(Shared& shared, Connection& conn, capture::Direction d, const wire
   rec.version = view.version;
   rec.streamOffset = static_cast<std::size_t>(ds.base) + view.streamOffset;
   // Without kept records (bulk runs) nobody reads the header's field tree.
-  const bool trees = shared.options.keepRecords;
-  if (trees && !view.sslv2ClientHello) {
+  if (shared.options.keepRecords && !view.sslv2ClientHello) {
     rec.header = wire::describeRecordHeader(view);
     shiftStreamOffsets(rec.header, static_cast<std::size_t>(ds.base));
   }
@@ -199,106 +201,95 @@ void onRecord(Shared& shared, Connection& conn, capture::Direction d, const wire
     if (copy.offset) *copy.offset += static_cast<std::size_t>(ds.base);
     tc.diagnostics.push_back(std::move(copy));
   }
-  const bool appData = view.contentType == static_cast<std::uint8_t>(wire::ContentType::ApplicationData);
-  // What is kept of a record: everything, except for application data when
-  // payloads are not kept. TLS 1.3 hides handshake messages in
-  // application_data records: those under handshake (or early) keys are kept,
-  // and so is any record whose inner type turns out not to be data.
-  const bool keep = shared.options.keepPayloads || !appData || ds.keyPhase == "handshake" || ds.keyPhase == "early";
-  // Copied only when the record keeps it (or it had to be rebuilt).
-  Bytes rebuilt;
-  ByteView wire = wireView(view);
-  if (wire.empty()) {
-    rebuilt = rebuiltWire(view);
-    wire = rebuilt;
-  }
+  rec.encrypted = !view.sslv2ClientHello && isProtected(conn, ds, view.contentType) && !view.truncated;
+  return rec;
+}
 
-  if (view.sslv2ClientHello) {
-    // An SSLv2-compatible ClientHello: shown, but it carries no TLS 1.x
-    // random of the usual form, so it cannot key a session.
-    model::TraceMessage m;
-    m.name = "SSLv2 ClientHello";
-    m.bytes.assign(wire.begin(), wire.end());
-    m.tree = wire::describeSslv2ClientHello(view, m.diagnostics);
-    // RFC 5246 §E.2: the challenge, right-aligned in 32 zero bytes, is the
-    // client random the session's keys are derived from.
-    if (const model::Field* challenge = model::findField(m.tree, "challenge");
-        challenge && !conn.sawClientHello && challenge->length <= 32 && challenge->offset + challenge->length <= wire.size()) {
-      conn.sawClientHello = true;
-      conn.clientRandom.assign(32 - challenge->length, 0);
-      conn.clientRandom.insert(conn.clientRandom.end(), wire.begin() + static_cast<std::ptrdiff_t>(challenge->offset),
-                               wire.begin() + static_cast<std::ptrdiff_t>(challenge->offset + challenge->length));
-      tc.clientRandom = conn.clientRandom;
-    }
-    rec.wire.assign(wire.begin(), wire.end());
-    tc.records.push_back(std::move(rec));
-    addMessage(shared, conn, tc.records.back(), std::move(m));
-    // Counted like any record (streaming record counts missed it).
-    if (shared.options.onRecord) shared.options.onRecord(tc, tc.records.back());
-    return;
+// An SSLv2-compatible ClientHello: shown, and its challenge taken for the
+// client random (RFC 5246 §E.2: right-aligned in 32 zero bytes).
+void onSslv2ClientHello(Shared& shared, Connection& conn, const wire::RecordView& view, ByteView wire,
+                        model::TraceRecord rec) {
+  model::TraceConnection& tc = traceOf(shared, conn);
+  model::TraceMessage m;
+  m.name = "SSLv2 ClientHello";
+  m.bytes.assign(wire.begin(), wire.end());
+  m.tree = wire::describeSslv2ClientHello(view, m.diagnostics);
+  if (const model::Field* challenge = model::findField(m.tree, "challenge");
+      challenge && !conn.hs.sawClientHello && challenge->length <= 32 && challenge->offset + challenge->length <= wire.size()) {
+    conn.hs.sawClientHello = true;
+    conn.hs.clientRandom.assign(32 - challenge->length, 0);
+    conn.hs.clientRandom.insert(conn.hs.clientRandom.end(), wire.begin() + static_cast<std::ptrdiff_t>(challenge->offset),
+                                wire.begin() + static_cast<std::ptrdiff_t>(challenge->offset + challenge->length));
+    tc.clientRandom = conn.hs.clientRandom;
   }
-
-  bool opened = false;
-  const bool protectedRecord = isProtected(conn, ds, view.contentType) && !view.truncated;
-  if (protectedRecord) {
-    rec.encrypted = true;
-    conn.anyEncrypted = true;
-    rec.keyPhase = ds.keyPhase;
-    model::RecordCrypto resynced;
-    if (ds.lostSync && !resync(shared, conn, ds, wire, keep, resynced, rec.index)) {
-      rec.undecryptedReason = ds.lostSyncReason;
-    } else if (!resynced.plaintext.empty() || resynced.verdict == model::RecordVerdict::Decrypted) {
-      opened = true;
-      conn.anyOpened = true;
-      rec.innerContentType = resynced.contentType;
-      rec.plaintext = resynced.plaintext;
-      if (keep) rec.crypto = std::move(resynced);
-    } else if (!ds.cipher && ds.earlyCandidates.empty() && ds.keyPhase == "early" && conn.sawClientHello &&
-               shared.keys.findByClientRandom(conn.clientRandom)) {
-      rec.undecryptedReason = kEarlyDataNoKey;
-    } else if (!ds.cipher && ds.earlyCandidates.empty()) {
-      if (conn.reason.empty()) conn.reason = noKeyReason(shared, conn);
-      rec.undecryptedReason = conn.reason;
-      if (shared.options.retainForLateKeys) conn.noKeyRecords.push_back(rec.index);  // bulk mode keeps no list
-    } else {
-      model::RecordCrypto crypto;
-      if (isTls13(conn) || (!ds.cipher && !ds.earlyCandidates.empty()) ||
-          (conn.version == 0 && conn.earlyDataOffered)) {
-        crypto = tls13Open(conn, ds, wire, keep);
-        rec.keyPhase = ds.keyPhase;
-      } else {
-        crypto = ds.cipher->decrypt(wire, ds.sequence++, keep);
-      }
-      if (crypto.verdict == model::RecordVerdict::Decrypted || crypto.verdict == model::RecordVerdict::NotEncrypted) {
-        opened = true;
-        conn.anyOpened = true;
-        rec.innerContentType = crypto.contentType;
-        // Bulk data (payloads not kept) moves the plaintext instead of copying it.
-        if (keep) rec.plaintext = crypto.plaintext;
-        else rec.plaintext = std::move(crypto.plaintext);
-      } else if (ds.skippedEarly) {
-        ds.skippedEarly = false;
-        rec.keyPhase = "early";
-        rec.undecryptedReason = kEarlyDataNoKey;
-      } else {
-        if (!conn.firstFailure) conn.firstFailure = rec.index;
-        rec.undecryptedReason = fmt::format("MAC/tag failure at record {}: {}", rec.index,
-                                            crypto.note.empty() ? model::recordVerdictName(crypto.verdict) : crypto.note);
-      }
-      if (keep) rec.crypto = std::move(crypto);
-    }
-  } else {
-    opened = true;
-    rec.innerContentType = view.contentType;
-    rec.plaintext.assign(view.fragment.begin(), view.fragment.end());
-    if (view.truncated) rec.undecryptedReason = "the capture ends inside this record";
-  }
-  const bool keepBytes = keep || (rec.innerContentType != 0 &&
-                                  rec.innerContentType != static_cast<std::uint8_t>(wire::ContentType::ApplicationData));
-  if (keepBytes) rec.wire.assign(wire.begin(), wire.end());
-
+  rec.wire.assign(wire.begin(), wire.end());
   tc.records.push_back(std::move(rec));
-  model::TraceRecord& stored = tc.records.back();
+  addMessage(shared, conn, tc.records.back(), std::move(m));
+  // Counted like any record (streaming record counts missed it).
+  if (shared.options.onRecord) shared.options.onRecord(tc, tc.records.back());
+}
+
+// Open: a protected record with the keys in force (after a gap, by finding
+// the sequence number first). True when its plaintext can be read; otherwise
+// rec.undecryptedReason says why.
+bool open(Shared& shared, Connection& conn, DirectionState& ds, ByteView wire, bool keep, model::TraceRecord& rec) {
+  conn.anyEncrypted = true;
+  rec.keyPhase = ds.keyPhase;
+  model::RecordCrypto resynced;
+  if (ds.lostSync && !resync(shared, conn, ds, wire, keep, resynced, rec.index)) {
+    rec.undecryptedReason = ds.lostSyncReason;
+    return false;
+  }
+  if (!resynced.plaintext.empty() || resynced.verdict == model::RecordVerdict::Decrypted) {
+    conn.anyOpened = true;
+    rec.innerContentType = resynced.contentType;
+    rec.plaintext = resynced.plaintext;
+    if (keep) rec.crypto = std::move(resynced);
+    return true;
+  }
+  if (!ds.cipher && ds.earlyCandidates.empty()) {
+    if (ds.keyPhase == model::KeyPhase::early() && conn.hs.sawClientHello &&
+        shared.keys.findByClientRandom(conn.hs.clientRandom)) {
+      rec.undecryptedReason = kEarlyDataNoKey;
+      return false;
+    }
+    if (conn.reason.empty()) conn.reason = noKeyReason(shared, conn);
+    rec.undecryptedReason = conn.reason;
+    if (shared.options.retainForLateKeys) conn.noKeyRecords.push_back(rec.index);  // bulk mode keeps no list
+    return false;
+  }
+  model::RecordCrypto crypto;
+  if (isTls13(conn) || (!ds.cipher && !ds.earlyCandidates.empty()) || (conn.version == 0 && conn.hs.earlyDataOffered)) {
+    crypto = tls13Open(conn, ds, wire, keep);
+    rec.keyPhase = ds.keyPhase;
+  } else {
+    crypto = ds.cipher->decrypt(wire, ds.sequence++, keep);
+  }
+  bool opened = false;
+  if (crypto.verdict == model::RecordVerdict::Decrypted || crypto.verdict == model::RecordVerdict::NotEncrypted) {
+    opened = true;
+    conn.anyOpened = true;
+    rec.innerContentType = crypto.contentType;
+    // Bulk data (payloads not kept) moves the plaintext instead of copying it.
+    if (keep) rec.plaintext = crypto.plaintext;
+    else rec.plaintext = std::move(crypto.plaintext);
+  } else if (ds.skippedEarly) {
+    ds.skippedEarly = false;
+    rec.keyPhase = model::KeyPhase::early();
+    rec.undecryptedReason = kEarlyDataNoKey;
+  } else {
+    if (!conn.firstFailure) conn.firstFailure = rec.index;
+    rec.undecryptedReason = fmt::format("MAC/tag failure at record {}: {}", rec.index,
+                                        crypto.note.empty() ? model::recordVerdictName(crypto.verdict) : crypto.note);
+  }
+  if (keep) rec.crypto = std::move(crypto);
+  return opened;
+}
+
+// Dispatch: readable content to its parser; a TLS 1.2 handshake record that
+// stayed encrypted becomes a placeholder message.
+void dispatch(Shared& shared, Connection& conn, capture::Direction d, const wire::RecordView& view,
+              model::TraceRecord& stored, bool opened) {
   if (opened && !view.truncated) {
     // Parsers read the plaintext in place (nothing below adds records, so the
     // reference stays valid); it is dropped afterwards when payloads are not kept.
@@ -309,6 +300,44 @@ void onRecord(Shared& shared, Connection& conn, capture::Direction d, const wire
     m.encrypted = true;
     addMessage(shared, conn, stored, std::move(m));
   }
+}
+
+void onRecord(Shared& shared, Connection& conn, capture::Direction d, const wire::RecordView& view,
+              const capture::StreamChunk& chunk) {
+  DirectionState& ds = conn.dir[capture::index(d)];
+  model::TraceRecord rec = classify(shared, conn, d, view, chunk);
+  // Copied only when the record keeps it (or it had to be rebuilt).
+  Bytes rebuilt;
+  ByteView wire = wireView(view);
+  if (wire.empty()) {
+    rebuilt = rebuiltWire(view);
+    wire = rebuilt;
+  }
+  if (view.sslv2ClientHello) return onSslv2ClientHello(shared, conn, view, wire, std::move(rec));
+
+  // What is kept of a record: everything, except for application data when
+  // payloads are not kept. TLS 1.3 hides handshake messages in
+  // application_data records: those under handshake (or early) keys are kept,
+  // and so is any record whose inner type turns out not to be data.
+  const bool appData = view.contentType == static_cast<std::uint8_t>(wire::ContentType::ApplicationData);
+  const bool keep = shared.options.keepPayloads || !appData || ds.keyPhase == model::KeyPhase::handshake() ||
+                    ds.keyPhase == model::KeyPhase::early();
+  bool opened = true;
+  if (rec.encrypted) {
+    opened = open(shared, conn, ds, wire, keep, rec);
+  } else {
+    rec.innerContentType = view.contentType;
+    rec.plaintext.assign(view.fragment.begin(), view.fragment.end());
+    if (view.truncated) rec.undecryptedReason = "the capture ends inside this record";
+  }
+  const bool keepBytes = keep || (rec.innerContentType != 0 &&
+                                  rec.innerContentType != static_cast<std::uint8_t>(wire::ContentType::ApplicationData));
+  if (keepBytes) rec.wire.assign(wire.begin(), wire.end());
+
+  model::TraceConnection& tc = traceOf(shared, conn);
+  tc.records.push_back(std::move(rec));
+  model::TraceRecord& stored = tc.records.back();
+  dispatch(shared, conn, d, view, stored, opened);
   model::TraceRecord& last = traceOf(shared, conn).records[stored.index];
   if (!keepBytes) Bytes().swap(last.plaintext);  // frees it (`= {}` would keep the capacity)
   if (shared.options.onRecord) shared.options.onRecord(traceOf(shared, conn), last);

@@ -66,7 +66,7 @@ void keepWholeCaptureFacts(model::TraceConnection& again, const model::TraceConn
   again.clientLabel = first.clientLabel;
   again.serverLabel = first.serverLabel;
   again.negotiated.resumedFrom = first.negotiated.resumedFrom;
-  if (again.negotiated.resumption.empty()) again.negotiated.resumption = first.negotiated.resumption;
+  if (again.negotiated.resumption == model::Resumption::None) again.negotiated.resumption = first.negotiated.resumption;
 }
 
 }  // namespace tlslab::dissect

@@ -131,16 +131,16 @@ std::vector<N> protectorsOf(const model::TraceConnection& tc, const model::Trace
     if (client) return {N::ClientWriteKey, N::ClientMacKey, N::ClientWriteIv, N::KeyBlock};
     return {N::ServerWriteKey, N::ServerMacKey, N::ServerWriteIv, N::KeyBlock};
   }
-  if (r.keyPhase == "early" && client) return {N::ClientEarlyTraffic, N::ClientEarlyKey, N::ClientEarlyIv};
-  if (r.keyPhase == "handshake") {
+  if (r.keyPhase == model::KeyPhase::early() && client) return {N::ClientEarlyTraffic, N::ClientEarlyKey, N::ClientEarlyIv};
+  if (r.keyPhase == model::KeyPhase::handshake()) {
     if (client) return {N::ClientHandshakeTraffic, N::ClientHandshakeKey, N::ClientHandshakeIv};
     return {N::ServerHandshakeTraffic, N::ServerHandshakeKey, N::ServerHandshakeIv};
   }
-  if (r.keyPhase == "application") {
+  if (r.keyPhase == model::KeyPhase::application()) {
     if (client) return {N::ClientApplicationTraffic, N::ClientApplicationKey, N::ClientApplicationIv};
     return {N::ServerApplicationTraffic, N::ServerApplicationKey, N::ServerApplicationIv};
   }
-  if (r.keyPhase == "application 1") return {client ? N::ClientNextApplicationTraffic : N::ServerNextApplicationTraffic};
+  if (r.keyPhase == model::KeyPhase::application(1)) return {client ? N::ClientNextApplicationTraffic : N::ServerNextApplicationTraffic};
   return {};
 }
 

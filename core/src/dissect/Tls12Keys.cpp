@@ -23,15 +23,15 @@ bool contains(const Bytes& haystack, const Bytes& needle) {
 // loaded server key, or say why that is impossible.
 std::optional<Bytes> recoverRsa(Shared& shared, Connection& conn) {
   model::TraceConnection& tc = traceOf(shared, conn);
-  if (conn.encryptedPms.empty()) {
+  if (conn.hs.encryptedPms.empty()) {
     conn.reason = "handshake not in the capture: no ClientKeyExchange, so there is no encrypted pre-master secret "
                   "to recover with the server's RSA key";
     return std::nullopt;
   }
-  model::DerivationStep step = shared.keys.recoverPreMasterSecret(conn.encryptedPms);
+  model::DerivationStep step = shared.keys.recoverPreMasterSecret(conn.hs.encryptedPms);
   if (step.status == model::StepStatus::Derived || step.status == model::StepStatus::FromKeyLog) {
-    conn.extraSteps.push_back(step);
-    conn.explained.reset();
+    conn.hs.extraSteps.push_back(step);
+    conn.hs.explained.reset();
     return step.output;
   }
   // Tell "this is the wrong key" apart from "no key": the certificate carries
@@ -49,18 +49,18 @@ std::optional<Bytes> recoverRsa(Shared& shared, Connection& conn) {
   } else {
     conn.reason = "the RSA key cannot recover the pre-master secret: " + step.note;
   }
-  conn.extraSteps.push_back(std::move(step));
-  conn.explained.reset();
+  conn.hs.extraSteps.push_back(std::move(step));
+  conn.hs.explained.reset();
   return std::nullopt;
 }
 
 }  // namespace
 
 bool ensureTls12Keys(Shared& shared, Connection& conn) {
-  if (conn.tls12KeysTried) return conn.clientKeys.has_value();
-  conn.tls12KeysTried = true;
+  if (conn.hs.tls12KeysTried) return conn.hs.clientKeys.has_value();
+  conn.hs.tls12KeysTried = true;
   model::TraceConnection& tc = traceOf(shared, conn);
-  if (!conn.sawClientHello || !conn.sawServerHello) {
+  if (!conn.hs.sawClientHello || !conn.hs.sawServerHello) {
     conn.reason = "handshake not in the capture (no ClientHello/ServerHello), so the session's randoms and "
                   "cipher suite are unknown";
     return false;
@@ -77,30 +77,30 @@ bool ensureTls12Keys(Shared& shared, Connection& conn) {
   const crypto::HashAlg prf = crypto::tls12PrfHash(*conn.suite, version);
   const bool ems = tc.negotiated.extendedMasterSecret;
   auto fromPms = [&](const Bytes& pms) -> Bytes {
-    model::DerivationStep step = ems ? crypto::tls12ExtendedMasterSecret(prf, pms, conn.sessionHash)
-                                     : crypto::tls12MasterSecret(prf, pms, conn.clientRandom, conn.serverRandom);
+    model::DerivationStep step = ems ? crypto::tls12ExtendedMasterSecret(prf, pms, conn.hs.sessionHash)
+                                     : crypto::tls12MasterSecret(prf, pms, conn.hs.clientRandom, conn.hs.serverRandom);
     return step.output;
   };
 
-  const keys::SessionSecrets* s = shared.keys.findByClientRandom(conn.clientRandom);
+  const keys::SessionSecrets* s = shared.keys.findByClientRandom(conn.hs.clientRandom);
   Bytes master;
   if (s && s->masterSecret) {
     master = *s->masterSecret;
   } else if (s && s->preMasterSecret) {
     master = fromPms(*s->preMasterSecret);
-  } else if (conn.abbreviated) {
+  } else if (conn.hs.abbreviated) {
     std::optional<Bytes> m;
-    if (!conn.offeredTicket.empty()) m = shared.keys.findMasterByTicket(conn.offeredTicket);
-    if (!m) m = shared.keys.findMasterBySessionId(conn.serverSessionId);
+    if (!conn.hs.offeredTicket.empty()) m = shared.keys.findMasterByTicket(conn.hs.offeredTicket);
+    if (!m) m = shared.keys.findMasterBySessionId(conn.hs.serverSessionId);
     if (m) {
       master = *m;
       keys::SessionSecrets derived;
-      derived.clientRandom = conn.clientRandom;
+      derived.clientRandom = conn.hs.clientRandom;
       derived.masterSecret = master;
       derived.sources.push_back(tc.negotiated.resumedFrom
                                     ? fmt::format("the resumed session of connection {}", *tc.negotiated.resumedFrom)
                                     : std::string("the resumed session"));
-      conn.derivedSecrets = std::move(derived);
+      conn.hs.derivedSecrets = std::move(derived);
     } else {
       conn.reason = noKeyReason(shared, conn) + "; this handshake resumes a session whose master secret is not known";
       return false;
@@ -110,13 +110,13 @@ bool ensureTls12Keys(Shared& shared, Connection& conn) {
     if (!pms) return false;
     master = fromPms(*pms);
     keys::SessionSecrets derived;
-    derived.clientRandom = conn.clientRandom;
+    derived.clientRandom = conn.hs.clientRandom;
     derived.preMasterSecret = *pms;
     derived.sources.push_back("the server's RSA key (decrypted ClientKeyExchange)");
-    conn.derivedSecrets = std::move(derived);
+    conn.hs.derivedSecrets = std::move(derived);
   } else if (EphemeralState* e = ephemeralOf(shared, conn); e && !e->sharedSecret.empty()) {
     master = fromPms(e->sharedSecret);
-    conn.derivedSecrets = e->derived;
+    conn.hs.derivedSecrets = e->derived;
   } else if (e && !e->failure.empty()) {
     conn.reason = "the " + e->ownSide + "'s ephemeral key is known, but the key agreement failed: " + e->failure;
     return false;
@@ -124,15 +124,15 @@ bool ensureTls12Keys(Shared& shared, Connection& conn) {
     conn.reason = noKeyReason(shared, conn);
     return false;
   }
-  auto block = crypto::tls12KeyBlock(*conn.suite, version, master, conn.clientRandom, conn.serverRandom);
+  auto block = crypto::tls12KeyBlock(*conn.suite, version, master, conn.hs.clientRandom, conn.hs.serverRandom);
   if (!block) {
     conn.reason = "cannot split the key block: " + block.error();
     return false;
   }
-  conn.masterSecret = master;
-  conn.tls12KeyLog += "CLIENT_RANDOM " + toHex(conn.clientRandom) + " " + toHex(master) + "\n";
-  conn.clientKeys = block->client;
-  conn.serverKeys = block->server;
+  conn.hs.masterSecret = master;
+  conn.tls12KeyLog += "CLIENT_RANDOM " + toHex(conn.hs.clientRandom) + " " + toHex(master) + "\n";
+  conn.hs.clientKeys = block->client;
+  conn.hs.serverKeys = block->server;
   rememberTls12Session(shared, conn);
   return true;
 }
@@ -140,14 +140,14 @@ bool ensureTls12Keys(Shared& shared, Connection& conn) {
 void rememberTls12Session(Shared& shared, Connection& conn) {
   // A later abbreviated handshake in the same capture resumes with this
   // master secret (RFC 5246 §7.3, RFC 5077 §3.4).
-  if (conn.masterSecret.empty()) return;
-  if (!conn.serverSessionId.empty()) shared.keys.addMasterSecretForSessionId(conn.serverSessionId, conn.masterSecret);
+  if (conn.hs.masterSecret.empty()) return;
+  if (!conn.hs.serverSessionId.empty()) shared.keys.addMasterSecretForSessionId(conn.hs.serverSessionId, conn.hs.masterSecret);
   // Its own tickets, unless a later connection issued the same one (walking
   // every ticket of the capture here made this quadratic).
   for (const auto& ticket : conn.issuedTickets) {
     auto it = shared.connectionByTicket.find(ticket);
     if (it != shared.connectionByTicket.end() && it->second == conn.index)
-      shared.keys.addMasterSecretForTicket(ticket, conn.masterSecret);
+      shared.keys.addMasterSecretForTicket(ticket, conn.hs.masterSecret);
   }
 }
 
@@ -156,10 +156,10 @@ void activateTls12Keys(Shared& shared, Connection& conn, capture::Direction d) {
   ds.encrypted = true;
   ds.epoch += 1;
   ds.sequence = 0;
-  ds.keyPhase = "application";
+  ds.keyPhase = model::KeyPhase::application();
   ds.cipher.reset();
   if (!ensureTls12Keys(shared, conn)) return;
-  const crypto::TrafficKeys& keys = d == capture::Direction::ClientToServer ? *conn.clientKeys : *conn.serverKeys;
+  const crypto::TrafficKeys& keys = d == capture::Direction::ClientToServer ? *conn.hs.clientKeys : *conn.hs.serverKeys;
   const std::uint16_t version = conn.version ? conn.version : crypto::kTls12;
   auto cipher = crypto::RecordCipher::create(*conn.suite, keys, version, conn.encryptThenMac);
   if (!cipher) {

@@ -30,15 +30,15 @@ std::optional<crypto::RecordCipher> cipherFor(const crypto::CipherSuite& suite, 
 }
 
 const keys::SessionSecrets* secretsOf(Shared& shared, const Connection& conn) {
-  if (conn.clientRandom.empty()) return nullptr;
-  return shared.keys.findByClientRandom(conn.clientRandom);
+  if (conn.hs.clientRandom.empty()) return nullptr;
+  return shared.keys.findByClientRandom(conn.hs.clientRandom);
 }
 
 // Switches a direction to new keys: a new epoch, sequence numbers from 0.
-void install(DirectionState& ds, std::optional<crypto::RecordCipher> cipher, std::string phase) {
+void install(DirectionState& ds, std::optional<crypto::RecordCipher> cipher, model::KeyPhase phase) {
   ds.cipher = std::move(cipher);
   ds.sequence = 0;
-  ds.keyPhase = std::move(phase);
+  ds.keyPhase = phase;
   ds.epoch += 1;
   ds.encrypted = true;
   ds.next.reset();
@@ -49,10 +49,10 @@ void install(DirectionState& ds, std::optional<crypto::RecordCipher> cipher, std
 }  // namespace
 
 void tls13AfterClientHello(Shared& shared, Connection& conn) {
-  if (!conn.earlyDataOffered) return;
+  if (!conn.hs.earlyDataOffered) return;
   DirectionState& ds = conn.dir[capture::index(kClient)];
   ds.encrypted = true;  // application_data records after the ClientHello are 0-RTT data
-  ds.keyPhase = "early";
+  ds.keyPhase = model::KeyPhase::early();
   const keys::SessionSecrets* s = secretsOf(shared, conn);
   const Bytes* early = s ? s->secret(SecretKind::ClientEarlyTrafficSecret) : nullptr;
   if (!early) return;
@@ -79,14 +79,14 @@ void tls13AfterServerHello(Shared& shared, Connection& conn) {
     if (serverSecret) serverKeys = cipherFor(*conn.suite, *serverSecret);
     if (clientSecret) clientKeys = cipherFor(*conn.suite, *clientSecret);
   }
-  install(server, std::move(serverKeys), "handshake");
-  if (conn.earlyDataOffered && (client.cipher || !client.earlyCandidates.empty())) {
+  install(server, std::move(serverKeys), model::KeyPhase::handshake());
+  if (conn.hs.earlyDataOffered && (client.cipher || !client.earlyCandidates.empty())) {
     // 0-RTT data may still follow; the client switches at EndOfEarlyData (or,
     // when the server rejected early data, with its next record).
     client.next = std::move(clientKeys);
-    client.nextPhase = "handshake";
+    client.nextPhase = model::KeyPhase::handshake();
   } else {
-    install(client, std::move(clientKeys), "handshake");
+    install(client, std::move(clientKeys), model::KeyPhase::handshake());
   }
 }
 
@@ -101,19 +101,19 @@ void tls13AfterFinished(Shared& shared, Connection& conn, capture::Direction d) 
     keys = cipherFor(*conn.suite, *secret);
     ds.applicationSecret = *secret;
   }
-  install(ds, std::move(keys), "application");
+  install(ds, std::move(keys), model::KeyPhase::application());
   ds.generation = 0;
 }
 
 void tls13AfterEndOfEarlyData(Shared& /*shared*/, Connection& conn) {
   DirectionState& ds = conn.dir[capture::index(kClient)];
-  if (ds.next || ds.keyPhase == "early") install(ds, std::move(ds.next), "handshake");
+  if (ds.next || ds.keyPhase == model::KeyPhase::early()) install(ds, std::move(ds.next), model::KeyPhase::handshake());
 }
 
 void tls13AfterKeyUpdate(Shared& /*shared*/, Connection& conn, capture::Direction d) {
   DirectionState& ds = conn.dir[capture::index(d)];
   if (ds.applicationSecret.empty() || !conn.suite) {
-    install(ds, std::nullopt, fmt::format("application {}", ds.generation + 1));
+    install(ds, std::nullopt, model::KeyPhase::application(ds.generation + 1));
     ds.generation += 1;
     return;
   }
@@ -122,8 +122,7 @@ void tls13AfterKeyUpdate(Shared& /*shared*/, Connection& conn, capture::Directio
                                              client ? "client" : "server");
   ds.applicationSecret = step.output;
   ds.generation += 1;
-  install(ds, cipherFor(*conn.suite, ds.applicationSecret),
-          fmt::format("application {}", ds.generation));
+  install(ds, cipherFor(*conn.suite, ds.applicationSecret), model::KeyPhase::application(ds.generation));
 }
 
 model::RecordCrypto tls13Open(Connection& conn, DirectionState& ds, ByteView wire, bool keepDetail) {
@@ -171,8 +170,8 @@ model::RecordCrypto tls13Open(Connection& conn, DirectionState& ds, ByteView wir
   // 0-RTT data whose key is not known arrives before the client's first
   // handshake record; like the server (RFC 8446 §4.2.10) we skip records the
   // handshake keys do not open, without counting them.
-  if (result.verdict != model::RecordVerdict::Decrypted && conn.earlyDataOffered && !ds.openedInPhase &&
-      ds.keyPhase == "handshake" && &ds == &conn.dir[capture::index(kClient)]) {
+  if (result.verdict != model::RecordVerdict::Decrypted && conn.hs.earlyDataOffered && !ds.openedInPhase &&
+      ds.keyPhase == model::KeyPhase::handshake() && &ds == &conn.dir[capture::index(kClient)]) {
     ds.skippedEarly = true;
     return result;
   }

@@ -52,7 +52,7 @@ static void enterTrace(Shared& shared, Connection& conn, const capture::Connecti
   tc.client = capture::toString(info.client);
   tc.server = capture::toString(info.server);
   tc.startTime = info.firstSeen.seconds();
-  tc.state = "incomplete";
+  tc.state = {model::ConnectionState::Kind::Incomplete, "incomplete"};
   if (info.midStream) {
     tc.diagnostics.push_back({model::Severity::Warning, "connection", std::nullopt,
                               "picked up mid-stream (no SYN in the capture): the start of the connection is missing"});

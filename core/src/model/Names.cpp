@@ -89,3 +89,27 @@ const char* directionArrow(Direction direction) {
 }
 
 }  // namespace tlslab::model
+
+namespace tlslab::model {
+
+const char* resumptionName(Resumption resumption) {
+  switch (resumption) {
+    case Resumption::None: return "";
+    case Resumption::SessionId: return "session id";
+    case Resumption::Ticket: return "ticket";
+    case Resumption::Psk: return "psk";
+  }
+  return "";
+}
+
+std::string KeyPhase::name() const {
+  switch (stage) {
+    case Stage::None: return {};
+    case Stage::Early: return "early";
+    case Stage::Handshake: return "handshake";
+    case Stage::Application: return generation == 0 ? "application" : "application " + std::to_string(generation);
+  }
+  return {};
+}
+
+}  // namespace tlslab::model

@@ -96,7 +96,7 @@ json toJson(const TraceRecord& r) {
               {"wire", hex(r.wire)},
               {"header", toJson(r.header)},
               {"encrypted", r.encrypted},
-              {"keyPhase", r.keyPhase},
+              {"keyPhase", r.keyPhase.name()},
               {"innerContentType", r.innerContentType},
               {"plaintext", hex(r.plaintext)},
               {"undecryptedReason", r.undecryptedReason},
@@ -121,7 +121,7 @@ json toJson(const TraceConnection& c) {
   const Negotiated& n = c.negotiated;
   json negotiated = {{"version", n.version},   {"suite", n.suite}, {"suiteName", n.suiteName},
                      {"group", n.group},       {"alpn", n.alpn},   {"sni", n.sni},
-                     {"resumption", n.resumption}, {"extendedMasterSecret", n.extendedMasterSecret},
+                     {"resumption", resumptionName(n.resumption)}, {"extendedMasterSecret", n.extendedMasterSecret},
                      {"earlyData", n.earlyData}};
   negotiated["resumedFrom"] = n.resumedFrom ? json(*n.resumedFrom) : json(nullptr);
   json appData = json::array();
@@ -149,8 +149,8 @@ json toJson(const TraceConnection& c) {
               {"clientRandom", hex(c.clientRandom)},
               {"serverRandom", hex(c.serverRandom)},
               {"keyLog", c.keyLog},
-              {"decryption", c.decryption},
-              {"state", c.state},
+              {"decryption", c.decryption.text},
+              {"state", c.state.text},
               {"diagnostics", array(c.diagnostics)}};
   out["serverVerification"] = c.serverVerification ? toJson(*c.serverVerification) : json(nullptr);
   out["clientVerification"] = c.clientVerification ? toJson(*c.clientVerification) : json(nullptr);

@@ -44,7 +44,8 @@ std::string checkCaptureContent(const model::Trace& trace, const CaptureContent&
   if (!content.suite.empty() && conns.front().negotiated.suiteName != content.suite)
     return "the suite is " + conns.front().negotiated.suiteName + ", not " + content.suite;
   if (conns.back().negotiated.resumption != content.resumption)
-    return "the last connection resumed by «" + conns.back().negotiated.resumption + "», not «" + content.resumption + "»";
+    return fmt::format("the last connection resumed by «{}», not «{}»", model::resumptionName(conns.back().negotiated.resumption),
+                       model::resumptionName(content.resumption));
   if (content.earlyData && !conns.back().negotiated.earlyData) return "the last connection has no accepted 0-RTT data";
   std::map<std::string, int> seen;
   for (const auto& conn : conns)
@@ -61,8 +62,8 @@ std::string checkCaptureContent(const model::Trace& trace, const CaptureContent&
     if (bytes.find(text) == std::string::npos) return "«" + text + "» is not among the decrypted bytes";
   if (!content.alert.empty()) {
     bool found = false;
-    for (const auto& conn : conns) found |= conn.state.find(content.alert) != std::string::npos;
-    if (!found) return "no connection ended with the alert " + content.alert + " (state: " + conns.back().state + ")";
+    for (const auto& conn : conns) found |= conn.state.text.find(content.alert) != std::string::npos;
+    if (!found) return "no connection ended with the alert " + content.alert + " (state: " + conns.back().state.text + ")";
   }
   if (!content.protection.empty()) {
     bool found = false;

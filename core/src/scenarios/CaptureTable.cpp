@@ -24,7 +24,7 @@ std::span<const SampleCapture> sampleCaptures() {
                  "again; the second ClientHello, the transcript's message_hash (RFC 8446 §4.4.1)", c, helloRetry});
     c = {};
     c.connections = 2;
-    c.resumption = "psk";
+    c.resumption = model::Resumption::Psk;
     c.earlyData = true;
     c.messages = {"EndOfEarlyData"};
     c.plaintext = {"Hello from bank32.com"};
@@ -69,12 +69,12 @@ std::span<const SampleCapture> sampleCaptures() {
     c = {};
     c.version = 0x0303;
     c.connections = 2;
-    c.resumption = "session id";
+    c.resumption = model::Resumption::SessionId;
     c.plaintext = {"Hello from bank32.com"};
     t.push_back({"tls12-resume-id.pcapng",
                  "TLS 1.2 resumption by session ID (no tickets): the second connection's abbreviated handshake", c,
                  resumeById});
-    c.resumption = "ticket";
+    c.resumption = model::Resumption::Ticket;
     t.push_back({"tls12-resume-ticket.pcapng",
                  "TLS 1.2 resumption by session ticket (RFC 5077): NewSessionTicket, then the ticket in the second "
                  "ClientHello", c, resumeByTicket});

@@ -91,23 +91,24 @@ void markMoves(std::vector<HandshakeRow>& rows) {
 HandshakeComparison compareHandshakes(const model::TraceConnection& full, const model::TraceConnection& resumed) {
   HandshakeComparison c;
   const bool tls13 = resumed.negotiated.version == kTls13;
-  const std::string& kind = resumed.negotiated.resumption;
-  if (kind == "ticket") c.resumedBy = "a session ticket (RFC 5077): the server's own encrypted copy of the session";
-  else if (kind == "session id") c.resumedBy = "the session ID (RFC 5246 §7.3): the server found it in its session cache";
-  else if (kind == "psk") c.resumedBy = "a PSK from a NewSessionTicket (RFC 8446 §2.2)";
+  using model::Resumption;
+  const Resumption kind = resumed.negotiated.resumption;
+  if (kind == Resumption::Ticket) c.resumedBy = "a session ticket (RFC 5077): the server's own encrypted copy of the session";
+  else if (kind == Resumption::SessionId) c.resumedBy = "the session ID (RFC 5246 §7.3): the server found it in its session cache";
+  else if (kind == Resumption::Psk) c.resumedBy = "a PSK from a NewSessionTicket (RFC 8446 §2.2)";
   if (tls13)
     c.keyExchange = resumed.negotiated.group.empty()
                         ? "no key exchange (psk_ke): the keys come from the PSK alone, without forward secrecy"
                         : "a fresh " + resumed.negotiated.group +
                               " key exchange on top of the PSK (psk_dhe_ke), so the new keys have forward secrecy";
-  else if (!kind.empty())
+  else if (kind != Resumption::None)
     c.keyExchange = "none: the abbreviated handshake reuses the first session's master secret (no group)";
   c.rows = align(messagesOf(full), messagesOf(resumed), tls13);
   markMoves(c.rows);
-  if (!tls13 && !kind.empty())
+  if (!tls13 && kind != Resumption::None)
     c.notes.push_back("the server sends its ChangeCipherSpec and Finished first, the client answers: "
                       "one round trip instead of two (RFC 5246 §7.3, Figure 2)");
-  if (tls13 && !kind.empty())
+  if (tls13 && kind != Resumption::None)
     c.notes.push_back(resumed.negotiated.earlyData
                           ? "0-RTT: the client's request went out with its ClientHello, under the early traffic "
                             "secret, before the handshake's one round trip (RFC 8446 §2.3)"

@@ -66,7 +66,7 @@ RecordRow rowOf(const model::TraceConnection& conn, const model::TraceRecord& re
   row.outerType = record.contentType;
   row.length = record.wire.size() >= 5 ? record.wire.size() - 5 : 0;
   row.what = whatIsIn(conn, record);
-  row.keyPhase = record.keyPhase;
+  row.keyPhase = record.keyPhase.name();
   row.plaintext = record.plaintext.size();
   if (record.crypto && record.crypto->verdict == model::RecordVerdict::Decrypted) {
     const auto& c = *record.crypto;

@@ -68,7 +68,7 @@ std::vector<std::string> keyUpdateReport(const model::TraceConnection& conn) {
     for (std::size_t r = m.lastRecord + 1; r < conn.records.size(); ++r)
       if (conn.records[r].direction == m.direction) {
         lines.push_back(fmt::format("  its next record ({}) is protected with the {} keys", r,
-                                    conn.records[r].keyPhase.empty() ? std::string("?") : conn.records[r].keyPhase));
+                                    conn.records[r].keyPhase.empty() ? std::string("?") : conn.records[r].keyPhase.name()));
         break;
       }
   }

@@ -78,7 +78,7 @@ void MessageDetailView::setMessage(const model::TraceMessage& message) {
 }
 
 void MessageDetailView::setRecord(const model::TraceRecord& record) {
-  QString phase = record.keyPhase.empty() ? QString() : tr(" · %1 keys").arg(QString::fromStdString(record.keyPhase));
+  QString phase = record.keyPhase.empty() ? QString() : tr(" · %1 keys").arg(QString::fromStdString(record.keyPhase.name()));
   setMessage(record.wire, record.header,
              tr("<b>Record %1</b> · %2 · %3 on the wire%4")
                  .arg(record.index)

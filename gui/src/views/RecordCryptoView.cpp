@@ -227,7 +227,7 @@ void RecordCryptoView::setRecord(const model::TraceRecord& record) {
   const QString title = tr("<b>Record %1</b> · %2 · %3 keys")
                             .arg(record.index)
                             .arg(direction,
-                                 record.keyPhase.empty() ? tr("no") : QString::fromStdString(record.keyPhase).toHtmlEscaped());
+                                 record.keyPhase.empty() ? tr("no") : QString::fromStdString(record.keyPhase.name()).toHtmlEscaped());
   // The dissector's header fields, read out (type, version, length).
   QStringList header;
   // Only the 5 header bytes: the fragment has its own rows below.

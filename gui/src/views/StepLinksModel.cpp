@@ -33,7 +33,7 @@ void StepLinksModel::setStep(const model::DerivationStep* step, const model::Tra
     for (std::size_t r : step->records) {
       if (r >= c->records.size()) continue;
       const auto& rec = c->records[r];
-      QString what = rec.keyPhase.empty() ? tr("protected") : tr("%1 keys").arg(qs(rec.keyPhase));
+      QString what = rec.keyPhase.empty() ? tr("protected") : tr("%1 keys").arg(qs(rec.keyPhase.name()));
       if (!rec.undecryptedReason.empty()) what += tr(", not opened");
       rows_.push_back({Kind::Record, static_cast<int>(r),
                        tr("protects record #%1 · %2 · %3").arg(r).arg(sides(*c, rec.direction), what),

@@ -13,6 +13,7 @@
 #include "tlslab/model/Derivation.hpp"
 #include "tlslab/model/Diagnostic.hpp"
 #include "tlslab/model/Field.hpp"
+#include "tlslab/model/KeyPhase.hpp"
 #include "tlslab/model/RecordCrypto.hpp"
 #include "tlslab/model/Verify.hpp"
 #include "tlslab/util/Bytes.hpp"
@@ -48,13 +49,17 @@ struct TraceRecord {
   Bytes wire;                  // header + fragment exactly as on the wire
   Field header;                // field tree of the header (offsets relative to `wire`)
   bool encrypted = false;      // protected under some key (whether or not we could open it)
-  std::string keyPhase;        // "", "early", "handshake", "application", "application 1", ...
+  KeyPhase keyPhase;           // none when not protected (or no key could be confirmed)
   std::optional<RecordCrypto> crypto;  // how it was opened (nonce, AAD, tag, ...) when tried
   std::uint8_t innerContentType = 0;   // the real content type (TLS 1.3 inner type)
   Bytes plaintext;                     // decrypted (or never-encrypted) content
   std::string undecryptedReason;       // empty when plaintext is valid or not encrypted
   std::vector<std::size_t> messages;   // indices into TraceConnection::messages
 };
+
+// How a handshake resumed an earlier session (RFC 5246 §7.3, RFC 5077, RFC 8446 §2.2).
+enum class Resumption : std::uint8_t { None, SessionId, Ticket, Psk };
+const char* resumptionName(Resumption resumption);  // "", "session id", "ticket", "psk"
 
 struct Negotiated {
   std::uint16_t version = 0;     // 0x0303 TLS 1.2, 0x0304 TLS 1.3; 0 unknown
@@ -63,7 +68,7 @@ struct Negotiated {
   std::string group;             // key exchange group name, e.g. "x25519"
   std::string alpn;
   std::string sni;
-  std::string resumption;        // "", "session id", "ticket", "psk"
+  Resumption resumption = Resumption::None;
   std::optional<std::size_t> resumedFrom;  // connection index the session came from
   bool extendedMasterSecret = false;
   bool earlyData = false;        // 0-RTT offered and accepted
@@ -75,6 +80,36 @@ struct AppDataChunk {
   Direction direction = Direction::ClientToServer;
   std::size_t record = 0;  // index into records
   Bytes data;
+};
+
+// How a connection ended, as far as its capture shows; `text` is for display
+// (JSON "state": "ok", "alert: handshake_failure (from server)", ...).
+struct ConnectionState {
+  enum class Kind : std::uint8_t {
+    Unknown,          // not judged (lab runs traced without a capture)
+    Incomplete,       // the handshake did not finish in the capture
+    HiddenHandshake,  // TLS 1.3 without keys: the handshake's end cannot be seen
+    Ok,               // both Finished seen
+    Closed,           // ... and closed with close_notify
+    Alert,            // a fatal alert
+    Cleartext,        // no TLS at all
+  };
+  Kind kind = Kind::Unknown;
+  std::string text;
+};
+
+// Whether the connection's protected records were opened; `text` is the one
+// line of plain words (JSON "decryption": "decrypted", or why not).
+struct Decryption {
+  enum class Kind : std::uint8_t {
+    Unknown,
+    Decrypted,         // every protected record opened
+    Partly,            // some opened, some not
+    NotDecrypted,      // none opened
+    NothingEncrypted,  // nothing to open (cleartext, or no protected record in the capture)
+  };
+  Kind kind = Kind::Unknown;
+  std::string text;
 };
 
 struct TraceConnection {
@@ -102,8 +137,8 @@ struct TraceConnection {
   // derived: e.g. the master secret recovered with an RSA key); what
   // `tlslab export` embeds in a pcapng Decryption Secrets Block.
   std::string keyLog;
-  std::string decryption;        // one line: "decrypted", or why not, in plain words
-  std::string state;             // "ok", "alert: handshake_failure", "incomplete", ...
+  Decryption decryption;
+  ConnectionState state;
   std::vector<Diagnostic> diagnostics;
 };
 

@@ -20,7 +20,7 @@ struct CaptureContent {
   std::size_t connections = 1;
   std::uint16_t version = 0x0304;  // of every TLS connection (0: the capture has no TLS)
   std::string suite;               // IANA name of the first connection's suite ("" = not checked)
-  std::string resumption;          // the last connection resumed by "session id", "ticket" or "psk"
+  model::Resumption resumption = model::Resumption::None;  // how the last connection resumed
   bool earlyData = false;          // the last connection's 0-RTT data was accepted
   std::vector<std::string> messages;  // names that must appear, a name twice = at least twice
   std::vector<std::string> plaintext;  // must be among the decrypted (or cleartext) bytes

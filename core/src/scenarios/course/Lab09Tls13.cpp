@@ -60,7 +60,7 @@ Bytes xorSequence(Bytes iv, std::uint64_t sequence, bool rightEnd = true) {
 const model::TraceRecord* recordWith(const model::TraceConnection& c, const std::string& body) {
   for (const auto& r : c.records) {
     const std::string text(r.plaintext.begin(), r.plaintext.end());
-    if (r.direction == model::Direction::ClientToServer && r.keyPhase == "application" && r.crypto &&
+    if (r.direction == model::Direction::ClientToServer && r.keyPhase == model::KeyPhase::application() && r.crypto &&
         text.find(body) != std::string::npos)
       return &r;
   }

@@ -136,7 +136,7 @@ CheckResult checkPreMaster(const CheckEnv& env) {
   if (!opened.connection) return opened.problem;
   const model::DerivationStep* pms = stepNamed(*opened.connection, "pre_master_secret");
   if (!pms) return fail("the server key did not recover a pre-master secret from rsa-kx.pcapng: " +
-                            opened.connection->decryption, "`tlslab lab start 11 --force` makes your materials again");
+                            opened.connection->decryption.text, "`tlslab lab start 11 --force` makes your materials again");
   const std::string answer = normalizedHex(env.answer("pre_master_secret")->value);
   if (answer.empty()) return fail("write the 48 bytes in hex", "the key derivation of `tlslab dissect` shows them");
   if (answer == toHex(pms->output))
@@ -214,7 +214,7 @@ CheckResult checkOwnPreMaster(const CheckEnv& env) {
     if (own.negotiated.version == 0x0304)
       return fail("your run is TLS 1.3, which has no pre-master secret (its (EC)DHE shared secret feeds HKDF)",
                   "save a TLS 1.2 run: add --tls 1.2");
-    return fail("the key derivation of " + std::string(kOwnRun) + " has no pre-master secret: " + own.decryption, make);
+    return fail("the key derivation of " + std::string(kOwnRun) + " has no pre-master secret: " + own.decryption.text, make);
   }
   if (pms->function.find("ephemeral private key") == std::string::npos)
     return fail("that run did not use ephemeral (EC)DHE: its pre-master secret is " + pms->function,
