@@ -596,7 +596,7 @@ void MainWindow::exportStream() {
   if (c == nullptr) return;
   if (c->appData.empty())
     return showError(tr("Nothing to export"), tr("Connection %1 carried no decrypted application data.").arg(c->index),
-                     QString::fromStdString(c->decryption));
+                     QString::fromStdString(c->decryption.text));
   const QString file = QFileDialog::getSaveFileName(this, tr("Export Decrypted Stream"),
                                                     QStringLiteral("connection-%1.bin").arg(c->index));
   if (file.isEmpty()) return;

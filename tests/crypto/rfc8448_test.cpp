@@ -9,6 +9,7 @@
 #include "tlslab/crypto/Kdf.hpp"
 #include "tlslab/crypto/RecordCipher.hpp"
 #include "tlslab/crypto/Tls13KeySchedule.hpp"
+#include "tlslab/crypto/Transcript.hpp"
 
 namespace tlslab::crypto {
 namespace {
@@ -17,19 +18,18 @@ namespace r = tlslab::test::rfc8448;
 
 const CipherSuite& aes128gcm() { return *findSuite(0x1301); }
 
-Bytes hashOf(std::initializer_list<const Bytes*> messages) {
-  Hasher hasher(HashAlg::Sha256);
-  for (const Bytes* m : messages) hasher.update(*m);
-  return hasher.peek();
-}
-
-// RFC 8446 §4.4.1: after a HelloRetryRequest, ClientHello1 is replaced by
-// message_hash = 254 || 00 00 32 || Hash(ClientHello1).
-Bytes messageHash(const Bytes& clientHello1) {
-  Bytes out = {254, 0, 0, 32};
-  Bytes hash = digest(HashAlg::Sha256, clientHello1);
-  out.insert(out.end(), hash.begin(), hash.end());
-  return out;
+// The handshake transcript as the dissector keeps it (crypto::Transcript):
+// after a HelloRetryRequest, ClientHello1 is replaced by message_hash
+// (RFC 8446 §4.4.1) and the HelloRetryRequest follows it.
+Bytes hashOf(const r::Trace& t, std::initializer_list<const Bytes*> messages) {
+  Transcript transcript;
+  if (!t.clientHello1.empty()) {
+    transcript.add(t.clientHello1);
+    transcript.replaceWithMessageHash(HashAlg::Sha256);
+    transcript.add(t.helloRetryRequest);
+  }
+  for (const Bytes* m : messages) transcript.add(*m);
+  return transcript.hash(HashAlg::Sha256);
 }
 
 struct Transcripts {
@@ -37,16 +37,11 @@ struct Transcripts {
 };
 
 Transcripts transcriptsOf(const r::Trace& t) {
-  Bytes prefix;
-  if (!t.clientHello1.empty()) {
-    prefix = messageHash(t.clientHello1);
-    prefix.insert(prefix.end(), t.helloRetryRequest.begin(), t.helloRetryRequest.end());
-  }
   Transcripts out;
-  out.hello = hashOf({&prefix, &t.clientHello, &t.serverHello});
-  out.serverFinished = hashOf({&prefix, &t.clientHello, &t.serverHello, &t.encryptedExtensions,
+  out.hello = hashOf(t, {&t.clientHello, &t.serverHello});
+  out.serverFinished = hashOf(t, {&t.clientHello, &t.serverHello, &t.encryptedExtensions,
                                &t.certificateRequest, &t.certificate, &t.certificateVerify, &t.serverFinished});
-  out.clientFinished = hashOf({&prefix, &t.clientHello, &t.serverHello, &t.encryptedExtensions,
+  out.clientFinished = hashOf(t, {&t.clientHello, &t.serverHello, &t.encryptedExtensions,
                                &t.certificateRequest, &t.certificate, &t.certificateVerify, &t.serverFinished,
                                &t.endOfEarlyData, &t.clientCertificate, &t.clientCertificateVerify,
                                &t.clientFinished});
@@ -119,15 +114,10 @@ TEST_P(Rfc8448Trace, BothFinishedMessagesVerify) {
   const r::Trace& t = *GetParam();
   // The server's Finished covers everything before it; the client's Finished
   // everything up to its own CertificateVerify (RFC 8446 §4.4.4).
-  Bytes prefix;
-  if (!t.clientHello1.empty()) {
-    prefix = messageHash(t.clientHello1);
-    prefix.insert(prefix.end(), t.helloRetryRequest.begin(), t.helloRetryRequest.end());
-  }
-  const Bytes beforeServerFinished = hashOf({&prefix, &t.clientHello, &t.serverHello, &t.encryptedExtensions,
+  const Bytes beforeServerFinished = hashOf(t, {&t.clientHello, &t.serverHello, &t.encryptedExtensions,
                                              &t.certificateRequest, &t.certificate, &t.certificateVerify});
   const Bytes beforeClientFinished =
-      hashOf({&prefix, &t.clientHello, &t.serverHello, &t.encryptedExtensions, &t.certificateRequest, &t.certificate,
+      hashOf(t, {&t.clientHello, &t.serverHello, &t.encryptedExtensions, &t.certificateRequest, &t.certificate,
               &t.certificateVerify, &t.serverFinished, &t.endOfEarlyData, &t.clientCertificate,
               &t.clientCertificateVerify});
   const auto serverKey = tls13FinishedKey(HashAlg::Sha256, t.serverHandshakeTrafficSecret, "server finished_key");

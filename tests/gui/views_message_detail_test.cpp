@@ -81,12 +81,18 @@ TEST(FieldTreeModel, MarksMalformedNodes) {
         ++malformed;
         EXPECT_TRUE(i.data(Qt::ForegroundRole).isValid());
         EXPECT_FALSE(i.data(Qt::DecorationRole).isNull());
+        // The node carries its own finding: the tooltip says what is wrong, not "see the diagnostics".
+        const QString tip = i.data(Qt::ToolTipRole).toString();
+        EXPECT_FALSE(tip.contains("see the diagnostics")) << tip.toStdString();
+        EXPECT_TRUE(tip.contains("Malformed:")) << tip.toStdString();
       }
       walk(i);
     }
   };
   walk({});
   EXPECT_GT(malformed, 0);
+  ASSERT_FALSE(message.diagnostics.empty());
+  EXPECT_EQ(message.diagnostics.front().code, model::DiagnosticCode::Malformed);
 }
 
 TEST(MessageDetailView, SelectingAFieldHighlightsExactlyItsBytes) {

@@ -106,9 +106,10 @@ struct CaptureProcessor::Impl {
     for (auto& d : diagnostics) sink.onDiagnostic(d);
     diagnostics.clear();
   }
-  void connectionFinding(Connection& c, std::optional<Direction> dir, Severity severity, std::string message,
+  void connectionFinding(Connection& c, std::optional<Direction> dir, model::DiagnosticCode code, Severity severity,
+                         std::string message,
                          std::uint64_t frame, std::optional<std::uint64_t> offset = std::nullopt) {
-    CaptureDiagnostic d = makeDiagnostic(severity, fmt::format("TCP connection {}", c.info.id), std::move(message),
+    CaptureDiagnostic d = makeDiagnostic(code, severity, fmt::format("TCP connection {}", c.info.id), std::move(message),
                                          frame, offset);
     d.connection = c.info.id;
     d.direction = dir;
@@ -142,7 +143,8 @@ void CaptureProcessor::Impl::Output::gap(std::uint64_t offset, std::uint64_t siz
 
 void CaptureProcessor::Impl::Output::finding(Severity severity, std::string message, std::uint64_t offset,
                                              std::uint64_t frame) {
-  impl->connectionFinding(*connection, direction, severity, std::move(message), frame, offset);
+  impl->connectionFinding(*connection, direction, model::DiagnosticCode::TcpConflict, severity, std::move(message), frame,
+                          offset);
 }
 
 CaptureProcessor::Impl::Connection* CaptureProcessor::Impl::open(const FlowKey& key, const Endpoint& client,
@@ -179,7 +181,7 @@ void CaptureProcessor::Impl::evictOldest(std::uint64_t frame) {
   all.resize(count);
   std::sort(all.begin(), all.end(), byActivity);
   for (Connection* c : all) {
-    connectionFinding(*c, std::nullopt, Severity::Warning,
+    connectionFinding(*c, std::nullopt, model::DiagnosticCode::ConnectionLimit, Severity::Warning,
                       fmt::format("more than {} open connections: the least recently active ones are closed early",
                                   options.maxOpenConnections),
                       frame);
@@ -230,7 +232,7 @@ void CaptureProcessor::Impl::segment(const TcpSegment& s) {
     if (!s.has(tcpflag::Syn) && !carriesData) return;  // a stray ACK/FIN/RST opens nothing
     if (!s.has(tcpflag::Syn) && closed.count(key) != 0) {
       CaptureDiagnostic d = makeDiagnostic(
-          Severity::Info, "TCP",
+          model::DiagnosticCode::TcpLateSegment, Severity::Info, "TCP",
           fmt::format("segment from {} to {} after its connection closed (late retransmission?) ignored",
                       toString(s.source), toString(s.destination)),
           s.frame);
@@ -251,7 +253,7 @@ void CaptureProcessor::Impl::segment(const TcpSegment& s) {
       stream.start(s.seq + 1, true);
       if (dir == Direction::ClientToServer) c->info.sawSyn = true;
     } else if (stream.initialSeq() != s.seq + 1) {
-      connectionFinding(*c, dir, Severity::Warning,
+      connectionFinding(*c, dir, model::DiagnosticCode::TcpConflict, Severity::Warning,
                         fmt::format("SYN with sequence number {} differs from the first SYN's {}; ignored", s.seq,
                                     stream.initialSeq() - 1),
                         s.frame);
@@ -272,7 +274,7 @@ void CaptureProcessor::Impl::segment(const TcpSegment& s) {
   auto offset = stream.unwrap(dataSeq);
   if (!offset) {
     if (carriesData) {
-      connectionFinding(*c, dir, Severity::Warning,
+      connectionFinding(*c, dir, model::DiagnosticCode::TcpMidStream, Severity::Warning,
                         fmt::format("{} bytes before the first captured byte of this direction are ignored "
                                     "(connection picked up mid-stream)",
                                     s.payload.size() + s.missing),
@@ -299,7 +301,7 @@ void CaptureProcessor::Impl::packet(const RawPacket& p) {
   if (!isSupportedLinkType(p.linkType)) {
     stats.skippedFrames++;
     if (reportedLinkTypes.insert(p.linkType).second) {
-      sink.onDiagnostic(makeDiagnostic(Severity::Error, "link layer",
+      sink.onDiagnostic(makeDiagnostic(model::DiagnosticCode::LinkLayer, Severity::Error, "link layer",
                                        fmt::format("{} is not supported (Ethernet, Linux SLL/SLL2, raw IP and "
                                                    "NULL/LOOP are); frames of this type are skipped",
                                                    linkTypeName(p.linkType)),
@@ -328,7 +330,7 @@ void CaptureProcessor::Impl::packet(const RawPacket& p) {
       std::size_t consumed = 0;
       ByteView rest = ip.payload;
       if (!skipIpv6Extensions(rest, ip.protocol, nullptr, error, consumed)) {
-        sink.onDiagnostic(makeDiagnostic(Severity::Warning, "IPv6 extension headers", error, p.frame));
+        sink.onDiagnostic(makeDiagnostic(model::DiagnosticCode::PacketHeader, Severity::Warning, "IPv6 extension headers", error, p.frame));
         return;
       }
       ip.payload = rest;

@@ -44,7 +44,8 @@ struct FrameContext {
   DecodeOutcome& out;
   void diagnose(Severity s, std::string where, std::string message, std::size_t offsetInIp) {
     out.diagnostics.push_back(
-        makeDiagnostic(s, std::move(where), std::move(message), packet.frame, linkHeader + offsetInIp));
+        makeDiagnostic(model::DiagnosticCode::PacketHeader, s, std::move(where), std::move(message), packet.frame,
+                       linkHeader + offsetInIp));
   }
   bool snapCut() const { return packet.originalLength > packet.data.size(); }
 };
@@ -304,7 +305,7 @@ std::optional<std::uint16_t> decodeLink(FrameContext& ctx, PacketReader& r) {
     default: return std::nullopt;
   }
   if (!r.ok()) {
-    ctx.out.diagnostics.push_back(makeDiagnostic(
+    ctx.out.diagnostics.push_back(makeDiagnostic(model::DiagnosticCode::PacketHeader,
         Severity::Warning, linkTypeName(p.linkType) + " header",
         fmt::format("frame of {} bytes is shorter than its link-layer header", p.data.size()), p.frame, 0));
     return std::nullopt;
@@ -376,7 +377,7 @@ std::optional<TcpSegment> decodeTcp(const IpPacket& ip, Timestamp time, std::uin
   r.u16(checksum);
   r.u16(urgent);
   if (!r.ok()) {
-    diagnostics.push_back(makeDiagnostic(
+    diagnostics.push_back(makeDiagnostic(model::DiagnosticCode::PacketHeader,
         Severity::Warning, "TCP header",
         fmt::format("truncated: {} bytes, a header needs 20{}", ip.payload.size(),
                     ip.missing > 0 ? " (cut by the capture's snaplen)" : ""),
@@ -385,14 +386,14 @@ std::optional<TcpSegment> decodeTcp(const IpPacket& ip, Timestamp time, std::uin
   }
   std::size_t headerLength = static_cast<std::size_t>(dataOffset >> 4) * 4;
   if (headerLength < 20) {
-    diagnostics.push_back(makeDiagnostic(Severity::Warning, "TCP data offset",
+    diagnostics.push_back(makeDiagnostic(model::DiagnosticCode::PacketHeader, Severity::Warning, "TCP data offset",
                                          fmt::format("header length {} is below the minimum 20 (RFC 9293 §3.1)",
                                                      headerLength),
                                          frame, 12));
     return std::nullopt;
   }
   if (!r.skip(headerLength - 20)) {  // options (MSS, SACK, timestamps) are not needed
-    diagnostics.push_back(makeDiagnostic(
+    diagnostics.push_back(makeDiagnostic(model::DiagnosticCode::PacketHeader,
         Severity::Warning, "TCP options",
         fmt::format("header length {} exceeds the {} captured bytes", headerLength, ip.payload.size()), frame, 20));
     return std::nullopt;

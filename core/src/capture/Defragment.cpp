@@ -20,7 +20,7 @@ constexpr std::uint32_t kMaxDatagram = 65535;  // the largest IPv4 datagram / no
 void IpDefragmenter::expire(Timestamp now, std::vector<CaptureDiagnostic>& diagnostics) {
   for (auto it = datagrams_.begin(); it != datagrams_.end();) {
     if (now.nanos - it->second.firstSeen.nanos > limits_.timeoutNanos) {
-      diagnostics.push_back(makeDiagnostic(
+      diagnostics.push_back(makeDiagnostic(model::DiagnosticCode::IpFragment,
           Severity::Warning, "IP fragments",
           fmt::format("datagram {} first seen in frame {} never completed; its fragments are dropped",
                       std::get<3>(it->first), it->second.firstFrame)));
@@ -38,7 +38,7 @@ std::optional<IpPacket> IpDefragmenter::add(const IpPacket& fragment, Timestamp 
   std::uint64_t begin = fragment.fragmentOffset;
   std::uint64_t end = begin + fragment.payload.size();
   if (end > kMaxDatagram || (fragment.moreFragments && fragment.missing > 0)) {
-    diagnostics.push_back(makeDiagnostic(
+    diagnostics.push_back(makeDiagnostic(model::DiagnosticCode::IpFragment,
         Severity::Warning, "IP fragment",
         end > kMaxDatagram ? fmt::format("fragment ends at byte {}, beyond the 65535-byte maximum datagram", end)
                            : std::string("fragment cut by the capture's snaplen; its datagram cannot be rebuilt"),
@@ -52,7 +52,7 @@ std::optional<IpPacket> IpDefragmenter::add(const IpPacket& fragment, Timestamp 
       auto oldest = datagrams_.begin();
       for (auto it = datagrams_.begin(); it != datagrams_.end(); ++it)
         if (it->second.firstSeen < oldest->second.firstSeen) oldest = it;
-      diagnostics.push_back(makeDiagnostic(
+      diagnostics.push_back(makeDiagnostic(model::DiagnosticCode::IpFragment,
           Severity::Warning, "IP fragments",
           fmt::format("more than {} datagrams in reassembly; dropping the oldest (frame {})", limits_.maxDatagrams,
                       oldest->second.firstFrame),
@@ -67,7 +67,7 @@ std::optional<IpPacket> IpDefragmenter::add(const IpPacket& fragment, Timestamp 
   if (!fragment.moreFragments) {
     std::uint32_t total = static_cast<std::uint32_t>(end + fragment.missing);
     if (d.totalLength && *d.totalLength != total) {
-      diagnostics.push_back(makeDiagnostic(
+      diagnostics.push_back(makeDiagnostic(model::DiagnosticCode::IpFragment,
           Severity::Warning, "IP fragment",
           fmt::format("last fragment says the datagram is {} bytes, an earlier one said {}; keeping the first",
                       total, *d.totalLength),
@@ -99,7 +99,7 @@ std::optional<IpPacket> IpDefragmenter::add(const IpPacket& fragment, Timestamp 
                            fragment.payload.end()));
   }
   if (overlapped) {
-    diagnostics.push_back(makeDiagnostic(Severity::Info, "IP fragment",
+    diagnostics.push_back(makeDiagnostic(model::DiagnosticCode::IpFragment, Severity::Info, "IP fragment",
                                          "fragment overlaps bytes already received; the first copy is kept", frame));
   }
   if (!d.totalLength) return std::nullopt;

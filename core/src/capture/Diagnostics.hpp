@@ -7,10 +7,12 @@
 
 namespace tlslab::capture::detail {
 
-inline CaptureDiagnostic makeDiagnostic(model::Severity severity, std::string where, std::string message,
+inline CaptureDiagnostic makeDiagnostic(model::DiagnosticCode code, model::Severity severity, std::string where,
+                                        std::string message,
                                         std::optional<std::uint64_t> frame = std::nullopt,
                                         std::optional<std::size_t> offset = std::nullopt) {
   CaptureDiagnostic d;
+  d.diagnostic.code = code;
   d.diagnostic.severity = severity;
   d.diagnostic.where = std::move(where);
   d.diagnostic.message = std::move(message);

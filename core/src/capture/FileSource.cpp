@@ -404,7 +404,7 @@ Result<ReadSummary> runFile(Result<std::unique_ptr<CaptureFile>> opened, StreamS
   } else if (status == CaptureFile::Status::Error) {
     summary.complete = false;
     summary.stopReason = file.error();
-    sink.onDiagnostic(makeDiagnostic(Severity::Error, "capture file", file.error(), file.framesRead()));
+    sink.onDiagnostic(makeDiagnostic(model::DiagnosticCode::CaptureFile, Severity::Error, "capture file", file.error(), file.framesRead()));
   }
   processor.finish();
   summary.stats = processor.stats();

@@ -28,7 +28,7 @@ bool PcapngBlocks::skip(std::uint64_t n) {
 }
 
 PcapngBlocks::Next PcapngBlocks::fail(std::string where, std::string message, std::uint64_t at) {
-  diagnostics_.push_back(makeDiagnostic(Severity::Error, std::move(where), std::move(message), std::nullopt, at));
+  diagnostics_.push_back(makeDiagnostic(model::DiagnosticCode::CaptureFile, Severity::Error, std::move(where), std::move(message), std::nullopt, at));
   return Next::Error;
 }
 

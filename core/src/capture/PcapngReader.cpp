@@ -28,14 +28,14 @@ void readSecrets(PcapngBlocks& blocks, const PcapngBlocks::Block& block, PcapngS
                  const std::function<void(const SecretsBlock&)>& onSecrets) {
   const auto& body = block.body;
   if (body.size() < 8) {
-    scan.diagnostics.push_back(makeDiagnostic(Severity::Error, "Decryption Secrets Block",
+    scan.diagnostics.push_back(makeDiagnostic(model::DiagnosticCode::DecryptionSecrets, Severity::Error, "Decryption Secrets Block",
                                               "body shorter than its 8-byte secrets type and length", std::nullopt,
                                               block.offset + 8));
     return;
   }
   std::uint32_t secretsLength = blocks.u32(body.data() + 4);
   if (secretsLength > body.size() - 8) {
-    scan.diagnostics.push_back(makeDiagnostic(
+    scan.diagnostics.push_back(makeDiagnostic(model::DiagnosticCode::DecryptionSecrets,
         Severity::Error, "Decryption Secrets Block",
         fmt::format("secrets length {} exceeds the {} bytes left in the block", secretsLength, body.size() - 8),
         std::nullopt, block.offset + 12));
@@ -47,7 +47,7 @@ void readSecrets(PcapngBlocks& blocks, const PcapngBlocks::Block& block, PcapngS
   secrets.fileOffset = block.offset;
   scan.secretsBlocks++;
   if (secrets.secretsType != pcapng::kSecretsTls) {
-    scan.diagnostics.push_back(makeDiagnostic(
+    scan.diagnostics.push_back(makeDiagnostic(model::DiagnosticCode::DecryptionSecrets,
         Severity::Info, "Decryption Secrets Block",
         fmt::format("secrets type 0x{:08x} is not a TLS key log (0x544c534b); passed on as is", secrets.secretsType),
         std::nullopt, block.offset + 8));
@@ -220,13 +220,13 @@ PcapngScan scanPcapng(std::FILE* file, const std::function<void(const SecretsBlo
 PcapngScan scanPcapng(ByteView bytes, const std::function<void(const SecretsBlock&)>& onSecrets) {
   if (bytes.empty()) {
     PcapngScan scan;
-    scan.diagnostics.push_back(makeDiagnostic(Severity::Error, "pcapng", "empty input", std::nullopt, 0));
+    scan.diagnostics.push_back(makeDiagnostic(model::DiagnosticCode::CaptureFile, Severity::Error, "pcapng", "empty input", std::nullopt, 0));
     return scan;
   }
   std::unique_ptr<std::FILE, FileCloser> file(fmemopen(const_cast<std::uint8_t*>(bytes.data()), bytes.size(), "rb"));
   if (!file) {
     PcapngScan scan;
-    scan.diagnostics.push_back(makeDiagnostic(Severity::Error, "pcapng", "cannot open the bytes as a stream"));
+    scan.diagnostics.push_back(makeDiagnostic(model::DiagnosticCode::CaptureFile, Severity::Error, "pcapng", "cannot open the bytes as a stream"));
     return scan;
   }
   return scanPcapng(file.get(), onSecrets);

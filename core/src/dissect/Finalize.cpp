@@ -141,7 +141,7 @@ void explainFromEphemeral(Shared& shared, Connection& conn, const EphemeralState
   tc.derivation = std::move(explanation.steps);
   conn.hs.explained.reset();
   for (const auto& note : explanation.notes)
-    tc.diagnostics.push_back({model::Severity::Info, "key derivation", std::nullopt, note});
+    tc.diagnostics.push_back({model::Severity::Info, "key derivation", std::nullopt, note, model::DiagnosticCode::DerivationNote});
 }
 
 }  // namespace
@@ -197,7 +197,7 @@ void explainKeys(Shared& shared, Connection& conn) {
   }
   if (shared.options.keepRecords) linkDerivation(tc);
   for (const auto& note : conn.hs.explained->notes) {
-    tc.diagnostics.push_back({model::Severity::Info, "key derivation", std::nullopt, note});
+    tc.diagnostics.push_back({model::Severity::Info, "key derivation", std::nullopt, note, model::DiagnosticCode::DerivationNote});
   }
 }
 
@@ -233,7 +233,7 @@ void finalizeConnection(Shared& shared, Connection& conn) {
   for (const auto& step : tc.derivation) {
     if (step.status == model::StepStatus::Failed) {
       tc.diagnostics.push_back({model::Severity::Error, step.name, std::nullopt,
-                                step.name + " failed: " + step.note});
+                                step.name + " failed: " + step.note, model::DiagnosticCode::CheckFailed});
     }
   }
   using Kind = model::Decryption::Kind;

@@ -110,7 +110,7 @@ void onServerHello(Shared& shared, Connection& conn, const wire::ServerHello& sh
     // ServerHello differently (no legacy_session_id), so nothing below holds.
     conn.reason = fmt::format("TLS 1.3 draft {} (version 0x{:04x}) is not dissected by tlslab, only RFC 8446 TLS 1.3",
                               sh.legacyVersion & 0xff, sh.legacyVersion);
-    tc.diagnostics.push_back({model::Severity::Warning, "ServerHello", std::nullopt, conn.reason});
+    tc.diagnostics.push_back({model::Severity::Warning, "ServerHello", std::nullopt, conn.reason, model::DiagnosticCode::UnsupportedVersion});
     return;
   }
   conn.hs.serverRandom = sh.random;
@@ -194,7 +194,8 @@ void startRenegotiation(Shared& shared, Connection& conn) {
   tc.diagnostics.push_back({model::Severity::Info, "handshake", std::nullopt,
                             fmt::format("renegotiation {}: a new handshake inside the encrypted connection; the key "
                                         "derivation shown is the latest handshake's",
-                                        conn.renegotiations)});
+                                        conn.renegotiations),
+                            model::DiagnosticCode::Renegotiation});
 }
 
 // Adds the message to the transcript; for a Finished, first returns the hash
@@ -215,7 +216,8 @@ Bytes keepInTranscript(Shared& shared, Connection& conn, const wire::Reassembled
     traceOf(shared, conn).diagnostics.push_back(
         {model::Severity::Warning, "handshake", std::nullopt,
          "the handshake exceeds 4 MB without finishing: its transcript is no longer kept, so Finished cannot be "
-         "verified"});
+         "verified",
+         model::DiagnosticCode::TranscriptLimit});
   }
   return finishedHash;
 }

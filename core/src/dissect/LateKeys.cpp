@@ -52,7 +52,8 @@ void TlsDissector::hold(Connection& conn, const capture::StreamChunk& chunk) {
         {model::Severity::Warning, "late keys", std::nullopt,
          fmt::format("more than {} KiB of this connection passed while keys were missing: the bytes held to decrypt "
                      "it when its key log lines arrive were dropped",
-                     options_.retainLimit >> 10)});
+                     options_.retainLimit >> 10),
+         model::DiagnosticCode::LateKeysDropped});
     return;
   }
   Retained::Event e;
@@ -127,7 +128,8 @@ std::optional<LateKeys> TlsDissector::reopen(std::unique_ptr<Connection>& slot) 
   tc.diagnostics.push_back({model::Severity::Info, "late keys", std::nullopt,
                             fmt::format("keys arrived after {} record(s) had passed without them: the connection was "
                                         "dissected again from its held bytes ({} record(s) opened)",
-                                        conn.noKeyRecords.size(), out.opened.size())});
+                                        conn.noKeyRecords.size(), out.opened.size()),
+                            model::DiagnosticCode::LateKeysArrived});
   old = std::move(tc);
   next->index = conn.index;
   next->retained = std::move(conn.retained);

@@ -87,7 +87,8 @@ bool resync(Shared& shared, Connection& conn, DirectionState& ds, ByteView wire,
     traceOf(shared, conn).diagnostics.push_back(
         {model::Severity::Info, "record", std::nullopt,
          fmt::format("decryption resumed at record {} after the gap: {} record(s) were lost (sequence number {})",
-                     recordIndex, k, ds.sequence + k)});
+                     recordIndex, k, ds.sequence + k),
+         model::DiagnosticCode::RecordResynced});
     ds.sequence += k + 1;
     ds.lostSync = false;
     ds.lostBytes = 0;
@@ -173,7 +174,8 @@ void onPlainContent(Shared& shared, Connection& conn, capture::Direction d, mode
     default:
       tc.diagnostics.push_back({model::Severity::Warning, "record", rec.streamOffset,
                                 fmt::format("record {} has content type {} which tlslab does not dissect", rec.index,
-                                            rec.innerContentType)});
+                                            rec.innerContentType),
+                                model::DiagnosticCode::RecordUnknownType});
       break;
   }
 }

@@ -55,7 +55,8 @@ static void enterTrace(Shared& shared, Connection& conn, const capture::Connecti
   tc.state = {model::ConnectionState::Kind::Incomplete, "incomplete"};
   if (info.midStream) {
     tc.diagnostics.push_back({model::Severity::Warning, "connection", std::nullopt,
-                              "picked up mid-stream (no SYN in the capture): the start of the connection is missing"});
+                              "picked up mid-stream (no SYN in the capture): the start of the connection is missing",
+                              model::DiagnosticCode::TcpMidStream});
   }
   shared.trace.connections.push_back(std::move(tc));
   notifyConnection(shared, conn);
@@ -103,7 +104,7 @@ void TlsDissector::onGap(const capture::StreamGap& gap) {
     ds.handshakeRecords.clear();
     ds.tls = false;  // re-based at the next chunk
   }
-  tc.diagnostics.push_back({model::Severity::Warning, "TCP", gap.offset, what});
+  tc.diagnostics.push_back({model::Severity::Warning, "TCP", gap.offset, what, model::DiagnosticCode::TcpGap});
 }
 
 void TlsDissector::onTlsStart(const capture::TlsStart& /*start*/) {
@@ -192,7 +193,7 @@ capture::Result<model::Trace> run(keys::KeyStore& keys, const DissectOptions& op
   model::Trace trace = dissector.finish();
   if (!result.value().complete) {
     trace.diagnostics.push_back({model::Severity::Error, "capture", std::nullopt,
-                                 "the capture stops early: " + result.value().stopReason});
+                                 "the capture stops early: " + result.value().stopReason, model::DiagnosticCode::CaptureFile});
   }
   if (summary) *summary = result.value();
   return trace;

@@ -46,7 +46,7 @@ std::vector<model::Diagnostic> KeyStore::addEphemeralKeyText(std::string_view te
     auto w = words(line);
     if (w.empty() || w[0][0] == '#') continue;
     auto bad = [&](const std::string& why) {
-      diagnostics.push_back({model::Severity::Warning, where, std::nullopt, why});
+      diagnostics.push_back({model::Severity::Warning, where, std::nullopt, why, model::DiagnosticCode::EphemeralKeyLine});
     };
     if (w[0] != "EPHEMERAL_KEY") {
       bad("not an ephemeral key line (expected EPHEMERAL_KEY <group> <key share> <private key>)");

@@ -67,7 +67,7 @@ struct LineParser {
     lastBadLine = line;
     if (out.diagnostics.size() >= kMaxKeyLogDiagnostics) return;
     out.diagnostics.push_back({severity, std::string(source) + " line " + std::to_string(line), offset,
-                               std::move(message)});
+                               std::move(message), model::DiagnosticCode::KeyLogLine});
   }
 
   void overlong(std::size_t lineNo, std::size_t offset) {
@@ -81,7 +81,8 @@ struct LineParser {
     out.diagnostics.push_back({model::Severity::Error, std::string(source), std::nullopt,
                                std::to_string(out.badLines) + " of " + std::to_string(out.lines) +
                                    " lines were not usable key log lines; only the first " +
-                                   std::to_string(kMaxKeyLogDiagnostics) + " are listed"});
+                                   std::to_string(kMaxKeyLogDiagnostics) + " are listed",
+                               model::DiagnosticCode::KeyLogLine});
   }
 
   void parse(std::string_view text, std::size_t lineNo, std::size_t offset) {

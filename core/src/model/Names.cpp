@@ -13,6 +13,26 @@ const char* severityName(Severity severity) {
   }
 }
 
+const char* diagnosticCodeName(DiagnosticCode code) {
+  switch (code) {
+#define TLSLAB_DIAGNOSTIC_NAME(id, name, meaning) \
+  case DiagnosticCode::id: return name;
+    TLSLAB_DIAGNOSTIC_CODES(TLSLAB_DIAGNOSTIC_NAME)
+#undef TLSLAB_DIAGNOSTIC_NAME
+  }
+  return "unclassified";
+}
+
+const char* diagnosticCodeMeaning(DiagnosticCode code) {
+  switch (code) {
+#define TLSLAB_DIAGNOSTIC_MEANING(id, name, meaning) \
+  case DiagnosticCode::id: return meaning;
+    TLSLAB_DIAGNOSTIC_CODES(TLSLAB_DIAGNOSTIC_MEANING)
+#undef TLSLAB_DIAGNOSTIC_MEANING
+  }
+  return "";
+}
+
 const char* stepStatusName(StepStatus status) {
   switch (status) {
     case StepStatus::Derived: return "derived";

@@ -50,7 +50,10 @@ json toJson(const DerivationStep& s) {
 }
 
 json toJson(const Diagnostic& d) {
-  json out = {{"severity", severityName(d.severity)}, {"where", d.where}, {"message", d.message}};
+  json out = {{"severity", severityName(d.severity)},
+              {"code", diagnosticCodeName(d.code)},
+              {"where", d.where},
+              {"message", d.message}};
   if (d.offset) out["offset"] = *d.offset;
   return out;
 }

@@ -44,7 +44,8 @@ model::Field& Cursor::bare(std::size_t offset, std::size_t length) {
 std::string Cursor::path(const char* name) const { return where_ + "." + name; }
 
 void Cursor::flag(model::Severity severity, std::size_t offset, std::string message) {
-  diags_->push_back(model::Diagnostic{severity, where_, offset, std::move(message)});
+  diags_->push_back(model::Diagnostic{severity, where_, offset, std::move(message), model::DiagnosticCode::Malformed});
+  node_->diagnostic = std::make_shared<const model::Diagnostic>(diags_->back());
   if (severity == model::Severity::Error) node_->malformed = true;
 }
 
@@ -55,11 +56,13 @@ void Cursor::check() {
   // The reader's message starts with the full structure path: use it as `where`.
   auto colon = e.what.find(": ");
   std::string path = colon == std::string::npos ? where_ : e.what.substr(0, colon);
-  diags_->push_back(model::Diagnostic{model::Severity::Error, path, e.offset, e.what});
+  diags_->push_back(model::Diagnostic{model::Severity::Error, path, e.offset, e.what, model::DiagnosticCode::Malformed});
+  node_->diagnostic = std::make_shared<const model::Diagnostic>(diags_->back());
   node_->malformed = true;
   // Show where it broke, so the tree explains the bad bytes too.
   model::Field& bad = leaf("malformed", e.offset, 0, e.what, "These bytes could not be decoded; see the diagnostic.", "");
   bad.malformed = true;
+  bad.diagnostic = node_->diagnostic;
 }
 
 std::uint8_t Cursor::u8(const char* name, std::string_view meaning, std::string_view rfc, U8Namer namer) {

@@ -140,7 +140,12 @@ QVariant FieldTreeModel::data(const QModelIndex& index, int role) const {
                  .arg(f->length > 0 ? f->offset + f->length - 1 : f->offset)
                  .arg(countText(f->length, tr("byte"), tr("bytes")));
       if (!f->rfc.empty()) tip += QStringLiteral("<br><i>%1</i>").arg(QString::fromStdString(f->rfc).toHtmlEscaped());
-      if (f->malformed) tip += tr("<br><b>Malformed:</b> see the diagnostics");
+      if (f->diagnostic)
+        tip += tr("<br><b>%1:</b> %2")
+                   .arg(f->malformed ? tr("Malformed") : QString::fromUtf8(model::severityName(f->diagnostic->severity)),
+                        QString::fromStdString(f->diagnostic->message).toHtmlEscaped());
+      else if (f->malformed)
+        tip += tr("<br><b>Malformed:</b> see the diagnostics");
       return tip;
     }
     case Qt::ForegroundRole:

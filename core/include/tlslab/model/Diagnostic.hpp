@@ -1,7 +1,10 @@
 #pragma once
 // A finding about the input that a learner should see: malformed bytes,
 // a failed check, a missing key. Never thrown; always carried in results.
+// Each has a stable code (like Wireshark's expert-info kinds): tests and
+// tools match codes, learners read the message.
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -9,13 +12,50 @@ namespace tlslab::model {
 
 enum class Severity { Info, Warning, Error };
 
+// X(enumerator, stable name, what it means). The names are part of the JSON
+// output ("code"): add codes, never rename one.
+#define TLSLAB_DIAGNOSTIC_CODES(X)                                                                          \
+  X(Unclassified, "unclassified", "a finding without a code of its own")                                    \
+  X(Malformed, "malformed", "bytes that do not parse as the structure they claim to be")                   \
+  X(CaptureFile, "capture.file", "the capture file could not be read (to its end)")                        \
+  X(LinkLayer, "capture.link_layer", "a link-layer type tlslab does not decode")                           \
+  X(PacketHeader, "capture.packet_header", "an IP or TCP header that is short, inconsistent or odd")        \
+  X(IpFragment, "capture.ip_fragment", "IP fragments that were reassembled, overlap or stay incomplete")   \
+  X(DecryptionSecrets, "capture.dsb", "a pcapng Decryption Secrets Block")                                 \
+  X(ConnectionLimit, "capture.connection_limit", "more connections open at once than the limit")           \
+  X(TcpMidStream, "tcp.mid_stream", "a connection picked up after its start")                              \
+  X(TcpGap, "tcp.gap", "bytes missing from a TCP stream")                                                  \
+  X(TcpConflict, "tcp.conflict", "segments that disagree (retransmission, overlap, SYN or FIN)")           \
+  X(TcpLateSegment, "tcp.late_segment", "a segment after its connection closed")                           \
+  X(RecordUnknownType, "record.unknown_type", "a record content type tlslab does not dissect")             \
+  X(RecordResynced, "record.resynced", "decryption found its place again after a gap")                     \
+  X(Renegotiation, "handshake.renegotiation", "a new handshake inside an encrypted connection")            \
+  X(TranscriptLimit, "handshake.transcript_limit", "a handshake too long to keep its transcript")          \
+  X(UnsupportedVersion, "handshake.unsupported_version", "a protocol version tlslab does not dissect")     \
+  X(HandshakeFlow, "handshake.flow", "a message or extension where RFC 8446/5246 do not allow it")         \
+  X(CheckFailed, "keys.check_failed", "a Finished or derivation check that failed")                        \
+  X(DerivationNote, "keys.derivation_note", "how the key derivation shown was obtained")                   \
+  X(LateKeysArrived, "keys.late_arrived", "keys arrived after records had passed without them")            \
+  X(LateKeysDropped, "keys.late_dropped", "bytes held for late keys were dropped at the limit")            \
+  X(KeyLogLine, "keys.keylog_line", "a key log line that could not be used")                               \
+  X(EphemeralKeyLine, "keys.ephemeral_line", "an ephemeral-keys line that could not be used")
+
+enum class DiagnosticCode : std::uint8_t {
+#define TLSLAB_DIAGNOSTIC_ENUM(id, name, meaning) id,
+  TLSLAB_DIAGNOSTIC_CODES(TLSLAB_DIAGNOSTIC_ENUM)
+#undef TLSLAB_DIAGNOSTIC_ENUM
+};
+
 struct Diagnostic {
   Severity severity = Severity::Error;
   std::string where;                  // the structure, e.g. "ClientHello.cipher_suites"
   std::optional<std::size_t> offset;  // byte offset in the input it refers to, when known
   std::string message;                // plain words: what is wrong and why it matters
+  DiagnosticCode code = DiagnosticCode::Unclassified;
 };
 
 const char* severityName(Severity severity);
+const char* diagnosticCodeName(DiagnosticCode code);     // "tcp.gap"
+const char* diagnosticCodeMeaning(DiagnosticCode code);  // one line
 
 }  // namespace tlslab::model

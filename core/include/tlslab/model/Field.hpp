@@ -3,9 +3,12 @@
 // The bytes themselves live in the owner (record or message); a field stores
 // where they are, so trees stay cheap and the hex view can highlight them.
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "tlslab/model/Diagnostic.hpp"
 
 namespace tlslab::model {
 
@@ -16,7 +19,10 @@ struct Field {
   std::string value;     // display value, e.g. "0x1301 TLS_AES_128_GCM_SHA256"
   std::string meaning;   // one sentence for a learner
   std::string rfc;       // e.g. "RFC 8446 §4.1.2"
-  bool malformed = false;  // a diagnostic refers to this node
+  bool malformed = false;  // an error diagnostic refers to this node
+  // The finding about this node, for views that show it in place (a copy of
+  // the one in the owner's list; shared so copying a tree stays cheap).
+  std::shared_ptr<const Diagnostic> diagnostic;
   std::vector<Field> children;
   // Position of the field's first byte in the directional byte stream (the TCP
   // payload of one side), when the unit was framed from a stream.
