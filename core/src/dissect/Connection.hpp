@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "FlowCheck.hpp"
 #include "tlslab/capture/Types.hpp"
 #include "tlslab/crypto/CipherSuite.hpp"
 #include "tlslab/crypto/RecordCipher.hpp"
@@ -112,6 +113,7 @@ struct Connection {
   bool inTrace = false;
   DirectionState dir[2];
   wire::ParseContext context;
+  FlowCheck flowCheck;  // flow verdicts on each handshake message (FlowCheck.hpp)
 
   bool sawClientHello = false;
   bool sawServerHello = false;

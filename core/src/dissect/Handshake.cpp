@@ -295,6 +295,7 @@ void onHandshakeMessage(Shared& shared, Connection& conn, capture::Direction d, 
     }
   }
 
+  conn.flowCheck.check(conn, tc, d, parsed, m.truncated, message);
   // Attach the message to every record it was carried in.
   const std::size_t msgIndex = tc.messages.size();
   for (std::size_t r = message.firstRecord; r <= message.lastRecord && r < tc.records.size(); ++r) {

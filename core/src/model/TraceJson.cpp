@@ -87,7 +87,7 @@ json toJson(const VerifyVerdict& v) {
 
 json toJson(const TraceRecord& r) {
   json out = {{"index", r.index},
-              {"direction", directionName(r.direction)},
+                  {"direction", directionName(r.direction)},
               {"time", r.time},
               {"frame", r.frame},
               {"contentType", r.contentType},
@@ -95,7 +95,7 @@ json toJson(const TraceRecord& r) {
               {"streamOffset", r.streamOffset},
               {"wire", hex(r.wire)},
               {"header", toJson(r.header)},
-              {"encrypted", r.encrypted},
+                  {"encrypted", r.encrypted},
               {"keyPhase", r.keyPhase},
               {"innerContentType", r.innerContentType},
               {"plaintext", hex(r.plaintext)},
@@ -106,15 +106,18 @@ json toJson(const TraceRecord& r) {
 }
 
 json toJson(const TraceMessage& m) {
-  return {{"name", m.name},
-          {"handshakeType", m.handshakeType},
-          {"direction", directionName(m.direction)},
-          {"firstRecord", m.firstRecord},
-          {"lastRecord", m.lastRecord},
-          {"bytes", hex(m.bytes)},
-          {"tree", toJson(m.tree)},
-          {"encrypted", m.encrypted},
-          {"diagnostics", array(m.diagnostics)}};
+  json out = {{"name", m.name},
+              {"handshakeType", m.handshakeType},
+              {"direction", directionName(m.direction)},
+              {"firstRecord", m.firstRecord},
+              {"lastRecord", m.lastRecord},
+              {"bytes", hex(m.bytes)},
+              {"tree", toJson(m.tree)},
+              {"encrypted", m.encrypted},
+              {"diagnostics", array(m.diagnostics)}};
+  // Only when there is something to report, so well-formed traces read as before.
+  if (!m.flowVerdicts.empty()) out["flowVerdicts"] = m.flowVerdicts;
+  return out;
 }
 
 json toJson(const TraceConnection& c) {
