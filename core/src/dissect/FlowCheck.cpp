@@ -1,5 +1,7 @@
 #include "FlowCheck.hpp"
 
+#include <algorithm>
+
 #include "Connection.hpp"
 
 namespace tlslab::dissect {
