@@ -100,5 +100,31 @@ TEST(FlowJudge, Tls12RenegotiationStartsANewFlowAndHelloRequestFitsAnywhere) {
   }
 }
 
+// A TLS 1.2 ServerHello choosing `suite`, no extensions.
+Bytes tls12ServerHello(std::uint16_t suite) {
+  Bytes m = hex("02 00 00 26 03 03"
+                "00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f 10 11 12 13 14 15 16 17 18 19 1a 1b 1c 1d 1e 1f 00");
+  m.push_back(static_cast<std::uint8_t>(suite >> 8));
+  m.push_back(static_cast<std::uint8_t>(suite));
+  m.push_back(0);
+  return m;
+}
+
+TEST(FlowJudge, TheSuitesKeyExchangeDecidesWhetherACertificateMustCome) {
+  // TLS_PSK_WITH_AES_128_GCM_SHA256: no certificate (RFC 4279 §2).
+  FlowJudge psk;
+  EXPECT_TRUE(psk.judge(Sender::Client, parse(testutil::smallClientHello())).empty());
+  EXPECT_TRUE(psk.judge(Sender::Server, parse(tls12ServerHello(0x00a8))).empty());
+  EXPECT_TRUE(psk.judge(Sender::Server, parse(hex("0e 00 00 00"))).empty());
+  // TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256: the same order lacks the Certificate.
+  FlowJudge ecdhe;
+  EXPECT_TRUE(ecdhe.judge(Sender::Client, parse(testutil::smallClientHello())).empty());
+  EXPECT_TRUE(ecdhe.judge(Sender::Server, parse(tls12ServerHello(0xc02f))).empty());
+  auto verdicts = ecdhe.judge(Sender::Server, parse(hex("0e 00 00 00")));
+  ASSERT_EQ(verdicts.size(), 1u);
+  EXPECT_NE(verdicts[0].find("unexpected ServerHelloDone from the server"), std::string::npos) << verdicts[0];
+  EXPECT_NE(verdicts[0].find("Certificate from the server"), std::string::npos) << verdicts[0];
+}
+
 }  // namespace
 }  // namespace tlslab::wire

@@ -77,6 +77,7 @@ std::vector<Flow> buildFlows() {
                        kTls12Finish))});
   f.push_back({FlowId::Tls12Psk, "TLS 1.2 pre-shared key (PSK, DHE_PSK, ECDHE_PSK)", "RFC 4279 §2, RFC 5489", false,
                cat({req(S::Client, CH), req(S::Server, SH),
+                    opt(S::Server, CERT, "RSA_PSK only: the server's certificate chain"),
                     opt(S::Server, SKE, "a PSK identity hint, and the (EC)DHE share for (EC)DHE_PSK"),
                     req(S::Server, SHD), req(S::Client, CKE, "the PSK identity (and the client's (EC)DHE share)")},
                    kTls12Finish)});

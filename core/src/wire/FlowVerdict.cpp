@@ -74,6 +74,19 @@ std::vector<Block> blocksOf(const HandshakeMessage& m, bool tls13) {
   return blocks;
 }
 
+// Which TLS 1.2 full handshake a suite's key exchange allows (RFC 5246
+// §7.3, RFC 4279 §2); abbreviated handshakes and TLS 1.3 are kept.
+bool fitsKeyExchange(const Flow& f, KeyExchange kx) {
+  switch (f.id) {
+    case FlowId::Tls12FullRsa: return kx == KeyExchange::Rsa;
+    case FlowId::Tls12FullEcdhe: return kx == KeyExchange::Ecdhe;
+    case FlowId::Tls12FullDhe: return kx == KeyExchange::Dhe;
+    case FlowId::Tls12ClientAuth: return kx == KeyExchange::Rsa || kx == KeyExchange::Ecdhe || kx == KeyExchange::Dhe;
+    case FlowId::Tls12Psk: return kx == KeyExchange::Psk;
+    default: return true;
+  }
+}
+
 }  // namespace
 
 std::string FlowJudge::judgeOrder(Sender from, const HandshakeMessage& message, bool afterGap) {
@@ -90,6 +103,10 @@ std::string FlowJudge::judgeOrder(Sender from, const HandshakeMessage& message, 
     tracker_.observe(from, kFlowChangeCipherSpec);
   seen_ = true;
   FlowTracker::Verdict v = tracker_.observe(from, kind);
+  if (const auto* sh = message.as<ServerHello>(); v.expected && sh && !sh->helloRetryRequest) {
+    const KeyExchange kx = keyExchangeOf(sh->cipherSuite);
+    if (kx != KeyExchange::Unknown) tracker_.keepOnly([kx](const Flow& f) { return fitsKeyExchange(f, kx); });
+  }
   return v.expected ? std::string() : v.message;
 }
 

@@ -74,6 +74,15 @@ class FlowTracker {
   // "Next the server should send ServerHello (or HelloRetryRequest)."
   std::string describeNext() const;
   std::vector<FlowId> candidates() const;
+  // Drops the flows `keep` rejects (e.g. those of another key exchange once
+  // the ServerHello named the suite); keeps them all if none would remain.
+  template <typename Keep>
+  void keepOnly(const Keep& keep) {
+    std::vector<Position> kept;
+    for (const Position& p : positions_)
+      if (keep(flows()[p.flow])) kept.push_back(p);
+    if (!kept.empty()) positions_ = std::move(kept);
+  }
 
  private:
   struct Position {
