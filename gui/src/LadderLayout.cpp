@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "ConnectionState.hpp"
+#include "tlslab/model/RoundTrips.hpp"
 #include "tlslab/wire/Registry.hpp"
 
 namespace tlslab::gui {
@@ -99,32 +100,14 @@ void describe(const TraceConnection& c, const TraceRecord& r, LadderArrow& a) {
   else a.kind = r.encrypted ? ArrowKind::EncryptedHandshake : ArrowKind::Handshake;
 }
 
-// Handshake round trips of one connection: a round trip is a client flight
-// answered by a server flight. The client's last flight (its Finished, with
-// application data right behind it) waits for nothing, so it is not one:
-// TLS 1.3 is 1-RTT, a full TLS 1.2 handshake 2-RTT, a resumed one 1-RTT.
-// Returns the count and sets each arrow's roundTrip.
-int countRoundTrips(const TraceConnection& c, std::vector<LadderArrow*>& arrows) {
-  int serverFlights = 0;
-  bool lastFromServer = false;
-  bool finished[2] = {false, false};
-  bool done = false;
+// Marks each arrow with its handshake round trip, as core counts them.
+int markRoundTrips(const TraceConnection& c, std::vector<LadderArrow*>& arrows) {
+  const model::HandshakeRoundTrips trips = model::handshakeRoundTrips(c);
   for (LadderArrow* a : arrows) {
-    const TraceRecord& r = c.records[static_cast<std::size_t>(a->record)];
-    const bool fromServer = r.direction == Direction::ServerToClient;
-    const bool appData = effectiveType(r) == kApplicationData && !a->undecrypted;
-    if (appData && r.keyPhase != model::KeyPhase::early()) done = true;  // 0-RTT data rides in the first flight
-    if (done) break;
-    if (fromServer && !lastFromServer) ++serverFlights;
-    lastFromServer = fromServer;
-    a->roundTrip = fromServer ? serverFlights : serverFlights + 1;
-    for (std::size_t mi : r.messages)
-      if (mi < c.messages.size() && c.messages[mi].name == "Finished") finished[fromServer ? 1 : 0] = true;
-    if (finished[0] && finished[1]) done = true;
+    const auto record = static_cast<std::size_t>(a->record);
+    a->roundTrip = record < trips.ofRecord.size() ? trips.ofRecord[record] : 0;
   }
-  for (LadderArrow* a : arrows)
-    if (a->roundTrip > serverFlights) a->roundTrip = 0;  // the final flight
-  return serverFlights;
+  return trips.count;
 }
 
 QString connectionSummary(const TraceConnection& c, int roundTrips) {
@@ -274,7 +257,7 @@ LadderLayout layoutLadder(const model::Trace& trace, int connection, TimeAxis ax
     std::vector<LadderArrow*> own;
     for (auto& a : layout.arrows)
       if (a.connection == ci) own.push_back(&a);
-    const int trips = countRoundTrips(c, own);
+    const int trips = markRoundTrips(c, own);
     for (int k = 1; k <= trips; ++k) {
       RoundTrip rt{ci, k, -1, -1};
       for (std::size_t i = 0; i < layout.arrows.size(); ++i) {

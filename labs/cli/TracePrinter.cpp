@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "tlslab/model/RoundTrips.hpp"
 #include "tlslab/wire/Registry.hpp"
 
 namespace tlslab::cli {
@@ -115,7 +116,14 @@ std::string ladderLine(const model::TraceConnection& conn, const model::TraceRec
 }
 
 void printLadder(std::ostream& out, const model::TraceConnection& conn) {
-  for (const auto& rec : conn.records) out << ladderLine(conn, rec) << "\n";
+  for (const auto& rec : conn.records) {
+    out << ladderLine(conn, rec) << "\n";
+    // What a conformant peer would not send, under the record the message begins in.
+    for (std::size_t i : rec.messages)
+      if (i < conn.messages.size() && conn.messages[i].firstRecord == rec.index)
+        for (const auto& verdict : conn.messages[i].flowVerdicts)
+          out << fmt::format("               flow: {}: {}\n", conn.messages[i].name, verdict);
+  }
 }
 
 void printDerivationSummary(std::ostream& out, const model::TraceConnection& conn) {
@@ -194,6 +202,7 @@ void printConnection(std::ostream& out, const model::TraceConnection& conn) {
   if (!n.sni.empty()) out << ", SNI " << n.sni;
   if (!n.alpn.empty()) out << ", ALPN " << n.alpn;
   if (n.extendedMasterSecret) out << ", extended master secret";
+  if (const int trips = model::handshakeRoundTrips(conn).count; trips > 0) out << fmt::format("; handshake: {}-RTT", trips);
   out << "\n";
   if (n.resumption != model::Resumption::None) {
     out << "  resumed by " << model::resumptionName(n.resumption);

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "FlowCheck.hpp"
 #include "tlslab/capture/Types.hpp"
 #include "tlslab/crypto/CipherSuite.hpp"
 #include "tlslab/crypto/RecordCipher.hpp"
@@ -165,6 +166,7 @@ struct Connection {
   bool inTrace = false;
   DirectionState dir[2];
   wire::ParseContext context;
+  FlowCheck flowCheck;  // flow verdicts on each handshake message (FlowCheck.hpp)
   HandshakeState hs;  // the latest handshake's
 
   // The record layer's version and suite: the last ServerHello's (a

@@ -17,32 +17,6 @@ using wire::HandshakeType;
 
 std::string codeName(std::uint16_t code, const char* name) { return name ? name : fmt::format("0x{:04x}", code); }
 
-// Message names as the RFCs' structure names (the Trace's convention:
-// "ClientHello", not the registry's "client_hello").
-std::string messageName(std::uint8_t type) {
-  switch (static_cast<HandshakeType>(type)) {
-    case HandshakeType::HelloRequest: return "HelloRequest";
-    case HandshakeType::ClientHello: return "ClientHello";
-    case HandshakeType::ServerHello: return "ServerHello";
-    case HandshakeType::HelloVerifyRequest: return "HelloVerifyRequest";
-    case HandshakeType::NewSessionTicket: return "NewSessionTicket";
-    case HandshakeType::EndOfEarlyData: return "EndOfEarlyData";
-    case HandshakeType::EncryptedExtensions: return "EncryptedExtensions";
-    case HandshakeType::Certificate: return "Certificate";
-    case HandshakeType::ServerKeyExchange: return "ServerKeyExchange";
-    case HandshakeType::CertificateRequest: return "CertificateRequest";
-    case HandshakeType::ServerHelloDone: return "ServerHelloDone";
-    case HandshakeType::CertificateVerify: return "CertificateVerify";
-    case HandshakeType::ClientKeyExchange: return "ClientKeyExchange";
-    case HandshakeType::Finished: return "Finished";
-    case HandshakeType::CertificateStatus: return "CertificateStatus";
-    case HandshakeType::KeyUpdate: return "KeyUpdate";
-    case HandshakeType::CompressedCertificate: return "CompressedCertificate";
-    case HandshakeType::MessageHash: return "MessageHash";
-    default: return fmt::format("handshake type {}", type);
-  }
-}
-
 const Bytes* extensionData(const std::vector<wire::Extension>& extensions, std::uint16_t type) {
   for (const auto& e : extensions)
     if (e.type == type) return &e.data;
@@ -280,7 +254,7 @@ void onHandshakeMessage(Shared& shared, Connection& conn, capture::Direction d, 
   wire::updateContext(conn.context, parsed);
 
   model::TraceMessage message;
-  message.name = messageName(m.type);
+  message.name = wire::handshakeTypeLabel(m.type);
   message.handshakeType = m.type;
   message.direction = d == capture::Direction::ClientToServer ? model::Direction::ClientToServer
                                                               : model::Direction::ServerToClient;
@@ -303,6 +277,7 @@ void onHandshakeMessage(Shared& shared, Connection& conn, capture::Direction d, 
   const Bytes finishedHash = keepInTranscript(shared, conn, m, parsed);
   if (!m.truncated) std::visit(Dispatch{shared, conn, d, message, finishedHash}, parsed.body);
 
+  conn.flowCheck.check(conn, tc, d, parsed, m.truncated, message);
   // Attach the message to every record it was carried in.
   const std::size_t msgIndex = tc.messages.size();
   for (std::size_t r = message.firstRecord; r <= message.lastRecord && r < tc.records.size(); ++r) {

@@ -90,7 +90,7 @@ json toJson(const VerifyVerdict& v) {
 
 json toJson(const TraceRecord& r) {
   json out = {{"index", r.index},
-              {"direction", directionName(r.direction)},
+                  {"direction", directionName(r.direction)},
               {"time", r.time},
               {"frame", r.frame},
               {"contentType", r.contentType},
@@ -109,15 +109,18 @@ json toJson(const TraceRecord& r) {
 }
 
 json toJson(const TraceMessage& m) {
-  return {{"name", m.name},
-          {"handshakeType", m.handshakeType},
-          {"direction", directionName(m.direction)},
-          {"firstRecord", m.firstRecord},
-          {"lastRecord", m.lastRecord},
-          {"bytes", hex(m.bytes)},
-          {"tree", toJson(m.tree)},
-          {"encrypted", m.encrypted},
-          {"diagnostics", array(m.diagnostics)}};
+  json out = {{"name", m.name},
+              {"handshakeType", m.handshakeType},
+              {"direction", directionName(m.direction)},
+              {"firstRecord", m.firstRecord},
+              {"lastRecord", m.lastRecord},
+              {"bytes", hex(m.bytes)},
+              {"tree", toJson(m.tree)},
+              {"encrypted", m.encrypted},
+              {"diagnostics", array(m.diagnostics)}};
+  // Only when there is something to report, so well-formed traces read as before.
+  if (!m.flowVerdicts.empty()) out["flowVerdicts"] = m.flowVerdicts;
+  return out;
 }
 
 json toJson(const TraceConnection& c) {

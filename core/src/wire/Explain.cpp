@@ -35,11 +35,9 @@ int flowKindOf(const HandshakeMessage& m) {
 }
 
 std::optional<Sender> senderOf(std::uint8_t type) {
-  switch (type) {
-    case 1: case 5: case 16: return Sender::Client;
-    case 2: case 3: case 4: case 8: case 12: case 13: case 14: case 22: return Sender::Server;
-    default: return std::nullopt;  // Certificate, CertificateVerify, Finished, KeyUpdate: either side
-  }
+  const HandshakeTypeInfo* info = handshakeTypeInfo(type);
+  if (!info || info->sender == Sender::Either) return std::nullopt;  // Certificate, Finished, ...: either side
+  return info->sender;
 }
 
 // Does a TLS 1.2 post-CCS handshake record look like plaintext after all?

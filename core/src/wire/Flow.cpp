@@ -8,35 +8,10 @@
 
 namespace tlslab::wire {
 
-const char* senderName(Sender s) {
-  switch (s) {
-    case Sender::Client: return "client";
-    case Sender::Server: return "server";
-    case Sender::Either: return "either side";
-    default: return "?";
-  }
-}
-
 std::string flowKindName(int kind) {
-  switch (kind) {
-    case kFlowHelloRetryRequest: return "HelloRetryRequest";
-    case kFlowChangeCipherSpec: return "ChangeCipherSpec";
-    case 1: return "ClientHello";
-    case 2: return "ServerHello";
-    case 4: return "NewSessionTicket";
-    case 5: return "EndOfEarlyData";
-    case 8: return "EncryptedExtensions";
-    case 11: return "Certificate";
-    case 12: return "ServerKeyExchange";
-    case 13: return "CertificateRequest";
-    case 14: return "ServerHelloDone";
-    case 15: return "CertificateVerify";
-    case 16: return "ClientKeyExchange";
-    case 20: return "Finished";
-    case 22: return "CertificateStatus";
-    case 24: return "KeyUpdate";
-    default: return fmt::format("handshake type {}", kind);
-  }
+  if (kind == kFlowHelloRetryRequest) return "HelloRetryRequest";
+  if (kind == kFlowChangeCipherSpec) return "ChangeCipherSpec";
+  return handshakeTypeLabel(static_cast<std::uint8_t>(kind));
 }
 
 namespace {
@@ -75,6 +50,9 @@ std::vector<Flow> buildFlows() {
   std::vector<FlowStep> serverAuth13 = {req(S::Server, CERT, "the server's certificate chain (encrypted)"),
                                         req(S::Server, CV, "signature over the transcript with the certificate key"),
                                         req(S::Server, FIN, "MAC over the transcript")};
+  // RFC 8446 §4.6.1: a server that asks for no client certificate may send
+  // tickets right after its Finished, before the client's arrives.
+  const FlowStep earlyTicket = any(S::Server, NST, "a ticket sent before the client's Finished (RFC 8446 §4.6.1)");
   std::vector<Flow> f;
   f.push_back({FlowId::Tls12FullRsa, "TLS 1.2 full handshake, RSA key transport", "RFC 5246 §7.3", false,
                cat(cat({req(S::Client, CH), req(S::Server, SH)}, serverCert12),
@@ -97,6 +75,12 @@ std::vector<Flow> buildFlows() {
                         req(S::Server, SHD), req(S::Client, CERT, "the client's certificate chain (may be empty)"),
                         req(S::Client, CKE), opt(S::Client, CV, "proves the client owns its certificate")},
                        kTls12Finish))});
+  f.push_back({FlowId::Tls12Psk, "TLS 1.2 pre-shared key (PSK, DHE_PSK, ECDHE_PSK)", "RFC 4279 §2, RFC 5489", false,
+               cat({req(S::Client, CH), req(S::Server, SH),
+                    opt(S::Server, CERT, "RSA_PSK only: the server's certificate chain"),
+                    opt(S::Server, SKE, "a PSK identity hint, and the (EC)DHE share for (EC)DHE_PSK"),
+                    req(S::Server, SHD), req(S::Client, CKE, "the PSK identity (and the client's (EC)DHE share)")},
+                   kTls12Finish)});
   f.push_back({FlowId::Tls12ResumeSessionId, "TLS 1.2 abbreviated handshake (session ID)", "RFC 5246 §7.3", false,
                {req(S::Client, CH, "offers the old session id"), req(S::Server, SH, "echoes it: resumption accepted"),
                 req(S::Server, CCS), req(S::Server, FIN), req(S::Client, CCS), req(S::Client, FIN)}});
@@ -107,20 +91,20 @@ std::vector<Flow> buildFlows() {
   f.push_back({FlowId::Tls13OneRtt, "TLS 1.3 full handshake (1-RTT)", "RFC 8446 §2", true,
                cat(cat(cat({req(S::Client, CH, "with key_share"), req(S::Server, SH, "with the server's key_share")},
                            server13),
-                       cat(serverAuth13, {req(S::Client, FIN)})),
+                       cat(serverAuth13, {earlyTicket, req(S::Client, FIN)})),
                    kTls13Post)});
   f.push_back({FlowId::Tls13HelloRetryRequest, "TLS 1.3 with HelloRetryRequest", "RFC 8446 §2.1", true,
                cat(cat(cat({req(S::Client, CH), req(S::Server, HRR, "asks for a key share in another group"),
                             req(S::Client, CH, "second ClientHello with the requested key share"),
                             req(S::Server, SH)},
                            server13),
-                       cat(serverAuth13, {req(S::Client, FIN)})),
+                       cat(serverAuth13, {earlyTicket, req(S::Client, FIN)})),
                    kTls13Post)});
   f.push_back({FlowId::Tls13PskResumption, "TLS 1.3 PSK resumption (optionally with 0-RTT)", "RFC 8446 §2.2-2.3",
                true,
                cat(cat({req(S::Client, CH, "with pre_shared_key (a ticket)"),
                         req(S::Server, SH, "selects the PSK"), req(S::Server, EE),
-                        req(S::Server, FIN, "no certificate: the PSK authenticates"),
+                        req(S::Server, FIN, "no certificate: the PSK authenticates"), earlyTicket,
                         opt(S::Client, EOED, "ends 0-RTT data if early_data was accepted"), req(S::Client, FIN)},
                        {}),
                    kTls13Post)});

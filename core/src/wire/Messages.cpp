@@ -3,6 +3,7 @@
 #include "tlslab/wire/Messages.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -341,75 +342,6 @@ void compressedCertificate(Cursor& c) {
 
 void emptyBody(Cursor& c) { c.end(); }
 
-const char* messageMeaning(std::uint8_t type) {
-  switch (type) {
-    case 0: return "HelloRequest: the server asks the client to renegotiate (TLS 1.2 and earlier).";
-    case 1: return "ClientHello: the client's opening offer of versions, cipher suites, keys and extensions.";
-    case 2: return "ServerHello: the server's choices from the ClientHello (version, suite, key share).";
-    case 3: return "HelloVerifyRequest: a DTLS server asks the client to prove its address with a cookie.";
-    case 4: return "NewSessionTicket: a ticket the client can use to resume this session later.";
-    case 5: return "EndOfEarlyData: the client has finished sending 0-RTT data.";
-    case 8: return "EncryptedExtensions: the server's extensions that need not be in clear text (first encrypted "
-                   "message in TLS 1.3).";
-    case 11: return "Certificate: the sender's certificate chain.";
-    case 12: return "ServerKeyExchange: the server's signed ephemeral key-exchange parameters (TLS 1.2).";
-    case 13: return "CertificateRequest: the server asks the client to authenticate with a certificate.";
-    case 14: return "ServerHelloDone: the server has sent all its hello messages (TLS 1.2).";
-    case 15: return "CertificateVerify: a signature proving the sender holds the certificate's private key.";
-    case 16: return "ClientKeyExchange: the client's half of the key exchange (TLS 1.2).";
-    case 20: return "Finished: a MAC over the whole handshake; the handshake was not tampered with.";
-    case 22: return "CertificateStatus: a stapled OCSP response (TLS 1.2).";
-    case 24: return "KeyUpdate: the sender switches to fresh traffic keys.";
-    case 25: return "CompressedCertificate: a Certificate message compressed to save bytes.";
-    case 254: return "message_hash: stands in for ClientHello1 in the transcript after a HelloRetryRequest.";
-    default: return "A handshake message type this dissector does not decode; its body is kept as bytes.";
-  }
-}
-
-const char* messageRfc(std::uint8_t type) {
-  switch (type) {
-    case 1: return "RFC 8446 §4.1.2";
-    case 2: return "RFC 8446 §4.1.3";
-    case 4: return "RFC 8446 §4.6.1";
-    case 5: return "RFC 8446 §4.5";
-    case 8: return "RFC 8446 §4.3.1";
-    case 11: return "RFC 8446 §4.4.2";
-    case 12: return "RFC 5246 §7.4.3";
-    case 13: return "RFC 8446 §4.3.2";
-    case 14: return "RFC 5246 §7.4.5";
-    case 15: return "RFC 8446 §4.4.3";
-    case 16: return "RFC 5246 §7.4.7";
-    case 20: return "RFC 8446 §4.4.4";
-    case 24: return "RFC 8446 §4.6.3";
-    case 254: return "RFC 8446 §4.4.1";
-    default: return "RFC 8446 §4";
-  }
-}
-
-std::string messageDisplayName(std::uint8_t type) {
-  switch (type) {
-    case 0: return "HelloRequest";
-    case 1: return "ClientHello";
-    case 2: return "ServerHello";
-    case 3: return "HelloVerifyRequest";
-    case 4: return "NewSessionTicket";
-    case 5: return "EndOfEarlyData";
-    case 8: return "EncryptedExtensions";
-    case 11: return "Certificate";
-    case 12: return "ServerKeyExchange";
-    case 13: return "CertificateRequest";
-    case 14: return "ServerHelloDone";
-    case 15: return "CertificateVerify";
-    case 16: return "ClientKeyExchange";
-    case 20: return "Finished";
-    case 22: return "CertificateStatus";
-    case 24: return "KeyUpdate";
-    case 25: return "CompressedCertificate";
-    case 254: return "MessageHash";
-    default: return fmt::format("HandshakeType{}", type);
-  }
-}
-
 MessageBody parseBody(Cursor& c, std::uint8_t type, ByteView body, const ParseContext& ctx) {
   switch (type) {
     case 0: emptyBody(c); return HelloRequest{};
@@ -460,8 +392,14 @@ bool HandshakeMessage::ok() const {
 }
 
 const char* handshakeTypeDisplay(std::uint8_t type) {
-  const char* n = handshakeTypeName(type);
-  return n ? n : "unknown";
+  if (const char* n = handshakeTypeName(type)) return n;
+  // An unassigned value reads as everywhere else: "handshake type 7".
+  static const std::array<std::string, 256> unassigned = [] {
+    std::array<std::string, 256> labels;
+    for (std::size_t i = 0; i < labels.size(); ++i) labels[i] = handshakeTypeLabel(static_cast<std::uint8_t>(i));
+    return labels;
+  }();
+  return unassigned[type].c_str();
 }
 
 HandshakeMessage parseHandshakeMessage(ByteView bytes, const ParseContext& context, FieldDetail detail) {
@@ -472,11 +410,11 @@ HandshakeMessage parseHandshakeMessage(ByteView bytes, const ParseContext& conte
   ByteReader header(bytes);
   msg.type = header.u8("Handshake.msg_type");
   msg.length = header.u24("Handshake.length");
-  std::string name = messageDisplayName(msg.type);
+  std::string name = handshakeTypeLabel(msg.type);
   if (!lean) {
     msg.tree.name = name;
-    msg.tree.meaning = messageMeaning(msg.type);
-    msg.tree.rfc = messageRfc(msg.type);
+    msg.tree.meaning = handshakeTypeMeaning(msg.type);
+    msg.tree.rfc = handshakeTypeRfc(msg.type);
     msg.tree.value = describeCode(msg.type, handshakeTypeName(msg.type), 2);
   }
   Cursor top(ByteReader(bytes), msg.tree, msg.diagnostics, name, lean);

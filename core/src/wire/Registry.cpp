@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 
 #include "tlslab/wire/Registry.hpp"
+#include "tlslab/wire/ExtensionTypes.hpp"
+#include "tlslab/wire/HandshakeTypes.hpp"
 
 namespace tlslab::wire {
 
@@ -123,73 +125,8 @@ const char* signatureSchemeName(std::uint16_t code) {
 }
 
 const char* extensionName(std::uint16_t code) {
-  switch (code) {
-    case 0: return "server_name";
-    case 1: return "max_fragment_length";
-    case 2: return "client_certificate_url";
-    case 3: return "trusted_ca_keys";
-    case 4: return "truncated_hmac";
-    case 5: return "status_request";
-    case 6: return "user_mapping";
-    case 7: return "client_authz";
-    case 8: return "server_authz";
-    case 9: return "cert_type";
-    case 10: return "supported_groups";
-    case 11: return "ec_point_formats";
-    case 12: return "srp";
-    case 13: return "signature_algorithms";
-    case 14: return "use_srtp";
-    case 15: return "heartbeat";
-    case 16: return "application_layer_protocol_negotiation";
-    case 17: return "status_request_v2";
-    case 18: return "signed_certificate_timestamp";
-    case 19: return "client_certificate_type";
-    case 20: return "server_certificate_type";
-    case 21: return "padding";
-    case 22: return "encrypt_then_mac";
-    case 23: return "extended_master_secret";
-    case 24: return "token_binding";
-    case 25: return "cached_info";
-    case 26: return "tls_lts";
-    case 27: return "compress_certificate";
-    case 28: return "record_size_limit";
-    case 29: return "pwd_protect";
-    case 30: return "pwd_clear";
-    case 31: return "password_salt";
-    case 32: return "ticket_pinning";
-    case 33: return "tls_cert_with_extern_psk";
-    case 34: return "delegated_credential";
-    case 35: return "session_ticket";
-    case 36: return "TLMSP";
-    case 37: return "TLMSP_proxying";
-    case 38: return "TLMSP_delegate";
-    case 39: return "supported_ekt_ciphers";
-    case 41: return "pre_shared_key";
-    case 42: return "early_data";
-    case 43: return "supported_versions";
-    case 44: return "cookie";
-    case 45: return "psk_key_exchange_modes";
-    case 47: return "certificate_authorities";
-    case 48: return "oid_filters";
-    case 49: return "post_handshake_auth";
-    case 50: return "signature_algorithms_cert";
-    case 51: return "key_share";
-    case 52: return "transparency_info";
-    case 53: return "connection_id (deprecated)";
-    case 54: return "connection_id";
-    case 55: return "external_id_hash";
-    case 56: return "external_session_id";
-    case 57: return "quic_transport_parameters";
-    case 58: return "ticket_request";
-    case 59: return "dnssec_chain";
-    case 60: return "sequence_number_encryption_algorithms";
-    case 61: return "rrc";
-    case 62: return "tls_flags";
-    case 0xFD00: return "ech_outer_extensions";
-    case 0xFE0D: return "encrypted_client_hello";
-    case 0xFF01: return "renegotiation_info";
-    default: return nullptr;
-  }
+  const ExtensionTypeInfo* info = extensionTypeInfo(code);
+  return info ? info->iana : nullptr;
 }
 
 const char* alertDescriptionName(std::uint8_t code) {
@@ -244,34 +181,8 @@ const char* alertLevelName(std::uint8_t code) {
 }
 
 const char* handshakeTypeName(std::uint8_t code) {
-  switch (code) {
-    case 0: return "hello_request";
-    case 1: return "client_hello";
-    case 2: return "server_hello";
-    case 3: return "hello_verify_request";
-    case 4: return "new_session_ticket";
-    case 5: return "end_of_early_data";
-    case 6: return "hello_retry_request";
-    case 8: return "encrypted_extensions";
-    case 9: return "request_connection_id";
-    case 10: return "new_connection_id";
-    case 11: return "certificate";
-    case 12: return "server_key_exchange";
-    case 13: return "certificate_request";
-    case 14: return "server_hello_done";
-    case 15: return "certificate_verify";
-    case 16: return "client_key_exchange";
-    case 17: return "client_certificate_request";
-    case 20: return "finished";
-    case 21: return "certificate_url";
-    case 22: return "certificate_status";
-    case 23: return "supplemental_data";
-    case 24: return "key_update";
-    case 25: return "compressed_certificate";
-    case 26: return "ekt_key";
-    case 254: return "message_hash";
-    default: return nullptr;
-  }
+  const HandshakeTypeInfo* info = handshakeTypeInfo(code);
+  return info ? info->iana : nullptr;
 }
 
 const char* contentTypeName(std::uint8_t code) {

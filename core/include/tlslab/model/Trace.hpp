@@ -35,6 +35,10 @@ struct TraceMessage {
   Field tree;                  // offsets relative to `bytes`; streamOffset set when known
   bool encrypted = false;      // carried in protected records (decrypted to be read)
   std::vector<Diagnostic> diagnostics;
+  // What a conformant peer would not have sent, one sentence each: a message
+  // no known flow allows here, an extension not allowed in this TLS 1.3
+  // message, a repeated extension (RFC 8446 §2, §4.2). Empty when it fits.
+  std::vector<std::string> flowVerdicts;
 };
 
 // One TLS record as it crossed the wire, and what became of it.

@@ -2,17 +2,16 @@
 // The expected handshake message flows in one table (STYLE practice 7), so a
 // view can say "next the server should send ..." and flag a message that no
 // known flow allows at that point. The tables follow RFC 5246 §7.3 (full),
-// RFC 5246 §7.3 / RFC 5077 §3.1 (abbreviated), RFC 8446 §2 (1-RTT, HRR §2.1,
+// RFC 5246 §7.3 / RFC 5077 §3.1 (abbreviated), RFC 4279 §2 (PSK), RFC 8446 §2 (1-RTT, HRR §2.1,
 // PSK §2.2, 0-RTT §2.3) and §4.6 (post-handshake messages).
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
-namespace tlslab::wire {
+#include "tlslab/wire/HandshakeTypes.hpp"
 
-enum class Sender { Client, Server, Either };
-const char* senderName(Sender s);
+namespace tlslab::wire {
 
 // A step's kind: a handshake type (0..255) or one of these pseudo kinds.
 constexpr int kFlowHelloRetryRequest = 0x106;  // a ServerHello with the HRR random
@@ -32,6 +31,7 @@ enum class FlowId {
   Tls12FullEcdhe,
   Tls12FullDhe,
   Tls12ClientAuth,
+  Tls12Psk,
   Tls12ResumeSessionId,
   Tls12ResumeTicket,
   Tls13OneRtt,
@@ -74,6 +74,15 @@ class FlowTracker {
   // "Next the server should send ServerHello (or HelloRetryRequest)."
   std::string describeNext() const;
   std::vector<FlowId> candidates() const;
+  // Drops the flows `keep` rejects (e.g. those of another key exchange once
+  // the ServerHello named the suite); keeps them all if none would remain.
+  template <typename Keep>
+  void keepOnly(const Keep& keep) {
+    std::vector<Position> kept;
+    for (const Position& p : positions_)
+      if (keep(flows()[p.flow])) kept.push_back(p);
+    if (!kept.empty()) positions_ = std::move(kept);
+  }
 
  private:
   struct Position {

@@ -14,44 +14,14 @@
 #include "tlslab/model/Diagnostic.hpp"
 #include "tlslab/model/Field.hpp"
 #include "tlslab/util/Bytes.hpp"
+#include "tlslab/wire/ExtensionTypes.hpp"
+#include "tlslab/wire/HandshakeTypes.hpp"
 #include "tlslab/wire/Registry.hpp"
 
 namespace tlslab::wire {
 
-enum class HandshakeType : std::uint8_t {
-  HelloRequest = 0,
-  ClientHello = 1,
-  ServerHello = 2,
-  HelloVerifyRequest = 3,
-  NewSessionTicket = 4,
-  EndOfEarlyData = 5,
-  EncryptedExtensions = 8,
-  Certificate = 11,
-  ServerKeyExchange = 12,
-  CertificateRequest = 13,
-  ServerHelloDone = 14,
-  CertificateVerify = 15,
-  ClientKeyExchange = 16,
-  Finished = 20,
-  CertificateStatus = 22,
-  KeyUpdate = 24,
-  CompressedCertificate = 25,
-  MessageHash = 254,
-};
-
 // RFC 8446 §4.1.3: a ServerHello with this random is a HelloRetryRequest.
 extern const std::uint8_t kHelloRetryRequestRandom[32];
-
-// Extension type code points used by the parser (open: any uint16 is kept).
-namespace ext {
-constexpr std::uint16_t kServerName = 0, kStatusRequest = 5, kSupportedGroups = 10, kEcPointFormats = 11,
-                        kSignatureAlgorithms = 13, kHeartbeat = 15, kAlpn = 16, kSct = 18, kPadding = 21,
-                        kEncryptThenMac = 22, kExtendedMasterSecret = 23, kCompressCertificate = 27,
-                        kRecordSizeLimit = 28, kSessionTicket = 35, kPreSharedKey = 41, kEarlyData = 42,
-                        kSupportedVersions = 43, kCookie = 44, kPskKeyExchangeModes = 45,
-                        kCertificateAuthorities = 47, kPostHandshakeAuth = 49, kSignatureAlgorithmsCert = 50,
-                        kKeyShare = 51, kRenegotiationInfo = 0xFF01;
-}
 
 struct Extension {
   std::uint16_t type = 0;
@@ -242,7 +212,7 @@ void relocate(model::Field& field, std::size_t delta, const ToStream& toStream, 
   for (auto& child : field.children) relocate(child, delta, toStream, messageBase);
 }
 
-const char* handshakeTypeDisplay(std::uint8_t type);  // name or "unknown"
+const char* handshakeTypeDisplay(std::uint8_t type);  // IANA name, or "handshake type 7"
 
 // Encodes a hello back to wire bytes (header included) from its typed fields;
 // extensions are written from their raw `data`. For labs that build or tamper
