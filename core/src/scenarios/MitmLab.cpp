@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "LabIdentity.hpp"
 #include "tlslab/endpoints/Pinning.hpp"
 #include "tlslab/pki/Pem.hpp"
 
@@ -177,8 +178,7 @@ MitmOutcome runMitm(AttackerCertificate strategy, VictimMode victim, const MitmL
   }
   ServerConfig bank;
   bank.address = at.server;
-  bank.chainFile = options.certsDir / "bank32-rsa" / "chain.pem";
-  bank.keyFile = options.certsDir / "bank32-rsa" / "key.pem";
+  setLabIdentity(bank, options.certsDir);
   if (auto leaf = pki::readCertificate(bank.chainFile)) {
     unsigned char* der = nullptr;
     int len = i2d_X509(leaf->get(), &der);
