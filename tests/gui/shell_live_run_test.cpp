@@ -81,7 +81,7 @@ TEST(LiveRunFeed, MitmPreviewAlreadyHasThreeLanes) {
   LadderLayout layout = layoutLadder(preview, 0, TimeAxis::Compressed);
   ASSERT_EQ(layout.lanes.size(), 3u);
   EXPECT_EQ(layout.lanes[0].title, "victim");
-  EXPECT_EQ(layout.lanes[2].title, "server bank32.com");
+  EXPECT_EQ(layout.lanes[2].title, "bank32.com");
 }
 
 }  // namespace

@@ -156,11 +156,12 @@ const MitmExpectation& expectedOutcome(AttackerCertificate strategy, VictimMode 
 }
 
 std::vector<RunLeg> MitmOutcome::legs() const {
-  std::vector<RunLeg> legs{{&victimRun, "victim", "proxy", serverEventsOf(victimRun, proxySessions)}};
+  std::vector<RunLeg> legs{{&victimRun, kMitmVictimLabel, kMitmProxyLabel, serverEventsOf(victimRun, proxySessions)}};
   // A proxy leg that never connected (the victim aborted first) has nothing to show.
   for (const auto& session : proxySessions)
     if (session.upstream.connected)
-      legs.push_back({&session.upstream, "proxy", "bank32.com", serverEventsOf(session.upstream, serverConnections)});
+      legs.push_back(
+          {&session.upstream, kMitmProxyLabel, kMitmServerLabel, serverEventsOf(session.upstream, serverConnections)});
   return legs;
 }
 
