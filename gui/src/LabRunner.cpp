@@ -124,15 +124,9 @@ LabResult runMitmLab(const LabRequest& request, const Observer& observer) {
   else
     result.verdict = QStringLiteral("the victim connected; no password was stolen");
   // Core's legs carry both sides' writes, so the capture has every byte (the
-  // proxy's CertificateVerify and Finished an aborting victim never read);
-  // only the lane names are the GUI's, matching the live preview's (LiveRun).
-  std::vector<Leg> legs = outcome.legs();
-  for (auto& leg : legs) {
-    const bool victimLeg = leg.run == &outcome.victimRun;
-    leg.clientLabel = victimLeg ? "victim" : "proxy (back leg)";
-    leg.serverLabel = victimLeg ? "proxy (127.0.0.66)" : "server bank32.com";
-  }
-  dissectRun(legs, request.title().toStdString(), result);
+  // proxy's CertificateVerify and Finished an aborting victim never read),
+  // and the names the CLI shows (the live preview, LiveRun, uses them too).
+  dissectRun(outcome.legs(), request.title().toStdString(), result);
   return result;
 }
 

@@ -6,7 +6,6 @@ using endpoints::Role;
 
 namespace {
 capture::Timestamp stamp(endpoints::TimeUs us) { return capture::Timestamp{us * 1000}; }
-bool startsWith(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
 
 dissect::DissectOptions previewOptions() {
   dissect::DissectOptions options;
@@ -54,9 +53,13 @@ bool LiveRunFeed::onEvent(Role role, const endpoints::Event& event) {
   // server side would only repeat them.
   if (role != Role::Client && role != Role::ProxyBack) return false;
   if (const auto* note = std::get_if<endpoints::NoteEvent>(&event)) {
-    // Every client run starts by resolving its host: a new connection.
-    if (startsWith(note->text, "resolved ")) open(role, note->time);
-    if (startsWith(note->text, "server agreed to STARTTLS") && streams_.count(role)) streams_[role].tls = true;
+    switch (note->kind) {
+      case endpoints::NoteKind::Resolved: open(role, note->time); break;
+      case endpoints::NoteKind::StarttlsAgreed:
+        if (streams_.count(role)) streams_[role].tls = true;
+        break;
+      default: break;
+    }
     return false;
   }
   const auto* wire = std::get_if<endpoints::WireEvent>(&event);
@@ -84,12 +87,13 @@ model::Trace LiveRunFeed::snapshot() {
     auto& c = trace.connections[i];
     c.client = c.server = "…";  // addresses are known when the run ends
     const auto role = roles_.count(i) ? roles_[i] : Role::Client;
+    // The names of MitmOutcome::legs(), which the final trace has too.
     if (role == Role::ProxyBack) {
-      c.clientLabel = "proxy (back leg)";
-      c.serverLabel = "server bank32.com";
+      c.clientLabel = scenarios::kMitmProxyLabel;
+      c.serverLabel = scenarios::kMitmServerLabel;
     } else if (mitm) {
-      c.clientLabel = "victim";
-      c.serverLabel = "proxy (127.0.0.66)";
+      c.clientLabel = scenarios::kMitmVictimLabel;
+      c.serverLabel = scenarios::kMitmProxyLabel;
     }
   }
   return trace;

@@ -12,7 +12,7 @@
 #include "LiveRun.hpp"
 #include "WorkerThread.hpp"
 #include "tlslab/dissect/TlsDissector.hpp"
-#include "tlslab/keys/KeyLogFollower.hpp"
+#include "tlslab/scenarios/LiveCaptureSession.hpp"
 
 namespace tlslab::gui {
 
@@ -140,7 +140,7 @@ void ConnectionPayloadLoader::start(const OpenRequest& request, TracePtr base, i
 
 struct LiveCaptureController::Shared {
   std::mutex mutex;
-  capture::LiveCapture* live = nullptr;
+  scenarios::LiveCaptureSession* session = nullptr;
   bool stopRequested = false;
 };
 
@@ -154,7 +154,7 @@ LiveCaptureController::~LiveCaptureController() {
 void LiveCaptureController::stop() {
   std::lock_guard lock(shared_->mutex);
   shared_->stopRequested = true;
-  if (shared_->live != nullptr) shared_->live->stop();  // documented as safe from any thread
+  if (shared_->session != nullptr) shared_->session->stop();  // documented as safe from any thread
 }
 
 void LiveCaptureController::start(const LiveRequest& request) {
@@ -171,27 +171,10 @@ void LiveCaptureController::start(const LiveRequest& request) {
     capture::LiveOptions options;
     options.interface = request.device.toStdString();
     options.filter = request.filter.toStdString();
-    auto opened = capture::LiveCapture::open(options);
-    if (!opened) return fail(qs(opened.error().message()));
-    capture::LiveCapture& live = *opened.value();
-    {
-      std::lock_guard lock(shared->mutex);
-      if (shared->stopRequested) return;
-      shared->live = &live;
-    }
-    keys::KeyStore keys;
-    keys::KeyLogFollower follower(keys);
-    if (!request.keyLog.isEmpty()) follower.follow(request.keyLog.toStdString(), false);
-    // Key log lines arrive after their records: hold those connections and
-    // open them again when the log grows (the next snapshot shows them).
-    dissect::DissectOptions dopts;
-    dopts.retainForLateKeys = true;
-    dissect::TlsDissector dissector(keys, dopts);
-    dissector.setSource("live: " + options.interface);
-    capture::CaptureProcessor processor(dissector);
+    // The trace so far, about twice a second (a copy each time: the window
+    // never reads the worker's trace).
     auto lastPost = std::chrono::steady_clock::now();
-    std::uint64_t packets = 0;
-    auto post = [this, &packets](bool final, model::Trace trace, const QString& extra) {
+    auto post = [this](bool final, std::uint64_t packets, model::Trace trace, const QString& extra) {
       auto traced = std::make_shared<const model::Trace>(std::move(trace));
       const QString status =
           QObject::tr("%1 packets, %2 connections%3").arg(packets).arg(traced->connections.size()).arg(extra);
@@ -203,26 +186,33 @@ void LiveCaptureController::start(const LiveRequest& request) {
         else emit snapshot(traced, status);
       }, Qt::QueuedConnection);
     };
-    auto stats = live.run([&](const capture::RawPacket& packet) {
-      ++packets;
-      if (follower.poll()) dissector.retryWithNewKeys();
-      processor.processPacket(packet);
+    scenarios::LiveCaptureHooks hooks;
+    hooks.onPacket = [&](const capture::RawPacket&, const scenarios::LiveCaptureSession& session) {
       if (std::chrono::steady_clock::now() - lastPost > std::chrono::milliseconds(500)) {
         lastPost = std::chrono::steady_clock::now();
-        post(false, dissector.trace(), {});
+        post(false, session.packets(), session.trace(), {});
       }
-    });
+    };
+    auto opened = scenarios::LiveCaptureSession::open(options, std::move(hooks));
+    if (!opened) return fail(qs(opened.error().message()));
+    scenarios::LiveCaptureSession& session = *opened.value();
     {
       std::lock_guard lock(shared->mutex);
-      shared->live = nullptr;
+      if (shared->stopRequested) return;
+      shared->session = &session;
     }
-    follower.poll(true);
-    dissector.retryWithNewKeys();
-    processor.finish();
-    dissector.retryWithNewKeys();
+    // Key log lines arrive after their records: the session holds those
+    // connections and opens them when the log grows (the next snapshot shows them).
+    if (!request.keyLog.isEmpty()) session.follow(request.keyLog.toStdString(), false);
+    auto stats = session.run();
+    {
+      std::lock_guard lock(shared->mutex);
+      shared->session = nullptr;
+    }
     const QString extra = stats ? QObject::tr(", %1 dropped by the kernel").arg(stats->droppedByKernel)
                                 : QObject::tr(" (capture error: %1)").arg(qs(stats.error().message()));
-    post(true, dissector.finish(), extra);
+    const std::uint64_t packets = session.packets();
+    post(true, packets, session.finish(), extra);
   });
 }
 

@@ -17,7 +17,7 @@
 #include "cli/TracePrinter.hpp"
 #include "tlslab/capture/Pcapng.hpp"
 #include "tlslab/capture/Source.hpp"
-#include "tlslab/keys/KeyLogFollower.hpp"
+#include "tlslab/scenarios/LiveCaptureSession.hpp"
 
 namespace tlslab::cli {
 namespace {
@@ -33,10 +33,10 @@ struct CaptureArgs {
   bool list = false;
 };
 
-std::atomic<capture::LiveCapture*> g_live{nullptr};
+std::atomic<scenarios::LiveCaptureSession*> g_session{nullptr};
 
 extern "C" void onInterrupt(int /*signal*/) {
-  if (auto* live = g_live.load()) live->stop();
+  if (auto* session = g_session.load()) session->stop();
 }
 
 int listInterfaces() {
@@ -58,53 +58,25 @@ int runCapture(const CaptureArgs& args) {
     std::cerr << "tlslab capture: -i IFACE is required (see `tlslab capture --list`)\n";
     return 2;
   }
-  keys::KeyStore keys;
-  // A key log that does not exist yet is fine: the run being captured writes it.
-  KeyArgs existing = args.keys;
-  std::erase_if(existing.keylogs, [](const std::string& f) { return !std::filesystem::exists(f); });
-  if (!loadKeys(existing, keys, "capture", args.quiet)) return 2;
-  keys::KeyLogFollower follower(keys);
-  for (const auto& f : args.keys.keylogs) follower.follow(f, std::filesystem::exists(f));
-
   capture::LiveOptions options;
   options.interface = args.interface;
   options.filter = args.filter;
   options.maxPackets = args.count;
   options.maxSeconds = args.seconds;
-  auto live = capture::LiveCapture::open(options);
-  if (!live) {
-    std::cerr << "tlslab capture: " << live.error().message() << "\n";
-    return 1;
-  }
-  std::cout << fmt::format("capturing on {}{} (Ctrl-C to stop)\n", args.interface,
-                           args.filter.empty() ? "" : " with filter '" + args.filter + "'");
-  std::cout.flush();
-
   std::set<std::size_t> announced;
-  dissect::DissectOptions dopts;
-  dopts.keepPayloads = true;
-  // Key log lines arrive after the records they open: hold those connections.
-  dopts.retainForLateKeys = true;
-  dopts.onRecord = [&](const model::TraceConnection& conn, const model::TraceRecord& rec) {
+  scenarios::LiveCaptureHooks hooks;
+  hooks.onRecord = [&](const model::TraceConnection& conn, const model::TraceRecord& rec) {
     if (announced.insert(conn.index).second) {
       std::cout << fmt::format("connection {}: {} -> {}\n", conn.index, conn.client, conn.server);
     }
     std::cout << fmt::format("[{}]", conn.index) << ladderLine(conn, rec) << "\n";
     std::cout.flush();
   };
-  dissect::TlsDissector dissector(keys, dopts);
-  dissector.setSource("live: " + args.interface);
-  capture::CaptureProcessor processor(dissector);
   // The key log grew: records that passed without keys are opened now.
-  auto reopen = [&](bool force) {
-    if (!follower.poll(force) && !force) return;
-    for (const auto& late : dissector.retryWithNewKeys()) {
-      const model::TraceConnection& conn = dissector.trace().connections[late.connection];
-      if (!late.note.empty()) {
-        std::cout << fmt::format("connection {}: keys arrived too late: {}\n", late.connection, late.note);
-        continue;
-      }
-      if (late.opened.empty()) continue;  // keys came before the records they open: nothing to report
+  hooks.onLateKeys = [](const dissect::LateKeys& late, const model::TraceConnection& conn) {
+    if (!late.note.empty()) {
+      std::cout << fmt::format("connection {}: keys arrived too late: {}\n", late.connection, late.note);
+    } else if (!late.opened.empty()) {  // empty: keys came before the records they open, nothing to report
       std::cout << fmt::format("connection {}: keys arrived, decrypted {} record(s)\n", late.connection,
                                late.opened.size());
       for (std::size_t r : late.opened)
@@ -112,7 +84,6 @@ int runCapture(const CaptureArgs& args) {
     }
     std::cout.flush();
   };
-
   struct Stored {
     int linkType;
     capture::Timestamp time;
@@ -120,24 +91,37 @@ int runCapture(const CaptureArgs& args) {
     std::uint32_t originalLength;
   };
   std::vector<Stored> stored;
-  g_live = live.value().get();
-  std::signal(SIGINT, onInterrupt);
-  std::signal(SIGTERM, onInterrupt);
-  auto result = live.value()->run([&](const capture::RawPacket& packet) {
-    reopen(false);
-    processor.processPacket(packet);
-    if (!args.write.empty()) {
+  if (!args.write.empty()) {
+    hooks.onPacket = [&stored](const capture::RawPacket& packet, const scenarios::LiveCaptureSession&) {
       stored.push_back({packet.linkType, packet.time, Bytes(packet.data.begin(), packet.data.end()),
                         packet.originalLength});
-    }
-  });
+    };
+  }
+  keys::KeyStore known;
+  // A key log that does not exist yet is fine: the run being captured writes it.
+  KeyArgs existing = args.keys;
+  std::erase_if(existing.keylogs, [](const std::string& f) { return !std::filesystem::exists(f); });
+  if (!loadKeys(existing, known, "capture", args.quiet)) return 2;
+  auto opened = scenarios::LiveCaptureSession::open(options, std::move(hooks), std::move(known));
+  if (!opened) {
+    std::cerr << "tlslab capture: " << opened.error().message() << "\n";
+    return 1;
+  }
+  scenarios::LiveCaptureSession& session = *opened.value();
+  for (const auto& f : args.keys.keylogs) session.follow(f, std::filesystem::exists(f));
+
+  std::cout << fmt::format("capturing on {}{} (Ctrl-C to stop)\n", args.interface,
+                           args.filter.empty() ? "" : " with filter '" + args.filter + "'");
+  std::cout.flush();
+
+  g_session = &session;
+  std::signal(SIGINT, onInterrupt);
+  std::signal(SIGTERM, onInterrupt);
+  auto result = session.run();
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
-  g_live = nullptr;
-  reopen(true);
-  processor.finish();
-  reopen(true);
-  model::Trace trace = dissector.finish();
+  g_session = nullptr;
+  model::Trace trace = session.finish();
   if (!result) {
     std::cerr << "tlslab capture: " << result.error().message() << "\n";
     return 1;
@@ -155,11 +139,10 @@ int runCapture(const CaptureArgs& args) {
     capture::PcapngWriter writer(out);
     std::map<int, std::uint32_t> interfaces;
     // Key logs written by the endpoints often land after the handshake they
-    // belong to: what is known now is embedded too.
-    follower.poll(true);
+    // belong to: finish() read them a last time, what is known now is embedded too.
     std::string keyLog;
     for (const auto& c : trace.connections) {
-      keyLog += c.keyLog.empty() && !c.clientRandom.empty() ? dissect::keyLogLines(keys, c.clientRandom) : c.keyLog;
+      keyLog += c.keyLog.empty() && !c.clientRandom.empty() ? dissect::keyLogLines(session.keys(), c.clientRandom) : c.keyLog;
     }
     bool wroteKeys = false;
     for (const auto& p : stored) {

@@ -60,7 +60,7 @@ TEST(LadderLayout, MitmRunHasVictimProxyAndServerLanes) {
     ASSERT_EQ(layout.lanes.size(), 3u);
     EXPECT_EQ(layout.lanes[0].title, "victim");
     EXPECT_EQ(layout.lanes[1].title, "proxy");
-    EXPECT_EQ(layout.lanes[2].title, "server bank32.com");
+    EXPECT_EQ(layout.lanes[2].title, "bank32.com");
     EXPECT_FALSE(labels(layout, 0).isEmpty());
     EXPECT_FALSE(labels(layout, 1).isEmpty());
     for (const auto& a : layout.arrows) {

@@ -89,6 +89,34 @@ TEST(MitmLab, CaptureOfAnAbortedVictimHasEveryMessageTheProxySent) {
   EXPECT_TRUE(traced.selfCheckOk()) << traced.checks[0].message;
 }
 
+// A successful attack is two legs with the names the CLI prints and the GUI
+// draws as three lanes: victim -> proxy, proxy -> bank32.com, each with the
+// far side's writes, and the proxy's leg carries the password it relayed.
+TEST(MitmLab, LegsOfASuccessfulAttackAreVictimToProxyAndProxyToTheBank) {
+  MitmOutcome outcome = runMitm(AttackerCertificate::AttackerOwn, VictimMode::NoVerification, options());
+  ASSERT_EQ(outcome.setupError, "");
+  ASSERT_TRUE(outcome.passwordStolen);
+  auto legs = outcome.legs();
+  ASSERT_EQ(legs.size(), 2u);
+  EXPECT_EQ(legs[0].run, &outcome.victimRun);
+  EXPECT_EQ(legs[0].clientLabel, "victim");
+  EXPECT_EQ(legs[0].serverLabel, "proxy");
+  EXPECT_EQ(legs[1].run, &outcome.proxySessions.front().upstream);
+  EXPECT_EQ(legs[1].clientLabel, "proxy");
+  EXPECT_EQ(legs[1].serverLabel, "bank32.com");
+  for (const auto& leg : legs) EXPECT_NE(leg.serverEvents, nullptr);
+  RunTrace traced = traceOfRun(legs, "lab: mitm");
+  ASSERT_TRUE(traced.error.empty()) << traced.error;
+  ASSERT_EQ(traced.trace.connections.size(), 2u);
+  EXPECT_EQ(traced.trace.connections[1].clientLabel, "proxy");
+  EXPECT_EQ(traced.trace.connections[1].serverLabel, "bank32.com");
+  std::string relayed;
+  for (const auto& chunk : traced.trace.connections[1].appData)
+    if (chunk.direction == tlslab::model::Direction::ClientToServer) relayed.append(chunk.data.begin(), chunk.data.end());
+  EXPECT_NE(relayed.find("password=hunter2"), std::string::npos);
+  EXPECT_TRUE(traced.selfCheckOk()) << traced.checks[0].message;
+}
+
 // What the victim was shown, even though it aborted: the comparison needs it.
 TEST(MitmLab, AbortedVictimStillKnowsTheChainItWasShownAndWhereItStopped) {
   MitmOutcome outcome = runMitm(AttackerCertificate::AttackerOwn, VictimMode::Correct, options());

@@ -150,7 +150,8 @@ std::string ClientSession::open(const ClientConfig& config, ClientRun& run) {
   auto address = config.resolver.resolve(config.host);
   if (!address) return "cannot resolve '" + config.host + "': not in the lab resolver (use --resolve NAME=ADDR)";
   run.address = *address;
-  recorder_.record(NoteEvent{nowUs(), "resolved " + config.host + " to " + *address + " (lab resolver)"});
+  recorder_.record(
+      NoteEvent{nowUs(), "resolved " + config.host + " to " + *address + " (lab resolver)", NoteKind::Resolved});
   conn_ = connectTo(*address, config.port, config.ioTimeoutMs, config.tcpMaxSegment);
   if (!conn_.fd) return conn_.error;
   run.connected = true;
@@ -173,7 +174,8 @@ std::string ClientSession::open(const ClientConfig& config, ClientRun& run) {
       run.starttlsSkipped = true;
       return {};
     }
-    recorder_.record(NoteEvent{nowUs(), std::string("server agreed to STARTTLS (") + starttlsName(config.starttls) + ")"});
+    recorder_.record(NoteEvent{nowUs(), std::string("server agreed to STARTTLS (") + starttlsName(config.starttls) + ")",
+                               NoteKind::StarttlsAgreed});
   }
   if (!config.useTls) {
     channel_->tamperCleartext(config.tamper);

@@ -38,7 +38,8 @@ std::string Tamperer::flip(std::string unit, std::size_t offset, const std::stri
   std::string change = showCharacters ? ": " + shown(before) + " -> " + shown(unit[offset])
                                       : fmt::format(": 0x{:02x} -> 0x{:02x}", static_cast<unsigned char>(before),
                                                     static_cast<unsigned char>(unit[offset]));
-  recorder_.record(NoteEvent{nowUs(), fmt::format("{} flipped in flight (mask 0x{:02x}){}", what, tamper_.flipMask, change)});
+  recorder_.record(NoteEvent{nowUs(), fmt::format("{} flipped in flight (mask 0x{:02x}){}", what, tamper_.flipMask, change),
+                             NoteKind::Tampered});
   return unit;
 }
 
@@ -46,13 +47,14 @@ std::string Tamperer::flip(std::string unit, std::size_t offset, const std::stri
 std::string Tamperer::act(std::string unit, const std::string& what, int fd, bool tls) {
   switch (tamper_.action) {
     case Tamper::Action::Drop:
-      recorder_.record(NoteEvent{nowUs(), what + "dropped in flight"});
+      recorder_.record(NoteEvent{nowUs(), what + "dropped in flight", NoteKind::Tampered});
       return {};
     case Tamper::Action::Duplicate:
-      recorder_.record(NoteEvent{nowUs(), what + "sent twice"});
+      recorder_.record(NoteEvent{nowUs(), what + "sent twice", NoteKind::Tampered});
       return unit + unit;
     case Tamper::Action::Truncate:
-      recorder_.record(NoteEvent{nowUs(), what + "never sent: TCP connection cut" + (tls ? " without close_notify" : "")});
+      recorder_.record(
+          NoteEvent{nowUs(), what + "never sent: TCP connection cut" + (tls ? " without close_notify" : ""), NoteKind::Tampered});
       cut_ = true;
       if (fd >= 0) ::shutdown(fd, SHUT_WR);
       return {};

@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "LabIdentity.hpp"
 #include "tlslab/endpoints/RunPcapng.hpp"
 #include "tlslab/scenarios/PairLab.hpp"
 
@@ -24,13 +25,7 @@ std::vector<Event> withoutKeys(const std::vector<Event>& events) {
 
 ServerConfig serverConfig(const AnatomyOptions& options) {
   ServerConfig server;
-  if (options.chainPem.empty()) {
-    server.chainFile = options.certsDir / "bank32-rsa" / "chain.pem";
-    server.keyFile = options.certsDir / "bank32-rsa" / "key.pem";
-  } else {
-    server.chainPem = options.chainPem;
-    server.keyPem = options.keyPem;
-  }
+  setLabIdentity(server, options.certsDir, options.chainPem, options.keyPem);
   server.siteName = options.host;
   server.tls.alpn = labServerAlpn();  // 1.2 to 1.3: a 1.3-capable server
   return server;

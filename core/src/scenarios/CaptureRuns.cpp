@@ -5,6 +5,7 @@
 
 #include <array>
 
+#include "LabIdentity.hpp"
 #include "tlslab/scenarios/EavesdropLab.hpp"
 #include "tlslab/scenarios/MitmLab.hpp"
 #include "tlslab/scenarios/PairLab.hpp"
@@ -23,8 +24,7 @@ void pin(TlsOptions& tls, TlsVersion version) { tls.minVersion = tls.maxVersion 
 
 ServerConfig bank(const fs::path& certs, TlsVersion version) {
   ServerConfig server;
-  server.chainFile = certs / "bank32-rsa" / "chain.pem";
-  server.keyFile = certs / "bank32-rsa" / "key.pem";
+  setLabIdentity(server, certs);
   pin(server.tls, version);
   return server;
 }

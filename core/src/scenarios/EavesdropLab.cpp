@@ -4,6 +4,7 @@
 #include <sstream>
 #include <thread>
 
+#include "LabIdentity.hpp"
 #include "tlslab/capture/Pcapng.hpp"
 #include "tlslab/capture/Source.hpp"
 #include "tlslab/endpoints/RunPcapng.hpp"
@@ -89,13 +90,7 @@ EavesdropLeg login(const ServerConfig& serverConfig, const EavesdropOptions& opt
 EavesdropRun runEavesdrop(const EavesdropOptions& options) {
   EavesdropRun run;
   ServerConfig server;
-  if (options.chainPem.empty()) {
-    server.chainFile = options.certsDir / "bank32-rsa" / "chain.pem";
-    server.keyFile = options.certsDir / "bank32-rsa" / "key.pem";
-  } else {
-    server.chainPem = options.chainPem;
-    server.keyPem = options.keyPem;
-  }
+  setLabIdentity(server, options.certsDir, options.chainPem, options.keyPem);
   server.siteName = options.host;
   server.useTls = false;
   run.plain = login(server, options, run.setupError);

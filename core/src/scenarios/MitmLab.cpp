@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "LabIdentity.hpp"
 #include "tlslab/endpoints/Pinning.hpp"
 #include "tlslab/pki/Pem.hpp"
 
@@ -155,11 +156,12 @@ const MitmExpectation& expectedOutcome(AttackerCertificate strategy, VictimMode 
 }
 
 std::vector<RunLeg> MitmOutcome::legs() const {
-  std::vector<RunLeg> legs{{&victimRun, "victim", "proxy", serverEventsOf(victimRun, proxySessions)}};
+  std::vector<RunLeg> legs{{&victimRun, kMitmVictimLabel, kMitmProxyLabel, serverEventsOf(victimRun, proxySessions)}};
   // A proxy leg that never connected (the victim aborted first) has nothing to show.
   for (const auto& session : proxySessions)
     if (session.upstream.connected)
-      legs.push_back({&session.upstream, "proxy", "bank32.com", serverEventsOf(session.upstream, serverConnections)});
+      legs.push_back(
+          {&session.upstream, kMitmProxyLabel, kMitmServerLabel, serverEventsOf(session.upstream, serverConnections)});
   return legs;
 }
 
@@ -177,8 +179,7 @@ MitmOutcome runMitm(AttackerCertificate strategy, VictimMode victim, const MitmL
   }
   ServerConfig bank;
   bank.address = at.server;
-  bank.chainFile = options.certsDir / "bank32-rsa" / "chain.pem";
-  bank.keyFile = options.certsDir / "bank32-rsa" / "key.pem";
+  setLabIdentity(bank, options.certsDir);
   if (auto leaf = pki::readCertificate(bank.chainFile)) {
     unsigned char* der = nullptr;
     int len = i2d_X509(leaf->get(), &der);

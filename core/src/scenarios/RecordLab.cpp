@@ -8,6 +8,7 @@
 
 #include <fmt/core.h>
 
+#include "LabIdentity.hpp"
 #include "tlslab/capture/Pcapng.hpp"
 #include "tlslab/capture/Source.hpp"
 #include "tlslab/endpoints/RunPcapng.hpp"
@@ -136,8 +137,7 @@ RecordLabRun runRecordLab(const RecordLabOptions& options) {
     return result;
   }
   ServerConfig server;
-  server.chainFile = options.certsDir / "bank32-rsa" / "chain.pem";
-  server.keyFile = options.certsDir / "bank32-rsa" / "key.pem";
+  setLabIdentity(server, options.certsDir);
   server.service = Service::Echo;
   server.readBufferSize = options.readBuffer;
   pinVersion(server.tls, options.tls);

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <thread>
 
+#include "LabIdentity.hpp"
 #include "tlslab/crypto/CipherSuite.hpp"
 #include "tlslab/crypto/Kdf.hpp"
 #include "tlslab/crypto/Tls13Binder.hpp"
@@ -163,8 +164,7 @@ ZeroRttReplayRun runZeroRttReplay(const ZeroRttReplayOptions& options) {
     if (options.onStage) options.onStage(name);
   };
   ServerConfig server;
-  server.chainFile = options.certsDir / "bank32-rsa" / "chain.pem";
-  server.keyFile = options.certsDir / "bank32-rsa" / "key.pem";
+  setLabIdentity(server, options.certsDir);
   server.service = Service::HttpsHello;
   server.tls.minVersion = server.tls.maxVersion = TlsVersion::Tls1_3;
   server.maxEarlyData = 16384;

@@ -102,7 +102,7 @@ TamperVerdict tamperVerdict(const PairLabRun& run) {
   verdict.plain = run.plain;
   if (!run.runs.empty()) {
     for (const auto& event : run.runs.back().events)
-      if (const auto* note = std::get_if<endpoints::NoteEvent>(&event); note && note->text.rfind("tamper: ", 0) == 0)
+      if (const auto* note = std::get_if<endpoints::NoteEvent>(&event); note && note->kind == endpoints::NoteKind::Tampered)
         verdict.attack = note->text;
     verdict.sent = bytesOf(run.runs.back().events, false, true);
   }

@@ -5,6 +5,7 @@
 #include <ctime>
 #include <memory>
 
+#include "LabIdentity.hpp"
 #include "tlslab/scenarios/EavesdropLab.hpp"
 
 namespace tlslab::scenarios {
@@ -125,12 +126,7 @@ WrappedServerRun runWrappedServer(const WrappedServerOptions& options) {
     WrapConfig config;
     config.mode = WrapMode::Server;
     config.connectPort = run.applicationPort;
-    config.chainPem = options.chainPem;
-    config.keyPem = options.keyPem;
-    if (config.chainPem.empty()) {
-      config.chainFile = options.certsDir / "bank32-rsa" / "chain.pem";
-      config.keyFile = options.certsDir / "bank32-rsa" / "key.pem";
-    }
+    setLabIdentity(config, options.certsDir, options.chainPem, options.keyPem);
     config.clientCaFile = options.clientCaFile;
     wrapper = startOurs(config, options.observer);
   }
@@ -162,8 +158,7 @@ WrappedServerRun runWrappedServer(const WrappedServerOptions& options) {
 WrappedClientRun runWrappedClient(const WrappedClientOptions& options) {
   WrappedClientRun run;
   ServerConfig bank;
-  bank.chainFile = options.certsDir / "bank32-rsa" / "chain.pem";
-  bank.keyFile = options.certsDir / "bank32-rsa" / "key.pem";
+  setLabIdentity(bank, options.certsDir);
   auto server = LabServer::start(bank, options.observer);
   if (!server) {
     run.setupError = "the real server cannot start: " + server.error();

@@ -87,9 +87,19 @@ struct AppDataEvent {
   std::string cleartext = {};
 };
 
+// What a note tells, for code that reacts to it (the GUI's live preview, the
+// tamper lab's verdict); the text is only for people to read.
+enum class NoteKind {
+  Narration,       // nothing to react to
+  Resolved,        // a client resolved its host: a new connection starts (its TCP connect follows)
+  StarttlsAgreed,  // the server said go ahead: the bytes that follow on this connection are TLS
+  Tampered,        // the tamper lab's attacker changed, dropped or repeated bytes in flight
+};
+
 struct NoteEvent {
   TimeUs time = 0;
-  std::string text;  // lab-level narration: "connecting to bank32.com (127.0.0.1:4433)"
+  std::string text;  // lab-level narration: "resolved bank32.com to 127.0.0.1 (lab resolver)"
+  NoteKind kind = NoteKind::Narration;
 };
 
 using Event = std::variant<WireEvent, MessageEvent, KeyLogEvent, VerifyEvent, InfoEvent, AppDataEvent, NoteEvent,

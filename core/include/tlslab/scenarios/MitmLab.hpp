@@ -67,6 +67,11 @@ struct MitmOutcome {
   std::vector<RunLeg> legs() const;
 };
 
+// The names of the three parties, on every MITM trace the CLI and the GUI show.
+inline constexpr const char* kMitmVictimLabel = "victim";
+inline constexpr const char* kMitmProxyLabel = "proxy";
+inline constexpr const char* kMitmServerLabel = "bank32.com";
+
 struct MitmLabOptions {
   std::filesystem::path certsDir;
   endpoints::Observer observer;  // streams all four endpoints' events

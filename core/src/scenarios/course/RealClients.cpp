@@ -8,6 +8,7 @@
 #include <fstream>
 #include <system_error>
 
+#include "../LabIdentity.hpp"
 #include "RealClientsCommands.hpp"
 #include "tlslab/endpoints/LabServer.hpp"
 
@@ -101,8 +102,7 @@ endpoints::MitmConfig proxyConfig(const RealClientsOptions& options, std::uint16
 // The bank on a free port whose number is also free on the attacker's address.
 std::unique_ptr<endpoints::LabServer> startBank(const RealClientsOptions& options, std::string& error) {
   endpoints::ServerConfig bank;
-  bank.chainFile = options.certsDir / "bank32-rsa" / "chain.pem";
-  bank.keyFile = options.certsDir / "bank32-rsa" / "key.pem";
+  scenarios::setLabIdentity(bank, options.certsDir);
   for (int attempt = 0; attempt < 5; ++attempt) {
     auto server = endpoints::LabServer::start(bank);
     if (!server) {
