@@ -50,7 +50,7 @@ TEST(ConnectionsModel, Tls12RunShowsVersionAndOkState) {
   model.setTrace(trace);
   ASSERT_EQ(model.rowCount(), 1);
   EXPECT_EQ(cell(model, 0, ConnectionsModel::Version), "TLS 1.2");
-  EXPECT_EQ(connectionState(trace->connections[0]), ConnectionState::Ok) << trace->connections[0].state;
+  EXPECT_EQ(connectionState(trace->connections[0]), ConnectionState::Ok) << trace->connections[0].state.text;
 }
 
 TEST(ConnectionsModel, CorrectVictimShowsFailedVerification) {

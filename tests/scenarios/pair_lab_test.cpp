@@ -57,7 +57,7 @@ TEST_P(PairLabVersions, ResumptionResumesTheFirstSession) {
   EXPECT_EQ(legs[1].clientLabel, "client (resuming)");
   RunTrace trace = checkedTrace(run);
   ASSERT_EQ(trace.trace.connections.size(), 2u);
-  EXPECT_NE(trace.trace.connections[1].negotiated.resumption, model::Resumption::None);
+  EXPECT_NE(trace.trace.connections[1].negotiated.resumption, tlslab::model::Resumption::None);
   EXPECT_EQ(trace.trace.connections[1].negotiated.resumedFrom, std::optional<std::size_t>(0));
 }
 

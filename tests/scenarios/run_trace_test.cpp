@@ -117,7 +117,7 @@ TEST(SelfCheck, ResumedConnectionsDecryptToo) {
     RunTrace traced = checkedRun(config, second);
     EXPECT_TRUE(second.negotiated.resumed);
     ASSERT_EQ(traced.trace.connections.size(), 1u);
-    EXPECT_NE(traced.trace.connections[0].negotiated.resumption, model::Resumption::None) << versionName(version);
+    EXPECT_NE(traced.trace.connections[0].negotiated.resumption, tlslab::model::Resumption::None) << versionName(version);
   }
 }
 
@@ -257,7 +257,7 @@ TEST(SelfCheck, RejectedCertificateShowsTheClientsAlertAndVerifyTrace) {
     RunTrace traced = traceOfRun({{&run}}, "rejected");
     ASSERT_EQ(traced.trace.connections.size(), 1u);
     const auto& conn = traced.trace.connections[0];
-    EXPECT_EQ(conn.state.kind, model::ConnectionState::Kind::Alert) << conn.state.text;
+    EXPECT_EQ(conn.state.kind, tlslab::model::ConnectionState::Kind::Alert) << conn.state.text;
     EXPECT_NE(conn.state.text.find("from client"), std::string::npos) << conn.state.text;
     auto alert = std::find_if(conn.messages.begin(), conn.messages.end(), [](const auto& m) { return m.name == "Alert"; });
     ASSERT_NE(alert, conn.messages.end());

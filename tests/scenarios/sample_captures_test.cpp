@@ -77,7 +77,7 @@ TEST(SampleCaptures, AContentCheckNamesWhatDiffers) {
   wrong.version = 0x0303;
   EXPECT_NE(why(tls13, wrong).find("not 0x0303"), std::string::npos);
   wrong = table.front().content;
-  wrong.resumption = "psk";
+  wrong.resumption = model::Resumption::Psk;
   EXPECT_NE(why(tls13, wrong).find("not «psk»"), std::string::npos);
   wrong = table.front().content;
   wrong.plaintext = {"password=hunter2"};

@@ -20,13 +20,13 @@ struct Field {
   std::string meaning;   // one sentence for a learner
   std::string rfc;       // e.g. "RFC 8446 §4.1.2"
   bool malformed = false;  // an error diagnostic refers to this node
-  // The finding about this node, for views that show it in place (a copy of
-  // the one in the owner's list; shared so copying a tree stays cheap).
-  std::shared_ptr<const Diagnostic> diagnostic;
   std::vector<Field> children;
   // Position of the field's first byte in the directional byte stream (the TCP
   // payload of one side), when the unit was framed from a stream.
   std::optional<std::size_t> streamOffset;
+  // The finding about this node, for views that show it in place (a copy of
+  // the one in the owner's list; shared so copying a tree stays cheap).
+  std::shared_ptr<const Diagnostic> diagnostic = nullptr;
 };
 
 // Depth-first search by name ("cipher_suites"), or by a path of names separated
