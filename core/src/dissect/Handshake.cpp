@@ -6,6 +6,7 @@
 #include "Connection.hpp"
 #include "tlslab/crypto/Hash.hpp"
 #include "tlslab/crypto/Tls12KeySchedule.hpp"
+#include "tlslab/crypto/Tls13KeySchedule.hpp"
 #include "tlslab/wire/Registry.hpp"
 
 namespace tlslab::dissect {
@@ -106,9 +107,7 @@ void onServerHello(Shared& shared, Connection& conn, const wire::ServerHello& sh
     if (conn.suite && conn.transcript.size() >= messageLength) {
       const std::size_t ch1 = conn.transcript.size() - messageLength;
       const Bytes hrr(conn.transcript.begin() + static_cast<std::ptrdiff_t>(ch1), conn.transcript.end());
-      Bytes ch1hash = crypto::digest(conn.suite->prfHash, ByteView(conn.transcript).first(ch1));
-      Bytes replaced{static_cast<std::uint8_t>(HandshakeType::MessageHash), 0, 0, static_cast<std::uint8_t>(ch1hash.size())};
-      replaced.insert(replaced.end(), ch1hash.begin(), ch1hash.end());
+      Bytes replaced = crypto::tls13MessageHash(conn.suite->prfHash, ByteView(conn.transcript).first(ch1));
       replaced.insert(replaced.end(), hrr.begin(), hrr.end());
       conn.transcript = std::move(replaced);
     }
