@@ -18,7 +18,9 @@ ByteWriter& ByteWriter::uN(std::uint64_t v, int n, std::string_view what) {
     return *this;
   }
   if (!fits(v, n)) fail(fmt::format("{}: {} does not fit in {} byte(s)", what, v, n));
-  for (int i = n - 1; i >= 0; --i) out_.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+  const std::size_t at = out_.size();
+  out_.resize(at + static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i) out_[at + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(v >> (8 * (n - 1 - i)));
   return *this;
 }
 

@@ -2,8 +2,6 @@
 
 #include <openssl/crypto.h>
 
-#include <algorithm>
-
 #include "tlslab/util/ByteWriter.hpp"
 
 namespace tlslab::crypto::record {
@@ -15,12 +13,14 @@ Bytes sequenceBytes(std::uint64_t sequence) {
 }
 
 Bytes xorNonce(ByteView iv, std::uint64_t sequence, Bytes* paddedSeq) {
-  Bytes padded(iv.size(), 0);
-  const Bytes seq = sequenceBytes(sequence);
-  std::copy(seq.begin(), seq.end(), padded.end() - 8);
   Bytes nonce(iv.begin(), iv.end());
-  for (std::size_t i = 0; i < nonce.size(); ++i) nonce[i] ^= padded[i];
-  if (paddedSeq) *paddedSeq = std::move(padded);
+  for (std::size_t i = 0; i < 8 && i < nonce.size(); ++i)
+    nonce[nonce.size() - 1 - i] ^= static_cast<std::uint8_t>(sequence >> (8 * i));
+  if (paddedSeq) {
+    ByteWriter padded(iv.size());
+    padded.zeros(iv.size() - 8).u64(sequence);
+    *paddedSeq = std::move(padded).take();
+  }
   return nonce;
 }
 

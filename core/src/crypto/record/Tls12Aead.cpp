@@ -39,7 +39,7 @@ class Tls12Aead final : public RecordProtection {
       out.nonce.insert(out.nonce.end(), explicitNonce.begin(), explicitNonce.end());
     } else {
       out.rfc = "RFC 7905 §2; RFC 5246 §6.2.3.3";
-      out.nonce = xorNonce(iv_, sequence, &padded);
+      out.nonce = xorNonce(iv_, sequence, keepDetail ? &padded : nullptr);
     }
     out.aad = macHeader(sequence, header.type, header.version, ct.size());
     if (keepDetail) {

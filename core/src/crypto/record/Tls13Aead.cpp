@@ -32,7 +32,7 @@ class Tls13Aead final : public RecordProtection {
     const ByteView tag = fragment.last(tagLen);
     Bytes padded;
     out.rfc = "RFC 8446 §5.2-5.4";
-    out.nonce = xorNonce(iv_, sequence, &padded);
+    out.nonce = xorNonce(iv_, sequence, keepDetail ? &padded : nullptr);
     out.aad.assign(out.header.begin(), out.header.end());  // AAD = the record header
     if (keepDetail) {
       out.nonceParts = {{"write_iv", iv_}, {"sequence number, left-padded", padded}};
