@@ -2,6 +2,7 @@
 // handshake with (RFC 8446 §4.4.1).
 #include <gtest/gtest.h>
 
+#include "tlslab/crypto/Tls13KeySchedule.hpp"
 #include "tlslab/crypto/Transcript.hpp"
 
 using namespace tlslab;
@@ -23,7 +24,7 @@ TEST(Transcript, HelloRetryReplacesClientHello1WithMessageHash) {
   const Bytes ch1Hash = digest(HashAlg::Sha384, ch1);
   Bytes expected{254, 0, 0, 48};
   expected.insert(expected.end(), ch1Hash.begin(), ch1Hash.end());
-  EXPECT_EQ(messageHash(HashAlg::Sha384, ch1), expected);
+  EXPECT_EQ(tls13MessageHash(HashAlg::Sha384, ch1), expected);
 
   Transcript t;
   t.add(ch1);

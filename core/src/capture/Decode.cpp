@@ -9,12 +9,11 @@
 #include <cstring>
 
 #include "Diagnostics.hpp"
-#include "PacketReader.hpp"
+#include "tlslab/util/ByteReader.hpp"
 
 namespace tlslab::capture {
 
 using detail::makeDiagnostic;
-using detail::PacketReader;
 using model::Severity;
 
 namespace {
@@ -70,20 +69,17 @@ void setPayload(FrameContext& ctx, IpPacket& ip, ByteView rest, std::size_t anno
 }
 
 std::optional<IpPacket> decodeIpv4(FrameContext& ctx, ByteView data) {
-  PacketReader r(data);
-  std::uint8_t versionIhl = 0, tos = 0, ttl = 0, protocol = 0;
-  std::uint16_t totalLength = 0, id = 0, flagsFragment = 0, checksum = 0;
-  ByteView src, dst;
-  r.u8(versionIhl);
-  r.u8(tos);
-  r.u16(totalLength);
-  r.u16(id);
-  r.u16(flagsFragment);
-  r.u8(ttl);
-  r.u8(protocol);
-  r.u16(checksum);
-  r.bytes(4, src);
-  r.bytes(4, dst);
+  ByteReader r(data);
+  const std::uint8_t versionIhl = r.u8("IPv4 version/IHL");
+  r.skip(1, "IPv4 type of service");
+  const std::uint16_t totalLength = r.u16("IPv4 total length");
+  const std::uint16_t id = r.u16("IPv4 identification");
+  const std::uint16_t flagsFragment = r.u16("IPv4 flags/fragment offset");
+  r.skip(1, "IPv4 time to live");
+  const std::uint8_t protocol = r.u8("IPv4 protocol");
+  r.skip(2, "IPv4 header checksum");
+  const ByteView src = r.bytes(4, "IPv4 source address");
+  const ByteView dst = r.bytes(4, "IPv4 destination address");
   if (!r.ok()) {
     ctx.diagnose(Severity::Warning, "IPv4 header",
                  fmt::format("truncated: {} bytes, a header needs at least 20", data.size()), 0);
@@ -97,7 +93,7 @@ std::optional<IpPacket> decodeIpv4(FrameContext& ctx, ByteView data) {
                  0);
     return std::nullopt;
   }
-  if (!r.skip(headerLength - 20)) {  // options are not needed for TCP reassembly
+  if (!r.skip(headerLength - 20, "IPv4 options")) {  // options are not needed for TCP reassembly
     ctx.diagnose(Severity::Warning, "IPv4 options",
                  fmt::format("header length {} exceeds the {} captured bytes", headerLength, data.size()), 20);
     return std::nullopt;
@@ -134,8 +130,8 @@ bool skipIpv6Extensions(ByteView& data, std::uint8_t& next, IpPacket* fragmentIn
                         std::size_t& consumed) {
   consumed = 0;
   for (int count = 0; count < 32; ++count) {
-    PacketReader r(data);
-    std::uint8_t following = 0, length = 0;
+    ByteReader r(data);
+    std::uint8_t following = 0;
     switch (next) {
       case 0:    // hop-by-hop options
       case 43:   // routing
@@ -144,8 +140,8 @@ bool skipIpv6Extensions(ByteView& data, std::uint8_t& next, IpPacket* fragmentIn
       case 139:  // HIP
       case 140:  // shim6
       case 51: {  // authentication header: length in 4-byte units minus 2 (RFC 4302 §2.2)
-        r.u8(following);
-        r.u8(length);
+        following = r.u8("IPv6 extension next header");
+        const std::uint8_t length = r.u8("IPv6 extension length");
         std::size_t size = next == 51 ? (static_cast<std::size_t>(length) + 2) * 4
                                       : (static_cast<std::size_t>(length) + 1) * 8;
         if (!r.ok() || size > data.size()) {
@@ -159,13 +155,10 @@ bool skipIpv6Extensions(ByteView& data, std::uint8_t& next, IpPacket* fragmentIn
         break;
       }
       case 44: {  // fragment header (RFC 8200 §4.5)
-        std::uint8_t reserved = 0;
-        std::uint16_t offsetFlags = 0;
-        std::uint32_t id = 0;
-        r.u8(following);
-        r.u8(reserved);
-        r.u16(offsetFlags);
-        r.u32(id);
+        following = r.u8("IPv6 fragment next header");
+        r.skip(1, "IPv6 fragment reserved");
+        const std::uint16_t offsetFlags = r.u16("IPv6 fragment offset/flags");
+        const std::uint32_t id = r.u32("IPv6 fragment identification");
         if (!r.ok()) {
           error = "fragment header truncated";
           return false;
@@ -194,17 +187,13 @@ bool skipIpv6Extensions(ByteView& data, std::uint8_t& next, IpPacket* fragmentIn
 namespace {
 
 std::optional<IpPacket> decodeIpv6(FrameContext& ctx, ByteView data) {
-  PacketReader r(data);
-  std::uint32_t versionClassFlow = 0;
-  std::uint16_t payloadLength = 0;
-  std::uint8_t next = 0, hopLimit = 0;
-  ByteView src, dst;
-  r.u32(versionClassFlow);
-  r.u16(payloadLength);
-  r.u8(next);
-  r.u8(hopLimit);
-  r.bytes(16, src);
-  r.bytes(16, dst);
+  ByteReader r(data);
+  const std::uint32_t versionClassFlow = r.u32("IPv6 version/class/flow");
+  const std::uint16_t payloadLength = r.u16("IPv6 payload length");
+  std::uint8_t next = r.u8("IPv6 next header");
+  r.skip(1, "IPv6 hop limit");
+  const ByteView src = r.bytes(16, "IPv6 source address");
+  const ByteView dst = r.bytes(16, "IPv6 destination address");
   if (!r.ok()) {
     ctx.diagnose(Severity::Warning, "IPv6 header",
                  fmt::format("truncated: {} bytes, the fixed header needs 40", data.size()), 0);
@@ -254,9 +243,9 @@ std::optional<IpPacket> decodeNetwork(FrameContext& ctx, std::uint16_t etherType
   }
 }
 
-std::optional<std::uint16_t> etherTypeFromVersion(ByteView data) {
-  if (data.empty()) return std::nullopt;
-  switch (data[0] >> 4) {
+std::optional<std::uint16_t> etherTypeFromVersion(std::optional<std::uint8_t> firstByte) {
+  if (!firstByte) return std::nullopt;
+  switch (*firstByte >> 4) {
     case 4: return kEtherIpv4;
     case 6: return kEtherIpv6;
     default: return std::nullopt;
@@ -264,30 +253,30 @@ std::optional<std::uint16_t> etherTypeFromVersion(ByteView data) {
 }
 
 // Returns the EtherType and advances `reader` past the link header.
-std::optional<std::uint16_t> decodeLink(FrameContext& ctx, PacketReader& r) {
+std::optional<std::uint16_t> decodeLink(FrameContext& ctx, ByteReader& r) {
   const RawPacket& p = ctx.packet;
   std::uint16_t type = 0;
   switch (p.linkType) {
     case linktype::Ethernet:
-      r.skip(12);
-      r.u16(type);
+      r.skip(12, "Ethernet addresses");
+      type = r.u16("EtherType");
       while (r.ok() && isVlanTag(type)) {  // 802.1Q / 802.1ad: skip the TCI, read the inner type
-        r.skip(2);
-        r.u16(type);
+        r.skip(2, "VLAN tag");
+        type = r.u16("EtherType");
       }
       break;
     case linktype::LinuxSll:  // packet type, ARPHRD, addr len, 8-byte addr, protocol
-      r.skip(14);
-      r.u16(type);
+      r.skip(14, "SLL header");
+      type = r.u16("SLL protocol");
       break;
     case linktype::LinuxSll2:  // protocol, reserved, ifindex, ARPHRD, packet type, addr len, addr
-      r.u16(type);
-      r.skip(18);
+      type = r.u16("SLL2 protocol");
+      r.skip(18, "SLL2 header");
       break;
     case linktype::Null:
     case linktype::Loop: {
-      ByteView af;
-      if (!r.bytes(4, af)) break;
+      const ByteView af = r.bytes(4, "loopback address family");
+      if (r.failed()) break;
       std::uint32_t be = static_cast<std::uint32_t>(af[0]) << 24 | static_cast<std::uint32_t>(af[1]) << 16 |
                          static_cast<std::uint32_t>(af[2]) << 8 | af[3];
       std::uint32_t le = static_cast<std::uint32_t>(af[3]) << 24 | static_cast<std::uint32_t>(af[2]) << 16 |
@@ -299,7 +288,7 @@ std::optional<std::uint16_t> decodeLink(FrameContext& ctx, PacketReader& r) {
     case linktype::Raw:
     case linktype::RawOpenBsd:
     case linktype::LinktypeRaw:
-      return etherTypeFromVersion(r.rest());
+      return etherTypeFromVersion(r.peekU8());
     case linktype::Ipv4: return kEtherIpv4;
     case linktype::Ipv6: return kEtherIpv6;
     default: return std::nullopt;
@@ -352,7 +341,7 @@ std::string linkTypeName(int linkType) {
 DecodeOutcome decodeFrame(const RawPacket& packet) {
   DecodeOutcome out;
   FrameContext ctx{packet, 0, out};
-  PacketReader r(packet.data);
+  ByteReader r(packet.data);
   auto etherType = decodeLink(ctx, r);
   if (!etherType) return out;
   ctx.linkHeader = r.offset();
@@ -363,19 +352,15 @@ DecodeOutcome decodeFrame(const RawPacket& packet) {
 std::optional<TcpSegment> decodeTcp(const IpPacket& ip, Timestamp time, std::uint64_t frame,
                                     std::vector<CaptureDiagnostic>& diagnostics) {
   if (ip.protocol != kIpProtoTcp) return std::nullopt;
-  PacketReader r(ip.payload);
+  ByteReader r(ip.payload);
   TcpSegment s;
-  std::uint8_t dataOffset = 0, flags = 0;
-  std::uint16_t window = 0, checksum = 0, urgent = 0;
-  r.u16(s.source.port);
-  r.u16(s.destination.port);
-  r.u32(s.seq);
-  r.u32(s.ack);
-  r.u8(dataOffset);
-  r.u8(flags);
-  r.u16(window);
-  r.u16(checksum);
-  r.u16(urgent);
+  s.source.port = r.u16("TCP source port");
+  s.destination.port = r.u16("TCP destination port");
+  s.seq = r.u32("TCP sequence number");
+  s.ack = r.u32("TCP acknowledgment number");
+  const std::uint8_t dataOffset = r.u8("TCP data offset");
+  const std::uint8_t flags = r.u8("TCP flags");
+  r.skip(6, "TCP window, checksum and urgent pointer");
   if (!r.ok()) {
     diagnostics.push_back(makeDiagnostic(model::DiagnosticCode::PacketHeader,
         Severity::Warning, "TCP header",
@@ -392,7 +377,7 @@ std::optional<TcpSegment> decodeTcp(const IpPacket& ip, Timestamp time, std::uin
                                          frame, 12));
     return std::nullopt;
   }
-  if (!r.skip(headerLength - 20)) {  // options (MSS, SACK, timestamps) are not needed
+  if (!r.skip(headerLength - 20, "TCP options")) {  // options (MSS, SACK, timestamps) are not needed
     diagnostics.push_back(makeDiagnostic(model::DiagnosticCode::PacketHeader,
         Severity::Warning, "TCP options",
         fmt::format("header length {} exceeds the {} captured bytes", headerLength, ip.payload.size()), frame, 20));

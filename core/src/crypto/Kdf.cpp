@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "Ossl.hpp"
+#include "tlslab/util/ByteWriter.hpp"
 
 namespace tlslab::crypto {
 
@@ -29,15 +30,12 @@ Bytes hkdfExpandRaw(HashAlg alg, ByteView prk, ByteView info, std::size_t length
 }
 
 Bytes hkdfLabelInfo(std::string_view label, ByteView context, std::size_t length) {
-  const std::string full = "tls13 " + std::string(label);
-  Bytes info;
-  info.push_back(static_cast<std::uint8_t>(length >> 8));
-  info.push_back(static_cast<std::uint8_t>(length & 0xff));
-  info.push_back(static_cast<std::uint8_t>(full.size()));
-  info.insert(info.end(), full.begin(), full.end());
-  info.push_back(static_cast<std::uint8_t>(context.size()));
-  info.insert(info.end(), context.begin(), context.end());
-  return info;
+  // RFC 8446 §7.1: struct { uint16 length; opaque label<7..255> = "tls13 " + Label; opaque context<0..255>; }
+  ByteWriter info(4 + 6 + label.size() + context.size());
+  info.u16(length);
+  info.prefixed(1, [&] { info.text("tls13 ").text(label); });
+  info.vector(1, context);
+  return std::move(info).take();
 }
 
 Bytes hkdfExpandLabelRaw(HashAlg alg, ByteView secret, std::string_view label, ByteView context,

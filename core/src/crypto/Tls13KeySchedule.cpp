@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "tlslab/crypto/Kdf.hpp"
+#include "tlslab/util/ByteWriter.hpp"
 
 namespace tlslab::crypto {
 namespace {
@@ -135,6 +136,14 @@ Tls13KeyIv tls13TrafficKeys(const CipherSuite& suite, ByteView trafficSecret, Se
   out.steps[0].node = info.keyNode;
   out.steps[1].node = info.ivNode;
   return out;
+}
+
+Bytes tls13MessageHash(HashAlg hash, ByteView clientHello1) {
+  constexpr std::uint8_t kMessageHash = 254;  // HandshakeType message_hash
+  ByteWriter w(4 + hashLength(hash));
+  w.u8(kMessageHash);
+  w.prefixed(3, [&] { w.bytes(digest(hash, clientHello1)); });
+  return std::move(w).take();
 }
 
 model::DerivationStep tls13FinishedKey(HashAlg hash, ByteView baseKey, std::string name) {

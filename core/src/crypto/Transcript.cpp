@@ -1,10 +1,8 @@
 #include "tlslab/crypto/Transcript.hpp"
 
-namespace tlslab::crypto {
+#include "tlslab/crypto/Tls13KeySchedule.hpp"
 
-namespace {
-constexpr std::uint8_t kMessageHashType = 254;
-}
+namespace tlslab::crypto {
 
 bool Transcript::add(ByteView message) {
   if (finished_) return true;
@@ -17,19 +15,12 @@ bool Transcript::add(ByteView message) {
 
 void Transcript::replaceWithMessageHash(HashAlg alg) {
   if (finished_) return;
-  bytes_ = messageHash(alg, bytes_);
+  bytes_ = tls13MessageHash(alg, bytes_);
 }
 
 void Transcript::finish() {
   finished_ = true;
   Bytes().swap(bytes_);
-}
-
-Bytes messageHash(HashAlg alg, ByteView clientHello1) {
-  const Bytes hash = digest(alg, clientHello1);
-  Bytes out{kMessageHashType, 0, 0, static_cast<std::uint8_t>(hash.size())};
-  out.insert(out.end(), hash.begin(), hash.end());
-  return out;
 }
 
 }  // namespace tlslab::crypto

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "tlslab/util/ByteReader.hpp"
+
 namespace tlslab::pki::der {
 namespace {
 
@@ -15,29 +17,28 @@ std::nullopt_t fail(Error& error, std::string what, std::size_t offset) {
 std::optional<Tlv> read(ByteView data, std::size_t offset, std::size_t limit, Error& error, const char* what) {
   limit = std::min(limit, data.size());
   if (offset >= limit || limit - offset < 2) return fail(error, std::string(what) + ": truncated TLV header", offset);
+  ByteReader r(data.subspan(offset, limit - offset), offset);
   Tlv tlv;
   tlv.offset = offset;
-  tlv.tag = data[offset];
+  tlv.tag = r.u8("tag");
   // X.509 uses only single-byte tags; 0x1f would start a multi-byte tag.
   if ((tlv.tag & 0x1f) == 0x1f) return fail(error, std::string(what) + ": multi-byte tag not used in X.509", offset);
-  std::uint8_t first = data[offset + 1];
-  std::size_t pos = offset + 2;
+  const std::uint8_t first = r.u8("length");
   if (first < 0x80) {
     tlv.length = first;
   } else {
-    std::size_t count = first & 0x7f;
+    const std::size_t count = first & 0x7f;
     // 0x80 is BER's indefinite length, forbidden in DER (X.690 §10.1).
     if (count == 0) return fail(error, std::string(what) + ": indefinite length is not DER", offset + 1);
     if (count > 4) return fail(error, std::string(what) + ": length of length " + std::to_string(count) + " is oversize", offset + 1);
-    if (limit - pos < count) return fail(error, std::string(what) + ": truncated length", offset + 1);
-    for (std::size_t i = 0; i < count; ++i) tlv.length = (tlv.length << 8) | data[pos + i];
-    pos += count;
+    tlv.length = static_cast<std::size_t>(r.uN(count, "length"));
+    if (r.failed()) return fail(error, std::string(what) + ": truncated length", offset + 1);
   }
-  tlv.header = pos - offset;
-  if (tlv.length > limit - pos) {
+  tlv.header = r.offset() - offset;
+  if (tlv.length > r.remaining()) {
     return fail(error,
                 std::string(what) + ": claims " + std::to_string(tlv.length) + " bytes but only " +
-                    std::to_string(limit - pos) + " remain",
+                    std::to_string(r.remaining()) + " remain",
                 offset);
   }
   return tlv;

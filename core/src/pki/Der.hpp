@@ -1,5 +1,5 @@
 #pragma once
-// Minimal bounds-checked DER TLV walker (X.690 §8.1), used only to find the
+// Minimal DER TLV walker (X.690 §8.1) over the shared ByteReader, used only to find the
 // byte ranges of certificate fields; values are decoded by OpenSSL.
 #include <cstddef>
 #include <cstdint>

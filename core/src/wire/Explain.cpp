@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "tlslab/util/ByteWriter.hpp"
 #include "tlslab/wire/Flow.hpp"
 #include "tlslab/wire/Handshake.hpp"
 #include "tlslab/wire/Messages.hpp"
@@ -112,16 +113,15 @@ class Explainer {
   static void rebuildHeader(const RecordView& r, Bytes& out) {
     if (r.sslv2ClientHello) {
       if (out.size() < 2) return;
-      out[0] = static_cast<std::uint8_t>(0x80 | ((r.fragment.size() >> 8) & 0x7f));
-      out[1] = static_cast<std::uint8_t>(r.fragment.size() & 0xff);
+      ByteWriter h(2);
+      h.u16(0x8000 | (r.fragment.size() & 0x7fff));
+      std::memcpy(out.data(), h.view().data(), 2);
       return;
     }
-    std::uint8_t h[5] = {r.contentType, static_cast<std::uint8_t>(r.version >> 8),
-                         static_cast<std::uint8_t>(r.version & 0xff),
-                         static_cast<std::uint8_t>(r.fragment.size() >> 8),
-                         static_cast<std::uint8_t>(r.fragment.size() & 0xff)};
-    std::size_t n = std::min<std::size_t>({r.headerLength, 5, out.size()});
-    if (n > 0) std::memcpy(out.data(), h, n);
+    ByteWriter h(kRecordHeaderLength);
+    h.u8(r.contentType).u16(r.version).u16(r.fragment.size());  // a framed fragment always fits
+    std::size_t n = std::min<std::size_t>({r.headerLength, kRecordHeaderLength, out.size()});
+    if (n > 0) std::memcpy(out.data(), h.view().data(), n);
   }
 
   void note(const RecordView& r, std::string name, std::string value, std::string meaning) {

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "tlslab/wire/ByteReader.hpp"
 #include "tlslab/wire/Messages.hpp"
 
 namespace tlslab::wire {
@@ -23,9 +24,9 @@ void HandshakeReassembler::append(Partial& p, ByteView bytes, std::size_t stream
   p.message.segments.push_back(s);
   p.message.bytes.insert(p.message.bytes.end(), bytes.begin(), bytes.end());
   if (p.expected == 0 && p.message.bytes.size() >= kHandshakeHeaderLength) {
-    const Bytes& b = p.message.bytes;
-    p.message.type = b[0];
-    p.expected = kHandshakeHeaderLength + ((std::size_t{b[1]} << 16) | (std::size_t{b[2]} << 8) | b[3]);
+    ByteReader header(p.message.bytes);
+    p.message.type = header.u8("Handshake.msg_type");
+    p.expected = kHandshakeHeaderLength + header.u24("Handshake.length");
   }
 }
 
@@ -36,7 +37,10 @@ namespace {
 bool precedesKeyChange(const ReassembledMessage& m) {
   switch (m.type) {
     case 2: {  // ServerHello, but not HelloRetryRequest (no key change after it)
-      bool hrr = m.bytes.size() >= 38 && std::memcmp(m.bytes.data() + 6, kHelloRetryRequestRandom, 32) == 0;
+      ByteReader r(m.bytes);
+      r.skip(kHandshakeHeaderLength + 2, "Handshake header and ServerHello.legacy_version");
+      const ByteView random = r.bytes(32, "ServerHello.random");
+      const bool hrr = r.ok() && std::memcmp(random.data(), kHelloRetryRequestRandom, 32) == 0;
       return !hrr;
     }
     case 5:   // EndOfEarlyData

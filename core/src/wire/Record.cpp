@@ -25,6 +25,30 @@ namespace {
 
 bool knownContentType(std::uint8_t t) { return t >= 20 && t <= 26; }
 
+// The SSLv2 record length: the 2-byte header's low 15 bits (RFC 5246 §E.2).
+std::size_t sslv2Length(ByteView data) {
+  ByteReader header(data);
+  return header.u16("SSLv2 record length") & 0x7fffu;
+}
+
+// A TLS record header (RFC 8446 §5.1) from the first 5 bytes of data.
+struct HeaderFields {
+  std::uint8_t type = 0;
+  std::uint16_t version = 0;
+  std::size_t length = 0;
+  // A header frameOne rejects as not TLS (keep the two in step).
+  bool plausible() const { return knownContentType(type) && (version >> 8) == 0x03; }
+};
+
+HeaderFields readHeader(ByteView data, std::size_t at) {
+  ByteReader header(data.first(kRecordHeaderLength), at);
+  HeaderFields h;
+  h.type = header.u8("TLSPlaintext.type");
+  h.version = header.u16("TLSPlaintext.legacy_record_version");
+  h.length = header.u16("TLSPlaintext.length");
+  return h;
+}
+
 model::Diagnostic recordDiag(model::Severity s, std::size_t offset, std::string message) {
   return model::Diagnostic{s, "TLSPlaintext", offset, std::move(message)};
 }
@@ -36,18 +60,23 @@ model::Diagnostic recordDiag(model::Severity s, std::size_t offset, std::string 
 // a client stream can be one.
 bool RecordFramer::looksLikeSslv2ClientHello(ByteView data) const {
   if (sawFirstRecord_ || data.size() < 5) return false;
-  return (data[0] & 0x80) != 0 && data[2] == 1 && (data[3] == 0x03 || (data[3] == 0x00 && data[4] == 0x02));
+  ByteReader r(data.first(5));
+  const std::uint16_t header = r.u16("SSLv2 record header");
+  const std::uint8_t msgType = r.u8("SSLv2 msg_type");
+  const std::uint16_t version = r.u16("SSLv2 ClientHello version");
+  return (header & 0x8000) != 0 && msgType == 1 && ((version >> 8) == 0x03 || version == 0x0002);
 }
 
 std::size_t RecordFramer::frameOne(ByteView data, std::size_t at, const Sink& sink) {
   if (looksLikeSslv2ClientHello(data)) {
-    std::size_t length = ((std::size_t{data[0]} & 0x7f) << 8) | data[1];
+    const std::size_t length = sslv2Length(data);
     if (data.size() < 2 + length) return 0;
+    ByteReader hello(data.subspan(3, 2), at + 3);
     RecordView v;
     v.sslv2ClientHello = true;
     v.headerLength = 2;
     v.contentType = static_cast<std::uint8_t>(ContentType::Handshake);
-    v.version = static_cast<std::uint16_t>((data[3] << 8) | data[4]);
+    v.version = hello.u16("SSLv2 ClientHello version");
     v.fragment = data.subspan(2, length);
     v.streamOffset = at;
     v.diagnostics.push_back(recordDiag(model::Severity::Warning, at,
@@ -58,13 +87,13 @@ std::size_t RecordFramer::frameOne(ByteView data, std::size_t at, const Sink& si
     return 2 + length;
   }
   if (data.size() < kRecordHeaderLength) return 0;
-  ByteReader header(data.first(kRecordHeaderLength), at);
+  const HeaderFields header = readHeader(data, at);
   RecordView v;
-  v.contentType = header.u8("TLSPlaintext.type");
-  v.version = header.u16("TLSPlaintext.legacy_record_version");
-  std::size_t length = header.u16("TLSPlaintext.length");
+  v.contentType = header.type;
+  v.version = header.version;
+  const std::size_t length = header.length;
   v.streamOffset = at;
-  if (!knownContentType(v.contentType) || (v.version >> 8) != 0x03) {  // keep in step with needed()
+  if (!header.plausible()) {
     // Not a TLS record header: the stream is not TLS here, or we lost sync.
     desynchronized_ = true;
     desyncOffset_ = at;
@@ -100,11 +129,11 @@ std::size_t RecordFramer::frameOne(ByteView data, std::size_t at, const Sink& si
 // Bytes the buffered record needs in total before frameOne can decide.
 std::size_t RecordFramer::needed() const {
   if (buffer_.size() < kRecordHeaderLength) return kRecordHeaderLength;
-  if (looksLikeSslv2ClientHello(buffer_)) return 2 + (((std::size_t{buffer_[0]} & 0x7f) << 8) | buffer_[1]);
+  if (looksLikeSslv2ClientHello(buffer_)) return 2 + sslv2Length(buffer_);
   // A header frameOne will reject (not TLS, or oversized) needs no more bytes.
-  if (!knownContentType(buffer_[0]) || buffer_[1] != 0x03) return kRecordHeaderLength;
-  std::size_t length = (std::size_t{buffer_[3]} << 8) | buffer_[4];
-  return length > kMaxRecordLength ? kRecordHeaderLength : kRecordHeaderLength + length;
+  const HeaderFields header = readHeader(buffer_, 0);
+  if (!header.plausible()) return kRecordHeaderLength;
+  return header.length > kMaxRecordLength ? kRecordHeaderLength : kRecordHeaderLength + header.length;
 }
 
 void RecordFramer::feed(ByteView chunk, const Sink& sink) {

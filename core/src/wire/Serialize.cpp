@@ -1,60 +1,46 @@
 // Hello messages back to bytes (RFC 8446 §4.1.2, §4.1.3), for labs that
-// build or tamper with them. Lengths are always recomputed here.
+// build or tamper with them. Lengths are always recomputed here: each vector
+// is a ByteWriter scope whose prefix is filled in when it closes.
+#include "tlslab/util/ByteWriter.hpp"
 #include "tlslab/wire/Messages.hpp"
 
 namespace tlslab::wire {
 namespace {
 
-void putN(Bytes& out, std::size_t value, int bytes) {
-  for (int i = bytes - 1; i >= 0; --i) out.push_back(static_cast<std::uint8_t>(value >> (8 * i)));
+void putExtensions(ByteWriter& w, const std::vector<Extension>& extensions) {
+  w.prefixed(2, [&] {
+    for (const Extension& e : extensions) w.u16(e.type).vector(2, e.data);
+  });
 }
 
-void putVector(Bytes& out, const Bytes& data, int lengthBytes) {
-  putN(out, data.size(), lengthBytes);
-  out.insert(out.end(), data.begin(), data.end());
-}
-
-void putExtensions(Bytes& out, const std::vector<Extension>& extensions) {
-  Bytes block;
-  for (const Extension& e : extensions) {
-    putN(block, e.type, 2);
-    putVector(block, e.data, 2);
-  }
-  putVector(out, block, 2);
-}
-
-Bytes withHeader(std::uint8_t type, const Bytes& body) {
-  Bytes out;
-  out.reserve(4 + body.size());  // also keeps GCC 12's -O2 -Wstringop-overread false positive quiet
-  out.push_back(type);
-  putVector(out, body, 3);
-  return out;
+// msg_type || uint24 length || body (RFC 8446 §4).
+template <typename Body>
+Bytes handshakeMessage(HandshakeType type, Body&& body) {
+  ByteWriter w(512);
+  w.u8(static_cast<std::uint8_t>(type));
+  w.prefixed(3, [&] { body(w); });
+  return std::move(w).take();
 }
 
 }  // namespace
 
 Bytes serialize(const ClientHello& hello) {
-  Bytes body;
-  putN(body, hello.legacyVersion, 2);
-  body.insert(body.end(), hello.random.begin(), hello.random.end());
-  putVector(body, hello.sessionId, 1);
-  Bytes suites;
-  for (std::uint16_t s : hello.cipherSuites) putN(suites, s, 2);
-  putVector(body, suites, 2);
-  putVector(body, hello.compressionMethods, 1);
-  if (!hello.extensions.empty()) putExtensions(body, hello.extensions);
-  return withHeader(static_cast<std::uint8_t>(HandshakeType::ClientHello), body);
+  return handshakeMessage(HandshakeType::ClientHello, [&](ByteWriter& w) {
+    w.u16(hello.legacyVersion).bytes(hello.random).vector(1, hello.sessionId);
+    w.prefixed(2, [&] {
+      for (std::uint16_t s : hello.cipherSuites) w.u16(s);
+    });
+    w.vector(1, hello.compressionMethods);
+    if (!hello.extensions.empty()) putExtensions(w, hello.extensions);
+  });
 }
 
 Bytes serialize(const ServerHello& hello) {
-  Bytes body;
-  putN(body, hello.legacyVersion, 2);
-  body.insert(body.end(), hello.random.begin(), hello.random.end());
-  putVector(body, hello.sessionId, 1);
-  putN(body, hello.cipherSuite, 2);
-  body.push_back(hello.compressionMethod);
-  if (!hello.extensions.empty()) putExtensions(body, hello.extensions);
-  return withHeader(static_cast<std::uint8_t>(HandshakeType::ServerHello), body);
+  return handshakeMessage(HandshakeType::ServerHello, [&](ByteWriter& w) {
+    w.u16(hello.legacyVersion).bytes(hello.random).vector(1, hello.sessionId);
+    w.u16(hello.cipherSuite).u8(hello.compressionMethod);
+    if (!hello.extensions.empty()) putExtensions(w, hello.extensions);
+  });
 }
 
 }  // namespace tlslab::wire

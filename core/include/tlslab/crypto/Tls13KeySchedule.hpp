@@ -111,6 +111,11 @@ Tls13KeyIv tls13TrafficKeys(const CipherSuite& suite, ByteView trafficSecret, co
 // The same for one of the schedule's traffic secrets: named and placed (ScheduleNode) after it.
 Tls13KeyIv tls13TrafficKeys(const CipherSuite& suite, ByteView trafficSecret, SecretKind kind);
 
+// RFC 8446 §4.4.1: after a HelloRetryRequest the transcript starts with this
+// synthetic handshake message in place of ClientHello1:
+// message_hash (254) || 00 00 Hash.length || Hash(ClientHello1).
+Bytes tls13MessageHash(HashAlg hash, ByteView clientHello1);
+
 model::DerivationStep tls13FinishedKey(HashAlg hash, ByteView baseKey, std::string name);
 model::DerivationStep tls13VerifyData(HashAlg hash, ByteView finishedKey, ByteView transcriptHash,
                                       std::string name, std::string messages);

@@ -43,7 +43,4 @@ class Transcript {
   bool overLimit_ = false;
 };
 
-// The message_hash message itself (RFC 8446 §4.4.1).
-Bytes messageHash(HashAlg alg, ByteView clientHello1);
-
 }  // namespace tlslab::crypto

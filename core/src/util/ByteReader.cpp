@@ -1,34 +1,27 @@
-#include "tlslab/wire/ByteReader.hpp"
+#include "tlslab/util/ByteReader.hpp"
 
 #include <fmt/format.h>
 
-namespace tlslab::wire {
+namespace tlslab {
 
 void ByteReader::fail(ParseAlert alert, std::string what, std::size_t unitOffset) {
   if (error_) return;  // keep the first error: later ones are consequences
   error_ = ParseError{alert, std::move(what), unitOffset};
 }
 
-bool ByteReader::need(std::size_t n, std::string_view what) {
-  if (failed()) return false;
-  if (data_.size() - pos_ >= n) return true;
+void ByteReader::failShort(std::size_t n, std::string_view what) {
+  if (failed()) return;
   fail(ParseAlert::DecodeError,
        fmt::format("{}: truncated, need {} byte(s) but only {} left", what, n, data_.size() - pos_));
-  return false;
 }
 
-std::uint64_t ByteReader::uN(std::size_t n, std::string_view what) {
-  if (n > 8 || !need(n, what)) return 0;
-  std::uint64_t v = 0;
-  for (std::size_t i = 0; i < n; ++i) v = (v << 8) | data_[pos_ + i];
-  pos_ += n;
-  return v;
+void ByteReader::failItemSize(std::size_t length, std::size_t itemSize, std::size_t lengthAt,
+                              std::string_view what) {
+  fail(ParseAlert::DecodeError,
+       itemSize == 2 ? fmt::format("{}: length {} is odd, not a list of 2-byte values", what, length)
+                     : fmt::format("{}: length {} is not a multiple of the {}-byte item", what, length, itemSize),
+       lengthAt);
 }
-
-std::uint8_t ByteReader::u8(std::string_view what) { return static_cast<std::uint8_t>(uN(1, what)); }
-std::uint16_t ByteReader::u16(std::string_view what) { return static_cast<std::uint16_t>(uN(2, what)); }
-std::uint32_t ByteReader::u24(std::string_view what) { return static_cast<std::uint32_t>(uN(3, what)); }
-std::uint32_t ByteReader::u32(std::string_view what) { return static_cast<std::uint32_t>(uN(4, what)); }
 
 ByteView ByteReader::bytes(std::size_t n, std::string_view what) {
   if (!need(n, what)) return {};
@@ -84,4 +77,4 @@ bool ByteReader::expectEnd(std::string_view what) {
   return false;
 }
 
-}  // namespace tlslab::wire
+}  // namespace tlslab

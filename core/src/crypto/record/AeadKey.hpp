@@ -1,0 +1,33 @@
+#pragma once
+// Private to crypto/record: one direction-pair of OpenSSL AEAD contexts for a
+// record key (GCM, CCM, ChaCha20-Poly1305), shared by the TLS 1.3 and TLS 1.2
+// AEAD modes. GCM and ChaCha are keyed once; each record only sets its nonce.
+#include <cstdint>
+
+#include "../Ossl.hpp"
+#include "tlslab/crypto/CipherSuite.hpp"
+#include "tlslab/crypto/Result.hpp"
+#include "tlslab/util/Bytes.hpp"
+
+namespace tlslab::crypto::record {
+
+bool isCcm(CipherAlg alg);
+
+class AeadKey {
+ public:
+  static Result<AeadKey> create(const CipherSuite& suite, ByteView key);
+
+  // Writes ct.size() bytes to out; false when the tag does not verify.
+  bool open(ByteView nonce, ByteView aad, ByteView ct, ByteView tag, std::uint8_t* out);
+  // Writes pt.size() bytes to out and the suite's tag length to tag.
+  bool seal(ByteView nonce, ByteView aad, ByteView pt, std::uint8_t* out, std::uint8_t* tag);
+
+ private:
+  AeadKey() = default;
+  const CipherSuite* suite_ = nullptr;
+  Bytes key_;
+  const EVP_CIPHER* evp_ = nullptr;
+  ossl::CipherCtx dec_, enc_;
+};
+
+}  // namespace tlslab::crypto::record
