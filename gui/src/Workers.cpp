@@ -91,7 +91,8 @@ void CaptureLoader::start(const OpenRequest& request, qint64 keepPayloadsBelow) 
     if (!summary.value().complete) {
       notes << QObject::tr("the file stops early: %1").arg(qs(summary.value().stopReason));
       trace.diagnostics.push_back({model::Severity::Error, "capture", std::nullopt,
-                                   "the capture stops early: " + summary.value().stopReason});
+                                   "the capture stops early: " + summary.value().stopReason,
+                                   model::DiagnosticCode::CaptureFile});
     }
     if (!options.keepPayloads) notes << QObject::tr("large file: a connection's application data loads when you open it");
     auto shared = std::make_shared<const model::Trace>(std::move(trace));

@@ -10,6 +10,7 @@
 #include "tlslab/dissect/TlsDissector.hpp"
 #include "tlslab/model/TraceJson.hpp"
 #include "tlslab/wire/Messages.hpp"
+#include "tlslab/wire/Record.hpp"
 
 using namespace tlslab;
 using model::DiagnosticCode;
@@ -70,6 +71,24 @@ TEST(DiagnosticCodes, AMalformedMessageIsCodedAndItsFieldCarriesTheFinding) {
   const model::Field* node = find(message.tree);
   ASSERT_NE(node, nullptr);
   EXPECT_EQ(node->diagnostic->message, message.diagnostics.front().message);
+}
+
+TEST(DiagnosticCodes, TruncatedAndDesynchronisedStreamsAreCoded) {
+  // A record header promising 100 bytes and the stream ending after 3, then
+  // bytes that are no TLS record at all.
+  std::vector<model::Diagnostic> found;
+  wire::RecordFramer framer;
+  const Bytes cut{22, 3, 3, 0, 100, 1, 2, 3};
+  framer.feed(cut, [&](const wire::RecordView& v) { found.insert(found.end(), v.diagnostics.begin(), v.diagnostics.end()); });
+  framer.finish([&](const wire::RecordView& v) { found.insert(found.end(), v.diagnostics.begin(), v.diagnostics.end()); });
+  EXPECT_TRUE(has(found, DiagnosticCode::Truncated));
+  found.clear();
+  wire::RecordFramer garbage;
+  const Bytes junk(64, 0x99);
+  garbage.feed(junk, [&](const wire::RecordView& v) { found.insert(found.end(), v.diagnostics.begin(), v.diagnostics.end()); });
+  garbage.finish([&](const wire::RecordView& v) { found.insert(found.end(), v.diagnostics.begin(), v.diagnostics.end()); });
+  EXPECT_TRUE(has(found, DiagnosticCode::RecordDesync));
+  for (const auto& d : found) EXPECT_NE(d.code, DiagnosticCode::Unclassified) << d.message;
 }
 
 TEST(DiagnosticCodes, EverySampleCaptureFindingHasACode) {

@@ -8,7 +8,6 @@
 #include "Connection.hpp"
 #include "tlslab/crypto/Hash.hpp"
 #include "tlslab/crypto/Tls12KeySchedule.hpp"
-#include "tlslab/crypto/Tls13KeySchedule.hpp"
 #include "tlslab/wire/Registry.hpp"
 
 namespace tlslab::dissect {

@@ -43,8 +43,8 @@ model::Field& Cursor::bare(std::size_t offset, std::size_t length) {
 // only when the read fails (it cost a concatenation per field before).
 std::string Cursor::path(const char* name) const { return where_ + "." + name; }
 
-void Cursor::flag(model::Severity severity, std::size_t offset, std::string message) {
-  diags_->push_back(model::Diagnostic{severity, where_, offset, std::move(message), model::DiagnosticCode::Malformed});
+void Cursor::flag(model::Severity severity, std::size_t offset, std::string message, model::DiagnosticCode code) {
+  diags_->push_back(model::Diagnostic{severity, where_, offset, std::move(message), code});
   node_->diagnostic = std::make_shared<const model::Diagnostic>(diags_->back());
   if (severity == model::Severity::Error) node_->malformed = true;
 }

@@ -63,7 +63,8 @@ class Cursor {
   // Reports the reader's error (once) and shows undecoded bytes.
   void check();
   // A diagnostic not coming from the reader (e.g. illegal value).
-  void flag(model::Severity severity, std::size_t offset, std::string message);
+  void flag(model::Severity severity, std::size_t offset, std::string message,
+            model::DiagnosticCode code = model::DiagnosticCode::Malformed);
   void markReported() { reported_ = true; }
 
  private:

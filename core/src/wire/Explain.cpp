@@ -218,7 +218,7 @@ class Explainer {
     FlowTracker::Verdict v = tracker_.observe(from, kind);
     if (v.expected) return;
     result.flowNotes.push_back(fmt::format("at offset {}: {}", at, v.message));
-    result.diagnostics.push_back(model::Diagnostic{model::Severity::Warning, "handshake flow", at, v.message});
+    result.diagnostics.push_back(model::Diagnostic{model::Severity::Warning, "handshake flow", at, v.message, model::DiagnosticCode::HandshakeFlow});
   }
 
   HandshakeReassembler reassembler_;

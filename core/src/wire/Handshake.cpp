@@ -62,7 +62,8 @@ void HandshakeReassembler::addRecord(ByteView fragment, std::size_t recordStream
         model::Severity::Error, "Handshake", recordStreamOffset,
         fmt::format("{} spans a key change: it started in a record under epoch {} and continues under epoch {}; "
                     "handshake messages must not span a key change (RFC 8446 §5.1, unexpected_message)",
-                    handshakeTypeDisplay(partial_->message.type), partial_->epoch, epoch)});
+                    handshakeTypeDisplay(partial_->message.type), partial_->epoch, epoch),
+        model::DiagnosticCode::KeyChangeBoundary});
   }
   std::size_t pos = 0;
   while (pos < fragment.size()) {
@@ -89,7 +90,8 @@ void HandshakeReassembler::addRecord(ByteView fragment, std::size_t recordStream
             model::Severity::Error, "Handshake", recordStreamOffset + headerLength + pos,
             fmt::format("{} must end at a record boundary because a key change follows it, but {} more byte(s) "
                         "share its record (RFC 8446 §5.1)",
-                        handshakeTypeDisplay(p.message.type), fragment.size() - pos)});
+                        handshakeTypeDisplay(p.message.type), fragment.size() - pos),
+            model::DiagnosticCode::KeyChangeBoundary});
       }
       out.push_back(std::move(p.message));
       partial_.reset();
@@ -112,7 +114,8 @@ void HandshakeReassembler::finish(std::vector<ReassembledMessage>& out) {
       model::Severity::Error, "Handshake", at,
       expected ? fmt::format("stream ends inside a {} message: {} of {} byte(s) present",
                              handshakeTypeDisplay(m.type), m.bytes.size(), expected)
-               : fmt::format("stream ends inside a handshake header: {} of 4 byte(s) present", m.bytes.size())});
+               : fmt::format("stream ends inside a handshake header: {} of 4 byte(s) present", m.bytes.size()),
+      model::DiagnosticCode::Truncated});
   out.push_back(std::move(m));
 }
 

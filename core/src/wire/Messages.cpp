@@ -29,7 +29,7 @@ bool isTls13(const ParseContext& ctx) { return ctx.version && *ctx.version >= 0x
 bool isTls12OrEarlier(const ParseContext& ctx) { return ctx.version && *ctx.version <= 0x0303; }
 
 void guessNote(Cursor& c, const std::string& what) {
-  c.flag(model::Severity::Info, c.offset(), what);
+  c.flag(model::Severity::Info, c.offset(), what, model::DiagnosticCode::ParseGuess);
 }
 
 void clientHello(Cursor& c, ClientHello& m) {
@@ -373,7 +373,8 @@ MessageBody parseBody(Cursor& c, std::uint8_t type, ByteView body, const ParseCo
       return m;
     }
     default: {
-      c.flag(model::Severity::Warning, 0, fmt::format("unknown handshake message type {}; body kept as bytes", type));
+      c.flag(model::Severity::Warning, 0, fmt::format("unknown handshake message type {}; body kept as bytes", type),
+             model::DiagnosticCode::UnknownMessage);
       if (!c.empty()) c.rest("body", "Contents of an unknown handshake message.", "RFC 8446 §4");
       return UnknownMessage{copy(body)};
     }
@@ -431,7 +432,8 @@ HandshakeMessage parseHandshakeMessage(ByteView bytes, const ParseContext& conte
   if (bodyLength > available) {
     top.flag(model::Severity::Error, lengthAt,
              fmt::format("{}.length: says {} byte(s) but only {} present (truncated message)", name, msg.length,
-                         available));
+                         available),
+             model::DiagnosticCode::Truncated);
     bodyLength = available;  // parse what is there: each field then reports its own truncation
   }
   ByteReader bodyReader = top.reader().sub(bodyLength, name + ".body");

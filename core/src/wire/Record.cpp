@@ -49,8 +49,8 @@ HeaderFields readHeader(ByteView data, std::size_t at) {
   return h;
 }
 
-model::Diagnostic recordDiag(model::Severity s, std::size_t offset, std::string message) {
-  return model::Diagnostic{s, "TLSPlaintext", offset, std::move(message)};
+model::Diagnostic recordDiag(model::DiagnosticCode code, model::Severity s, std::size_t offset, std::string message) {
+  return model::Diagnostic{s, "TLSPlaintext", offset, std::move(message), code};
 }
 
 }  // namespace
@@ -79,7 +79,7 @@ std::size_t RecordFramer::frameOne(ByteView data, std::size_t at, const Sink& si
     v.version = hello.u16("SSLv2 ClientHello version");
     v.fragment = data.subspan(2, length);
     v.streamOffset = at;
-    v.diagnostics.push_back(recordDiag(model::Severity::Warning, at,
+    v.diagnostics.push_back(recordDiag(model::DiagnosticCode::Sslv2Hello, model::Severity::Warning, at,
                                        "SSLv2-compatible ClientHello (RFC 5246 §E.2): an old client format, "
                                        "labelled but not a TLS record"));
     sawFirstRecord_ = true;
@@ -101,7 +101,7 @@ std::size_t RecordFramer::frameOne(ByteView data, std::size_t at, const Sink& si
   }
   if (length > kMaxRecordLength) {
     v.diagnostics.push_back(recordDiag(
-        model::Severity::Error, at + 3,
+        model::DiagnosticCode::RecordOverflow, model::Severity::Error, at + 3,
         fmt::format("record length {} exceeds 2^14+2048 = {} (record_overflow, RFC 5246 §6.2.3); framing stops here "
                     "because the length cannot be trusted",
                     length, kMaxRecordLength)));
@@ -115,10 +115,10 @@ std::size_t RecordFramer::frameOne(ByteView data, std::size_t at, const Sink& si
   if (data.size() < kRecordHeaderLength + length) return 0;
   v.fragment = data.subspan(kRecordHeaderLength, length);
   if (length > kMaxPlaintextLength + 256 && v.contentType != static_cast<std::uint8_t>(ContentType::ApplicationData))
-    v.diagnostics.push_back(recordDiag(model::Severity::Warning, at + 3,
+    v.diagnostics.push_back(recordDiag(model::DiagnosticCode::RecordOverflow, model::Severity::Warning, at + 3,
                                        fmt::format("record length {} is above the TLS 1.3 limit 2^14+256", length)));
   if (length == 0 && v.contentType != static_cast<std::uint8_t>(ContentType::ApplicationData))
-    v.diagnostics.push_back(recordDiag(model::Severity::Error, at + 3,
+    v.diagnostics.push_back(recordDiag(model::DiagnosticCode::Malformed, model::Severity::Error, at + 3,
                                        fmt::format("zero-length {} record is forbidden (RFC 8446 §5.1)",
                                                    contentTypeName(v.contentType))));
   sawFirstRecord_ = true;
@@ -193,7 +193,7 @@ void RecordFramer::finish(const Sink& sink) {
     v.streamOffset = desyncOffset_;
     v.truncated = true;
     v.headerLength = 0;
-    v.diagnostics.push_back(recordDiag(model::Severity::Error, desyncOffset_,
+    v.diagnostics.push_back(recordDiag(model::DiagnosticCode::RecordDesync, model::Severity::Error, desyncOffset_,
                                        fmt::format("{} byte(s) from offset {} are not TLS records (unknown content "
                                                    "type or version, or framing lost after a bad length)",
                                                    consumed_ - desyncOffset_, desyncOffset_)));
@@ -211,7 +211,7 @@ void RecordFramer::finish(const Sink& sink) {
   v.version = r.u16("version");
   v.headerLength = std::min(buffer_.size(), kRecordHeaderLength);
   v.fragment = ByteView(buffer_).subspan(v.headerLength);
-  v.diagnostics.push_back(recordDiag(model::Severity::Error, v.streamOffset,
+  v.diagnostics.push_back(recordDiag(model::DiagnosticCode::Truncated, model::Severity::Error, v.streamOffset,
                                      fmt::format("stream ends inside a record: {} byte(s) of it present",
                                                  buffer_.size())));
   sink(v);

@@ -17,6 +17,13 @@ enum class Severity { Info, Warning, Error };
 #define TLSLAB_DIAGNOSTIC_CODES(X)                                                                          \
   X(Unclassified, "unclassified", "a finding without a code of its own")                                    \
   X(Malformed, "malformed", "bytes that do not parse as the structure they claim to be")                   \
+  X(Truncated, "truncated", "the stream or capture ends inside a record or message")                        \
+  X(ParseGuess, "parse.guess", "a format chosen without knowing the version or suite (said how)")          \
+  X(Sslv2Hello, "record.sslv2_hello", "an SSLv2-compatible ClientHello (RFC 5246 §E.2)")                   \
+  X(RecordOverflow, "record.overflow", "a record longer than the protocol allows")                         \
+  X(RecordDesync, "record.desync", "bytes that are not TLS records (framing lost)")                        \
+  X(KeyChangeBoundary, "handshake.key_change_boundary", "a handshake message across a key change")         \
+  X(UnknownMessage, "handshake.unknown_type", "a handshake message type tlslab does not know")             \
   X(CaptureFile, "capture.file", "the capture file could not be read (to its end)")                        \
   X(LinkLayer, "capture.link_layer", "a link-layer type tlslab does not decode")                           \
   X(PacketHeader, "capture.packet_header", "an IP or TCP header that is short, inconsistent or odd")        \
