@@ -106,13 +106,21 @@ void addMessage(Shared& shared, Connection& conn, model::TraceRecord& rec, model
   tc.messages.push_back(std::move(message));
 }
 
-void onAlert(Shared& shared, Connection& conn, model::TraceRecord& rec, ByteView content, bool encrypted) {
+// A record-level message (Alert, ChangeCipherSpec, Heartbeat) with its field tree.
+using Describe = model::Field (*)(ByteView, std::size_t, std::vector<model::Diagnostic>&);
+model::TraceMessage recordMessage(const char* name, Describe describe, ByteView content, bool encrypted,
+                                  const model::TraceRecord& rec) {
   model::TraceMessage m;
-  m.name = "Alert";
+  m.name = name;
   m.bytes.assign(content.begin(), content.end());
-  m.tree = wire::describeAlert(content, 0, m.diagnostics);
+  m.tree = describe(content, 0, m.diagnostics);
   m.encrypted = encrypted;
   locate(m, rec);
+  return m;
+}
+
+void onAlert(Shared& shared, Connection& conn, model::TraceRecord& rec, ByteView content, bool encrypted) {
+  model::TraceMessage m = recordMessage("Alert", wire::describeAlert, content, encrypted, rec);
   model::TraceConnection& tc = traceOf(shared, conn);
   if (content.size() >= 2) {
     const char* desc = wire::alertDescriptionName(content[1]);
@@ -143,29 +151,17 @@ void onPlainContent(Shared& shared, Connection& conn, capture::Direction d, mode
       break;
     }
     case wire::ContentType::ChangeCipherSpec: {
-      model::TraceMessage m;
-      m.name = "ChangeCipherSpec";
-      m.bytes.assign(content.begin(), content.end());
-      m.tree = wire::describeChangeCipherSpec(content, 0, m.diagnostics);
-      m.encrypted = encrypted;
-      locate(m, rec);
-      addMessage(shared, conn, rec, std::move(m));
+      addMessage(shared, conn, rec,
+                 recordMessage("ChangeCipherSpec", wire::describeChangeCipherSpec, content, encrypted, rec));
       // TLS 1.2: the sender's next record is protected with the new keys.
       // TLS 1.3: a no-op kept for middleboxes (RFC 8446 §D.4).
       if (!isTls13(conn) && conn.hs.sawServerHello) activateTls12Keys(shared, conn, d);
       break;
     }
     case wire::ContentType::Alert: onAlert(shared, conn, rec, content, encrypted); break;
-    case wire::ContentType::Heartbeat: {
-      model::TraceMessage m;
-      m.name = "Heartbeat";
-      m.bytes.assign(content.begin(), content.end());
-      m.tree = wire::describeHeartbeat(content, 0, m.diagnostics);
-      m.encrypted = encrypted;
-      locate(m, rec);
-      addMessage(shared, conn, rec, std::move(m));
+    case wire::ContentType::Heartbeat:
+      addMessage(shared, conn, rec, recordMessage("Heartbeat", wire::describeHeartbeat, content, encrypted, rec));
       break;
-    }
     case wire::ContentType::ApplicationData:
       if (shared.options.keepPayloads && !content.empty()) {
         tc.appData.push_back({rec.direction, rec.index, Bytes(content.begin(), content.end())});

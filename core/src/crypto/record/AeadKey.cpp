@@ -1,5 +1,7 @@
 #include "AeadKey.hpp"
 
+#include "RecordBytes.hpp"
+
 #include <string>
 
 namespace tlslab::crypto::record {
@@ -84,6 +86,18 @@ bool AeadKey::seal(ByteView nonce, ByteView aad, ByteView pt, std::uint8_t* out,
   std::uint8_t scratch[16];
   if (EVP_EncryptFinal_ex(c, scratch, &len) != 1) return false;
   return EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_AEAD_GET_TAG, tagLen, tag) == 1;
+}
+
+bool openRecord(AeadKey& key, model::RecordCrypto& out, ByteView ct, ByteView tag, bool keepDetail) {
+  if (keepDetail) {
+    out.ciphertext.assign(ct.begin(), ct.end());
+    out.tag.assign(tag.begin(), tag.end());
+  }
+  out.plaintext.resize(ct.size());
+  if (key.open(out.nonce, out.aad, ct, tag, out.plaintext.data())) return true;
+  failAuth(out, "authentication failed: the AEAD tag does not match (wrong key, nonce, sequence "
+                "number, header or a changed byte)");
+  return false;
 }
 
 }  // namespace tlslab::crypto::record

@@ -7,6 +7,7 @@
 #include "../Ossl.hpp"
 #include "tlslab/crypto/CipherSuite.hpp"
 #include "tlslab/crypto/Result.hpp"
+#include "tlslab/model/RecordCrypto.hpp"
 #include "tlslab/util/Bytes.hpp"
 
 namespace tlslab::crypto::record {
@@ -29,5 +30,10 @@ class AeadKey {
   const EVP_CIPHER* evp_ = nullptr;
   ossl::CipherCtx dec_, enc_;
 };
+
+// Opens ct||tag with out.nonce and out.aad into out.plaintext (keeping
+// ciphertext and tag in `out` when keepDetail); false, with out's verdict
+// and note saying why, when the tag does not verify. Both AEAD modes end so.
+bool openRecord(AeadKey& key, model::RecordCrypto& out, ByteView ct, ByteView tag, bool keepDetail);
 
 }  // namespace tlslab::crypto::record

@@ -49,15 +49,8 @@ class Tls12Aead final : public RecordProtection {
       } else {
         out.nonceParts = {{"write_iv", iv_}, {"sequence number, left-padded", padded}};
       }
-      out.ciphertext.assign(ct.begin(), ct.end());
-      out.tag.assign(tag.begin(), tag.end());
     }
-    out.plaintext.resize(ct.size());
-    if (!key_.open(out.nonce, out.aad, ct, tag, out.plaintext.data())) {
-      failAuth(out, "authentication failed: the AEAD tag does not match (wrong key, nonce, sequence "
-                    "number, header or a changed byte)");
-      return;
-    }
+    if (!openRecord(key_, out, ct, tag, keepDetail)) return;
     out.verdict = RecordVerdict::Decrypted;
   }
 

@@ -36,15 +36,8 @@ class Tls13Aead final : public RecordProtection {
     out.aad.assign(out.header.begin(), out.header.end());  // AAD = the record header
     if (keepDetail) {
       out.nonceParts = {{"write_iv", iv_}, {"sequence number, left-padded", padded}};
-      out.ciphertext.assign(ct.begin(), ct.end());
-      out.tag.assign(tag.begin(), tag.end());
     }
-    out.plaintext.resize(ct.size());
-    if (!key_.open(out.nonce, out.aad, ct, tag, out.plaintext.data())) {
-      failAuth(out, "authentication failed: the AEAD tag does not match (wrong key, nonce, sequence "
-                    "number, header or a changed byte)");
-      return;
-    }
+    if (!openRecord(key_, out, ct, tag, keepDetail)) return;
     // RFC 8446 §5.4: strip trailing zeros; the last non-zero byte is the real type.
     std::size_t end = out.plaintext.size();
     while (end > 0 && out.plaintext[end - 1] == 0) --end;
