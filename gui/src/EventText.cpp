@@ -18,14 +18,12 @@ QString nameOr(const char* name, int code) {
 
 QString messageName(const MessageEvent& m) {
   switch (m.contentType) {
-    case 20: return QStringLiteral("ChangeCipherSpec");
     case 21:
       if (m.bytes.size() < 2) return QStringLiteral("Alert");
       return QStringLiteral("Alert %1 %2").arg(nameOr(wire::alertLevelName(m.bytes[0]), m.bytes[0]),
                                                nameOr(wire::alertDescriptionName(m.bytes[1]), m.bytes[1]));
     case 22: return m.bytes.empty() ? QStringLiteral("Handshake") : nameOr(wire::handshakeTypeName(m.bytes[0]), m.bytes[0]);
-    case 24: return QStringLiteral("Heartbeat");
-    default: return QStringLiteral("content type %1").arg(m.contentType);
+    default: return QString::fromStdString(wire::contentTypeDisplay(m.contentType));
   }
 }
 

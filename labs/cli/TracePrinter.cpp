@@ -20,16 +20,7 @@ const char* who(const model::TraceConnection& conn, model::Direction d) {
   return d == model::Direction::ClientToServer ? "client -> server" : "client <- server";
 }
 
-std::string contentName(std::uint8_t type) {
-  switch (type) {
-    case 20: return "ChangeCipherSpec";
-    case 21: return "Alert";
-    case 22: return "Handshake";
-    case 23: return "Application Data";
-    case 24: return "Heartbeat";
-    default: return fmt::format("content type {}", type);
-  }
-}
+std::string contentName(std::uint8_t type) { return wire::contentTypeDisplay(type); }
 
 const char* stepMark(model::StepStatus status) {
   switch (status) {

@@ -4,13 +4,19 @@
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 
 namespace tlslab::test {
 
 std::filesystem::path sourceDir() { return TLSLAB_TEST_SOURCE_DIR; }
 std::filesystem::path binaryDir() { return TLSLAB_TEST_BINARY_DIR; }
 std::filesystem::path tlslabExe() { return binaryDir() / "tlslab"; }
-std::filesystem::path conformanceDir() { return TLSLAB_CONFORMANCE_DIR; }
+std::filesystem::path conformanceDir() {
+  // A checkout outside the usual layout (a git worktree) names the corpus in
+  // TLSLAB_CONFORMANCE, as scripts/json-snapshot.sh does.
+  if (const char* dir = std::getenv("TLSLAB_CONFORMANCE"); dir != nullptr && *dir != '\0') return dir;
+  return TLSLAB_CONFORMANCE_DIR;
+}
 
 CommandResult run(const std::string& commandLine) {
   CommandResult result;

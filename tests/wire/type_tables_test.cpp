@@ -10,6 +10,7 @@
 #include "tlslab/wire/Flow.hpp"
 #include "tlslab/wire/HandshakeTypes.hpp"
 #include "tlslab/wire/Messages.hpp"
+#include "tlslab/wire/Registry.hpp"
 
 namespace tlslab::wire {
 namespace {
@@ -85,3 +86,12 @@ TEST(ExtensionTypes, ConstantsNamesAndAllowListsComeFromOneTable) {
 
 }  // namespace
 }  // namespace tlslab::wire
+
+TEST(ContentTypes, OneTableGivesTheRegistryAndTheDisplayName) {
+  EXPECT_STREQ(tlslab::wire::contentTypeName(23), "application_data");
+  EXPECT_EQ(tlslab::wire::contentTypeDisplay(23), "Application Data");
+  EXPECT_EQ(tlslab::wire::contentTypeDisplay(20), "ChangeCipherSpec");
+  EXPECT_EQ(tlslab::wire::contentTypeDisplay(24), "Heartbeat");
+  EXPECT_EQ(tlslab::wire::contentTypeName(99), nullptr);
+  EXPECT_EQ(tlslab::wire::contentTypeDisplay(99), "content type 99");
+}

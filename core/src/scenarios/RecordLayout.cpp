@@ -6,6 +6,7 @@
 #include "tlslab/capture/Source.hpp"
 #include "tlslab/dissect/TlsDissector.hpp"
 #include "tlslab/scenarios/RecordLab.hpp"
+#include "tlslab/wire/Registry.hpp"
 
 namespace tlslab::scenarios {
 
@@ -50,13 +51,7 @@ std::string whatIsIn(const model::TraceConnection& conn, const model::TraceRecor
   if (!names.empty()) return names;
   const std::uint8_t type = record.innerContentType != 0 ? record.innerContentType : record.contentType;
   if (record.encrypted && record.plaintext.empty() && !record.undecryptedReason.empty()) return "encrypted";
-  switch (type) {
-    case 20: return "ChangeCipherSpec";
-    case 21: return "Alert";
-    case 22: return "Handshake";
-    case 23: return "Application Data";
-    default: return "content type " + std::to_string(type);
-  }
+  return wire::contentTypeDisplay(type);
 }
 
 RecordRow rowOf(const model::TraceConnection& conn, const model::TraceRecord& record) {

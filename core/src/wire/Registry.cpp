@@ -185,17 +185,35 @@ const char* handshakeTypeName(std::uint8_t code) {
   return info ? info->iana : nullptr;
 }
 
+namespace {
+// TLS ContentType (IANA "TLS ContentType"): the registry name and the name
+// the Trace and its views show (RFC structure style).
+struct ContentTypeInfo {
+  std::uint8_t code;
+  const char* iana;
+  const char* display;
+};
+constexpr ContentTypeInfo kContentTypes[] = {
+    {20, "change_cipher_spec", "ChangeCipherSpec"}, {21, "alert", "Alert"},
+    {22, "handshake", "Handshake"},                 {23, "application_data", "Application Data"},
+    {24, "heartbeat", "Heartbeat"},                 {25, "tls12_cid", "TLS 1.2 CID"},
+    {26, "ack", "ACK"},
+};
+const ContentTypeInfo* contentTypeInfo(std::uint8_t code) {
+  for (const auto& info : kContentTypes)
+    if (info.code == code) return &info;
+  return nullptr;
+}
+}  // namespace
+
 const char* contentTypeName(std::uint8_t code) {
-  switch (code) {
-    case 20: return "change_cipher_spec";
-    case 21: return "alert";
-    case 22: return "handshake";
-    case 23: return "application_data";
-    case 24: return "heartbeat";
-    case 25: return "tls12_cid";
-    case 26: return "ack";
-    default: return nullptr;
-  }
+  const ContentTypeInfo* info = contentTypeInfo(code);
+  return info ? info->iana : nullptr;
+}
+
+std::string contentTypeDisplay(std::uint8_t code) {
+  const ContentTypeInfo* info = contentTypeInfo(code);
+  return info ? std::string(info->display) : "content type " + std::to_string(code);
 }
 
 const char* versionName(std::uint16_t code) {

@@ -17,6 +17,8 @@ const char* alertDescriptionName(std::uint8_t code);
 const char* alertLevelName(std::uint8_t code);
 const char* handshakeTypeName(std::uint8_t code);
 const char* contentTypeName(std::uint8_t code);
+// "ChangeCipherSpec", "Application Data", ...; "content type 99" when unassigned.
+std::string contentTypeDisplay(std::uint8_t code);
 const char* versionName(std::uint16_t code);          // 0x0301 "TLS 1.0" ...
 const char* pskKeyExchangeModeName(std::uint8_t code);
 const char* ecPointFormatName(std::uint8_t code);
