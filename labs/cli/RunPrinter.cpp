@@ -25,7 +25,6 @@ constexpr std::size_t kTimeWidth = 14;  // "   12.345 ms  "
 std::string messageLabel(const MessageEvent& m) {
   auto name = [](const char* n, int code) { return n ? std::string(n) : fmt::format("unknown({})", code); };
   switch (m.contentType) {
-    case 20: return "ChangeCipherSpec";
     case 21:
       if (m.bytes.size() >= 2)
         return fmt::format("Alert {} {}", name(wire::alertLevelName(m.bytes[0]), m.bytes[0]),
@@ -37,8 +36,8 @@ std::string messageLabel(const MessageEvent& m) {
         return "hello_retry_request";
       if (!m.bytes.empty()) return name(wire::handshakeTypeName(m.bytes[0]), m.bytes[0]);
       return "Handshake (empty)";
-    case 24: return "Heartbeat";
-    default: return fmt::format("content type {}", m.contentType);
+    default: return m.contentType < 256 ? wire::contentTypeDisplay(static_cast<std::uint8_t>(m.contentType))
+                                         : fmt::format("content type {}", m.contentType);
   }
 }
 
@@ -104,6 +103,29 @@ std::string RunPrinter::timeColumn(TimeUs time) {
   return fmt::format("{:9.3f} ms  ", static_cast<double>(time - start_) / 1000.0);
 }
 
+// Rows are compared without their time column: the same message again and
+// again prints kShownRepeats times, then one line counting the rest.
+void RunPrinter::emitRow(TimeUs time, std::string body) {
+  if (body == lastRow_) {
+    if (++sameRows_ > kShownRepeats) {
+      ++hiddenRows_;
+      return;
+    }
+  } else {
+    flushRepeats();
+    lastRow_ = body;
+    sameRows_ = 1;
+  }
+  out_ << timeColumn(time) << body << "\n";
+}
+
+void RunPrinter::flushRepeats() {
+  if (hiddenRows_ == 0) return;
+  out_ << std::string(kTimeWidth, ' ')
+       << fmt::format("… the same line {} more time{}", hiddenRows_, hiddenRows_ == 1 ? "" : "s") << "\n";
+  hiddenRows_ = 0;
+}
+
 void RunPrinter::print(Role role, const Event& event) {
   std::lock_guard lock(mutex_);
   if (style_ == LogStyle::Full) printFull(role, event);
@@ -146,7 +168,7 @@ Geometry geometryFor(std::size_t lanes) { return lanes > 2 ? Geometry{24, 10} : 
 void RunPrinter::arrowRow(TimeUs time, std::size_t from, std::size_t to, const std::string& label) {
   const Geometry g = geometryFor(lanes_.names.size());
   const std::size_t left = std::min(from, to);
-  std::string line = timeColumn(time) + std::string(left * (g.text + g.arrow), ' ');
+  std::string line(left * (g.text + g.arrow), ' ');
   if (from < to) {
     // A long label may run into the arrow, which keeps at least 3 characters.
     const std::string shown = width(label) + 5 <= g.text + g.arrow ? label : fit(label, g.text + g.arrow - 5);
@@ -157,13 +179,13 @@ void RunPrinter::arrowRow(TimeUs time, std::size_t from, std::size_t to, const s
     line += std::string(g.text, ' ') + " ◀" + repeat("─", g.arrow - 3) + " " + label;
   }
   while (!line.empty() && line.back() == ' ') line.pop_back();
-  out_ << line << "\n";
+  emitRow(time, std::move(line));
 }
 
 // A check, a note: in the column of the side that made it, at full length.
 void RunPrinter::laneRow(TimeUs time, std::size_t lane, const std::string& text) {
   const Geometry g = geometryFor(lanes_.names.size());
-  out_ << timeColumn(time) << std::string(lane * (g.text + g.arrow), ' ') << text << "\n";
+  emitRow(time, std::string(lane * (g.text + g.arrow), ' ') + text);
 }
 
 void RunPrinter::printLadder(Role role, const Event& event) {
@@ -206,6 +228,7 @@ void RunPrinter::printLadder(Role role, const Event& event) {
 
 void RunPrinter::printSummary(const ClientRun& run) {
   std::lock_guard lock(mutex_);
+  flushRepeats();
   out_ << "\n";
   if (!run.negotiated.version.empty())
     out_ << fmt::format("negotiated: {} {}{}{}{}\n", run.negotiated.version, run.negotiated.cipher,

@@ -38,6 +38,9 @@ class RunPrinter {
  public:
   RunPrinter(std::ostream& out, LogStyle style, RunLanes lanes, bool showWire = false)
       : out_(out), style_(style), lanes_(std::move(lanes)), showWire_(showWire) {}
+  ~RunPrinter() { flushRepeats(); }
+  RunPrinter(const RunPrinter&) = delete;
+  RunPrinter& operator=(const RunPrinter&) = delete;
   // An Observer for LabClient/LabServer; safe to call from several threads.
   endpoints::Observer observer();
   void print(endpoints::Role role, const endpoints::Event& event);
@@ -51,6 +54,8 @@ class RunPrinter {
   void arrowRow(endpoints::TimeUs time, std::size_t from, std::size_t to, const std::string& label);
   void laneRow(endpoints::TimeUs time, std::size_t lane, const std::string& text);
   std::string timeColumn(endpoints::TimeUs time);
+  void emitRow(endpoints::TimeUs time, std::string body);
+  void flushRepeats();
   std::ostream& out_;
   LogStyle style_;
   RunLanes lanes_;
@@ -58,6 +63,12 @@ class RunPrinter {
   bool headerPrinted_ = false;
   std::mutex mutex_;
   endpoints::TimeUs start_ = 0;
+  // A peer repeating one message (endless HelloRequests) must not print
+  // gigabytes: after kShownRepeats identical rows, the rest are counted.
+  static constexpr int kShownRepeats = 3;
+  std::string lastRow_;
+  int sameRows_ = 0;      // consecutive rows equal to lastRow_, as printed or counted
+  long hiddenRows_ = 0;   // of those, not printed
 };
 
 // A message's name as both views print it: "client_hello", "Alert fatal bad_record_mac".
