@@ -30,7 +30,8 @@ int runExport(const ExportArgs& args) {
   if (!loadKeys(args.keys, keys, "export", args.quiet)) return 2;
   dissect::DissectOptions options;
   options.keepPayloads = false;
-  auto trace = dissectCapture(args.capture, keys, "export", args.quiet, options);
+  bool readInPart = false;
+  auto trace = dissectCapture(args.capture, keys, "export", args.quiet, options, &readInPart);
   if (!trace) return 2;
 
   std::string keyLog = "# TLS secrets embedded by tlslab export\n";
@@ -68,8 +69,10 @@ int runExport(const ExportArgs& args) {
   while (true) {
     auto status = file.value()->next(packet);
     if (status != capture::CaptureFile::Status::Packet) {
-      if (status == capture::CaptureFile::Status::Error && !args.quiet) {
-        std::cerr << fmt::format("tlslab export: {} (the packets before it are exported)\n", file.value()->error());
+      if (status == capture::CaptureFile::Status::Error) {
+        readInPart = true;
+        if (!args.quiet)
+          std::cerr << fmt::format("tlslab export: {} (the packets before it are exported)\n", file.value()->error());
       }
       break;
     }
@@ -92,7 +95,7 @@ int runExport(const ExportArgs& args) {
   std::cout << fmt::format("wrote {}: {} packets, secrets for {} of {} TLS connection(s) ({} TLS 1.3, {} TLS 1.2 or "
                            "older)\n",
                            args.output, packets, withKeys, trace->connections.size(), tls13, withKeys - tls13);
-  return 0;
+  return readInPart ? kExitReadInPart : 0;
 }
 
 }  // namespace
@@ -105,6 +108,9 @@ void registerExportCommand(CLI::App& app, Context& ctx) {
   cmd->add_option("-o,--output", args->output, "pcapng file to write")->required();
   addKeyOptions(cmd, args->keys);
   cmd->add_flag("-q,--quiet", args->quiet, "No progress or warnings on stderr");
+  cmd->footer("Exit status: 0 done; 1 the output could not be written; 2 the capture or a key file cannot be used "
+              "(the message names it and why); 3 the capture could be read only up to an error (the packets before "
+              "it are exported)");
   cmd->callback([args, &ctx] { ctx.exitCode = runExport(*args); });
 }
 

@@ -20,11 +20,22 @@ struct FollowArgs {
   bool quiet = false;
 };
 
+int followConnection(const FollowArgs& args, const model::Trace* trace);
+
+// A capture read only in part still shows what was read, and exits 3 (the
+// codes of `tlslab dissect`): the damage, not the keys, is then the likely
+// reason for anything left undecrypted.
 int runFollow(const FollowArgs& args) {
   keys::KeyStore keys;
   if (!loadKeys(args.keys, keys, "follow", args.quiet)) return 2;
-  auto trace = dissectCapture(args.capture, keys, "follow", args.quiet);
+  bool readInPart = false;
+  auto trace = dissectCapture(args.capture, keys, "follow", args.quiet, {}, &readInPart);
   if (!trace) return 2;
+  const int result = followConnection(args, &*trace);
+  return result != 2 && readInPart ? kExitReadInPart : result;
+}
+
+int followConnection(const FollowArgs& args, const model::Trace* trace) {
   if (args.index >= trace->connections.size()) {
     std::cerr << fmt::format("tlslab follow: {} has {} TLS connection(s); N counts from 0 (see `tlslab dissect {} "
                              "--summary`)\n",
@@ -91,6 +102,9 @@ void registerFollowCommand(CLI::App& app, Context& ctx) {
   cmd->add_flag("--raw", args->raw, "Only the bytes, no direction headers");
   cmd->add_flag("--hex", args->hex, "Always show a hex dump");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress on stderr");
+  cmd->footer("Exit status: 0 done; 1 the connection's data could not be decrypted; 2 the capture, a key file or N "
+              "cannot be used (the message says which and why); 3 the capture could be read only up to an error "
+              "(what came before it is shown)");
   cmd->callback([args, &ctx] { ctx.exitCode = runFollow(*args); });
 }
 

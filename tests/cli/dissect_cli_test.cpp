@@ -269,5 +269,16 @@ TEST(DissectCli, ACaptureReadOnlyInPartExitsThreeAndSaysWhere) {
   EXPECT_TRUE(contains(result.out, "was read only in part: reading stopped after frame")) << result.out;
   EXPECT_EQ(run(cli("dissect " + whole.string() + " --summary")).exitCode, 0);
   EXPECT_TRUE(contains(run(cli("dissect --help")).out, "3 the capture could be read only up to an error"));
+  // follow and export say the same with the same code.
+  const auto followed = run(cli("follow " + broken.string() + " 0 -q"));
+  EXPECT_EQ(followed.exitCode, 3) << followed.out;
+  EXPECT_EQ(run(cli("follow " + whole.string() + " 0 -q")).exitCode, 0);
+  const auto exported = temp("broken-export.pcapng");
+  const auto written = run(cli("export " + broken.string() + " -o " + exported.string() + " -q"));
+  EXPECT_EQ(written.exitCode, 3) << written.out;
+  EXPECT_TRUE(contains(written.out, "wrote ")) << "what came before the damage is exported: " << written.out;
+  EXPECT_TRUE(contains(run(cli("follow --help")).out, "3 the capture could be read only up to an error"));
+  EXPECT_TRUE(contains(run(cli("export --help")).out, "3 the capture could be read only up to an error"));
+  std::filesystem::remove(exported);
   std::filesystem::remove(broken);
 }
