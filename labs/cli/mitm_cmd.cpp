@@ -79,7 +79,7 @@ int runStarttlsAttacker(const MitmArgs& args) {
                            args.target, args.targetPort,
                            args.strip ? "stripping STARTTLS" : "injecting " + printable(asBytes(config.injected)));
   std::cout.flush();
-  waitForVictims(args, [&] { return (*attacker)->sessions().size(); });
+  waitForVictims(args, [&] { return (*attacker)->sessionCount(); });
   (*attacker)->stop();
   std::cout << "\nThe attacker's log:\n";
   for (const auto& session : (*attacker)->sessions()) {
@@ -122,7 +122,7 @@ int runMitmProxy(const MitmArgs& args) {
   std::cout << fmt::format("victims: tlslab connect bank32.com:{} --resolve bank32.com={} [--verify chain-only]\n",
                            (*proxy)->port(), args.listen);
   std::cout.flush();
-  waitForVictims(args, [&] { return (*proxy)->sessions().size(); });
+  waitForVictims(args, [&] { return (*proxy)->sessionCount(); });
   (*proxy)->stop();
   std::cout << "\nThe attacker's log:\n";
   for (const auto& session : (*proxy)->sessions()) {

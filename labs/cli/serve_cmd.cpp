@@ -133,7 +133,7 @@ int runServe(const ServeArgs& args) {
   std::signal(SIGTERM, [](int) { interrupted = true; });
   auto started = std::chrono::steady_clock::now();
   while (!interrupted) {
-    if (args.connections > 0 && (*server)->finishedConnections().size() >= static_cast<std::size_t>(args.connections)) break;
+    if (args.connections > 0 && (*server)->finishedCount() >= static_cast<std::size_t>(args.connections)) break;
     if (args.seconds > 0 && std::chrono::steady_clock::now() - started > std::chrono::duration<double>(args.seconds)) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }

@@ -330,6 +330,11 @@ std::vector<ServerConnection> LabServer::finishedConnections() const {
   return impl_->finished;
 }
 
+std::size_t LabServer::finishedCount() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->finished.size();
+}
+
 std::size_t LabServer::activeConnections() const {
   std::lock_guard lock(impl_->mutex);
   std::size_t active = 0;

@@ -267,4 +267,9 @@ std::vector<StarttlsAttackSession> StarttlsAttacker::sessions() const {
   return impl_->finished;
 }
 
+std::size_t StarttlsAttacker::sessionCount() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->finished.size();
+}
+
 }  // namespace tlslab::endpoints

@@ -200,7 +200,7 @@ ZeroRttReplayRun runZeroRttReplay(const ZeroRttReplayOptions& options) {
   // The server ends the replayed connection when the replayer hangs up; wait for it (bounded).
   const std::size_t expected = 2 + (result.replay.sent.empty() ? 0 : 1);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
-  while (lab.finishedConnections().size() < expected && std::chrono::steady_clock::now() < deadline)
+  while (lab.finishedCount() < expected && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   lab.stop();
   result.serverSide = lab.finishedConnections();

@@ -141,7 +141,7 @@ std::string runCurl(const StarttlsAttackOptions& options, std::uint16_t port, bo
 void finish(Stage& stage, StarttlsAttackRun& run) {
   // Both sides end when the victim hangs up; wait for their records (bounded).
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
-  while ((stage.server->finishedConnections().empty() || (stage.attacker && stage.attacker->sessions().empty())) &&
+  while ((stage.server->finishedCount() == 0 || (stage.attacker && stage.attacker->sessionCount() == 0)) &&
          std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   if (stage.attacker) stage.attacker->stop();

@@ -115,6 +115,9 @@ class LabServer {
   void stop();
   // Connections that have finished, in the order they finished.
   std::vector<ServerConnection> finishedConnections() const;
+  // finishedConnections().size() without copying every connection's events:
+  // what a main loop waiting for N connections polls (issue 16, item 4).
+  std::size_t finishedCount() const;
   std::size_t activeConnections() const;
 
   struct Impl;

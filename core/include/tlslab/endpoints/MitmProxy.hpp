@@ -47,6 +47,7 @@ class MitmProxy {
   // One per victim connection: the victim leg in `events`, the proxy's own
   // leg to the real server in `upstream`.
   std::vector<ServerConnection> sessions() const { return server_->finishedConnections(); }
+  std::size_t sessionCount() const { return server_->finishedCount(); }
   // The certificate chain the proxy presents, PEM (forged ones included).
   const std::string& presentedChainPem() const { return chainPem_; }
 

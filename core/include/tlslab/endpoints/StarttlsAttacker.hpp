@@ -53,6 +53,7 @@ class StarttlsAttacker {
   std::uint16_t port() const;
   void stop();
   std::vector<StarttlsAttackSession> sessions() const;  // finished connections, in order
+  std::size_t sessionCount() const;  // sessions().size() without copying them (a main loop polls it)
 
   struct Impl;
 
