@@ -4,6 +4,7 @@
 #include <fmt/core.h>
 
 #include "Connection.hpp"
+#include "tlslab/util/ByteWriter.hpp"
 #include "tlslab/wire/Registry.hpp"
 
 namespace tlslab::dissect {
@@ -24,21 +25,13 @@ ByteView wireView(const wire::RecordView& v) {
 }
 
 Bytes rebuiltWire(const wire::RecordView& v) {
-  Bytes out;
-  out.reserve(v.headerLength + v.fragment.size());
+  ByteWriter w(v.headerLength + v.fragment.size());
   if (v.sslv2ClientHello) {
-    const std::size_t len = v.fragment.size();
-    out.push_back(static_cast<std::uint8_t>(0x80 | ((len >> 8) & 0x7f)));
-    out.push_back(static_cast<std::uint8_t>(len & 0xff));
+    w.u16(0x8000 | (v.fragment.size() & 0x7fff)).bytes(v.fragment);  // RFC 5246 §E.2: top bit, 15-bit length
   } else {
-    out.push_back(v.contentType);
-    out.push_back(static_cast<std::uint8_t>(v.version >> 8));
-    out.push_back(static_cast<std::uint8_t>(v.version & 0xff));
-    out.push_back(static_cast<std::uint8_t>(v.fragment.size() >> 8));
-    out.push_back(static_cast<std::uint8_t>(v.fragment.size() & 0xff));
+    w.u8(v.contentType).u16(v.version).vector(2, v.fragment);
   }
-  out.insert(out.end(), v.fragment.begin(), v.fragment.end());
-  return out;
+  return std::move(w).take();
 }
 
 bool isTls13(const Connection& conn) { return conn.version == crypto::kTls13; }
