@@ -11,6 +11,7 @@
 #include <mutex>
 #include <thread>
 
+#include "support/LabConfigs.hpp"
 #include "support/TestPaths.hpp"
 #include "tlslab/endpoints/LabServer.hpp"
 #include "tlslab/endpoints/RunPcapng.hpp"
@@ -43,13 +44,9 @@ std::string received(const model::TraceConnection& conn) {
 }  // namespace
 
 TEST(LiveCaptureSession, KeysLoggedAfterTheRecordsOpenThemDuringTheCaptureAndAtTheEnd) {
-  const fs::path certs = test::sourceDir() / "certs";
   const fs::path keyLog = fs::temp_directory_path() / ("tlslab-session-" + std::to_string(::getpid()) + ".keys");
   fs::remove(keyLog);
-  ServerConfig serverConfig;
-  serverConfig.chainFile = certs / "bank32-ecdsa" / "chain.pem";
-  serverConfig.keyFile = certs / "bank32-ecdsa" / "key.pem";
-  auto server = LabServer::start(serverConfig);
+  auto server = LabServer::start(test::labServerFor("bank32-ecdsa"));
   ASSERT_TRUE(server) << server.error();
 
   std::mutex mutex;
@@ -75,10 +72,7 @@ TEST(LiveCaptureSession, KeysLoggedAfterTheRecordsOpenThemDuringTheCaptureAndAtT
 
   capture::Result<capture::LiveStats> stats = capture::CaptureError{"live capture", "never ran"};
   std::thread pump([&] { stats = session.run(); });
-  ClientConfig client;
-  client.host = "bank32.com";
-  client.port = (*server)->port();
-  client.trustFiles = {certs / "root-ca" / "cert.pem"};
+  ClientConfig client = test::labClientFor(*server.value());
   client.script = {ScriptStep::send("GET / HTTP/1.1\r\nHost: bank32.com\r\n\r\n"), ScriptStep::expect("</html>")};
   ClientRun first = runClient(client);
   ASSERT_TRUE(first.scriptOk) << first.error;

@@ -1,3 +1,5 @@
+#include <iterator>
+
 #include "tlslab/model/Derivation.hpp"
 #include "tlslab/model/Diagnostic.hpp"
 #include "tlslab/model/Trace.hpp"
@@ -13,25 +15,25 @@ const char* severityName(Severity severity) {
   }
 }
 
-const char* diagnosticCodeName(DiagnosticCode code) {
-  switch (code) {
-#define TLSLAB_DIAGNOSTIC_NAME(id, name, meaning) \
-  case DiagnosticCode::id: return name;
-    TLSLAB_DIAGNOSTIC_CODES(TLSLAB_DIAGNOSTIC_NAME)
-#undef TLSLAB_DIAGNOSTIC_NAME
-  }
-  return "unclassified";
+namespace {
+struct DiagnosticCodeInfo {
+  const char* name;
+  const char* meaning;
+};
+// In enum order: the table and the enum come from the same X-macro.
+constexpr DiagnosticCodeInfo kDiagnosticCodes[] = {
+#define TLSLAB_DIAGNOSTIC_INFO(id, name, meaning) {name, meaning},
+    TLSLAB_DIAGNOSTIC_CODES(TLSLAB_DIAGNOSTIC_INFO)
+#undef TLSLAB_DIAGNOSTIC_INFO
+};
+const DiagnosticCodeInfo& infoOf(DiagnosticCode code) {
+  const auto i = static_cast<std::size_t>(code);
+  return i < std::size(kDiagnosticCodes) ? kDiagnosticCodes[i] : kDiagnosticCodes[0];
 }
+}  // namespace
 
-const char* diagnosticCodeMeaning(DiagnosticCode code) {
-  switch (code) {
-#define TLSLAB_DIAGNOSTIC_MEANING(id, name, meaning) \
-  case DiagnosticCode::id: return meaning;
-    TLSLAB_DIAGNOSTIC_CODES(TLSLAB_DIAGNOSTIC_MEANING)
-#undef TLSLAB_DIAGNOSTIC_MEANING
-  }
-  return "";
-}
+const char* diagnosticCodeName(DiagnosticCode code) { return infoOf(code).name; }
+const char* diagnosticCodeMeaning(DiagnosticCode code) { return infoOf(code).meaning; }
 
 const char* stepStatusName(StepStatus status) {
   switch (status) {
