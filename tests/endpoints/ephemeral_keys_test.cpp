@@ -109,7 +109,10 @@ TEST(EphemeralKeys, FiniteFieldGroupsCarryTheirWholeKey) {
   ASSERT_EQ(keys.size(), 1u);
   EXPECT_EQ(keys[0].group, "ffdhe2048");
   EXPECT_EQ(keys[0].publicKey.size(), 256u) << "RFC 8446 §4.2.8.1: Y padded to the size of p";
-  EXPECT_GE(keys[0].privateKey.size(), 28u);
+  // OpenSSL's exponent for ffdhe2048 is a random number of about 225 bits, written in its
+  // minimal length: one run in 256 it is a byte shorter, so allow a few bytes below 28
+  // (a truncated key would be far shorter); the schedule tests derive the shared secret from it.
+  EXPECT_GE(keys[0].privateKey.size(), 24u);
 }
 
 TEST(EphemeralKeys, Tls12ServerRecordsItsServerKeyExchangeKeyTheClientNone) {
