@@ -16,6 +16,7 @@ packages=(
   # lab 3's real clients (`tlslab lab run real-clients`); chromium is ~125 MB to download
   curl wget python3 chromium libnss3-tools
   stunnel4  # lab 14: a second, independent TLS wrapper beside `tlslab wrap`
+  tcpreplay tcpdump ethtool  # scripts/bench-capture-drops.sh: bursts replayed against tlslab and tcpdump
 )
 
 missing=()

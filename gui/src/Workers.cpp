@@ -210,8 +210,11 @@ void LiveCaptureController::start(const LiveRequest& request) {
       std::lock_guard lock(shared->mutex);
       shared->session = nullptr;
     }
-    const QString extra = stats ? QObject::tr(", %1 dropped by the kernel").arg(stats->droppedByKernel)
-                                : QObject::tr(" (capture error: %1)").arg(qs(stats.error().message()));
+    QString extra = stats ? QObject::tr(", %1 dropped by the kernel").arg(stats->droppedByKernel)
+                          : QObject::tr(" (capture error: %1)").arg(qs(stats.error().message()));
+    if (stats) {
+      if (auto warning = capture::dropWarning(stats.value()); !warning.empty()) extra += QStringLiteral(". ") + qs(warning);
+    }
     const std::uint64_t packets = session.packets();
     post(true, packets, session.finish(), extra);
   });

@@ -27,6 +27,7 @@ struct CaptureArgs {
   std::string filter;
   std::uint64_t count = 0;
   double seconds = 0;
+  int bufferMiB = capture::LiveOptions{}.bufferBytes >> 20;
   std::string write;
   KeyArgs keys;
   bool quiet = false;
@@ -63,6 +64,7 @@ int runCapture(const CaptureArgs& args) {
   options.filter = args.filter;
   options.maxPackets = args.count;
   options.maxSeconds = args.seconds;
+  options.bufferBytes = args.bufferMiB << 20;
   std::set<std::size_t> announced;
   scenarios::LiveCaptureHooks hooks;
   hooks.onRecord = [&](const model::TraceConnection& conn, const model::TraceRecord& rec) {
@@ -130,6 +132,10 @@ int runCapture(const CaptureArgs& args) {
   std::cout << fmt::format("\n{} packets captured ({}), {} dropped by the kernel; {} TLS connection(s)\n\n",
                            stats.packets, stats.stoppedBecause.empty() ? "stopped" : stats.stoppedBecause,
                            stats.droppedByKernel, trace.connections.size());
+  if (auto warning = capture::dropWarning(stats); !warning.empty()) {
+    std::cout << "WARNING: " << warning << "\n\n";
+    std::cerr << "tlslab capture: " << warning << "\n";
+  }
   std::vector<const model::TraceConnection*> all;
   for (const auto& c : trace.connections) all.push_back(&c);
   printConnectionTable(std::cout, all);
@@ -173,6 +179,9 @@ void registerCaptureCommand(CLI::App& app, Context& ctx) {
   cmd->add_option("-f,--filter", args->filter, "BPF filter, e.g. 'tcp port 4433'");
   cmd->add_option("-c,--count", args->count, "Stop after N packets");
   cmd->add_option("--seconds", args->seconds, "Stop after S seconds");
+  cmd->add_option("-B,--buffer-size", args->bufferMiB, "Kernel capture buffer in MiB (raise it if packets are dropped)")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
   cmd->add_option("-w,--write", args->write, "Also write the packets as pcapng, with the known secrets embedded");
   addKeyOptions(cmd, args->keys);
   cmd->add_flag("--list", args->list, "List the interfaces that can be captured on");

@@ -120,7 +120,8 @@ TEST(FollowCli, PrintsTheDecryptedStreamInBothDirections) {
 
 // Live capture on lo while a lab run happens (we run as root here): the
 // handshake is printed as it happens, its records are opened once the key log
-// the run writes (after its handshake) is read, and that key log is embedded in the written pcapng, which tshark then opens
+// the run writes (half a second after its run, later than the capture's
+// 100 ms delivery of the packets) is read, and that key log is embedded in the written pcapng, which tshark then opens
 // decrypted. Without those secrets (editcap strips them), `tlslab export
 // --keylog` puts them back.
 TEST(CaptureCli, SeesTheHandshakeLiveAndWritesADecryptablePcapng) {
@@ -135,7 +136,7 @@ TEST(CaptureCli, SeesTheHandshakeLiveAndWritesADecryptablePcapng) {
   for (const std::string version : {"1.2", "1.3"}) {
     auto client = run(cli("connect bank32.com:" + std::to_string(port) + " --tls " + version + " --send 'GET /live-" +
                           version + " HTTP/1.1\\r\\nHost: bank32.com\\r\\n\\r\\n' --keylog " + keylog.string() +
-                          ".part && cat " + keylog.string() + ".part >> " + keylog.string()));
+                          ".part && sleep 0.5 && cat " + keylog.string() + ".part >> " + keylog.string()));
     ASSERT_EQ(client.exitCode, 0) << client.out;
   }
   EXPECT_EQ(capture.wait(20000), 0) << capture.output();

@@ -1,12 +1,19 @@
 // Live capture through libpcap (pcap_create/pcap_activate, see pcap(3PCAP)).
 // The handle is non-blocking and polled with a short timeout, so packet and
 // time limits and stop() requests from other threads are honoured promptly.
+// Not immediate mode: libpcap then falls back to a ring of snaplen-sized slots
+// (a handful for 256 KiB on lo) that overflows on any burst. Buffered mode
+// (TPACKET_V3) packs packets into blocks the kernel hands over when full or
+// after bufferTimeoutMs, so a packet is at most that late, and stopping waits
+// once for the last block.
 #include <arpa/inet.h>
 #include <fmt/format.h>
 #include <netinet/in.h>
 #include <pcap/pcap.h>
 #include <poll.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 
 #include "tlslab/capture/Source.hpp"
@@ -39,6 +46,9 @@ std::string activationError(pcap_t* p, int rc, const LiveOptions& options) {
       return fmt::format("{} ({})", pcap_statustostr(rc), pcap_geterr(p));
   }
 }
+
+// 0 would mean "no timeout": a half-filled block would never be handed over.
+int bufferTimeoutMs(const LiveOptions& options) { return options.bufferTimeoutMs > 0 ? options.bufferTimeoutMs : 100; }
 
 std::string addressText(const sockaddr* address) {
   if (address == nullptr) return {};
@@ -79,6 +89,16 @@ Result<std::vector<DeviceInfo>> listDevices() {
   return devices;
 }
 
+std::string dropWarning(const LiveStats& stats) {
+  const std::uint64_t lost = stats.droppedByKernel + stats.droppedByInterface;
+  if (lost == 0) return {};
+  return fmt::format(
+      "{} packet(s) were lost ({} dropped by the kernel, {} by the interface): the capture buffer of {} MiB "
+      "filled faster than it was read, so connections in this capture may have gaps and records that cannot "
+      "be decrypted; capture with a bigger buffer (--buffer-size) or a narrower filter",
+      lost, stats.droppedByKernel, stats.droppedByInterface, stats.bufferBytes >> 20);
+}
+
 struct LiveCapture::Impl {
   LiveOptions options;
   std::unique_ptr<pcap_t, PcapCloser> pcap;
@@ -102,8 +122,8 @@ Result<std::unique_ptr<LiveCapture>> LiveCapture::open(const LiveOptions& option
   if (!p) return CaptureError{what, errbuf};
   pcap_set_snaplen(p.get(), options.snaplen);
   pcap_set_promisc(p.get(), options.promiscuous ? 1 : 0);
-  pcap_set_timeout(p.get(), options.bufferTimeoutMs);
-  pcap_set_immediate_mode(p.get(), 1);  // deliver each packet at once: "dissect as packets arrive"
+  pcap_set_timeout(p.get(), bufferTimeoutMs(options));
+  if (options.bufferBytes > 0) pcap_set_buffer_size(p.get(), options.bufferBytes);
   pcap_set_tstamp_precision(p.get(), PCAP_TSTAMP_PRECISION_NANO);
   int rc = pcap_activate(p.get());
   if (rc < 0) return CaptureError{what, activationError(p.get(), rc, options)};
@@ -132,19 +152,26 @@ Result<LiveStats> LiveCapture::run(const std::function<void(const RawPacket&)>& 
   struct Context {
     const std::function<void(const RawPacket&)>* onPacket;
     int linkType;
+    std::int64_t fractionToNanos;
     std::uint64_t count;
-  } context{&onPacket, pcap_datalink(p), 0};
+  } context{&onPacket, pcap_datalink(p),
+            pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO ? std::int64_t{1} : std::int64_t{1000}, 0};
   auto handler = [](u_char* user, const pcap_pkthdr* header, const u_char* bytes) {
     auto* c = reinterpret_cast<Context*>(user);
     RawPacket packet;
     packet.linkType = c->linkType;
-    packet.time.nanos = static_cast<std::int64_t>(header->ts.tv_sec) * 1'000'000'000 + header->ts.tv_usec;
+    packet.time.nanos = static_cast<std::int64_t>(header->ts.tv_sec) * 1'000'000'000 +
+                        static_cast<std::int64_t>(header->ts.tv_usec) * c->fractionToNanos;
     packet.frame = ++c->count;
     packet.data = ByteView(bytes, header->caplen);
     packet.originalLength = header->len;
     (*c->onPacket)(packet);
   };
   LiveStats stats;
+  stats.bufferBytes = o.bufferBytes;
+  auto dispatch = [&](int budget) {
+    return pcap_dispatch(p, budget, handler, reinterpret_cast<u_char*>(&context));
+  };
   while (true) {
     if (impl_->stopRequested) {
       stats.stoppedBecause = "stop requested";
@@ -159,7 +186,7 @@ Result<LiveStats> LiveCapture::run(const std::function<void(const RawPacket&)>& 
       stats.stoppedBecause = "time limit";
       break;
     }
-    int wait = o.bufferTimeoutMs > 0 ? o.bufferTimeoutMs : 100;
+    int wait = bufferTimeoutMs(o);
     if (o.maxSeconds > 0) wait = std::min(wait, static_cast<int>((o.maxSeconds - elapsed) * 1000) + 1);
     if (fd >= 0) {
       pollfd pfd{fd, POLLIN, 0};
@@ -167,9 +194,23 @@ Result<LiveStats> LiveCapture::run(const std::function<void(const RawPacket&)>& 
     }
     int budget = o.maxPackets != 0 ? static_cast<int>(std::min<std::uint64_t>(o.maxPackets - context.count, 1u << 20))
                                    : -1;
-    int n = pcap_dispatch(p, budget, handler, reinterpret_cast<u_char*>(&context));
+    int n = dispatch(budget);
     if (n == PCAP_ERROR) return CaptureError{"live capture failed", pcap_geterr(p)};
     // PCAP_ERROR_BREAK: stop() was called; the flag check above ends the loop.
+  }
+  if (stats.stoppedBecause != "packet limit") {
+    // The block being filled is handed over only when it times out: wait for
+    // it once, so the packets of the last moments before the stop are kept.
+    const auto drainUntil = Clock::now() + std::chrono::milliseconds(bufferTimeoutMs(o) + 50);
+    dispatch(-1);  // clears a pending pcap_breakloop (returns PCAP_ERROR_BREAK)
+    while (Clock::now() < drainUntil) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(drainUntil - Clock::now()).count();
+      if (fd >= 0) {
+        pollfd pfd{fd, POLLIN, 0};
+        poll(&pfd, 1, static_cast<int>(std::max<long long>(left, 1)));
+      }
+      if (dispatch(-1) == PCAP_ERROR) break;
+    }
   }
   stats.packets = context.count;
   pcap_stat ps{};

@@ -111,14 +111,23 @@ struct LiveOptions {
   int bufferTimeoutMs = 100;   // how often run() checks its stop conditions
   std::uint64_t maxPackets = 0;  // 0 = no limit
   double maxSeconds = 0;         // 0 = no limit
+  // The kernel's packet ring (pcap_set_buffer_size). Packets are packed into it
+  // back to back, so 32 MiB absorbs tens of thousands of packets of a burst while
+  // the dissector is busy; libpcap's default of 2 MiB drops them.
+  int bufferBytes = 32 << 20;
 };
 
 struct LiveStats {
   std::uint64_t packets = 0;
   std::uint64_t droppedByKernel = 0;
   std::uint64_t droppedByInterface = 0;
+  int bufferBytes = 0;           // the ring size asked for, for the drop warning
   std::string stoppedBecause;  // "packet limit", "time limit", "stop requested"
 };
+
+// Empty when nothing was lost; otherwise what was dropped, what it means for the
+// dissection and how to avoid it.
+std::string dropWarning(const LiveStats& stats);
 
 class LiveCapture {
  public:
