@@ -9,6 +9,7 @@
 #include <list>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 #include "Socket.hpp"
 
@@ -194,12 +195,13 @@ struct StarttlsAttacker::Impl {
   mutable std::mutex mutex;
   std::list<std::thread> workers;
   std::vector<int> open;  // victim sockets still being served (shut down by stop())
-  std::vector<StarttlsAttackSession> finished;
+  std::vector<StarttlsAttackSession> finished;  // not taken yet
+  std::size_t finishedTotal = 0;
 
   void serve(Fd victim) {
     StarttlsAttackSession session;
     session.peer = peerName(victim.get());
-    Recorder recorder(Role::ProxyFront, observer);
+    Recorder recorder(Role::ProxyFront, observer, config.window);
     Connection server = connectTo(config.targetAddress, config.targetPort, config.ioTimeoutMs);
     if (!server.fd) {
       session.error = "the attacker could not reach the server: " + server.error;
@@ -209,9 +211,11 @@ struct StarttlsAttacker::Impl {
       AttackRelay(config, session, recorder).run(victim.get(), server.fd.get());
     }
     session.events = recorder.events();
+    session.dropped = recorder.dropped();
     std::lock_guard lock(mutex);
     open.erase(std::remove(open.begin(), open.end(), victim.get()), open.end());
     finished.push_back(std::move(session));
+    ++finishedTotal;
   }
 
   void acceptLoop() {
@@ -269,7 +273,12 @@ std::vector<StarttlsAttackSession> StarttlsAttacker::sessions() const {
 
 std::size_t StarttlsAttacker::sessionCount() const {
   std::lock_guard lock(impl_->mutex);
-  return impl_->finished.size();
+  return impl_->finishedTotal;
+}
+
+std::vector<StarttlsAttackSession> StarttlsAttacker::takeSessions() {
+  std::lock_guard lock(impl_->mutex);
+  return std::exchange(impl_->finished, {});
 }
 
 }  // namespace tlslab::endpoints
