@@ -193,7 +193,13 @@ struct StarttlsAttacker::Impl {
   std::atomic<bool> running{true};
   std::thread acceptThread;
   mutable std::mutex mutex;
-  std::list<std::thread> workers;
+  // A thread that has returned keeps its stack until joined: the accept loop
+  // joins finished ones, so a long run does not keep one per victim.
+  struct Worker {
+    std::thread thread;
+    std::atomic<bool> done{false};
+  };
+  std::list<Worker> workers;
   std::vector<int> open;  // victim sockets still being served (shut down by stop())
   std::vector<StarttlsAttackSession> finished;  // not taken yet
   std::size_t finishedTotal = 0;
@@ -226,8 +232,20 @@ struct StarttlsAttacker::Impl {
         continue;
       }
       std::lock_guard lock(mutex);
+      for (auto it = workers.begin(); it != workers.end();) {
+        if (it->done) {
+          it->thread.join();
+          it = workers.erase(it);
+        } else {
+          ++it;
+        }
+      }
       open.push_back(fd);
-      workers.emplace_back([this, fd] { serve(Fd(fd)); });
+      Worker& worker = workers.emplace_back();
+      worker.thread = std::thread([this, fd, &worker] {
+        serve(Fd(fd));
+        worker.done = true;
+      });
     }
   }
 };
@@ -257,13 +275,13 @@ void StarttlsAttacker::stop() {
   if (!impl_->running.exchange(false)) return;
   ::shutdown(impl_->listenFd.get(), SHUT_RDWR);
   if (impl_->acceptThread.joinable()) impl_->acceptThread.join();
-  std::list<std::thread> workers;
+  std::list<Impl::Worker> workers;
   {
     std::lock_guard lock(impl_->mutex);
     for (int fd : impl_->open) ::shutdown(fd, SHUT_RDWR);
     workers.swap(impl_->workers);
   }
-  for (auto& w : workers) w.join();
+  for (auto& w : workers) w.thread.join();
 }
 
 std::vector<StarttlsAttackSession> StarttlsAttacker::sessions() const {
