@@ -7,7 +7,9 @@
 #include <chrono>
 #include <csignal>
 #include <iostream>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "cli/Commands.hpp"
 #include "cli/RunPrinter.hpp"
@@ -38,13 +40,41 @@ struct MitmArgs {
 
 std::atomic<bool> stopRequested{false};
 
-// Waits for Ctrl-C, the connection count or the time limit.
-template <typename CountFn>
-void waitForVictims(const MitmArgs& args, CountFn finished) {
+// Nothing but the attacker's log reads a victim's events back, and it shows
+// the first 300 bytes the victim sent: keep little per connection.
+constexpr endpoints::EventWindow kProxyWindow{4096, 256 * 1024};
+
+// The attacker's log, written as victims finish so each victim's events are
+// freed at once (issue 16, item 3): the first kListed victims in full, then a count.
+struct AttackerLog {
+  static constexpr std::size_t kListed = 100;
+  std::vector<std::string> entries;
+  std::size_t victims = 0;
+  endpoints::EventsDropped dropped;
+
+  void add(std::string entry, const endpoints::EventsDropped& notKept) {
+    dropped += notKept;
+    if (++victims <= kListed) entries.push_back(std::move(entry));
+  }
+  void print(std::ostream& out) const {
+    out << "\nThe attacker's log:\n";
+    for (const auto& entry : entries) out << entry;
+    if (victims > entries.size()) out << fmt::format("  ... and {} more victim(s)\n", victims - entries.size());
+    if (dropped.any())
+      out << fmt::format("  ({} events, {} bytes were shown live but not kept: {} events, {} KiB per victim at most)\n",
+                         dropped.events, dropped.bytes, kProxyWindow.maxEvents, kProxyWindow.maxPayloadBytes / 1024);
+  }
+};
+
+// Waits for Ctrl-C, the connection count or the time limit, handing each
+// finished victim to `collect` as it comes.
+template <typename CountFn, typename CollectFn>
+void waitForVictims(const MitmArgs& args, CountFn finished, CollectFn collect) {
   std::signal(SIGINT, [](int) { stopRequested = true; });
   std::signal(SIGTERM, [](int) { stopRequested = true; });
   auto started = std::chrono::steady_clock::now();
   while (!stopRequested) {
+    collect();
     if (args.connections > 0 && finished() >= static_cast<std::size_t>(args.connections)) break;
     if (args.seconds > 0 && std::chrono::steady_clock::now() - started > std::chrono::duration<double>(args.seconds)) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -70,6 +100,7 @@ int runStarttlsAttacker(const MitmArgs& args) {
   config.listenPort = static_cast<std::uint16_t>(args.listenPort);
   config.targetAddress = args.target;
   config.targetPort = static_cast<std::uint16_t>(args.targetPort);
+  config.window = kProxyWindow;
   auto attacker = endpoints::StarttlsAttacker::start(config);
   if (!attacker) {
     printStartError(std::cerr, "mitm", attacker.error());
@@ -79,16 +110,21 @@ int runStarttlsAttacker(const MitmArgs& args) {
                            args.target, args.targetPort,
                            args.strip ? "stripping STARTTLS" : "injecting " + printable(asBytes(config.injected)));
   std::cout.flush();
-  waitForVictims(args, [&] { return (*attacker)->sessionCount(); });
+  AttackerLog log;
+  auto collect = [&] {
+    for (const auto& session : (*attacker)->takeSessions()) {
+      std::string entry = fmt::format("  victim {}:\n", session.peer);
+      for (const auto& action : session.actions) entry += "    " + action + "\n";
+      entry += "    read from the victim in cleartext: \"" + printable(asBytes(session.fromClient), 400) + "\"\n";
+      if (session.upgraded) entry += fmt::format("    then relayed {} bytes of TLS it cannot read\n", session.tlsBytesRelayed);
+      if (!session.error.empty()) entry += "    " + session.error + "\n";
+      log.add(std::move(entry), session.dropped);
+    }
+  };
+  waitForVictims(args, [&] { return (*attacker)->sessionCount(); }, collect);
   (*attacker)->stop();
-  std::cout << "\nThe attacker's log:\n";
-  for (const auto& session : (*attacker)->sessions()) {
-    std::cout << fmt::format("  victim {}:\n", session.peer);
-    for (const auto& action : session.actions) std::cout << "    " << action << "\n";
-    std::cout << "    read from the victim in cleartext: \"" << printable(asBytes(session.fromClient), 400) << "\"\n";
-    if (session.upgraded) std::cout << fmt::format("    then relayed {} bytes of TLS it cannot read\n", session.tlsBytesRelayed);
-    if (!session.error.empty()) std::cout << "    " << session.error << "\n";
-  }
+  collect();
+  log.print(std::cout);
   return 0;
 }
 
@@ -100,6 +136,7 @@ int runMitmProxy(const MitmArgs& args) {
   config.targetAddress = args.target;
   config.targetPort = static_cast<std::uint16_t>(args.targetPort);
   config.certsDir = certsDir();
+  config.window = kProxyWindow;
   bool known = false;
   for (auto s : endpoints::allAttackerCertificates()) {
     if (args.strategy == endpoints::attackerCertificateName(s)) {
@@ -122,19 +159,26 @@ int runMitmProxy(const MitmArgs& args) {
   std::cout << fmt::format("victims: tlslab connect bank32.com:{} --resolve bank32.com={} [--verify chain-only]\n",
                            (*proxy)->port(), args.listen);
   std::cout.flush();
-  waitForVictims(args, [&] { return (*proxy)->sessionCount(); });
+  AttackerLog log;
+  auto collect = [&] {
+    for (const auto& session : (*proxy)->takeSessions()) {
+      std::string seen;
+      for (const auto& event : session.events)
+        if (const auto* data = std::get_if<endpoints::AppDataEvent>(&event); data && !data->sent)
+          seen.append(data->bytes.begin(), data->bytes.end());
+      auto notKept = session.dropped;
+      notKept += session.upstream.dropped;
+      log.add(fmt::format("  victim {}: {}\n", session.peer,
+                          session.handshakeOk ? "\"" + printable(asBytes(seen), 300) + "\"" +
+                                                    (session.error.empty() ? "" : "; " + oneLine(session.error))
+                                              : "no TLS session (" + oneLine(session.error) + ")"),
+              notKept);
+    }
+  };
+  waitForVictims(args, [&] { return (*proxy)->sessionCount(); }, collect);
   (*proxy)->stop();
-  std::cout << "\nThe attacker's log:\n";
-  for (const auto& session : (*proxy)->sessions()) {
-    std::string seen;
-    for (const auto& event : session.events)
-      if (const auto* data = std::get_if<endpoints::AppDataEvent>(&event); data && !data->sent)
-        seen.append(data->bytes.begin(), data->bytes.end());
-    std::cout << fmt::format("  victim {}: {}\n", session.peer,
-                             session.handshakeOk ? "\"" + printable(asBytes(seen), 300) + "\"" +
-                                                       (session.error.empty() ? "" : "; " + oneLine(session.error))
-                                                 : "no TLS session (" + oneLine(session.error) + ")");
-  }
+  collect();
+  log.print(std::cout);
   return 0;
 }
 

@@ -180,3 +180,26 @@ TEST(StarttlsAttacker, InjectsItsCommandThenOnlyRelaysCiphertext) {
   ASSERT_GE(read.size(), 10u);
   EXPECT_EQ(read.substr(read.size() - 10), "STARTTLS\r\n") << read;
 }
+
+// A long `mitm --starttls` run frees each victim once it has printed it (issue 16, item 3).
+TEST(StarttlsAttacker, TakenSessionsAreForgottenAndStillCounted) {
+  Stage s = stage(Service::Smtp, Starttls::Smtp, StarttlsAttackConfig::Mode::Strip);
+  ASSERT_TRUE(s.attacker);
+  std::size_t taken = 0;
+  for (std::size_t i = 1; i <= 3; ++i) {
+    EXPECT_FALSE(runClient(victim(s, Starttls::Smtp, true, {})).handshakeOk);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+    while (s.attacker->sessionCount() < i && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    const auto sessions = s.attacker->takeSessions();
+    ASSERT_EQ(sessions.size(), 1u);
+    EXPECT_FALSE(sessions[0].events.empty());
+    EXPECT_FALSE(sessions[0].dropped.any());  // a short session fits the default window
+    taken += sessions.size();
+  }
+  EXPECT_EQ(taken, 3u);
+  EXPECT_EQ(s.attacker->sessionCount(), 3u);
+  EXPECT_TRUE(s.attacker->sessions().empty());
+  s.attacker->stop();
+  s.server->stop();
+}

@@ -239,7 +239,7 @@ SessionHandle ClientSession::resumableSession() const {
 
 ClientRun runClient(const ClientConfig& config, Observer observer) {
   ClientRun run;
-  Recorder recorder(Role::Client, std::move(observer));
+  Recorder recorder(Role::Client, std::move(observer), config.window);
   ClientSession session(recorder);
   run.error = session.open(config, run);
   if (run.error.empty()) {
@@ -250,6 +250,7 @@ ClientRun runClient(const ClientConfig& config, Observer observer) {
     run.session = session.resumableSession();
   }
   run.events = recorder.events();
+  run.dropped = recorder.dropped();
   return run;
 }
 

@@ -11,6 +11,7 @@
 #include <list>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 #include "Channel.hpp"
 #include "ClientSession.hpp"
@@ -99,7 +100,8 @@ struct LabServer::Impl {
   };
   mutable std::mutex mutex;
   std::list<Worker> workers;
-  std::vector<ServerConnection> finished;
+  std::vector<ServerConnection> finished;  // not taken yet
+  std::size_t finishedTotal = 0;
 
   std::string setUpTls();
   void acceptLoop();
@@ -122,6 +124,9 @@ std::string LabServer::Impl::setUpTls() {
   static const unsigned char kSessionContext[] = "tlslab";
   SSL_CTX_set_session_id_context(ctx.get(), kSessionContext, sizeof(kSessionContext) - 1);
   SSL_CTX_set_session_cache_mode(ctx.get(), config.sessionCache ? SSL_SESS_CACHE_SERVER : SSL_SESS_CACHE_OFF);
+  // OpenSSL's default holds 20 480 sessions (a KiB or more each) before it
+  // evicts any: a server's memory would grow for its first 20 000 clients.
+  SSL_CTX_sess_set_cache_size(ctx.get(), 1024);
   if (!config.tickets) SSL_CTX_set_options(ctx.get(), SSL_OP_NO_TICKET);
   if (config.allowClientRenegotiation) SSL_CTX_set_options(ctx.get(), SSL_OP_ALLOW_CLIENT_RENEGOTIATION);
   if (config.maxEarlyData > 0) {
@@ -221,7 +226,7 @@ std::string LabServer::Impl::handshake(int fd, SslPtr& ssl, Instrumentation& ins
 }
 
 void LabServer::Impl::serve(Fd fd, Worker* worker) {
-  Recorder recorder(config.role, observer);
+  Recorder recorder(config.role, observer, config.window);
   ServerConnection result;
   result.peer = peerName(fd.get());
   setIoTimeout(fd.get(), config.ioTimeoutMs);
@@ -268,7 +273,7 @@ void LabServer::Impl::serve(Fd fd, Worker* worker) {
       return {};
     };
     if (config.service == Service::Relay) {
-      Recorder upstream(Role::ProxyBack, observer);
+      Recorder upstream(Role::ProxyBack, observer, config.relay.window);
       result.error = runRelay(channel, fd.get(), config.relay, upstream, result.upstream);
     } else {
       result.error = runService(config.service, context);
@@ -278,10 +283,12 @@ void LabServer::Impl::serve(Fd fd, Worker* worker) {
   }
   ssl.reset();
   result.events = recorder.events();
+  result.dropped = recorder.dropped();
   {
     std::lock_guard lock(mutex);
     worker->fd = -1;
     finished.push_back(std::move(result));
+    ++finishedTotal;
   }
   worker->done = true;
 }
@@ -332,7 +339,26 @@ std::vector<ServerConnection> LabServer::finishedConnections() const {
 
 std::size_t LabServer::finishedCount() const {
   std::lock_guard lock(impl_->mutex);
-  return impl_->finished.size();
+  return impl_->finishedTotal;
+}
+
+std::vector<ServerConnection> LabServer::takeFinished() {
+  std::lock_guard lock(impl_->mutex);
+  return std::exchange(impl_->finished, {});
+}
+
+LabServer::Retained LabServer::retained() const {
+  std::lock_guard lock(impl_->mutex);
+  Retained total;
+  auto add = [&total](const std::vector<Event>& events) {
+    total.events += events.size();
+    for (const auto& event : events) total.payloadBytes += payloadBytes(event);
+  };
+  for (const auto& connection : impl_->finished) {
+    add(connection.events);
+    add(connection.upstream.events);
+  }
+  return total;
 }
 
 std::size_t LabServer::activeConnections() const {

@@ -105,6 +105,8 @@ pki::Result<std::unique_ptr<MitmProxy>> MitmProxy::start(const MitmConfig& confi
   server.role = Role::ProxyFront;
   server.tls = config.tls;
   server.ioTimeoutMs = config.ioTimeoutMs;
+  server.window = config.window;
+  server.relay.window = config.window;
   if (const char* dir = chainDir(config.certificate)) {
     server.chainPem = readFile(config.certsDir / dir / "chain.pem");
     server.keyPem = readFile(config.certsDir / dir / "key.pem");

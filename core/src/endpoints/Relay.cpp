@@ -52,6 +52,7 @@ std::string runRelay(Channel& victim, int victimFd, const ClientConfig& upstream
   }
   server.close();
   run.events = recorder.events();
+  run.dropped = recorder.dropped();
   run.scriptOk = error.empty();
   return error;
 }

@@ -9,6 +9,7 @@
 #include <list>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 #include "Socket.hpp"
 
@@ -192,14 +193,21 @@ struct StarttlsAttacker::Impl {
   std::atomic<bool> running{true};
   std::thread acceptThread;
   mutable std::mutex mutex;
-  std::list<std::thread> workers;
+  // A thread that has returned keeps its stack until joined: the accept loop
+  // joins finished ones, so a long run does not keep one per victim.
+  struct Worker {
+    std::thread thread;
+    std::atomic<bool> done{false};
+  };
+  std::list<Worker> workers;
   std::vector<int> open;  // victim sockets still being served (shut down by stop())
-  std::vector<StarttlsAttackSession> finished;
+  std::vector<StarttlsAttackSession> finished;  // not taken yet
+  std::size_t finishedTotal = 0;
 
   void serve(Fd victim) {
     StarttlsAttackSession session;
     session.peer = peerName(victim.get());
-    Recorder recorder(Role::ProxyFront, observer);
+    Recorder recorder(Role::ProxyFront, observer, config.window);
     Connection server = connectTo(config.targetAddress, config.targetPort, config.ioTimeoutMs);
     if (!server.fd) {
       session.error = "the attacker could not reach the server: " + server.error;
@@ -209,9 +217,11 @@ struct StarttlsAttacker::Impl {
       AttackRelay(config, session, recorder).run(victim.get(), server.fd.get());
     }
     session.events = recorder.events();
+    session.dropped = recorder.dropped();
     std::lock_guard lock(mutex);
     open.erase(std::remove(open.begin(), open.end(), victim.get()), open.end());
     finished.push_back(std::move(session));
+    ++finishedTotal;
   }
 
   void acceptLoop() {
@@ -222,8 +232,20 @@ struct StarttlsAttacker::Impl {
         continue;
       }
       std::lock_guard lock(mutex);
+      for (auto it = workers.begin(); it != workers.end();) {
+        if (it->done) {
+          it->thread.join();
+          it = workers.erase(it);
+        } else {
+          ++it;
+        }
+      }
       open.push_back(fd);
-      workers.emplace_back([this, fd] { serve(Fd(fd)); });
+      Worker& worker = workers.emplace_back();
+      worker.thread = std::thread([this, fd, &worker] {
+        serve(Fd(fd));
+        worker.done = true;
+      });
     }
   }
 };
@@ -253,13 +275,13 @@ void StarttlsAttacker::stop() {
   if (!impl_->running.exchange(false)) return;
   ::shutdown(impl_->listenFd.get(), SHUT_RDWR);
   if (impl_->acceptThread.joinable()) impl_->acceptThread.join();
-  std::list<std::thread> workers;
+  std::list<Impl::Worker> workers;
   {
     std::lock_guard lock(impl_->mutex);
     for (int fd : impl_->open) ::shutdown(fd, SHUT_RDWR);
     workers.swap(impl_->workers);
   }
-  for (auto& w : workers) w.join();
+  for (auto& w : workers) w.thread.join();
 }
 
 std::vector<StarttlsAttackSession> StarttlsAttacker::sessions() const {
@@ -269,7 +291,12 @@ std::vector<StarttlsAttackSession> StarttlsAttacker::sessions() const {
 
 std::size_t StarttlsAttacker::sessionCount() const {
   std::lock_guard lock(impl_->mutex);
-  return impl_->finished.size();
+  return impl_->finishedTotal;
+}
+
+std::vector<StarttlsAttackSession> StarttlsAttacker::takeSessions() {
+  std::lock_guard lock(impl_->mutex);
+  return std::exchange(impl_->finished, {});
 }
 
 }  // namespace tlslab::endpoints

@@ -106,21 +106,54 @@ using Event = std::variant<WireEvent, MessageEvent, KeyLogEvent, VerifyEvent, In
                            EphemeralKeyEvent>;
 using Observer = std::function<void(Role, const Event&)>;
 
+// How much of one connection's events a Recorder keeps in memory (issue 16,
+// item 3). The observer still sees every event as it happens; what is kept is
+// what is read afterwards (a lab's pcapng and self-check, the attacker's log).
+// What is kept is a prefix: the handshake and the start of the conversation,
+// which a dissector can still frame and decrypt (a tail would start
+// mid-record). The defaults are far above any lab's scripted conversation;
+// `serve` and `mitm`, which read almost nothing back, keep less.
+struct EventWindow {
+  std::size_t maxEvents = 65536;
+  std::size_t maxPayloadBytes = std::size_t{16} << 20;  // the bytes of wire, message and app data events
+};
+
+// What a Recorder saw but did not keep.
+struct EventsDropped {
+  std::size_t events = 0;
+  std::size_t bytes = 0;  // payload bytes of the dropped events
+  bool any() const { return events > 0; }
+  EventsDropped& operator+=(const EventsDropped& other) {
+    events += other.events;
+    bytes += other.bytes;
+    return *this;
+  }
+};
+
+// The payload bytes an event carries (what EventWindow::maxPayloadBytes counts).
+std::size_t payloadBytes(const Event& event);
+
 // Collects the events of one endpoint connection and forwards each to an
 // optional observer as it happens. Thread-safe: the observer may be shared
 // by a client and a server running on different threads.
 class Recorder {
  public:
-  Recorder(Role role, Observer observer) : role_(role), observer_(std::move(observer)) {}
+  Recorder(Role role, Observer observer, EventWindow window = {})
+      : role_(role), observer_(std::move(observer)), window_(window) {}
   void record(Event event);
   std::vector<Event> events() const;
+  EventsDropped dropped() const;
   Role role() const { return role_; }
 
  private:
   Role role_;
   Observer observer_;
+  EventWindow window_;
   mutable std::mutex mutex_;
   std::vector<Event> events_;
+  std::size_t keptBytes_ = 0;
+  bool droppingPayload_ = false;  // once one payload event is dropped, all later ones are (the kept bytes stay a prefix)
+  EventsDropped dropped_;
 };
 
 }  // namespace tlslab::endpoints

@@ -74,6 +74,7 @@ struct ClientConfig {
   // TCP_MAXSEG before connecting (0: the kernel's choice, 65483 on loopback):
   // the record lab asks for an Ethernet-sized MSS so loopback segments like a LAN.
   int tcpMaxSegment = 0;
+  EventWindow window;  // how much of the run's events are kept in ClientRun::events
 };
 
 // What the handshake agreed on.
@@ -110,6 +111,7 @@ struct ClientRun {
   // ClientHello's binder (§4.2.11.2) and check it against the wire. Empty otherwise.
   Bytes offeredPsk;
   std::vector<Event> events;
+  EventsDropped dropped;  // what `window` did not keep
 };
 
 ClientRun runClient(const ClientConfig& config, Observer observer = {});

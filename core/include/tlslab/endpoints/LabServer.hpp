@@ -75,6 +75,7 @@ struct ServerConfig {
   // Connections served at once (one thread each); more wait in the kernel's
   // backlog until one ends. The log says when the server is full.
   std::size_t maxConnections = 256;
+  EventWindow window;  // how much of each connection's events are kept (ServerConnection::events)
   Role role = Role::Server;  // how its events are labelled (ProxyFront for a MITM)
   // Service::Relay: where and how the proxy connects onwards (its script is unused).
   ClientConfig relay;
@@ -91,6 +92,7 @@ struct ServerConnection {
   std::string earlyData;
   std::string earlyDataStatus;
   std::vector<Event> events;
+  EventsDropped dropped;  // what the window did not keep
   // What the handshake agreed on (empty without TLS or when it failed).
   Negotiated negotiated;
   // Mutual TLS: the subject of the client's certificate once the handshake
@@ -113,11 +115,21 @@ class LabServer {
   const std::string& address() const;
   // Stops accepting, unblocks every connection and joins all threads.
   void stop();
-  // Connections that have finished, in the order they finished.
+  // Connections that have finished and were not taken, in the order they finished.
   std::vector<ServerConnection> finishedConnections() const;
-  // finishedConnections().size() without copying every connection's events:
+  // Connections finished so far, taken ones included, without copying any:
   // what a main loop waiting for N connections polls (issue 16, item 4).
   std::size_t finishedCount() const;
+  // The finished connections not taken yet, handed over and forgotten: a
+  // server that runs for hours frees each once it has printed it (issue 16, item 3).
+  std::vector<ServerConnection> takeFinished();
+  // Events and payload bytes the finished, untaken connections hold (both
+  // legs of a relay): what a long run must keep bounded.
+  struct Retained {
+    std::size_t events = 0;
+    std::size_t payloadBytes = 0;
+  };
+  Retained retained() const;
   std::size_t activeConnections() const;
 
   struct Impl;

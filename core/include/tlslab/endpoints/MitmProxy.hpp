@@ -37,6 +37,7 @@ struct MitmConfig {
   std::filesystem::path trustFile; // what the proxy trusts for its own upstream leg
   TlsOptions tls;
   int ioTimeoutMs = 5000;
+  EventWindow window;  // how much of each leg's events are kept
 };
 
 class MitmProxy {
@@ -48,6 +49,8 @@ class MitmProxy {
   // leg to the real server in `upstream`.
   std::vector<ServerConnection> sessions() const { return server_->finishedConnections(); }
   std::size_t sessionCount() const { return server_->finishedCount(); }
+  // The sessions not taken yet, handed over and forgotten (LabServer::takeFinished).
+  std::vector<ServerConnection> takeSessions() { return server_->takeFinished(); }
   // The certificate chain the proxy presents, PEM (forged ones included).
   const std::string& presentedChainPem() const { return chainPem_; }
 

@@ -31,6 +31,7 @@ struct StarttlsAttackConfig {
   std::uint16_t targetPort = 0;
   std::string injected;  // Inject: the command(s), CRLF-terminated
   int ioTimeoutMs = 5000;
+  EventWindow window;  // how much of each session's events are kept
 };
 
 // What the attacker saw and did on one victim connection.
@@ -42,6 +43,7 @@ struct StarttlsAttackSession {
   std::vector<std::string> actions;    // "removed 250-STARTTLS from the EHLO answer", "injected …"
   std::string error;
   std::vector<Event> events;           // as Role::ProxyFront: its reads and writes, its actions as notes
+  EventsDropped dropped;               // what the window did not keep
 };
 
 class StarttlsAttacker {
@@ -53,7 +55,11 @@ class StarttlsAttacker {
   std::uint16_t port() const;
   void stop();
   std::vector<StarttlsAttackSession> sessions() const;  // finished connections, in order
-  std::size_t sessionCount() const;  // sessions().size() without copying them (a main loop polls it)
+  // Sessions finished so far, taken sessions included, without copying them (a main loop polls it).
+  std::size_t sessionCount() const;
+  // The finished sessions not taken yet, handed over and forgotten: a long
+  // run frees each once it has printed it (issue 16, item 3).
+  std::vector<StarttlsAttackSession> takeSessions();
 
   struct Impl;
 
