@@ -30,6 +30,44 @@ std::vector<SecretsBlock> secretsOf(const Bytes& file, capture::PcapngScan* scan
   return blocks;
 }
 
+// Every byte as draft-ietf-opsawg-pcapng §4 lays it out (little-endian), so a
+// rewrite of the writer cannot shift a length or a pad unnoticed.
+TEST(PcapngWriter, WritesEachBlockByteForByte) {
+  std::ostringstream out;
+  PcapngWriter writer(out, false, "ab");
+  auto id = writer.addInterface(capture::linktype::Ethernet, 0x40000, "lo");
+  writer.writePacket(id, capture::Timestamp{0x100000002}, asBytes(std::string_view("xyz")));
+  writer.writeKeyLog("k");
+  std::string s = out.str();
+  Bytes expected = fromHex(
+                       // SHB: magic, 1.0, length -1, shb_userappl "ab", opt_endofopt
+                       "0a0d0d0a 28000000 4d3c2b1a 01000000 ffffffffffffffff 04000200 61620000 00000000 28000000"
+                       // IDB: Ethernet, snaplen, if_name "lo", if_tsresol 9, opt_endofopt
+                       "01000000 28000000 01000000 00000400 02000200 6c6f0000 09000100 09000000 00000000 28000000"
+                       // EPB: interface 0, timestamp high/low, captured/original 3, "xyz" + pad
+                       "06000000 24000000 00000000 01000000 02000000 03000000 03000000 78797a00 24000000"
+                       // DSB: TLSK, 1 byte, "k" + pad
+                       "0a000000 18000000 4b534c54 01000000 6b000000 18000000")
+                       .value();
+  EXPECT_EQ(toHex(asBytes(s)), toHex(expected));
+}
+
+TEST(PcapWriter, WritesHeaderAndRecordByteForByte) {
+  std::ostringstream out;
+  capture::PcapWriter writer(out, 147, 0xFFFF, /*nanoseconds=*/false);
+  writer.writePacket(capture::Timestamp{3'000'004'000}, asBytes(std::string_view("ab")));
+  capture::PcapWriter big(out, 147, 0xFFFF, /*nanoseconds=*/true, /*bigEndian=*/true);
+  big.writePacket(capture::Timestamp{3'000'004'000}, asBytes(std::string_view("ab")), 9);
+  std::string s = out.str();
+  Bytes expected = fromHex(
+                       // microseconds magic, 2.4, thiszone, sigfigs, snaplen, LINKTYPE_USER0; one record
+                       "d4c3b2a1 02000400 00000000 00000000 ffff0000 93000000 03000000 04000000 02000000 02000000 6162"
+                       // big-endian, nanoseconds magic; original length 9
+                       "a1b23c4d 00020004 00000000 00000000 0000ffff 00000093 00000003 00000fa0 00000002 00000009 6162")
+                       .value();
+  EXPECT_EQ(toHex(asBytes(s)), toHex(expected));
+}
+
 TEST(PcapngWriter, PacketsReadBackThroughLibpcapWithNanosecondTimestamps) {
   for (bool bigEndian : {false, true}) {
     std::ostringstream out;

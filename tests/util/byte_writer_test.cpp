@@ -15,6 +15,27 @@ TEST(ByteWriter, WritesBigEndianIntegersOfEachWidth) {
   EXPECT_EQ(std::move(w).take(), hexBytes("01 0203 040506 0708090a 1112131415161718"));
 }
 
+TEST(ByteWriter, LittleEndianWritesIntegersAndPrefixesLowByteFirst) {
+  // pcap files are written in the host's order: the magic must read d4 c3 b2 a1.
+  ByteWriter w(ByteOrder::Little);
+  w.u32(0xA1B2C3D4).u16(0x0102).u24(0x030405);
+  {
+    auto s = w.prefixed(2);
+    w.text("abc");
+  }
+  w.padTo(4);
+  ASSERT_TRUE(w.ok());
+  EXPECT_EQ(std::move(w).take(), hexBytes("d4c3b2a1 0201 050403 0300 616263 0000"));
+}
+
+TEST(ByteWriter, PadToAddsNothingWhenAlreadyAligned) {
+  ByteWriter w;
+  w.u32(1).padTo(4);
+  EXPECT_EQ(w.size(), 4u);
+  w.u8(2).padTo(4);
+  EXPECT_EQ(std::move(w).take(), hexBytes("00000001 02000000"));
+}
+
 TEST(ByteWriter, FillsU8U16AndU24PrefixesWhenTheirScopeCloses) {
   ByteWriter w;
   {

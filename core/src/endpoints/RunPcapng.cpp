@@ -6,6 +6,7 @@
 #include <set>
 
 #include "tlslab/capture/Pcapng.hpp"
+#include "tlslab/util/ByteWriter.hpp"
 
 namespace tlslab::endpoints {
 
@@ -26,13 +27,10 @@ bool parseIp(const std::string& text, Ip& ip) {
   return inet_pton(AF_INET6, text.c_str(), ip.bytes) == 1;
 }
 
-void put16(Bytes& b, std::uint16_t v) {
-  b.push_back(static_cast<std::uint8_t>(v >> 8));
-  b.push_back(static_cast<std::uint8_t>(v));
-}
-void put32(Bytes& b, std::uint32_t v) {
-  put16(b, static_cast<std::uint16_t>(v >> 16));
-  put16(b, static_cast<std::uint16_t>(v));
+// A checksum is known only once the bytes it covers are written: fill it in place.
+void setU16(Bytes& b, std::size_t at, std::uint16_t v) {
+  b[at] = static_cast<std::uint8_t>(v >> 8);
+  b[at + 1] = static_cast<std::uint8_t>(v);
 }
 
 // RFC 1071 ones'-complement sum.
@@ -58,45 +56,27 @@ class Synthesizer {
   Synthesizer(capture::PcapngWriter& writer, std::uint32_t interfaceId) : writer_(writer), interface_(interfaceId) {}
 
   void segment(TimeUs time, const Side& from, const Side& to, std::uint32_t ack, std::uint8_t flags, ByteView payload) {
-    Bytes tcp;
-    put16(tcp, from.port);
-    put16(tcp, to.port);
-    put32(tcp, from.seq);
-    put32(tcp, (flags & kAck) ? ack : 0);
-    tcp.push_back(5 << 4);  // data offset: 20 bytes, no options
-    tcp.push_back(flags);
-    put16(tcp, 65535);  // window
-    put16(tcp, 0);      // checksum, filled below
-    put16(tcp, 0);      // urgent pointer
-    tcp.insert(tcp.end(), payload.begin(), payload.end());
-    Bytes frame(12, 0);  // Ethernet: zero MACs (loopback has none)
-    put16(frame, from.ip.v6 ? 0x86dd : 0x0800);
-    std::size_t ipStart = frame.size();
+    ByteWriter tcpw;
+    tcpw.u16(from.port).u16(to.port).u32(from.seq).u32((flags & kAck) ? ack : 0);
+    tcpw.u8(5 << 4).u8(flags);  // data offset: 20 bytes, no options
+    tcpw.u16(65535).u16(0).u16(0);  // window, checksum (filled below), urgent pointer
+    tcpw.bytes(payload);
+    Bytes tcp = std::move(tcpw).take();
+    ByteWriter fw;
+    fw.zeros(12);  // Ethernet: zero MACs (loopback has none)
+    fw.u16(from.ip.v6 ? 0x86dd : 0x0800);
+    const std::size_t ipStart = fw.size();
     if (from.ip.v6) {
-      put32(frame, 0x60000000);
-      put16(frame, static_cast<std::uint16_t>(tcp.size()));
-      frame.push_back(6);   // next header: TCP
-      frame.push_back(64);  // hop limit
-      frame.insert(frame.end(), from.ip.bytes, from.ip.bytes + 16);
-      frame.insert(frame.end(), to.ip.bytes, to.ip.bytes + 16);
+      fw.u32(0x60000000).u16(tcp.size()).u8(6).u8(64);  // payload length, next header TCP, hop limit
+      fw.bytes(ByteView(from.ip.bytes, 16)).bytes(ByteView(to.ip.bytes, 16));
     } else {
-      frame.push_back(0x45);
-      frame.push_back(0);
-      put16(frame, static_cast<std::uint16_t>(20 + tcp.size()));
-      put16(frame, ipId_++);
-      put16(frame, 0x4000);  // don't fragment
-      frame.push_back(64);
-      frame.push_back(6);
-      put16(frame, 0);
-      frame.insert(frame.end(), from.ip.bytes, from.ip.bytes + 4);
-      frame.insert(frame.end(), to.ip.bytes, to.ip.bytes + 4);
-      std::uint16_t ipSum = fold(sum16(frame.data() + ipStart, 20));
-      frame[ipStart + 10] = static_cast<std::uint8_t>(ipSum >> 8);
-      frame[ipStart + 11] = static_cast<std::uint8_t>(ipSum);
+      fw.u8(0x45).u8(0).u16(20 + tcp.size()).u16(ipId_++);
+      fw.u16(0x4000).u8(64).u8(6).u16(0);  // don't fragment, TTL, TCP, checksum (filled below)
+      fw.bytes(ByteView(from.ip.bytes, 4)).bytes(ByteView(to.ip.bytes, 4));
     }
-    std::uint16_t tcpSum = fold(sum16(tcp.data(), tcp.size(), pseudoHeaderSum(from, to, tcp.size())));
-    tcp[16] = static_cast<std::uint8_t>(tcpSum >> 8);
-    tcp[17] = static_cast<std::uint8_t>(tcpSum);
+    Bytes frame = std::move(fw).take();
+    if (!from.ip.v6) setU16(frame, ipStart + 10, fold(sum16(frame.data() + ipStart, 20)));
+    setU16(tcp, 16, fold(sum16(tcp.data(), tcp.size(), pseudoHeaderSum(from, to, tcp.size()))));
     frame.insert(frame.end(), tcp.begin(), tcp.end());
     writer_.writePacket(interface_, capture::Timestamp{time * 1000}, frame);
   }

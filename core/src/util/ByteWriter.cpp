@@ -20,8 +20,15 @@ ByteWriter& ByteWriter::uN(std::uint64_t v, int n, std::string_view what) {
   if (!fits(v, n)) fail(fmt::format("{}: {} does not fit in {} byte(s)", what, v, n));
   const std::size_t at = out_.size();
   out_.resize(at + static_cast<std::size_t>(n));
-  for (int i = 0; i < n; ++i) out_[at + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(v >> (8 * (n - 1 - i)));
+  put(at, v, n);
   return *this;
+}
+
+void ByteWriter::put(std::size_t at, std::uint64_t v, int n) {
+  for (int i = 0; i < n; ++i) {
+    const int shift = order_ == ByteOrder::Big ? 8 * (n - 1 - i) : 8 * i;
+    out_[at + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(v >> shift);
+  }
 }
 
 ByteWriter::Scope ByteWriter::prefixed(int lengthBytes) {
@@ -46,8 +53,7 @@ void ByteWriter::closeScope(std::size_t at, int width) {
                      (std::uint64_t{1} << (8 * width)) - 1));
     return;
   }
-  for (int i = 0; i < width; ++i)
-    out_[at + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(length >> (8 * (width - 1 - i)));
+  put(at, length, width);
 }
 
 void ByteWriter::Scope::close() {

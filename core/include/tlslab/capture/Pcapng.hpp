@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "tlslab/capture/Types.hpp"
+#include "tlslab/util/ByteWriter.hpp"
 
 namespace tlslab::capture {
 
@@ -64,9 +65,7 @@ class PcapngWriter {
   bool ok() const { return static_cast<bool>(out_); }
 
  private:
-  void put32(Bytes& b, std::uint32_t v) const;
-  void put16(Bytes& b, std::uint16_t v) const;
-  void putOption(Bytes& b, std::uint16_t code, ByteView value) const;
+  ByteWriter writer() const;
 
   std::ostream& out_;
   bool bigEndian_;
@@ -82,7 +81,6 @@ class PcapWriter {
   bool ok() const { return static_cast<bool>(out_); }
 
  private:
-  void put32(Bytes& b, std::uint32_t v) const;
   std::ostream& out_;
   bool nanoseconds_;
   bool bigEndian_;

@@ -1,5 +1,6 @@
 #pragma once
-// The one way tlslab builds wire bytes: big-endian integers, raw bytes and
+// The one way tlslab builds wire bytes: big-endian integers (little-endian for
+// file formats that use it, e.g. pcap written on x86), raw bytes and
 // length-prefixed vectors whose prefix is filled in when the vector's scope
 // closes (rustls' LengthPrefixedBuffer, BoringSSL's CBB), so no caller counts
 // a length by hand. A value or a length that does not fit its field is an
@@ -15,6 +16,10 @@
 #include "tlslab/util/Bytes.hpp"
 
 namespace tlslab {
+
+// Network order is the default; pcap and pcapng files are written in the
+// writing host's order, little-endian in practice.
+enum class ByteOrder : std::uint8_t { Big, Little };
 
 class ByteWriter {
  public:
@@ -39,13 +44,15 @@ class ByteWriter {
 
   ByteWriter() = default;
   explicit ByteWriter(std::size_t reserve) { out_.reserve(reserve); }
+  // Integers and length prefixes in `order`.
+  explicit ByteWriter(ByteOrder order) : order_(order) {}
 
   ByteWriter& u8(std::uint64_t v) { return uN(v, 1, "u8"); }
   ByteWriter& u16(std::uint64_t v) { return uN(v, 2, "u16"); }
   ByteWriter& u24(std::uint64_t v) { return uN(v, 3, "u24"); }
   ByteWriter& u32(std::uint64_t v) { return uN(v, 4, "u32"); }
   ByteWriter& u64(std::uint64_t v) { return uN(v, 8, "u64"); }
-  // n <= 8 bytes, big-endian; a value wider than n bytes is an error.
+  // n <= 8 bytes in the writer's order; a value wider than n bytes is an error.
   ByteWriter& uN(std::uint64_t v, int n, std::string_view what = "value");
   ByteWriter& bytes(ByteView data) {
     out_.insert(out_.end(), data.begin(), data.end());
@@ -56,6 +63,8 @@ class ByteWriter {
     out_.resize(out_.size() + n, 0);
     return *this;
   }
+  // Zero bytes up to the next multiple of `alignment` (pcapng's 32-bit padding).
+  ByteWriter& padTo(std::size_t alignment) { return zeros((alignment - out_.size() % alignment) % alignment); }
 
   // A vector with a lengthBytes-byte prefix that the returned Scope fills in.
   [[nodiscard]] Scope prefixed(int lengthBytes);
@@ -82,8 +91,10 @@ class ByteWriter {
  private:
   void fail(std::string what);
   void closeScope(std::size_t at, int width);
+  void put(std::size_t at, std::uint64_t v, int n);
 
   Bytes out_;
+  ByteOrder order_ = ByteOrder::Big;
   std::optional<std::string> error_;
 };
 
