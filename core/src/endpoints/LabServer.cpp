@@ -20,6 +20,7 @@
 #include "Relay.hpp"
 #include "ServerIdentity.hpp"
 #include "Services.hpp"
+#include "Workers.hpp"
 #include "Socket.hpp"
 
 namespace tlslab::endpoints {
@@ -187,16 +188,7 @@ void LabServer::Impl::acceptLoop() {
   }
 }
 
-void LabServer::Impl::reapFinishedWorkers() {
-  for (auto it = workers.begin(); it != workers.end();) {
-    if (it->done) {
-      it->thread.join();
-      it = workers.erase(it);
-    } else {
-      ++it;
-    }
-  }
-}
+void LabServer::Impl::reapFinishedWorkers() { joinFinishedWorkers(workers); }
 
 // The TLS handshake on `fd`; "" on success. Used up front (with 0-RTT into
 // `early`), or on STARTTLS (`early` null: the session is new).

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "Socket.hpp"
+#include "Workers.hpp"
 
 namespace tlslab::endpoints {
 
@@ -232,14 +233,7 @@ struct StarttlsAttacker::Impl {
         continue;
       }
       std::lock_guard lock(mutex);
-      for (auto it = workers.begin(); it != workers.end();) {
-        if (it->done) {
-          it->thread.join();
-          it = workers.erase(it);
-        } else {
-          ++it;
-        }
-      }
+      joinFinishedWorkers(workers);
       open.push_back(fd);
       Worker& worker = workers.emplace_back();
       worker.thread = std::thread([this, fd, &worker] {
