@@ -2,6 +2,7 @@
 // block walker's diagnostics for corrupt structure.
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <sstream>
 
 #include "CaptureTestUtil.hpp"
@@ -132,6 +133,36 @@ TEST(PcapngReader, InterfaceWithoutTsresolCountsMicroseconds) {
   EXPECT_EQ(p.time.nanos, 1'500'000'000);
   EXPECT_EQ(p.data.size(), 3u);
   EXPECT_EQ(p.linkType, capture::linktype::Ethernet);
+}
+
+TEST(Timestamp, FromPartsSaturatesInsteadOfOverflowing) {
+  constexpr auto kMax = std::numeric_limits<std::int64_t>::max();
+  constexpr auto kMin = std::numeric_limits<std::int64_t>::min();
+  EXPECT_EQ(capture::Timestamp::fromParts(1, 5).nanos, 1'000'000'005);
+  EXPECT_EQ(capture::Timestamp::fromParts(std::int64_t{1} << 62, 0).nanos, kMax);
+  EXPECT_EQ(capture::Timestamp::fromParts(-(std::int64_t{1} << 62), 0).nanos, kMin);
+  EXPECT_EQ(capture::Timestamp::fromParts(9'223'372'036, 999'999'999).nanos, kMax);  // the addition overflows
+}
+
+// A pcapng interface counting whole seconds (if_tsresol 10^0) with a packet
+// 2^62 s after the epoch: libpcap hands over tv_sec = 2^62, whose nanoseconds
+// overflowed int64 (a fuzzer finding under UBSan). Both readers saturate.
+TEST(PcapngReader, TimestampsBeyondTheNanosecondRangeSaturate) {
+  for (bool twoInterfaces : {false, true}) {
+    std::ostringstream out;
+    PcapngWriter writer(out);
+    Bytes idb{1, 0, 0, 0, 0xFF, 0xFF, 0, 0, 9, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0};  // Ethernet, if_tsresol 0
+    writer.writeBlock(capture::pcapng::kInterfaceDescription, idb);
+    if (twoInterfaces) writer.addInterface(capture::linktype::Raw);  // libpcap refuses: the native reader
+    Bytes epb{0, 0, 0, 0, 0, 0, 0, 0x40, 0, 0, 0, 0, 3, 0, 0, 0, 3, 0, 0, 0, 9, 9, 9, 0};  // 2^62 s
+    writer.writeBlock(capture::pcapng::kEnhancedPacket, epb);
+    std::string s = out.str();
+    auto file = capture::CaptureFile::openMemory(asBytes(s));
+    ASSERT_TRUE(file.ok()) << file.error().message();
+    capture::RawPacket p;
+    ASSERT_EQ(file.value()->next(p), CaptureFile::Status::Packet) << file.value()->error();
+    EXPECT_EQ(p.time.nanos, std::numeric_limits<std::int64_t>::max()) << (twoInterfaces ? "native" : "libpcap");
+  }
 }
 
 TEST(PcapngReader, PacketBlockNamingAMissingInterfaceStopsWithError) {

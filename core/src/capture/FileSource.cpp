@@ -352,7 +352,7 @@ CaptureFile::Status CaptureFile::next(RawPacket& packet) {
     case 1:
       packet.linkType = pcap_datalink(impl_->pcap.get());
       // At nanosecond precision libpcap stores nanoseconds in tv_usec.
-      packet.time.nanos = static_cast<std::int64_t>(header->ts.tv_sec) * 1'000'000'000 + header->ts.tv_usec;
+      packet.time = Timestamp::fromParts(header->ts.tv_sec, header->ts.tv_usec);
       packet.frame = ++impl_->frames;
       packet.data = ByteView(data, header->caplen);
       packet.originalLength = header->len;

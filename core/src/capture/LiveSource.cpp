@@ -89,14 +89,14 @@ Result<std::vector<DeviceInfo>> listDevices() {
   return devices;
 }
 
-std::string dropWarning(const LiveStats& stats) {
+std::string dropWarning(const LiveStats& stats, std::string_view remedy) {
   const std::uint64_t lost = stats.droppedByKernel + stats.droppedByInterface;
   if (lost == 0) return {};
   return fmt::format(
       "{} packet(s) were lost ({} dropped by the kernel, {} by the interface): the capture buffer of {} MiB "
       "filled faster than it was read, so connections in this capture may have gaps and records that cannot "
-      "be decrypted; capture with a bigger buffer (--buffer-size) or a narrower filter",
-      lost, stats.droppedByKernel, stats.droppedByInterface, stats.bufferBytes >> 20);
+      "be decrypted; {}",
+      lost, stats.droppedByKernel, stats.droppedByInterface, stats.bufferBytes >> 20, remedy);
 }
 
 struct LiveCapture::Impl {
@@ -160,8 +160,8 @@ Result<LiveStats> LiveCapture::run(const std::function<void(const RawPacket&)>& 
     auto* c = reinterpret_cast<Context*>(user);
     RawPacket packet;
     packet.linkType = c->linkType;
-    packet.time.nanos = static_cast<std::int64_t>(header->ts.tv_sec) * 1'000'000'000 +
-                        static_cast<std::int64_t>(header->ts.tv_usec) * c->fractionToNanos;
+    packet.time =
+        Timestamp::fromParts(header->ts.tv_sec, static_cast<std::int64_t>(header->ts.tv_usec) * c->fractionToNanos);
     packet.frame = ++c->count;
     packet.data = ByteView(bytes, header->caplen);
     packet.originalLength = header->len;

@@ -5,7 +5,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <memory>
 
 #include "Diagnostics.hpp"
@@ -87,22 +89,25 @@ struct FileCloser {
 namespace detail {
 
 std::int64_t PcapngInterface::toNanos(std::uint64_t units) const {
+  // Every step saturates: the count is 64 bits of the file's say-so.
+  constexpr auto kMax = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+  std::uint64_t nanos = 0;
   if ((tsresol & 0x80) == 0) {  // 10^-n seconds
-    int n = tsresol;
-    std::int64_t value = 0;
+    const int n = tsresol;
     if (n <= 9) {
-      std::int64_t scale = 1;
+      std::uint64_t scale = 1;
       for (int i = n; i < 9; ++i) scale *= 10;
-      value = static_cast<std::int64_t>(units) * scale;
+      if (__builtin_mul_overflow(units, scale, &nanos)) nanos = kMax;
     } else {
       std::uint64_t scale = 1;
       for (int i = 9; i < n && i < 28; ++i) scale = scale > UINT64_MAX / 10 ? UINT64_MAX : scale * 10;
-      value = static_cast<std::int64_t>(units / scale);
+      nanos = units / scale;
     }
-    return value + tsoffsetSeconds * 1'000'000'000;
+  } else {
+    const long double value = std::ldexp(static_cast<long double>(units), -(tsresol & 0x7F)) * 1e9L;  // 2^-n seconds
+    nanos = value >= static_cast<long double>(kMax) ? kMax : static_cast<std::uint64_t>(value);
   }
-  long double seconds = std::ldexp(static_cast<long double>(units), -(tsresol & 0x7F));  // 2^-n seconds
-  return static_cast<std::int64_t>(seconds * 1e9L) + tsoffsetSeconds * 1'000'000'000;
+  return Timestamp::fromParts(tsoffsetSeconds, static_cast<std::int64_t>(std::min(nanos, kMax))).nanos;
 }
 
 PcapngPacketReader::PcapngPacketReader(std::FILE* file) : file_(file), blocks_(file) {}

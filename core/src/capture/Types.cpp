@@ -3,9 +3,19 @@
 #include <arpa/inet.h>
 
 #include <array>
+#include <limits>
 #include <string>
 
 namespace tlslab::capture {
+
+Timestamp Timestamp::fromParts(std::int64_t seconds, std::int64_t fractionNanos) {
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+  constexpr std::int64_t kMin = std::numeric_limits<std::int64_t>::min();
+  std::int64_t nanos = 0;
+  if (__builtin_mul_overflow(seconds, std::int64_t{1'000'000'000}, &nanos)) return {seconds < 0 ? kMin : kMax};
+  if (__builtin_add_overflow(nanos, fractionNanos, &nanos)) return {fractionNanos < 0 ? kMin : kMax};
+  return {nanos};
+}
 
 std::string toString(const Endpoint& endpoint) {
   std::array<char, INET6_ADDRSTRLEN> text{};

@@ -19,6 +19,10 @@ struct Timestamp {
   std::int64_t nanos = 0;
   double seconds() const { return static_cast<double>(nanos) / 1e9; }
   friend auto operator<=>(const Timestamp&, const Timestamp&) = default;
+  // seconds * 10^9 + fraction, saturated at the ends of int64: a corrupt or
+  // hostile capture may claim a time billions of years away (a pcapng with
+  // if_tsresol 10^0 and a 64-bit count), and the arithmetic must not overflow.
+  static Timestamp fromParts(std::int64_t seconds, std::int64_t fractionNanos);
 };
 
 struct Endpoint {
