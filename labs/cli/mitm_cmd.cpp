@@ -112,6 +112,7 @@ int runStarttlsAttacker(const MitmArgs& args) {
   std::cout.flush();
   AttackerLog log;
   auto collect = [&] {
+    for (const auto& note : (*attacker)->takeNotes()) std::cout << "attacker: " << note << std::endl;
     for (const auto& session : (*attacker)->takeSessions()) {
       std::string entry = fmt::format("  victim {}:\n", session.peer);
       for (const auto& action : session.actions) entry += "    " + action + "\n";

@@ -1,5 +1,7 @@
 // `tlslab serve` as the course uses it: the textbook client's requests, a
 // certificate chain the student made with openssl, and hints that work.
+#include <arpa/inet.h>
+
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -192,12 +194,12 @@ namespace {
 // A connected loopback socket that says nothing (closed when it goes).
 struct IdleConnection {
   int fd = -1;
-  explicit IdleConnection(std::uint16_t port) {
+  explicit IdleConnection(std::uint16_t port, const char* address = "127.0.0.1") {
     fd = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::inet_pton(AF_INET, address, &addr.sin_addr);
     if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
       ::close(fd);
       fd = -1;
@@ -262,6 +264,27 @@ TEST(ServeCli, OutOfDescriptorsTheServerBacksOffAndSaysWhy) {
   }
   auto client = run(cli("connect bank32.com:" + std::to_string(port)));
   EXPECT_EQ(client.exitCode, 0) << client.out;
+}
+
+// The STARTTLS attacker's accept loop too: each victim costs it two
+// descriptors (the victim's and its own to the real server).
+TEST(ServeCli, OutOfDescriptorsTheStarttlsAttackerBacksOffAndSaysWhy) {
+  if (!std::filesystem::exists("/usr/bin/prlimit")) GTEST_SKIP() << "prlimit (util-linux) is not installed";
+  auto port = freeLoopbackPort();
+  BackgroundProcess server({tlslabExe().string(), "serve", "--service", "smtp", "--port", std::to_string(port),
+                            "--seconds", "30"});
+  ASSERT_TRUE(server.waitForOutput("try:", 10000)) << server.output();
+  BackgroundProcess proxy({"prlimit", "--nofile=24", tlslabExe().string(), "mitm", "--starttls", "smtp", "--strip",
+                           "--port", std::to_string(port), "--target-port", std::to_string(port), "--seconds", "30"});
+  ASSERT_TRUE(proxy.waitForOutput("stripping STARTTLS", 10000)) << proxy.output();
+  std::vector<std::unique_ptr<IdleConnection>> idle;
+  for (int i = 0; i < 30; ++i) idle.push_back(std::make_unique<IdleConnection>(port, "127.0.0.66"));
+  EXPECT_TRUE(proxy.waitForOutput("attacker: cannot accept: out of file descriptors (EMFILE); trying again every 100 ms",
+                                  5000))
+      << proxy.output();
+  const long before = cpuTicks(proxy.pid());
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  EXPECT_LT(cpuTicks(proxy.pid()) - before, 30) << "the accept loop spins";
 }
 
 // --timeout: a server that accepts and says nothing is named as a timeout.

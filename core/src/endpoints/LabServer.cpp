@@ -167,16 +167,9 @@ void LabServer::Impl::acceptLoop() {
     int fd = ::accept4(listenFd.get(), nullptr, nullptr, SOCK_CLOEXEC);
     if (fd < 0) {
       if (!running) break;
-      const int error = errno;
-      if (error == EMFILE || error == ENFILE || error == ENOBUFS || error == ENOMEM) {
-        // Out of descriptors or memory: accept() would fail at once again; back off.
-        if (!saidNoDescriptors)
-          note(std::string("cannot accept: ") + (error == EMFILE ? "out of file descriptors (EMFILE)"
-                                                 : error == ENFILE ? "the system is out of file descriptors (ENFILE)"
-                                                                   : "out of memory") +
-               "; trying again every 100 ms");
+      if (std::string why = backOffAfterAcceptError(errno); !why.empty()) {
+        if (!saidNoDescriptors) note(why);
         saidNoDescriptors = true;
-        std::this_thread::sleep_for(100ms);
       }
       continue;  // EINTR, ECONNABORTED: keep serving
     }

@@ -204,6 +204,7 @@ struct StarttlsAttacker::Impl {
   std::vector<int> open;  // victim sockets still being served (shut down by stop())
   std::vector<StarttlsAttackSession> finished;  // not taken yet
   std::size_t finishedTotal = 0;
+  std::vector<std::string> notes;  // the accept loop's own, not taken yet
 
   void serve(Fd victim) {
     StarttlsAttackSession session;
@@ -226,12 +227,19 @@ struct StarttlsAttacker::Impl {
   }
 
   void acceptLoop() {
+    bool saidNoDescriptors = false;
     while (running) {
       const int fd = ::accept4(listenFd.get(), nullptr, nullptr, SOCK_CLOEXEC);
       if (fd < 0) {
         if (!running) break;
+        if (std::string why = backOffAfterAcceptError(errno); !why.empty() && !saidNoDescriptors) {
+          saidNoDescriptors = true;
+          std::lock_guard lock(mutex);
+          notes.push_back(std::move(why));
+        }
         continue;
       }
+      saidNoDescriptors = false;
       std::lock_guard lock(mutex);
       joinFinishedWorkers(workers);
       open.push_back(fd);
@@ -291,6 +299,11 @@ std::size_t StarttlsAttacker::sessionCount() const {
 std::vector<StarttlsAttackSession> StarttlsAttacker::takeSessions() {
   std::lock_guard lock(impl_->mutex);
   return std::exchange(impl_->finished, {});
+}
+
+std::vector<std::string> StarttlsAttacker::takeNotes() {
+  std::lock_guard lock(impl_->mutex);
+  return std::exchange(impl_->notes, {});
 }
 
 }  // namespace tlslab::endpoints

@@ -1,7 +1,11 @@
 #pragma once
 // One thread per accepted connection: the accept loops join the threads that
 // have finished as they go, so a long-running server keeps no dead stacks.
+#include <cerrno>
+#include <chrono>
 #include <list>
+#include <string>
+#include <thread>
 
 namespace tlslab::endpoints {
 
@@ -17,6 +21,20 @@ void joinFinishedWorkers(std::list<Worker>& workers) {
       ++it;
     }
   }
+}
+
+// accept() failed with `error`. Out of descriptors or memory it would fail
+// again at once, and a loop retrying it spins a core: wait 100 ms first.
+// Returns what to log (the first time; "" for errors retried at once, such as
+// EINTR or ECONNABORTED).
+inline std::string backOffAfterAcceptError(int error) {
+  const char* why = error == EMFILE   ? "out of file descriptors (EMFILE)"
+                    : error == ENFILE ? "the system is out of file descriptors (ENFILE)"
+                    : error == ENOBUFS || error == ENOMEM ? "out of memory"
+                                                          : nullptr;
+  if (why == nullptr) return {};
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  return std::string("cannot accept: ") + why + "; trying again every 100 ms";
 }
 
 }  // namespace tlslab::endpoints

@@ -60,6 +60,9 @@ class StarttlsAttacker {
   // The finished sessions not taken yet, handed over and forgotten: a long
   // run frees each once it has printed it (issue 16, item 3).
   std::vector<StarttlsAttackSession> takeSessions();
+  // What the attacker itself had to say since the last call (the accept loop
+  // out of descriptors), for a live log.
+  std::vector<std::string> takeNotes();
 
   struct Impl;
 
