@@ -213,7 +213,11 @@ void LiveCaptureController::start(const LiveRequest& request) {
     QString extra = stats ? QObject::tr(", %1 dropped by the kernel").arg(stats->droppedByKernel)
                           : QObject::tr(" (capture error: %1)").arg(qs(stats.error().message()));
     if (stats) {
-      if (auto warning = capture::dropWarning(stats.value()); !warning.empty()) extra += QStringLiteral(". ") + qs(warning);
+      // The GUI has no buffer setting: a narrower filter, or the CLI's --buffer-size.
+      const char* remedy = "capture with a narrower BPF filter, or from the command line with a bigger buffer "
+                           "(tlslab capture --buffer-size MiB -w FILE) and open the file";
+      if (auto warning = capture::dropWarning(stats.value(), remedy); !warning.empty())
+        extra += QStringLiteral(". ") + qs(warning);
     }
     const std::uint64_t packets = session.packets();
     post(true, packets, session.finish(), extra);

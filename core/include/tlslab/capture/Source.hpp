@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tlslab/capture/CaptureProcessor.hpp"
@@ -126,8 +127,10 @@ struct LiveStats {
 };
 
 // Empty when nothing was lost; otherwise what was dropped, what it means for the
-// dissection and how to avoid it.
-std::string dropWarning(const LiveStats& stats);
+// dissection and how to avoid it: `remedy` is the advice in the caller's own
+// terms (the CLI has --buffer-size, the GUI a filter field).
+inline constexpr const char* kCliDropRemedy = "capture with a bigger buffer (--buffer-size) or a narrower filter";
+std::string dropWarning(const LiveStats& stats, std::string_view remedy = kCliDropRemedy);
 
 class LiveCapture {
  public:
