@@ -10,6 +10,7 @@
 #include "cli/Commands.hpp"
 #include "cli/CourseArgs.hpp"
 #include "cli/CourseOutput.hpp"
+#include "tlslab/model/TraceJson.hpp"
 #include "tlslab/scenarios/course/Program.hpp"
 #include "tlslab/scenarios/course/Workspace.hpp"
 #include "tlslab/util/Paths.hpp"
@@ -69,7 +70,7 @@ int runList(const CourseArgs& args) {
                      {"goal", std::string(lab->goal)}, {"minutes", lab->minutes}, {"challenge", isChallenge(*lab)}, {"status", statusText(p)},
                      {"passed", p.passed}, {"total", p.total}});
     }
-    std::cout << all.dump(2) << "\n";
+    std::cout << model::toJsonText(all, 2) << "\n";
     return 0;
   }
   std::cout << "The course, in order (`tlslab lab start N` begins a lab; status of the workspaces in "
@@ -197,7 +198,7 @@ int runCheck(const CourseArgs& args) {
   LabReport report = checkLab(*lab, env, args.only);
   if (dir && args.only.empty()) saveResults(*dir, report);
   if (args.json) {
-    std::cout << checkReportJson(report, who.student, answers.problems).dump(2) << "\n";
+    std::cout << model::toJsonText(checkReportJson(report, who.student, answers.problems), 2) << "\n";
   } else {
     std::cout << fmt::format("{} — {}: checking {}'s work{}\n\n", capitalized(labName(*lab)), lab->title, who.student,
                              dir ? " in " + dir->string() + "/" : std::string{});

@@ -189,13 +189,13 @@ int runExplain(const ExplainArgs& args) {
     std::cout << "\n(A full chain with the Finished checks needs the handshake: a capture or an instrumented run "
                  "supplies the randoms and transcript.)\n\n";
   }
-  if (args.json) std::cout << json.dump(2) << "\n";
+  if (args.json) std::cout << model::toJsonText(json, 2) << "\n";
   return failed ? 1 : 0;
 }
 
 int printDerived(const model::DerivationStep& step, bool json) {
   if (json) {
-    std::cout << stepJson(step).dump(2) << "\n";
+    std::cout << model::toJsonText(stepJson(step), 2) << "\n";
   } else {
     printStep(std::cout, step);
   }

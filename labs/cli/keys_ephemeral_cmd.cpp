@@ -111,7 +111,7 @@ int explainCapture(const std::string& capture, const std::vector<std::string>& k
     printSchedule(std::cout, conn);
     std::cout << "\n";
   }
-  if (json) std::cout << out.dump(2) << "\n";
+  if (json) std::cout << model::toJsonText(out, 2) << "\n";
   if (trace->connections.empty() && !json) std::cout << "no TLS connection in " << capture << "\n";
   return failed ? 1 : 0;
 }

@@ -9,6 +9,7 @@
 #include "cli/Commands.hpp"
 #include "cli/CourseArgs.hpp"
 #include "cli/LabArgs.hpp"
+#include "tlslab/model/TraceJson.hpp"
 #include "tlslab/scenarios/course/LabValues.hpp"
 #include "tlslab/scenarios/course/Workspace.hpp"
 #include "cli/LabRealClients.hpp"
@@ -110,7 +111,7 @@ int runMitmMatrix(const LabArgs& args, const NetnsTopology* netns) {
   if (args.json) {
     nlohmann::json all = nlohmann::json::array();
     for (const auto& o : outcomes) all.push_back(mitmJson(o));
-    std::cout << all.dump(2) << "\n";
+    std::cout << model::toJsonText(all, 2) << "\n";
   } else {
     printMitmMatrix(std::cout, outcomes);
   }
@@ -119,7 +120,7 @@ int runMitmMatrix(const LabArgs& args, const NetnsTopology* netns) {
 
 int runMitmStory(const LabArgs& args, AttackerCertificate strategy, VictimMode victim, const NetnsTopology* netns) {
   if (args.json) {
-    std::cout << mitmJson(runMitm(strategy, victim, mitmOptions(args, netns))).dump(2) << "\n";
+    std::cout << model::toJsonText(mitmJson(runMitm(strategy, victim, mitmOptions(args, netns))), 2) << "\n";
     return 0;
   }
   const std::string server = netns ? NetnsTopology::kServerAddress : "127.0.0.1";
@@ -210,7 +211,7 @@ int runGalleryLab(const LabArgs& args) {
     if (args.json) all.push_back(galleryJson(r));
     else printGalleryResult(std::cout, r);
   }
-  if (args.json) std::cout << all.dump(2) << "\n";
+  if (args.json) std::cout << model::toJsonText(all, 2) << "\n";
   return allExpected ? 0 : 1;
 }
 

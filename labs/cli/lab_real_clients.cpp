@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/LabRealClients.hpp"
+#include "tlslab/model/TraceJson.hpp"
 #include "tlslab/scenarios/course/RealClients.hpp"
 #include "tlslab/util/Paths.hpp"
 
@@ -200,7 +201,7 @@ int runRealClientsLab(const RealClientsArgs& args) {
   if (!args.json) options.progress = [](const std::string& line) { std::cerr << "… " << line << "\n"; };
   RealClientsRun run = runRealClients(options);
   if (args.json) {
-    std::cout << runJson(run).dump(2) << "\n";
+    std::cout << model::toJsonText(runJson(run), 2) << "\n";
     return run.consistent() ? 0 : 1;
   }
   if (!run.setupError.empty()) {

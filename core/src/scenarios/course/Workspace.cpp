@@ -1,3 +1,4 @@
+#include "tlslab/model/TraceJson.hpp"
 #include "tlslab/scenarios/course/Workspace.hpp"
 
 #include <fmt/core.h>
@@ -40,7 +41,7 @@ bool writeJson(const fs::path& file, const Json& json) {
   temp += ".tmp";
   {
     std::ofstream out(temp, std::ios::trunc);
-    out << json.dump(2) << "\n";
+    out << model::toJsonText(json, 2) << "\n";
     if (!out) return false;
   }
   std::error_code ec;
