@@ -16,8 +16,10 @@ if(TLSLAB_SANITIZE)
 endif()
 
 # In fuzz builds the library is instrumented too, so coverage guides the fuzzer
-# through the parsers, not just the harness.
+# through the parsers, not just the harness. No sanitizer recovers: a report
+# stops the run with a reproducer instead of scrolling past (UBSan's default).
 if(TLSLAB_BUILD_FUZZERS)
-  target_compile_options(tlslab_options INTERFACE -fsanitize=fuzzer-no-link,address,undefined)
-  target_link_options(tlslab_options INTERFACE -fsanitize=address,undefined)
+  set(TLSLAB_FUZZ_SANITIZERS -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  target_compile_options(tlslab_options INTERFACE -fsanitize=fuzzer-no-link ${TLSLAB_FUZZ_SANITIZERS})
+  target_link_options(tlslab_options INTERFACE ${TLSLAB_FUZZ_SANITIZERS})
 endif()

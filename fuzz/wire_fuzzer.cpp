@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "tlslab/model/TraceJson.hpp"
 #include "tlslab/wire/Explain.hpp"
 #include "tlslab/wire/Handshake.hpp"
 #include "tlslab/wire/Messages.hpp"
@@ -86,7 +87,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // (by its last byte) is rendered; the trees are built for every input.
   ExplainResult records = explainRecords(input);
   if (size > 0 && data[size - 1] % 8 == 0) {
-    (void)toJson(records).dump();
+    (void)tlslab::model::toJsonText(toJson(records));
     (void)toText(records);
   }
   ExplainResult bare = explainMessages(input);

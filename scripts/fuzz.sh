@@ -31,21 +31,38 @@ targets=()
 for n in "${names[@]}"; do targets+=("tlslab_fuzz_$n"); done
 cmake --build "$build" -j2 --target "${targets[@]}"
 
+# A hang is a finding too (-timeout, seconds per input), as is a report from
+# any sanitizer: the fuzz preset builds with -fno-sanitize-recover=all.
 status=0
+summary=()
+mkdir -p "$build/logs"
 for n in "${names[@]}"; do
   exe=$(find "$build" -name "tlslab_fuzz_$n" -type f -perm -u+x | head -1)
   corpus="$build/corpus/$n"
   artifacts="$build/artifacts/$n"
+  log="$build/logs/$n.log"
   mkdir -p "$corpus" "$artifacts"
   seeds=()
   if [[ -d "$root/fuzz/corpus/$n" ]]; then seeds=("$root/fuzz/corpus/$n"); fi
-  echo "== fuzzing $n for ${seconds}s (corpus $corpus)"
+  echo "== fuzzing $n for ${seconds}s (corpus $corpus, log $log)"
   # The first corpus dir is written to; the seed dir is only read.
+  set +e
   # shellcheck disable=SC2086
-  if ! "$exe" -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="$artifacts/" \
-       ${TLSLAB_FUZZ_ARGS:-} "$corpus" "${seeds[@]}"; then
-    echo "!! $n: the fuzzer found a problem; reproducer in $artifacts/"
+  "$exe" -max_total_time="$seconds" -timeout=20 -print_final_stats=1 -artifact_prefix="$artifacts/" \
+    ${TLSLAB_FUZZ_ARGS:-} "$corpus" "${seeds[@]}" >"$log" 2>&1
+  rc=$?
+  set -e
+  grep -E "^#[0-9]+ +(INITED|DONE)|ERROR|SUMMARY|Test unit written" "$log" || true
+  if [[ $rc -ne 0 ]]; then
+    echo "!! $n: the fuzzer found a problem (exit $rc); reproducer in $artifacts/, log $log"
     status=1
   fi
+  execs=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
+  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+  rss=$(sed -n 's/^stat::peak_rss_mb: *//p' "$log" | tail -1)
+  cov=$(grep -oE "cov: [0-9]+ ft: [0-9]+ corp: [0-9]+" "$log" | tail -1)
+  summary+=("$(printf '%-18s %6ss %10s execs/s %12s runs  %-36s peak %s MB' "$n" "$seconds" "${execs:-?}" "${runs:-?}" "${cov:-?}" "${rss:-?}")")
 done
+echo "== summary"
+printf '%s\n' "${summary[@]}"
 exit $status
