@@ -65,7 +65,7 @@ void serverHello(Cursor& c, ServerHello& m) {
   if (m.random.size() == 32 && std::memcmp(m.random.data(), kHelloRetryRequestRandom, 32) == 0) {
     m.helloRetryRequest = true;
     for (auto& f : c.node().children)
-      if (f.name == "random" && f.offset == randomAt) f.meaning = t::kHelloRetryRequestRandom;
+      if (f.name == t::random.name && f.offset == randomAt) f.meaning = t::kHelloRetryRequestRandom;
   }
   m.sessionId = copy(c.opaque(t::legacySessionIdEcho, 1, 0, 32));
   m.cipherSuite = c.u16(t::cipherSuite, cipherSuiteName);
