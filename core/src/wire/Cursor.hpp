@@ -11,6 +11,7 @@
 
 #include "tlslab/model/Diagnostic.hpp"
 #include "tlslab/model/Field.hpp"
+#include "FieldText.hpp"
 #include "tlslab/wire/ByteReader.hpp"
 
 namespace tlslab::wire::detail {
@@ -56,6 +57,28 @@ class Cursor {
   // Same, but the contents are one opaque value shown in hex (or text).
   ByteView opaque(const char* name, int lengthBytes, std::size_t min, std::size_t max, std::string_view meaning,
                   std::string_view rfc, bool asText = false);
+
+  // The same reads with name, meaning and section from a table (FieldText.hpp):
+  // the parsers use these; the ones above are for text built at parse time.
+  model::Field& leaf(const FieldText& text, std::size_t offset, std::size_t length, std::string value) {
+    return leaf(text.name, offset, length, std::move(value), text.meaning, text.rfc);
+  }
+  std::uint8_t u8(const FieldText& text, U8Namer namer = nullptr) {
+    return u8(text.name, text.meaning, text.rfc, namer);
+  }
+  std::uint16_t u16(const FieldText& text, U16Namer namer = nullptr) {
+    return u16(text.name, text.meaning, text.rfc, namer);
+  }
+  std::uint32_t u24(const FieldText& text) { return u24(text.name, text.meaning, text.rfc); }
+  std::uint32_t u32(const FieldText& text) { return u32(text.name, text.meaning, text.rfc); }
+  ByteView bytes(std::size_t n, const FieldText& text) { return bytes(n, text.name, text.meaning, text.rfc); }
+  ByteView rest(const FieldText& text) { return rest(text.name, text.meaning, text.rfc); }
+  Cursor vector(const FieldText& text, int lengthBytes, std::size_t min, std::size_t max) {
+    return vector(text.name, lengthBytes, min, max, text.meaning, text.rfc);
+  }
+  ByteView opaque(const FieldText& text, int lengthBytes, std::size_t min, std::size_t max, bool asText = false) {
+    return opaque(text.name, lengthBytes, min, max, text.meaning, text.rfc, asText);
+  }
 
   // Trailing bytes are an error naming the structure; they are shown as a
   // "trailing_data" field so no byte goes unexplained.
