@@ -52,7 +52,7 @@ for n in "${names[@]}"; do
     ${TLSLAB_FUZZ_ARGS:-} "$corpus" "${seeds[@]}" >"$log" 2>&1
   rc=$?
   set -e
-  grep -E "^#[0-9]+ +(INITED|DONE)|ERROR|SUMMARY|Test unit written" "$log" || true
+  grep -E "^#[0-9]+[[:space:]]+(INITED|DONE)|ERROR|SUMMARY|Test unit written" "$log" || true
   if [[ $rc -ne 0 ]]; then
     echo "!! $n: the fuzzer found a problem (exit $rc); reproducer in $artifacts/, log $log"
     status=1
