@@ -49,7 +49,8 @@ bool loadKeys(const KeyArgs& args, keys::KeyStore& keys, const std::string& comm
 }
 
 std::optional<model::Trace> dissectCapture(const std::string& path, keys::KeyStore& keys, const std::string& command,
-                                           bool quiet, dissect::DissectOptions options, bool* readInPart) {
+                                           bool quiet, dissect::DissectOptions options, bool* readInPart,
+                                           bool again) {
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
   auto last = start;
@@ -79,7 +80,7 @@ std::optional<model::Trace> dissectCapture(const std::string& path, keys::KeySto
     return std::nullopt;
   }
   if (!summary.complete) {
-    std::cerr << fmt::format("tlslab {}: {} was read only in part: {}\n", command, path, summary.stopReason);
+    if (!again) std::cerr << fmt::format("tlslab {}: {} was read only in part: {}\n", command, path, summary.stopReason);
     if (readInPart) *readInPart = true;
   }
   return std::move(trace.value());
