@@ -334,7 +334,7 @@ void registerDissectCommand(CLI::App& app, Context& ctx) {
       ->excludes("--summary")
       ->excludes("--jsonl");
   cmd->add_flag("--no-payloads", args->noPayloads,
-                "Do not keep application data (bounded memory for huge captures; records are still checked)");
+                "Do not keep application data (less memory per open connection, a smaller --json; records are still checked)");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress or key log warnings on stderr");
   cmd->footer(kCaptureExitCodes);
   cmd->callback([args, &ctx] { ctx.exitCode = runDissect(*args); });
