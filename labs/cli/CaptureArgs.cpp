@@ -1,6 +1,7 @@
 #include "cli/CaptureArgs.hpp"
 
 #include <fmt/core.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <iostream>
@@ -55,8 +56,11 @@ std::optional<model::Trace> dissectCapture(const std::string& path, keys::KeySto
   const auto start = Clock::now();
   auto last = start;
   bool shown = false;
+  // A progress line is for someone watching: in a redirected stderr (a log, a
+  // test's snapshot) it is noise, and when it appears depends on the machine's speed.
+  const bool terminal = isatty(STDERR_FILENO) != 0;
   auto progress = [&](const capture::ReadProgress& p) {
-    if (quiet) return true;
+    if (quiet || !terminal) return true;
     const auto now = Clock::now();
     // Only long reads show progress, at most a few times a second.
     if (now - start < std::chrono::milliseconds(700) || now - last < std::chrono::milliseconds(250)) return true;
