@@ -138,3 +138,27 @@ TEST(Streaming, TheJsonOfAnEmptyTraceAndOfTraceDiagnostics) {
                                  model::DiagnosticCode::CaptureFile});
   }
 }
+
+// Strings from the wire may need escaping or hold bytes that are not UTF-8:
+// written as dump() writes them (U+FFFD for the bad bytes).
+TEST(Streaming, StringsThatNeedEscapingAreWrittenAsDumpWritesThem) {
+  model::TraceConnection c;
+  c.negotiated.sni = "bad \xff utf-8, \"quotes\", back\\slash, new\nline, \x01, caf\xc3\xa9, tab\t, del\x7f";
+  c.negotiated.alpn = "h2";
+  c.startTime = 1796225688.2421901;
+  c.duration = 0.1;
+  model::TraceRecord r;
+  r.undecryptedReason = "\xc3(";
+  c.records.push_back(r);
+  model::Trace trace;
+  trace.connections.push_back(c);
+  for (int indent : {-1, 1, 3}) {
+    std::ostringstream one, all;
+    model::writeJson(one, c, indent);
+    EXPECT_EQ(one.str(), model::toJsonText(model::toJson(c), indent));
+    model::TraceJsonWriter writer(all, indent);
+    writer.connection(c);
+    writer.finish(trace.source, trace.diagnostics);
+    EXPECT_EQ(all.str(), model::toJsonText(trace, indent));
+  }
+}

@@ -172,19 +172,25 @@ json summaryJson(const TraceConnection& c) {
   return out;
 }
 
-// nlohmann's own serializer, as json::dump uses it, started `depth` levels
-// deep, so pieces written one after another read as one dump() of the whole.
+// Writes JSON text exactly as json::dump(indent) does, started `depth`
+// levels deep, so pieces written one after another read as one dump() of the
+// whole. Objects, arrays and strings that need no escaping (hex, names: most
+// of a Trace) are written here; the rest goes through nlohmann's own
+// serializer, whose per-character escaping of every hex string was most of
+// the time `--json` took.
 class Pieces {
  public:
-  Pieces(std::ostream& out, int indent) : out_(out), pretty_(indent >= 0), step_(indent >= 0 ? unsigned(indent) : 0u) {}
+  Pieces(std::ostream& out, int indent)
+      : out_(out),
+        pretty_(indent >= 0),
+        step_(indent >= 0 ? unsigned(indent) : 0u),
+        serializer_(nlohmann::detail::output_adapter<char, std::string>(buffer_), ' ', json::error_handler_t::replace) {}
   void value(const json& value, unsigned depth) {
-    nlohmann::detail::serializer<json> s(nlohmann::detail::output_adapter<char, std::string>(buffer_), ' ',
-                                         json::error_handler_t::replace);
-    s.dump(value, pretty_, false, step_, depth * step_);
-    flushIfLarge();
+    emit(value, depth);
+    if (buffer_.size() >= (std::size_t{1} << 16)) flush();
   }
   void text(std::string_view text) { buffer_ += text; }
-  void newline(unsigned depth) {  // what the serializer writes between elements
+  void newline(unsigned depth) {  // what dump() writes between elements
     if (!pretty_) return;
     buffer_ += '\n';
     buffer_.append(depth * step_, ' ');
@@ -196,13 +202,58 @@ class Pieces {
   }
 
  private:
-  void flushIfLarge() {
-    if (buffer_.size() >= (std::size_t{1} << 16)) flush();
+  // Printable ASCII but '"' and '\\': dump() writes such a string as it is.
+  static bool plain(const std::string& s) {
+    for (char c : s)
+      if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') return false;
+    return true;
   }
+  void string(const std::string& s) {
+    if (!plain(s)) {
+      serializer_.dump(json(s), pretty_, false, step_, 0);
+      return;
+    }
+    buffer_ += '"';
+    buffer_ += s;
+    buffer_ += '"';
+  }
+  void emit(const json& v, unsigned depth) {
+    if (v.is_object() && !v.empty()) {
+      buffer_ += '{';
+      bool first = true;
+      for (const auto& [key, child] : v.items()) {
+        if (!first) buffer_ += ',';
+        first = false;
+        newline(depth + 1);
+        string(key);
+        buffer_ += pretty_ ? ": " : ":";
+        emit(child, depth + 1);
+      }
+      newline(depth);
+      buffer_ += '}';
+    } else if (v.is_array() && !v.empty()) {
+      buffer_ += '[';
+      bool first = true;
+      for (const auto& child : v) {
+        if (!first) buffer_ += ',';
+        first = false;
+        newline(depth + 1);
+        emit(child, depth + 1);
+      }
+      newline(depth);
+      buffer_ += ']';
+    } else if (v.is_string()) {
+      string(v.get_ref<const std::string&>());
+    } else {
+      serializer_.dump(v, pretty_, false, step_, depth * step_);  // numbers, true/false/null, {} and []
+    }
+  }
+
   std::ostream& out_;
   bool pretty_;
   unsigned step_;
   std::string buffer_;
+  nlohmann::detail::serializer<json> serializer_;  // appends to buffer_
 };
 
 template <typename T, typename ToJson>
