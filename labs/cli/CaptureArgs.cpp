@@ -1,6 +1,7 @@
 #include "cli/CaptureArgs.hpp"
 
 #include <fmt/core.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <iostream>
@@ -49,13 +50,17 @@ bool loadKeys(const KeyArgs& args, keys::KeyStore& keys, const std::string& comm
 }
 
 std::optional<model::Trace> dissectCapture(const std::string& path, keys::KeyStore& keys, const std::string& command,
-                                           bool quiet, dissect::DissectOptions options, bool* readInPart) {
+                                           bool quiet, dissect::DissectOptions options, bool* readInPart,
+                                           bool again) {
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
   auto last = start;
   bool shown = false;
+  // A progress line is for someone watching: in a redirected stderr (a log, a
+  // test's snapshot) it is noise, and when it appears depends on the machine's speed.
+  const bool terminal = isatty(STDERR_FILENO) != 0;
   auto progress = [&](const capture::ReadProgress& p) {
-    if (quiet) return true;
+    if (quiet || !terminal) return true;
     const auto now = Clock::now();
     // Only long reads show progress, at most a few times a second.
     if (now - start < std::chrono::milliseconds(700) || now - last < std::chrono::milliseconds(250)) return true;
@@ -79,7 +84,7 @@ std::optional<model::Trace> dissectCapture(const std::string& path, keys::KeySto
     return std::nullopt;
   }
   if (!summary.complete) {
-    std::cerr << fmt::format("tlslab {}: {} was read only in part: {}\n", command, path, summary.stopReason);
+    if (!again) std::cerr << fmt::format("tlslab {}: {} was read only in part: {}\n", command, path, summary.stopReason);
     if (readInPart) *readInPart = true;
   }
   return std::move(trace.value());

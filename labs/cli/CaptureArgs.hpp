@@ -27,12 +27,15 @@ bool loadKeys(const KeyArgs& args, keys::KeyStore& keys, const std::string& comm
 
 // Dissects a capture file; nullopt (and a message naming the file and what is
 // wrong on stderr) when it cannot be read at all. Progress goes to stderr
-// when reading takes more than a moment, unless quiet. `readInPart`, when
-// given, is set when reading stopped at an error before the end of the file
-// (the trace then holds what came before it; stderr says where and why).
+// when reading takes more than a moment, unless quiet or stderr is not a
+// terminal. `readInPart`, when given, is set when reading stopped at an error
+// before the end of the file (the trace then holds what came before it;
+// stderr says where and why).
+// `again`: the file was read a moment ago and anything wrong with it said
+// then (a second pass), so only progress goes to stderr.
 std::optional<model::Trace> dissectCapture(const std::string& path, keys::KeyStore& keys, const std::string& command,
                                            bool quiet, dissect::DissectOptions options = {},
-                                           bool* readInPart = nullptr);
+                                           bool* readInPart = nullptr, bool again = false);
 
 // The exit codes of `tlslab dissect`, also in its --help: 2 the input or a
 // key file cannot be used at all, 3 the capture was read only in part.

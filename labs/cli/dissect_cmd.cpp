@@ -1,9 +1,14 @@
 // `tlslab dissect CAPTURE`: every TLS connection in a capture, as a table,
 // then per connection the ladder, the key derivation and the decrypted
-// application data (or `--json`: the full Trace).
+// application data (or `--json` / `--jsonl`: the full Trace). Streamed
+// (DESIGN.md, "Streaming dissect"): each connection is printed and freed once
+// it has closed, so memory follows the connections open at once.
 #include <fmt/core.h>
+#include <unistd.h>
 
 #include <iostream>
+#include <map>
+#include <sstream>
 
 #include "cli/CaptureArgs.hpp"
 #include "cli/RecordTables.hpp"
@@ -18,6 +23,8 @@ struct DissectArgs {
   std::string capture;
   KeyArgs keys;
   bool json = false;
+  bool jsonl = false;
+  bool noStream = false;  // hidden: the whole Trace in memory, then printed (tests compare)
   bool quiet = false;
   bool noPayloads = false;
   bool summaryOnly = false;
@@ -86,6 +93,138 @@ bool printSegments(const std::string& capture, keys::KeyStore& keys, const std::
   return true;
 }
 
+bool shownBy(const std::vector<Filter>& filters, const model::TraceConnection& c) {
+  return std::all_of(filters.begin(), filters.end(), [&](const Filter& f) { return matches(c, f); });
+}
+
+// Connections finish in closing order; output goes by index. One that
+// finishes before an earlier one is held (as `Held`: the connection, or its
+// printout) until every earlier one has been written.
+template <typename Held>
+struct IndexOrder {
+  std::size_t next = 0;
+  std::map<std::size_t, Held> held;
+
+  template <typename Write>
+  void wrote(const Write& write) {  // connection `next` was just written
+    ++next;
+    for (auto it = held.begin(); it != held.end() && it->first == next; it = held.erase(it), ++next) write(it->second);
+  }
+  template <typename Write>
+  void rest(const Write& write) {  // the capture has ended: none is still to come
+    for (auto& [index, item] : held) write(item);
+    held.clear();
+  }
+};
+
+// A finished connection taken over whole: its records, messages and
+// application data moved (the dissector drops them right after the call),
+// the rest copied (the Trace keeps it).
+model::TraceConnection takeConnection(model::TraceConnection& c) {
+  auto records = std::move(c.records);
+  auto messages = std::move(c.messages);
+  auto appData = std::move(c.appData);
+  model::TraceConnection out = c;
+  out.records = std::move(records);
+  out.messages = std::move(messages);
+  out.appData = std::move(appData);
+  return out;
+}
+
+// The trace-level facts that close --jsonl: the last line, told apart from
+// the connection lines by having no "index".
+void writeJsonlTrailer(std::ostream& out, const model::Trace& trace, std::size_t connections) {
+  nlohmann::json diagnostics = nlohmann::json::array();
+  for (const auto& d : trace.diagnostics) diagnostics.push_back(model::toJson(d));
+  nlohmann::json last = {{"source", trace.source}, {"connectionCount", connections}, {"diagnostics", diagnostics}};
+  out << model::toJsonText(last) << "\n";
+}
+
+// Output written while the capture is read shows how far it got; a progress
+// line on the same terminal would only cut into it.
+bool progressHidden(const DissectArgs& args) { return args.quiet || isatty(STDOUT_FILENO) != 0; }
+
+// --json, --jsonl: each connection written as soon as it (and, for --json,
+// every earlier one) has finished; the trace's diagnostics and source last.
+int streamJson(const DissectArgs& args, const std::vector<Filter>& filters, keys::KeyStore& keys,
+               dissect::DissectOptions options) {
+  model::TraceJsonWriter writer(std::cout, 1);
+  std::size_t lines = 0;
+  auto write = [&](const model::TraceConnection& c) {
+    if (!shownBy(filters, c)) return;
+    if (args.jsonl) {
+      model::writeJson(std::cout, c);
+      std::cout << "\n";
+      ++lines;
+    } else {
+      writer.connection(c);
+    }
+  };
+  IndexOrder<model::TraceConnection> order;
+  options.onConnectionFinished = [&](model::TraceConnection& c) {
+    if (args.jsonl) return write(c);  // closing order: the line names its index, nothing is held
+    if (c.index != order.next) {
+      order.held.emplace(c.index, takeConnection(c));
+      return;
+    }
+    write(c);
+    order.wrote(write);
+  };
+  bool readInPart = false;
+  auto trace = dissectCapture(args.capture, keys, "dissect", progressHidden(args), std::move(options), &readInPart);
+  if (!trace) return kExitUnusableInput;
+  order.rest(write);
+  if (args.jsonl) {
+    writeJsonlTrailer(std::cout, *trace, lines);
+  } else {
+    writer.finish(trace->source, trace->diagnostics);
+    std::cout << "\n";
+  }
+  return readInPart ? kExitReadInPart : 0;
+}
+
+void printTraceDiagnostics(const model::Trace& trace) {
+  if (!trace.diagnostics.empty()) std::cout << "\n";
+  for (const auto& d : trace.diagnostics) {
+    std::cout << fmt::format("{}: {}{}\n", model::severityName(d.severity), d.where.empty() ? "" : d.where + ": ",
+                             d.message);
+  }
+}
+
+// The whole Trace in memory, then printed: what dissect did before it
+// streamed, kept (hidden, --no-stream) so tests can compare the two.
+int runWhole(const DissectArgs& args, const std::vector<Filter>& filters, keys::KeyStore& keys,
+             dissect::DissectOptions options) {
+  bool readInPart = false;
+  auto trace = dissectCapture(args.capture, keys, "dissect", args.quiet, options, &readInPart);
+  if (!trace) return kExitUnusableInput;
+  const int done = readInPart ? kExitReadInPart : 0;
+  std::vector<const model::TraceConnection*> shown;
+  for (const auto& c : trace->connections)
+    if (shownBy(filters, c)) shown.push_back(&c);
+  if (args.jsonl) {
+    for (const auto* c : shown) std::cout << model::toJsonText(model::toJson(*c)) << "\n";
+    writeJsonlTrailer(std::cout, *trace, shown.size());
+  } else if (args.json) {
+    nlohmann::json out = {{"source", trace->source}, {"connections", nlohmann::json::array()},
+                          {"diagnostics", nlohmann::json::array()}};
+    for (const auto* c : shown) out["connections"].push_back(model::toJson(*c));
+    for (const auto& d : trace->diagnostics) out["diagnostics"].push_back(model::toJson(d));
+    std::cout << model::toJsonText(out, 1) << "\n";
+  } else {
+    std::cout << fmt::format("{}: {} TLS connection(s){}\n\n", trace->source, trace->connections.size(),
+                             filters.empty() ? "" : fmt::format(", {} shown", shown.size()));
+    printConnectionTable(std::cout, shown);
+    if (args.segments) {
+      if (!printSegments(args.capture, keys, shown)) return 2;
+    } else if (!args.summaryOnly) {
+      for (const auto* c : shown) printConnection(std::cout, *c);
+    }
+    printTraceDiagnostics(*trace);
+  }
+  return done;
+}
+
 int runDissect(const DissectArgs& args) {
   std::vector<Filter> filters;
   for (const auto& text : args.filters) {
@@ -102,51 +241,67 @@ int runDissect(const DissectArgs& args) {
   if (!loadKeys(args.keys, keys, "dissect", args.quiet)) return 2;
   dissect::DissectOptions options;
   options.keepPayloads = !args.noPayloads;
-  // The table alone needs no records: stream, so any capture size fits in memory.
-  std::vector<std::size_t> recordCounts;
-  const bool streaming = args.summaryOnly && !args.json;
-  if (streaming) {
-    options.keepPayloads = false;
-    options.keepRecords = false;
-    options.onRecord = [&](const model::TraceConnection& c, const model::TraceRecord&) {
-      if (recordCounts.size() <= c.index) recordCounts.resize(c.index + 1, 0);
-      ++recordCounts[c.index];
-    };
-  }
-  bool readInPart = false;
-  auto trace = dissectCapture(args.capture, keys, "dissect", args.quiet, options, &readInPart);
-  if (!trace) return kExitUnusableInput;
-  const int done = readInPart ? kExitReadInPart : 0;
+  if (args.noStream) return runWhole(args, filters, keys, options);
+  if (args.json || args.jsonl) return streamJson(args, filters, keys, options);
 
+  // The printout starts with the table, which needs every connection: a
+  // first, cheap pass in bulk mode (no records kept) makes it, a second one
+  // prints each connection's details as it finishes (DESIGN.md).
+  dissect::DissectOptions bulk;
+  bulk.keepPayloads = false;
+  bulk.keepRecords = false;
+  std::vector<std::size_t> recordCounts;
+  bulk.onRecord = [&](const model::TraceConnection& c, const model::TraceRecord&) {
+    if (recordCounts.size() <= c.index) recordCounts.resize(c.index + 1, 0);
+    ++recordCounts[c.index];
+  };
+  bool readInPart = false;
+  auto table = dissectCapture(args.capture, keys, "dissect", args.quiet, bulk, &readInPart);
+  if (!table) return kExitUnusableInput;
+  const int done = readInPart ? kExitReadInPart : 0;
   std::vector<const model::TraceConnection*> shown;
-  for (const auto& c : trace->connections) {
-    if (std::all_of(filters.begin(), filters.end(), [&](const Filter& f) { return matches(c, f); })) shown.push_back(&c);
-  }
-  if (args.json) {
-    if (filters.empty()) {
-      std::cout << model::toJsonText(*trace, 1) << "\n";
-    } else {
-      nlohmann::json out = {{"source", trace->source}, {"connections", nlohmann::json::array()},
-                            {"diagnostics", nlohmann::json::array()}};
-      for (const auto* c : shown) out["connections"].push_back(model::toJson(*c));
-      for (const auto& d : trace->diagnostics) out["diagnostics"].push_back(model::toJson(d));
-      std::cout << model::toJsonText(out, 1) << "\n";
-    }
-    return done;
-  }
-  std::cout << fmt::format("{}: {} TLS connection(s){}\n\n", trace->source, trace->connections.size(),
+  for (const auto& c : table->connections)
+    if (shownBy(filters, c)) shown.push_back(&c);
+  std::cout << fmt::format("{}: {} TLS connection(s){}\n\n", table->source, table->connections.size(),
                            filters.empty() ? "" : fmt::format(", {} shown", shown.size()));
-  printConnectionTable(std::cout, shown, streaming ? &recordCounts : nullptr);
+  printConnectionTable(std::cout, shown, &recordCounts);
   if (args.segments) {
     if (!printSegments(args.capture, keys, shown)) return 2;
-  } else if (!args.summaryOnly) {
-    for (const auto* c : shown) printConnection(std::cout, *c);
   }
-  if (!trace->diagnostics.empty()) std::cout << "\n";
-  for (const auto& d : trace->diagnostics) {
-    std::cout << fmt::format("{}: {}{}\n", model::severityName(d.severity), d.where.empty() ? "" : d.where + ": ",
-                             d.message);
+  if (args.segments || args.summaryOnly) {
+    printTraceDiagnostics(*table);
+    return done;
   }
+  std::cout.flush();  // the table shows while the details are being read
+
+  // Pass 2 starts from the keys as given: pass 1 added what it learned (keys
+  // embedded in the capture, TLS 1.2 sessions), which a connection must not
+  // see before the capture shows it.
+  keys::KeyStore fresh;
+  if (!loadKeys(args.keys, fresh, "dissect", true)) return 2;
+  IndexOrder<std::string> order;
+  auto write = [](const std::string& text) { std::cout << text; };
+  options.onConnectionFinished = [&](model::TraceConnection& c) {
+    if (!shownBy(filters, c)) {
+      // Nothing to print, but later ones wait for it all the same.
+      if (c.index == order.next) order.wrote(write);
+      else order.held.emplace(c.index, std::string());
+      return;
+    }
+    if (c.index != order.next) {
+      std::ostringstream text;  // held as text: far smaller than the records behind it
+      printConnection(text, c);
+      order.held.emplace(c.index, std::move(text).str());
+      return;
+    }
+    printConnection(std::cout, c);
+    order.wrote(write);
+  };
+  auto details = dissectCapture(args.capture, fresh, "dissect", progressHidden(args), std::move(options), nullptr,
+                                /*again=*/true);
+  if (!details) return kExitUnusableInput;
+  order.rest(write);
+  printTraceDiagnostics(*details);
   return done;
 }
 
@@ -158,16 +313,28 @@ void registerDissectCommand(CLI::App& app, Context& ctx) {
       "dissect", "Dissect and decrypt the TLS connections in a capture (pcap, pcapng, .gz; keys embedded or given)");
   cmd->add_option("capture", args->capture, "Capture file")->required();
   addKeyOptions(cmd, args->keys);
-  cmd->add_flag("--json", args->json, "Print the full result (every record, message, field and step) as JSON");
+  cmd->add_flag("--json", args->json,
+                "Print the full result (every record, message, field and step) as one JSON document "
+                "{\"connections\": [...], \"diagnostics\": [...], \"source\": ...}, written connection by "
+                "connection as each one closes (in index order)");
+  cmd->add_flag("--jsonl", args->jsonl,
+                "JSON Lines: one line per connection (the same object as in --json's \"connections\", written as "
+                "soon as the connection closes, so in closing order: see its \"index\"), then one last line "
+                "{\"connectionCount\": N, \"diagnostics\": [...], \"source\": ...}")
+      ->excludes("--json");
+  cmd->add_flag("--no-stream", args->noStream, "Hold the whole capture's result in memory, then print it (for tests)")
+      ->group("");
   cmd->add_option("--filter", args->filters,
                   "Only connections matching: N, sni:NAME, port:N, host:ADDRESS, version:1.2|1.3, suite:TEXT, "
                   "undecrypted, starttls, resumed (repeatable: all must match)");
   cmd->add_flag("--summary", args->summaryOnly, "Only the table of connections");
   cmd->add_flag("--segments", args->segments,
                 "Per connection, the TCP segments (frames) and the records each carries, and every record with its "
-                "frames, sequence number, inner type and padding")->excludes("--summary");
+                "frames, sequence number, inner type and padding")
+      ->excludes("--summary")
+      ->excludes("--jsonl");
   cmd->add_flag("--no-payloads", args->noPayloads,
-                "Do not keep application data (bounded memory for huge captures; records are still checked)");
+                "Do not keep application data (less memory per open connection, a smaller --json; records are still checked)");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress or key log warnings on stderr");
   cmd->footer(kCaptureExitCodes);
   cmd->callback([args, &ctx] { ctx.exitCode = runDissect(*args); });

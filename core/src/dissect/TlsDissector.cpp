@@ -137,7 +137,8 @@ void TlsDissector::closeConnection(Connection& conn, const capture::ConnectionIn
 void TlsDissector::finalize(Connection& conn) {
   finalizeConnection(*shared_, conn);
   notifyConnection(*shared_, conn);
-  if (!options_.keepRecords) {
+  if (options_.onConnectionFinished) options_.onConnectionFinished(traceOf(*shared_, conn));
+  if (!options_.keepRecords || options_.onConnectionFinished) {
     model::TraceConnection& tc = traceOf(*shared_, conn);
     std::vector<model::TraceRecord>().swap(tc.records);  // swap frees; `= {}` keeps capacity
     std::vector<model::TraceMessage>().swap(tc.messages);

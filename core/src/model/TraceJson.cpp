@@ -1,5 +1,8 @@
 #include "tlslab/model/TraceJson.hpp"
 
+#include <ostream>
+#include <string_view>
+
 namespace tlslab::model {
 namespace {
 
@@ -123,16 +126,22 @@ json toJson(const TraceMessage& m) {
   return out;
 }
 
-json toJson(const TraceConnection& c) {
+namespace {
+
+json appDataJson(const AppDataChunk& chunk) {
+  return {{"direction", directionName(chunk.direction)}, {"record", chunk.record}, {"data", hex(chunk.data)}};
+}
+
+// Everything but the three arrays that grow with the capture (records,
+// messages, appData), which stay empty: writeJson fills them one element at
+// a time, toJson all at once.
+json summaryJson(const TraceConnection& c) {
   const Negotiated& n = c.negotiated;
   json negotiated = {{"version", n.version},   {"suite", n.suite}, {"suiteName", n.suiteName},
                      {"group", n.group},       {"alpn", n.alpn},   {"sni", n.sni},
                      {"resumption", resumptionName(n.resumption)}, {"extendedMasterSecret", n.extendedMasterSecret},
                      {"earlyData", n.earlyData}};
   negotiated["resumedFrom"] = n.resumedFrom ? json(*n.resumedFrom) : json(nullptr);
-  json appData = json::array();
-  for (const auto& chunk : c.appData)
-    appData.push_back({{"direction", directionName(chunk.direction)}, {"record", chunk.record}, {"data", hex(chunk.data)}});
   json serverCerts = json::array(), clientCerts = json::array();
   for (const auto& der : c.serverCertificates) serverCerts.push_back(hex(der));
   for (const auto& der : c.clientCertificates) clientCerts.push_back(hex(der));
@@ -146,9 +155,9 @@ json toJson(const TraceConnection& c) {
               {"startTlsProtocol", c.startTlsProtocol},
               {"preamble", {hex(c.preamble[0]), hex(c.preamble[1])}},
               {"negotiated", negotiated},
-              {"records", array(c.records)},
-              {"messages", array(c.messages)},
-              {"appData", appData},
+              {"records", json::array()},
+              {"messages", json::array()},
+              {"appData", json::array()},
               {"derivation", array(c.derivation)},
               {"serverCertificates", serverCerts},
               {"clientCertificates", clientCerts},
@@ -161,6 +170,193 @@ json toJson(const TraceConnection& c) {
   out["serverVerification"] = c.serverVerification ? toJson(*c.serverVerification) : json(nullptr);
   out["clientVerification"] = c.clientVerification ? toJson(*c.clientVerification) : json(nullptr);
   return out;
+}
+
+// Writes JSON text exactly as json::dump(indent) does, started `depth`
+// levels deep, so pieces written one after another read as one dump() of the
+// whole. Objects, arrays and strings that need no escaping (hex, names: most
+// of a Trace) are written here; the rest goes through nlohmann's own
+// serializer, whose per-character escaping of every hex string was most of
+// the time `--json` took.
+class Pieces {
+ public:
+  Pieces(std::ostream& out, int indent)
+      : out_(out),
+        pretty_(indent >= 0),
+        step_(indent >= 0 ? unsigned(indent) : 0u),
+        serializer_(nlohmann::detail::output_adapter<char, std::string>(buffer_), ' ', json::error_handler_t::replace) {}
+  void value(const json& value, unsigned depth) {
+    emit(value, depth);
+    if (buffer_.size() >= (std::size_t{1} << 16)) flush();
+  }
+  void text(std::string_view text) { buffer_ += text; }
+  void newline(unsigned depth) {  // what dump() writes between elements
+    if (!pretty_) return;
+    buffer_ += '\n';
+    buffer_.append(depth * step_, ' ');
+  }
+  const char* colon() const { return pretty_ ? "\": " : "\":"; }
+  void flush() {
+    out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+    buffer_.clear();
+  }
+
+ private:
+  // Printable ASCII but '"' and '\\': dump() writes such a string as it is.
+  static bool plain(const std::string& s) {
+    for (char c : s)
+      if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') return false;
+    return true;
+  }
+  void string(const std::string& s) {
+    if (!plain(s)) {
+      serializer_.dump(json(s), pretty_, false, step_, 0);
+      return;
+    }
+    buffer_ += '"';
+    buffer_ += s;
+    buffer_ += '"';
+  }
+  void emit(const json& v, unsigned depth) {
+    if (v.is_object() && !v.empty()) {
+      buffer_ += '{';
+      bool first = true;
+      for (const auto& [key, child] : v.items()) {
+        if (!first) buffer_ += ',';
+        first = false;
+        newline(depth + 1);
+        string(key);
+        buffer_ += pretty_ ? ": " : ":";
+        emit(child, depth + 1);
+      }
+      newline(depth);
+      buffer_ += '}';
+    } else if (v.is_array() && !v.empty()) {
+      buffer_ += '[';
+      bool first = true;
+      for (const auto& child : v) {
+        if (!first) buffer_ += ',';
+        first = false;
+        newline(depth + 1);
+        emit(child, depth + 1);
+      }
+      newline(depth);
+      buffer_ += ']';
+    } else if (v.is_string()) {
+      string(v.get_ref<const std::string&>());
+    } else {
+      serializer_.dump(v, pretty_, false, step_, depth * step_);  // numbers, true/false/null, {} and []
+    }
+  }
+
+  std::ostream& out_;
+  bool pretty_;
+  unsigned step_;
+  std::string buffer_;
+  nlohmann::detail::serializer<json> serializer_;  // appends to buffer_
+};
+
+template <typename T, typename ToJson>
+void writeArray(Pieces& w, const std::vector<T>& items, unsigned depth, const ToJson& toJsonOf) {
+  if (items.empty()) {
+    w.text("[]");
+    return;
+  }
+  w.text("[");
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) w.text(",");
+    w.newline(depth + 1);
+    w.value(toJsonOf(items[i]), depth + 1);
+  }
+  w.newline(depth);
+  w.text("]");
+}
+
+void writeConnection(Pieces& w, const TraceConnection& c, unsigned depth) {
+  const json summary = summaryJson(c);  // an object: its keys in the order dump() writes them
+  w.text("{");
+  bool first = true;
+  for (const auto& [key, value] : summary.items()) {
+    if (!first) w.text(",");
+    first = false;
+    w.newline(depth + 1);
+    w.text("\"");
+    w.text(key);  // the model's own names: nothing to escape
+    w.text(w.colon());
+    if (key == "records") {
+      writeArray(w, c.records, depth + 1, [](const TraceRecord& r) { return toJson(r); });
+    } else if (key == "messages") {
+      writeArray(w, c.messages, depth + 1, [](const TraceMessage& m) { return toJson(m); });
+    } else if (key == "appData") {
+      writeArray(w, c.appData, depth + 1, appDataJson);
+    } else {
+      w.value(value, depth + 1);
+    }
+  }
+  w.newline(depth);
+  w.text("}");
+}
+
+}  // namespace
+
+json toJson(const TraceConnection& c) {
+  json out = summaryJson(c);
+  out["records"] = array(c.records);
+  out["messages"] = array(c.messages);
+  json& appData = out["appData"];
+  for (const auto& chunk : c.appData) appData.push_back(appDataJson(chunk));
+  return out;
+}
+
+void writeJson(std::ostream& out, const TraceConnection& connection, int indent, unsigned depth) {
+  Pieces w(out, indent);
+  writeConnection(w, connection, depth);
+  w.flush();
+}
+
+TraceJsonWriter::TraceJsonWriter(std::ostream& out, int indent) : out_(out), indent_(indent) {}
+
+// toJson(Trace)'s keys in dump() order: "connections", "diagnostics", "source".
+void TraceJsonWriter::connection(const TraceConnection& connection) {
+  Pieces w(out_, indent_);
+  w.text(connections_ == 0 ? "{" : ",");
+  if (connections_ == 0) {
+    w.newline(1);
+    w.text("\"connections");
+    w.text(w.colon());
+    w.text("[");
+  }
+  w.newline(2);
+  writeConnection(w, connection, 2);
+  w.flush();
+  ++connections_;
+}
+
+void TraceJsonWriter::finish(const std::string& source, const std::vector<Diagnostic>& diagnostics) {
+  Pieces w(out_, indent_);
+  if (connections_ == 0) {
+    w.text("{");
+    w.newline(1);
+    w.text("\"connections");
+    w.text(w.colon());
+    w.text("[]");
+  } else {
+    w.newline(1);
+    w.text("]");
+  }
+  w.text(",");
+  w.newline(1);
+  w.text("\"diagnostics");
+  w.text(w.colon());
+  w.value(array(diagnostics), 1);
+  w.text(",");
+  w.newline(1);
+  w.text("\"source");
+  w.text(w.colon());
+  w.value(json(source), 1);
+  w.newline(0);
+  w.text("}");
+  w.flush();
 }
 
 std::string toJsonText(const json& value, int indent) {

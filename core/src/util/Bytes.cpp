@@ -4,6 +4,15 @@ namespace tlslab {
 
 std::string toHex(ByteView bytes, std::string_view separator) {
   static constexpr char digits[] = "0123456789abcdef";
+  if (separator.empty()) {  // the common case (JSON, key logs), on every byte of a capture: no appends
+    std::string out(bytes.size() * 2, '\0');
+    char* p = out.data();
+    for (std::uint8_t b : bytes) {
+      *p++ = digits[b >> 4];
+      *p++ = digits[b & 0x0f];
+    }
+    return out;
+  }
   std::string out;
   out.reserve(bytes.size() * (2 + separator.size()));
   for (std::size_t i = 0; i < bytes.size(); ++i) {

@@ -48,6 +48,21 @@ struct DissectOptions {
   // Called when a connection opens, when what was negotiated changes (each
   // handshake message) and when it closes.
   std::function<void(const model::TraceConnection&)> onConnectionUpdated;
+  // Streaming (`tlslab dissect --json`, `--jsonl` and its printout): called
+  // once per connection when the capture layer closes it, or in finish() for
+  // one never closed, with the connection as the Trace would hold it at the
+  // end: finalised (derivation with both Finished checks, decryption, state,
+  // key log) and with its records, messages and application data as the
+  // other options build them. Nothing later changes it: cross-connection
+  // facts point backwards only (resumedFrom names an earlier connection,
+  // found when this one's hellos were parsed). Right after the call the
+  // connection's records, messages and application data are dropped, as with
+  // keepRecords = false, so memory follows the connections open at once; the
+  // consumer may move those three out of it, the rest stays in the Trace.
+  // Calls come in closing order, not index order. With retainForLateKeys, a
+  // connection retried later is replaced in the Trace after its call
+  // (onConnectionUpdated reports that), not handed out again.
+  std::function<void(model::TraceConnection&)> onConnectionFinished;
   // Live capture: OpenSSL logs TLS 1.3 secrets (and TLS 1.2 ones) only after
   // the records they protect were sent, so records pass before their keys.
   // true: a connection's stream bytes are held while some of its records
