@@ -97,6 +97,14 @@ bool shownBy(const std::vector<Filter>& filters, const model::TraceConnection& c
   return std::all_of(filters.begin(), filters.end(), [&](const Filter& f) { return matches(c, f); });
 }
 
+// The connections of `trace` every filter lets through, in index order.
+std::vector<const model::TraceConnection*> shownOf(const model::Trace& trace, const std::vector<Filter>& filters) {
+  std::vector<const model::TraceConnection*> shown;
+  for (const auto& c : trace.connections)
+    if (shownBy(filters, c)) shown.push_back(&c);
+  return shown;
+}
+
 // Connections finish in closing order; output goes by index. One that
 // finishes before an earlier one is held (as `Held`: the connection, or its
 // printout) until every earlier one has been written.
@@ -199,9 +207,7 @@ int runWhole(const DissectArgs& args, const std::vector<Filter>& filters, keys::
   auto trace = dissectCapture(args.capture, keys, "dissect", args.quiet, options, &readInPart);
   if (!trace) return kExitUnusableInput;
   const int done = readInPart ? kExitReadInPart : 0;
-  std::vector<const model::TraceConnection*> shown;
-  for (const auto& c : trace->connections)
-    if (shownBy(filters, c)) shown.push_back(&c);
+  const auto shown = shownOf(*trace, filters);
   if (args.jsonl) {
     for (const auto* c : shown) std::cout << model::toJsonText(model::toJson(*c)) << "\n";
     writeJsonlTrailer(std::cout, *trace, shown.size());
@@ -259,9 +265,7 @@ int runDissect(const DissectArgs& args) {
   auto table = dissectCapture(args.capture, keys, "dissect", args.quiet, bulk, &readInPart);
   if (!table) return kExitUnusableInput;
   const int done = readInPart ? kExitReadInPart : 0;
-  std::vector<const model::TraceConnection*> shown;
-  for (const auto& c : table->connections)
-    if (shownBy(filters, c)) shown.push_back(&c);
+  const auto shown = shownOf(*table, filters);
   std::cout << fmt::format("{}: {} TLS connection(s){}\n\n", table->source, table->connections.size(),
                            filters.empty() ? "" : fmt::format(", {} shown", shown.size()));
   printConnectionTable(std::cout, shown, &recordCounts);
