@@ -16,7 +16,7 @@ runs=${TLSLAB_BENCH_RUNS:-3}
 command -v tshark >/dev/null || { echo "tshark is needed (scripts/setup-deps.sh installs it)"; exit 1; }
 
 source "$root/scripts/lib/bulk-capture.sh"
-bulk_capture "$root" "$build" "$megabytes" OFF tlslab_dissect_file
+bulk_capture "$root" "$build" "$megabytes" OFF tlslab_dissect_file tlslab
 size_mb=$(( $(stat -L -c %s "$capture") / 1024 / 1024 ))
 echo "capture: $capture ($size_mb MiB); median of $runs run(s) each; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
@@ -52,3 +52,20 @@ print(f"  tshark -Y tls -e tls.app_data     {ts_s:7.2f} s  {size_mb / ts_s:8.1f}
 print(f"  speed: tlslab is {ratio:.1f}x tshark  ({'ok' if ratio >= 20 else 'BELOW GOAL'}: goal >= 20x)")
 print(f"  memory: {tl_kb / 1024:.1f} MB peak ({'ok' if tl_kb / 1024 < 100 else 'ABOVE GOAL'}: goal < 100 MB)")
 PY
+
+# The commands users run (issue 17: each streams, so memory follows the
+# connections open at once). Wall time and peak RSS, tshark's from above.
+cli() {  # label, then the tlslab arguments
+  local label=$1; shift
+  read -r s kb < <(median_of_runs "$work/cli" "$build/tlslab" "$@" -q)
+  python3 -c "import sys; s, kb, ts = float(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
+print(f'  {sys.argv[4]:<34}{s:7.2f} s  peak RSS {kb / 1024:7.1f} MB  {ts / s if s > 0 else 0:6.1f}x tshark')" \
+    "$s" "$kb" "$ts_s" "$label"
+}
+echo "user-facing commands (output to a file in $work):"
+cli "tlslab dissect F" dissect "$capture"
+cli "tlslab dissect F --summary" dissect "$capture" --summary
+cli "tlslab dissect F --json" dissect "$capture" --json
+rm -f "$work/cli"
+cli "tlslab follow F 0" follow "$capture" 0
+cli "tlslab export F -o OUT" export "$capture" -o "$work/export.pcapng"

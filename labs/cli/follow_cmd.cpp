@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <iostream>
+#include <optional>
 
 #include "cli/CaptureArgs.hpp"
 #include "cli/Commands.hpp"
@@ -18,31 +19,44 @@ struct FollowArgs {
   bool raw = false;
   bool hex = false;
   bool quiet = false;
+  bool noStream = false;  // hidden: the whole Trace in memory, then printed (tests compare)
 };
 
-int followConnection(const FollowArgs& args, const model::Trace* trace);
+int followConnection(const FollowArgs& args, const model::TraceConnection& conn);
+
+int noSuchConnection(const FollowArgs& args, const model::Trace& trace) {
+  std::cerr << fmt::format("tlslab follow: {} has {} TLS connection(s); N counts from 0 (see `tlslab dissect {} "
+                           "--summary`)\n",
+                           args.capture, trace.connections.size(), args.capture);
+  return 2;
+}
 
 // A capture read only in part still shows what was read, and exits 3 (the
 // codes of `tlslab dissect`): the damage, not the keys, is then the likely
 // reason for anything left undecrypted.
+// Streamed (issue 17): connection N is printed when it finishes, from
+// onConnectionFinished, and every connection's records and data are dropped
+// then, so memory follows the connections open at once, not the capture.
 int runFollow(const FollowArgs& args) {
   keys::KeyStore keys;
   if (!loadKeys(args.keys, keys, "follow", args.quiet)) return 2;
   bool readInPart = false;
-  auto trace = dissectCapture(args.capture, keys, "follow", args.quiet, {}, &readInPart);
+  dissect::DissectOptions options;
+  std::optional<int> result;  // set once connection N has been printed
+  if (!args.noStream) {
+    options.onConnectionFinished = [&](model::TraceConnection& c) {
+      if (c.index == args.index) result = followConnection(args, c);
+    };
+  }
+  auto trace = dissectCapture(args.capture, keys, "follow", args.quiet, std::move(options), &readInPart);
   if (!trace) return 2;
-  const int result = followConnection(args, &*trace);
-  return result != 2 && readInPart ? kExitReadInPart : result;
+  if (args.noStream && args.index < trace->connections.size())
+    result = followConnection(args, trace->connections[args.index]);
+  if (!result) return noSuchConnection(args, *trace);
+  return readInPart ? kExitReadInPart : *result;
 }
 
-int followConnection(const FollowArgs& args, const model::Trace* trace) {
-  if (args.index >= trace->connections.size()) {
-    std::cerr << fmt::format("tlslab follow: {} has {} TLS connection(s); N counts from 0 (see `tlslab dissect {} "
-                             "--summary`)\n",
-                             args.capture, trace->connections.size(), args.capture);
-    return 2;
-  }
-  const auto& conn = trace->connections[args.index];
+int followConnection(const FollowArgs& args, const model::TraceConnection& conn) {
   if (!args.raw) {
     std::cout << fmt::format("connection {}: {} -> {} ({})\n", conn.index, conn.client, conn.server, conn.decryption.text);
   }
@@ -102,6 +116,8 @@ void registerFollowCommand(CLI::App& app, Context& ctx) {
   cmd->add_flag("--raw", args->raw, "Only the bytes, no direction headers");
   cmd->add_flag("--hex", args->hex, "Always show a hex dump");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress on stderr");
+  cmd->add_flag("--no-stream", args->noStream, "Hold the whole capture's result in memory, then print (for tests)")
+      ->group("");
   cmd->footer("Exit status: 0 done; 1 the connection's data could not be decrypted; 2 the capture, a key file or N "
               "cannot be used (the message says which and why); 3 the capture could be read only up to an error "
               "(what came before it is shown)");

@@ -1,5 +1,7 @@
 // `tlslab dissect` streams (issue 17): its --json, --jsonl and printout are
-// written connection by connection as each one closes. Each must be what the
+// written connection by connection as each one closes; so does `tlslab
+// follow` (connection N when it finishes), and `tlslab export` drops records
+// as connections close. Each must be what the
 // whole Trace held in memory gives (the hidden --no-stream), byte for byte,
 // on every sample capture and every Wireshark conformance case.
 #include <gtest/gtest.h>
@@ -141,7 +143,87 @@ std::filesystem::path closingOutOfOrder(const std::string& sample) {
   return path;
 }
 
+// `tlslab follow` and `tlslab export` stream too: stdout, stderr, the exit
+// status and (export) the written file, each read on its own.
+struct Outputs {
+  int exitCode = -1;
+  std::string out, err, file;
+};
+
+std::string slurp(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+Outputs tlslab(const std::string& args, const std::filesystem::path& written = {}) {
+  const auto err = std::filesystem::temp_directory_path() / ("tlslab-stream-" + std::to_string(::getpid()) + ".err");
+  Outputs o;
+  auto r = run("(" + tlslabExe().string() + " " + args + " </dev/null 2>" + err.string() + ")");
+  o.exitCode = r.exitCode;
+  o.out = r.out;
+  o.err = slurp(err);
+  std::filesystem::remove(err);
+  if (!written.empty()) {
+    o.file = slurp(written);
+    std::filesystem::remove(written);
+  }
+  return o;
+}
+
+void expectSame(const Outputs& streamed, const Outputs& whole, const std::string& what) {
+  SCOPED_TRACE(what);
+  EXPECT_EQ(streamed.exitCode, whole.exitCode);
+  EXPECT_TRUE(streamed.out == whole.out) << "stdout differs; streamed:\n"
+                                         << streamed.out.substr(0, 2000) << "\nwhole:\n"
+                                         << whole.out.substr(0, 2000);
+  EXPECT_EQ(streamed.err, whole.err);
+  EXPECT_TRUE(streamed.file == whole.file) << "written files differ (" << streamed.file.size() << " and "
+                                           << whole.file.size() << " bytes)";
+}
+
+// Every connection N (and the first N past the end, an error), in each of
+// follow's three forms; returns how many connections were followed.
+std::size_t expectFollowSameAsWhole(const Input& input) {
+  std::size_t n = 0;
+  for (; n < 64; ++n) {
+    bool pastTheEnd = false;
+    for (const char* form : {"", " --raw", " --hex"}) {
+      // N right after the capture: --keylog takes every value that follows it.
+      const std::size_t space = std::min(input.args.find(' '), input.args.size());
+      const std::string args = "follow " + input.args.substr(0, space) + " " + std::to_string(n) +
+                               input.args.substr(space) + form;
+      const Outputs whole = tlslab(args + " --no-stream");
+      expectSame(tlslab(args), whole, input.name + ": " + args);
+      pastTheEnd = pastTheEnd || whole.exitCode == 2;
+    }
+    if (pastTheEnd) break;
+  }
+  return n;
+}
+
+void expectExportSameAsWhole(const Input& input) {
+  const auto out = std::filesystem::temp_directory_path() / ("tlslab-stream-" + std::to_string(::getpid()) + ".pcapng");
+  const std::string args = "export " + input.args + " -o " + out.string();
+  const Outputs whole = tlslab(args + " --no-stream", out);
+  EXPECT_TRUE(whole.exitCode == 2 || !whole.file.empty()) << input.name;
+  expectSame(tlslab(args, out), whole, input.name + ": " + args);
+}
+
 }  // namespace
+
+TEST(DissectStreamCli, FollowAndExportGiveWhatTheWholeTraceGives) {
+  std::size_t followed = 0;
+  for (const auto& input : samples()) {
+    followed += expectFollowSameAsWhole(input);
+    expectExportSameAsWhole(input);
+  }
+  EXPECT_GT(followed, 20u);
+  if (!std::filesystem::exists(conformanceDir() / "wireshark" / "cases.tsv")) return;
+  for (const auto& input : conformance()) {
+    expectFollowSameAsWhole(input);
+    expectExportSameAsWhole(input);
+  }
+}
 
 TEST(DissectStreamCli, SampleCapturesPrintWhatTheWholeTraceGives) {
   const auto inputs = samples();
@@ -196,5 +278,7 @@ TEST(DissectStreamCli, ConnectionsClosingOutOfIndexOrderAreWrittenInIndexOrder) 
   expectSameAsWhole(input, "--filter 1");
   expectSameAsWhole(input, "--filter 0 --no-payloads");
   expectJsonlIsTheDocument(input);
+  EXPECT_EQ(expectFollowSameAsWhole(input), 2u);
+  expectExportSameAsWhole(input);
   std::filesystem::remove(capture);
 }
