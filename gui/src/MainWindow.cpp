@@ -47,6 +47,7 @@ namespace tlslab::gui {
 namespace {
 constexpr int kMaxRecent = 10;
 QString qs(const std::string& s) { return QString::fromStdString(s); }
+QString qs(const model::Text& s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
 
 QString tutorialFor(LabKind kind) {
   for (const auto& lab : labCatalog())

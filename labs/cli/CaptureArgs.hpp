@@ -42,7 +42,8 @@ std::optional<model::Trace> dissectCapture(const std::string& path, keys::KeySto
 constexpr int kExitUnusableInput = 2;
 constexpr int kExitReadInPart = 3;
 inline constexpr const char* kCaptureExitCodes =
-    "Exit status: 0 done; 2 the capture or a key file cannot be used (the message names it and why); 3 the capture "
+    "Exit status: 0 done; 1 the output could not be written (a connection that finished before an earlier one waits "
+    "in a temporary file); 2 the capture or a key file cannot be used (the message names it and why); 3 the capture "
     "could be read only up to an error (what came before it is shown; the message says where)";
 
 }  // namespace tlslab::cli

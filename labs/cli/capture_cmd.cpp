@@ -8,12 +8,12 @@
 #include <chrono>
 #include <csignal>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <set>
 
 #include "cli/CaptureArgs.hpp"
 #include "cli/Commands.hpp"
+#include "cli/PacketSpool.hpp"
 #include "cli/TracePrinter.hpp"
 #include "tlslab/capture/Pcapng.hpp"
 #include "tlslab/capture/Source.hpp"
@@ -86,17 +86,20 @@ int runCapture(const CaptureArgs& args) {
     }
     std::cout.flush();
   };
-  struct Stored {
-    int linkType;
-    capture::Timestamp time;
-    Bytes data;
-    std::uint32_t originalLength;
-  };
-  std::vector<Stored> stored;
+  // -w: packets go to disk as they arrive (a spool beside the output), and
+  // the file is put together at the end, when every secret is known: the
+  // secrets block must come before the packets it decrypts, for tlslab and
+  // for Wireshark alike. Memory stays flat however long the capture runs.
+  std::unique_ptr<PacketSpool> spool;
   if (!args.write.empty()) {
-    hooks.onPacket = [&stored](const capture::RawPacket& packet, const scenarios::LiveCaptureSession&) {
-      stored.push_back({packet.linkType, packet.time, Bytes(packet.data.begin(), packet.data.end()),
-                        packet.originalLength});
+    std::string error;
+    spool = PacketSpool::open(args.write, args.interface, error);
+    if (!spool) {
+      std::cerr << "tlslab capture: " << error << "\n";
+      return 1;
+    }
+    hooks.onPacket = [&spool](const capture::RawPacket& packet, const scenarios::LiveCaptureSession&) {
+      spool->add(packet);
     };
   }
   keys::KeyStore known;
@@ -140,31 +143,18 @@ int runCapture(const CaptureArgs& args) {
   for (const auto& c : trace.connections) all.push_back(&c);
   printConnectionTable(std::cout, all);
 
-  if (!args.write.empty()) {
-    std::ofstream out(args.write, std::ios::binary);
-    capture::PcapngWriter writer(out);
-    std::map<int, std::uint32_t> interfaces;
+  if (spool) {
     // Key logs written by the endpoints often land after the handshake they
     // belong to: finish() read them a last time, what is known now is embedded too.
     std::string keyLog;
     for (const auto& c : trace.connections) {
       keyLog += c.keyLog.empty() && !c.clientRandom.empty() ? dissect::keyLogLines(session.keys(), c.clientRandom) : c.keyLog;
     }
-    bool wroteKeys = false;
-    for (const auto& p : stored) {
-      auto it = interfaces.find(p.linkType);
-      if (it == interfaces.end()) {
-        it = interfaces.emplace(p.linkType, writer.addInterface(p.linkType, 262144, args.interface)).first;
-      }
-      if (!wroteKeys && !keyLog.empty()) writer.writeKeyLog(keyLog);
-      wroteKeys = true;
-      writer.writePacket(it->second, p.time, p.data, p.originalLength);
-    }
-    if (!writer.ok()) {
-      std::cerr << fmt::format("tlslab capture: cannot write '{}'\n", args.write);
+    if (auto error = spool->finish(keyLog); !error.empty()) {
+      std::cerr << "tlslab capture: " << error << "\n";
       return 1;
     }
-    std::cout << fmt::format("\nwrote {} ({} packets{})\n", args.write, stored.size(),
+    std::cout << fmt::format("\nwrote {} ({} packets{})\n", args.write, spool->packets(),
                              keyLog.empty() ? ", no secrets known" : ", secrets embedded");
   }
   return 0;

@@ -7,10 +7,9 @@
 #include <unistd.h>
 
 #include <iostream>
-#include <map>
-#include <sstream>
 
 #include "cli/CaptureArgs.hpp"
+#include "cli/HeldOutput.hpp"
 #include "cli/RecordTables.hpp"
 #include "cli/Commands.hpp"
 #include "cli/TracePrinter.hpp"
@@ -105,40 +104,6 @@ std::vector<const model::TraceConnection*> shownOf(const model::Trace& trace, co
   return shown;
 }
 
-// Connections finish in closing order; output goes by index. One that
-// finishes before an earlier one is held (as `Held`: the connection, or its
-// printout) until every earlier one has been written.
-template <typename Held>
-struct IndexOrder {
-  std::size_t next = 0;
-  std::map<std::size_t, Held> held;
-
-  template <typename Write>
-  void wrote(const Write& write) {  // connection `next` was just written
-    ++next;
-    for (auto it = held.begin(); it != held.end() && it->first == next; it = held.erase(it), ++next) write(it->second);
-  }
-  template <typename Write>
-  void rest(const Write& write) {  // the capture has ended: none is still to come
-    for (auto& [index, item] : held) write(item);
-    held.clear();
-  }
-};
-
-// A finished connection taken over whole: its records, messages and
-// application data moved (the dissector drops them right after the call),
-// the rest copied (the Trace keeps it).
-model::TraceConnection takeConnection(model::TraceConnection& c) {
-  auto records = std::move(c.records);
-  auto messages = std::move(c.messages);
-  auto appData = std::move(c.appData);
-  model::TraceConnection out = c;
-  out.records = std::move(records);
-  out.messages = std::move(messages);
-  out.appData = std::move(appData);
-  return out;
-}
-
 // The trace-level facts that close --jsonl: the last line, told apart from
 // the connection lines by having no "index".
 void writeJsonlTrailer(std::ostream& out, const model::Trace& trace, std::size_t connections) {
@@ -158,30 +123,31 @@ int streamJson(const DissectArgs& args, const std::vector<Filter>& filters, keys
                dissect::DissectOptions options) {
   model::TraceJsonWriter writer(std::cout, 1);
   std::size_t lines = 0;
-  auto write = [&](const model::TraceConnection& c) {
-    if (!shownBy(filters, c)) return;
-    if (args.jsonl) {
+  HeldOutput order(
+      [&](const HeldOutput::Render& render) {
+        writer.beginConnection();
+        render(std::cout);
+      },
+                   [&](std::istream& text, std::size_t length) { writer.connection(text, length); });
+  options.onConnectionFinished = [&](model::TraceConnection& c) {
+    if (args.jsonl) {  // closing order: the line names its index, nothing is held
+      if (!shownBy(filters, c)) return;
       model::writeJson(std::cout, c);
       std::cout << "\n";
       ++lines;
-    } else {
-      writer.connection(c);
-    }
-  };
-  IndexOrder<model::TraceConnection> order;
-  options.onConnectionFinished = [&](model::TraceConnection& c) {
-    if (args.jsonl) return write(c);  // closing order: the line names its index, nothing is held
-    if (c.index != order.next) {
-      order.held.emplace(c.index, takeConnection(c));
       return;
     }
-    write(c);
-    order.wrote(write);
+    HeldOutput::Render render;
+    if (shownBy(filters, c)) render = [&](std::ostream& out) { writer.render(out, c); };
+    order.finished(c.index, render);  // a failure is kept and reported by rest()
   };
   bool readInPart = false;
   auto trace = dissectCapture(args.capture, keys, "dissect", progressHidden(args), std::move(options), &readInPart);
   if (!trace) return kExitUnusableInput;
-  order.rest(write);
+  if (!order.rest()) {
+    std::cerr << "tlslab dissect: " << order.error() << "\n";
+    return 1;
+  }
   if (args.jsonl) {
     writeJsonlTrailer(std::cout, *trace, lines);
   } else {
@@ -283,28 +249,20 @@ int runDissect(const DissectArgs& args) {
   // see before the capture shows it.
   keys::KeyStore fresh;
   if (!loadKeys(args.keys, fresh, "dissect", true)) return 2;
-  IndexOrder<std::string> order;
-  auto write = [](const std::string& text) { std::cout << text; };
+  HeldOutput order([](const HeldOutput::Render& render) { render(std::cout); },
+                   [](std::istream& text, std::size_t length) { copyText(text, length, std::cout); });
   options.onConnectionFinished = [&](model::TraceConnection& c) {
-    if (!shownBy(filters, c)) {
-      // Nothing to print, but later ones wait for it all the same.
-      if (c.index == order.next) order.wrote(write);
-      else order.held.emplace(c.index, std::string());
-      return;
-    }
-    if (c.index != order.next) {
-      std::ostringstream text;  // held as text: far smaller than the records behind it
-      printConnection(text, c);
-      order.held.emplace(c.index, std::move(text).str());
-      return;
-    }
-    printConnection(std::cout, c);
-    order.wrote(write);
+    HeldOutput::Render render;  // none when filtered out: later ones wait for it all the same
+    if (shownBy(filters, c)) render = [&](std::ostream& out) { printConnection(out, c); };
+    order.finished(c.index, render);  // a failure is kept and reported by rest()
   };
   auto details = dissectCapture(args.capture, fresh, "dissect", progressHidden(args), std::move(options), nullptr,
                                 /*again=*/true);
   if (!details) return kExitUnusableInput;
-  order.rest(write);
+  if (!order.rest()) {
+    std::cerr << "tlslab dissect: " << order.error() << "\n";
+    return 1;
+  }
   printTraceDiagnostics(*details);
   return done;
 }

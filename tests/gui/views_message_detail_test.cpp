@@ -167,7 +167,7 @@ TEST(MessageDetailView, HoveringAByteNamesItsField) {
   ASSERT_NE(random, nullptr);
   const QString tip = f.view.hexView()->toolTipFor(random->offset + 1);
   EXPECT_TRUE(tip.contains("<b>random</b>")) << tip.toStdString();
-  EXPECT_TRUE(tip.contains(QString::fromStdString(random->meaning).toHtmlEscaped()));
+  EXPECT_TRUE(tip.contains(QString::fromStdString(random->meaning.str()).toHtmlEscaped()));
   EXPECT_TRUE(tip.contains(QStringLiteral("byte %1").arg(random->offset + 1)));
 }
 

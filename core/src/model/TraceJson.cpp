@@ -1,5 +1,9 @@
 #include "tlslab/model/TraceJson.hpp"
 
+#include <algorithm>
+#include <array>
+#include <istream>
+
 #include <ostream>
 #include <string_view>
 
@@ -31,8 +35,8 @@ json array(const std::vector<T>& items) {
 
 json toJson(const Field& f) {
   json out = {{"name", f.name}, {"offset", f.offset}, {"length", f.length}, {"value", f.value}};
-  if (!f.meaning.empty()) out["meaning"] = f.meaning;
-  if (!f.rfc.empty()) out["rfc"] = f.rfc;
+  if (!f.meaning.empty()) out["meaning"] = f.meaning.str();
+  if (!f.rfc.empty()) out["rfc"] = f.rfc.str();
   if (f.malformed) out["malformed"] = true;
   if (f.streamOffset) out["streamOffset"] = *f.streamOffset;
   if (!f.children.empty()) out["children"] = array(f.children);
@@ -318,6 +322,28 @@ TraceJsonWriter::TraceJsonWriter(std::ostream& out, int indent) : out_(out), ind
 
 // toJson(Trace)'s keys in dump() order: "connections", "diagnostics", "source".
 void TraceJsonWriter::connection(const TraceConnection& connection) {
+  beginConnection();
+  render(out_, connection);
+}
+
+void TraceJsonWriter::connection(std::istream& rendered, std::size_t length) {
+  beginConnection();
+  std::array<char, 1 << 16> buffer{};
+  while (length > 0 && rendered) {
+    rendered.read(buffer.data(), static_cast<std::streamsize>(std::min(length, buffer.size())));
+    const auto got = static_cast<std::size_t>(rendered.gcount());
+    out_.write(buffer.data(), static_cast<std::streamsize>(got));
+    length -= got;
+  }
+}
+
+void TraceJsonWriter::render(std::ostream& out, const TraceConnection& connection) const {
+  Pieces w(out, indent_);
+  writeConnection(w, connection, 2);
+  w.flush();
+}
+
+void TraceJsonWriter::beginConnection() {
   Pieces w(out_, indent_);
   w.text(connections_ == 0 ? "{" : ",");
   if (connections_ == 0) {
@@ -327,7 +353,6 @@ void TraceJsonWriter::connection(const TraceConnection& connection) {
     w.text("[");
   }
   w.newline(2);
-  writeConnection(w, connection, 2);
   w.flush();
   ++connections_;
 }

@@ -19,15 +19,15 @@ std::string printable(ByteView bytes) {
 }
 
 model::Field& Cursor::leaf(std::string name, std::size_t offset, std::size_t length, std::string value,
-                           std::string_view meaning, std::string_view rfc) {
+                           model::Text meaning, model::Text rfc) {
   if (lean_) return bare(offset, length);
   model::Field f;
   f.name = std::move(name);
   f.offset = offset;
   f.length = length;
   f.value = std::move(value);
-  f.meaning = std::string(meaning);
-  f.rfc = std::string(rfc);
+  f.meaning = std::move(meaning);
+  f.rfc = std::move(rfc);
   node_->children.push_back(std::move(f));
   return node_->children.back();
 }
@@ -60,12 +60,12 @@ void Cursor::check() {
   node_->diagnostic = std::make_shared<const model::Diagnostic>(diags_->back());
   node_->malformed = true;
   // Show where it broke, so the tree explains the bad bytes too.
-  model::Field& bad = leaf("malformed", e.offset, 0, e.what, "These bytes could not be decoded; see the diagnostic.", "");
+  model::Field& bad = leaf("malformed", e.offset, 0, e.what, lit("These bytes could not be decoded; see the diagnostic."), {});
   bad.malformed = true;
   bad.diagnostic = node_->diagnostic;
 }
 
-std::uint8_t Cursor::u8(const char* name, std::string_view meaning, std::string_view rfc, U8Namer namer) {
+std::uint8_t Cursor::u8(const char* name, model::Text meaning, model::Text rfc, U8Namer namer) {
   std::size_t at = offset();
   std::uint8_t v = reader_.remaining() >= 1 ? reader_.u8({}) : reader_.u8(path(name));
   if (!reader_.ok()) { check(); return 0; }
@@ -74,7 +74,7 @@ std::uint8_t Cursor::u8(const char* name, std::string_view meaning, std::string_
   return v;
 }
 
-std::uint16_t Cursor::u16(const char* name, std::string_view meaning, std::string_view rfc, U16Namer namer) {
+std::uint16_t Cursor::u16(const char* name, model::Text meaning, model::Text rfc, U16Namer namer) {
   std::size_t at = offset();
   std::uint16_t v = reader_.remaining() >= 2 ? reader_.u16({}) : reader_.u16(path(name));
   if (!reader_.ok()) { check(); return 0; }
@@ -83,7 +83,7 @@ std::uint16_t Cursor::u16(const char* name, std::string_view meaning, std::strin
   return v;
 }
 
-std::uint32_t Cursor::u24(const char* name, std::string_view meaning, std::string_view rfc) {
+std::uint32_t Cursor::u24(const char* name, model::Text meaning, model::Text rfc) {
   std::size_t at = offset();
   std::uint32_t v = reader_.remaining() >= 3 ? reader_.u24({}) : reader_.u24(path(name));
   if (!reader_.ok()) { check(); return 0; }
@@ -92,7 +92,7 @@ std::uint32_t Cursor::u24(const char* name, std::string_view meaning, std::strin
   return v;
 }
 
-std::uint32_t Cursor::u32(const char* name, std::string_view meaning, std::string_view rfc) {
+std::uint32_t Cursor::u32(const char* name, model::Text meaning, model::Text rfc) {
   std::size_t at = offset();
   std::uint32_t v = reader_.remaining() >= 4 ? reader_.u32({}) : reader_.u32(path(name));
   if (!reader_.ok()) { check(); return 0; }
@@ -101,7 +101,7 @@ std::uint32_t Cursor::u32(const char* name, std::string_view meaning, std::strin
   return v;
 }
 
-ByteView Cursor::bytes(std::size_t n, const char* name, std::string_view meaning, std::string_view rfc) {
+ByteView Cursor::bytes(std::size_t n, const char* name, model::Text meaning, model::Text rfc) {
   std::size_t at = offset();
   ByteView v = reader_.remaining() >= n ? reader_.bytes(n, {}) : reader_.bytes(n, path(name));
   if (!reader_.ok()) { check(); return {}; }
@@ -110,7 +110,7 @@ ByteView Cursor::bytes(std::size_t n, const char* name, std::string_view meaning
   return v;
 }
 
-ByteView Cursor::rest(const char* name, std::string_view meaning, std::string_view rfc) {
+ByteView Cursor::rest(const char* name, model::Text meaning, model::Text rfc) {
   std::size_t at = offset();
   ByteView v = reader_.rest();
   if (lean_) bare(at, v.size());
@@ -118,8 +118,8 @@ ByteView Cursor::rest(const char* name, std::string_view meaning, std::string_vi
   return v;
 }
 
-Cursor Cursor::vector(const char* name, int lengthBytes, std::size_t min, std::size_t max, std::string_view meaning,
-                      std::string_view rfc) {
+Cursor Cursor::vector(const char* name, int lengthBytes, std::size_t min, std::size_t max, model::Text meaning,
+                      model::Text rfc) {
   std::size_t at = offset();
   std::string path = this->path(name);
   ByteReader child = reader_.vector(lengthBytes, min, max, path);
@@ -143,13 +143,13 @@ Cursor Cursor::vector(const char* name, int lengthBytes, std::size_t min, std::s
   len.length = static_cast<std::size_t>(lengthBytes);
   len.value = std::to_string(contentLength);
   len.meaning = fmt::format("How many bytes of {} follow (allowed {}..{}).", name, min, max);
-  len.rfc = "RFC 8446 §3.4";
+  len.rfc = lit("RFC 8446 §3.4");
   node.children.push_back(std::move(len));
   return Cursor(child, node, *diags_, path, lean_);
 }
 
 ByteView Cursor::opaque(const char* name, int lengthBytes, std::size_t min, std::size_t max,
-                        std::string_view meaning, std::string_view rfc, bool asText) {
+                        model::Text meaning, model::Text rfc, bool asText) {
   Cursor c = vector(name, lengthBytes, min, max, meaning, rfc);
   std::size_t at = c.offset();
   ByteView v = c.reader().rest();
@@ -170,7 +170,8 @@ void Cursor::end() {
   std::size_t n = reader_.remaining();
   ByteView extra = reader_.rest();
   model::Field& f = leaf("trailing_data", at, n, lean_ ? std::string() : hexPreview(extra),
-                         "Bytes after the end of this structure; a conforming peer never sends them.", "RFC 8446 §4");
+                         lit("Bytes after the end of this structure; a conforming peer never sends them."),
+                         lit("RFC 8446 §4"));
   f.malformed = true;
   flag(model::Severity::Error, at, fmt::format("{}: {} trailing byte(s) after the end of the structure", where_, n));
 }

@@ -41,43 +41,44 @@ class Cursor {
   std::size_t offset() const { return reader_.offset(); }
 
   model::Field& leaf(std::string name, std::size_t offset, std::size_t length, std::string value,
-                     std::string_view meaning, std::string_view rfc);
+                     model::Text meaning, model::Text rfc);
 
-  std::uint8_t u8(const char* name, std::string_view meaning, std::string_view rfc, U8Namer namer = nullptr);
-  std::uint16_t u16(const char* name, std::string_view meaning, std::string_view rfc, U16Namer namer = nullptr);
-  std::uint32_t u24(const char* name, std::string_view meaning, std::string_view rfc);
-  std::uint32_t u32(const char* name, std::string_view meaning, std::string_view rfc);
-  ByteView bytes(std::size_t n, const char* name, std::string_view meaning, std::string_view rfc);
-  ByteView rest(const char* name, std::string_view meaning, std::string_view rfc);
+  std::uint8_t u8(const char* name, model::Text meaning, model::Text rfc, U8Namer namer = nullptr);
+  std::uint16_t u16(const char* name, model::Text meaning, model::Text rfc, U16Namer namer = nullptr);
+  std::uint32_t u24(const char* name, model::Text meaning, model::Text rfc);
+  std::uint32_t u32(const char* name, model::Text meaning, model::Text rfc);
+  ByteView bytes(std::size_t n, const char* name, model::Text meaning, model::Text rfc);
+  ByteView rest(const char* name, model::Text meaning, model::Text rfc);
 
   // A <min..max> vector: one node covering length prefix + contents, with a
   // "length" child; the returned Cursor reads the contents into that node.
-  Cursor vector(const char* name, int lengthBytes, std::size_t min, std::size_t max, std::string_view meaning,
-                std::string_view rfc);
+  Cursor vector(const char* name, int lengthBytes, std::size_t min, std::size_t max, model::Text meaning,
+                model::Text rfc);
   // Same, but the contents are one opaque value shown in hex (or text).
-  ByteView opaque(const char* name, int lengthBytes, std::size_t min, std::size_t max, std::string_view meaning,
-                  std::string_view rfc, bool asText = false);
+  ByteView opaque(const char* name, int lengthBytes, std::size_t min, std::size_t max, model::Text meaning,
+                  model::Text rfc, bool asText = false);
 
   // The same reads with name, meaning and section from a table (FieldText.hpp):
+  // the texts are the tables' literals, pointed at rather than copied;
   // the parsers use these; the ones above are for text built at parse time.
   model::Field& leaf(const FieldText& text, std::size_t offset, std::size_t length, std::string value) {
-    return leaf(text.name, offset, length, std::move(value), text.meaning, text.rfc);
+    return leaf(text.name, offset, length, std::move(value), lit(text.meaning), lit(text.rfc));
   }
   std::uint8_t u8(const FieldText& text, U8Namer namer = nullptr) {
-    return u8(text.name, text.meaning, text.rfc, namer);
+    return u8(text.name, lit(text.meaning), lit(text.rfc), namer);
   }
   std::uint16_t u16(const FieldText& text, U16Namer namer = nullptr) {
-    return u16(text.name, text.meaning, text.rfc, namer);
+    return u16(text.name, lit(text.meaning), lit(text.rfc), namer);
   }
-  std::uint32_t u24(const FieldText& text) { return u24(text.name, text.meaning, text.rfc); }
-  std::uint32_t u32(const FieldText& text) { return u32(text.name, text.meaning, text.rfc); }
-  ByteView bytes(std::size_t n, const FieldText& text) { return bytes(n, text.name, text.meaning, text.rfc); }
-  ByteView rest(const FieldText& text) { return rest(text.name, text.meaning, text.rfc); }
+  std::uint32_t u24(const FieldText& text) { return u24(text.name, lit(text.meaning), lit(text.rfc)); }
+  std::uint32_t u32(const FieldText& text) { return u32(text.name, lit(text.meaning), lit(text.rfc)); }
+  ByteView bytes(std::size_t n, const FieldText& text) { return bytes(n, text.name, lit(text.meaning), lit(text.rfc)); }
+  ByteView rest(const FieldText& text) { return rest(text.name, lit(text.meaning), lit(text.rfc)); }
   Cursor vector(const FieldText& text, int lengthBytes, std::size_t min, std::size_t max) {
-    return vector(text.name, lengthBytes, min, max, text.meaning, text.rfc);
+    return vector(text.name, lengthBytes, min, max, lit(text.meaning), lit(text.rfc));
   }
   ByteView opaque(const FieldText& text, int lengthBytes, std::size_t min, std::size_t max, bool asText = false) {
-    return opaque(text.name, lengthBytes, min, max, text.meaning, text.rfc, asText);
+    return opaque(text.name, lengthBytes, min, max, lit(text.meaning), lit(text.rfc), asText);
   }
 
   // Trailing bytes are an error naming the structure; they are shown as a
@@ -91,6 +92,7 @@ class Cursor {
   void markReported() { reported_ = true; }
 
  private:
+  static model::Text lit(const char* text) { return model::Text::literal(text); }
   model::Field& bare(std::size_t offset, std::size_t length);  // a lean node
   std::string path(const char* name) const;
 

@@ -257,8 +257,8 @@ nlohmann::json toJson(const model::Field& field, const ExplainUnit& unit) {
   if (field.streamOffset) j["stream_offset"] = *field.streamOffset;
   j["value"] = field.value;
   j["raw"] = toHex(unit.rawOf(field));
-  if (!field.meaning.empty()) j["meaning"] = field.meaning;
-  if (!field.rfc.empty()) j["rfc"] = field.rfc;
+  if (!field.meaning.empty()) j["meaning"] = field.meaning.str();
+  if (!field.rfc.empty()) j["rfc"] = field.rfc.str();
   if (field.malformed) j["malformed"] = true;
   if (!field.children.empty()) {
     nlohmann::json children = nlohmann::json::array();

@@ -261,7 +261,7 @@ void dissectExtensions(Cursor& c, ExtWhere where, std::size_t min, std::vector<E
     std::string label = name ? name : (isGrease(type) ? "GREASE" : "unknown_extension");
     const FieldText& nodeText = name ? t::known : t::unknown;
     model::Field& node = list.leaf(label, start, 0, list.lean() ? std::string() : describeCode(type, name),
-                                   nodeText.meaning, nodeText.rfc);
+                                   model::Text::literal(nodeText.meaning), model::Text::literal(nodeText.rfc));
     Cursor e(ByteReader(), node, list.diags(), list.where() + "." + label, list.lean());
     e.leaf(t::extensionType, start, 2, list.lean() ? std::string() : describeCode(type, name));
     e.reader() = list.reader();

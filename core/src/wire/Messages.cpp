@@ -65,7 +65,7 @@ void serverHello(Cursor& c, ServerHello& m) {
   if (m.random.size() == 32 && std::memcmp(m.random.data(), kHelloRetryRequestRandom, 32) == 0) {
     m.helloRetryRequest = true;
     for (auto& f : c.node().children)
-      if (f.name == t::random.name && f.offset == randomAt) f.meaning = t::kHelloRetryRequestRandom;
+      if (f.name == t::random.name && f.offset == randomAt) f.meaning = model::Text::literal(t::kHelloRetryRequestRandom);
   }
   m.sessionId = copy(c.opaque(t::legacySessionIdEcho, 1, 0, 32));
   m.cipherSuite = c.u16(t::cipherSuite, cipherSuiteName);
@@ -120,7 +120,8 @@ void certificate(Cursor& c, Certificate& m, const ParseContext& ctx, ByteView bo
     const FieldText entryText = inVersion(index == 0 ? t::endEntity : t::chainCertificate);
     std::string name = fmt::format("{}[{}]", entryText.name, index++);
     std::size_t start = list.offset();
-    model::Field& node = list.leaf(name, start, 0, "", entryText.meaning, entryText.rfc);
+    model::Field& node = list.leaf(name, start, 0, "", model::Text::literal(entryText.meaning),
+                                   model::Text::literal(entryText.rfc));
     Cursor e(list.reader(), node, list.diags(), list.where() + "." + name, list.lean());
     CertificateEntry entry;
     Cursor der = e.vector(inVersion(t::certData), 3, 1, 0xFFFFFF);
@@ -344,8 +345,8 @@ HandshakeMessage parseHandshakeMessage(ByteView bytes, const ParseContext& conte
   std::string name = handshakeTypeLabel(msg.type);
   if (!lean) {
     msg.tree.name = name;
-    msg.tree.meaning = handshakeTypeMeaning(msg.type);
-    msg.tree.rfc = handshakeTypeRfc(msg.type);
+    msg.tree.meaning = model::Text::literal(handshakeTypeMeaning(msg.type));
+    msg.tree.rfc = model::Text::literal(handshakeTypeRfc(msg.type));
     msg.tree.value = describeCode(msg.type, handshakeTypeName(msg.type), 2);
   }
   Cursor top(ByteReader(bytes), msg.tree, msg.diagnostics, name, lean);
@@ -374,7 +375,7 @@ HandshakeMessage parseHandshakeMessage(ByteView bytes, const ParseContext& conte
   top.end();  // bytes after the declared length
   if (lean) return msg;
   if (std::holds_alternative<ServerHello>(msg.body) && std::get<ServerHello>(msg.body).helloRetryRequest)
-    msg.tree.meaning = text::handshake::kHelloRetryRequest;
+    msg.tree.meaning = model::Text::literal(text::handshake::kHelloRetryRequest);
   if (msg.tree.malformed) msg.tree.value += " (malformed)";
   return msg;
 }

@@ -32,18 +32,20 @@ model::Field describeRecordHeader(const RecordView& record) {
   root.offset = 0;
   root.length = record.headerLength + record.fragment.size();
   root.streamOffset = record.streamOffset;
-  root.rfc = record.sslv2ClientHello ? "RFC 5246 §E.2" : "RFC 8446 §5.1";
+  root.rfc = model::Text::literal(record.sslv2ClientHello ? "RFC 5246 §E.2" : "RFC 8446 §5.1");
   const char* ct = contentTypeName(record.contentType);
   root.value = record.sslv2ClientHello ? "SSLv2-compatible ClientHello"
                                        : fmt::format("{} ({} bytes)", ct ? ct : "unknown", record.fragment.size());
-  root.meaning = record.sslv2ClientHello
-                     ? "An old SSL 2.0-format ClientHello some clients sent for compatibility; it is not a TLS record."
-                     : contentMeaning(record.contentType);
+  root.meaning = model::Text::literal(
+      record.sslv2ClientHello
+          ? "An old SSL 2.0-format ClientHello some clients sent for compatibility; it is not a TLS record."
+          : contentMeaning(record.contentType));
   root.malformed = !record.diagnostics.empty() &&
                    record.diagnostics.front().severity == model::Severity::Error;
-  auto add = [&](std::string name, std::size_t off, std::size_t len, std::string value, std::string meaning,
-                 std::string rfc) {
-    model::Field f{std::move(name), off, len, std::move(value), std::move(meaning), std::move(rfc), false, {},
+  // meaning and rfc: literals, pointed at (model::Text) — a header tree per record.
+  auto add = [&](const char* name, std::size_t off, std::size_t len, std::string value, const char* meaning,
+                 const char* rfc) {
+    model::Field f{name, off, len, std::move(value), model::Text::literal(meaning), model::Text::literal(rfc), false, {},
                    record.streamOffset + off};
     root.children.push_back(std::move(f));
   };

@@ -127,19 +127,19 @@ QVariant FieldTreeModel::data(const QModelIndex& index, int role) const {
       switch (index.column()) {
         case NameColumn: return QString::fromStdString(f->name);
         case ValueColumn: return QString::fromStdString(f->value);
-        case MeaningColumn: return QString::fromStdString(f->meaning);
-        case RfcColumn: return QString::fromStdString(f->rfc);
+        case MeaningColumn: return QString::fromStdString(f->meaning.str());
+        case RfcColumn: return QString::fromStdString(f->rfc.str());
         default: return {};
       }
     case Qt::ToolTipRole: {
       // Hovering a field teaches: what it means, where it is, where it is specified.
       QString tip = QStringLiteral("<b>%1</b>").arg(QString::fromStdString(f->name).toHtmlEscaped());
-      if (!f->meaning.empty()) tip += QStringLiteral("<br>%1").arg(QString::fromStdString(f->meaning).toHtmlEscaped());
+      if (!f->meaning.empty()) tip += QStringLiteral("<br>%1").arg(QString::fromStdString(f->meaning.str()).toHtmlEscaped());
       tip += tr("<br>bytes %1..%2 (%3)")
                  .arg(f->offset)
                  .arg(f->length > 0 ? f->offset + f->length - 1 : f->offset)
                  .arg(countText(f->length, tr("byte"), tr("bytes")));
-      if (!f->rfc.empty()) tip += QStringLiteral("<br><i>%1</i>").arg(QString::fromStdString(f->rfc).toHtmlEscaped());
+      if (!f->rfc.empty()) tip += QStringLiteral("<br><i>%1</i>").arg(QString::fromStdString(f->rfc.str()).toHtmlEscaped());
       if (f->diagnostic)
         tip += tr("<br><b>%1:</b> %2")
                    .arg(f->malformed ? tr("Malformed") : QString::fromUtf8(model::severityName(f->diagnostic->severity)),

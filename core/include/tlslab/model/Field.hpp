@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tlslab/model/Diagnostic.hpp"
+#include "tlslab/model/Text.hpp"
 
 namespace tlslab::model {
 
@@ -17,8 +18,8 @@ struct Field {
   std::size_t offset = 0;  // from the start of the parsed unit (record or bare message)
   std::size_t length = 0;
   std::string value;     // display value, e.g. "0x1301 TLS_AES_128_GCM_SHA256"
-  std::string meaning;   // one sentence for a learner
-  std::string rfc;       // e.g. "RFC 8446 §4.1.2"
+  Text meaning;          // one sentence for a learner (a table's literal: not copied)
+  Text rfc;              // e.g. "RFC 8446 §4.1.2"
   bool malformed = false;  // an error diagnostic refers to this node
   std::vector<Field> children;
   // Position of the field's first byte in the directional byte stream (the TCP
