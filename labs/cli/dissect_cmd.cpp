@@ -128,7 +128,10 @@ int streamJson(const DissectArgs& args, const std::vector<Filter>& filters, keys
         writer.beginConnection();
         render(std::cout);
       },
-                   [&](std::istream& text, std::size_t length) { writer.connection(text, length); });
+      [&](std::istream& text, std::size_t length) {
+        writer.beginConnection();
+        copyText(text, length, std::cout);
+      });
   options.onConnectionFinished = [&](model::TraceConnection& c) {
     if (args.jsonl) {  // closing order: the line names its index, nothing is held
       if (!shownBy(filters, c)) return;

@@ -1,8 +1,5 @@
 #include "tlslab/model/TraceJson.hpp"
 
-#include <algorithm>
-#include <array>
-#include <istream>
 
 #include <ostream>
 #include <string_view>
@@ -324,17 +321,6 @@ TraceJsonWriter::TraceJsonWriter(std::ostream& out, int indent) : out_(out), ind
 void TraceJsonWriter::connection(const TraceConnection& connection) {
   beginConnection();
   render(out_, connection);
-}
-
-void TraceJsonWriter::connection(std::istream& rendered, std::size_t length) {
-  beginConnection();
-  std::array<char, 1 << 16> buffer{};
-  while (length > 0 && rendered) {
-    rendered.read(buffer.data(), static_cast<std::streamsize>(std::min(length, buffer.size())));
-    const auto got = static_cast<std::size_t>(rendered.gcount());
-    out_.write(buffer.data(), static_cast<std::streamsize>(got));
-    length -= got;
-  }
 }
 
 void TraceJsonWriter::render(std::ostream& out, const TraceConnection& connection) const {

@@ -45,11 +45,9 @@ class TraceJsonWriter {
  public:
   explicit TraceJsonWriter(std::ostream& out, int indent = -1);
   void connection(const TraceConnection& connection);
-  // The same, for a connection rendered earlier with render() (held on disk
-  // while an earlier one was still open): `rendered` is copied as it is.
-  void connection(std::istream& rendered, std::size_t length);
   // A connection's text as connection() would write it, without what
-  // separates it from the one before: beginConnection() writes that.
+  // separates it from the one before: beginConnection() writes that, and the
+  // caller the text (one rendered earlier and held, for instance).
   void render(std::ostream& out, const TraceConnection& connection) const;
   void beginConnection();
   void finish(const std::string& source, const std::vector<Diagnostic>& diagnostics);
