@@ -83,12 +83,10 @@ AppDataView::AppDataView(QWidget* parent)
 }
 
 void AppDataView::setConnection(const model::TraceConnection& connection) {
+  // ALPN and STARTTLS first, so the one render of setChunks decodes with them.
+  loading_ = {connection.negotiated.alpn, connection.startTlsProtocol};
   setChunks(connection.appData, QString::fromStdString(connection.clientLabel),
             QString::fromStdString(connection.serverLabel));
-  alpn_ = connection.negotiated.alpn;
-  startTls_ = connection.startTlsProtocol;
-  conversation_.reset();
-  render();
   const Bytes& fromClient = connection.preamble[static_cast<int>(model::Direction::ClientToServer)];
   const Bytes& fromServer = connection.preamble[static_cast<int>(model::Direction::ServerToClient)];
   if (!fromClient.empty() || !fromServer.empty())
@@ -98,8 +96,9 @@ void AppDataView::setConnection(const model::TraceConnection& connection) {
 void AppDataView::setChunks(std::vector<model::AppDataChunk> chunks, const QString& clientLabel,
                             const QString& serverLabel) {
   chunks_ = std::move(chunks);
-  alpn_.clear();
-  startTls_.clear();
+  alpn_ = std::move(loading_.first);
+  startTls_ = std::move(loading_.second);
+  loading_ = {};
   conversation_.reset();
   clientLabel_ = clientLabel;
   serverLabel_ = serverLabel;

@@ -80,6 +80,7 @@ class AppDataView : public QWidget {
 
   std::vector<model::AppDataChunk> chunks_;
   std::string alpn_, startTls_;  // from setConnection: how core/app picks the protocol
+  std::pair<std::string, std::string> loading_;  // setConnection's ALPN and STARTTLS, for setChunks
   std::optional<app::Conversation> conversation_;  // decoded on first use
   std::vector<Bubble> bubbles_;
   struct Span {
