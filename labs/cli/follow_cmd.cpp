@@ -7,6 +7,7 @@
 
 #include "cli/CaptureArgs.hpp"
 #include "cli/Commands.hpp"
+#include "cli/FollowApp.hpp"
 #include "cli/TracePrinter.hpp"
 
 namespace tlslab::cli {
@@ -19,6 +20,8 @@ struct FollowArgs {
   bool raw = false;
   bool hex = false;
   bool quiet = false;
+  bool app = false;   // --app: the application protocol decoded (issue 18)
+  bool json = false;  // --json: that, as JSON
   bool noStream = false;  // hidden: the whole Trace in memory, then printed (tests compare)
 };
 
@@ -57,6 +60,7 @@ int runFollow(const FollowArgs& args) {
 }
 
 int followConnection(const FollowArgs& args, const model::TraceConnection& conn) {
+  if (args.json) return printApplicationJson(conn);
   if (!args.raw) {
     std::cout << fmt::format("connection {}: {} -> {} ({})\n", conn.index, conn.client, conn.server, conn.decryption.text);
   }
@@ -85,6 +89,7 @@ int followConnection(const FollowArgs& args, const model::TraceConnection& conn)
     using Kind = model::Decryption::Kind;
     return conn.decryption.kind == Kind::Decrypted || conn.decryption.kind == Kind::NothingEncrypted ? 0 : 1;
   }
+  if (args.app && printApplication(conn, args.hex)) return 0;
   for (const model::AppDataChunk& turn : model::conversationTurns(conn)) {
     const model::Direction d = turn.direction;
     const Bytes& data = turn.data;
@@ -115,6 +120,12 @@ void registerFollowCommand(CLI::App& app, Context& ctx) {
   addKeyOptions(cmd, args->keys);
   cmd->add_flag("--raw", args->raw, "Only the bytes, no direction headers");
   cmd->add_flag("--hex", args->hex, "Always show a hex dump");
+  auto* raw = cmd->get_option("--raw");
+  cmd->add_flag("--app,--http", args->app,
+                "Decode the application protocol: HTTP/1.1 messages, HTTP/2 frames by stream with headers (HPACK) "
+                "and bodies (gzip, deflate, br), SMTP/IMAP/POP3 lines")
+      ->excludes(raw);
+  cmd->add_flag("--json", args->json, "The decoded application protocol as JSON")->excludes(raw);
   cmd->add_flag("-q,--quiet", args->quiet, "No progress on stderr");
   cmd->add_flag("--no-stream", args->noStream, "Hold the whole capture's result in memory, then print (for tests)")
       ->group("");

@@ -9,6 +9,7 @@
 #include <QTextEdit>
 #include <QVBoxLayout>
 
+#include "tlslab/app/Render.hpp"
 #include "views/ViewStyle.hpp"
 
 namespace tlslab::gui::views {
@@ -59,8 +60,9 @@ AppDataView::AppDataView(QWidget* parent)
   layout->setContentsMargins(0, 0, 0, 0);
   auto* bar = new QHBoxLayout;
   bar->setContentsMargins(6, 4, 6, 0);
-  modeBox_->addItems({tr("Auto (text or hex)"), tr("Text"), tr("Hex dump")});
-  modeBox_->setToolTip(tr("How to show the bytes: Auto shows text when it is printable"));
+  modeBox_->addItems({tr("Auto (text or hex)"), tr("Text"), tr("Hex dump"), tr("Decoded (HTTP, lines)")});
+  modeBox_->setToolTip(tr("How to show the bytes: Auto shows text when it is printable (and HTTP/2 decoded); "
+                          "Decoded shows the application protocol: requests, responses, headers, decoded bodies"));
   directionBox_->addItems({tr("Both directions"), tr("Client → server only"), tr("Server → client only")});
   summary_->setTextFormat(Qt::RichText);
   bar->addWidget(summary_, 1);
@@ -81,6 +83,8 @@ AppDataView::AppDataView(QWidget* parent)
 }
 
 void AppDataView::setConnection(const model::TraceConnection& connection) {
+  // ALPN and STARTTLS first, so the one render of setChunks decodes with them.
+  loading_ = {connection.negotiated.alpn, connection.startTlsProtocol};
   setChunks(connection.appData, QString::fromStdString(connection.clientLabel),
             QString::fromStdString(connection.serverLabel));
   const Bytes& fromClient = connection.preamble[static_cast<int>(model::Direction::ClientToServer)];
@@ -92,6 +96,10 @@ void AppDataView::setConnection(const model::TraceConnection& connection) {
 void AppDataView::setChunks(std::vector<model::AppDataChunk> chunks, const QString& clientLabel,
                             const QString& serverLabel) {
   chunks_ = std::move(chunks);
+  alpn_ = std::move(loading_.first);
+  startTls_ = std::move(loading_.second);
+  loading_ = {};
+  conversation_.reset();
   clientLabel_ = clientLabel;
   serverLabel_ = serverLabel;
   // Merge runs of one direction: a message split over several records reads
@@ -143,9 +151,47 @@ void AppDataView::setDirectionFilter(DirectionFilter filter) {
 
 QString AppDataView::plainText() const { return text_->toPlainText(); }
 
+const app::Conversation& AppDataView::conversation() {
+  if (!conversation_) conversation_ = app::decodeConversation(chunks_, alpn_, startTls_);
+  return *conversation_;
+}
+
+app::Protocol AppDataView::protocol() { return conversation().protocol; }
+
+// One text, the one `tlslab follow --app` prints, with message heads tinted by
+// who sent them; bodies cut at kMaxShownBytes like the bubbles.
+void AppDataView::renderDecoded() {
+  app::TextOptions options;
+  options.maxBodyShown = kMaxShownBytes;
+  const QString text = QString::fromUtf8(app::conversationText(conversation(), options));
+  const QPalette& pal = palette();
+  QTextCursor cursor(text_->document());
+  QTextCharFormat plain, head, note;
+  plain.setForeground(pal.color(QPalette::Text));
+  head.setFontWeight(QFont::DemiBold);
+  note.setForeground(toneColor(Tone::Warn, pal));
+  bool first = true;
+  for (const QString& line : text.split(QLatin1Char('\n'))) {
+    if (!first) cursor.insertBlock();
+    first = false;
+    QTextCharFormat format = plain;
+    if (line.startsWith(QLatin1String("--- ")) || line.startsWith(QLatin1String("=== "))) {
+      format = head;
+      format.setForeground(toneColor(line.contains(QLatin1String("client -> server")) ? Tone::Bad : Tone::Info, pal));
+    } else if (line.startsWith(QLatin1String("! "))) {
+      format = note;
+    }
+    cursor.insertText(line, format);
+  }
+  text_->moveCursor(QTextCursor::Start);
+}
+
 void AppDataView::render() {
   text_->clear();
   spans_.clear();
+  const bool decoded = !chunks_.empty() && (mode_ == Mode::Decoded || mode_ == Mode::Auto) &&
+                       (mode_ == Mode::Decoded ? protocol() != app::Protocol::None : protocol() == app::Protocol::Http2);
+  if (decoded) return renderDecoded();
   QTextCursor cursor(text_->document());
   const QPalette& pal = palette();
   const bool dark = pal.color(QPalette::Base).lightness() < 128;
@@ -180,7 +226,7 @@ void AppDataView::render() {
     ByteView shown(b.data);
     const bool cut = shown.size() > kMaxShownBytes;
     if (cut) shown = shown.first(kMaxShownBytes);
-    const bool showText = mode_ == Mode::Text || (mode_ == Mode::Auto && printableText(shown));
+    const bool showText = mode_ == Mode::Text || ((mode_ == Mode::Auto || mode_ == Mode::Decoded) && printableText(shown));
     QTextBlockFormat body = block;
     body.setTopMargin(0);
     cursor.insertBlock(body);

@@ -7,14 +7,21 @@
 //   setConnection(connection)          its appData and client/server labels, with
 //                                      any cleartext before STARTTLS first
 //   setChunks(chunks, client, server)  the same from bare chunks
-//   setMode(Auto | Text | Hex)         Auto: text when printable, else hex dump
+//   setMode(Auto | Text | Hex | Decoded)  Auto: text when printable, else hex dump,
+//                                      and the decoded protocol for HTTP/2 (binary
+//                                      frames read better decoded); Decoded: the
+//                                      application protocol as core/app decodes
+//                                      it (HTTP/1.1, HTTP/2, SMTP/IMAP/POP3 lines),
+//                                      the same text as `tlslab follow --app`
 //   setDirectionFilter(...)            both, or one side only
 //   plainText()                        what is shown, as plain text
 //   recordSelected(record)             emitted when a bubble is clicked: the
 //                                      first record that carried it
 #include <QWidget>
+#include <optional>
 #include <vector>
 
+#include "tlslab/app/Conversation.hpp"
 #include "tlslab/model/Trace.hpp"
 
 class QComboBox;
@@ -26,7 +33,7 @@ namespace tlslab::gui::views {
 class AppDataView : public QWidget {
   Q_OBJECT
  public:
-  enum class Mode { Auto, Text, Hex };
+  enum class Mode { Auto, Text, Hex, Decoded };
   enum class DirectionFilter { Both, ClientToServer, ServerToClient };
 
   explicit AppDataView(QWidget* parent = nullptr);
@@ -45,6 +52,8 @@ class AppDataView : public QWidget {
   DirectionFilter directionFilter() const { return filter_; }
 
   QString plainText() const;
+  // The protocol core/app recognised in the chunks (None when it did not).
+  app::Protocol protocol();
   int bubbleCount() const { return static_cast<int>(bubbles_.size()); }
   QTextEdit* textView() const { return text_; }
   // Bubbles of at most this many bytes are shown whole; longer ones are cut
@@ -66,8 +75,13 @@ class AppDataView : public QWidget {
     QString cleartext;  // non-empty: sent before TLS ("SMTP before STARTTLS"), not from a record
   };
   void render();
+  void renderDecoded();
+  const app::Conversation& conversation();
 
   std::vector<model::AppDataChunk> chunks_;
+  std::string alpn_, startTls_;  // from setConnection: how core/app picks the protocol
+  std::pair<std::string, std::string> loading_;  // setConnection's ALPN and STARTTLS, for setChunks
+  std::optional<app::Conversation> conversation_;  // decoded on first use
   std::vector<Bubble> bubbles_;
   struct Span {
     int begin = 0, end = 0;  // document positions of a shown bubble

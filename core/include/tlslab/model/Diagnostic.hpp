@@ -45,7 +45,8 @@ enum class Severity { Info, Warning, Error };
   X(LateKeysArrived, "keys.late_arrived", "keys arrived after records had passed without them")            \
   X(LateKeysDropped, "keys.late_dropped", "bytes held for late keys were dropped at the limit")            \
   X(KeyLogLine, "keys.keylog_line", "a key log line that could not be used")                               \
-  X(EphemeralKeyLine, "keys.ephemeral_line", "an ephemeral-keys line that could not be used")
+  X(EphemeralKeyLine, "keys.ephemeral_line", "an ephemeral-keys line that could not be used")               \
+  X(AppLimit, "app.limit", "application data past one of tlslab's caps (header block, body, count)")
 
 enum class DiagnosticCode : std::uint8_t {
 #define TLSLAB_DIAGNOSTIC_ENUM(id, name, meaning) id,
