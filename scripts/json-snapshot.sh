@@ -5,8 +5,9 @@
 #
 #   scripts/json-snapshot.sh OUT_DIR [TLSLAB]      then: diff -r BEFORE AFTER
 #
-# TLSLAB defaults to build/dev/tlslab. The exit status of each run is kept in
-# the file too (a refusal must stay a refusal).
+# TLSLAB defaults to build/dev/tlslab. The PSK cases get --psk (cases.tsv's
+# psk_hex); SNAPSHOT_PSK=0 leaves it out, for a binary older than --psk.
+# The exit status of each run is kept in the file too (a refusal must stay a refusal).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:?usage: json-snapshot.sh OUT_DIR [TLSLAB]}
@@ -31,10 +32,11 @@ done
 
 [[ -f $corpus/cases.tsv ]] || exit 0
 cd "$corpus"
-tail -n +2 "$corpus/cases.tsv" | while IFS=$'\t' read -r capture keylog rsa_key _ _ _ _ case_id _ password _; do
+tail -n +2 "$corpus/cases.tsv" | while IFS=$'\t' read -r capture keylog rsa_key _ _ _ _ case_id psk password _; do
   args=("$capture")
   [[ $keylog != - ]] && args+=(--keylog "$keylog")
   [[ $rsa_key != - ]] && args+=(--rsa-key "$rsa_key")
   [[ $password != - ]] && args+=(--key-password "$password")
+  [[ $psk != - && ${SNAPSHOT_PSK:-1} == 1 ]] && args+=(--psk "$psk")
   snapshot "wireshark-$case_id" "${args[@]}" </dev/null
 done

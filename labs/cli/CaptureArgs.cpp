@@ -16,9 +16,43 @@ void addKeyOptions(CLI::App* command, KeyArgs& args) {
   command->add_option("--ephemeral-keys", args.ephemeralKeys,
                       "A lab run's ephemeral (EC)DHE keys (the .ephemeral-keys file `--save` writes beside the pcapng): "
                       "every secret is then derived from the shared secret down; repeatable");
+  addPskOptions(command, args);
 }
 
+void addPskOptions(CLI::App* command, KeyArgs& args) {
+  command->add_option("--psk", args.psks,
+                      "TLS 1.2 pre-shared key (hex) for PSK, RSA_PSK, DHE_PSK and ECDHE_PSK suites; repeatable");
+  command->add_option("--psk-identity", args.pskIdentities,
+                      "the PSK identity the n-th --psk is for (the ClientKeyExchange names it); a --psk without one "
+                      "is used for any identity; repeatable");
+}
+
+namespace {
+
+bool loadPsks(const KeyArgs& args, keys::KeyStore& keys, const std::string& command) {
+  if (args.pskIdentities.size() > args.psks.size()) {
+    std::cerr << fmt::format("tlslab {}: {} --psk-identity but only {} --psk: the n-th identity names the n-th PSK\n",
+                             command, args.pskIdentities.size(), args.psks.size());
+    return false;
+  }
+  for (std::size_t i = 0; i < args.psks.size(); ++i) {
+    auto key = fromHex(args.psks[i]);
+    if (!key || key->empty()) {
+      std::cerr << fmt::format("tlslab {}: --psk '{}' is not a key in hex (e.g. ca19e028a8a372ad2d325f950fcaceed)\n",
+                               command, args.psks[i]);
+      return false;
+    }
+    std::optional<std::string> identity;
+    if (i < args.pskIdentities.size()) identity = args.pskIdentities[i];
+    keys.addPsk(std::move(*key), identity, fmt::format("--psk {}", i + 1));
+  }
+  return true;
+}
+
+}  // namespace
+
 bool loadKeys(const KeyArgs& args, keys::KeyStore& keys, const std::string& command, bool quiet) {
+  if (!loadPsks(args, keys, command)) return false;
   for (const auto& file : args.keylogs) {
     auto loaded = keys.addKeyLogFile(file);
     if (!loaded) {

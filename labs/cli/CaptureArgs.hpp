@@ -18,9 +18,14 @@ struct KeyArgs {
   std::vector<std::string> rsaKeys;
   std::string keyPassword;
   std::vector<std::string> ephemeralKeys;  // a lab run's (EC)DHE keys, saved beside its pcapng
+  // TLS 1.2 PSK suites: the n-th identity names the n-th PSK; PSKs beyond
+  // the identities are used for any identity.
+  std::vector<std::string> psks, pskIdentities;
 };
 
 void addKeyOptions(CLI::App* command, KeyArgs& args);
+// --psk and --psk-identity alone (addKeyOptions includes them).
+void addPskOptions(CLI::App* command, KeyArgs& args);
 // Loads every file; false (with a message naming the file on stderr) when one
 // cannot be read. Bad key log lines are warnings.
 bool loadKeys(const KeyArgs& args, keys::KeyStore& keys, const std::string& command, bool quiet);

@@ -31,8 +31,9 @@ void registerWrapCommand(CLI::App& app, Context& ctx);
 void registerCapturesCommand(CLI::App& app, Context& ctx);
 // `tlslab keys pem` and `tlslab keys explain --capture` (keys_ephemeral_cmd.cpp), under `keys`.
 void registerKeysPemCommand(CLI::App& keys, Context& ctx);
-int explainCapture(const std::string& capture, const std::vector<std::string>& keylogs,
-                   const std::vector<std::string>& ephemeralKeys, bool json);
+// `keys`: the key logs, ephemeral keys and PSKs (CaptureArgs.hpp) to dissect with.
+struct KeyArgs;
+int explainCapture(const std::string& capture, const KeyArgs& keys, bool json);
 // `tlslab lab list|start|check|hint|build`, under the `lab` command.
 void registerCourseCommands(CLI::App* lab, Context& ctx);
 // `tlslab lab try N`: a student's program against one scenario, narrated (lab_try_cmd.cpp).

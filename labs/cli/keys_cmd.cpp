@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/CaptureArgs.hpp"
 #include "cli/Commands.hpp"
 #include "cli/KeysAead.hpp"
 #include "cli/StepOutput.hpp"
@@ -26,6 +27,7 @@ struct ExplainArgs {
   std::string keylog;
   std::string capture;
   std::vector<std::string> ephemeralKeys;
+  KeyArgs psk;  // --psk, --psk-identity (with --capture)
   std::string clientRandom;
   std::string serverRandom;
   std::string suite;
@@ -86,11 +88,15 @@ std::optional<std::uint16_t> versionArg(const std::string& value) {
 nlohmann::json stepJson(const model::DerivationStep& step) { return model::toJson(step); }
 
 int runExplain(const ExplainArgs& args) {
-  if (!args.capture.empty())
-    return explainCapture(args.capture, args.keylog.empty() ? std::vector<std::string>{} : std::vector{args.keylog},
-                          args.ephemeralKeys, args.json);
-  if (!args.ephemeralKeys.empty()) {
-    std::cerr << "tlslab keys explain: --ephemeral-keys needs --capture (the key shares and transcript are in it)\n";
+  if (!args.capture.empty()) {
+    KeyArgs keyArgs = args.psk;
+    if (!args.keylog.empty()) keyArgs.keylogs = {args.keylog};
+    keyArgs.ephemeralKeys = args.ephemeralKeys;
+    return explainCapture(args.capture, keyArgs, args.json);
+  }
+  if (!args.ephemeralKeys.empty() || !args.psk.psks.empty()) {
+    std::cerr << "tlslab keys explain: --ephemeral-keys and --psk need --capture (the key shares, PSK identity and "
+                 "transcript are in it)\n";
     return 2;
   }
   if (args.keylog.empty() && args.serverKey.empty()) {
@@ -310,6 +316,7 @@ void registerKeysCommand(CLI::App& app, Context& ctx) {
   explain->add_option("--ephemeral-keys", explainArgs.ephemeralKeys,
                       "with --capture: a lab run's ephemeral (EC)DHE keys (saved beside its pcapng); then every "
                       "secret is derived from the shared secret down; repeatable");
+  addPskOptions(explain, explainArgs.psk);
   explain->add_option("--client-random", explainArgs.clientRandom, "which session (hex); default: all");
   explain->add_option("--server-random", explainArgs.serverRandom, "TLS 1.2: ServerHello.random (hex) for the key block");
   explain->add_option("--suite", explainArgs.suite, "negotiated cipher suite, e.g. 0xc02f or TLS_AES_128_GCM_SHA256");

@@ -83,12 +83,8 @@ void registerKeysPemCommand(CLI::App& keys, Context& ctx) {
   pem->callback([&ctx] { ctx.exitCode = runPem(args); });
 }
 
-int explainCapture(const std::string& capture, const std::vector<std::string>& keylogs,
-                   const std::vector<std::string>& ephemeralKeys, bool json) {
+int explainCapture(const std::string& capture, const KeyArgs& keyArgs, bool json) {
   keys::KeyStore store;
-  KeyArgs keyArgs;
-  keyArgs.keylogs = keylogs;
-  keyArgs.ephemeralKeys = ephemeralKeys;
   if (!loadKeys(keyArgs, store, "keys explain", json)) return 2;
   auto trace = dissectCapture(capture, store, "keys explain", true);
   if (!trace) return 2;

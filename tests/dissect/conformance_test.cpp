@@ -79,6 +79,11 @@ Outcome runCase(const Case& c) {
     auto loaded = keys.addPrivateKeyFile(wireshark() / col("rsa_key"), col("rsa_key_password") == "-" ? "" : col("rsa_key_password"));
     if (!loaded) { out.error = loaded.error(); return out; }
   }
+  if (col("psk_hex") != "-") {
+    auto psk = fromHex(col("psk_hex"));
+    if (!psk) { out.error = "bad psk_hex"; return out; }
+    keys.addPsk(*psk, std::nullopt, "cases.tsv psk_hex");
+  }
   auto trace = dissect::dissectFile(wireshark() / col("capture"), keys);
   if (!trace.ok()) { out.error = trace.error().message(); return out; }
   out.ran = true;
@@ -97,14 +102,15 @@ Outcome runCase(const Case& c) {
 }
 
 // Cases tlslab is expected to decrypt fully (the others need features it does
-// not have: SSL 3.0, renegotiation under encryption, plain PSK key exchange,
-// TLS 1.3 draft 20, DTLS, QUIC); they still run, and must not crash.
-// dmgr needs OpenSSL's legacy provider for its RC2-encrypted PKCS#12 key;
-// four of tls12-chacha20poly1305's seven streams use PSK key exchange.
+// not have: TLS 1.3 draft 20, DTLS, QUIC); they still run, and must not crash.
+// dmgr's PKCS#12 key is RC2-encrypted (OpenSSL's legacy provider); the PSK
+// cases take cases.tsv's psk_hex; four of tls12-chacha20poly1305's seven
+// streams use PSK key exchange (their master secrets are in the key log).
 const std::vector<std::string> kMustPass = {"rsa-p-lt-q", "dhe1", "tls-renegotiation", "tls12-dsb",
                                             "tls13-rfc8446", "tls13-rfc8446-noearly", "http2-data-reassembly",
                                             "http2_follow_multistream", "http2-brotli", "tls-fragmented-handshakes",
-                                            "retrans-tls"};
+                                            "retrans-tls", "dmgr", "tls12-aes128ccm", "tls12-aes256gcm",
+                                            "tls12-chacha20poly1305"};
 
 }  // namespace
 
@@ -147,7 +153,9 @@ TEST(WiresharkConformance, UnsupportedProtocolsAreNamedNotMisdiagnosed) {
   for (const Expect& e : {Expect{"captures/rsasnakeoil2.pcap", "keys/rsasnakeoil2.key", "SSL 3.0 is not decrypted"},
                           Expect{"captures/tls13-20-chacha20poly1305.pcap", "keys/tls13-20-chacha20poly1305.keys",
                                  "TLS 1.3 draft 20"},
-                          Expect{"captures/tls12-aes128ccm.pcap", "", "TLS_PSK_WITH_AES_128_CCM is not one"}}) {
+                          Expect{"captures/tls12-aes128ccm.pcap", "",
+                                 "TLS_PSK_WITH_AES_128_CCM is a PSK suite (identity \"test\") and no pre-shared key "
+                                 "was given"}}) {
     keys::KeyStore keys;
     const std::string k = e.keys;
     if (k.find(".key") != std::string::npos && k.find(".keys") == std::string::npos) {
@@ -161,4 +169,22 @@ TEST(WiresharkConformance, UnsupportedProtocolsAreNamedNotMisdiagnosed) {
     for (const auto& conn : trace->connections)
       EXPECT_NE(conn.decryption.text.find(e.reason), std::string::npos) << e.capture << ": " << conn.decryption.text;
   }
+}
+
+// A PSK given for another identity is not used: the refusal names both.
+TEST(WiresharkConformance, PskForAnotherIdentityIsNotUsed) {
+  if (!std::filesystem::exists(wireshark() / "cases.tsv")) GTEST_SKIP() << "no conformance corpus at " << wireshark();
+  keys::KeyStore keys;
+  keys.addPsk(*fromHex("ca19e028a8a372ad2d325f950fcaceed"), "alice", "--psk 1");
+  auto trace = dissect::dissectFile(wireshark() / "captures/tls12-aes128ccm.pcap", keys);
+  ASSERT_TRUE(trace.ok());
+  ASSERT_EQ(trace->connections.size(), 1u);
+  EXPECT_NE(trace->connections[0].decryption.text.find("no pre-shared key for identity \"test\": the --psk keys "
+                                                        "given are for \"alice\" only"),
+            std::string::npos)
+      << trace->connections[0].decryption.text;
+  keys.addPsk(*fromHex("ca19e028a8a372ad2d325f950fcaceed"), "test", "--psk 2");
+  trace = dissect::dissectFile(wireshark() / "captures/tls12-aes128ccm.pcap", keys);
+  ASSERT_TRUE(trace.ok());
+  EXPECT_EQ(trace->connections[0].decryption.text, "decrypted");
 }

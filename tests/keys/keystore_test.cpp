@@ -170,6 +170,31 @@ TEST(KeyStore, LoadsAnRsaKeyFromAPasswordProtectedPkcs12File) {
   std::filesystem::remove(path);
 }
 
+// Most older .p12 files encrypt with RC2-40 and 3DES (`-legacy`), which
+// OpenSSL 3 keeps in its legacy provider: tlslab reads them, and tells a
+// wrong password apart from an unsupported algorithm.
+TEST(KeyStore, LoadsALegacyPkcs12FileAndNamesAWrongPassword) {
+  const auto dir = std::filesystem::temp_directory_path() / "tlslab_keystore_legacy_p12";
+  std::filesystem::create_directories(dir);
+  const std::string d = dir.string();
+  auto made = test::run("openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=legacy -days 1 -keyout " + d +
+                        "/key.pem -out " + d + "/cert.pem 2>&1 && openssl pkcs12 -export -legacy -in " + d +
+                        "/cert.pem -inkey " + d + "/key.pem -passout pass:secret -out " + d + "/legacy.p12 2>&1 && "
+                        "openssl pkcs12 -in " + d + "/legacy.p12 -info -noout -passin pass:secret -legacy 2>&1");
+  ASSERT_EQ(made.exitCode, 0) << made.out;
+  ASSERT_NE(made.out.find("RC2"), std::string::npos) << "not a legacy file: " << made.out;
+  KeyStore store;
+  auto wrong = store.addPrivateKeyFile(dir / "legacy.p12", "not-it");
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_NE(wrong.error().find("wrong password"), std::string::npos) << wrong.error();
+  EXPECT_EQ(wrong.error().find("unsupported"), std::string::npos) << wrong.error();
+  auto loaded = store.addPrivateKeyFile(dir / "legacy.p12", "secret");
+  ASSERT_TRUE(loaded.ok()) << loaded.error();
+  EXPECT_TRUE(store.privateKeys().front().key.isRsa());
+  EXPECT_EQ(store.privateKeys().front().key.bits(), 2048);
+  std::filesystem::remove_all(dir);
+}
+
 // RFC 8448 §3 as a key log plus its handshake: the full TLS 1.3 chain with
 // both Finished messages verified.
 TEST(Explain, Tls13ChainFromKeyLogAndHandshakeVerifiesBothFinished) {

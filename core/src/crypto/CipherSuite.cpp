@@ -68,6 +68,65 @@ constexpr std::array kSuites = {
     CipherSuite{0xC0AE, "TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8", K::EcdheEcdsa, C::Aes128Ccm8, M::Aead, H::Sha256, 16, 4, 8, 0, 8},
     CipherSuite{0xC0AF, "TLS_ECDHE_ECDSA_WITH_AES_256_CCM_8", K::EcdheEcdsa, C::Aes256Ccm8, M::Aead, H::Sha256, 32, 4, 8, 0, 8},
     CipherSuite{0xCCA9, "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", K::EcdheEcdsa, C::ChaCha20Poly1305, M::Aead, H::Sha256, 32, 12, 0, 0, 16},
+
+    // PSK key exchange (RFC 4279, 4785, 5487, 5489, 6655, 7905, 8442).
+    CipherSuite{0x002C, "TLS_PSK_WITH_NULL_SHA", K::Psk, C::Null, M::HmacSha1, H::Sha256, 0, 0, 0, 20, 0},
+    CipherSuite{0x008B, "TLS_PSK_WITH_3DES_EDE_CBC_SHA", K::Psk, C::TripleDesCbc, M::HmacSha1, H::Sha256, 24, 8, 8, 20, 0},
+    CipherSuite{0x008C, "TLS_PSK_WITH_AES_128_CBC_SHA", K::Psk, C::Aes128Cbc, M::HmacSha1, H::Sha256, 16, 16, 16, 20, 0},
+    CipherSuite{0x008D, "TLS_PSK_WITH_AES_256_CBC_SHA", K::Psk, C::Aes256Cbc, M::HmacSha1, H::Sha256, 32, 16, 16, 20, 0},
+    CipherSuite{0x00A8, "TLS_PSK_WITH_AES_128_GCM_SHA256", K::Psk, C::Aes128Gcm, M::Aead, H::Sha256, 16, 4, 8, 0, 16},
+    CipherSuite{0x00A9, "TLS_PSK_WITH_AES_256_GCM_SHA384", K::Psk, C::Aes256Gcm, M::Aead, H::Sha384, 32, 4, 8, 0, 16},
+    CipherSuite{0x00AE, "TLS_PSK_WITH_AES_128_CBC_SHA256", K::Psk, C::Aes128Cbc, M::HmacSha256, H::Sha256, 16, 16, 16, 32, 0},
+    CipherSuite{0x00AF, "TLS_PSK_WITH_AES_256_CBC_SHA384", K::Psk, C::Aes256Cbc, M::HmacSha384, H::Sha384, 32, 16, 16, 48, 0},
+    CipherSuite{0x00B0, "TLS_PSK_WITH_NULL_SHA256", K::Psk, C::Null, M::HmacSha256, H::Sha256, 0, 0, 0, 32, 0},
+    CipherSuite{0x00B1, "TLS_PSK_WITH_NULL_SHA384", K::Psk, C::Null, M::HmacSha384, H::Sha384, 0, 0, 0, 48, 0},
+    CipherSuite{0xC0A4, "TLS_PSK_WITH_AES_128_CCM", K::Psk, C::Aes128Ccm, M::Aead, H::Sha256, 16, 4, 8, 0, 16},
+    CipherSuite{0xC0A5, "TLS_PSK_WITH_AES_256_CCM", K::Psk, C::Aes256Ccm, M::Aead, H::Sha256, 32, 4, 8, 0, 16},
+    CipherSuite{0xC0A8, "TLS_PSK_WITH_AES_128_CCM_8", K::Psk, C::Aes128Ccm8, M::Aead, H::Sha256, 16, 4, 8, 0, 8},
+    CipherSuite{0xC0A9, "TLS_PSK_WITH_AES_256_CCM_8", K::Psk, C::Aes256Ccm8, M::Aead, H::Sha256, 32, 4, 8, 0, 8},
+    CipherSuite{0xCCAB, "TLS_PSK_WITH_CHACHA20_POLY1305_SHA256", K::Psk, C::ChaCha20Poly1305, M::Aead, H::Sha256, 32, 12, 0, 0, 16},
+
+    CipherSuite{0x002D, "TLS_DHE_PSK_WITH_NULL_SHA", K::DhePsk, C::Null, M::HmacSha1, H::Sha256, 0, 0, 0, 20, 0},
+    CipherSuite{0x008F, "TLS_DHE_PSK_WITH_3DES_EDE_CBC_SHA", K::DhePsk, C::TripleDesCbc, M::HmacSha1, H::Sha256, 24, 8, 8, 20, 0},
+    CipherSuite{0x0090, "TLS_DHE_PSK_WITH_AES_128_CBC_SHA", K::DhePsk, C::Aes128Cbc, M::HmacSha1, H::Sha256, 16, 16, 16, 20, 0},
+    CipherSuite{0x0091, "TLS_DHE_PSK_WITH_AES_256_CBC_SHA", K::DhePsk, C::Aes256Cbc, M::HmacSha1, H::Sha256, 32, 16, 16, 20, 0},
+    CipherSuite{0x00AA, "TLS_DHE_PSK_WITH_AES_128_GCM_SHA256", K::DhePsk, C::Aes128Gcm, M::Aead, H::Sha256, 16, 4, 8, 0, 16},
+    CipherSuite{0x00AB, "TLS_DHE_PSK_WITH_AES_256_GCM_SHA384", K::DhePsk, C::Aes256Gcm, M::Aead, H::Sha384, 32, 4, 8, 0, 16},
+    CipherSuite{0x00B2, "TLS_DHE_PSK_WITH_AES_128_CBC_SHA256", K::DhePsk, C::Aes128Cbc, M::HmacSha256, H::Sha256, 16, 16, 16, 32, 0},
+    CipherSuite{0x00B3, "TLS_DHE_PSK_WITH_AES_256_CBC_SHA384", K::DhePsk, C::Aes256Cbc, M::HmacSha384, H::Sha384, 32, 16, 16, 48, 0},
+    CipherSuite{0x00B4, "TLS_DHE_PSK_WITH_NULL_SHA256", K::DhePsk, C::Null, M::HmacSha256, H::Sha256, 0, 0, 0, 32, 0},
+    CipherSuite{0x00B5, "TLS_DHE_PSK_WITH_NULL_SHA384", K::DhePsk, C::Null, M::HmacSha384, H::Sha384, 0, 0, 0, 48, 0},
+    CipherSuite{0xC0A6, "TLS_DHE_PSK_WITH_AES_128_CCM", K::DhePsk, C::Aes128Ccm, M::Aead, H::Sha256, 16, 4, 8, 0, 16},
+    CipherSuite{0xC0A7, "TLS_DHE_PSK_WITH_AES_256_CCM", K::DhePsk, C::Aes256Ccm, M::Aead, H::Sha256, 32, 4, 8, 0, 16},
+    CipherSuite{0xC0AA, "TLS_PSK_DHE_WITH_AES_128_CCM_8", K::DhePsk, C::Aes128Ccm8, M::Aead, H::Sha256, 16, 4, 8, 0, 8},
+    CipherSuite{0xC0AB, "TLS_PSK_DHE_WITH_AES_256_CCM_8", K::DhePsk, C::Aes256Ccm8, M::Aead, H::Sha256, 32, 4, 8, 0, 8},
+    CipherSuite{0xCCAD, "TLS_DHE_PSK_WITH_CHACHA20_POLY1305_SHA256", K::DhePsk, C::ChaCha20Poly1305, M::Aead, H::Sha256, 32, 12, 0, 0, 16},
+
+    CipherSuite{0x002E, "TLS_RSA_PSK_WITH_NULL_SHA", K::RsaPsk, C::Null, M::HmacSha1, H::Sha256, 0, 0, 0, 20, 0},
+    CipherSuite{0x0093, "TLS_RSA_PSK_WITH_3DES_EDE_CBC_SHA", K::RsaPsk, C::TripleDesCbc, M::HmacSha1, H::Sha256, 24, 8, 8, 20, 0},
+    CipherSuite{0x0094, "TLS_RSA_PSK_WITH_AES_128_CBC_SHA", K::RsaPsk, C::Aes128Cbc, M::HmacSha1, H::Sha256, 16, 16, 16, 20, 0},
+    CipherSuite{0x0095, "TLS_RSA_PSK_WITH_AES_256_CBC_SHA", K::RsaPsk, C::Aes256Cbc, M::HmacSha1, H::Sha256, 32, 16, 16, 20, 0},
+    CipherSuite{0x00AC, "TLS_RSA_PSK_WITH_AES_128_GCM_SHA256", K::RsaPsk, C::Aes128Gcm, M::Aead, H::Sha256, 16, 4, 8, 0, 16},
+    CipherSuite{0x00AD, "TLS_RSA_PSK_WITH_AES_256_GCM_SHA384", K::RsaPsk, C::Aes256Gcm, M::Aead, H::Sha384, 32, 4, 8, 0, 16},
+    CipherSuite{0x00B6, "TLS_RSA_PSK_WITH_AES_128_CBC_SHA256", K::RsaPsk, C::Aes128Cbc, M::HmacSha256, H::Sha256, 16, 16, 16, 32, 0},
+    CipherSuite{0x00B7, "TLS_RSA_PSK_WITH_AES_256_CBC_SHA384", K::RsaPsk, C::Aes256Cbc, M::HmacSha384, H::Sha384, 32, 16, 16, 48, 0},
+    CipherSuite{0x00B8, "TLS_RSA_PSK_WITH_NULL_SHA256", K::RsaPsk, C::Null, M::HmacSha256, H::Sha256, 0, 0, 0, 32, 0},
+    CipherSuite{0x00B9, "TLS_RSA_PSK_WITH_NULL_SHA384", K::RsaPsk, C::Null, M::HmacSha384, H::Sha384, 0, 0, 0, 48, 0},
+    CipherSuite{0xCCAE, "TLS_RSA_PSK_WITH_CHACHA20_POLY1305_SHA256", K::RsaPsk, C::ChaCha20Poly1305, M::Aead, H::Sha256, 32, 12, 0, 0, 16},
+
+    CipherSuite{0xC034, "TLS_ECDHE_PSK_WITH_3DES_EDE_CBC_SHA", K::EcdhePsk, C::TripleDesCbc, M::HmacSha1, H::Sha256, 24, 8, 8, 20, 0},
+    CipherSuite{0xC035, "TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA", K::EcdhePsk, C::Aes128Cbc, M::HmacSha1, H::Sha256, 16, 16, 16, 20, 0},
+    CipherSuite{0xC036, "TLS_ECDHE_PSK_WITH_AES_256_CBC_SHA", K::EcdhePsk, C::Aes256Cbc, M::HmacSha1, H::Sha256, 32, 16, 16, 20, 0},
+    CipherSuite{0xC037, "TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA256", K::EcdhePsk, C::Aes128Cbc, M::HmacSha256, H::Sha256, 16, 16, 16, 32, 0},
+    CipherSuite{0xC038, "TLS_ECDHE_PSK_WITH_AES_256_CBC_SHA384", K::EcdhePsk, C::Aes256Cbc, M::HmacSha384, H::Sha384, 32, 16, 16, 48, 0},
+    CipherSuite{0xC039, "TLS_ECDHE_PSK_WITH_NULL_SHA", K::EcdhePsk, C::Null, M::HmacSha1, H::Sha256, 0, 0, 0, 20, 0},
+    CipherSuite{0xC03A, "TLS_ECDHE_PSK_WITH_NULL_SHA256", K::EcdhePsk, C::Null, M::HmacSha256, H::Sha256, 0, 0, 0, 32, 0},
+    CipherSuite{0xC03B, "TLS_ECDHE_PSK_WITH_NULL_SHA384", K::EcdhePsk, C::Null, M::HmacSha384, H::Sha384, 0, 0, 0, 48, 0},
+    CipherSuite{0xCCAC, "TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256", K::EcdhePsk, C::ChaCha20Poly1305, M::Aead, H::Sha256, 32, 12, 0, 0, 16},
+    CipherSuite{0xD001, "TLS_ECDHE_PSK_WITH_AES_128_GCM_SHA256", K::EcdhePsk, C::Aes128Gcm, M::Aead, H::Sha256, 16, 4, 8, 0, 16},
+    CipherSuite{0xD002, "TLS_ECDHE_PSK_WITH_AES_256_GCM_SHA384", K::EcdhePsk, C::Aes256Gcm, M::Aead, H::Sha384, 32, 4, 8, 0, 16},
+    CipherSuite{0xD003, "TLS_ECDHE_PSK_WITH_AES_128_CCM_8_SHA256", K::EcdhePsk, C::Aes128Ccm8, M::Aead, H::Sha256, 16, 4, 8, 0, 8},
+    CipherSuite{0xD005, "TLS_ECDHE_PSK_WITH_AES_128_CCM_SHA256", K::EcdhePsk, C::Aes128Ccm, M::Aead, H::Sha256, 16, 4, 8, 0, 16},
 };
 
 }  // namespace
@@ -143,6 +202,10 @@ const char* keyExchangeName(KeyExchange kx) {
     case K::DheRsa: return "DHE_RSA";
     case K::EcdheRsa: return "ECDHE_RSA";
     case K::EcdheEcdsa: return "ECDHE_ECDSA";
+    case K::Psk: return "PSK";
+    case K::RsaPsk: return "RSA_PSK";
+    case K::DhePsk: return "DHE_PSK";
+    case K::EcdhePsk: return "ECDHE_PSK";
     default: return "?";
   }
 }
@@ -158,6 +221,10 @@ std::optional<HashAlg> macHash(MacAlg mac) {
   }
 }
 
-bool forwardSecret(KeyExchange kx) { return kx != K::Rsa; }
+// Plain PSK and RSA_PSK have none: whoever learns the PSK (and, for RSA_PSK,
+// the server key) later decrypts every recorded session.
+bool forwardSecret(KeyExchange kx) { return kx != K::Rsa && kx != K::Psk && kx != K::RsaPsk; }
+
+bool usesPsk(KeyExchange kx) { return kx == K::Psk || kx == K::RsaPsk || kx == K::DhePsk || kx == K::EcdhePsk; }
 
 }  // namespace tlslab::crypto

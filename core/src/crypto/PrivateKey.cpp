@@ -4,6 +4,7 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/pkcs12.h>
+#include <openssl/provider.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
@@ -23,6 +24,60 @@ std::string lastOpensslError() {
   if (code != 0) ERR_error_string_n(code, buf, sizeof buf);
   ERR_clear_error();
   return code != 0 ? std::string(buf) : std::string("unknown OpenSSL error");
+}
+
+// A library context of its own, with the default and the legacy providers,
+// for reading PKCS#12 files only: most older .p12 files encrypt with RC2-40
+// or 3DES, which OpenSSL 3 keeps in the legacy provider. Loading that
+// provider into the default context would make RC4, DES and friends
+// fetchable by every libssl endpoint of the labs as well; here they can only
+// open a key file. Created once, never freed (keys read through it keep
+// pointing into it).
+OSSL_LIB_CTX* pkcs12Context() {
+  static OSSL_LIB_CTX* ctx = [] {
+    OSSL_LIB_CTX* c = OSSL_LIB_CTX_new();
+    if (c != nullptr) {
+      OSSL_PROVIDER_load(c, "default");
+      OSSL_PROVIDER_load(c, "legacy");  // may be missing: then legacy files say "unsupported"
+    }
+    return c;
+  }();
+  return ctx;
+}
+
+// PKCS12_parse takes no library context: it uses the thread's default one,
+// which is switched to pkcs12Context() for the length of one call.
+class InPkcs12Context {
+ public:
+  InPkcs12Context() : previous_(OSSL_LIB_CTX_set0_default(pkcs12Context())) {}
+  ~InPkcs12Context() { OSSL_LIB_CTX_set0_default(previous_); }
+  InPkcs12Context(const InPkcs12Context&) = delete;
+  InPkcs12Context& operator=(const InPkcs12Context&) = delete;
+
+ private:
+  OSSL_LIB_CTX* previous_;
+};
+
+// What the error queue says, emptying it: its last message, and whether an
+// algorithm could not be fetched (a cipher or MAC no loaded provider
+// implements) rather than a decryption failing.
+struct QueuedError {
+  std::string message;
+  bool unsupported = false;
+};
+
+QueuedError takeErrors() {
+  QueuedError out;
+  unsigned long code = 0;
+  while ((code = ERR_get_error()) != 0) {
+    const int reason = ERR_GET_REASON(code);
+    if (reason == ERR_R_UNSUPPORTED || reason == EVP_R_UNSUPPORTED_ALGORITHM) out.unsupported = true;
+    char buf[256] = {0};
+    ERR_error_string_n(code, buf, sizeof buf);
+    out.message = buf;
+  }
+  if (out.message.empty()) out.message = "unknown OpenSSL error";
+  return out;
 }
 
 }  // namespace
@@ -52,16 +107,36 @@ Result<PrivateKey> PrivateKey::fromPem(std::string_view pem, std::string_view pa
 }
 
 Result<PrivateKey> PrivateKey::fromPkcs12(ByteView der, std::string_view password) {
+  InPkcs12Context scope;
   const unsigned char* p = der.data();
   std::unique_ptr<PKCS12, P12Free> p12{d2i_PKCS12(nullptr, &p, static_cast<long>(der.size()))};
   if (!p12) return fail("not a PKCS#12 file (" + lastOpensslError() + ")");
+  const std::string pass(password);
+  // The MAC is keyed by the password alone (RFC 7292 §5, appendix B): checking
+  // it first tells a wrong password apart from a cipher OpenSSL cannot run.
+  const bool hasMac = PKCS12_mac_present(p12.get()) == 1;
+  ERR_clear_error();
+  if (hasMac && PKCS12_verify_mac(p12.get(), pass.c_str(), static_cast<int>(pass.size())) != 1) {
+    QueuedError e = takeErrors();
+    if (e.unsupported)
+      return fail("cannot check the PKCS#12 file's MAC: its algorithm is not supported by this OpenSSL (" +
+                  e.message + ")");
+    return fail("wrong password: the PKCS#12 file's integrity MAC does not match it");
+  }
   EVP_PKEY* raw = nullptr;
   X509* cert = nullptr;
-  std::string pass(password);
-  if (PKCS12_parse(p12.get(), pass.c_str(), &raw, &cert, nullptr) != 1 || !raw) {
-    return fail("cannot open the PKCS#12 file (" + lastOpensslError() + "); wrong password?");
+  ERR_clear_error();
+  if (PKCS12_parse(p12.get(), pass.c_str(), &raw, &cert, nullptr) != 1) {
+    QueuedError e = takeErrors();
+    if (e.unsupported)
+      return fail("the PKCS#12 file is encrypted with an algorithm this OpenSSL does not support (" + e.message +
+                  "; is OpenSSL's legacy provider, which has RC2, installed?)" +
+                  (hasMac ? "; the password is right: the file's MAC matches it" : ""));
+    return fail("cannot open the PKCS#12 file (" + e.message + ")" +
+                (hasMac ? "" : "; the file has no MAC, so a wrong password shows only here"));
   }
   std::unique_ptr<X509, X509Free> certOwner{cert};
+  if (!raw) return fail("the PKCS#12 file holds no private key, only certificates");
   auto impl = std::make_unique<Impl>();
   impl->pkey.reset(raw);
   return PrivateKey(std::move(impl));

@@ -95,6 +95,51 @@ model::DerivationStep tls12VerifyData(HashAlg prfHash, ByteView master, bool fro
   return step;
 }
 
+model::DerivationStep tls12PskPreMasterSecret(KeyExchange kx, ByteView otherSecret, ByteView psk,
+                                             const std::string& otherFrom, const std::string& pskFrom) {
+  model::DerivationStep step;
+  step.name = "pre_master_secret";
+  step.node = model::ScheduleNode::PreMasterSecret;
+  step.function = "uint16(len(other_secret)) + other_secret + uint16(len(psk)) + psk";
+  const Bytes plainOther(psk.size(), 0);
+  const ByteView other = kx == KeyExchange::Psk ? ByteView(plainOther) : otherSecret;
+  auto length16 = [](Bytes& out, std::size_t n) {
+    out.push_back(static_cast<std::uint8_t>(n >> 8));
+    out.push_back(static_cast<std::uint8_t>(n & 0xFF));
+  };
+  length16(step.output, other.size());
+  step.output.insert(step.output.end(), other.begin(), other.end());
+  length16(step.output, psk.size());
+  step.output.insert(step.output.end(), psk.begin(), psk.end());
+  step.inputs = {{"other_secret (" + otherFrom + ")", Bytes(other.begin(), other.end())},
+                 {"psk (" + pskFrom + ")", Bytes(psk.begin(), psk.end())}};
+  switch (kx) {
+    case KeyExchange::Psk:
+      step.rfc = "RFC 4279 §2";
+      step.note = "plain PSK: other_secret is " + std::to_string(psk.size()) +
+                  " zero bytes, so the PSK alone makes every key: whoever knows it decrypts every recorded session "
+                  "(no forward secrecy)";
+      break;
+    case KeyExchange::RsaPsk:
+      step.rfc = "RFC 4279 §4";
+      step.note = "RSA_PSK: other_secret is the RSA-encrypted 48-byte secret; the session needs both the server's RSA "
+                  "key (or a key log) and the PSK, and has no forward secrecy";
+      break;
+    case KeyExchange::DhePsk:
+      step.rfc = "RFC 4279 §3";
+      step.note = "DHE_PSK: other_secret is the ephemeral DH result, so a later leak of the PSK alone does not open "
+                  "recorded sessions";
+      break;
+    case KeyExchange::EcdhePsk:
+      step.rfc = "RFC 5489 §2";
+      step.note = "ECDHE_PSK: other_secret is the ephemeral ECDH result (its x coordinate), so a later leak of the PSK "
+                  "alone does not open recorded sessions";
+      break;
+    default: step.rfc = "RFC 4279 §2"; break;
+  }
+  return step;
+}
+
 model::DerivationStep tls12ForwardSecrecyStep(const CipherSuite& suite) {
   model::DerivationStep step;
   step.name = "pre_master_secret";
@@ -107,6 +152,11 @@ model::DerivationStep tls12ForwardSecrecyStep(const CipherSuite& suite) {
               "leave the endpoints and are thrown away (forward secrecy). The server's RSA key only signs; "
               "it cannot decrypt this session. Only a key log from an endpoint can, or the endpoint's own ephemeral "
               "key (a lab run keeps it beside its capture, never in it: --ephemeral-keys).";
+  if (usesPsk(suite.kx))
+    step.note = std::string(suite.name) +
+                " mixes the PSK with an ephemeral (EC)DH result (forward secrecy): the PSK alone does not give the "
+                "pre-master secret; a key log from an endpoint does, or the endpoint's own ephemeral key with the PSK "
+                "(--ephemeral-keys with --psk).";
   return step;
 }
 

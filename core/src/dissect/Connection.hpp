@@ -126,7 +126,8 @@ struct HandshakeState {
   Bytes clientFinishedHash, serverFinishedHash, clientVerifyData, serverVerifyData;
   bool finishedSeen[2] = {false, false};  // by capture::index(direction)
   bool done = false;                      // both Finished seen
-  Bytes encryptedPms;  // RSA ClientKeyExchange
+  Bytes encryptedPms;  // RSA (and RSA_PSK) ClientKeyExchange
+  std::optional<Bytes> pskIdentity;  // PSK suites' ClientKeyExchange (RFC 4279 §2)
   // Key shares, for the ephemeral keys: TLS 1.3 ClientHello (the last one,
   // after a HelloRetryRequest) and ServerHello; TLS 1.2 ServerKeyExchange
   // (with DHE p, g) and ClientKeyExchange.

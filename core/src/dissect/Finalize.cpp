@@ -152,7 +152,10 @@ void explainKeys(Shared& shared, Connection& conn) {
   const EphemeralState* e = ephemeralOf(shared, conn);
   // A PSK-resumed TLS 1.3 handshake needs the PSK besides the shared secret:
   // the secrets after it come from the key log, as without the key (below).
-  if (e != nullptr && !(conn.version == crypto::kTls13 && conn.hs.pskAccepted)) {
+  // A TLS 1.2 (EC)DHE_PSK suite's shared secret is only half its pre-master
+  // secret: ensureTls12Keys built it with the PSK (derivedSecrets).
+  const bool tls12Psk = conn.suite && crypto::usesPsk(conn.suite->kx);
+  if (e != nullptr && !(conn.version == crypto::kTls13 && conn.hs.pskAccepted) && !tls12Psk) {
     explainFromEphemeral(shared, conn, *e);
     return;
   }

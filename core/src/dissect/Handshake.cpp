@@ -224,8 +224,9 @@ struct Dispatch {
     if (ske.namedGroup) tc().negotiated.group = codeName(ske.namedGroup, wire::groupName(ske.namedGroup));
   }
   void operator()(const wire::ClientKeyExchange& cke) {
-    if (cke.kind == wire::KeyExchange::Rsa) conn.hs.encryptedPms = cke.exchange;
-    else conn.hs.ckePublic = cke.exchange;
+    if (wire::isPskExchange(cke.kind)) conn.hs.pskIdentity = cke.pskIdentity;
+    if (cke.kind == wire::KeyExchange::Rsa || cke.kind == wire::KeyExchange::RsaPsk) conn.hs.encryptedPms = cke.exchange;
+    else if (cke.kind != wire::KeyExchange::Psk) conn.hs.ckePublic = cke.exchange;
     // RFC 7627 §3: session_hash covers the handshake up to and including ClientKeyExchange.
     if (auto alg = transcriptHash(conn)) conn.hs.sessionHash = conn.hs.transcript.hash(*alg);
   }

@@ -54,6 +54,79 @@ std::optional<Bytes> recoverRsa(Shared& shared, Connection& conn) {
   return std::nullopt;
 }
 
+std::string identityText(const Bytes& identity) {
+  return "\"" + std::string(identity.begin(), identity.end()) + "\"";
+}
+
+// The other_secret of a PSK suite (RFC 4279 §2-4, RFC 5489 §2), or nullopt
+// with conn.reason set; `from` says where it came from.
+std::optional<Bytes> pskOtherSecret(Shared& shared, Connection& conn, std::string& from) {
+  switch (conn.suite->kx) {
+    case crypto::KeyExchange::Psk: from = "len(psk) zero bytes"; return Bytes{};
+    case crypto::KeyExchange::RsaPsk: {
+      auto pms = recoverRsa(shared, conn);
+      if (pms) from = "the RSA pre-master secret, step above";
+      else conn.reason = "RSA_PSK needs the RSA-encrypted half besides the PSK: " + conn.reason;
+      return pms;
+    }
+    case crypto::KeyExchange::DhePsk:
+    case crypto::KeyExchange::EcdhePsk: {
+      EphemeralState* e = ephemeralOf(shared, conn);
+      if (e && !e->sharedSecret.empty()) {
+        from = "the (EC)DH shared secret, with " + e->derived.sources.front();
+        return e->sharedSecret;
+      }
+      if (e && !e->failure.empty()) {
+        conn.reason = "the " + e->ownSide + "'s ephemeral key is known, but the key agreement failed: " + e->failure;
+      } else {
+        conn.reason = fmt::format("{} mixes the PSK with an ephemeral (EC)DH result (forward secrecy): the PSK alone "
+                                  "is not enough; a key log for this session (CLIENT_RANDOM) or an endpoint's "
+                                  "ephemeral key (--ephemeral-keys) is needed as well",
+                                  conn.suite->name);
+      }
+      return std::nullopt;
+    }
+    default: conn.reason = "not a PSK key exchange"; return std::nullopt;
+  }
+}
+
+// PSK suites: the pre-master secret from the PSK the client named and the
+// other_secret, as a shown step.
+std::optional<Bytes> pskPreMaster(Shared& shared, Connection& conn) {
+  if (!conn.hs.pskIdentity) {
+    conn.reason = fmt::format("{} is a PSK suite, but the ClientKeyExchange (which names the PSK identity) is not in "
+                              "the capture",
+                              conn.suite->name);
+    return std::nullopt;
+  }
+  const keys::PreSharedKey* psk = shared.keys.findPsk(*conn.hs.pskIdentity);
+  if (!psk) {
+    std::string given;
+    for (const auto& k : shared.keys.psks()) given += (given.empty() ? "" : ", ") + ("\"" + *k.identity + "\"");
+    conn.reason = shared.keys.psks().empty()
+                      ? fmt::format("{} is a PSK suite (identity {}) and no pre-shared key was given (--psk HEX)",
+                                    conn.suite->name, identityText(*conn.hs.pskIdentity))
+                      : fmt::format("no pre-shared key for identity {}: the --psk keys given are for {} only",
+                                    identityText(*conn.hs.pskIdentity), given);
+    return std::nullopt;
+  }
+  std::string from;
+  auto other = pskOtherSecret(shared, conn, from);
+  if (!other) return std::nullopt;
+  model::DerivationStep step = crypto::tls12PskPreMasterSecret(
+      conn.suite->kx, *other, psk->key, from,
+      psk->source + ", for identity " + identityText(*conn.hs.pskIdentity));
+  keys::SessionSecrets derived;
+  derived.clientRandom = conn.hs.clientRandom;
+  derived.preMasterSecret = step.output;
+  derived.preMasterShown = true;
+  derived.sources.push_back("the pre-shared key (" + psk->source + ")");
+  conn.hs.derivedSecrets = std::move(derived);
+  conn.hs.extraSteps.push_back(std::move(step));
+  conn.hs.explained.reset();
+  return conn.hs.derivedSecrets->preMasterSecret;
+}
+
 }  // namespace
 
 bool ensureTls12Keys(Shared& shared, Connection& conn) {
@@ -105,6 +178,10 @@ bool ensureTls12Keys(Shared& shared, Connection& conn) {
       conn.reason = noKeyReason(shared, conn) + "; this handshake resumes a session whose master secret is not known";
       return false;
     }
+  } else if (crypto::usesPsk(conn.suite->kx)) {
+    auto pms = pskPreMaster(shared, conn);
+    if (!pms) return false;
+    master = fromPms(*pms);
   } else if (conn.suite->kx == crypto::KeyExchange::Rsa) {
     auto pms = recoverRsa(shared, conn);
     if (!pms) return false;

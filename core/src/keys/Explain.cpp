@@ -142,7 +142,8 @@ void explainTls12(const SessionSecrets& s, const SessionContext& ctx, Explanatio
                               "CLIENT_RANDOM " + toHex(s.clientRandom) + " " + toHex(*s.masterSecret)));
     master = *s.masterSecret;
   } else if (s.preMasterSecret) {
-    out.steps.push_back(given("pre_master_secret", "key log line PMS_CLIENT_RANDOM", *s.preMasterSecret,
+    if (!s.preMasterShown)
+      out.steps.push_back(given("pre_master_secret", "key log line PMS_CLIENT_RANDOM", *s.preMasterSecret,
                               "RFC 5246 §8.1", joined(s.sources), ScheduleNode::PreMasterSecret,
                               "PMS_CLIENT_RANDOM " + toHex(s.clientRandom) + " " + toHex(*s.preMasterSecret)));
     if (ctx.extendedMasterSecret && !ctx.sessionHash.empty()) {

@@ -136,6 +136,19 @@ crypto::Result<std::size_t> KeyStore::addPrivateKeyFile(const std::filesystem::p
   return addPrivateKeyPem(*text, password, path.filename().string());
 }
 
+void KeyStore::addPsk(Bytes key, std::optional<std::string> identity, std::string source) {
+  psks_.push_back({std::move(key), std::move(identity), std::move(source)});
+}
+
+const PreSharedKey* KeyStore::findPsk(ByteView identity) const {
+  const std::string name(identity.begin(), identity.end());
+  for (const auto& psk : psks_)
+    if (psk.identity && *psk.identity == name) return &psk;
+  for (const auto& psk : psks_)
+    if (!psk.identity) return &psk;
+  return nullptr;
+}
+
 const SessionSecrets* KeyStore::findByClientRandom(ByteView clientRandom) const {
   auto it = sessions_.find(copy(clientRandom));
   return it == sessions_.end() ? nullptr : &it->second;

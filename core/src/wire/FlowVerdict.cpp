@@ -82,7 +82,7 @@ bool fitsKeyExchange(const Flow& f, KeyExchange kx) {
     case FlowId::Tls12FullEcdhe: return kx == KeyExchange::Ecdhe;
     case FlowId::Tls12FullDhe: return kx == KeyExchange::Dhe;
     case FlowId::Tls12ClientAuth: return kx == KeyExchange::Rsa || kx == KeyExchange::Ecdhe || kx == KeyExchange::Dhe;
-    case FlowId::Tls12Psk: return kx == KeyExchange::Psk;
+    case FlowId::Tls12Psk: return isPskExchange(kx);
     default: return true;
   }
 }

@@ -122,6 +122,11 @@ inline constexpr FieldText signature{"signature",
                                      "The server's signature over both randoms and these parameters, made with its "
                                      "certificate key: proves the key share is the server's.",
                                      "RFC 5246 §7.4.3"};
+inline constexpr FieldText pskIdentityHint{
+    "psk_identity_hint",
+    "A hint from the server about which PSK identity to use (may be empty); PSK suites send no signature: the "
+    "shared key itself authenticates both sides, through the Finished messages.",
+    "RFC 4279 §2"};
 }  // namespace serverKeyExchange
 
 namespace certificateRequest {  // TLS 1.3
@@ -154,6 +159,21 @@ inline constexpr FieldText encryptedPreMasterSecret{
     "48-byte pre-master secret encrypted to the server's RSA key; whoever has that private key can decrypt the "
     "whole session (no forward secrecy).",
     "RFC 5246 §7.4.7.1"};
+inline constexpr FieldText pskIdentity{
+    "psk_identity",
+    "Names the pre-shared key the client uses, in the clear: an eavesdropper learns who connects, and whoever "
+    "holds the key for this identity can decrypt the session.",
+    "RFC 4279 §2"};
+inline constexpr FieldText rsaPskEncryptedPreMasterSecret{
+    "encrypted_pre_master_secret",
+    "RSA_PSK: 48 random bytes encrypted to the server's RSA key; they become other_secret, so decrypting needs "
+    "both the server's key and the PSK.",
+    "RFC 4279 §4"};
+inline constexpr FieldText dhePskYc{
+    "dh_Yc", "DHE_PSK: the client's ephemeral DH public value; the DH result becomes other_secret.", "RFC 4279 §3"};
+inline constexpr FieldText ecdhePskYc{
+    "ecdh_Yc", "ECDHE_PSK: the client's ephemeral ECDH public key; the ECDH result becomes other_secret.",
+    "RFC 5489 §2"};
 }  // namespace clientKeyExchange
 
 namespace certificateVerify {  // TLS 1.3's section; TLS 1.2's message says the same

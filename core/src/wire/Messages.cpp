@@ -158,26 +158,30 @@ void signedParams(Cursor& c, ServerKeyExchange& m, const ParseContext& ctx) {
 void serverKeyExchange(Cursor& c, ServerKeyExchange& m, const ParseContext& ctx, ByteView body) {
   namespace t = text::serverKeyExchange;
   m.kind = ctx.cipherSuite ? keyExchangeOf(*ctx.cipherSuite) : KeyExchange::Unknown;
-  if (m.kind != KeyExchange::Ecdhe && m.kind != KeyExchange::Dhe) {
+  if (isPskExchange(m.kind)) {
+    // RFC 4279 §2-4, RFC 5489 §2: the hint first, then (EC)DH parameters for
+    // (EC)DHE_PSK, and no signature.
+    m.pskIdentityHint = copy(c.opaque(t::pskIdentityHint, 2, 0, 0xFFFF, true));
+  } else if (m.kind != KeyExchange::Ecdhe && m.kind != KeyExchange::Dhe) {
     bool ecdheShape = body.size() >= 4 && body[0] == 3 && 4 + std::size_t{body[3]} <= body.size();
     m.kind = ecdheShape ? KeyExchange::Ecdhe : KeyExchange::Dhe;
     if (!ctx.cipherSuite)
       guessNote(c, fmt::format("cipher suite unknown: ServerKeyExchange read as {} from its shape",
                                keyExchangeName(m.kind)));
   }
-  if (m.kind == KeyExchange::Ecdhe) {
+  if (m.kind == KeyExchange::Ecdhe || m.kind == KeyExchange::EcdhePsk) {
     std::size_t at = c.offset();
     std::uint8_t curveType = c.u8(t::curveType);
     if (c.ok() && curveType != 3)
       c.flag(model::Severity::Error, at, c.where() + ": curve_type must be 3 (named_curve)");
     m.namedGroup = c.u16(t::namedCurve, groupName);
     m.publicKey = copy(c.opaque(t::ecdhPublic, 1, 1, 255));
-  } else {
+  } else if (m.kind == KeyExchange::Dhe || m.kind == KeyExchange::DhePsk) {
     m.dhP = copy(c.opaque(t::dhP, 2, 1, 0xFFFF));
     m.dhG = copy(c.opaque(t::dhG, 2, 1, 0xFFFF));
     m.publicKey = copy(c.opaque(t::dhYs, 2, 1, 0xFFFF));
   }
-  signedParams(c, m, ctx);
+  if (!isPskExchange(m.kind)) signedParams(c, m, ctx);
   c.end();
 }
 
@@ -213,15 +217,21 @@ void certificateRequest(Cursor& c, CertificateRequest& m, const ParseContext& ct
 void clientKeyExchange(Cursor& c, ClientKeyExchange& m, const ParseContext& ctx, ByteView body) {
   namespace t = text::clientKeyExchange;
   m.kind = ctx.cipherSuite ? keyExchangeOf(*ctx.cipherSuite) : KeyExchange::Unknown;
-  if (m.kind != KeyExchange::Ecdhe && m.kind != KeyExchange::Dhe && m.kind != KeyExchange::Rsa) {
+  if (isPskExchange(m.kind)) {
+    m.pskIdentity = copy(c.opaque(t::pskIdentity, 2, 0, 0xFFFF, true));
+  } else if (m.kind != KeyExchange::Ecdhe && m.kind != KeyExchange::Dhe && m.kind != KeyExchange::Rsa) {
     bool ecShape = !body.empty() && std::size_t{body[0]} + 1 == body.size();
     m.kind = ecShape ? KeyExchange::Ecdhe : KeyExchange::Rsa;
     guessNote(c, fmt::format("cipher suite unknown: ClientKeyExchange read as {} from its shape",
                              ecShape ? "ECDHE" : "RSA or DHE (2-byte length)"));
   }
   switch (m.kind) {
+    case KeyExchange::Psk: break;  // the identity is all (RFC 4279 §2)
     case KeyExchange::Ecdhe: m.exchange = copy(c.opaque(t::ecdhYc, 1, 1, 255)); break;
+    case KeyExchange::EcdhePsk: m.exchange = copy(c.opaque(t::ecdhePskYc, 1, 1, 255)); break;
     case KeyExchange::Dhe: m.exchange = copy(c.opaque(t::dhYc, 2, 1, 0xFFFF)); break;
+    case KeyExchange::DhePsk: m.exchange = copy(c.opaque(t::dhePskYc, 2, 1, 0xFFFF)); break;
+    case KeyExchange::RsaPsk: m.exchange = copy(c.opaque(t::rsaPskEncryptedPreMasterSecret, 2, 0, 0xFFFF)); break;
     case KeyExchange::Rsa:
     default: m.exchange = copy(c.opaque(t::encryptedPreMasterSecret, 2, 0, 0xFFFF)); break;
   }
@@ -385,7 +395,7 @@ void updateContext(ParseContext& context, const HandshakeMessage& message) {
     context.version = sh->negotiatedVersion();
     context.cipherSuite = sh->cipherSuite;
   } else if (const auto* ske = message.as<ServerKeyExchange>()) {
-    if (ske->kind == KeyExchange::Ecdhe) context.ecdheGroup = ske->namedGroup;
+    if (ske->kind == KeyExchange::Ecdhe || ske->kind == KeyExchange::EcdhePsk) context.ecdheGroup = ske->namedGroup;
   }
 }
 

@@ -321,13 +321,20 @@ KeyExchange keyExchangeOf(std::uint16_t cipherSuite) {
                  n.starts_with("TLS_SM4");
     return tls13 ? KeyExchange::Tls13 : KeyExchange::Unknown;
   }
-  if (n.starts_with("TLS_ECDHE_PSK") || n.starts_with("TLS_DHE_PSK") || n.starts_with("TLS_PSK") ||
-      n.starts_with("TLS_RSA_PSK"))
-    return KeyExchange::Psk;
+  if (n.starts_with("TLS_ECDHE_PSK_")) return KeyExchange::EcdhePsk;
+  // IANA spells two of them TLS_PSK_DHE_WITH_... (RFC 6655 §3).
+  if (n.starts_with("TLS_DHE_PSK_") || n.starts_with("TLS_PSK_DHE_")) return KeyExchange::DhePsk;
+  if (n.starts_with("TLS_RSA_PSK_")) return KeyExchange::RsaPsk;
+  if (n.starts_with("TLS_PSK_")) return KeyExchange::Psk;
   if (n.starts_with("TLS_ECDHE_")) return KeyExchange::Ecdhe;
   if (n.starts_with("TLS_DHE_")) return KeyExchange::Dhe;
   if (n.starts_with("TLS_RSA_")) return KeyExchange::Rsa;
   return KeyExchange::Unknown;
+}
+
+bool isPskExchange(KeyExchange kx) {
+  return kx == KeyExchange::Psk || kx == KeyExchange::RsaPsk || kx == KeyExchange::DhePsk ||
+         kx == KeyExchange::EcdhePsk;
 }
 
 const char* keyExchangeName(KeyExchange kx) {
@@ -336,6 +343,9 @@ const char* keyExchangeName(KeyExchange kx) {
     case KeyExchange::Ecdhe: return "ECDHE";
     case KeyExchange::Dhe: return "DHE";
     case KeyExchange::Psk: return "PSK";
+    case KeyExchange::RsaPsk: return "RSA_PSK";
+    case KeyExchange::DhePsk: return "DHE_PSK";
+    case KeyExchange::EcdhePsk: return "ECDHE_PSK";
     case KeyExchange::Tls13: return "TLS 1.3 (key_share)";
     case KeyExchange::Unknown: return "unknown";
     default: return "unknown";

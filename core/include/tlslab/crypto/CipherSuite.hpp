@@ -12,7 +12,8 @@
 
 namespace tlslab::crypto {
 
-enum class KeyExchange { Tls13, Rsa, DheRsa, EcdheRsa, EcdheEcdsa };
+// Psk..EcdhePsk: TLS 1.2 pre-shared key exchanges (RFC 4279 §2-4, RFC 5489).
+enum class KeyExchange { Tls13, Rsa, DheRsa, EcdheRsa, EcdheEcdsa, Psk, RsaPsk, DhePsk, EcdhePsk };
 
 enum class CipherAlg {
   Null,
@@ -59,5 +60,7 @@ std::optional<HashAlg> macHash(MacAlg mac);
 // True when the key exchange gives forward secrecy: a recorded session cannot
 // be decrypted later with the server's long-term key.
 bool forwardSecret(KeyExchange kx);
+// True for the TLS 1.2 key exchanges whose pre-master secret mixes in a PSK.
+bool usesPsk(KeyExchange kx);
 
 }  // namespace tlslab::crypto

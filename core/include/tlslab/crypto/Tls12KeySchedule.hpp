@@ -42,6 +42,14 @@ Result<Tls12KeyBlock> tls12KeyBlock(const CipherSuite& suite, std::uint16_t vers
 model::DerivationStep tls12VerifyData(HashAlg prfHash, ByteView masterSecret, bool fromClient,
                                       ByteView handshakeHash);
 
+// RFC 4279 §2 (and §3, §4, RFC 5489 §2): the PSK suites' pre-master secret,
+//   uint16 len(other_secret) || other_secret || uint16 len(psk) || psk
+// where other_secret is len(psk) zero bytes for plain PSK, the 48-byte RSA
+// pre-master secret for RSA_PSK, and the (EC)DH shared secret for
+// (EC)DHE_PSK. `otherFrom` says where other_secret came from.
+model::DerivationStep tls12PskPreMasterSecret(KeyExchange kx, ByteView otherSecret, ByteView psk,
+                                             const std::string& otherFrom, const std::string& pskFrom);
+
 // The explicit node shown when a suite's pre-master secret cannot be recovered
 // from a capture: (EC)DHE key exchange gives forward secrecy.
 model::DerivationStep tls12ForwardSecrecyStep(const CipherSuite& suite);

@@ -35,6 +35,9 @@ struct SessionSecrets {
   // Next-generation application traffic secrets as logged (KeyUpdate), in order.
   std::vector<Bytes> clientUpdatedSecrets, serverUpdatedSecrets;
   std::vector<std::string> sources;  // where each value came from, e.g. "keys.log line 3"
+  // The pre-master secret was built by the dissector (PSK suites), whose own
+  // steps show how: the explanation does not present it as a key log value.
+  bool preMasterShown = false;
 
   bool isTls13() const { return !tls13.empty(); }
   const Bytes* secret(crypto::SecretKind kind) const;
@@ -59,6 +62,13 @@ std::string keyFileProblem(const std::filesystem::path& path);
 struct LoadedKey {
   crypto::PrivateKey key;
   std::string source;
+};
+
+// A TLS 1.2 pre-shared key (RFC 4279): for one PSK identity, or for any.
+struct PreSharedKey {
+  Bytes key;
+  std::optional<std::string> identity;  // nullopt: used whatever identity the client names
+  std::string source;                   // "--psk 1", "GUI"
 };
 
 class KeyStore {
@@ -87,6 +97,12 @@ class KeyStore {
   crypto::Result<std::size_t> addPrivateKeyPem(std::string_view pem, std::string_view password = {},
                                                std::string source = "PEM text");
 
+  // Pre-shared keys (PSK cipher suites); findPsk prefers the key given for
+  // this identity, then one given for any identity.
+  void addPsk(Bytes key, std::optional<std::string> identity, std::string source);
+  const PreSharedKey* findPsk(ByteView identity) const;
+  const std::vector<PreSharedKey>& psks() const { return psks_; }
+
   const SessionSecrets* findByClientRandom(ByteView clientRandom) const;
   std::optional<Bytes> findMasterBySessionId(ByteView sessionId) const;
   std::optional<Bytes> findMasterByTicket(ByteView ticket) const;
@@ -98,7 +114,8 @@ class KeyStore {
   std::vector<const SessionSecrets*> sessions() const;
   const std::vector<LoadedKey>& privateKeys() const { return keys_; }
   bool empty() const {
-    return sessions_.empty() && bySessionId_.empty() && byEncryptedPms_.empty() && keys_.empty() && ephemeral_.empty();
+    return sessions_.empty() && bySessionId_.empty() && byEncryptedPms_.empty() && keys_.empty() && ephemeral_.empty() &&
+           psks_.empty();
   }
 
  private:
@@ -111,6 +128,7 @@ class KeyStore {
   std::map<Bytes, Bytes> byEncryptedPms_;  // first 8 bytes of EncryptedPreMasterSecret -> PMS
   std::vector<LoadedKey> keys_;
   std::vector<EphemeralKey> ephemeral_;
+  std::vector<PreSharedKey> psks_;
 };
 
 }  // namespace tlslab::keys

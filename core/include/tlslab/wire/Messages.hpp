@@ -126,16 +126,18 @@ struct CertificateRequest {
 
 struct ServerKeyExchange {
   KeyExchange kind = KeyExchange::Unknown;
+  Bytes pskIdentityHint;         // PSK suites (RFC 4279 §2), may be empty
   std::uint16_t namedGroup = 0;  // ECDHE
   Bytes publicKey;               // ECDHE point or DHE Ys
   Bytes dhP, dhG;                // DHE
-  std::optional<std::uint16_t> signatureScheme;  // absent before TLS 1.2
+  std::optional<std::uint16_t> signatureScheme;  // absent before TLS 1.2 and in PSK suites
   Bytes signature;
 };
 
 struct ClientKeyExchange {
   KeyExchange kind = KeyExchange::Unknown;
-  Bytes exchange;  // encrypted pre-master secret, ECDH point or DH Yc
+  Bytes pskIdentity;  // PSK suites (RFC 4279 §2)
+  Bytes exchange;     // encrypted pre-master secret, ECDH point or DH Yc (empty for plain PSK)
 };
 
 struct CertificateVerify {

@@ -34,8 +34,12 @@ bool isGrease(std::uint16_t code);
 // "0x1301 TLS_AES_128_GCM_SHA256", "0x0a0a GREASE (RFC 8701)", "0x1234 unknown".
 std::string describeCode(std::uint16_t code, const char* name, int hexDigits = 4);
 
-// What the cipher suite's key exchange is, read from its IANA name.
-enum class KeyExchange { Unknown, Rsa, Ecdhe, Dhe, Psk, Tls13 };
+// What the cipher suite's key exchange is, read from its IANA name. Psk is
+// plain PSK; RsaPsk, DhePsk and EcdhePsk mix a PSK with another exchange
+// (RFC 4279 §2-4, RFC 5489).
+enum class KeyExchange { Unknown, Rsa, Ecdhe, Dhe, Psk, Tls13, RsaPsk, DhePsk, EcdhePsk };
+// Whether the ServerKeyExchange and ClientKeyExchange carry PSK fields.
+bool isPskExchange(KeyExchange kx);
 KeyExchange keyExchangeOf(std::uint16_t cipherSuite);
 const char* keyExchangeName(KeyExchange kx);
 
