@@ -63,7 +63,7 @@ void describe(const TraceConnection& c, const TraceRecord& r, LadderArrow& a) {
   a.undecryptedReason = qs(r.undecryptedReason);
   // The dissector's wording for a record whose tag or MAC did not match.
   a.failedAuthentication = a.undecrypted && r.undecryptedReason.rfind("MAC/tag failure", 0) == 0;
-  a.detail = QStringLiteral("#%1 · %2").arg(r.index).arg(sizeText(r.wire.size()));
+  a.detail = QStringLiteral("#%1 · %2").arg(r.index).arg(sizeText(r.wireSize));
   QStringList names;
   bool alert = type == kAlert;
   for (std::size_t mi : r.messages) {
@@ -82,11 +82,11 @@ void describe(const TraceConnection& c, const TraceRecord& r, LadderArrow& a) {
   if (!names.isEmpty()) {
     a.label = names.join(QStringLiteral(", "));
   } else if (type == kApplicationData && !a.undecrypted) {
-    a.label = QStringLiteral("Application Data (%1)").arg(sizeText(r.plaintext.size()));
+    a.label = QStringLiteral("Application Data (%1)").arg(sizeText(r.plaintextSize));
   } else if (a.failedAuthentication) {
-    a.label = QStringLiteral("Record failed authentication (%1)").arg(sizeText(r.wire.size()));
+    a.label = QStringLiteral("Record failed authentication (%1)").arg(sizeText(r.wireSize));
   } else if (a.undecrypted) {
-    a.label = QStringLiteral("Encrypted record (%1)").arg(sizeText(r.wire.size()));
+    a.label = QStringLiteral("Encrypted record (%1)").arg(sizeText(r.wireSize));
   } else if (type == kChangeCipherSpec) {
     a.label = QStringLiteral("ChangeCipherSpec");
   } else {

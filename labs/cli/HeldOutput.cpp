@@ -11,26 +11,27 @@
 
 namespace tlslab::cli {
 
-bool HeldOutput::openFile() {
-  if (file_.is_open()) return true;
+bool openUnlinkedTemporary(std::fstream& file, std::string& error) {
   std::error_code ec;
   std::filesystem::path dir = std::filesystem::temp_directory_path(ec);
   if (ec) dir = "/tmp";
   std::string path = (dir / "tlslab-held-XXXXXX").string();
   int fd = mkstemp(path.data());
   if (fd < 0) {
-    error_ = fmt::format("cannot create a temporary file in {} to hold output ({})", dir.string(), std::strerror(errno));
+    error = fmt::format("cannot create a temporary file in {} to hold output ({})", dir.string(), std::strerror(errno));
     return false;
   }
-  file_.open(path, std::ios::in | std::ios::out | std::ios::binary | std::ios::trunc);
+  file.open(path, std::ios::in | std::ios::out | std::ios::binary | std::ios::trunc);
   ::close(fd);
-  ::unlink(path.c_str());  // gone when the command ends, however it ends
-  if (!file_) {
-    error_ = fmt::format("cannot open the temporary file {} to hold output", path);
+  ::unlink(path.c_str());
+  if (!file) {
+    error = fmt::format("cannot open the temporary file {} to hold output", path);
     return false;
   }
   return true;
 }
+
+bool HeldOutput::openFile() { return file_.is_open() || openUnlinkedTemporary(file_, error_); }
 
 void HeldOutput::writeHeld(const Span& span) {
   if (span.offset < 0) return;  // shows nothing
@@ -74,6 +75,44 @@ bool HeldOutput::rest() {
     return false;
   }
   return true;
+}
+
+bool Spool::toFile(const HeldOutput::Render& render) {
+  if (!error_.empty()) return false;
+  if (!file_.is_open() && !openUnlinkedTemporary(file_, error_)) return false;
+  render(file_);
+  if (!file_) error_ = "cannot write the temporary file that holds output (disk full?)";
+  return error_.empty();
+}
+
+bool Spool::write(const HeldOutput::Render& render) {
+  std::lock_guard lock(mutex_);
+  if (!released_) return toFile(render);
+  render(out_);
+  return true;
+}
+
+bool Spool::copy(std::istream& text, std::size_t length) {
+  return write([&](std::ostream& out) { copyText(text, length, out); });
+}
+
+bool Spool::release() {
+  std::lock_guard lock(mutex_);
+  released_ = true;
+  if (!error_.empty()) return false;
+  if (!file_.is_open()) return true;
+  file_.flush();
+  const std::streamoff length = file_.tellp();
+  file_.seekg(0);
+  copyText(file_, static_cast<std::size_t>(length), out_);
+  if (file_.bad()) error_ = "cannot read back the temporary file that holds output";
+  file_.close();
+  return error_.empty();
+}
+
+std::string Spool::error() const {
+  std::lock_guard lock(mutex_);
+  return error_;
 }
 
 void copyText(std::istream& in, std::size_t length, std::ostream& out) {

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <string>
 
 namespace tlslab::cli {
@@ -46,6 +47,33 @@ class HeldOutput {
   WriteHeld writeHeld_;
   std::size_t next_ = 0;
   std::map<std::size_t, Span> held_;
+  std::fstream file_;
+  std::string error_;
+};
+
+// Opens an unlinked temporary file (gone when the command ends, however it
+// ends) for reading and writing; false with `error` set when it cannot.
+bool openUnlinkedTemporary(std::fstream& file, std::string& error);
+
+// Output written by another thread before its turn on stdout came: kept in a
+// temporary file until release(), then written straight through. The
+// printout's second pass runs beside the first (DESIGN.md, "Streaming
+// dissect") and must not print before the first pass's table.
+class Spool {
+ public:
+  explicit Spool(std::ostream& out) : out_(out) {}
+  // Thread-safe. False: the temporary file could not be written (error()).
+  bool write(const HeldOutput::Render& render);
+  bool copy(std::istream& text, std::size_t length);
+  // What was written so far goes to `out`; later writes go straight there.
+  bool release();
+  std::string error() const;
+
+ private:
+  bool toFile(const HeldOutput::Render& render);
+  mutable std::mutex mutex_;
+  std::ostream& out_;
+  bool released_ = false;
   std::fstream file_;
   std::string error_;
 };

@@ -95,10 +95,10 @@ std::string ladderLine(const model::TraceConnection& conn, const model::TraceRec
       what += (what.empty() ? "" : ", ") + name;
     }
   } else if (type == 23 && opened) {
-    what = fmt::format("{} bytes", rec.plaintext.empty() && rec.wire.empty() ? std::size_t{0} : rec.plaintext.size());
+    what = fmt::format("{} bytes", rec.plaintextSize);
   } else if (!opened) {
     // The length field (RFC 8446 §5.2): what an eavesdropper still learns.
-    what = fmt::format("(encrypted, {} bytes)", rec.wire.size() >= 5 ? rec.wire.size() - 5 : 0);
+    what = fmt::format("(encrypted, {} bytes)", rec.wireSize >= 5 ? rec.wireSize - 5 : 0);
   }
   std::string lock = rec.encrypted ? (rec.keyPhase.empty() ? "[encrypted]" : "[" + rec.keyPhase.name() + " keys]") : "";
   if (rec.encrypted && !rec.undecryptedReason.empty()) lock += " not decrypted";
@@ -137,8 +137,9 @@ void printApplicationData(std::ostream& out, const model::TraceConnection& conn,
   }
   for (const model::AppDataChunk& turn : model::conversationTurns(conn)) {
     const Bytes& data = turn.data;
-    out << fmt::format("  {} ({} bytes):\n", who(conn, turn.direction), data.size());
-    const bool cut = data.size() > maxBytesPerChunk;
+    const std::size_t size = data.size() + turn.omitted;
+    out << fmt::format("  {} ({} bytes):\n", who(conn, turn.direction), size);
+    const bool cut = size > maxBytesPerChunk;
     ByteView shown = ByteView(data).first(std::min(data.size(), maxBytesPerChunk));
     if (isPrintable(shown)) {
       std::string text(shown.begin(), shown.end());
@@ -152,7 +153,7 @@ void printApplicationData(std::ostream& out, const model::TraceConnection& conn,
     } else {
       out << hexDump(shown, "    ");
     }
-    if (cut) out << fmt::format("    ... {} more bytes (tlslab follow shows all)\n", data.size() - maxBytesPerChunk);
+    if (cut) out << fmt::format("    ... {} more bytes (tlslab follow shows all)\n", size - maxBytesPerChunk);
   }
 }
 

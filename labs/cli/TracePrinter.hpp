@@ -18,7 +18,11 @@ void printLadder(std::ostream& out, const model::TraceConnection& conn);
 // One ladder line (also printed live by `tlslab capture`).
 std::string ladderLine(const model::TraceConnection& conn, const model::TraceRecord& record);
 void printDerivationSummary(std::ostream& out, const model::TraceConnection& conn);
-void printApplicationData(std::ostream& out, const model::TraceConnection& conn, std::size_t maxBytesPerChunk = 4096);
+// Bytes of each conversation turn the printout shows (the dissect printout
+// keeps no more: DissectOptions::payloadPreview).
+inline constexpr std::size_t kPrintedBytesPerTurn = 4096;
+void printApplicationData(std::ostream& out, const model::TraceConnection& conn,
+                          std::size_t maxBytesPerChunk = kPrintedBytesPerTurn);
 void printConnection(std::ostream& out, const model::TraceConnection& conn);
 
 // Text if every byte is printable (or \r \n \t), else a hex dump with ASCII.

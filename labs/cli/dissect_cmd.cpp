@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <iostream>
+#include <optional>
+#include <thread>
 
 #include "cli/CaptureArgs.hpp"
 #include "cli/HeldOutput.hpp"
@@ -220,8 +222,41 @@ int runDissect(const DissectArgs& args) {
   if (args.json || args.jsonl) return streamJson(args, filters, keys, options);
 
   // The printout starts with the table, which needs every connection: a
-  // first, cheap pass in bulk mode (no records kept) makes it, a second one
-  // prints each connection's details as it finishes (DESIGN.md).
+  // cheap pass in bulk mode (no records kept) makes it while a second one,
+  // on another thread, renders each connection's details as it finishes;
+  // those wait in a spool until the table is out (DESIGN.md).
+  const bool details = !args.segments && !args.summaryOnly;
+  Spool spool(std::cout);
+  std::optional<model::Trace> detailTrace;
+  std::string orderError;
+  // Pass 2 starts from the keys as given: pass 1 adds what it learns (keys
+  // embedded in the capture, TLS 1.2 sessions), which a connection must not
+  // see before the capture shows it.
+  keys::KeyStore fresh;
+  if (details && !loadKeys(args.keys, fresh, "dissect", true)) return 2;
+  if (options.keepPayloads) options.payloadPreview = kPrintedBytesPerTurn;  // what printConnection shows
+  std::thread secondPass;
+  if (details) {
+    secondPass = std::thread([&] {
+      HeldOutput order([&](const HeldOutput::Render& render) { spool.write(render); },
+                       [&](std::istream& text, std::size_t length) { spool.copy(text, length); });
+      options.onConnectionFinished = [&](model::TraceConnection& c) {
+        HeldOutput::Render render;  // none when filtered out: later ones wait for it all the same
+        if (shownBy(filters, c)) render = [&](std::ostream& out) { printConnection(out, c); };
+        order.finished(c.index, render);  // a failure is kept and reported by rest()
+      };
+      // Quiet: pass 1 shows the progress and says what is wrong with the file.
+      detailTrace = dissectCapture(args.capture, fresh, "dissect", true, std::move(options), nullptr, /*again=*/true);
+      if (detailTrace && !order.rest()) orderError = order.error();
+    });
+  }
+  struct Join {
+    std::thread& thread;
+    ~Join() {
+      if (thread.joinable()) thread.join();
+    }
+  } joinSecondPass{secondPass};
+
   dissect::DissectOptions bulk;
   bulk.keepPayloads = false;
   bulk.keepRecords = false;
@@ -241,32 +276,19 @@ int runDissect(const DissectArgs& args) {
   if (args.segments) {
     if (!printSegments(args.capture, keys, shown)) return 2;
   }
-  if (args.segments || args.summaryOnly) {
+  if (!details) {
     printTraceDiagnostics(*table);
     return done;
   }
   std::cout.flush();  // the table shows while the details are being read
-
-  // Pass 2 starts from the keys as given: pass 1 added what it learned (keys
-  // embedded in the capture, TLS 1.2 sessions), which a connection must not
-  // see before the capture shows it.
-  keys::KeyStore fresh;
-  if (!loadKeys(args.keys, fresh, "dissect", true)) return 2;
-  HeldOutput order([](const HeldOutput::Render& render) { render(std::cout); },
-                   [](std::istream& text, std::size_t length) { copyText(text, length, std::cout); });
-  options.onConnectionFinished = [&](model::TraceConnection& c) {
-    HeldOutput::Render render;  // none when filtered out: later ones wait for it all the same
-    if (shownBy(filters, c)) render = [&](std::ostream& out) { printConnection(out, c); };
-    order.finished(c.index, render);  // a failure is kept and reported by rest()
-  };
-  auto details = dissectCapture(args.capture, fresh, "dissect", progressHidden(args), std::move(options), nullptr,
-                                /*again=*/true);
-  if (!details) return kExitUnusableInput;
-  if (!order.rest()) {
-    std::cerr << "tlslab dissect: " << order.error() << "\n";
+  spool.release();
+  secondPass.join();
+  if (!detailTrace) return kExitUnusableInput;
+  if (std::string error = orderError.empty() ? spool.error() : orderError; !error.empty()) {
+    std::cerr << "tlslab dissect: " << error << "\n";
     return 1;
   }
-  printTraceDiagnostics(*details);
+  printTraceDiagnostics(*detailTrace);
   return done;
 }
 

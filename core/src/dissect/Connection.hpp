@@ -187,6 +187,7 @@ struct Connection {
   std::vector<std::size_t> noKeyRecords;  // protected records not opened for lack of keys
   std::unique_ptr<Retained> retained;     // null unless retainForLateKeys and still useful
   std::string tls12KeyLog;  // CLIENT_RANDOM lines of every TLS 1.2 session keyed on this connection
+  std::size_t turnKept = 0;  // payloadPreview: bytes kept of the current conversation turn
 };
 
 // The reason shown for 0-RTT records that cannot be opened.

@@ -130,6 +130,21 @@ void onAlert(Shared& shared, Connection& conn, model::TraceRecord& rec, ByteView
   addMessage(shared, conn, rec, std::move(m));
 }
 
+// All of it, or (payloadPreview) the first bytes of each conversation turn
+// and a count of the rest.
+void keepAppData(const Shared& shared, Connection& conn, model::TraceConnection& tc, const model::TraceRecord& rec,
+                 ByteView content) {
+  const std::size_t preview = shared.options.payloadPreview;
+  if (preview == 0) {
+    tc.appData.push_back({rec.direction, rec.index, Bytes(content.begin(), content.end())});
+    return;
+  }
+  if (tc.appData.empty() || tc.appData.back().direction != rec.direction) conn.turnKept = 0;
+  const std::size_t kept = std::min(content.size(), preview - std::min(preview, conn.turnKept));
+  conn.turnKept += kept;
+  tc.appData.push_back({rec.direction, rec.index, Bytes(content.begin(), content.begin() + kept), content.size() - kept});
+}
+
 void onPlainContent(Shared& shared, Connection& conn, capture::Direction d, model::TraceRecord& rec, ByteView content,
                     std::size_t headerLength, bool encrypted) {
   DirectionState& ds = conn.dir[capture::index(d)];
@@ -156,9 +171,7 @@ void onPlainContent(Shared& shared, Connection& conn, capture::Direction d, mode
       addMessage(shared, conn, rec, recordMessage("Heartbeat", wire::describeHeartbeat, content, encrypted, rec));
       break;
     case wire::ContentType::ApplicationData:
-      if (shared.options.keepPayloads && !content.empty()) {
-        tc.appData.push_back({rec.direction, rec.index, Bytes(content.begin(), content.end())});
-      }
+      if (shared.options.keepPayloads && !content.empty()) keepAppData(shared, conn, tc, rec, content);
       break;
     default:
       tc.diagnostics.push_back({model::Severity::Warning, "record", rec.streamOffset,
@@ -214,6 +227,7 @@ void onSslv2ClientHello(Shared& shared, Connection& conn, const wire::RecordView
     tc.clientRandom = conn.hs.clientRandom;
   }
   rec.wire.assign(wire.begin(), wire.end());
+  rec.wireSize = rec.wire.size();
   tc.records.push_back(std::move(rec));
   addMessage(shared, conn, tc.records.back(), std::move(m));
   // Counted like any record (streaming record counts missed it).
@@ -311,7 +325,8 @@ void onRecord(Shared& shared, Connection& conn, capture::Direction d, const wire
   // application_data records: those under handshake (or early) keys are kept,
   // and so is any record whose inner type turns out not to be data.
   const bool appData = view.contentType == static_cast<std::uint8_t>(wire::ContentType::ApplicationData);
-  const bool keep = shared.options.keepPayloads || !appData || ds.keyPhase == model::KeyPhase::handshake() ||
+  const bool keepAll = shared.options.keepPayloads && shared.options.payloadPreview == 0;
+  const bool keep = keepAll || !appData || ds.keyPhase == model::KeyPhase::handshake() ||
                     ds.keyPhase == model::KeyPhase::early();
   bool opened = true;
   if (rec.encrypted) {
@@ -324,6 +339,8 @@ void onRecord(Shared& shared, Connection& conn, capture::Direction d, const wire
   const bool keepBytes = keep || (rec.innerContentType != 0 &&
                                   rec.innerContentType != static_cast<std::uint8_t>(wire::ContentType::ApplicationData));
   if (keepBytes) rec.wire.assign(wire.begin(), wire.end());
+  rec.wireSize = wire.size();
+  rec.plaintextSize = rec.plaintext.size();
 
   model::TraceConnection& tc = traceOf(shared, conn);
   tc.records.push_back(std::move(rec));

@@ -119,7 +119,10 @@ Connection connectTo(const std::string& address, std::uint16_t port, int timeout
   if (!allowedAddress(address) || !parseAddress(address, port, addr))
     return {Fd{}, "refusing to connect to '" + address + "': " + kAllowed};
   Fd fd(::socket(addr.family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
-  if (!fd) return {Fd{}, errnoText("socket")};
+  if (!fd) {
+    const int socketErrno = errno;
+    return {Fd{}, errnoText("socket"), socketErrno};
+  }
   if (maxSegment > 0 && ::setsockopt(fd.get(), IPPROTO_TCP, TCP_MAXSEG, &maxSegment, sizeof(maxSegment)) != 0)
     return {Fd{}, errnoText("TCP_MAXSEG " + std::to_string(maxSegment))};
   int rc = ::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr.storage), addr.length);

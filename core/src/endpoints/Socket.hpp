@@ -37,6 +37,7 @@ Listener listenOn(const std::string& address, std::uint16_t port);
 struct Connection {
   Fd fd;
   std::string error;
+  int socketErrno = 0;  // socket() failed with this (EMFILE: out of descriptors, not a server problem)
 };
 // `maxSegment` > 0 sets TCP_MAXSEG before the SYN, so it is the MSS this end
 // announces and uses (both directions then segment at most that much).

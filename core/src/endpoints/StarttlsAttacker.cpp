@@ -213,6 +213,9 @@ struct StarttlsAttacker::Impl {
     Connection server = connectTo(config.targetAddress, config.targetPort, config.ioTimeoutMs);
     if (!server.fd) {
       session.error = "the attacker could not reach the server: " + server.error;
+      // Each victim costs two descriptors: the limit is often met here, after
+      // accept() got the victim's, so say it like the accept loop does.
+      if (server.socketErrno == EMFILE || server.socketErrno == ENFILE) noteOutOfDescriptors(server.socketErrno);
     } else {
       setNoDelay(victim.get());
       setNoDelay(server.fd.get());
@@ -225,6 +228,16 @@ struct StarttlsAttacker::Impl {
     finished.push_back(std::move(session));
     ++finishedTotal;
   }
+
+  void noteOutOfDescriptors(int error) {
+    std::lock_guard lock(mutex);
+    if (saidUpstreamOutOfDescriptors) return;
+    saidUpstreamOutOfDescriptors = true;
+    notes.push_back(std::string("cannot open a connection to the server: ") +
+                    (error == EMFILE ? "out of file descriptors (EMFILE)" : "the system is out of file descriptors (ENFILE)") +
+                    "; victims are dropped until descriptors are free");
+  }
+  bool saidUpstreamOutOfDescriptors = false;  // guarded by mutex
 
   void acceptLoop() {
     bool saidNoDescriptors = false;

@@ -102,6 +102,7 @@ std::vector<AppDataChunk> conversationTurns(const TraceConnection& conn) {
   for (const AppDataChunk& chunk : conn.appData) {
     if (turns.empty() || turns.back().direction != chunk.direction) turns.push_back({chunk.direction, chunk.record, {}});
     turns.back().data.insert(turns.back().data.end(), chunk.data.begin(), chunk.data.end());
+    turns.back().omitted += chunk.omitted;
   }
   return turns;
 }

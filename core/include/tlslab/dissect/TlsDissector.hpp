@@ -32,6 +32,12 @@ struct DissectOptions {
   // captures. Handshake, alert and CCS records are always kept in full (TLS
   // 1.3 post-handshake messages keep bytes and plaintext, not the crypto detail).
   bool keepPayloads = true;
+  // With keepPayloads, > 0: application data records are kept as with
+  // keepPayloads = false (sizes, verdict, no bytes), and each conversation turn
+  // (a run of chunks in one direction) keeps only its first payloadPreview bytes,
+  // the rest counted in AppDataChunk::omitted. What the printout shows, in
+  // memory bounded per connection (`tlslab follow` reads everything).
+  std::size_t payloadPreview = 0;
   // false: once a connection has closed (and onConnectionUpdated has seen it
   // complete), its records, messages and application data are dropped; the
   // summary stays (endpoints, negotiated, derivation, decryption, state,

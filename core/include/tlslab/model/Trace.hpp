@@ -50,6 +50,10 @@ struct TraceRecord {
   std::uint8_t contentType = 0;  // outer (header) content type
   std::uint16_t version = 0;     // header legacy_record_version
   std::size_t streamOffset = 0;  // of the header's first byte in its direction's stream
+  // Sizes of `wire` and `plaintext`, set even when the bytes are not kept
+  // (bulk runs, the printout's bounded pass): the ladder shows them.
+  std::size_t wireSize = 0;
+  std::size_t plaintextSize = 0;
   Bytes wire;                  // header + fragment exactly as on the wire
   Field header;                // field tree of the header (offsets relative to `wire`)
   bool encrypted = false;      // protected under some key (whether or not we could open it)
@@ -84,6 +88,9 @@ struct AppDataChunk {
   Direction direction = Direction::ClientToServer;
   std::size_t record = 0;  // index into records
   Bytes data;
+  // Bytes of this chunk not kept after `data` (DissectOptions::payloadPreview):
+  // its real size is data.size() + omitted.
+  std::size_t omitted = 0;
 };
 
 // How a connection ended, as far as its capture shows; `text` is for display
