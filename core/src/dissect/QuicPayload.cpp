@@ -54,6 +54,7 @@ void handleMessage(keys::KeyStore& keys, const DissectOptions& options, QuicConn
       }
     }
   } else if (const auto* sh = parsed.as<wire::ServerHello>()) {
+    if (sh->helloRetryRequest) m.name = "HelloRetryRequest";  // RFC 8446 §4.1.3: a ServerHello by its random
     tc.serverRandom = sh->random;
     c.suite = crypto::findSuite(sh->cipherSuite);
     tc.negotiated.version = crypto::kTls13;  // RFC 9001 §4.2: QUIC is TLS 1.3 only
