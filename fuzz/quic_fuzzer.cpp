@@ -2,12 +2,15 @@
 // coalesced packets under every short-header DCID length, each packet's
 // Initial protection removed with keys from its own DCID (the path a capture
 // takes), and the bytes read as a frame payload and as transport parameters.
+// The input is also cut into datagrams (a 2-byte length each, the top bit
+// giving the direction) of one UDP flow on port 443 through the dissector.
 // Any crash, sanitizer report or broken invariant (trap) is a bug: malformed
 // input must only ever give a ParseError with an offset inside the input.
 #include <cstddef>
 #include <cstdint>
 
 #include "tlslab/crypto/Quic.hpp"
+#include "tlslab/dissect/TlsDissector.hpp"
 #include "tlslab/wire/Quic.hpp"
 
 namespace {
@@ -39,6 +42,32 @@ void packets(ByteView data, std::size_t dcidLength) {
   if (split.error) check(split.error->offset <= data.size());
 }
 
+// The whole QUIC dissection path: datagrams of one flow into the TlsDissector.
+void dissectFlow(ByteView data) {
+  tlslab::keys::KeyStore keys;
+  tlslab::dissect::TlsDissector dissector(keys);
+  tlslab::capture::UdpFlowInfo info;
+  info.client.port = 50000;
+  info.server.port = 443;
+  dissector.onUdpFlowOpened(info);
+  std::size_t at = 0;
+  std::uint64_t n = 0;
+  while (at + 2 <= data.size()) {
+    const std::size_t length = std::min<std::size_t>(((data[at] & 0x7f) << 8) | data[at + 1], data.size() - at - 2);
+    tlslab::capture::FlowDatagram d;
+    d.direction = (data[at] & 0x80) ? tlslab::capture::Direction::ServerToClient
+                                    : tlslab::capture::Direction::ClientToServer;
+    d.index = n;
+    d.frame = ++n;
+    d.data = data.subspan(at + 2, length);
+    dissector.onDatagram(d);
+    at += 2 + length;
+  }
+  dissector.onUdpFlowClosed(info);
+  const tlslab::model::Trace trace = dissector.finish();
+  for (const auto& c : trace.connections) check(c.quic.has_value());
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t size) {
@@ -54,5 +83,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
   if (frames.error) check(frames.error->offset <= size);
   const wq::TransportParameters params = wq::parseTransportParameters(data);
   if (params.error) check(params.error->offset <= size);
+  dissectFlow(data);
   return 0;
 }

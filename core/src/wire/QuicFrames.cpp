@@ -218,7 +218,7 @@ FrameList parseFrames(ByteView payload, std::size_t maxDataCopy) {
           std::find_if(rest.begin(), rest.end(), [](std::uint8_t b) { return b != 0; }) - rest.begin());
       r.skip(zeros, "PADDING");
       f.count = zeros + 1;
-      f.length = f.count;
+      f.length = r.offset() - f.offset;  // the first type may be a longer varint encoding of 0
       f.summary = fmt::format("PADDING x{}", f.count);
       out.frames.push_back(std::move(f));
       continue;
