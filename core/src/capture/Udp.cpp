@@ -18,11 +18,11 @@ namespace {
 
 constexpr std::uint8_t kIpProtoUdp = 17;
 
-// Without a handshake, guess the server as TCP does for mid-stream connections:
-// the side with a well-known port talking to a higher one (RFC 6335 §6).
-bool sourceLooksLikeServer(const UdpDatagram& d) {
-  return d.source.port < d.destination.port && (d.source.port < 1024 || d.destination.port >= 32768);
-}
+// The sender of a flow's first datagram is its client, unless it sends from a
+// well-known port to a registered or ephemeral one (RFC 6335 §6): then the
+// capture started after the client's first datagram. (Unlike TCP mid-stream,
+// two ports above 1024 say nothing: a loopback server often listens on one.)
+bool sourceLooksLikeServer(const UdpDatagram& d) { return d.source.port < 1024 && d.destination.port >= 1024; }
 
 }  // namespace
 
