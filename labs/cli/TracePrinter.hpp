@@ -24,6 +24,8 @@ inline constexpr std::size_t kPrintedBytesPerTurn = 4096;
 void printApplicationData(std::ostream& out, const model::TraceConnection& conn,
                           std::size_t maxBytesPerChunk = kPrintedBytesPerTurn);
 void printConnection(std::ostream& out, const model::TraceConnection& conn);
+// A QUIC connection (conn.quic set): packets by space, frames, TLS messages, streams (QuicPrinter.cpp).
+void printQuicConnection(std::ostream& out, const model::TraceConnection& conn);
 
 // Text if every byte is printable (or \r \n \t), else a hex dump with ASCII.
 bool isPrintable(ByteView data);
