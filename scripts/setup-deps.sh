@@ -8,6 +8,7 @@ packages=(
   libssl-dev openssl libpcap-dev zlib1g-dev
   libnghttp2-dev libbrotli-dev  # core/app: HTTP/2 HPACK (nghttp2's inflater), brotli bodies
   nginx-light                   # tests: a real HTTP/2 and HTTP/1.1 server (nginx) for captures made in the test
+  ngtcp2-client ngtcp2-server   # tests: a real, independent QUIC stack (gtlsclient, gtlsserver) for QUIC captures
   qt6-base-dev libgl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev libfmt-dev
