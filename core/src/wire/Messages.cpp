@@ -233,7 +233,15 @@ void clientKeyExchange(Cursor& c, ClientKeyExchange& m, const ParseContext& ctx,
     case KeyExchange::DhePsk: m.exchange = copy(c.opaque(t::dhePskYc, 2, 1, 0xFFFF)); break;
     case KeyExchange::RsaPsk: m.exchange = copy(c.opaque(t::rsaPskEncryptedPreMasterSecret, 2, 0, 0xFFFF)); break;
     case KeyExchange::Rsa:
-    default: m.exchange = copy(c.opaque(t::encryptedPreMasterSecret, 2, 0, 0xFFFF)); break;
+    default:
+      // SSL 3.0 sends the RSA block without a length, unless the first two
+      // bytes happen to be exactly its length (a TLS-style SSL 3.0 client).
+      if (ctx.version && *ctx.version == 0x0300 && m.kind == KeyExchange::Rsa &&
+          !(body.size() >= 2 && std::size_t{body[0]} * 256 + body[1] + 2 == body.size()))
+        m.exchange = copy(c.rest(t::ssl3EncryptedPreMasterSecret));
+      else
+        m.exchange = copy(c.opaque(t::encryptedPreMasterSecret, 2, 0, 0xFFFF));
+      break;
   }
   c.end();
 }
