@@ -184,3 +184,35 @@ TEST(Ssl3, PaddingBytesAreNotCheckedOnlyTheLengthByte) {
 
 }  // namespace
 }  // namespace tlslab::crypto
+
+namespace tlslab::crypto {
+namespace {
+
+// RC4 (legacy provider): the key stream is RFC 6229's for its 128-bit test
+// key, it runs on across records, and SSL 3.0 and TLS MAC it differently.
+TEST(Rc4, KeyStreamIsRfc6229sAndRunsOnAcrossRecords) {
+  const CipherSuite& suite = *findSuite(0x0005);  // TLS_RSA_WITH_RC4_128_SHA
+  const TrafficKeys keys{*fromHex("0102030405060708090a0b0c0d0e0f10"), {}, pattern(20, 6)};
+  for (std::uint16_t version : {kSsl30, kTls12}) {
+    auto sealer = RecordCipher::create(suite, keys, version);
+    ASSERT_TRUE(sealer) << sealer.error();
+    auto first = sealer->encrypt(23, Bytes(16, 0), 0);
+    ASSERT_TRUE(first);
+    // RFC 6229 §2, key length 128 bits, offset 0.
+    EXPECT_EQ(toHex(Bytes(first->begin() + 5, first->begin() + 21)), "9ac7cc9a609d1ef7b2932899cde41b97");
+    auto second = sealer->encrypt(23, toBytes("second record"), 1);
+    auto opener = RecordCipher::create(suite, keys, version);
+    auto one = opener->decrypt(*first, 0);
+    ASSERT_EQ(one.verdict, model::RecordVerdict::Decrypted) << one.note;
+    auto two = opener->decrypt(*second, 1);
+    ASSERT_EQ(two.verdict, model::RecordVerdict::Decrypted) << two.note;
+    EXPECT_EQ(std::string(two.plaintext.begin(), two.plaintext.end()), "second record");
+    EXPECT_EQ(two.aad.size(), version == kSsl30 ? 11u : 13u);
+    // Skipping a record leaves the key stream behind: the MAC fails.
+    auto skipped = RecordCipher::create(suite, keys, version);
+    EXPECT_EQ(skipped->decrypt(*second, 1).verdict, model::RecordVerdict::AuthenticationFailed);
+  }
+}
+
+}  // namespace
+}  // namespace tlslab::crypto

@@ -17,6 +17,7 @@ Result<std::unique_ptr<RecordProtection>> makeProtection(const ModeParams& param
   if (params.suite.tls13()) return makeTls13Aead(params);
   if (isAead(params.suite.cipher)) return makeTls12Aead(params);
   if (params.suite.cipher == CipherAlg::Null) return makeNull(params);
+  if (params.suite.cipher == CipherAlg::Rc4_128) return makeStream(params);
   return makeCbc(params);
 }
 

@@ -6,6 +6,8 @@
 //   TLS 1.2 ChaCha20-Poly1305 .. RFC 7905 §2 (nonce = iv XOR seq)
 //   TLS 1.0-1.2 CBC + HMAC ..... RFC 5246 §6.2.3.2 (MAC-then-encrypt), RFC 7366 (encrypt-then-MAC)
 //   NULL cipher ................ RFC 5246 §6.2.3.1 (MAC only)
+//   RC4 stream cipher + MAC .... RFC 5246 §6.2.3.1 (the key stream runs on across records)
+//   SSL 3.0 CBC / RC4 / NULL ... RFC 6101 §5.2.3 (its own MAC; CBC padding bytes unchecked)
 //
 // decrypt() never returns plaintext that failed its integrity check.
 #include <cstdint>
@@ -33,7 +35,7 @@ struct TrafficKeys {
 
 class RecordCipher {
  public:
-  // version: kTls13 for TLS 1.3; kTls10..kTls12 otherwise. encryptThenMac only
+  // version: kTls13 for TLS 1.3; kSsl30 (0x0300) or kTls10..kTls12 otherwise. encryptThenMac only
   // matters for CBC suites (RFC 7366 negotiated).
   static Result<RecordCipher> create(const CipherSuite& suite, const TrafficKeys& keys,
                                      std::uint16_t version, bool encryptThenMac = false);
