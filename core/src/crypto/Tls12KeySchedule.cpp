@@ -40,7 +40,7 @@ model::DerivationStep tls12ExtendedMasterSecret(HashAlg prfHash, ByteView pms, B
 std::size_t tls12KeyBlockLength(const CipherSuite& suite, std::uint16_t version) {
   // TLS 1.1+ CBC suites send the IV per record; the key block still holds
   // the IV slots only for TLS 1.0 and SSL 3.0 (RFC 4346 §6.3 dropped them).
-  const std::size_t ivLen = (isCbc(suite.cipher) && version >= kTls11) ? 0 : suite.fixedIvLength;
+  const std::size_t ivLen = (isCbc(suite.cipher) && explicitCbcIv(version)) ? 0 : suite.fixedIvLength;
   return 2 * (suite.macLength + suite.keyLength + ivLen);
 }
 
@@ -60,7 +60,7 @@ Result<Tls12KeyBlock> tls12KeyBlock(const CipherSuite& suite, std::uint16_t vers
 Tls12KeyBlock splitTls12KeyBlock(const CipherSuite& suite, std::uint16_t version, model::DerivationStep blockStep,
                                  const std::string& rfc) {
   const bool cbc = isCbc(suite.cipher);
-  const std::size_t ivLen = (cbc && version >= kTls11) ? 0 : suite.fixedIvLength;
+  const std::size_t ivLen = (cbc && explicitCbcIv(version)) ? 0 : suite.fixedIvLength;
   Tls12KeyBlock out;
   out.steps.push_back(std::move(blockStep));
   const Bytes block = out.steps.back().output;
@@ -88,7 +88,7 @@ Tls12KeyBlock splitTls12KeyBlock(const CipherSuite& suite, std::uint16_t version
   out.server.key = take(suite.keyLength, "server_write_key", N::ServerWriteKey);
   out.client.iv = take(ivLen, isAead(suite.cipher) ? "client_write_IV (salt)" : "client_write_IV", N::ClientWriteIv);
   out.server.iv = take(ivLen, isAead(suite.cipher) ? "server_write_IV (salt)" : "server_write_IV", N::ServerWriteIv);
-  if (cbc && version >= kTls11) {
+  if (cbc && explicitCbcIv(version)) {
     // RecordCipher wants an IV of the suite's length; unused for TLS 1.1+.
     out.client.iv.assign(suite.fixedIvLength, 0);
     out.server.iv.assign(suite.fixedIvLength, 0);

@@ -36,6 +36,11 @@ inline constexpr FieldText cipherSuite{"cipher_suite", "One cipher suite the cli
 inline constexpr FieldText compressionMethods{
     "legacy_compression_methods", "Compression methods; must be exactly [0] (null) in TLS 1.3.", kRfc};
 inline constexpr FieldText compressionMethod{"compression_method", "0 = no compression.", kRfc};
+inline constexpr FieldText dtlsCookie{
+    "cookie",
+    "DTLS only: empty in the first ClientHello; the second returns the HelloVerifyRequest's cookie, proving the client "
+    "receives at its source address (the server keeps no state until then).",
+    "RFC 6347 §4.2.1"};
 }  // namespace clientHello
 
 namespace serverHello {

@@ -71,7 +71,7 @@ void CbcRecord::open(const RecordHeader& header, ByteView fragment, std::uint64_
                      bool keepDetail) {
   const std::size_t macLen = suite_.macLength;
   const std::size_t bs = cbcBlockSize(suite_.cipher);
-  const bool explicitIv = version_ >= kTls11;
+  const bool explicitIv = explicitCbcIv(version_);
   out.construction = etm_ ? "encrypt-then-MAC" : "MAC-then-encrypt";
   const bool ssl3 = version_ == kSsl30;
   out.rfc = etm_ ? "RFC 7366 §3" : ssl3 ? "RFC 6101 §5.2.3.2" : (explicitIv ? "RFC 5246 §6.2.3.2" : "RFC 2246 §6.2.3.2");
@@ -141,6 +141,18 @@ void CbcRecord::open(const RecordHeader& header, ByteView fragment, std::uint64_
                    plain.begin() + static_cast<std::ptrdiff_t>(contentLen + macLen));
     out.aad = macHeader(sequence, header.type, header.version, contentLen);
     out.expectedMac = mac_.compute(out.aad, {content});
+    if (!equalConstantTime(out.mac, out.expectedMac) && version_ == kDtls1BadVer) {
+      // OpenSSL before 0.9.8f: the TLS 1.0 MAC over the sequence number alone
+      // (no epoch) with 0x0301 as the version (as Wireshark's fallback).
+      const Bytes oldAad = macHeader(sequence & ((std::uint64_t{1} << 48) - 1), header.type, kTls10, contentLen);
+      const Bytes oldMac = mac_.compute(oldAad, {content});
+      if (equalConstantTime(out.mac, oldMac)) {
+        out.aad = oldAad;
+        out.expectedMac = oldMac;
+        out.note = "DTLS1_BAD_VER (0x0100): the MAC is pre-RFC OpenSSL's, over seq_num without the epoch and version "
+                   "0x0301; the RFC 4347 form (epoch || seq_num, version 0x0100) does not match";
+      }
+    }
     if (!equalConstantTime(out.mac, out.expectedMac)) {
       failAuth(out, "authentication failed: the MAC does not match");
       return;
@@ -153,7 +165,7 @@ void CbcRecord::open(const RecordHeader& header, ByteView fragment, std::uint64_
 
 Result<Bytes> CbcRecord::seal(std::uint8_t contentType, ByteView plaintext, std::uint64_t sequence, std::size_t) {
   const std::size_t bs = cbcBlockSize(suite_.cipher);
-  const bool explicitIv = version_ >= kTls11;
+  const bool explicitIv = explicitCbcIv(version_);
   Bytes iv = explicitIv ? hmac(HashAlg::Sha256, macKey_, sequenceBytes(sequence)) : encChainIv_;
   iv.resize(bs);
   Bytes data(plaintext.begin(), plaintext.end());
