@@ -43,26 +43,25 @@ std::vector<Datagram> datagrams(const std::filesystem::path& file) {
   return out;
 }
 
-TEST(DtlsRecords, SnakeoilDtlsBadVerDecryptsWithThePreRfcMac) {
-  const auto dir = test::conformanceDir() / "wireshark";
-  if (!std::filesystem::exists(dir / "captures/snakeoil-dtls.pcap")) GTEST_SKIP() << "no conformance corpus";
-  if (std::system("command -v tshark >/dev/null 2>&1") != 0) GTEST_SKIP() << "tshark not installed";
-  keys::KeyStore keys;
-  ASSERT_TRUE(keys.addPrivateKeyFile(dir / "keys/snakeoil-rsa.key"));
-
-  wire::dtls::HandshakeReassembler reassembler[2];
-  wire::ParseContext context;
-  Bytes clientRandom, serverRandom, encryptedPms;
+// The handshake (reassembled, parsed) and the protected records of one
+// single-association capture.
+struct Association {
+  Bytes clientRandom, serverRandom, encryptedPms, transcript;  // transcript: RFC 6347 §4.2.6
   std::uint16_t suiteId = 0;
   std::vector<std::pair<bool, wire::dtls::Record>> protectedRecords;
-  const auto all = datagrams(dir / "captures/snakeoil-dtls.pcap");
-  ASSERT_EQ(all.size(), 9u);
-  for (const auto& d : all) {
+  std::vector<Datagram> all;
+};
+
+void collect(Association& a, const std::filesystem::path& file) {
+  wire::dtls::HandshakeReassembler reassembler[2];
+  wire::ParseContext context;
+  a.all = datagrams(file);
+  for (const auto& d : a.all) {
     auto split = wire::dtls::splitDatagram(d.payload);
     ASSERT_FALSE(split.error) << split.error->what;
     for (const auto& rec : split.records) {
       if (rec.header.epoch > 0) {
-        protectedRecords.push_back({d.fromClient, rec});
+        a.protectedRecords.push_back({d.fromClient, rec});
         continue;
       }
       if (rec.header.type != 22) continue;
@@ -71,13 +70,33 @@ TEST(DtlsRecords, SnakeoilDtlsBadVerDecryptsWithThePreRfcMac) {
         for (const auto& m : reassembler[d.fromClient ? 0 : 1].takeInOrder()) {
           auto parsed = wire::parseHandshakeMessage(m.tlsBytes, context);
           wire::updateContext(context, parsed);
-          if (const auto* ch = parsed.as<wire::ClientHello>()) clientRandom = ch->random;
-          if (const auto* sh = parsed.as<wire::ServerHello>()) serverRandom = sh->random, suiteId = sh->cipherSuite;
-          if (const auto* cke = parsed.as<wire::ClientKeyExchange>()) encryptedPms = cke->exchange;
+          // The first ClientHello and the HelloVerifyRequest stay out of the transcript.
+          const bool cookieExchange = m.msgType == 3 || (m.msgType == 1 && m.messageSeq == 0);
+          if (!cookieExchange) a.transcript.insert(a.transcript.end(), m.dtlsBytes.begin(), m.dtlsBytes.end());
+          if (const auto* ch = parsed.as<wire::ClientHello>()) a.clientRandom = ch->random;
+          if (const auto* sh = parsed.as<wire::ServerHello>()) a.serverRandom = sh->random, a.suiteId = sh->cipherSuite;
+          if (const auto* cke = parsed.as<wire::ClientKeyExchange>()) a.encryptedPms = cke->exchange;
         }
       }
     }
   }
+}
+
+TEST(DtlsRecords, SnakeoilDtlsBadVerDecryptsWithThePreRfcMac) {
+  const auto dir = test::conformanceDir() / "wireshark";
+  if (!std::filesystem::exists(dir / "captures/snakeoil-dtls.pcap")) GTEST_SKIP() << "no conformance corpus";
+  if (std::system("command -v tshark >/dev/null 2>&1") != 0) GTEST_SKIP() << "tshark not installed";
+  keys::KeyStore keys;
+  ASSERT_TRUE(keys.addPrivateKeyFile(dir / "keys/snakeoil-rsa.key"));
+
+  Association a;
+  collect(a, dir / "captures/snakeoil-dtls.pcap");
+  ASSERT_EQ(a.all.size(), 9u);
+  const Bytes& clientRandom = a.clientRandom;
+  const Bytes& serverRandom = a.serverRandom;
+  const Bytes& encryptedPms = a.encryptedPms;
+  const std::uint16_t suiteId = a.suiteId;
+  const auto& protectedRecords = a.protectedRecords;
   ASSERT_EQ(suiteId, 0x0035);
   ASSERT_FALSE(encryptedPms.empty());
   auto pms = keys.recoverPreMasterSecret(encryptedPms);
@@ -116,6 +135,59 @@ TEST(DtlsRecords, SnakeoilDtlsBadVerDecryptsWithThePreRfcMac) {
   EXPECT_EQ(finished, 2u);
   EXPECT_EQ(appRecords, 3u);  // the MANIFEST's count
   EXPECT_NE(app.find("it work !"), std::string::npos) << app;
+}
+
+// DTLS 1.2 with AES-128-CCM_8 and a PSK (GnuTLS 3.5.8): the AEAD nonce is
+// the 4-byte salt and the explicit epoch||seq on the wire, the additional data
+// carries epoch||seq (RFC 6347 §4.1.2.1, RFC 6655 §3). Every record's 8-byte
+// tag must verify, and both Finished over the RFC 6347 §4.2.6 transcript.
+TEST(DtlsRecords, Dtls12PskCcm8DecryptsAndBothFinishedVerify) {
+  const auto dir = test::conformanceDir() / "wireshark";
+  if (!std::filesystem::exists(dir / "captures/dtls12-aes128ccm8.pcap")) GTEST_SKIP() << "no conformance corpus";
+  if (std::system("command -v tshark >/dev/null 2>&1") != 0) GTEST_SKIP() << "tshark not installed";
+  Association a;
+  collect(a, dir / "captures/dtls12-aes128ccm8.pcap");
+  ASSERT_EQ(a.suiteId, 0xC0A8);
+  const auto* suite = crypto::findSuite(a.suiteId);
+  ASSERT_NE(suite, nullptr);
+  const Bytes psk = *fromHex("ca19e028a8a372ad2d325f950fcaceed");
+  const Bytes pms = crypto::tls12PskPreMasterSecret(crypto::KeyExchange::Psk, {}, psk, "zeros", "cases.tsv").output;
+  const crypto::HashAlg prf = crypto::tls12PrfHash(*suite, crypto::kTls12);
+  const Bytes master = crypto::tls12MasterSecret(prf, pms, a.clientRandom, a.serverRandom).output;
+  auto block = crypto::tls12KeyBlock(*suite, crypto::kTls12, master, a.clientRandom, a.serverRandom);
+  ASSERT_TRUE(block) << block.error();
+  auto client = crypto::RecordCipher::create(*suite, block->client, crypto::kDtls12);
+  auto server = crypto::RecordCipher::create(*suite, block->server, crypto::kDtls12);
+  ASSERT_TRUE(client && server);
+  std::string app;
+  std::size_t decrypted = 0, appRecords = 0, finished = 0;
+  Bytes transcript = a.transcript;
+  for (const auto& [fromClient, rec] : a.protectedRecords) {
+    model::RecordCrypto out;
+    (fromClient ? *client : *server).decryptDtlsInto(rec.wire, out);
+    ASSERT_EQ(out.verdict, model::RecordVerdict::Decrypted) << out.note;
+    EXPECT_EQ(out.tag.size(), 8u);
+    EXPECT_EQ(toHex(Bytes(out.aad.begin(), out.aad.begin() + 8)), toHex(Bytes(rec.wire.begin() + 3, rec.wire.begin() + 11)));
+    ++decrypted;
+    if (rec.header.type == 23) {
+      ++appRecords;
+      app.append(out.plaintext.begin(), out.plaintext.end());
+    }
+    if (rec.header.type == 22) {
+      ASSERT_EQ(out.plaintext.size(), 24u);
+      const Bytes verify(out.plaintext.begin() + 12, out.plaintext.end());
+      EXPECT_EQ(toHex(crypto::tls12VerifyData(prf, master, fromClient, crypto::digest(prf, transcript)).output),
+                toHex(verify))
+          << (fromClient ? "client" : "server") << " Finished";
+      transcript.insert(transcript.end(), out.plaintext.begin(), out.plaintext.end());
+      ++finished;
+    }
+  }
+  EXPECT_EQ(finished, 2u);
+  EXPECT_EQ(appRecords, 4u);  // the MANIFEST: 4 application data, 7 decrypted records in all
+  EXPECT_EQ(decrypted, 7u);
+  EXPECT_NE(app.find("Works for me!"), std::string::npos) << app;
+  EXPECT_NE(app.find("DTLS1.2 test using GnuTLS 3.5.8"), std::string::npos) << app;
 }
 
 }  // namespace
