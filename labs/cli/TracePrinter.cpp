@@ -75,10 +75,13 @@ void printConnectionTable(std::ostream& out, const std::vector<const model::Trac
     if (!c->startTlsProtocol.empty()) sni += " (" + c->startTlsProtocol + ")";
     std::string suite = c->negotiated.suiteName.empty() ? "-" : c->negotiated.suiteName;
     if (c->negotiated.resumption != model::Resumption::None) suite += " [resumed]";
+    // QUIC connections count packets (there are no records).
+    const std::size_t count = c->quic ? std::max(c->quic->packetCount, c->quic->packets.size())
+                              : recordCounts && c->index < recordCounts->size() ? (*recordCounts)[c->index]
+                                                                               : c->records.size();
     out << fmt::format("{:>3}  {:<22} {:<22} {:<8} {:<40} {:<18} {:>7}  {}\n", c->index, c->client, c->server,
-                       versionText(c->negotiated.version), shorten(suite, 40), shorten(sni, 18),
-                       recordCounts && c->index < recordCounts->size() ? (*recordCounts)[c->index] : c->records.size(),
-                       shorten(c->decryption.text, 70));
+                       c->quic ? "QUIC" : versionText(c->negotiated.version), shorten(suite, 40), shorten(sni, 18),
+                       count, shorten(c->decryption.text, 70));
   }
 }
 
@@ -178,6 +181,7 @@ static void printCleartext(std::ostream& out, const model::TraceConnection& conn
 }
 
 void printConnection(std::ostream& out, const model::TraceConnection& conn) {
+  if (conn.quic) return printQuicConnection(out, conn);
   const auto& n = conn.negotiated;
   out << fmt::format("\n=== connection {}: {} -> {} ===\n", conn.index, conn.client, conn.server);
   const bool cleartext = conn.records.empty() && conn.startTlsProtocol.empty() &&

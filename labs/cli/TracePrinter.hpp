@@ -20,6 +20,8 @@ std::string ladderLine(const model::TraceConnection& conn, const model::TraceRec
 void printDerivationSummary(std::ostream& out, const model::TraceConnection& conn);
 void printApplicationData(std::ostream& out, const model::TraceConnection& conn, std::size_t maxBytesPerChunk = 4096);
 void printConnection(std::ostream& out, const model::TraceConnection& conn);
+// A QUIC connection (conn.quic set): packets by space, frames, TLS messages, streams (QuicPrinter.cpp).
+void printQuicConnection(std::ostream& out, const model::TraceConnection& conn);
 
 // Text if every byte is printable (or \r \n \t), else a hex dump with ASCII.
 bool isPrintable(ByteView data);

@@ -59,7 +59,41 @@ int runFollow(const FollowArgs& args) {
   return readInPart ? kExitReadInPart : *result;
 }
 
+// A QUIC connection (issue 19): each stream's data, per direction, in order
+// of first appearance (like Wireshark's Follow QUIC Stream, all streams).
+int followQuic(const FollowArgs& args, const model::TraceConnection& conn) {
+  if (!args.raw)
+    std::cout << fmt::format("connection {}: {} -> {} (QUIC, {})\n", conn.index, conn.client, conn.server,
+                             conn.decryption.text);
+  bool any = false;
+  for (const auto& s : conn.quic->streams) {
+    if (s.data.empty() && !s.fin) continue;
+    any = any || !s.data.empty();
+    if (args.raw) {
+      std::cout.write(reinterpret_cast<const char*>(s.data.data()), static_cast<std::streamsize>(s.data.size()));
+      continue;
+    }
+    std::cout << fmt::format("--- stream {} {} ({} bytes{}) ---\n", s.id,
+                             s.direction == model::Direction::ClientToServer ? "client -> server" : "server -> client",
+                             s.data.size(), s.fin ? ", FIN" : "");
+    if (s.data.empty()) continue;
+    if (!args.hex && isPrintable(s.data)) {
+      std::cout.write(reinterpret_cast<const char*>(s.data.data()), static_cast<std::streamsize>(s.data.size()));
+      if (s.data.back() != '\n') std::cout << "\n";
+    } else {
+      std::cout << hexDump(s.data, "");
+    }
+  }
+  if (!any) {
+    if (args.raw) std::cerr << fmt::format("tlslab follow: no stream data decrypted: {}\n", conn.decryption.text);
+    else std::cout << "(no stream data decrypted)\n";
+    return 1;
+  }
+  return 0;
+}
+
 int followConnection(const FollowArgs& args, const model::TraceConnection& conn) {
+  if (conn.quic && !args.json) return followQuic(args, conn);
   if (args.json) return printApplicationJson(conn);
   if (!args.raw) {
     std::cout << fmt::format("connection {}: {} -> {} ({})\n", conn.index, conn.client, conn.server, conn.decryption.text);

@@ -90,12 +90,13 @@ struct CaptureProcessor::Impl {
     }
   };
 
-  Impl(StreamSink& s, ProcessorOptions o) : sink(s), options(o) {}
+  Impl(StreamSink& s, ProcessorOptions o) : sink(s), options(o), udp(s, o.udp) {}
 
   StreamSink& sink;
   ProcessorOptions options;
   ProcessorStats stats;
   IpDefragmenter defragmenter;
+  UdpFlowTable udp;
   std::unordered_map<FlowKey, std::unique_ptr<Connection>, FlowKeyHash> connections;
   std::deque<FlowKey> closedOrder;
   std::unordered_set<FlowKey, FlowKeyHash> closed;
@@ -336,6 +337,15 @@ void CaptureProcessor::Impl::packet(const RawPacket& p) {
       ip.payload = rest;
     }
   }
+  auto datagram = decodeUdp(ip, p.time, p.frame, scratch);
+  if (!scratch.empty()) stats.malformedFrames++;
+  forward(scratch);
+  if (datagram) {
+    stats.udpDatagrams++;
+    udp.add(*datagram);
+    stats.udpFlows = udp.flowsSeen();
+    return;
+  }
   auto tcp = decodeTcp(ip, p.time, p.frame, scratch);
   if (!scratch.empty()) stats.malformedFrames++;
   forward(scratch);
@@ -351,6 +361,7 @@ void CaptureProcessor::Impl::finish() {
   for (auto& [key, c] : connections) open.push_back(c.get());
   std::sort(open.begin(), open.end(), [](auto* x, auto* y) { return x->info.id < y->info.id; });
   for (Connection* c : open) close(*c, CloseReason::EndOfCapture, c->info.lastSeen, 0);
+  udp.finish();
 }
 
 CaptureProcessor::CaptureProcessor(StreamSink& sink, ProcessorOptions options)

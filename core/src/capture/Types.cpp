@@ -51,6 +51,7 @@ const char* closeReasonName(CloseReason r) {
     case CloseReason::Reused: return "reused";
     case CloseReason::EndOfCapture: return "end of capture";
     case CloseReason::Evicted: return "evicted";
+    case CloseReason::Idle: return "idle";
     default: return "?";
   }
 }

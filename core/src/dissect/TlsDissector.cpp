@@ -7,6 +7,7 @@
 #include <fmt/core.h>
 
 #include "Connection.hpp"
+#include "Quic.hpp"
 
 namespace tlslab::dissect {
 
@@ -21,7 +22,10 @@ double secondsSince(const Connection& conn, capture::Timestamp time) {
 }
 
 TlsDissector::TlsDissector(keys::KeyStore& keys, DissectOptions options)
-    : keys_(keys), options_(std::move(options)), shared_(new Shared{keys_, options_, trace_, {}, {}}) {}
+    : keys_(keys),
+      options_(std::move(options)),
+      shared_(new Shared{keys_, options_, trace_, {}, {}}),
+      quic_(std::make_unique<QuicDissector>(keys_, options_, trace_)) {}
 
 TlsDissector::~TlsDissector() = default;
 
@@ -165,8 +169,19 @@ void TlsDissector::onKeyLog(std::string_view text, std::uint64_t fileOffset) {
   for (auto& d : diags) trace_.diagnostics.push_back(std::move(d));
 }
 
+void TlsDissector::onUdpFlowOpened(const capture::UdpFlowInfo& info) {
+  if (!finished_) quic_->opened(info);
+}
+void TlsDissector::onDatagram(const capture::FlowDatagram& datagram) {
+  if (!finished_) quic_->datagram(datagram);
+}
+void TlsDissector::onUdpFlowClosed(const capture::UdpFlowInfo& info) {
+  if (!finished_) quic_->closed(info);
+}
+
 model::Trace TlsDissector::finish() {
   if (!finished_) {
+    quic_->finish();
     // The capture layer closes every connection at its end; anything left
     // here was never closed (a caller that feeds the sink directly).
     for (auto& [id, conn] : open_) {

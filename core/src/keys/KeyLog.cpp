@@ -145,6 +145,12 @@ struct LineParser {
     } else if (auto kind = crypto::secretKindFromKeyLogLabel(e.label)) {
       e.type = KeyLogType::Tls13Secret;
       e.kind = kind;
+    } else if (auto quicKind = e.label.rfind("QUIC_", 0) == 0 ? crypto::secretKindFromKeyLogLabel(e.label.substr(5))
+                                                               : std::nullopt) {
+      // Draft-era QUIC stacks logged the TLS 1.3 secrets again under a QUIC_
+      // prefix (Wireshark reads both): the same secret, the same kind.
+      e.type = KeyLogType::Tls13Secret;
+      e.kind = quicKind;
     } else {
       why = "unknown label \"" + e.label.substr(0, 40) + "\"";
       return false;

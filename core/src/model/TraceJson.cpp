@@ -136,6 +136,53 @@ json appDataJson(const AppDataChunk& chunk) {
 // Everything but the three arrays that grow with the capture (records,
 // messages, appData), which stay empty: writeJson fills them one element at
 // a time, toJson all at once.
+// QUIC (issue 19): only QUIC connections have the key, so TLS-over-TCP JSON is unchanged.
+json quicJson(const QuicInfo& q) {
+  json packets = json::array();
+  for (const auto& p : q.packets) {
+    json frames = json::array();
+    for (const auto& f : p.frames) {
+      json jf = {{"type", f.type}, {"name", f.name}, {"offset", f.offset}, {"length", f.length}, {"summary", f.summary}};
+      if (f.streamId) jf["streamId"] = *f.streamId;
+      frames.push_back(std::move(jf));
+    }
+    json jp = {{"index", p.index},
+               {"direction", directionName(p.direction)},
+               {"time", p.time},
+               {"frame", p.frame},
+               {"datagram", p.datagram},
+               {"offsetInDatagram", p.offsetInDatagram},
+               {"length", p.length},
+               {"type", p.type},
+               {"version", p.version},
+               {"dcid", hex(p.dcid)},
+               {"scid", hex(p.scid)},
+               {"token", hex(p.token)},
+               {"packetNumber", p.packetNumber ? json(*p.packetNumber) : json(nullptr)},
+               {"keyPhase", p.keyPhase},
+               {"decrypted", p.decrypted},
+               {"undecryptedReason", p.undecryptedReason},
+               {"frames", frames},
+               {"messages", p.messages},
+               {"supportedVersions", p.supportedVersions},
+               {"note", p.note},
+               {"diagnostics", array(p.diagnostics)}};
+    if (p.crypto) {
+      jp["crypto"] = {{"keys", p.crypto->keys},  {"sample", hex(p.crypto->sample)}, {"mask", hex(p.crypto->mask)},
+                      {"nonce", hex(p.crypto->nonce)}, {"aad", hex(p.crypto->aad)}, {"tag", hex(p.crypto->tag)}};
+    }
+    packets.push_back(std::move(jp));
+  }
+  json streams = json::array();
+  for (const auto& s : q.streams) {
+    streams.push_back({{"id", s.id}, {"direction", directionName(s.direction)}, {"data", hex(s.data)},
+                       {"length", s.data.size()}, {"fin", s.fin}, {"frames", s.frames}});
+  }
+  return {{"version", q.version},       {"versionName", q.versionName},     {"originalDcid", hex(q.originalDcid)},
+          {"retry", q.retry},           {"datagrams", q.datagrams},         {"packetCount", q.packetCount},
+          {"oneRttDecrypted", q.oneRttDecrypted}, {"packets", packets},     {"streams", streams}};
+}
+
 json summaryJson(const TraceConnection& c) {
   const Negotiated& n = c.negotiated;
   json negotiated = {{"version", n.version},   {"suite", n.suite}, {"suiteName", n.suiteName},
@@ -170,6 +217,7 @@ json summaryJson(const TraceConnection& c) {
               {"diagnostics", array(c.diagnostics)}};
   out["serverVerification"] = c.serverVerification ? toJson(*c.serverVerification) : json(nullptr);
   out["clientVerification"] = c.clientVerification ? toJson(*c.clientVerification) : json(nullptr);
+  if (c.quic) out["quic"] = quicJson(*c.quic);
   return out;
 }
 

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "ExtensionText.hpp"
+#include "tlslab/wire/Quic.hpp"
 #include "tlslab/wire/Registry.hpp"
 
 namespace tlslab::wire::detail {
@@ -169,8 +170,29 @@ void certificateAuthorities(Cursor& c) {
   c.end();
 }
 
+// RFC 9001 §8.2 / RFC 9000 §18: QUIC's transport parameters ride in the TLS
+// handshake; one field per parameter (id, length and value are varints).
+void quicTransportParameters(Cursor& c) {
+  const std::size_t base = c.offset();
+  ByteView body = c.reader().rest();
+  const auto tp = quic::parseTransportParameters(body);
+  for (std::size_t i = 0; i < tp.parameters.size(); ++i) {
+    const auto& p = tp.parameters[i];
+    const std::size_t end = i + 1 < tp.parameters.size() ? tp.parameters[i + 1].offset
+                            : tp.error                   ? tp.error->offset
+                                                         : body.size();
+    c.leaf(p.name, base + p.offset, end - p.offset, p.text, "a QUIC transport parameter (id, length, value)",
+           "RFC 9000 §18.2");
+  }
+  if (tp.error)
+    c.flag(model::Severity::Error, base + tp.error->offset, c.where() + ": " + tp.error->what);
+}
+
 void extensionBody(Cursor& c, std::uint16_t type, ExtWhere where, ExtensionSummary& s) {
   switch (type) {
+    case 57:      // quic_transport_parameters (RFC 9001 §8.2)
+    case 0xffa5:  // the same, as QUIC drafts 27-32 numbered it
+      return quicTransportParameters(c);
     case ext::kServerName: return serverName(c, where, s);
     case 1:  // max_fragment_length
       c.u8(text::maxFragmentLength::length);

@@ -1,7 +1,8 @@
 #pragma once
 // The capture pipeline without I/O: frames in (from a file, a live interface or
 // a test), connection events and ordered stream chunks out, through
-// link/IP decoding, IP defragmentation, TCP reassembly and TLS-start detection.
+// link/IP decoding, IP defragmentation, TCP reassembly and TLS-start detection;
+// UDP datagrams go, grouped into flows, to the same sink (capture/Udp.hpp).
 // Memory is bounded by per-connection state: in-order bytes are handed to the
 // sink at once; only out-of-order bytes are buffered, up to a cap.
 #include <cstddef>
@@ -10,6 +11,7 @@
 
 #include "tlslab/capture/Decode.hpp"
 #include "tlslab/capture/StreamSink.hpp"
+#include "tlslab/capture/Udp.hpp"
 
 namespace tlslab::capture {
 
@@ -25,6 +27,8 @@ struct ProcessorOptions {
   std::size_t maxOpenConnections = 50000;
   // Plaintext scanned per direction for a STARTTLS upgrade before giving up.
   std::size_t maxPlaintextScan = 1u << 20;
+  // UDP flows (capture/Udp.hpp): how many stay open, and when a silent one closes.
+  UdpLimits udp;
 };
 
 struct ProcessorStats {
@@ -38,6 +42,8 @@ struct ProcessorStats {
   std::uint64_t gaps = 0;
   std::uint64_t missingBytes = 0;
   std::uint64_t retransmittedBytes = 0;
+  std::uint64_t udpDatagrams = 0;
+  std::uint64_t udpFlows = 0;
 };
 
 class CaptureProcessor {

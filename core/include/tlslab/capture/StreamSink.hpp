@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "tlslab/capture/Types.hpp"
+#include "tlslab/capture/Udp.hpp"
 
 namespace tlslab::capture {
 
@@ -21,6 +22,11 @@ class StreamSink {
   // Key-log text from a pcapng Decryption Secrets Block (RFC draft-ietf-opsawg-pcapng
   // §4.7, secrets type "TLSK"), delivered before any packet of the file.
   virtual void onKeyLog(std::string_view /*text*/, std::uint64_t /*fileOffset*/) {}
+  // UDP (capture/Udp.hpp): a flow opens, then each of its datagrams in capture
+  // order, then it closes (idle timeout, flow limit or end of capture).
+  virtual void onUdpFlowOpened(const UdpFlowInfo& /*info*/) {}
+  virtual void onDatagram(const FlowDatagram& /*datagram*/) {}
+  virtual void onUdpFlowClosed(const UdpFlowInfo& /*info*/) {}
 };
 
 }  // namespace tlslab::capture

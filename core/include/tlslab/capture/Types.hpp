@@ -53,7 +53,8 @@ enum class Content : std::uint8_t {
 const char* contentName(Content c);
 
 // Evicted: the open-connection limit was reached and this was the least recently active.
-enum class CloseReason : std::uint8_t { Fin, Rst, Reused, EndOfCapture, Evicted };
+// Idle: a UDP flow silent past the idle timeout (UDP has no FIN).
+enum class CloseReason : std::uint8_t { Fin, Rst, Reused, EndOfCapture, Evicted, Idle };
 const char* closeReasonName(CloseReason r);
 
 struct ConnectionInfo {

@@ -84,6 +84,7 @@ struct LateKeys {
 };
 
 struct Connection;  // per-connection state (core/src/dissect/Connection.hpp)
+class QuicDissector;  // QUIC over UDP (core/src/dissect/Quic.hpp, issue 19)
 struct Shared;
 
 class TlsDissector : public capture::StreamSink {
@@ -103,6 +104,10 @@ class TlsDissector : public capture::StreamSink {
   void onConnectionClosed(const capture::ConnectionInfo& info) override;
   void onDiagnostic(const capture::CaptureDiagnostic& diagnostic) override;
   void onKeyLog(std::string_view text, std::uint64_t fileOffset) override;
+  // QUIC (issue 19): UDP flows that look like QUIC become connections with packets.
+  void onUdpFlowOpened(const capture::UdpFlowInfo& info) override;
+  void onDatagram(const capture::FlowDatagram& datagram) override;
+  void onUdpFlowClosed(const capture::UdpFlowInfo& info) override;
 
   // Closes whatever is still open (derivation, Finished checks, reasons) and
   // hands out the result. Call once, after the capture has finished.
@@ -134,6 +139,7 @@ class TlsDissector : public capture::StreamSink {
   std::map<capture::ConnectionId, std::unique_ptr<Connection>> open_;
   // Closed connections (by trace index) still waiting for keys (retainForLateKeys).
   std::map<std::size_t, std::unique_ptr<Connection>> waiting_;
+  std::unique_ptr<QuicDissector> quic_;
   bool finished_ = false;
 };
 

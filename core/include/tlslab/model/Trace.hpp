@@ -14,6 +14,7 @@
 #include "tlslab/model/Diagnostic.hpp"
 #include "tlslab/model/Field.hpp"
 #include "tlslab/model/KeyPhase.hpp"
+#include "tlslab/model/Quic.hpp"
 #include "tlslab/model/RecordCrypto.hpp"
 #include "tlslab/model/Verify.hpp"
 #include "tlslab/util/Bytes.hpp"
@@ -144,6 +145,9 @@ struct TraceConnection {
   Decryption decryption;
   ConnectionState state;
   std::vector<Diagnostic> diagnostics;
+  // QUIC (issue 19): set for a QUIC connection, whose handshake came in
+  // packets (quic->packets) instead of `records`, which then stays empty.
+  std::optional<QuicInfo> quic;
 };
 
 // The decrypted conversation as turns: consecutive chunks of one direction
