@@ -24,6 +24,8 @@ constexpr std::array kSuites = {
     CipherSuite{0x0001, "TLS_RSA_WITH_NULL_MD5", K::Rsa, C::Null, M::HmacMd5, H::Sha256, 0, 0, 0, 16, 0},
     CipherSuite{0x0002, "TLS_RSA_WITH_NULL_SHA", K::Rsa, C::Null, M::HmacSha1, H::Sha256, 0, 0, 0, 20, 0},
     CipherSuite{0x003B, "TLS_RSA_WITH_NULL_SHA256", K::Rsa, C::Null, M::HmacSha256, H::Sha256, 0, 0, 0, 32, 0},
+    CipherSuite{0x0004, "TLS_RSA_WITH_RC4_128_MD5", K::Rsa, C::Rc4_128, M::HmacMd5, H::Sha256, 16, 0, 0, 16, 0},
+    CipherSuite{0x0005, "TLS_RSA_WITH_RC4_128_SHA", K::Rsa, C::Rc4_128, M::HmacSha1, H::Sha256, 16, 0, 0, 20, 0},
     CipherSuite{0x000A, "TLS_RSA_WITH_3DES_EDE_CBC_SHA", K::Rsa, C::TripleDesCbc, M::HmacSha1, H::Sha256, 24, 8, 8, 20, 0},
     CipherSuite{0x002F, "TLS_RSA_WITH_AES_128_CBC_SHA", K::Rsa, C::Aes128Cbc, M::HmacSha1, H::Sha256, 16, 16, 16, 20, 0},
     CipherSuite{0x0035, "TLS_RSA_WITH_AES_256_CBC_SHA", K::Rsa, C::Aes256Cbc, M::HmacSha1, H::Sha256, 32, 16, 16, 20, 0},
@@ -191,6 +193,7 @@ const char* cipherName(CipherAlg cipher) {
     case C::Aes128Cbc: return "AES-128-CBC";
     case C::Aes256Cbc: return "AES-256-CBC";
     case C::TripleDesCbc: return "3DES-EDE-CBC";
+    case C::Rc4_128: return "RC4-128";
     default: return "?";
   }
 }

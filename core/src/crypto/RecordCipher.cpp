@@ -17,6 +17,7 @@ Result<std::unique_ptr<RecordProtection>> makeProtection(const ModeParams& param
   if (params.suite.tls13()) return makeTls13Aead(params);
   if (isAead(params.suite.cipher)) return makeTls12Aead(params);
   if (params.suite.cipher == CipherAlg::Null) return makeNull(params);
+  if (params.suite.cipher == CipherAlg::Rc4_128) return makeStream(params);
   return makeCbc(params);
 }
 
@@ -107,6 +108,32 @@ void RecordCipher::decryptInto(ByteView record, std::uint64_t sequence, model::R
     return;
   }
   impl_->mode->open(header, fragment, sequence, out, keepDetail);
+}
+
+void RecordCipher::decryptDtlsInto(ByteView record, model::RecordCrypto& out, bool keepDetail) {
+  resetResult(out);
+  out.cipher = cipherName(suite_->cipher);
+  ByteReader reader(record);
+  record::RecordHeader header;
+  header.type = reader.u8("DTLSCiphertext.type");
+  header.version = reader.u16("DTLSCiphertext.version");
+  const std::uint64_t epochAndSeq = reader.uN(8, "DTLSCiphertext.epoch + sequence_number");
+  header.length = reader.u16("DTLSCiphertext.length");
+  if (reader.failed()) {
+    out.note = "record is " + std::to_string(record.size()) + " bytes, shorter than the 13-byte DTLS header";
+    return;
+  }
+  out.sequence = epochAndSeq;
+  out.header.assign(record.begin(), record.begin() + 13);
+  out.contentType = header.type;
+  const ByteView fragment = reader.rest();
+  if (header.length != fragment.size()) {
+    record::failAuth(out, "authentication failed: the header's length field says " + std::to_string(header.length) +
+                              " bytes but " + std::to_string(fragment.size()) + " follow (header changed?)");
+    return;
+  }
+  impl_->mode->open(header, fragment, epochAndSeq, out, keepDetail);
+  out.header.assign(record.begin(), record.begin() + 13);
 }
 
 Result<Bytes> RecordCipher::encrypt(std::uint8_t contentType, ByteView plaintext, std::uint64_t sequence,

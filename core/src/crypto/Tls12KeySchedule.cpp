@@ -37,33 +37,44 @@ model::DerivationStep tls12ExtendedMasterSecret(HashAlg prfHash, ByteView pms, B
   return step;
 }
 
+std::size_t tls12KeyBlockLength(const CipherSuite& suite, std::uint16_t version) {
+  // TLS 1.1+ CBC suites send the IV per record; the key block still holds
+  // the IV slots only for TLS 1.0 and SSL 3.0 (RFC 4346 §6.3 dropped them).
+  const std::size_t ivLen = (isCbc(suite.cipher) && explicitCbcIv(version)) ? 0 : suite.fixedIvLength;
+  return 2 * (suite.macLength + suite.keyLength + ivLen);
+}
+
 Result<Tls12KeyBlock> tls12KeyBlock(const CipherSuite& suite, std::uint16_t version, ByteView master,
                                     ByteView clientRandom, ByteView serverRandom) {
   if (suite.tls13()) return fail(std::string(suite.name) + " is a TLS 1.3 suite: no key block");
   if (master.size() != 48) return fail("master secret must be 48 bytes, got " + std::to_string(master.size()));
-  // TLS 1.1+ CBC suites send the IV per record; the key block still holds
-  // the IV slots only for TLS 1.0 (RFC 4346 §6.3 dropped them).
+  model::DerivationStep step = prf(tls12PrfHash(suite, version), master, "key expansion",
+                                   concat(serverRandom, clientRandom), tls12KeyBlockLength(suite, version), "key_block");
+  step.inputs[0].label = "master_secret";
+  step.inputs[2].label = "seed = ServerHello.random + ClientHello.random";
+  step.rfc = "RFC 5246 §6.3";
+  step.node = model::ScheduleNode::KeyBlock;
+  return splitTls12KeyBlock(suite, version, std::move(step), "RFC 5246 §6.3");
+}
+
+Tls12KeyBlock splitTls12KeyBlock(const CipherSuite& suite, std::uint16_t version, model::DerivationStep blockStep,
+                                 const std::string& rfc) {
   const bool cbc = isCbc(suite.cipher);
-  const std::size_t ivLen = (cbc && version >= kTls11) ? 0 : suite.fixedIvLength;
-  const std::size_t total = 2 * (suite.macLength + suite.keyLength + ivLen);
+  const std::size_t ivLen = (cbc && explicitCbcIv(version)) ? 0 : suite.fixedIvLength;
   Tls12KeyBlock out;
-  out.steps.push_back(prf(tls12PrfHash(suite, version), master, "key expansion", concat(serverRandom, clientRandom),
-                          total, "key_block"));
-  out.steps.back().inputs[0].label = "master_secret";
-  out.steps.back().inputs[2].label = "seed = ServerHello.random + ClientHello.random";
-  out.steps.back().rfc = "RFC 5246 §6.3";
-  out.steps.back().node = model::ScheduleNode::KeyBlock;
+  out.steps.push_back(std::move(blockStep));
   const Bytes block = out.steps.back().output;
   std::size_t at = 0;
   using N = model::ScheduleNode;
   auto take = [&](std::size_t n, const char* name, N node) {
+    if (at + n > block.size()) n = block.size() - at;  // a short block: the caller's length was wrong
     Bytes part(block.begin() + static_cast<std::ptrdiff_t>(at), block.begin() + static_cast<std::ptrdiff_t>(at + n));
     model::DerivationStep step;
     step.name = name;
     step.function = "key_block[" + std::to_string(at) + ".." + std::to_string(at + n) + ")";
     step.inputs = {{"key_block", block}};
     step.output = part;
-    step.rfc = "RFC 5246 §6.3";
+    step.rfc = rfc;
     step.node = node;
     // Two hex digits per byte: bytes [at, at+n) are characters 2*at+1 .. 2*(at+n).
     step.command = "echo " + toHex(block) + " | cut -c " + std::to_string(2 * at + 1) + "-" + std::to_string(2 * (at + n));
@@ -77,7 +88,7 @@ Result<Tls12KeyBlock> tls12KeyBlock(const CipherSuite& suite, std::uint16_t vers
   out.server.key = take(suite.keyLength, "server_write_key", N::ServerWriteKey);
   out.client.iv = take(ivLen, isAead(suite.cipher) ? "client_write_IV (salt)" : "client_write_IV", N::ClientWriteIv);
   out.server.iv = take(ivLen, isAead(suite.cipher) ? "server_write_IV (salt)" : "server_write_IV", N::ServerWriteIv);
-  if (cbc && version >= kTls11) {
+  if (cbc && explicitCbcIv(version)) {
     // RecordCipher wants an IV of the suite's length; unused for TLS 1.1+.
     out.client.iv.assign(suite.fixedIvLength, 0);
     out.server.iv.assign(suite.fixedIvLength, 0);

@@ -7,6 +7,7 @@
 
 #include "Connection.hpp"
 #include "tlslab/crypto/Hash.hpp"
+#include "tlslab/crypto/Ssl3KeySchedule.hpp"
 #include "tlslab/crypto/Tls12KeySchedule.hpp"
 #include "tlslab/wire/Registry.hpp"
 
@@ -179,7 +180,10 @@ Bytes keepInTranscript(Shared& shared, Connection& conn, const wire::Reassembled
   crypto::Transcript& transcript = conn.hs.transcript;
   Bytes finishedHash;
   if (m.type == static_cast<std::uint8_t>(HandshakeType::Finished) && !transcript.finished()) {
-    if (auto alg = transcriptHash(conn)) finishedHash = transcript.hash(*alg);
+    // SSL 3.0's Finished hashes the master secret in after the messages
+    // (RFC 6101 §5.6.9): it needs the messages themselves, not a hash.
+    if (conn.version == crypto::kSsl30) finishedHash.assign(transcript.bytes().begin(), transcript.bytes().end());
+    else if (auto alg = transcriptHash(conn)) finishedHash = transcript.hash(*alg);
   }
   if (transcript.finished() || !inTranscript(conn, m.type) || m.truncated) return finishedHash;
   if (const auto* sh = parsed.as<wire::ServerHello>(); sh && sh->helloRetryRequest) {

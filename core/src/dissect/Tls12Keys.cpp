@@ -3,12 +3,14 @@
 // or recovered with the server's RSA key from the ClientKeyExchange), or, for
 // an abbreviated handshake, from the session it resumes. The key block is
 // split once and each direction switches at its own ChangeCipherSpec
-// (RFC 5246 §7.1, §6.3).
+// (RFC 5246 §7.1, §6.3). SSL 3.0 takes the same path with its own MD5/SHA-1
+// derivation (RFC 6101 §6.1, §6.2.2).
 #include <algorithm>
 
 #include <fmt/core.h>
 
 #include "Connection.hpp"
+#include "tlslab/crypto/Ssl3KeySchedule.hpp"
 #include "tlslab/crypto/Tls12KeySchedule.hpp"
 
 namespace tlslab::dissect {
@@ -142,14 +144,21 @@ bool ensureTls12Keys(Shared& shared, Connection& conn) {
     conn.reason = fmt::format("cipher suite {} is not one tlslab can decrypt", tc.negotiated.suiteName);
     return false;
   }
-  if (conn.version != 0 && conn.version < crypto::kTls10) {
-    conn.reason = "SSL 3.0 is not decrypted by tlslab: its key derivation and MAC predate TLS's PRF and HMAC";
+  if (conn.version != 0 && conn.version < crypto::kSsl30) {
+    conn.reason = fmt::format("protocol version 0x{:04x} is older than SSL 3.0: not decrypted", conn.version);
     return false;
   }
   const std::uint16_t version = conn.version ? conn.version : crypto::kTls12;
+  const bool ssl3 = version == crypto::kSsl30;
+  if (ssl3 && (crypto::isAead(conn.suite->cipher) || conn.suite->tls13())) {
+    conn.reason = fmt::format("{} cannot be used with SSL 3.0 (AEAD suites arrived with TLS 1.2)", conn.suite->name);
+    return false;
+  }
   const crypto::HashAlg prf = crypto::tls12PrfHash(*conn.suite, version);
-  const bool ems = tc.negotiated.extendedMasterSecret;
+  // SSL 3.0 has no extended master secret (RFC 7627 §5.2 leaves it to TLS).
+  const bool ems = tc.negotiated.extendedMasterSecret && !ssl3;
   auto fromPms = [&](const Bytes& pms) -> Bytes {
+    if (ssl3) return crypto::ssl3MasterSecret(pms, conn.hs.clientRandom, conn.hs.serverRandom).output;
     model::DerivationStep step = ems ? crypto::tls12ExtendedMasterSecret(prf, pms, conn.hs.sessionHash)
                                      : crypto::tls12MasterSecret(prf, pms, conn.hs.clientRandom, conn.hs.serverRandom);
     return step.output;
@@ -201,7 +210,8 @@ bool ensureTls12Keys(Shared& shared, Connection& conn) {
     conn.reason = noKeyReason(shared, conn);
     return false;
   }
-  auto block = crypto::tls12KeyBlock(*conn.suite, version, master, conn.hs.clientRandom, conn.hs.serverRandom);
+  auto block = ssl3 ? crypto::ssl3KeyBlock(*conn.suite, master, conn.hs.clientRandom, conn.hs.serverRandom)
+                    : crypto::tls12KeyBlock(*conn.suite, version, master, conn.hs.clientRandom, conn.hs.serverRandom);
   if (!block) {
     conn.reason = "cannot split the key block: " + block.error();
     return false;

@@ -1,5 +1,6 @@
 #include "tlslab/keys/Explain.hpp"
 
+#include "tlslab/crypto/Ssl3KeySchedule.hpp"
 #include "tlslab/crypto/Tls12KeySchedule.hpp"
 #include "tlslab/crypto/Tls13KeySchedule.hpp"
 #include "ExplainParts.hpp"
@@ -123,7 +124,8 @@ namespace {
 
 void explainTls12(const SessionSecrets& s, const SessionContext& ctx, Explanation& out) {
   const std::uint16_t version = ctx.version.value_or(crypto::kTls12);
-  out.protocol = version == crypto::kTls10 ? "TLS 1.0" : version == crypto::kTls11 ? "TLS 1.1" : "TLS 1.2";
+  const bool ssl3 = version == crypto::kSsl30;
+  out.protocol = ssl3 ? "SSL 3.0" : version == crypto::kTls10 ? "TLS 1.0" : version == crypto::kTls11 ? "TLS 1.1" : "TLS 1.2";
   const crypto::CipherSuite* suite = ctx.suite ? crypto::findSuite(*ctx.suite) : nullptr;
   if (suite && suite->tls13()) suite = nullptr;
   out.suite = suite;
@@ -146,7 +148,10 @@ void explainTls12(const SessionSecrets& s, const SessionContext& ctx, Explanatio
       out.steps.push_back(given("pre_master_secret", "key log line PMS_CLIENT_RANDOM", *s.preMasterSecret,
                               "RFC 5246 §8.1", joined(s.sources), ScheduleNode::PreMasterSecret,
                               "PMS_CLIENT_RANDOM " + toHex(s.clientRandom) + " " + toHex(*s.preMasterSecret)));
-    if (ctx.extendedMasterSecret && !ctx.sessionHash.empty()) {
+    if (ssl3 && !ctx.serverRandom.empty()) {
+      out.steps.push_back(crypto::ssl3MasterSecret(*s.preMasterSecret, s.clientRandom, ctx.serverRandom));
+      master = out.steps.back().output;
+    } else if (ctx.extendedMasterSecret && !ctx.sessionHash.empty() && !ssl3) {
       out.steps.push_back(crypto::tls12ExtendedMasterSecret(prfHash, *s.preMasterSecret, ctx.sessionHash));
       master = out.steps.back().output;
     } else if (!ctx.serverRandom.empty() && !ctx.extendedMasterSecret) {
@@ -164,9 +169,47 @@ void explainTls12(const SessionSecrets& s, const SessionContext& ctx, Explanatio
 
 }  // namespace
 
+namespace {
+
+// SSL 3.0 (RFC 6101 §6.2.2, §5.6.9): the same shape as TLS 1.0's, with the
+// MD5/SHA-1 constructions in place of the PRF.
+void ssl3KeysAndFinished(const Bytes& master, const Bytes& clientRandom, const crypto::CipherSuite* suite,
+                         const SessionContext& ctx, Explanation& out) {
+  if (!suite || ctx.serverRandom.empty()) {
+    out.steps.push_back(missing("key_block", "MD5(master + SHA(\"A\" + master + randoms)) + ...",
+                                "needs ServerHello.random and the cipher suite from the handshake", "RFC 6101 §6.2.2",
+                                ScheduleNode::KeyBlock));
+  } else if (auto block = crypto::ssl3KeyBlock(*suite, master, clientRandom, ctx.serverRandom)) {
+    for (auto& step : block->steps) out.steps.push_back(std::move(step));
+  } else {
+    out.notes.push_back(block.error());
+  }
+  auto finished = [&](bool client, const Bytes& messages, const Bytes& received) {
+    const std::string who = client ? "client" : "server";
+    const ScheduleNode check = client ? ScheduleNode::ClientFinishedCheck : ScheduleNode::ServerFinishedCheck;
+    if (messages.empty() || received.empty()) {
+      out.steps.push_back(missing(who + " Finished check", "MD5(master + pad2 + MD5(messages + Sender + master + pad1)) + SHA(...)",
+                                  kNeedsHandshake, "RFC 6101 §5.6.9", check));
+      return;
+    }
+    out.steps.push_back(crypto::ssl3VerifyData(master, client, messages));
+    out.steps.push_back(crypto::compareStep(who + " Finished check", out.steps.back().output, received,
+                                            "RFC 6101 §5.6.9", "md5_hash + sha_hash"));
+    out.steps.back().node = check;
+  };
+  finished(true, ctx.clientFinishedHash, ctx.clientVerifyData);
+  finished(false, ctx.serverFinishedHash, ctx.serverVerifyData);
+}
+
+}  // namespace
+
 void tls12KeysAndFinished(const Bytes& master, const Bytes& clientRandom, const crypto::CipherSuite* suite,
                           std::uint16_t version, crypto::HashAlg prfHash, const SessionContext& ctx,
                           Explanation& out) {
+  if (version == crypto::kSsl30) {
+    ssl3KeysAndFinished(master, clientRandom, suite, ctx, out);
+    return;
+  }
   if (!suite || ctx.serverRandom.empty()) {
     out.steps.push_back(missing("key_block", "PRF(master_secret, \"key expansion\", server_random + client_random)",
                                 "needs ServerHello.random and the cipher suite from the handshake", "RFC 5246 §6.3",

@@ -36,6 +36,11 @@ inline constexpr FieldText cipherSuite{"cipher_suite", "One cipher suite the cli
 inline constexpr FieldText compressionMethods{
     "legacy_compression_methods", "Compression methods; must be exactly [0] (null) in TLS 1.3.", kRfc};
 inline constexpr FieldText compressionMethod{"compression_method", "0 = no compression.", kRfc};
+inline constexpr FieldText dtlsCookie{
+    "cookie",
+    "DTLS only: empty in the first ClientHello; the second returns the HelloVerifyRequest's cookie, proving the client "
+    "receives at its source address (the server keeps no state until then).",
+    "RFC 6347 §4.2.1"};
 }  // namespace clientHello
 
 namespace serverHello {
@@ -159,6 +164,11 @@ inline constexpr FieldText encryptedPreMasterSecret{
     "48-byte pre-master secret encrypted to the server's RSA key; whoever has that private key can decrypt the "
     "whole session (no forward secrecy).",
     "RFC 5246 §7.4.7.1"};
+inline constexpr FieldText ssl3EncryptedPreMasterSecret{
+    "encrypted_pre_master_secret",
+    "48-byte pre-master secret encrypted to the server's RSA key, without the 2-byte length TLS 1.0 added (SSL 3.0 "
+    "sends the RSA block bare); whoever has that private key can decrypt the whole session.",
+    "RFC 6101 §5.6.7.1"};
 inline constexpr FieldText pskIdentity{
     "psk_identity",
     "Names the pre-shared key the client uses, in the clear: an eavesdropper learns who connects, and whoever "

@@ -40,6 +40,9 @@ void clientHello(Cursor& c, ClientHello& m) {
   m.legacyVersion = c.u16(t::legacyVersion, versionName);
   m.random = copy(c.bytes(32, t::random));
   m.sessionId = copy(c.opaque(t::legacySessionId, 1, 0, 32));
+  // DTLS versions (1.0, 1.2, 1.3 and OpenSSL's pre-RFC 0x0100) put a cookie here.
+  const std::uint16_t v = m.legacyVersion;
+  if (v == 0xFEFF || v == 0xFEFD || v == 0xFEFC || v == 0x0100) m.dtlsCookie = copy(c.opaque(t::dtlsCookie, 1, 0, 255));
   Cursor suites = c.vector(t::cipherSuites, 2, 2, 0xFFFE);
   if (suites.reader().remaining() % 2 != 0)
     suites.flag(model::Severity::Error, suites.offset(), suites.where() + ": odd length, cipher suites are 2 bytes");
@@ -233,7 +236,16 @@ void clientKeyExchange(Cursor& c, ClientKeyExchange& m, const ParseContext& ctx,
     case KeyExchange::DhePsk: m.exchange = copy(c.opaque(t::dhePskYc, 2, 1, 0xFFFF)); break;
     case KeyExchange::RsaPsk: m.exchange = copy(c.opaque(t::rsaPskEncryptedPreMasterSecret, 2, 0, 0xFFFF)); break;
     case KeyExchange::Rsa:
-    default: m.exchange = copy(c.opaque(t::encryptedPreMasterSecret, 2, 0, 0xFFFF)); break;
+    default:
+      // SSL 3.0 sends the RSA block without a length, unless the first two
+      // bytes happen to be exactly its length (a TLS-style SSL 3.0 client).
+      // OpenSSL's pre-RFC DTLS (0x0100) did the same.
+      if (ctx.version && (*ctx.version == 0x0300 || *ctx.version == 0x0100) && m.kind == KeyExchange::Rsa &&
+          !(body.size() >= 2 && std::size_t{body[0]} * 256 + body[1] + 2 == body.size()))
+        m.exchange = copy(c.rest(t::ssl3EncryptedPreMasterSecret));
+      else
+        m.exchange = copy(c.opaque(t::encryptedPreMasterSecret, 2, 0, 0xFFFF));
+      break;
   }
   c.end();
 }

@@ -27,6 +27,7 @@ enum class CipherAlg {
   Aes128Cbc,
   Aes256Cbc,
   TripleDesCbc,
+  Rc4_128,  // stream cipher; OpenSSL 3 keeps it in the legacy provider
 };
 
 enum class MacAlg { Aead, HmacMd5, HmacSha1, HmacSha256, HmacSha384 };

@@ -38,6 +38,13 @@ struct Tls12KeyBlock {
 Result<Tls12KeyBlock> tls12KeyBlock(const CipherSuite& suite, std::uint16_t version, ByteView masterSecret,
                                     ByteView clientRandom, ByteView serverRandom);
 
+// How many key_block bytes the suite uses at the version (IV slots only
+// before TLS 1.1 for CBC suites), and the split of a key_block step into the
+// six keys; the block step comes first in the result's steps.
+std::size_t tls12KeyBlockLength(const CipherSuite& suite, std::uint16_t version);
+Tls12KeyBlock splitTls12KeyBlock(const CipherSuite& suite, std::uint16_t version, model::DerivationStep blockStep,
+                                 const std::string& rfc);
+
 // verify_data for the client's (fromClient) or server's Finished.
 model::DerivationStep tls12VerifyData(HashAlg prfHash, ByteView masterSecret, bool fromClient,
                                       ByteView handshakeHash);

@@ -21,13 +21,14 @@ namespace tlslab::keys {
 
 struct SessionContext {
   std::optional<std::uint16_t> suite;    // negotiated cipher suite
-  std::optional<std::uint16_t> version;  // 0x0301..0x0304; default from the secrets
+  std::optional<std::uint16_t> version;  // 0x0300..0x0304; default from the secrets
   Bytes serverRandom;                    // TLS 1.2: key block seed
   bool extendedMasterSecret = false;     // RFC 7627 negotiated
   Bytes sessionHash;                     // RFC 7627 session_hash
   // Transcript hash each Finished covers (TLS 1.3: Transcript-Hash up to the
-  // message before it; TLS 1.2: Hash(handshake messages) before it), and the
-  // verify_data actually received.
+  // message before it; TLS 1.2: Hash(handshake messages) before it; SSL 3.0:
+  // the handshake messages themselves, RFC 6101 §5.6.9), and the verify_data
+  // actually received.
   Bytes clientFinishedHash, serverFinishedHash;
   Bytes clientVerifyData, serverVerifyData;
   // The endpoint's own ephemeral key (a lab run's, kept beside its capture):

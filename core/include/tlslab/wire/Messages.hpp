@@ -61,6 +61,7 @@ struct ClientHello {
   std::uint16_t legacyVersion = 0;
   Bytes random;
   Bytes sessionId;
+  Bytes dtlsCookie;  // DTLS only (RFC 6347 §4.2.1): empty, or the HelloVerifyRequest's cookie returned
   std::vector<std::uint16_t> cipherSuites;
   Bytes compressionMethods;
   std::vector<Extension> extensions;

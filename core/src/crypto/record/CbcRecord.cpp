@@ -3,11 +3,14 @@
 //     CBC(content || MAC(seq || header || content) || padding)
 //   encrypt-then-MAC (RFC 7366 §3): CBC(content || padding) || MAC(seq || header || IV || ciphertext)
 // TLS 1.1+ sends an explicit IV first; TLS 1.0 chains the previous record's last block.
+// SSL 3.0 (RFC 6101 §5.2.3.2) is MAC-then-encrypt with a chained IV and its own
+// MAC, and checks only the padding's length byte: the POODLE property.
 #include <algorithm>
 
 #include "../Ossl.hpp"
 #include "Protection.hpp"
 #include "RecordBytes.hpp"
+#include "tlslab/crypto/Ssl3KeySchedule.hpp"
 
 namespace tlslab::crypto::record {
 namespace {
@@ -68,9 +71,10 @@ void CbcRecord::open(const RecordHeader& header, ByteView fragment, std::uint64_
                      bool keepDetail) {
   const std::size_t macLen = suite_.macLength;
   const std::size_t bs = cbcBlockSize(suite_.cipher);
-  const bool explicitIv = version_ >= kTls11;
+  const bool explicitIv = explicitCbcIv(version_);
   out.construction = etm_ ? "encrypt-then-MAC" : "MAC-then-encrypt";
-  out.rfc = etm_ ? "RFC 7366 §3" : (explicitIv ? "RFC 5246 §6.2.3.2" : "RFC 2246 §6.2.3.2");
+  const bool ssl3 = version_ == kSsl30;
+  out.rfc = etm_ ? "RFC 7366 §3" : ssl3 ? "RFC 6101 §5.2.3.2" : (explicitIv ? "RFC 5246 §6.2.3.2" : "RFC 2246 §6.2.3.2");
   const ByteView iv = explicitIv ? fragment.first(std::min(bs, fragment.size())) : ByteView(decChainIv_);
   const ByteView body = explicitIv ? fragment.subspan(iv.size()) : fragment;
   ByteView ct = body;
@@ -108,15 +112,26 @@ void CbcRecord::open(const RecordHeader& header, ByteView fragment, std::uint64_
     return;
   }
   // Padding: the last byte p, then p more bytes all equal to p (RFC 5246 §6.2.3.2).
+  // SSL 3.0 only requires p < block size; the p bytes before it are arbitrary
+  // and no MAC covers them (RFC 6101 §5.2.3.2).
   const std::size_t p = plain.back();
   const std::size_t tail = p + 1 + (etm_ ? 0 : macLen);
   bool padOk = tail <= plain.size();
-  if (padOk) {
+  if (ssl3) {
+    padOk = padOk && p < bs;
+  } else if (padOk) {
     for (std::size_t i = plain.size() - p - 1; i < plain.size(); ++i) padOk = padOk && plain[i] == p;
   }
   if (!padOk) {
-    failAuth(out, "authentication failed: the CBC padding is invalid (last byte " + std::to_string(p) + ")");
+    failAuth(out, "authentication failed: the CBC padding is invalid (last byte " + std::to_string(p) +
+                      (ssl3 ? ", SSL 3.0 needs it below the " + std::to_string(bs) + "-byte block)" : ")"));
     return;
+  }
+  if (ssl3) {
+    out.note = "SSL 3.0 CBC padding: only its length byte (" + std::to_string(p) + ") is checked; the " +
+               std::to_string(p) + " padding bytes before it are arbitrary and not covered by the MAC, so an attacker "
+               "who moves a block into the padding position learns a plaintext byte whenever the server accepts the "
+               "record (POODLE, CVE-2014-3566; TLS 1.0+ checks every padding byte)";
   }
   out.padding.assign(plain.end() - static_cast<std::ptrdiff_t>(p + 1), plain.end());
   const std::size_t contentLen = plain.size() - tail;
@@ -126,6 +141,18 @@ void CbcRecord::open(const RecordHeader& header, ByteView fragment, std::uint64_
                    plain.begin() + static_cast<std::ptrdiff_t>(contentLen + macLen));
     out.aad = macHeader(sequence, header.type, header.version, contentLen);
     out.expectedMac = mac_.compute(out.aad, {content});
+    if (!equalConstantTime(out.mac, out.expectedMac) && version_ == kDtls1BadVer) {
+      // OpenSSL before 0.9.8f: the TLS 1.0 MAC over the sequence number alone
+      // (no epoch) with 0x0301 as the version (as Wireshark's fallback).
+      const Bytes oldAad = macHeader(sequence & ((std::uint64_t{1} << 48) - 1), header.type, kTls10, contentLen);
+      const Bytes oldMac = mac_.compute(oldAad, {content});
+      if (equalConstantTime(out.mac, oldMac)) {
+        out.aad = oldAad;
+        out.expectedMac = oldMac;
+        out.note = "DTLS1_BAD_VER (0x0100): the MAC is pre-RFC OpenSSL's, over seq_num without the epoch and version "
+                   "0x0301; the RFC 4347 form (epoch || seq_num, version 0x0100) does not match";
+      }
+    }
     if (!equalConstantTime(out.mac, out.expectedMac)) {
       failAuth(out, "authentication failed: the MAC does not match");
       return;
@@ -138,7 +165,7 @@ void CbcRecord::open(const RecordHeader& header, ByteView fragment, std::uint64_
 
 Result<Bytes> CbcRecord::seal(std::uint8_t contentType, ByteView plaintext, std::uint64_t sequence, std::size_t) {
   const std::size_t bs = cbcBlockSize(suite_.cipher);
-  const bool explicitIv = version_ >= kTls11;
+  const bool explicitIv = explicitCbcIv(version_);
   Bytes iv = explicitIv ? hmac(HashAlg::Sha256, macKey_, sequenceBytes(sequence)) : encChainIv_;
   iv.resize(bs);
   Bytes data(plaintext.begin(), plaintext.end());
@@ -162,7 +189,8 @@ Result<Bytes> CbcRecord::seal(std::uint8_t contentType, ByteView plaintext, std:
 }  // namespace
 
 Result<std::unique_ptr<RecordProtection>> makeCbc(const ModeParams& params) {
-  auto mode = std::make_unique<CbcRecord>(params, RecordMac{macHash(params.suite.mac).value_or(HashAlg::Sha256), params.keys.macKey});
+  auto mode = std::make_unique<CbcRecord>(params, RecordMac{macHash(params.suite.mac).value_or(HashAlg::Sha256), params.keys.macKey,
+                                                               params.version == kSsl30});
   if (auto ok = mode->init(params.keys.key); !ok) return fail(ok.error());
   return std::unique_ptr<RecordProtection>(std::move(mode));
 }

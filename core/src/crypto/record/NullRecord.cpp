@@ -2,6 +2,7 @@
 // followed by its MAC over seq || type || version || length || content.
 #include "Protection.hpp"
 #include "RecordBytes.hpp"
+#include "tlslab/crypto/Ssl3KeySchedule.hpp"
 
 namespace tlslab::crypto::record {
 namespace {
@@ -17,7 +18,7 @@ class NullRecord final : public RecordProtection {
             bool) override {
     const std::size_t macLen = suite_.macLength;
     out.construction = "NULL cipher + MAC";
-    out.rfc = "RFC 5246 §6.2.3.1";
+    out.rfc = version_ == kSsl30 ? "RFC 6101 §5.2.3.1" : "RFC 5246 §6.2.3.1";
     if (fragment.size() < macLen) {
       out.note = "fragment shorter than the " + std::to_string(macLen) + "-byte MAC";
       return;
@@ -52,7 +53,8 @@ class NullRecord final : public RecordProtection {
 
 std::unique_ptr<RecordProtection> makeNull(const ModeParams& params) {
   return std::make_unique<NullRecord>(params.suite, params.version,
-                                      RecordMac{macHash(params.suite.mac).value_or(HashAlg::Sha256), params.keys.macKey});
+                                      RecordMac{macHash(params.suite.mac).value_or(HashAlg::Sha256), params.keys.macKey,
+                                                params.version == kSsl30});
 }
 
 }  // namespace tlslab::crypto::record

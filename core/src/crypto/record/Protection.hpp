@@ -9,6 +9,7 @@
 //   Tls12Aead.cpp .. RFC 5288, 6655, 7905  (salt || explicit nonce, or iv XOR seq; AAD = MAC header)
 //   CbcRecord.cpp .. RFC 5246 §6.2.3.2     (MAC-then-encrypt) and RFC 7366 (encrypt-then-MAC)
 //   NullRecord.cpp . RFC 5246 §6.2.3.1     (MAC only)
+//   StreamRecord.cpp RFC 5246 §6.2.3.1     (RC4: stream-cipher(content || MAC), key stream across records)
 //
 // A new mode (SSL 3.0's MAC, PSK suites' NULL cipher with other MACs) is one
 // more unit and one more line in makeProtection.
@@ -56,6 +57,7 @@ Result<std::unique_ptr<RecordProtection>> makeTls13Aead(const ModeParams& params
 Result<std::unique_ptr<RecordProtection>> makeTls12Aead(const ModeParams& params);
 Result<std::unique_ptr<RecordProtection>> makeCbc(const ModeParams& params);
 std::unique_ptr<RecordProtection> makeNull(const ModeParams& params);
+Result<std::unique_ptr<RecordProtection>> makeStream(const ModeParams& params);
 
 // The mode for this suite and version.
 Result<std::unique_ptr<RecordProtection>> makeProtection(const ModeParams& params);

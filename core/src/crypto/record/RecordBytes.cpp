@@ -2,6 +2,7 @@
 
 #include <openssl/crypto.h>
 
+#include "tlslab/crypto/Ssl3KeySchedule.hpp"
 #include "tlslab/util/ByteWriter.hpp"
 
 namespace tlslab::crypto::record {
@@ -26,7 +27,9 @@ Bytes xorNonce(ByteView iv, std::uint64_t sequence, Bytes* paddedSeq) {
 
 Bytes macHeader(std::uint64_t sequence, std::uint8_t type, std::uint16_t version, std::size_t length) {
   ByteWriter w(13);
-  w.u64(sequence).u8(type).u16(version).u16(length);
+  w.u64(sequence).u8(type);
+  if (version != kSsl30) w.u16(version);  // SSL 3.0 leaves the version out (RFC 6101 §5.2.3.1)
+  w.u16(length);
   return std::move(w).take();
 }
 
@@ -44,6 +47,7 @@ Bytes recordWithFragment(std::uint8_t type, std::uint16_t version, std::initiali
 Bytes RecordMac::compute(ByteView header, std::initializer_list<ByteView> data) const {
   Bytes input(header.begin(), header.end());
   for (ByteView part : data) input.insert(input.end(), part.begin(), part.end());
+  if (ssl3) return ssl3Mac(alg, key, input, {});
   return hmac(alg, key, input);
 }
 

@@ -19,7 +19,8 @@ Bytes xorNonce(ByteView iv, std::uint64_t sequence, Bytes* paddedSeq);
 Bytes sequenceBytes(std::uint64_t sequence);
 
 // seq_num || type || version || length: the TLS 1.2 AEAD additional data
-// (RFC 5246 §6.2.3.3) and the start of the HMAC input (§6.2.3.1).
+// (RFC 5246 §6.2.3.3) and the start of the HMAC input (§6.2.3.1). For
+// version 0x0300 (SSL 3.0) seq_num || type || length (RFC 6101 §5.2.3.1).
 Bytes macHeader(std::uint64_t sequence, std::uint8_t type, std::uint16_t version, std::size_t length);
 
 // type || version || length, then the fragment: the record as sent. Empty when
@@ -27,10 +28,12 @@ Bytes macHeader(std::uint64_t sequence, std::uint8_t type, std::uint16_t version
 Bytes recordWithFragment(std::uint8_t type, std::uint16_t version, std::initializer_list<ByteView> fragmentParts);
 
 // The MAC of CBC and NULL records: HMAC(mac_key, macHeader || data...)
-// (RFC 5246 §6.2.3.1). SSL 3.0's MAC (RFC 6101 §5.2.3.1) would be a second kind.
+// (RFC 5246 §6.2.3.1), or with ssl3 the SSL 3.0 pad1/pad2 MAC (RFC 6101
+// §5.2.3.1, crypto::ssl3Mac).
 struct RecordMac {
   HashAlg alg = HashAlg::Sha256;
   Bytes key;
+  bool ssl3 = false;
   Bytes compute(ByteView header, std::initializer_list<ByteView> data) const;
 };
 
