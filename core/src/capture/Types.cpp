@@ -56,4 +56,16 @@ const char* closeReasonName(CloseReason r) {
   }
 }
 
+std::size_t hashEndpointPair(const Endpoint& a, const Endpoint& b) noexcept {
+  std::uint64_t h = 1469598103934665603ULL;
+  auto mix = [&h](std::uint8_t byte) { h = (h ^ byte) * 1099511628211ULL; };
+  for (const Endpoint* e : {&a, &b}) {
+    for (std::uint8_t byte : e->address) mix(byte);
+    mix(static_cast<std::uint8_t>(e->port >> 8));
+    mix(static_cast<std::uint8_t>(e->port));
+    mix(e->ipv6 ? 1 : 0);
+  }
+  return static_cast<std::size_t>(h);
+}
+
 }  // namespace tlslab::capture

@@ -73,17 +73,7 @@ std::optional<UdpDatagram> decodeUdp(const IpPacket& ip, Timestamp time, std::ui
   return d;
 }
 
-std::size_t UdpFlowTable::KeyHash::operator()(const Key& k) const noexcept {
-  std::uint64_t h = 1469598103934665603ULL;  // FNV-1a
-  auto mix = [&h](std::uint8_t byte) { h = (h ^ byte) * 1099511628211ULL; };
-  for (const Endpoint* e : {&k.a, &k.b}) {
-    for (std::uint8_t byte : e->address) mix(byte);
-    mix(static_cast<std::uint8_t>(e->port >> 8));
-    mix(static_cast<std::uint8_t>(e->port));
-    mix(e->ipv6 ? 1 : 0);
-  }
-  return static_cast<std::size_t>(h);
-}
+std::size_t UdpFlowTable::KeyHash::operator()(const Key& k) const noexcept { return hashEndpointPair(k.a, k.b); }
 
 UdpFlowTable::UdpFlowTable(StreamSink& sink, UdpLimits limits) : sink_(sink), limits_(limits) {}
 

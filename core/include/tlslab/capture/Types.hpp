@@ -33,6 +33,9 @@ struct Endpoint {
 };
 // "127.0.0.1:443" or "[::1]:443".
 std::string toString(const Endpoint& endpoint);
+// FNV-1a over both endpoints in the order given: the TCP and UDP flow tables'
+// hash of their (ordered) endpoint pair.
+std::size_t hashEndpointPair(const Endpoint& a, const Endpoint& b) noexcept;
 
 enum class Direction : std::uint8_t { ClientToServer = 0, ServerToClient = 1 };
 inline int index(Direction d) { return static_cast<int>(d); }
