@@ -73,12 +73,11 @@ json toJson(const RecordCrypto& c) {
           {"nonceParts", nonce},
           {"nonce", hex(c.nonce)},
           {"aad", hex(c.aad)},
-          {"ciphertext", hex(c.ciphertext)},
+          {"ciphertextLength", c.ciphertext.size()},
           {"tag", hex(c.tag)},
           {"mac", hex(c.mac)},
           {"expectedMac", hex(c.expectedMac)},
           {"padding", hex(c.padding)},
-          {"plaintext", hex(c.plaintext)},
           {"contentType", c.contentType},
           {"verdict", recordVerdictName(c.verdict)},
           {"note", c.note}};
@@ -129,8 +128,11 @@ json toJson(const TraceMessage& m) {
 
 namespace {
 
+// The bytes are the record's "plaintext": written once (DESIGN.md).
 json appDataJson(const AppDataChunk& chunk) {
-  return {{"direction", directionName(chunk.direction)}, {"record", chunk.record}, {"data", hex(chunk.data)}};
+  return {{"direction", directionName(chunk.direction)},
+          {"record", chunk.record},
+          {"length", chunk.data.size() + chunk.omitted}};
 }
 
 // Everything but the three arrays that grow with the capture (records,
@@ -245,6 +247,29 @@ class Pieces {
     buffer_.append(depth * step_, ' ');
   }
   const char* colon() const { return pretty_ ? "\": " : "\":"; }
+  // Bytes as a JSON string of lower-case hex, straight into the buffer: the
+  // bulk of a capture's JSON, so no string is built for it first.
+  void hex(ByteView bytes) {
+    static constexpr char digits[] = "0123456789abcdef";
+    buffer_ += '"';
+    const std::size_t at = buffer_.size();
+    buffer_.resize(at + 2 * bytes.size());
+    char* p = buffer_.data() + at;
+    for (std::uint8_t b : bytes) {
+      *p++ = digits[b >> 4];
+      *p++ = digits[b & 0x0f];
+    }
+    buffer_ += '"';
+    if (buffer_.size() >= (std::size_t{1} << 16)) flush();
+  }
+  // `"name": ` after what separates it from the key before, at `depth`.
+  void key(bool first, unsigned depth, std::string_view name) {
+    if (!first) buffer_ += ',';
+    newline(depth);
+    buffer_ += '"';
+    buffer_ += name;
+    buffer_ += colon();
+  }
   void flush() {
     out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
     buffer_.clear();
@@ -253,9 +278,9 @@ class Pieces {
  private:
   // Printable ASCII but '"' and '\\': dump() writes such a string as it is.
   static bool plain(const std::string& s) {
-    for (char c : s)
-      if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') return false;
-    return true;
+    bool bad = false;  // no early exit: the loop vectorises, and most strings are plain
+    for (char c : s) bad |= (c < 0x20) | (c > 0x7e) | (c == '"') | (c == '\\');
+    return !bad;
   }
   void string(const std::string& s) {
     if (!plain(s)) {
@@ -305,8 +330,51 @@ class Pieces {
   nlohmann::detail::serializer<json> serializer_;  // appends to buffer_
 };
 
-template <typename T, typename ToJson>
-void writeArray(Pieces& w, const std::vector<T>& items, unsigned depth, const ToJson& toJsonOf) {
+// A record exactly as dump() writes toJson(record) (its keys in std::map
+// order), with the two byte strings that grow with the capture hexed in place.
+void writeRecord(Pieces& w, const TraceRecord& r, unsigned depth) {
+  const unsigned in = depth + 1;
+  w.text("{");
+  w.key(true, in, "contentType");
+  w.value(r.contentType, in);
+  if (r.crypto) {
+    w.key(false, in, "crypto");
+    w.value(toJson(*r.crypto), in);
+  }
+  w.key(false, in, "direction");
+  w.value(directionName(r.direction), in);
+  w.key(false, in, "encrypted");
+  w.value(r.encrypted, in);
+  w.key(false, in, "frame");
+  w.value(r.frame, in);
+  w.key(false, in, "header");
+  w.value(toJson(r.header), in);
+  w.key(false, in, "index");
+  w.value(r.index, in);
+  w.key(false, in, "innerContentType");
+  w.value(r.innerContentType, in);
+  w.key(false, in, "keyPhase");
+  w.value(r.keyPhase.name(), in);
+  w.key(false, in, "messages");
+  w.value(r.messages, in);
+  w.key(false, in, "plaintext");
+  w.hex(r.plaintext);
+  w.key(false, in, "streamOffset");
+  w.value(r.streamOffset, in);
+  w.key(false, in, "time");
+  w.value(r.time, in);
+  w.key(false, in, "undecryptedReason");
+  w.value(r.undecryptedReason, in);
+  w.key(false, in, "version");
+  w.value(r.version, in);
+  w.key(false, in, "wire");
+  w.hex(r.wire);
+  w.newline(depth);
+  w.text("}");
+}
+
+template <typename T, typename Write>
+void writeEach(Pieces& w, const std::vector<T>& items, unsigned depth, const Write& write) {
   if (items.empty()) {
     w.text("[]");
     return;
@@ -315,10 +383,15 @@ void writeArray(Pieces& w, const std::vector<T>& items, unsigned depth, const To
   for (std::size_t i = 0; i < items.size(); ++i) {
     if (i > 0) w.text(",");
     w.newline(depth + 1);
-    w.value(toJsonOf(items[i]), depth + 1);
+    write(items[i], depth + 1);
   }
   w.newline(depth);
   w.text("]");
+}
+
+template <typename T, typename ToJson>
+void writeArray(Pieces& w, const std::vector<T>& items, unsigned depth, const ToJson& toJsonOf) {
+  writeEach(w, items, depth, [&](const T& item, unsigned at) { w.value(toJsonOf(item), at); });
 }
 
 void writeConnection(Pieces& w, const TraceConnection& c, unsigned depth) {
@@ -333,7 +406,7 @@ void writeConnection(Pieces& w, const TraceConnection& c, unsigned depth) {
     w.text(key);  // the model's own names: nothing to escape
     w.text(w.colon());
     if (key == "records") {
-      writeArray(w, c.records, depth + 1, [](const TraceRecord& r) { return toJson(r); });
+      writeEach(w, c.records, depth + 1, [&w](const TraceRecord& r, unsigned at) { writeRecord(w, r, at); });
     } else if (key == "messages") {
       writeArray(w, c.messages, depth + 1, [](const TraceMessage& m) { return toJson(m); });
     } else if (key == "appData") {
