@@ -1,4 +1,4 @@
-// tlslab-gui [CAPTURE] [--keylog F] [--rsa-key F] [--lab NAME --strategy S --victim V --tls V --entry E --attack A]
+// tlslab-gui [CAPTURE] [--keylog F] [--rsa-key F] [--psk HEX [--psk-identity NAME]] [--lab NAME --strategy S --victim V --tls V --entry E --attack A]
 //            [--course [N]] [--screenshot out.png [--tab NAME] [--key-step NODE]]
 #include <QApplication>
 #include <QCommandLineParser>
@@ -24,6 +24,8 @@ int main(int argc, char** argv) {
   parser.addPositionalArgument("capture", "A pcap or pcapng file to open");
   QCommandLineOption keylog("keylog", "NSS key log for the capture", "file");
   QCommandLineOption rsaKey("rsa-key", "The server's RSA key (TLS 1.2 RSA key exchange)", "file");
+  QCommandLineOption psk("psk", "A pre-shared key in hex (PSK suites)", "hex");
+  QCommandLineOption pskIdentity("psk-identity", "The PSK identity --psk is for (default: any)", "name");
   QCommandLineOption lab("lab", "Run a lab at start: handshake, resumption, starttls, gallery, mitm, tamper", "name");
   QCommandLineOption strategy("strategy", "mitm: attacker certificate (attacker-own, self-signed, rogue-ca, forged, leaf-signed-leaf)", "s");
   QCommandLineOption victim("victim", "mitm: victim client (none, chain-only, ignore-errors, correct, correct+rogue, pinned)", "v");
@@ -35,7 +37,7 @@ int main(int argc, char** argv) {
   QCommandLineOption keyStep("key-step", "Select this node of the key schedule picture once loaded (e.g. "
                              "server_handshake_traffic_secret)", "node");
   QCommandLineOption course("course", "Open the Course panel, on lab N when a number follows (--course 1)");
-  parser.addOptions({keylog, rsaKey, lab, strategy, victim, tls, entry, attack, screenshot, tab, keyStep, course});
+  parser.addOptions({keylog, rsaKey, psk, pskIdentity, lab, strategy, victim, tls, entry, attack, screenshot, tab, keyStep, course});
   parser.process(app);
 
   // "--course N": the option takes no value, so N arrives as the first positional argument.
@@ -90,7 +92,8 @@ int main(int argc, char** argv) {
     }
     window.runLab(request);
   } else if (!positional.isEmpty()) {
-    tlslab::gui::OpenRequest request{positional.first(), parser.value(keylog), parser.value(rsaKey), {}};
+    tlslab::gui::OpenRequest request{positional.first(), parser.value(keylog), parser.value(rsaKey), {},
+                                     parser.value(psk), parser.value(pskIdentity)};
     window.openCapture(request);
   } else if (!shot.isEmpty()) {
     QTimer::singleShot(300, &window, [&window] { emit window.loadFinished(true); });

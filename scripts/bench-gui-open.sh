@@ -17,14 +17,16 @@ cat "$capture" >/dev/null  # warm the page cache: time the GUI, not the disk
 echo "capture: $capture ($(( $(stat -L -c %s "$capture") / 1024 / 1024 )) MiB), load average $(cut -d' ' -f1 /proc/loadavg)"
 out=$(TLSLAB_HOME="$root" "$build/bench/tlslab_gui_open_capture" "$capture" 2>/dev/null)
 value() { awk -v k="$1" '$1 == k {print $2}' <<<"$out"; }
-python3 - "$(value first_connections_ms)" "$(value first_connections_count)" "$(value loaded_ms)" \
+python3 - "$(stat -L -c %s "$capture")" "$(value first_connections_ms)" "$(value first_connections_count)" "$(value loaded_ms)" \
   "$(value connections)" "$(value payloads_ms)" "$(value longest_stall_ms)" "$(value peak_rss_kb)" <<'PY'
 import sys
-first, first_count, loaded, conns, payloads, stall, rss = (int(x) for x in sys.argv[1:8])
+size, first, first_count, loaded, conns, payloads, stall, rss = (int(x) for x in sys.argv[1:9])
 print(f"  first connections listed  {first / 1000:6.2f} s ({first_count} of them)   "
       f"({'ok' if 0 <= first <= 2000 else 'ABOVE GOAL'}: goal <= 2 s)")
 print(f"  fully loaded              {loaded / 1000:6.2f} s ({conns} connections)")
 print(f"  first connection's data   {(payloads - loaded) / 1000:6.2f} s after that (read again from the file)")
 print(f"  longest event-loop stall  {stall:6d} ms   ({'ok' if stall <= 250 else 'ABOVE GOAL'}: goal <= 250 ms, never blocks)")
-print(f"  peak RSS                  {rss / 1024:6.1f} MB   ({'ok' if rss / 1024 < 500 else 'ABOVE GOAL'}: goal < 500 MB, bounded)")
+ratio = rss * 1024 / size
+print(f"  peak RSS                  {rss / 1024:6.1f} MB = {ratio:.2f}x the file   "
+      f"({'ok' if ratio <= 1.0 else 'ABOVE GOAL'}: goal <= 1.0x the file size)")
 PY

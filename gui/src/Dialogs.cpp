@@ -51,7 +51,8 @@ QString settingsKey(const QString& capture) {
 
 OpenCaptureDialog::OpenCaptureDialog(const QString& capture, QWidget* parent)
     : QDialog(parent), capture_(new QLineEdit(capture, this)), keyLog_(new QLineEdit(this)),
-      rsaKey_(new QLineEdit(this)), password_(new QLineEdit(this)) {
+      rsaKey_(new QLineEdit(this)), password_(new QLineEdit(this)), psk_(new QLineEdit(this)),
+      pskIdentity_(new QLineEdit(this)) {
   setWindowTitle(tr("Open Capture"));
   password_->setEchoMode(QLineEdit::Password);
   keyLog_->setPlaceholderText(tr("optional: SSLKEYLOGFILE (NSS key log)"));
@@ -62,6 +63,12 @@ OpenCaptureDialog::OpenCaptureDialog(const QString& capture, QWidget* parent)
   form->addRow(tr("&Key log:"), pathRow(keyLog_, tr("Key logs (*.log *.txt *.keys);;All files (*)"), this));
   form->addRow(tr("&RSA key:"), pathRow(rsaKey_, tr("Keys (*.pem *.key *.p12 *.pfx);;All files (*)"), this));
   form->addRow(tr("Key &password:"), password_);
+  psk_->setPlaceholderText(tr("optional: pre-shared key in hex (PSK cipher suites, TLS or DTLS)"));
+  psk_->setObjectName(QStringLiteral("psk"));
+  pskIdentity_->setPlaceholderText(tr("optional: the PSK identity it is for (empty: any identity)"));
+  pskIdentity_->setObjectName(QStringLiteral("pskIdentity"));
+  form->addRow(tr("P&SK:"), psk_);
+  form->addRow(tr("PSK &identity:"), pskIdentity_);
   auto* buttons = new QDialogButtonBox(QDialogButtonBox::Open | QDialogButtonBox::Cancel, this);
   connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
   connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
@@ -80,14 +87,15 @@ void OpenCaptureDialog::captureChanged() {
 }
 
 OpenRequest OpenCaptureDialog::request() const {
-  return {capture_->text().trimmed(), keyLog_->text().trimmed(), rsaKey_->text().trimmed(), password_->text()};
+  return {capture_->text().trimmed(), keyLog_->text().trimmed(), rsaKey_->text().trimmed(), password_->text(),
+          psk_->text().trimmed(), pskIdentity_->text()};
 }
 
 OpenRequest OpenCaptureDialog::remembered(const QString& capture) {
   QSettings settings;
   const QString key = settingsKey(capture);
   return {capture, settings.value(key + QStringLiteral("/keyLog")).toString(),
-          settings.value(key + QStringLiteral("/rsaKey")).toString(), {}};
+          settings.value(key + QStringLiteral("/rsaKey")).toString(), {}, {}, {}};
 }
 
 void OpenCaptureDialog::remember(const OpenRequest& request) {

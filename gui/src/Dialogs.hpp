@@ -31,6 +31,8 @@ class OpenCaptureDialog : public QDialog {
   QLineEdit* keyLog_;
   QLineEdit* rsaKey_;
   QLineEdit* password_;
+  QLineEdit* psk_;
+  QLineEdit* pskIdentity_;
 };
 
 class LabDialog : public QDialog {

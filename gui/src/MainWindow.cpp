@@ -265,27 +265,37 @@ void MainWindow::buildMenus() {
 void MainWindow::newTraceSource() {
   ++traceGeneration_;
   lazyPayloadsFrom_.reset();
+  lazyTrace_.reset();
   payloadsLoaded_.clear();
   payloadsWanted_ = -1;
 }
 
 void MainWindow::loadPayloadsOf(int connection) {
-  if (!lazyPayloadsFrom_ || connection < 0 || payloadsLoaded_.count(connection)) return;
+  if (!lazyPayloadsFrom_ || !lazyTrace_ || connection < 0 || payloadsLoaded_.count(connection) ||
+      connection >= static_cast<int>(lazyTrace_->connections.size()))
+    return;
   payloadsWanted_ = connection;
   if (payloads_->isRunning()) return;  // the newest wish starts when this one is done
   payloadGeneration_ = traceGeneration_;
   statusBar()->showMessage(tr("Loading the application data of connection %1…").arg(connection));
-  payloads_->start(*lazyPayloadsFrom_, document_->sharedTrace(), connection);
+  payloads_->start(*lazyPayloadsFrom_, lazyTrace_->connections[static_cast<std::size_t>(connection)], connection);
 }
 
 void MainWindow::connectWorkers() {
   connect(document_, &TraceDocument::connectionSelected, this, &MainWindow::loadPayloadsOf);
-  connect(payloads_, &ConnectionPayloadLoader::loaded, this, [this](TracePtr trace, int connection) {
-    if (payloadGeneration_ != traceGeneration_) return loadPayloadsOf(payloadsWanted_);
+  connect(payloads_, &ConnectionPayloadLoader::loaded, this, [this](ConnectionPtr loaded, int connection) {
+    if (payloadGeneration_ != traceGeneration_ || !lazyTrace_) return loadPayloadsOf(payloadsWanted_);
     payloadsLoaded_.insert(connection);
     const int message = document_->message();
     const bool here = document_->connection() == connection;
-    showSnapshot(std::move(trace));
+    // In place: the views let go of the trace first (they may point into
+    // the connection being replaced), then get it back changed.
+    const int selectedConnection = document_->connection(), selectedRecord = document_->record();
+    document_->setTrace(nullptr);
+    lazyTrace_->connections[static_cast<std::size_t>(connection)] = std::move(*loaded);
+    document_->setTrace(lazyTrace_);
+    if (selectedRecord >= 0) document_->selectRecord(selectedConnection, selectedRecord);
+    else if (selectedConnection >= 0) document_->selectConnection(selectedConnection);
     if (here && message >= 0 && document_->message() != message) document_->selectMessage(connection, message);
     statusBar()->showMessage(tr("Loaded the application data of connection %1").arg(connection), 5000);
     emit connectionPayloadsLoaded(connection, true);
@@ -305,9 +315,12 @@ void MainWindow::connectWorkers() {
     statusBar()->showMessage(tr("Reading… %1").arg(text));
   });
   connect(loader_, &CaptureLoader::partial, this, &MainWindow::showSnapshot);
-  connect(loader_, &CaptureLoader::loaded, this, [this](const OpenRequest& request, TracePtr trace, const QString& notes) {
+  connect(loader_, &CaptureLoader::loaded, this, [this](const OpenRequest& request, OwnedTracePtr trace, const QString& notes) {
     currentFile_ = request.capture;
-    if (QFileInfo(request.capture).size() >= keepPayloadsBelow_) lazyPayloadsFrom_ = request;
+    if (QFileInfo(request.capture).size() >= keepPayloadsBelow_) {
+      lazyPayloadsFrom_ = request;
+      lazyTrace_ = trace;
+    }
     OpenCaptureDialog::remember(request);
     addRecent(request.capture);
     showTrace(std::move(trace));
@@ -413,7 +426,7 @@ void MainWindow::openCaptureFile(const QString& path) { openCapture(OpenCaptureD
 void MainWindow::openCapture(const OpenRequest& request) {
   if (isBusy()) return statusBar()->showMessage(tr("Busy: wait for the current job to finish, or cancel it"));
   OpenRequest r = request;
-  if (r.keyLog.isEmpty() && r.rsaKey.isEmpty()) r = OpenCaptureDialog::remembered(request.capture);
+  if (r.keyLog.isEmpty() && r.rsaKey.isEmpty() && r.psk.isEmpty()) r = OpenCaptureDialog::remembered(request.capture);
   newTraceSource();
   setBusy(tr("Opening %1…").arg(QFileInfo(r.capture).fileName()));
   cancel_->show();

@@ -127,6 +127,7 @@ class MainWindow : public QMainWindow {
   // results belong to (a newer file, lab or live capture makes them stale).
   qint64 keepPayloadsBelow_ = kKeepPayloadsBelow;
   std::optional<OpenRequest> lazyPayloadsFrom_;
+  OwnedTracePtr lazyTrace_;  // the large file's trace: connections gain their payloads in place
   std::set<int> payloadsLoaded_;
   int payloadsWanted_ = -1;
   int traceGeneration_ = 0;

@@ -11,6 +11,7 @@
 #include "EventText.hpp"
 #include "LiveRun.hpp"
 #include "WorkerThread.hpp"
+#include "tlslab/util/Bytes.hpp"
 #include "tlslab/dissect/TlsDissector.hpp"
 #include "tlslab/scenarios/LiveCaptureSession.hpp"
 
@@ -31,6 +32,14 @@ QString loadKeys(const OpenRequest& request, keys::KeyStore& keys, QStringList& 
   if (!request.rsaKey.isEmpty()) {
     auto loaded = keys.addPrivateKeyFile(request.rsaKey.toStdString(), request.keyPassword.toStdString());
     if (!loaded) return QObject::tr("Cannot load the RSA key %1:\n%2").arg(request.rsaKey, qs(loaded.error()));
+  }
+  if (!request.psk.trimmed().isEmpty()) {
+    auto key = fromHex(request.psk.trimmed().toStdString());
+    if (!key || key->empty())
+      return QObject::tr("The PSK \"%1\" is not a key in hex (e.g. ca19e028a8a372ad2d325f950fcaceed).").arg(request.psk);
+    std::optional<std::string> identity;
+    if (!request.pskIdentity.isEmpty()) identity = request.pskIdentity.toStdString();
+    keys.addPsk(std::move(*key), identity, "GUI");
   }
   return {};
 }
@@ -95,7 +104,7 @@ void CaptureLoader::start(const OpenRequest& request, qint64 keepPayloadsBelow) 
                                    model::DiagnosticCode::CaptureFile});
     }
     if (!options.keepPayloads) notes << QObject::tr("large file: a connection's application data loads when you open it");
-    auto shared = std::make_shared<const model::Trace>(std::move(trace));
+    auto shared = std::make_shared<model::Trace>(std::move(trace));
     const QString note = notes.join(QStringLiteral("; "));
     QMetaObject::invokeMethod(this, [this, request, shared, note] {
       running_ = false;
@@ -110,10 +119,11 @@ ConnectionPayloadLoader::ConnectionPayloadLoader(QObject* parent) : QObject(pare
 
 ConnectionPayloadLoader::~ConnectionPayloadLoader() { joinWorker(thread_); }
 
-void ConnectionPayloadLoader::start(const OpenRequest& request, TracePtr base, int connection) {
-  if (isRunning() || !base || connection < 0 || connection >= static_cast<int>(base->connections.size())) return;
+void ConnectionPayloadLoader::start(const OpenRequest& request, const model::TraceConnection& opened, int connection) {
+  if (isRunning() || connection < 0) return;
   running_ = true;
-  spawnWorker(this, thread_, [this, request, base, connection] {
+  auto hint = std::make_shared<const model::TraceConnection>(opened);
+  spawnWorker(this, thread_, [this, request, hint, connection] {
     auto post = [this](auto call) {
       QMetaObject::invokeMethod(this, [this, call] {
         running_ = false;
@@ -124,16 +134,13 @@ void ConnectionPayloadLoader::start(const OpenRequest& request, TracePtr base, i
     QStringList notes;
     if (QString error = loadKeys(request, keys, notes); !error.isEmpty())
       return post([this, connection, error] { emit failed(connection, error); });
-    auto conn = dissect::dissectConnection(request.capture.toStdString(), keys,
-                                           base->connections[static_cast<std::size_t>(connection)]);
+    auto conn = dissect::dissectConnection(request.capture.toStdString(), keys, *hint);
     if (!conn.ok()) {
       const QString error = qs(conn.error().message());
       return post([this, connection, error] { emit failed(connection, error); });
     }
-    auto trace = std::make_shared<model::Trace>(*base);
-    trace->connections[static_cast<std::size_t>(connection)] = std::move(conn.value());
-    TracePtr shared = std::move(trace);
-    post([this, shared, connection] { emit loaded(shared, connection); });
+    auto reread = std::make_shared<model::TraceConnection>(std::move(conn.value()));
+    post([this, reread, connection] { emit loaded(reread, connection); });
   });
 }
 

@@ -17,6 +17,10 @@ class QThread;
 namespace tlslab::gui {
 
 using TracePtr = std::shared_ptr<const model::Trace>;
+// A trace the window owns and may change in place (a large file's
+// connection gaining its payloads), so it never holds two copies.
+using OwnedTracePtr = std::shared_ptr<model::Trace>;
+using ConnectionPtr = std::shared_ptr<model::TraceConnection>;
 
 // What File → Open Capture asks for.
 struct OpenRequest {
@@ -24,6 +28,8 @@ struct OpenRequest {
   QString keyLog;      // optional NSS key log
   QString rsaKey;      // optional RSA server key (TLS 1.2 RSA key exchange)
   QString keyPassword;
+  QString psk;          // optional pre-shared key in hex (PSK cipher suites, DTLS PSK)
+  QString pskIdentity;  // optional: the identity that key is for (empty: any)
 };
 
 // Files at least this large open without application data payloads (memory
@@ -45,7 +51,7 @@ class CaptureLoader : public QObject {
   void progress(int percent, const QString& text);
   // The connections found so far, while a large file is still being read.
   void partial(tlslab::gui::TracePtr trace);
-  void loaded(const tlslab::gui::OpenRequest& request, tlslab::gui::TracePtr trace, const QString& notes);
+  void loaded(const tlslab::gui::OpenRequest& request, tlslab::gui::OwnedTracePtr trace, const QString& notes);
   void failed(const tlslab::gui::OpenRequest& request, const QString& message);
 
  private:
@@ -55,19 +61,20 @@ class CaptureLoader : public QObject {
 };
 
 // The lazy half of opening a huge file: one connection read again from the
-// file with its application data (dissect::dissectConnection), posted as a
-// new Trace (a copy of `base` with that connection replaced, made on the
-// worker so the window never copies a large trace).
+// file with its application data (dissect::dissectConnection), posted alone;
+// the window puts it into its own trace in place (no copy of the trace).
 class ConnectionPayloadLoader : public QObject {
   Q_OBJECT
  public:
   explicit ConnectionPayloadLoader(QObject* parent = nullptr);
   ~ConnectionPayloadLoader() override;
   bool isRunning() const { return running_; }
-  void start(const OpenRequest& request, TracePtr base, int connection);
+  // `opened`: the connection as the first pass found it (copied: the worker
+  // never reads the window's trace, which may change meanwhile).
+  void start(const OpenRequest& request, const model::TraceConnection& opened, int connection);
 
  signals:
-  void loaded(tlslab::gui::TracePtr trace, int connection);
+  void loaded(tlslab::gui::ConnectionPtr loaded, int connection);
   void failed(int connection, const QString& message);
 
  private:

@@ -12,6 +12,7 @@ namespace tlslab::cli {
 struct TlsArgs {
   std::string tls;  // "1.2", "1.3" or "" (both)
   std::string ciphers, ciphersuites, groups, sigalgs, alpn;
+  std::string psk, pskIdentity;  // hex key; identity
 };
 
 void addTlsOptions(CLI::App* command, TlsArgs& args);

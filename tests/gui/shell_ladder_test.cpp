@@ -204,7 +204,10 @@ TEST(LadderView, HugeTraceLaysOutAndPaintsWithoutFreezing) {
   view.grab();
   doc.selectRecord(0, last);
   view.grab();
-  EXPECT_LT(timer.elapsed(), 5000);
+  // A guard against a freeze (anything quadratic in 200 000 records takes
+  // far longer), not a speed target: that is scripts/bench-gui-open.sh's.
+  // 5 s failed in a Debug build on a loaded 2-core machine.
+  EXPECT_LT(timer.elapsed(), 60000);
   EXPECT_EQ(view.selectedArrow(), static_cast<int>(view.layout().arrows.size()) - 1);
 }
 

@@ -67,10 +67,16 @@ TEST(LazyPayloads, AConnectionsDataLoadsWhenItIsOpened) {
   EXPECT_EQ(appData(trace.connections[1]), "");  // not opened yet
   EXPECT_EQ(f.window.document()->connection(), 0);  // the selection survived the reload
 
+  // In place (issue 17): the window changes its one trace, it does not
+  // build a second one beside it.
+  const model::Trace* shown = f.window.document()->sharedTrace().get();
+  const model::TraceConnection* first = &f.window.document()->trace().connections[0];
   QSignalSpy payloads(&f.window, &MainWindow::connectionPayloadsLoaded);
   f.window.document()->selectConnection(1);
   ASSERT_TRUE(payloads.wait(60000));
   EXPECT_EQ(payloads.first().at(0).toInt(), 1);
+  EXPECT_EQ(f.window.document()->sharedTrace().get(), shown);
+  EXPECT_EQ(&f.window.document()->trace().connections[0], first);
   EXPECT_EQ(appData(f.window.document()->trace().connections[1]), appData(f.run.trace.connections[1]));
   EXPECT_EQ(appData(f.window.document()->trace().connections[0]), appData(f.run.trace.connections[0]));  // kept
   EXPECT_EQ(f.window.document()->connection(), 1);

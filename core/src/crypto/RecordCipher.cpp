@@ -81,6 +81,24 @@ void resetResult(model::RecordCrypto& out) {
   out.verdict = model::RecordVerdict::Malformed;
 }
 
+// The header's bytes kept (TLS 1.3's AAD), its length checked against the
+// fragment, then the mode opens the fragment. TLS and DTLS differ only in
+// how the header and sequence were read.
+void openFragment(record::RecordProtection& mode, const record::RecordHeader& header, ByteView record,
+                  std::size_t headerLength, std::uint64_t sequence, model::RecordCrypto& out, bool keepDetail) {
+  out.header.assign(record.begin(), record.begin() + static_cast<std::ptrdiff_t>(headerLength));
+  out.contentType = header.type;
+  const ByteView fragment = record.subspan(headerLength);
+  if (header.length != fragment.size()) {
+    // The length is part of what the MAC/AEAD protects (as AAD or via framing):
+    // a record whose header disagrees with its body was changed in transit.
+    record::failAuth(out, "authentication failed: the header's length field says " + std::to_string(header.length) +
+                              " bytes but " + std::to_string(fragment.size()) + " follow (header changed?)");
+    return;
+  }
+  mode.open(header, fragment, sequence, out, keepDetail);
+}
+
 }  // namespace
 
 void RecordCipher::decryptInto(ByteView record, std::uint64_t sequence, model::RecordCrypto& out,
@@ -97,17 +115,7 @@ void RecordCipher::decryptInto(ByteView record, std::uint64_t sequence, model::R
     out.note = "record is " + std::to_string(record.size()) + " bytes, shorter than the 5-byte header";
     return;
   }
-  out.header.assign(record.begin(), record.begin() + record::kHeaderLength);
-  out.contentType = header.type;
-  const ByteView fragment = reader.rest();
-  if (header.length != fragment.size()) {
-    // The length is part of what the MAC/AEAD protects (as AAD or via framing):
-    // a record whose header disagrees with its body was changed in transit.
-    record::failAuth(out, "authentication failed: the header's length field says " + std::to_string(header.length) +
-                              " bytes but " + std::to_string(fragment.size()) + " follow (header changed?)");
-    return;
-  }
-  impl_->mode->open(header, fragment, sequence, out, keepDetail);
+  openFragment(*impl_->mode, header, record, record::kHeaderLength, sequence, out, keepDetail);
 }
 
 void RecordCipher::decryptDtlsInto(ByteView record, model::RecordCrypto& out, bool keepDetail) {
@@ -124,16 +132,7 @@ void RecordCipher::decryptDtlsInto(ByteView record, model::RecordCrypto& out, bo
     return;
   }
   out.sequence = epochAndSeq;
-  out.header.assign(record.begin(), record.begin() + 13);
-  out.contentType = header.type;
-  const ByteView fragment = reader.rest();
-  if (header.length != fragment.size()) {
-    record::failAuth(out, "authentication failed: the header's length field says " + std::to_string(header.length) +
-                              " bytes but " + std::to_string(fragment.size()) + " follow (header changed?)");
-    return;
-  }
-  impl_->mode->open(header, fragment, epochAndSeq, out, keepDetail);
-  out.header.assign(record.begin(), record.begin() + 13);
+  openFragment(*impl_->mode, header, record, 13, epochAndSeq, out, keepDetail);
 }
 
 Result<Bytes> RecordCipher::encrypt(std::uint8_t contentType, ByteView plaintext, std::uint64_t sequence,

@@ -133,7 +133,7 @@ Negotiated negotiatedOf(SSL* ssl) {
   n.cipher = SSL_get_cipher_name(ssl);
   n.resumed = SSL_session_reused(ssl) == 1;
   const bool tls13 = SSL_version(ssl) == TLS1_3_VERSION;
-  if (n.resumed) n.resumedBy = tls13 ? "PSK" : SSL_SESSION_has_ticket(SSL_get0_session(ssl)) ? "ticket" : "session ID";
+  if (n.resumed) n.resumedBy = tls13 && hasExternalPsk(ssl) ? "an external PSK, no certificate" : tls13 ? "PSK" : SSL_SESSION_has_ticket(SSL_get0_session(ssl)) ? "ticket" : "session ID";
   // An abbreviated TLS 1.2 handshake exchanges no keys: OpenSSL still
   // reports the group the session was first made with (RFC 5246 §7.3).
   if (int group = SSL_get_negotiated_group(ssl); group != 0 && !(n.resumed && !tls13))

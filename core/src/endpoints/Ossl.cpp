@@ -50,10 +50,16 @@ std::string applyTlsOptions(SSL_CTX* ctx, const TlsOptions& options) {
   if (SSL_CTX_set_min_proto_version(ctx, opensslVersion(options.minVersion)) != 1 ||
       SSL_CTX_set_max_proto_version(ctx, opensslVersion(options.maxVersion)) != 1)
     return "cannot set protocol versions: " + sslErrors();
-  if (!options.cipherList.empty() && SSL_CTX_set_cipher_list(ctx, options.cipherList.c_str()) != 1)
-    return "OpenSSL rejected the TLS 1.2 cipher list '" + options.cipherList + "': " + sslErrors();
-  if (!options.cipherSuites.empty() && SSL_CTX_set_ciphersuites(ctx, options.cipherSuites.c_str()) != 1)
-    return "OpenSSL rejected the TLS 1.3 cipher suites '" + options.cipherSuites + "': " + sslErrors();
+  const std::string cipherList = options.cipherList.empty() && !options.psk.empty() ? "PSK" : options.cipherList;
+  if (!cipherList.empty() && SSL_CTX_set_cipher_list(ctx, cipherList.c_str()) != 1)
+    return "OpenSSL rejected the TLS 1.2 cipher list '" + cipherList + "': " + sslErrors();
+  // OpenSSL binds a callback PSK to SHA-256 in TLS 1.3: a SHA-384 suite would
+  // silently fall back to a certificate handshake.
+  const std::string cipherSuites = options.cipherSuites.empty() && !options.psk.empty()
+                                       ? "TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256"
+                                       : options.cipherSuites;
+  if (!cipherSuites.empty() && SSL_CTX_set_ciphersuites(ctx, cipherSuites.c_str()) != 1)
+    return "OpenSSL rejected the TLS 1.3 cipher suites '" + cipherSuites + "': " + sslErrors();
   if (!options.groups.empty() && SSL_CTX_set1_groups_list(ctx, options.groups.c_str()) != 1)
     return "OpenSSL rejected the groups '" + options.groups + "': " + sslErrors();
   if (!options.encryptThenMac) SSL_CTX_set_options(ctx, SSL_OP_NO_ENCRYPT_THEN_MAC);
@@ -62,6 +68,7 @@ std::string applyTlsOptions(SSL_CTX* ctx, const TlsOptions& options) {
            " bytes (at most 16384): " + sslErrors();
   if (!options.sigalgs.empty() && SSL_CTX_set1_sigalgs_list(ctx, options.sigalgs.c_str()) != 1)
     return "OpenSSL rejected the signature algorithms '" + options.sigalgs + "': " + sslErrors();
+  if (!options.psk.empty()) return applyPsk(ctx, options.psk, options.pskIdentity);
   return {};
 }
 

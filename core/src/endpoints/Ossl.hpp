@@ -17,6 +17,11 @@ int opensslVersion(TlsVersion version);
 
 // Applies versions, suites, groups and sigalgs; returns "" or what OpenSSL rejected.
 std::string applyTlsOptions(SSL_CTX* ctx, const TlsOptions& options);
+// Psk.cpp: both PSK callbacks on `ctx` (a context is a client's or a server's;
+// the other callback is never called). "" or why it failed.
+std::string applyPsk(SSL_CTX* ctx, const std::string& key, const std::string& identity);
+// True when the connection's context was given a PSK (a TLS 1.3 "resumption" is then that external PSK).
+bool hasExternalPsk(const SSL* ssl);
 
 // ALPN protocol list in wire form (RFC 7301 §3.1).
 std::string alpnWire(const std::vector<std::string>& protocols);

@@ -245,7 +245,7 @@ void LabPage::stepFinished(bool ok, const QString& how) {
   if (plan.capture.isEmpty()) return;
   const QString capture = QDir(stepDir_).absoluteFilePath(plan.capture);
   if (!QFileInfo::exists(capture)) return;
-  OpenRequest request{capture, plan.keyLog.isEmpty() ? QString() : QDir(stepDir_).absoluteFilePath(plan.keyLog), {}, {}};
+  OpenRequest request{capture, plan.keyLog.isEmpty() ? QString() : QDir(stepDir_).absoluteFilePath(plan.keyLog), {}, {}, {}, {}};
   appendConsole(tr("◆ opened %1 beside the tutorial").arg(plan.capture));
   emit captureOpenRequested(request);
 }

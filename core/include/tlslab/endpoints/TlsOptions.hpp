@@ -27,6 +27,13 @@ struct TlsOptions {
   // TLS 1.3: pad every record's TLSInnerPlaintext (content + type byte) to a
   // multiple of this many bytes (RFC 8446 §5.4; SSL_CTX_set_block_padding). 0 = none.
   std::size_t blockPadding = 0;
+  // A pre-shared key (RFC 4279; TLS 1.3 external PSK through OpenSSL's
+  // compatibility callbacks): empty = none. The client sends pskIdentity; the
+  // server accepts only it ("" = client sends "tlslab", server accepts any). With a PSK and no cipherList,
+  // the TLS 1.2 list is OpenSSL's "PSK" (every suite using one); with no
+  // cipherSuites, TLS 1.3 offers only SHA-256 suites (OpenSSL binds such a PSK to SHA-256).
+  std::string psk;  // raw key bytes
+  std::string pskIdentity;
 };
 
 }  // namespace tlslab::endpoints
