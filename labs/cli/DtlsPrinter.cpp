@@ -31,7 +31,9 @@ void printDtlsConnection(std::ostream& out, const model::TraceConnection& conn) 
   }
   out << fmt::format("  {} datagram(s), {} handshake flight(s)", d.datagrams, d.flights);
   if (d.cookieExchange)
-    out << fmt::format("; cookie exchange: HelloVerifyRequest, cookie {} ({} bytes)", toHex(d.cookie), d.cookie.size());
+    out << (d.cookie.empty() ? std::string("; cookie exchange: HelloVerifyRequest with an empty cookie")
+                             : fmt::format("; cookie exchange: HelloVerifyRequest, cookie {} ({} bytes)",
+                                           toHex(d.cookie), d.cookie.size()));
   out << "\n";
   const std::size_t resent = d.resentFragments[0] + d.resentFragments[1];
   if (resent > 0)

@@ -34,6 +34,7 @@ struct DtlsDirection {
   std::map<std::uint16_t, crypto::RecordCipher> ciphers;  // read keys by epoch
   std::map<std::uint16_t, bool> keysTried;                // epochs whose keys were looked for
   std::uint16_t handshakeEpoch = 0;  // the epoch this side's current handshake began in
+  bool ccsNumbered = false;          // 0x0100: this handshake's ChangeCipherSpec took its message_seq
   std::size_t lastFlight = 0;        // flight of this side's latest handshake record
   std::uint64_t streamBytes = 0;     // bytes of this side's earlier datagrams (record stream offsets)
 };

@@ -72,6 +72,7 @@ void maybeNewHandshake(DtlsDirection& dd, const wd::HandshakeFragment& f, std::u
   dd.reassembler.reset();
   dd.places.clear();
   dd.handshakeEpoch = epoch;
+  dd.ccsNumbered = false;
 }
 
 // What the HelloVerifyRequest changes: its cookie is shown, and the
@@ -107,7 +108,12 @@ void deliver(Shared& shared, DtlsAssociation& a, capture::Direction d, wd::Reass
   if (encrypted) tm.segments.clear();  // decrypted bytes have no place in the datagram stream
   const Bytes hvr = m.msgType == kHelloVerifyRequest ? tm.bytes : Bytes{};
   onHandshakeMessage(shared, conn, d, tm, encrypted);
-  if (m.msgType == kHelloVerifyRequest) onHelloVerifyRequest(shared, a, hvr);
+  if (m.msgType == kHelloVerifyRequest) {
+    // The flow table is TLS's: in DTLS the cookie exchange is allowed here,
+    // and the handshake's flow starts again at the second ClientHello.
+    traceOf(shared, conn).messages.back().flowVerdicts.clear();
+    onHelloVerifyRequest(shared, a, hvr);
+  }
   if (m.msgType == kServerHello && conn.hs.sawServerHello && wd::isDtlsVersion(conn.version)) {
     // The TLS path saw the ServerHello's DTLS version; its key schedule and
     // transcript hash are those of the TLS version it follows (RFC 6347 §4.1).
@@ -226,6 +232,13 @@ void dtlsRecord(Shared& shared, DtlsAssociation& a, const capture::FlowDatagram&
     onRecordContent(shared, conn, d.direction, stored(), stored().plaintext, wd::kRecordHeaderLength, stored().encrypted);
     if (stored().innerContentType == kChangeCipherSpec) {
       stored().dtls->flight = dd.lastFlight;
+      if (conn.dtlsVersion == wd::kDtls1BadVer && !dd.ccsNumbered) {
+        // Pre-RFC OpenSSL gave its ChangeCipherSpec a message_seq (Finished
+        // comes one later; tshark shows the same numbering on snakeoil-dtls).
+        dd.ccsNumbered = true;
+        dd.reassembler.skipNext();
+        for (auto& m : dd.reassembler.takeInOrder()) deliver(shared, a, d.direction, m);
+      }
       // The sender's next epoch uses the keys the TLS path just made (Tls12Keys.cpp).
       DirectionState& ds = conn.dir[di];
       const auto next = static_cast<std::uint16_t>(r.header.epoch + 1);

@@ -123,6 +123,13 @@ class HandshakeReassembler {
   // A new handshake on the same association (renegotiation restarts message_seq at 0
   // only in a new epoch context; RFC 6347 §4.2.2): forget everything.
   void reset() { *this = HandshakeReassembler(); }
+  // The next message_seq belongs to something that is not a handshake
+  // message: pre-RFC OpenSSL (0x0100) numbered its ChangeCipherSpec as one.
+  // takeInOrder() then releases what waited behind it.
+  void skipNext() {
+    pending_.erase(nextSeq_);
+    ++nextSeq_;
+  }
 
  private:
   struct Pending {
