@@ -231,6 +231,13 @@ void dtlsRecord(Shared& shared, DtlsAssociation& a, const capture::FlowDatagram&
   } else if (opened) {
     onRecordContent(shared, conn, d.direction, stored(), stored().plaintext, wd::kRecordHeaderLength, stored().encrypted);
     if (stored().innerContentType == kChangeCipherSpec) {
+      // A ChangeCipherSpec opens a flight when the other side spoke last
+      // (the server's ChangeCipherSpec + Finished; RFC 6347 §4.2.4).
+      if (a.flightSender != di) {
+        a.flightSender = di;
+        traceOf(shared, conn).dtls->flights += 1;
+        dd.lastFlight = traceOf(shared, conn).dtls->flights;
+      }
       stored().dtls->flight = dd.lastFlight;
       if (conn.dtlsVersion == wd::kDtls1BadVer && !dd.ccsNumbered) {
         // Pre-RFC OpenSSL gave its ChangeCipherSpec a message_seq (Finished
