@@ -15,6 +15,7 @@ namespace wd = wire::dtls;
 
 constexpr std::uint8_t kHandshake = 22, kChangeCipherSpec = 20, kApplicationData = 23;
 constexpr std::uint8_t kHelloVerifyRequest = 3, kServerHello = 2;
+constexpr std::size_t kMaxSegments = 4096;  // fragment positions kept per message (1-byte fragments are hostile)
 
 model::Direction toModel(capture::Direction d) {
   return d == capture::Direction::ClientToServer ? model::Direction::ClientToServer : model::Direction::ServerToClient;
@@ -26,7 +27,10 @@ model::Direction toModel(capture::Direction d) {
 crypto::RecordCipher* cipherFor(Shared& shared, DtlsAssociation& a, capture::Direction d, std::uint16_t epoch) {
   DtlsDirection& dd = a.dir[capture::index(d)];
   if (auto it = dd.ciphers.find(epoch); it != dd.ciphers.end()) return &it->second;
-  if (dd.keysTried[epoch] || !a.conn.hs.sawServerHello) return nullptr;
+  // Only the next epoch can start without its ChangeCipherSpec: a record
+  // claiming any other makes no keys (bounded: one cipher per real epoch).
+  const std::uint16_t highest = dd.ciphers.empty() ? 0 : dd.ciphers.rbegin()->first;
+  if (epoch != highest + 1 || dd.keysTried[epoch] || !a.conn.hs.sawServerHello) return nullptr;
   dd.keysTried[epoch] = true;
   activateTls12Keys(shared, a.conn, d);
   DirectionState& ds = a.conn.dir[capture::index(d)];
@@ -139,6 +143,14 @@ void handshakeRecord(Shared& shared, DtlsAssociation& a, capture::Direction d, m
   std::size_t flight = 0;
   for (const auto& f : split.fragments) {
     maybeNewHandshake(dd, f, epoch);
+    const wd::FragmentResult result = dd.reassembler.add(f);
+    if (result.outcome == wd::FragmentOutcome::Rejected) {
+      tc.diagnostics.push_back({model::Severity::Warning, fmt::format("DTLS record {}", rec.index), std::nullopt,
+                                fmt::format("handshake fragment (message_seq {}, offset {}, {} bytes) not used: {}",
+                                            f.messageSeq, f.fragmentOffset, f.fragmentLength, result.problem),
+                                model::DiagnosticCode::DtlsFragment});
+      continue;
+    }
     auto [where, isNew] = dd.places.try_emplace(f.messageSeq);
     DtlsMessagePlace& place = where->second;
     if (isNew) {
@@ -149,13 +161,13 @@ void handshakeRecord(Shared& shared, DtlsAssociation& a, capture::Direction d, m
       }
       place.flight = tc.dtls->flights;
     }
-    if (flight == 0) flight = place.flight;
-    const wd::FragmentResult result = dd.reassembler.add(f);
     switch (result.outcome) {
       case wd::FragmentOutcome::Partial:
       case wd::FragmentOutcome::Completed: {
         anyNew = true;
+        if (flight == 0) flight = place.flight;
         place.lastRecord = position;
+        if (place.segments.size() >= kMaxSegments) break;  // later field offsets are then approximate
         const std::size_t body = static_cast<std::size_t>(f.body.data() - content.data());
         const std::size_t at = rec.streamOffset + wd::kRecordHeaderLength + body;
         // type and length are the DTLS header's first 4 bytes, as in TLS's header.
@@ -163,13 +175,10 @@ void handshakeRecord(Shared& shared, DtlsAssociation& a, capture::Direction d, m
         place.segments.push_back({4 + f.fragmentOffset, at, f.fragmentLength});
         break;
       }
-      case wd::FragmentOutcome::Retransmission: tc.dtls->resentFragments[di] += 1; break;
-      case wd::FragmentOutcome::Rejected:
+      case wd::FragmentOutcome::Retransmission:
       default:
-        tc.diagnostics.push_back({model::Severity::Warning, fmt::format("DTLS record {}", rec.index), std::nullopt,
-                                  fmt::format("handshake fragment (message_seq {}, offset {}, {} bytes) not used: {}",
-                                              f.messageSeq, f.fragmentOffset, f.fragmentLength, result.problem),
-                                  model::DiagnosticCode::DtlsFragment});
+        if (flight == 0) flight = place.flight;
+        tc.dtls->resentFragments[di] += 1;
         break;
     }
   }
