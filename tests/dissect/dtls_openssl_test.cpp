@@ -4,8 +4,6 @@
 // tlslab must decrypt every record and verify both Finished, and tshark must
 // agree record for record (content type, epoch, 48-bit sequence number).
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <array>
@@ -21,30 +19,13 @@ using namespace tlslab;
 
 namespace {
 
-bool have(const char* tool) { return std::system((std::string("command -v ") + tool + " >/dev/null 2>&1").c_str()) == 0; }
-
-// A UDP port on 127.0.0.1 that was free a moment ago.
-std::uint16_t freeUdpPort() {
-  const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  std::uint16_t port = 0;
-  if (fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0)
-    port = ntohs(a.sin_port);
-  if (fd >= 0) ::close(fd);
-  return port;
-}
-
 TEST(DtlsOpenSsl, FragmentedLoopbackHandshakeDecryptsAndTsharkAgreesRecordForRecord) {
   for (const char* tool : {"openssl", "dumpcap", "tshark"})
-    if (!have(tool)) GTEST_SKIP() << "no " << tool;
+    if (!test::haveTool(tool)) GTEST_SKIP() << "no " << tool;
   if (::geteuid() != 0) GTEST_SKIP() << "capturing on lo needs root";
   const auto dir = std::filesystem::temp_directory_path() / ("tlslab-dtls-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
-  const std::uint16_t port = freeUdpPort();
+  const std::uint16_t port = test::freeLoopbackUdpPort();
   ASSERT_NE(port, 0);
   const auto certs = test::sourceDir() / "certs/bank32-rsa";
   const auto pcap = dir / "dtls.pcapng", keylog = dir / "keys.log";
