@@ -80,7 +80,10 @@ void printConnectionTable(std::ostream& out, const std::vector<const model::Trac
                               : recordCounts && c->index < recordCounts->size() ? (*recordCounts)[c->index]
                                                                                : c->records.size();
     out << fmt::format("{:>3}  {:<22} {:<22} {:<8} {:<40} {:<18} {:>7}  {}\n", c->index, c->client, c->server,
-                       c->quic ? "QUIC" : versionText(c->negotiated.version), shorten(suite, 40), shorten(sni, 18),
+                       c->quic ? "QUIC" : c->dtls && c->negotiated.version == 0 ? "DTLS"
+                                      : c->dtls && c->negotiated.version == 0x0100 ? "DTLS 1.0"  // pre-RFC; the details say so
+                                                                                   : versionText(c->negotiated.version),
+                       shorten(suite, 40), shorten(sni, 18),
                        count, shorten(c->decryption.text, 70));
   }
 }
@@ -97,6 +100,8 @@ std::string ladderLine(const model::TraceConnection& conn, const model::TraceRec
       if (m.name == "Alert" && !m.tree.value.empty()) name += " (" + m.tree.value + ")";
       what += (what.empty() ? "" : ", ") + name;
     }
+  } else if (rec.dtls && rec.dtls->resent) {
+    what = "(handshake bytes seen before)";
   } else if (type == 23 && opened) {
     what = fmt::format("{} bytes", rec.plaintextSize);
   } else if (!opened) {
@@ -105,8 +110,10 @@ std::string ladderLine(const model::TraceConnection& conn, const model::TraceRec
   }
   std::string lock = rec.encrypted ? (rec.keyPhase.empty() ? "[encrypted]" : "[" + rec.keyPhase.name() + " keys]") : "";
   if (rec.encrypted && !rec.undecryptedReason.empty()) lock += " not decrypted";
-  return fmt::format("  {:>10.6f}  {}  {:<17} {:<40} {}", rec.time, who(conn, rec.direction), contentName(type), what,
-                     lock);
+  std::string line = fmt::format("  {:>10.6f}  {}  {:<17} {:<40} {}", rec.time, who(conn, rec.direction),
+                                 contentName(type), what, lock);
+  if (rec.dtls) line += dtlsLadderTag(*rec.dtls);
+  return line;
 }
 
 void printLadder(std::ostream& out, const model::TraceConnection& conn) {
@@ -183,6 +190,7 @@ static void printCleartext(std::ostream& out, const model::TraceConnection& conn
 
 void printConnection(std::ostream& out, const model::TraceConnection& conn) {
   if (conn.quic) return printQuicConnection(out, conn);
+  if (conn.dtls) return printDtlsConnection(out, conn);
   const auto& n = conn.negotiated;
   out << fmt::format("\n=== connection {}: {} -> {} ===\n", conn.index, conn.client, conn.server);
   const bool cleartext = conn.records.empty() && conn.startTlsProtocol.empty() &&
@@ -210,6 +218,10 @@ void printConnection(std::ostream& out, const model::TraceConnection& conn) {
     out << "\n  " << conn.startTlsProtocol << " preamble (plaintext before STARTTLS):\n";
     printCleartext(out, conn);
   }
+  printConnectionBody(out, conn);
+}
+
+void printConnectionBody(std::ostream& out, const model::TraceConnection& conn) {
   out << "\n  ladder:\n";
   printLadder(out, conn);
   out << "\n  key derivation:\n";

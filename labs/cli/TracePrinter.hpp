@@ -24,8 +24,16 @@ inline constexpr std::size_t kPrintedBytesPerTurn = 4096;
 void printApplicationData(std::ostream& out, const model::TraceConnection& conn,
                           std::size_t maxBytesPerChunk = kPrintedBytesPerTurn);
 void printConnection(std::ostream& out, const model::TraceConnection& conn);
+// What follows a connection's header lines: ladder, key derivation,
+// application data, diagnostics.
+void printConnectionBody(std::ostream& out, const model::TraceConnection& conn);
 // A QUIC connection (conn.quic set): packets by space, frames, TLS messages, streams (QuicPrinter.cpp).
 void printQuicConnection(std::ostream& out, const model::TraceConnection& conn);
+// A DTLS association (conn.dtls set): version, flights, retransmits, the
+// ladder with epochs and sequence numbers (DtlsPrinter.cpp).
+void printDtlsConnection(std::ostream& out, const model::TraceConnection& conn);
+// " [epoch 1 seq 3, flight 5 resent]": what a DTLS record adds to its ladder line.
+std::string dtlsLadderTag(const model::DtlsRecordInfo& dtls);
 
 // Text if every byte is printable (or \r \n \t), else a hex dump with ASCII.
 bool isPrintable(ByteView data);

@@ -102,8 +102,10 @@ Outcome runCase(const Case& c) {
 }
 
 // Cases tlslab is expected to decrypt fully (the others need features it does
-// not have: TLS 1.3 draft 20, DTLS, QUIC; SSL 3.0's rsasnakeoil2 has its own
-// checks in ssl3_conformance_test.cpp); they still run, and must not crash.
+// not have: TLS 1.3 draft 20; QUIC counts packets and has its own checks in
+// quic_conformance_test.cpp, SSL 3.0's rsasnakeoil2 more in
+// ssl3_conformance_test.cpp, DTLS in dtls_dissect_test.cpp); they still run,
+// and must not crash.
 // dmgr's PKCS#12 key is RC2-encrypted (OpenSSL's legacy provider); the PSK
 // cases take cases.tsv's psk_hex; four of tls12-chacha20poly1305's seven
 // streams use PSK key exchange (their master secrets are in the key log).
@@ -111,7 +113,8 @@ const std::vector<std::string> kMustPass = {"rsasnakeoil2", "rsa-p-lt-q", "dhe1"
                                             "tls13-rfc8446", "tls13-rfc8446-noearly", "http2-data-reassembly",
                                             "http2_follow_multistream", "http2-brotli", "tls-fragmented-handshakes",
                                             "retrans-tls", "dmgr", "tls12-aes128ccm", "tls12-aes256gcm",
-                                            "tls12-chacha20poly1305"};
+                                            "tls12-chacha20poly1305", "snakeoil-dtls", "dtls12-aes128ccm8",
+                                            "dtls12-aes128ccm8-dsb", "udt-dtls"};
 
 }  // namespace
 
@@ -122,7 +125,8 @@ TEST(WiresharkConformance, DecryptsWhatTsharkDecryptsInTheSupportedCases) {
     Outcome out = runCase(c);
     const bool must = std::find(kMustPass.begin(), kMustPass.end(), id) != kMustPass.end();
     std::string expectedCount = c.col.count("expected_appdata_records") ? c.col.at("expected_appdata_records") : "0";
-    const bool tlsRecords = c.col.count("count_unit") && c.col.at("count_unit") == "tls_records";
+    const std::string unit = c.col.count("count_unit") ? c.col.at("count_unit") : "";
+    const bool tlsRecords = unit == "tls_records" || unit == "dtls_records";
     std::ostringstream report;
     report << id << ": " << (out.ran ? "ran" : "error: " + out.error) << ", app records " << out.appRecords << "/"
            << expectedCount << ", missing " << out.missing.size() << ", leaked " << out.leaked.size();

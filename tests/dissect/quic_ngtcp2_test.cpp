@@ -3,8 +3,6 @@
 // dumpcap records it and GnuTLS writes the key log (SSLKEYLOGFILE). tlslab
 // must decrypt every packet, and tshark must agree packet for packet.
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -20,31 +18,14 @@ using namespace tlslab;
 
 namespace {
 
-bool have(const char* tool) { return std::system((std::string("command -v ") + tool + " >/dev/null 2>&1").c_str()) == 0; }
-
-// A UDP port on 127.0.0.1 that was free a moment ago.
-std::uint16_t freeUdpPort() {
-  const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  std::uint16_t port = 0;
-  if (fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0)
-    port = ntohs(a.sin_port);
-  if (fd >= 0) ::close(fd);
-  return port;
-}
-
 TEST(QuicNgtcp2, LoopbackCaptureDecryptsFullyAndTsharkAgreesPacketForPacket) {
   for (const char* tool : {"gtlsserver", "gtlsclient", "dumpcap", "tshark"})
-    if (!have(tool)) GTEST_SKIP() << "no " << tool;
+    if (!test::haveTool(tool)) GTEST_SKIP() << "no " << tool;
   if (::geteuid() != 0) GTEST_SKIP() << "capturing on lo needs root";
   const auto dir = std::filesystem::temp_directory_path() / ("tlslab-quic-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "index.html") << "hello over QUIC from ngtcp2\n";
-  const std::uint16_t port = freeUdpPort();
+  const std::uint16_t port = test::freeLoopbackUdpPort();
   ASSERT_NE(port, 0);
   const auto certs = test::sourceDir() / "certs/bank32-ecdsa";
   const auto pcap = dir / "quic.pcapng", keylog = dir / "keys.log";

@@ -34,6 +34,10 @@ class BackgroundProcess {
 
 // A TCP port on 127.0.0.1 that was free a moment ago.
 std::uint16_t freeLoopbackPort();
+// A UDP port on 127.0.0.1 that was free a moment ago (0 if none could be bound).
+std::uint16_t freeLoopbackUdpPort();
+// Whether `tool` is on the PATH (tests skip without the real program).
+bool haveTool(const std::string& tool);
 // Polls until something accepts TCP connections on 127.0.0.1:port.
 bool waitForListener(std::uint16_t port, int timeoutMs);
 

@@ -176,6 +176,10 @@ struct Connection {
   const crypto::CipherSuite* suite = nullptr;
   std::uint16_t suiteId = 0;
   bool encryptThenMac = false;
+  // DTLS (Dtls.hpp): the record layer's version (0xfefd, 0xfeff, 0x0100);
+  // `version` is then the TLS version whose key schedule it uses.
+  std::uint16_t dtlsVersion = 0;
+  bool finishedFormUnknown = false;  // DTLS1_BAD_VER: its Finished input is not known, so it is not checked
   std::vector<Bytes> issuedTickets;  // NewSessionTicket tickets this connection's server sent
 
   std::string reason;        // why records cannot be opened (empty: no problem known)
@@ -201,6 +205,11 @@ double secondsSince(const Connection& conn, capture::Timestamp time);
 // Records.cpp
 void feedTls(Shared& shared, Connection& conn, const capture::StreamChunk& chunk);
 void flushDirection(Shared& shared, Connection& conn, capture::Direction direction, capture::Timestamp time);
+
+// The content of a readable record to its parser (handshake reassembly,
+// ChangeCipherSpec, Alert, Heartbeat, application data).
+void onRecordContent(Shared& shared, Connection& conn, capture::Direction d, model::TraceRecord& rec, ByteView content,
+                     std::size_t headerLength, bool encrypted);
 
 // Handshake.cpp
 void onHandshakeMessage(Shared& shared, Connection& conn, capture::Direction direction,

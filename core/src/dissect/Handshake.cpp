@@ -190,7 +190,7 @@ Bytes keepInTranscript(Shared& shared, Connection& conn, const wire::Reassembled
     if (const crypto::CipherSuite* suite = crypto::findSuite(sh->cipherSuite))
       transcript.replaceWithMessageHash(suite->prfHash);
   }
-  if (!transcript.add(m.bytes)) {
+  if (!transcript.add(m.transcriptBytes.empty() ? m.bytes : m.transcriptBytes)) {
     traceOf(shared, conn).diagnostics.push_back(
         {model::Severity::Warning, "handshake", std::nullopt,
          "the handshake exceeds 4 MB without finishing: its transcript is no longer kept, so Finished cannot be "

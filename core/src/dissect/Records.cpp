@@ -353,6 +353,11 @@ void onRecord(Shared& shared, Connection& conn, capture::Direction d, const wire
 
 }  // namespace
 
+void onRecordContent(Shared& shared, Connection& conn, capture::Direction d, model::TraceRecord& rec, ByteView content,
+                     std::size_t headerLength, bool encrypted) {
+  onPlainContent(shared, conn, d, rec, content, headerLength, encrypted);
+}
+
 void feedTls(Shared& shared, Connection& conn, const capture::StreamChunk& chunk) {
   DirectionState& ds = conn.dir[capture::index(chunk.direction)];
   if (!ds.tls) {

@@ -2,6 +2,7 @@
 // dropped application data to open a huge file loads it back for the one
 // connection the user looks at (the GUI's lazy payloads).
 #include "Connection.hpp"
+#include "tlslab/capture/Udp.hpp"
 
 namespace tlslab::dissect {
 
@@ -12,10 +13,10 @@ namespace {
 class OneConnectionSink : public capture::StreamSink {
  public:
   OneConnectionSink(capture::StreamSink& inner, const model::TraceConnection& which) : inner_(inner), which_(which) {}
-  bool found() const { return id_.has_value(); }
+  bool found() const { return id_.has_value() || flow_.has_value(); }
 
   void onConnectionOpened(const capture::ConnectionInfo& info) override {
-    if (id_ || capture::toString(info.client) != which_.client || capture::toString(info.server) != which_.server ||
+    if (id_ || flow_ || capture::toString(info.client) != which_.client || capture::toString(info.server) != which_.server ||
         info.firstSeen.seconds() != which_.startTime)
       return;
     id_ = info.id;
@@ -37,11 +38,26 @@ class OneConnectionSink : public capture::StreamSink {
     if (diagnostic.connection && diagnostic.connection == id_) inner_.onDiagnostic(diagnostic);
   }
   void onKeyLog(std::string_view text, std::uint64_t fileOffset) override { inner_.onKeyLog(text, fileOffset); }
+  // A DTLS association or QUIC connection is a UDP flow, matched the same way.
+  void onUdpFlowOpened(const capture::UdpFlowInfo& info) override {
+    if (id_ || flow_ || capture::toString(info.client) != which_.client ||
+        capture::toString(info.server) != which_.server || info.firstSeen.seconds() != which_.startTime)
+      return;
+    flow_ = info.id;
+    inner_.onUdpFlowOpened(info);
+  }
+  void onDatagram(const capture::FlowDatagram& datagram) override {
+    if (datagram.flow == flow_) inner_.onDatagram(datagram);
+  }
+  void onUdpFlowClosed(const capture::UdpFlowInfo& info) override {
+    if (info.id == flow_) inner_.onUdpFlowClosed(info);
+  }
 
  private:
   capture::StreamSink& inner_;
   const model::TraceConnection& which_;
   std::optional<capture::ConnectionId> id_;
+  std::optional<capture::UdpFlowId> flow_;
 };
 
 }  // namespace

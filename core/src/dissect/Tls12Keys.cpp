@@ -247,7 +247,8 @@ void activateTls12Keys(Shared& shared, Connection& conn, capture::Direction d) {
   ds.cipher.reset();
   if (!ensureTls12Keys(shared, conn)) return;
   const crypto::TrafficKeys& keys = d == capture::Direction::ClientToServer ? *conn.hs.clientKeys : *conn.hs.serverKeys;
-  const std::uint16_t version = conn.version ? conn.version : crypto::kTls12;
+  // DTLS records carry their own version in the MAC and AAD (RFC 6347 §4.1.2.1).
+  const std::uint16_t version = conn.dtlsVersion ? conn.dtlsVersion : conn.version ? conn.version : crypto::kTls12;
   auto cipher = crypto::RecordCipher::create(*conn.suite, keys, version, conn.encryptThenMac);
   if (!cipher) {
     conn.reason = "cannot set up the record cipher: " + cipher.error();

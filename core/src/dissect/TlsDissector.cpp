@@ -7,6 +7,7 @@
 #include <fmt/core.h>
 
 #include "Connection.hpp"
+#include "Dtls.hpp"
 #include "Quic.hpp"
 
 namespace tlslab::dissect {
@@ -25,7 +26,8 @@ TlsDissector::TlsDissector(keys::KeyStore& keys, DissectOptions options)
     : keys_(keys),
       options_(std::move(options)),
       shared_(new Shared{keys_, options_, trace_, {}, {}}),
-      quic_(std::make_unique<QuicDissector>(keys_, options_, trace_)) {}
+      quic_(std::make_unique<QuicDissector>(keys_, options_, trace_)),
+      dtls_(std::make_unique<DtlsDissector>(*shared_)) {}
 
 TlsDissector::~TlsDissector() = default;
 
@@ -170,18 +172,27 @@ void TlsDissector::onKeyLog(std::string_view text, std::uint64_t fileOffset) {
 }
 
 void TlsDissector::onUdpFlowOpened(const capture::UdpFlowInfo& info) {
-  if (!finished_) quic_->opened(info);
+  if (finished_) return;
+  dtls_->opened(info);
+  quic_->opened(info);
 }
+// DTLS decides first: QUIC claims ports 443 and 4433, and 4433 is also
+// openssl s_server's DTLS port. A DTLS record header cannot be a QUIC packet
+// (QUIC's first byte has its fixed bit 0x40 set; DTLS types are 20-25).
 void TlsDissector::onDatagram(const capture::FlowDatagram& datagram) {
-  if (!finished_) quic_->datagram(datagram);
+  if (finished_ || dtls_->datagram(datagram)) return;
+  quic_->datagram(datagram);
 }
 void TlsDissector::onUdpFlowClosed(const capture::UdpFlowInfo& info) {
-  if (!finished_) quic_->closed(info);
+  if (finished_) return;
+  dtls_->closed(info);
+  quic_->closed(info);
 }
 
 model::Trace TlsDissector::finish() {
   if (!finished_) {
     quic_->finish();
+    dtls_->finish();
     // The capture layer closes every connection at its end; anything left
     // here was never closed (a caller that feeds the sink directly).
     for (auto& [id, conn] : open_) {

@@ -91,6 +91,23 @@ json toJson(const VerifyVerdict& v) {
           {"errorDepth", v.errorDepth}, {"steps", steps}, {"events", events}};
 }
 
+// DTLS (issue 18): only DTLS records and connections have the key, so TLS JSON is unchanged.
+static json dtlsRecordJson(const DtlsRecordInfo& d) {
+  return {{"epoch", d.epoch}, {"sequence", d.sequence}, {"datagram", d.datagram}, {"flight", d.flight},
+          {"resent", d.resent}};
+}
+
+static json dtlsJson(const DtlsInfo& d) {
+  return {{"version", d.version},
+          {"versionName", d.versionName},
+          {"datagrams", d.datagrams},
+          {"flights", d.flights},
+          {"resentRecords", d.resentRecords},
+          {"resentFragments", {d.resentFragments[0], d.resentFragments[1]}},
+          {"cookieExchange", d.cookieExchange},
+          {"cookie", hex(d.cookie)}};
+}
+
 json toJson(const TraceRecord& r) {
   json out = {{"index", r.index},
                   {"direction", directionName(r.direction)},
@@ -108,6 +125,7 @@ json toJson(const TraceRecord& r) {
               {"undecryptedReason", r.undecryptedReason},
               {"messages", r.messages}};
   if (r.crypto) out["crypto"] = toJson(*r.crypto);
+  if (r.dtls) out["dtls"] = dtlsRecordJson(*r.dtls);
   return out;
 }
 
@@ -220,6 +238,7 @@ json summaryJson(const TraceConnection& c) {
   out["serverVerification"] = c.serverVerification ? toJson(*c.serverVerification) : json(nullptr);
   out["clientVerification"] = c.clientVerification ? toJson(*c.clientVerification) : json(nullptr);
   if (c.quic) out["quic"] = quicJson(*c.quic);
+  if (c.dtls) out["dtls"] = dtlsJson(*c.dtls);
   return out;
 }
 
@@ -343,6 +362,10 @@ void writeRecord(Pieces& w, const TraceRecord& r, unsigned depth) {
   }
   w.key(false, in, "direction");
   w.value(directionName(r.direction), in);
+  if (r.dtls) {
+    w.key(false, in, "dtls");
+    w.value(dtlsRecordJson(*r.dtls), in);
+  }
   w.key(false, in, "encrypted");
   w.value(r.encrypted, in);
   w.key(false, in, "frame");

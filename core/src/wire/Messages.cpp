@@ -11,6 +11,7 @@
 #include "Cursor.hpp"
 #include "Extensions.hpp"
 #include "MessageText.hpp"
+#include "tlslab/wire/Dtls.hpp"
 
 namespace tlslab::wire {
 
@@ -28,8 +29,20 @@ namespace {
 
 Bytes copy(ByteView v) { return Bytes(v.begin(), v.end()); }
 
-bool isTls13(const ParseContext& ctx) { return ctx.version && *ctx.version >= 0x0304 && *ctx.version < 0x7f00; }
-bool isTls12OrEarlier(const ParseContext& ctx) { return ctx.version && *ctx.version <= 0x0303; }
+// DTLS versions count down (0xfeff is 1.0, 0xfefd 1.2): the layout rules below
+// compare the TLS version a DTLS version follows (RFC 6347 §4.1).
+std::optional<std::uint16_t> tlsVersion(const ParseContext& ctx) {
+  if (ctx.version && dtls::isDtlsVersion(*ctx.version)) return dtls::tlsEquivalent(*ctx.version);
+  return ctx.version;
+}
+bool isTls13(const ParseContext& ctx) {
+  const auto v = tlsVersion(ctx);
+  return v && *v >= 0x0304 && *v < 0x7f00;
+}
+bool isTls12OrEarlier(const ParseContext& ctx) {
+  const auto v = tlsVersion(ctx);
+  return v && *v <= 0x0303;
+}
 
 void guessNote(Cursor& c, const std::string& what) {
   c.flag(model::Severity::Info, c.offset(), what, model::DiagnosticCode::ParseGuess);
@@ -154,7 +167,7 @@ void certificate(Cursor& c, Certificate& m, const ParseContext& ctx, ByteView bo
 void signedParams(Cursor& c, ServerKeyExchange& m, const ParseContext& ctx) {
   namespace t = text::serverKeyExchange;
   // TLS 1.2 puts the algorithm before the signature (RFC 5246 §7.4.3); 1.0/1.1 do not.
-  if (!ctx.version || *ctx.version >= 0x0303) m.signatureScheme = c.u16(t::signatureAlgorithm, signatureSchemeName);
+  if (!ctx.version || *tlsVersion(ctx) >= 0x0303) m.signatureScheme = c.u16(t::signatureAlgorithm, signatureSchemeName);
   m.signature = copy(c.opaque(t::signature, 2, 0, 0xFFFF));
 }
 
@@ -202,7 +215,7 @@ void certificateRequest(Cursor& c, CertificateRequest& m, const ParseContext& ct
   while (types.ok() && !types.empty())
     m.certificateTypes.push_back(types.u8(t::certificateType, clientCertificateTypeName));
   types.end();
-  if (isTls12OrEarlier(ctx) && *ctx.version < 0x0303) {
+  if (isTls12OrEarlier(ctx) && *tlsVersion(ctx) < 0x0303) {
     // TLS 1.0/1.1 have no signature algorithm list here.
   } else {
     Cursor algs = c.vector(t::signatureAlgorithms, 2, 2, 0xFFFE);
@@ -254,7 +267,7 @@ void certificateVerify(Cursor& c, CertificateVerify& m, const ParseContext& ctx)
   namespace t = text::certificateVerify;
   // TLS 1.2's fields read as TLS 1.3's, defined in RFC 5246's section.
   auto inVersion = [&](const FieldText& f) { return isTls13(ctx) ? f : detail::inRfc(f, t::kTls12Rfc); };
-  if (!ctx.version || *ctx.version >= 0x0303) m.scheme = c.u16(inVersion(t::algorithm), signatureSchemeName);
+  if (!ctx.version || *tlsVersion(ctx) >= 0x0303) m.scheme = c.u16(inVersion(t::algorithm), signatureSchemeName);
   m.signature = copy(c.opaque(inVersion(t::signature), 2, 0, 0xFFFF));
   c.end();
 }

@@ -91,6 +91,7 @@ struct LateKeys {
 
 struct Connection;  // per-connection state (core/src/dissect/Connection.hpp)
 class QuicDissector;  // QUIC over UDP (core/src/dissect/Quic.hpp, issue 19)
+class DtlsDissector;  // DTLS over UDP (core/src/dissect/Dtls.hpp, issue 18)
 struct Shared;
 
 class TlsDissector : public capture::StreamSink {
@@ -110,7 +111,8 @@ class TlsDissector : public capture::StreamSink {
   void onConnectionClosed(const capture::ConnectionInfo& info) override;
   void onDiagnostic(const capture::CaptureDiagnostic& diagnostic) override;
   void onKeyLog(std::string_view text, std::uint64_t fileOffset) override;
-  // QUIC (issue 19): UDP flows that look like QUIC become connections with packets.
+  // UDP: a flow whose first datagram is a DTLS record becomes a DTLS
+  // association (issue 18); one that looks like QUIC a QUIC connection (issue 19).
   void onUdpFlowOpened(const capture::UdpFlowInfo& info) override;
   void onDatagram(const capture::FlowDatagram& datagram) override;
   void onUdpFlowClosed(const capture::UdpFlowInfo& info) override;
@@ -146,6 +148,7 @@ class TlsDissector : public capture::StreamSink {
   // Closed connections (by trace index) still waiting for keys (retainForLateKeys).
   std::map<std::size_t, std::unique_ptr<Connection>> waiting_;
   std::unique_ptr<QuicDissector> quic_;
+  std::unique_ptr<DtlsDissector> dtls_;  // holds a reference to *shared_
   bool finished_ = false;
 };
 

@@ -46,7 +46,9 @@ enum class Severity { Info, Warning, Error };
   X(LateKeysDropped, "keys.late_dropped", "bytes held for late keys were dropped at the limit")            \
   X(KeyLogLine, "keys.keylog_line", "a key log line that could not be used")                               \
   X(EphemeralKeyLine, "keys.ephemeral_line", "an ephemeral-keys line that could not be used")               \
-  X(AppLimit, "app.limit", "application data past one of tlslab's caps (header block, body, count)")
+  X(AppLimit, "app.limit", "application data past one of tlslab's caps (header block, body, count)")  \
+  X(DtlsRetransmission, "dtls.retransmission", "a DTLS handshake flight sent again (RFC 6347 §4.2.4)")      \
+  X(DtlsFragment, "dtls.fragment", "a DTLS handshake fragment that does not fit its message")
 
 enum class DiagnosticCode : std::uint8_t {
 #define TLSLAB_DIAGNOSTIC_ENUM(id, name, meaning) id,

@@ -12,6 +12,7 @@
 
 #include "tlslab/model/Derivation.hpp"
 #include "tlslab/model/Diagnostic.hpp"
+#include "tlslab/model/Dtls.hpp"
 #include "tlslab/model/Field.hpp"
 #include "tlslab/model/KeyPhase.hpp"
 #include "tlslab/model/Quic.hpp"
@@ -64,6 +65,7 @@ struct TraceRecord {
   Bytes plaintext;                     // decrypted (or never-encrypted) content
   std::string undecryptedReason;       // empty when plaintext is valid or not encrypted
   std::vector<std::size_t> messages;   // indices into TraceConnection::messages
+  std::optional<DtlsRecordInfo> dtls;  // set for a DTLS record (epoch, sequence, flight)
 };
 
 // How a handshake resumed an earlier session (RFC 5246 §7.3, RFC 5077, RFC 8446 §2.2).
@@ -155,6 +157,8 @@ struct TraceConnection {
   // QUIC (issue 19): set for a QUIC connection, whose handshake came in
   // packets (quic->packets) instead of `records`, which then stays empty.
   std::optional<QuicInfo> quic;
+  // DTLS (issue 18): set for a DTLS association; its records are in `records`.
+  std::optional<DtlsInfo> dtls;
 };
 
 // The decrypted conversation as turns: consecutive chunks of one direction

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "tlslab/model/Field.hpp"
 #include "tlslab/util/ByteReader.hpp"
 #include "tlslab/util/Bytes.hpp"
 
@@ -62,6 +63,10 @@ struct DatagramRecords {
 // The records of one datagram (several may share one, RFC 6347 §4.1.1).
 // `base` is added to offsets in errors (e.g. the datagram's offset in its frame).
 DatagramRecords splitDatagram(ByteView datagram, std::size_t base = 0);
+
+// The header's field tree (DtlsFields.cpp), offsets relative to record.wire;
+// `streamOffset` is where the record starts in its direction's datagram bytes.
+model::Field describeRecordHeader(const Record& record, std::size_t streamOffset);
 
 struct HandshakeFragment {
   std::uint8_t msgType = 0;
@@ -118,6 +123,13 @@ class HandshakeReassembler {
   // A new handshake on the same association (renegotiation restarts message_seq at 0
   // only in a new epoch context; RFC 6347 §4.2.2): forget everything.
   void reset() { *this = HandshakeReassembler(); }
+  // The next message_seq belongs to something that is not a handshake
+  // message: pre-RFC OpenSSL (0x0100) numbered its ChangeCipherSpec as one.
+  // takeInOrder() then releases what waited behind it.
+  void skipNext() {
+    pending_.erase(nextSeq_);
+    ++nextSeq_;
+  }
 
  private:
   struct Pending {

@@ -32,6 +32,9 @@ struct ReassembledMessage {
   std::vector<Segment> segments;
   std::vector<model::Diagnostic> diagnostics;
   bool truncated = false;                // delivered by finish() before it was complete
+  // When not empty, what the transcript hashes instead of `bytes`: DTLS hashes
+  // each message with its 12-byte header (RFC 6347 §4.2.6).
+  Bytes transcriptBytes;
 
   // Stream offset of byte `messageOffset` of this message.
   std::size_t streamOffsetOf(std::size_t messageOffset) const;
