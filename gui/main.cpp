@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
   parser.addPositionalArgument("capture", "A pcap or pcapng file to open");
   QCommandLineOption keylog("keylog", "NSS key log for the capture", "file");
   QCommandLineOption rsaKey("rsa-key", "The server's RSA key (TLS 1.2 RSA key exchange)", "file");
-  QCommandLineOption lab("lab", "Run a lab at start: handshake, resumption, starttls, gallery, mitm, tamper", "name");
+  QCommandLineOption lab("lab", "Run a lab at start: handshake, resumption, starttls, gallery, mitm, tamper, quic", "name");
   QCommandLineOption strategy("strategy", "mitm: attacker certificate (attacker-own, self-signed, rogue-ca, forged, leaf-signed-leaf)", "s");
   QCommandLineOption victim("victim", "mitm: victim client (none, chain-only, ignore-errors, correct, correct+rogue, pinned)", "v");
   QCommandLineOption tls("tls", "handshake/resumption/tamper: 1.2 or 1.3", "version");
