@@ -119,8 +119,11 @@ TEST(QuicLabCli, JsonCarriesTheRunAndBothReadings) {
   EXPECT_EQ(j["withoutKeys"]["sni"], "bank32.com");
   EXPECT_EQ(j["withoutKeys"]["alpn"], nlohmann::json::array({"h3"}));
   EXPECT_EQ(j["withoutKeys"]["dcid"], j["withKeys"]["dcid"]);
-  for (const auto& s : j["withoutKeys"]["spaces"])
-    if (s["space"] == "1-RTT") EXPECT_EQ(s["opened"], 0);
+  for (const auto& s : j["withoutKeys"]["spaces"]) {
+    if (s["space"] == "1-RTT") {
+      EXPECT_EQ(s["opened"], 0);
+    }
+  }
   EXPECT_EQ(j["trace"]["connections"].size(), 1u);
   EXPECT_TRUE(j["trace"]["connections"][0].contains("quic"));
 }
