@@ -154,6 +154,7 @@ LabResult runQuicLab() {
     return result;
   }
   QString blind;
+  const scenarios::QuicObserved seen = scenarios::observeQuic(*conn);
   for (const auto& c : run.keyless.connections)
     if (c.quic)
       for (const auto& s : scenarios::observeQuic(c).spaces)
@@ -162,7 +163,7 @@ LabResult runQuicLab() {
                                   "(Initial keys from the DCID %4): %5")
                        .arg(qs(conn->quic->versionName), qs(conn->negotiated.suiteName))
                        .arg(conn->quic->oneRttDecrypted)
-                       .arg(qs(toHex(conn->quic->originalDcid)), blind);
+                       .arg(qs(toHex(seen.dcid)), blind);
   return result;
 }
 

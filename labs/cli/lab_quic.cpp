@@ -27,7 +27,7 @@ nlohmann::json observedJson(const QuicObserved& seen) {
   nlohmann::json spaces = nlohmann::json::array();
   for (const auto& s : seen.spaces)
     spaces.push_back({{"space", s.space}, {"client", s.clientPackets}, {"server", s.serverPackets}, {"opened", s.opened}});
-  return {{"dcid", toHex(seen.dcid)}, {"clientHello", seen.clientHello}, {"sni", seen.sni}, {"alpn", seen.alpn},
+  return {{"dcid", toHex(seen.dcid)}, {"retryDcid", toHex(seen.retryDcid)}, {"clientHello", seen.clientHello}, {"sni", seen.sni}, {"alpn", seen.alpn},
           {"spaces", spaces}};
 }
 
@@ -35,6 +35,9 @@ void printObserved(std::ostream& out, const QuicObserved& seen) {
   out << "  the client's first Initial: Destination Connection ID " << toHex(seen.dcid) << "\n"
       << "    initial_secret = HKDF-Extract(the published QUIC v1 salt, that DCID) (RFC 9001 §5.2): the Initial keys\n"
       << "    come from nothing secret (tlslab keys quic-initial --dcid " << toHex(seen.dcid) << ")\n";
+  if (!seen.retryDcid.empty())
+    out << "  after the server's Retry the client's Initials go to the DCID " << toHex(seen.retryDcid)
+        << ", and their keys are\n    derived again from it: still nothing secret\n";
   if (seen.clientHello)
     out << "  the ClientHello inside the Initials: SNI " << (seen.sni.empty() ? "(none)" : seen.sni) << ", ALPN offered "
         << joined(seen.alpn) << "\n";
@@ -43,7 +46,9 @@ void printObserved(std::ostream& out, const QuicObserved& seen) {
   out << "  packets opened:";
   const char* sep = " ";
   for (const auto& s : seen.spaces) {
-    out << fmt::format("{}{} {} of {}", sep, s.space, s.opened, s.packets());
+    const bool clear = s.space == "Retry" || s.space == "Version Negotiation";  // never encrypted
+    out << (clear ? fmt::format("{}{} {} (not encrypted)", sep, s.space, s.packets())
+                  : fmt::format("{}{} {} of {}", sep, s.space, s.opened, s.packets()));
     sep = "; ";
   }
   out << "\n  everything after the Initials is under keys from the (EC)DHE exchange: only the key log opens it\n";

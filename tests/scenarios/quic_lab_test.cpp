@@ -119,4 +119,14 @@ TEST(QuicLab, ARetryChangesTheDcidAndTheInitialsStillOpenWithoutKeys) {
   ASSERT_NE(seen.space("Retry"), nullptr);
   EXPECT_EQ(seen.space("Initial")->opened, seen.space("Initial")->packets());
   EXPECT_EQ(seen.sni, "h3.quic-lab.test");
+  // The first Initial's DCID, not the one the client switched to; the
+  // Retry's integrity tag is computed over it (RFC 9001 §5.8).
+  EXPECT_EQ(seen.dcid, blind.quic->packets.at(0).dcid);
+  EXPECT_FALSE(seen.retryDcid.empty());
+  EXPECT_NE(seen.retryDcid, seen.dcid);
+  for (const auto& p : blind.quic->packets) {
+    if (p.type == "Retry") {
+      EXPECT_NE(p.note.find("verifies with the client's original DCID " + toHex(seen.dcid)), std::string::npos) << p.note;
+    }
+  }
 }

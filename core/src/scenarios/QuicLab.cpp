@@ -245,6 +245,12 @@ QuicObserved observeQuic(const model::TraceConnection& connection) {
   if (!connection.quic) return seen;
   const model::QuicInfo& q = *connection.quic;
   seen.dcid = q.originalDcid;
+  for (const auto& p : q.packets) {
+    if (p.direction != model::Direction::ClientToServer || p.type != "Initial") continue;
+    seen.dcid = p.dcid;  // the first one; after a Retry the dissector's originalDcid is the new DCID
+    break;
+  }
+  if (q.retry && seen.dcid != q.originalDcid) seen.retryDcid = q.originalDcid;
   for (const char* name : {"Initial", "Handshake", "0-RTT", "1-RTT", "Retry", "Version Negotiation"}) {
     QuicSpaceCount count{name};
     for (const auto& p : q.packets) {

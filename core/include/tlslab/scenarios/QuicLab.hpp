@@ -64,7 +64,8 @@ struct QuicSpaceCount {
   std::size_t packets() const { return clientPackets + serverPackets; }
 };
 struct QuicObserved {
-  Bytes dcid;                     // the client's first Destination Connection ID (the Initial keys' input)
+  Bytes dcid;                     // the DCID of the client's first Initial (the Initial keys' input)
+  Bytes retryDcid;                // after a Retry: the DCID the client switched to, its Initials' keys come from it
   bool clientHello = false;       // the ClientHello was read (out of the client's Initials)
   std::string sni;                // its server_name
   std::vector<std::string> alpn;  // the protocols it offers

@@ -99,8 +99,7 @@ Bytes clientScid(const model::TraceConnection& conn) {
 
 // What a wrong key is instead, among every value of the Initial derivation
 // (and the same derivation from the wrong inputs); "" when none.
-std::string whatKeyIs(const std::string& answer, const model::TraceConnection& conn) {
-  const Bytes dcid = conn.quic->originalDcid;
+std::string whatKeyIs(const std::string& answer, const model::TraceConnection& conn, const Bytes& dcid) {
   auto keys = quic::deriveInitialKeys(quic::kVersion1, dcid);
   if (!keys) return {};
   const std::pair<const Bytes*, const char*> values[] = {
@@ -144,7 +143,7 @@ CheckResult checkKey(const CheckEnv& env, std::string_view question, bool hp) {
                                  "AES-128-GCM key of your client's Initials") +
                 " — computed from nothing but the DCID " + toHex(run.seen.dcid) + " and the published salt");
   if (answer.empty()) return fail("that is not hex", "write the key's 32 hex digits");
-  std::string is = whatKeyIs(answer, run.blind);
+  std::string is = whatKeyIs(answer, run.blind, run.seen.dcid);
   if (is.rfind("that is the client's quic key", 0) == 0 && hp)
     is = "that is the packet protection key (quic key); header protection has a key of its own, \"quic hp\"";
   if (is.rfind("that is the client's quic hp", 0) == 0 && !hp)
