@@ -124,6 +124,10 @@ TEST(QuicLab, ARetryChangesTheDcidAndTheInitialsStillOpenWithoutKeys) {
   EXPECT_EQ(seen.dcid, blind.quic->packets.at(0).dcid);
   EXPECT_FALSE(seen.retryDcid.empty());
   EXPECT_NE(seen.retryDcid, seen.dcid);
+  bool switched = false;  // the client's Initials after the Retry go to the Retry's SCID
+  for (const auto& p : blind.quic->packets)
+    switched |= p.type == "Initial" && p.direction == model::Direction::ClientToServer && p.dcid == seen.retryDcid;
+  EXPECT_TRUE(switched);
   for (const auto& p : blind.quic->packets) {
     if (p.type == "Retry") {
       EXPECT_NE(p.note.find("verifies with the client's original DCID " + toHex(seen.dcid)), std::string::npos) << p.note;

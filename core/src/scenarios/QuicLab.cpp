@@ -245,12 +245,10 @@ QuicObserved observeQuic(const model::TraceConnection& connection) {
   if (!connection.quic) return seen;
   const model::QuicInfo& q = *connection.quic;
   seen.dcid = q.originalDcid;
-  for (const auto& p : q.packets) {
-    if (p.direction != model::Direction::ClientToServer || p.type != "Initial") continue;
-    seen.dcid = p.dcid;  // the first one; after a Retry the dissector's originalDcid is the new DCID
-    break;
-  }
-  if (q.retry && seen.dcid != q.originalDcid) seen.retryDcid = q.originalDcid;
+  // RFC 9000 §17.2.5.2: after a Retry the client sends its Initials to the
+  // Retry's Source Connection ID, and derives their keys from it (RFC 9001 §5.2).
+  for (const auto& p : q.packets)
+    if (p.type == "Retry" && seen.retryDcid.empty()) seen.retryDcid = p.scid;
   for (const char* name : {"Initial", "Handshake", "0-RTT", "1-RTT", "Retry", "Version Negotiation"}) {
     QuicSpaceCount count{name};
     for (const auto& p : q.packets) {

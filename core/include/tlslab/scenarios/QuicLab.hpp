@@ -65,7 +65,7 @@ struct QuicSpaceCount {
 };
 struct QuicObserved {
   Bytes dcid;                     // the DCID of the client's first Initial (the Initial keys' input)
-  Bytes retryDcid;                // after a Retry: the DCID the client switched to, its Initials' keys come from it
+  Bytes retryDcid;                // after a Retry: its Source Connection ID, the client's next Initials' DCID and keys
   bool clientHello = false;       // the ClientHello was read (out of the client's Initials)
   std::string sni;                // its server_name
   std::vector<std::string> alpn;  // the protocols it offers
