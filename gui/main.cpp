@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
   QCommandLineOption rsaKey("rsa-key", "The server's RSA key (TLS 1.2 RSA key exchange)", "file");
   QCommandLineOption psk("psk", "A pre-shared key in hex (PSK suites)", "hex");
   QCommandLineOption pskIdentity("psk-identity", "The PSK identity --psk is for (default: any)", "name");
-  QCommandLineOption lab("lab", "Run a lab at start: handshake, resumption, starttls, gallery, mitm, tamper", "name");
+  QCommandLineOption lab("lab", "Run a lab at start: handshake, resumption, starttls, gallery, mitm, tamper, quic", "name");
   QCommandLineOption strategy("strategy", "mitm: attacker certificate (attacker-own, self-signed, rogue-ca, forged, leaf-signed-leaf)", "s");
   QCommandLineOption victim("victim", "mitm: victim client (none, chain-only, ignore-errors, correct, correct+rogue, pinned)", "v");
   QCommandLineOption tls("tls", "handshake/resumption/tamper: 1.2 or 1.3", "version");

@@ -190,6 +190,10 @@ LabDialog::LabDialog(LabKind initial, QWidget* parent)
   };
   connect(attack_, &QComboBox::currentIndexChanged, this, updateTamper);
   updateTamper();
+  auto* quicNote = new QLabel(tr("gtlsserver and gtlsclient (Debian's ngtcp2-server and ngtcp2-client) fetch one page "
+                                 "over HTTP/3 while tlslab captures lo, which needs root or CAP_NET_RAW."), this);
+  quicNote->setWordWrap(true);
+  page({{tr("Programs:"), quicNote}});
 
   auto* buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
   buttons->addButton(tr("&Run"), QDialogButtonBox::AcceptRole)->setDefault(true);

@@ -3,6 +3,7 @@
 #include "tlslab/pki/Catalog.hpp"
 #include "tlslab/scenarios/GalleryLab.hpp"
 #include "tlslab/scenarios/PairLab.hpp"
+#include "tlslab/scenarios/QuicLab.hpp"
 #include "tlslab/util/Paths.hpp"
 
 namespace tlslab::gui {
@@ -130,6 +131,42 @@ LabResult runMitmLab(const LabRequest& request, const Observer& observer) {
   return result;
 }
 
+// ngtcp2's client and server, captured on lo by core (scenarios::runQuicLab):
+// external processes, so nothing streams to the observer; the ladder gets the
+// capture dissected with the client's key log.
+LabResult runQuicLab() {
+  LabResult result;
+  scenarios::QuicLabOptions options;
+  options.certsDir = certsDir();
+  scenarios::QuicLabRun run = scenarios::runQuicLab(options);
+  if (!run.setupError.empty()) {
+    result.error = qs(run.setupError);
+    return result;
+  }
+  result.trace = std::move(run.trace);
+  result.trace.source = "lab: quic (ngtcp2)";
+  result.pcapng = std::move(run.pcapngWithKeys);
+  const model::TraceConnection* conn = nullptr;
+  for (const auto& c : result.trace.connections)
+    if (c.quic) conn = &c;
+  if (conn == nullptr) {
+    result.verdict = QStringLiteral("the client %1, and the capture holds no QUIC connection").arg(qs(run.clientResult));
+    return result;
+  }
+  QString blind;
+  const scenarios::QuicObserved seen = scenarios::observeQuic(*conn);
+  for (const auto& c : run.keyless.connections)
+    if (c.quic)
+      for (const auto& s : scenarios::observeQuic(c).spaces)
+        blind += QStringLiteral("%1%2 %3 of %4").arg(blind.isEmpty() ? QString() : QStringLiteral(", "), qs(s.space)).arg(s.opened).arg(s.packets());
+  result.verdict = QStringLiteral("%1, TLS 1.3 %2: %3 1-RTT packets decrypted with the client's key log; without keys "
+                                  "(Initial keys from the DCID %4): %5")
+                       .arg(qs(conn->quic->versionName), qs(conn->negotiated.suiteName))
+                       .arg(conn->quic->oneRttDecrypted)
+                       .arg(qs(toHex(seen.dcid)), blind);
+  return result;
+}
+
 }  // namespace
 
 QString LabRequest::title() const {
@@ -138,6 +175,7 @@ QString LabRequest::title() const {
     case LabKind::Resumption: return QStringLiteral("lab: resumption TLS %1").arg(tls.empty() ? QStringLiteral("1.2/1.3") : qs(tls));
     case LabKind::Starttls: return QStringLiteral("lab: SMTP STARTTLS");
     case LabKind::Gallery: return QStringLiteral("lab: gallery %1").arg(qs(galleryEntry));
+    case LabKind::Quic: return QStringLiteral("lab: QUIC (ngtcp2)");
     case LabKind::Tamper:
       return QStringLiteral("lab: tamper %1 TLS %2").arg(QString::fromUtf8(tamperActionName(attack)), tls.empty() ? QStringLiteral("1.3") : qs(tls));
     case LabKind::Mitm:
@@ -163,6 +201,10 @@ const std::vector<LabInfo>& labCatalog() {
       {LabKind::Tamper, QStringLiteral("Tampering"),
        QStringLiteral("An attacker without keys flips, drops, replays or cuts a record — and TLS notices"),
        QStringLiteral("02-tampering.md")},
+      {LabKind::Quic, QStringLiteral("QUIC"),
+       QStringLiteral("TLS 1.3 inside QUIC: Debian's ngtcp2 client and server on loopback, captured with libpcap (root); "
+                      "the Initial packets open without keys"),
+       QStringLiteral("15-quic.md")},
   };
   return labs;
 }
@@ -182,7 +224,8 @@ bool parseLabRequest(const QString& lab, const LabOptionText& options, LabReques
   };
   static const std::pair<const char*, LabKind> kinds[] = {{"handshake", LabKind::Handshake}, {"resumption", LabKind::Resumption},
                                                           {"starttls", LabKind::Starttls}, {"gallery", LabKind::Gallery},
-                                                          {"mitm", LabKind::Mitm}, {"tamper", LabKind::Tamper}};
+                                                          {"mitm", LabKind::Mitm}, {"tamper", LabKind::Tamper},
+                                                          {"quic", LabKind::Quic}};
   bool found = false;
   for (const auto& [name, kind] : kinds) {
     if (lab == QLatin1String(name)) {
@@ -191,7 +234,7 @@ bool parseLabRequest(const QString& lab, const LabOptionText& options, LabReques
     }
   }
   if (!found) {
-    error = QStringLiteral("unknown lab '%1' (handshake, resumption, starttls, gallery, mitm, tamper)").arg(lab);
+    error = QStringLiteral("unknown lab '%1' (handshake, resumption, starttls, gallery, mitm, tamper, quic)").arg(lab);
     return false;
   }
   if (!pick(options.strategy, allAttackerCertificates(), attackerCertificateName, request.strategy, "--strategy") ||
@@ -214,6 +257,7 @@ LabResult runLab(const LabRequest& request, const Observer& observer) {
     case LabKind::Starttls:
     case LabKind::Tamper: return runPair(request, observer);
     case LabKind::Gallery: return runGalleryLab(request, observer);
+    case LabKind::Quic: return runQuicLab();
     case LabKind::Mitm:
     default: return runMitmLab(request, observer);
   }

@@ -17,7 +17,7 @@
 
 namespace tlslab::gui {
 
-enum class LabKind { Handshake, Resumption, Starttls, Gallery, Mitm, Tamper };  // catalog order
+enum class LabKind { Handshake, Resumption, Starttls, Gallery, Mitm, Tamper, Quic };  // catalog order
 
 struct LabRequest {
   LabKind kind = LabKind::Mitm;
@@ -49,7 +49,7 @@ struct LabOptionText {
 };
 
 // Parses the command line's "--lab NAME" (handshake, resumption, starttls,
-// gallery, mitm, tamper) with its options; false when a name is unknown
+// gallery, mitm, tamper, quic) with its options; false when a name is unknown
 // (`error` says which).
 bool parseLabRequest(const QString& lab, const LabOptionText& options, LabRequest& request, QString& error);
 

@@ -49,6 +49,10 @@ struct LabArgs {
   std::size_t pad = 0;                // records: TLS 1.3 record padding block
   bool capture = false;               // records: capture on lo with libpcap (root)
   std::string alpn;                   // handshake/anatomy: the ALPN protocols the client offers, comma separated
+  std::string outDir;                 // quic: where the capture and the key log are kept
+  bool retry = false;                 // quic: the server sends a Retry first (address validation)
+  std::string serverName;             // quic: the SNI (yours with --student)
+  std::string page;                   // quic: the page served (yours with --student)
 };
 
 // `tlslab lab run tamper`: narrated, then judged (scenarios::TamperVerdict).
@@ -61,6 +65,9 @@ int runAnatomyLab(const LabArgs& args);
 // `tlslab lab run starttls-strip` and `starttls-inject` (lab_starttls.cpp).
 int runStripLab(const LabArgs& args);
 int runInjectLab(const LabArgs& args);
+
+// `tlslab lab run quic`: ngtcp2 on loopback, captured and read without and with keys (lab_quic.cpp).
+int runQuicLab(const LabArgs& args);
 
 // "\\r\\n" typed on the command line as CR LF (and \\t, \\\\).
 std::string unescapeArg(const std::string& text);

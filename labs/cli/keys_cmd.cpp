@@ -12,6 +12,7 @@
 #include "cli/CaptureArgs.hpp"
 #include "cli/Commands.hpp"
 #include "cli/KeysAead.hpp"
+#include "cli/KeysQuic.hpp"
 #include "cli/StepOutput.hpp"
 #include "tlslab/crypto/CipherSuite.hpp"
 #include "tlslab/crypto/Kdf.hpp"
@@ -340,6 +341,7 @@ void registerKeysCommand(CLI::App& app, Context& ctx) {
   addDeriveCommands(*derive, ctx, deriveArgs);
   registerKeysPemCommand(*keys, ctx);
   addAeadDecryptCommand(*keys, ctx);
+  addQuicInitialCommand(*keys, ctx);
 }
 
 }  // namespace tlslab::cli

@@ -45,6 +45,10 @@ std::string applyStudent(LabArgs& args, int labNumber) {
     args.password = variant->password();
   }
   if (variant && labNumber == 12 && args.earlyData.empty()) args.earlyData = course::earlyDataRequest(*variant);
+  if (variant && labNumber == 15) {
+    args.serverName = course::quicServerName(*variant);
+    args.page = course::quicPage(*variant);
+  }
   if (variant && labNumber == 13) {
     args.subject = course::mailSubject(*variant);
     args.injected = course::injectedCommand(*variant);
@@ -68,6 +72,7 @@ constexpr LabInfo kLabs[] = {
     {"mitm", "the man-in-the-middle attack: poisoned name resolution, a proxy, a stolen password, and the fix"},
     {"tamper", "an attacker without keys flips, drops, replays or cuts a record of the request: TLS notices, plain TCP (--plain) does not"},
     {"real-clients", "the mitm attack against curl, wget, python3, gnutls-cli, openssl s_client and Chromium"},
+    {"quic", "TLS 1.3 inside QUIC: ngtcp2's client and server on loopback, captured, read without keys, then with the key log"},
     {"records", "one SSL_write of --size bytes, SSL_read with a --buffer-byte buffer: records, sequence numbers, TCP segments"},
 };
 
@@ -274,8 +279,9 @@ int runPair(const LabArgs& args, PairLab lab) {
 int runLab(LabArgs& args) {
   args.earlyData = unescapeArg(args.earlyData);
   const bool lab13 = args.name == "starttls-strip" || args.name == "starttls-inject";
-  if (args.name == "mitm" || args.name == "real-clients" || args.name == "replay" || lab13) {
-    if (auto err = applyStudent(args, args.name == "replay" ? 12 : lab13 ? 13 : 3); !err.empty()) {
+  if (args.name == "mitm" || args.name == "real-clients" || args.name == "replay" || lab13 || args.name == "quic") {
+    const int number = args.name == "replay" ? 12 : lab13 ? 13 : args.name == "quic" ? 15 : 3;
+    if (auto err = applyStudent(args, number); !err.empty()) {
       std::cerr << "tlslab lab run: " << err << "\n";
       return 2;
     }
@@ -293,6 +299,7 @@ int runLab(LabArgs& args) {
   if (args.name == "starttls-inject") return runInjectLab(args);
   if (args.name == "records") return runRecordsLab(args);
   if (args.name == "anatomy") return runAnatomyLab(args);
+  if (args.name == "quic") return runQuicLab(args);
   for (auto lab : {PairLab::Handshake, PairLab::Resumption, PairLab::Starttls})
     if (args.name == pairLabName(lab)) return runPair(args, lab);
   std::cerr << "tlslab lab run: unknown lab '" << args.name << "' (see `tlslab lab list`)\n";
@@ -354,6 +361,9 @@ void registerLabCommand(CLI::App& app, Context& ctx) {
   run->add_option("--buffer", args->buffer, "records: the buffer the server gives each SSL_read (default 9000)");
   run->add_option("--pad", args->pad, "records with --tls 1.3: pad every record's inner plaintext to a multiple of N bytes");
   run->add_flag("--capture", args->capture, "records: capture on lo with libpcap (root or CAP_NET_RAW) to see the real TCP segments");
+  run->add_option("-o,--out", args->outDir,
+                  "quic: keep the capture (quic.pcapng, no keys) and the client's key log (keys.log) in this folder");
+  run->add_flag("--retry", args->retry, "quic: the server validates the client's address first (a Retry packet)");
   run->add_flag("--json", args->json, "Results as JSON");
   run->add_flag("--quiet", args->quiet, "No live ladder, only the results");
   run->add_flag("--full-log", args->fullLog, "Every event OpenSSL reported on every side instead of the ladder");
@@ -363,7 +373,7 @@ void registerLabCommand(CLI::App& app, Context& ctx) {
   run->add_option("--screenshot", args->screenshot, "real-clients: write Chromium's error page to this PNG");
   run->add_option("--password", args->password, "real-clients: the victim's password (default hunter2)");
   run->add_option("--student", args->who.student,
-                  "mitm/real-clients/replay/starttls-strip/starttls-inject: your student ID: the victim is you, the "
+                  "mitm/real-clients/replay/starttls-strip/starttls-inject/quic: your student ID: the victim is you, the "
                   "password (early data, mail, injected command) yours");
   run->add_option("--key", args->who.keyFile, "the same with your student key file (from your teacher)");
   run->add_option("--save", args->save, "handshake/resumption/starttls/tamper/mitm: write the run as pcapng with its keys");

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "support/TestPaths.hpp"
+#include "tlslab/scenarios/QuicLab.hpp"
 #include "tlslab/scenarios/course/Program.hpp"
 #include "tlslab/scenarios/course/Tutorial.hpp"
 
@@ -45,6 +46,7 @@ std::string readFile(const fs::path& file) {
 bool available(const std::string& need) {
   if (need == "root") return ::geteuid() == 0;
   if (need == "chromium") return fs::exists("/usr/bin/chromium");
+  if (need == "ngtcp2") return scenarios::quicLabPrerequisites().empty();  // lab 15: gtlsserver, gtlsclient
   return false;
 }
 

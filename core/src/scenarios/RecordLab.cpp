@@ -9,8 +9,7 @@
 #include <fmt/core.h>
 
 #include "LabIdentity.hpp"
-#include "tlslab/capture/Pcapng.hpp"
-#include "tlslab/capture/Source.hpp"
+#include "LoopbackCapture.hpp"
 #include "tlslab/endpoints/RunPcapng.hpp"
 
 namespace tlslab::scenarios {
@@ -23,57 +22,6 @@ constexpr std::size_t kMinWrite = 1000, kMaxWrite = 256 * 1024;
 constexpr std::size_t kMinBuffer = 256, kMaxBuffer = 64 * 1024;
 
 std::string endMarker(std::size_t size) { return fmt::format("[end of the {}-byte write]\n", size); }
-
-struct CapturedPacket {
-  capture::Timestamp time;
-  Bytes data;
-  std::uint32_t originalLength = 0;
-};
-
-// libpcap on lo for one server port, collecting frames until stopped.
-class LoopbackCapture {
- public:
-  static std::unique_ptr<LoopbackCapture> open(std::uint16_t port, std::string& error) {
-    capture::LiveOptions options;
-    options.interface = "lo";
-    options.filter = "tcp port " + std::to_string(port);
-    options.bufferTimeoutMs = 20;
-    auto live = capture::LiveCapture::open(options);
-    if (!live) {
-      error = live.error().message();
-      return nullptr;
-    }
-    auto self = std::unique_ptr<LoopbackCapture>(new LoopbackCapture(std::move(live.value())));
-    self->pump_ = std::thread([raw = self.get()] {
-      (void)raw->live_->run([raw](const capture::RawPacket& p) {
-        raw->packets_.push_back({p.time, Bytes(p.data.begin(), p.data.end()), p.originalLength});
-      });
-    });
-    return self;
-  }
-  ~LoopbackCapture() { stop(); }
-  // The last FIN must pass the tap before it stops.
-  void stop() {
-    if (!pump_.joinable()) return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(150));
-    live_->stop();
-    pump_.join();
-  }
-  std::string pcapng(const std::string& keyLog) {
-    std::ostringstream out;
-    capture::PcapngWriter writer(out);
-    writer.writeKeyLog(keyLog);
-    std::uint32_t id = writer.addInterface(live_->linkType(), 262144, "lo");
-    for (const auto& p : packets_) writer.writePacket(id, p.time, p.data, p.originalLength);
-    return out.str();
-  }
-
- private:
-  explicit LoopbackCapture(std::unique_ptr<capture::LiveCapture> live) : live_(std::move(live)) {}
-  std::unique_ptr<capture::LiveCapture> live_;
-  std::vector<CapturedPacket> packets_;  // written by the pump thread only, read after join
-  std::thread pump_;
-};
 
 std::vector<std::size_t> appDataSizes(const std::vector<Event>& events, bool sent) {
   std::vector<std::size_t> sizes;
@@ -151,7 +99,7 @@ RecordLabRun runRecordLab(const RecordLabOptions& options) {
   }
   std::unique_ptr<LoopbackCapture> live;
   std::string liveError;
-  if (options.liveCapture) live = LoopbackCapture::open(started.value()->port(), liveError);
+  if (options.liveCapture) live = LoopbackCapture::open("tcp port " + std::to_string(started.value()->port()), liveError);
 
   ClientConfig client;
   client.port = started.value()->port();

@@ -5,6 +5,8 @@
 
 #include <unistd.h>
 
+#include "tlslab/scenarios/QuicLab.hpp"
+
 namespace tlslab::gui {
 
 namespace {
@@ -38,6 +40,7 @@ bool meets(const QString& need) {
   if (need == QLatin1String("chromium"))
     return !QStandardPaths::findExecutable(QStringLiteral("chromium")).isEmpty() ||
            !QStandardPaths::findExecutable(QStringLiteral("chromium-browser")).isEmpty();
+  if (need == QLatin1String("ngtcp2")) return scenarios::quicLabPrerequisites().empty();  // lab 15's programs
   return true;  // a need this panel does not know: let the step say what it lacks
 }
 

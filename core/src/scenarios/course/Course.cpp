@@ -37,6 +37,7 @@ std::span<const LabDefinition* const> course() {
       &lab12Resumption(),
       &lab13Starttls(),
       &lab14Wrappers(),
+      &lab15Quic(),
       &challenge20Forensics(),
   };
   return labs;

@@ -26,4 +26,14 @@ std::string injectedCommand(const Variant& v) {
          "@attacker32.com>";
 }
 
+std::string quicServerName(const Variant& v) {
+  return "h3." + std::string(v.pick("quic/host", kPayees)) + std::to_string(v.number("quic/number", 1000, 9999)) + ".test";
+}
+
+std::string quicPageToken(const Variant& v) { return v.hex("quic/token", 12); }
+
+std::string quicPage(const Variant& v) {
+  return "<html><body>Hello " + v.student() + ", over QUIC. Your token: " + quicPageToken(v) + "</body></html>\n";
+}
+
 }  // namespace tlslab::course

@@ -19,6 +19,7 @@ const LabDefinition& lab11ForwardSecrecy();    // Lab11ForwardSecrecy.cpp
 const LabDefinition& lab12Resumption();        // Lab12Resumption.cpp
 const LabDefinition& lab13Starttls();          // Lab13Starttls.cpp
 const LabDefinition& lab14Wrappers();          // Lab14Wrappers.cpp
+const LabDefinition& lab15Quic();              // Lab15Quic.cpp (checks: Lab15Checks.cpp)
 // Challenges come after the labs, numbered from 20 (slug "forensics": `tlslab lab start forensics`).
 const LabDefinition& challenge20Forensics();   // Challenge20Forensics.cpp
 

@@ -15,5 +15,11 @@ std::string earlyDataRequest(const Variant& lab12);
 std::string mailSubject(const Variant& lab13);
 // Lab 13: the command the attacker injects after STARTTLS, e.g. "RCPT TO:<eve.otter42@attacker32.com>".
 std::string injectedCommand(const Variant& lab13);
+// Lab 15: the server name the QUIC client sends (SNI and URL), e.g. "h3.otter4812.test".
+std::string quicServerName(const Variant& lab15);
+// Lab 15: the token on the page the QUIC server serves, e.g. "5e0c9a41b7d2": only the key log reveals it.
+std::string quicPageToken(const Variant& lab15);
+// Lab 15: that page (index.html), the token inside it.
+std::string quicPage(const Variant& lab15);
 
 }  // namespace tlslab::course
