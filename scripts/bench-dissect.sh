@@ -55,17 +55,24 @@ PY
 
 # The commands users run (issue 17: each streams, so memory follows the
 # connections open at once). Wall time and peak RSS, tshark's from above.
-cli() {  # label, then the tlslab arguments
-  local label=$1; shift
+cli() {  # label, speed goal (x tshark, 0 = none), RSS goal (MB), then the tlslab arguments
+  local label=$1 speed_goal=$2 rss_goal=$3; shift 3
   read -r s kb < <(median_of_runs "$work/cli" "$build/tlslab" "$@" -q)
-  python3 -c "import sys; s, kb, ts = float(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
-print(f'  {sys.argv[4]:<34}{s:7.2f} s  peak RSS {kb / 1024:7.1f} MB  {ts / s if s > 0 else 0:6.1f}x tshark')" \
-    "$s" "$kb" "$ts_s" "$label"
+  python3 -c "import sys
+s, kb, ts, speed_goal, rss_goal = (float(x) for x in sys.argv[1:6])
+ratio = ts / s if s > 0 else 0
+goals = []
+if speed_goal > 0: goals.append(f'speed {\"ok\" if ratio >= speed_goal else \"BELOW GOAL\"} (>= {speed_goal:g}x)')
+goals.append(f'memory {\"ok\" if kb / 1024 < rss_goal else \"ABOVE GOAL\"} (< {rss_goal:g} MB)')
+print(f'  {sys.argv[6]:<34}{s:7.2f} s  peak RSS {kb / 1024:7.1f} MB  {ratio:6.1f}x tshark  ' + ', '.join(goals))" \
+    "$s" "$kb" "$ts_s" "$speed_goal" "$rss_goal" "$label"
+  rm -f "$work/cli"
 }
-echo "user-facing commands (output to a file in $work):"
-cli "tlslab dissect F" dissect "$capture"
-cli "tlslab dissect F --summary" dissect "$capture" --summary
-cli "tlslab dissect F --json" dissect "$capture" --json
-rm -f "$work/cli"
-cli "tlslab follow F 0" follow "$capture" 0
-cli "tlslab export F -o OUT" export "$capture" -o "$work/export.pcapng"
+echo "user-facing commands (output to a file in $work; goals of issue 17):"
+cli "tlslab dissect F" 20 100 dissect "$capture"
+cli "tlslab dissect F --no-payloads" 0 100 dissect "$capture" --no-payloads
+cli "tlslab dissect F --summary" 40 100 dissect "$capture" --summary
+cli "tlslab dissect F --json" 5 150 dissect "$capture" --json
+cli "tlslab dissect F --jsonl" 5 150 dissect "$capture" --jsonl
+cli "tlslab follow F 0" 0 100 follow "$capture" 0
+cli "tlslab export F -o OUT" 0 100 export "$capture" -o "$work/export.pcapng"

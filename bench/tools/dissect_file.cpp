@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   tlslab::dissect::DissectOptions options;
   options.keepPayloads = false;
   options.keepRecords = false;  // a closed connection keeps its summary only: memory stays flat
+  options.keepFinishedDetail = false;
   options.onRecord = [&](const tlslab::model::TraceConnection&, const tlslab::model::TraceRecord& record) {
     if (!record.undecryptedReason.empty()) ++closed;
     else if (record.innerContentType == 23) ++appRecords;

@@ -219,6 +219,8 @@ int runDissect(const DissectArgs& args) {
   dissect::DissectOptions options;
   options.keepPayloads = !args.noPayloads;
   if (args.noStream) return runWhole(args, filters, keys, options);
+  // Each connection is printed or written when it finishes; the table needs only its row.
+  options.keepFinishedDetail = false;
   if (args.json || args.jsonl) return streamJson(args, filters, keys, options);
 
   // The printout starts with the table, which needs every connection: a
@@ -260,6 +262,7 @@ int runDissect(const DissectArgs& args) {
   dissect::DissectOptions bulk;
   bulk.keepPayloads = false;
   bulk.keepRecords = false;
+  bulk.keepFinishedDetail = false;
   std::vector<std::size_t> recordCounts;
   bulk.onRecord = [&](const model::TraceConnection& c, const model::TraceRecord&) {
     if (recordCounts.size() <= c.index) recordCounts.resize(c.index + 1, 0);

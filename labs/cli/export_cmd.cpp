@@ -35,6 +35,7 @@ int runExport(const ExportArgs& args) {
   // records go when their connection closes: memory follows the connections
   // open at once, not the capture (issue 17). The secrets are the same.
   options.keepRecords = args.noStream;
+  options.keepFinishedDetail = args.noStream;
   bool readInPart = false;
   auto trace = dissectCapture(args.capture, keys, "export", args.quiet, options, &readInPart);
   if (!trace) return 2;

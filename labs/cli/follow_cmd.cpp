@@ -47,6 +47,7 @@ int runFollow(const FollowArgs& args) {
   dissect::DissectOptions options;
   std::optional<int> result;  // set once connection N has been printed
   if (!args.noStream) {
+    options.keepFinishedDetail = false;  // N is printed in the call; the others are not needed
     options.onConnectionFinished = [&](model::TraceConnection& c) {
       if (c.index == args.index) result = followConnection(args, c);
     };

@@ -242,6 +242,9 @@ const Bytes* tls13Secret(Shared& shared, Connection& conn, crypto::SecretKind ki
 // Finalize.cpp
 void explainKeys(Shared& shared, Connection& conn);
 void finalizeConnection(Shared& shared, Connection& conn);
+// After onConnectionFinished (or in bulk mode): what a finished connection
+// no longer needs, freed (swap frees; `= {}` keeps capacity).
+void releaseFinished(const DissectOptions& options, model::TraceConnection& tc);
 std::string noKeyReason(Shared& shared, Connection& conn);
 
 }  // namespace tlslab::dissect

@@ -90,11 +90,7 @@ void DtlsDissector::finalize(DtlsAssociation& a) {
   notifyConnection(shared_, conn);
   model::TraceConnection& done = traceOf(shared_, conn);
   if (shared_.options.onConnectionFinished) shared_.options.onConnectionFinished(done);
-  if (!shared_.options.keepRecords || shared_.options.onConnectionFinished) {
-    std::vector<model::TraceRecord>().swap(done.records);  // swap frees; `= {}` keeps capacity
-    std::vector<model::TraceMessage>().swap(done.messages);
-    std::vector<model::AppDataChunk>().swap(done.appData);
-  }
+  releaseFinished(shared_.options, done);
 }
 
 void DtlsDissector::closed(const capture::UdpFlowInfo& info) {

@@ -294,4 +294,20 @@ void finalizeConnection(Shared& shared, Connection& conn) {
   if (shared.options.keepRecords) linkDerivation(tc);
 }
 
+void releaseFinished(const DissectOptions& options, model::TraceConnection& tc) {
+  if (options.keepRecords && !options.onConnectionFinished) return;
+  std::vector<model::TraceRecord>().swap(tc.records);
+  std::vector<model::TraceMessage>().swap(tc.messages);
+  std::vector<model::AppDataChunk>().swap(tc.appData);
+  if (tc.quic) {
+    std::vector<model::QuicPacket>().swap(tc.quic->packets);
+    std::vector<model::QuicStream>().swap(tc.quic->streams);
+  }
+  if (!options.keepFinishedDetail) {
+    std::vector<model::DerivationStep>().swap(tc.derivation);
+    std::vector<Bytes>().swap(tc.serverCertificates);
+    std::vector<Bytes>().swap(tc.clientCertificates);
+  }
+}
+
 }  // namespace tlslab::dissect

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "Connection.hpp"
 #include "Quic.hpp"
 
 namespace tlslab::dissect {
@@ -249,11 +250,7 @@ void QuicDissector::finalize(QuicConnection& c) {
   quic::finalizeVerdicts(c, t);
   if (options_.onConnectionUpdated) options_.onConnectionUpdated(t);
   if (options_.onConnectionFinished) options_.onConnectionFinished(t);
-  if (!options_.keepRecords || options_.onConnectionFinished) {
-    std::vector<model::TraceMessage>().swap(t.messages);
-    std::vector<model::QuicPacket>().swap(t.quic->packets);
-    std::vector<model::QuicStream>().swap(t.quic->streams);
-  }
+  releaseFinished(options_, t);
   c.streams.clear();
 }
 

@@ -144,12 +144,7 @@ void TlsDissector::finalize(Connection& conn) {
   finalizeConnection(*shared_, conn);
   notifyConnection(*shared_, conn);
   if (options_.onConnectionFinished) options_.onConnectionFinished(traceOf(*shared_, conn));
-  if (!options_.keepRecords || options_.onConnectionFinished) {
-    model::TraceConnection& tc = traceOf(*shared_, conn);
-    std::vector<model::TraceRecord>().swap(tc.records);  // swap frees; `= {}` keeps capacity
-    std::vector<model::TraceMessage>().swap(tc.messages);
-    std::vector<model::AppDataChunk>().swap(tc.appData);
-  }
+  releaseFinished(options_, traceOf(*shared_, conn));
 }
 
 void TlsDissector::onDiagnostic(const capture::CaptureDiagnostic& diagnostic) {

@@ -69,6 +69,11 @@ struct DissectOptions {
   // connection retried later is replaced in the Trace after its call
   // (onConnectionUpdated reports that), not handed out again.
   std::function<void(model::TraceConnection&)> onConnectionFinished;
+  // false: a finished connection (handed out, or in bulk mode) also drops its
+  // derivation steps and certificates, which a streamed consumer has used by
+  // then; what stays is its row (endpoints, negotiated, verdicts, key log),
+  // so memory follows the connections open at once, not how many there were.
+  bool keepFinishedDetail = true;
   // Live capture: OpenSSL logs TLS 1.3 secrets (and TLS 1.2 ones) only after
   // the records they protect were sent, so records pass before their keys.
   // true: a connection's stream bytes are held while some of its records
