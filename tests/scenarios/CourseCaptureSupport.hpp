@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "CourseTestSupport.hpp"
 #include "tlslab/dissect/TlsDissector.hpp"
@@ -21,17 +22,27 @@ inline model::Trace dissectedWith(const std::filesystem::path& file, keys::KeySt
   return trace ? trace.value() : model::Trace{};
 }
 
-inline course::LabReport checkAnswers(int lab, const StartedWorkspace& ws, const std::string& answersText) {
+// only: the check ids to run (empty: all).
+inline course::LabReport checkAnswers(int lab, const StartedWorkspace& ws, const std::string& answersText,
+                                      const std::vector<std::string>& only = {}) {
   course::Answers answers = course::parseAnswers(answersText);
   const course::Variant variant = ws.info.variant();
   course::CheckEnv env{&variant, &answers, ws.dir, sourceDir() / "certs", {}, {}};
-  return course::checkLab(*course::findLab(lab), env);
+  return course::checkLab(*course::findLab(lab), env, only);
 }
 
 inline const course::CheckResult& resultOf(const course::LabReport& report, const std::string& id) {
   for (const auto& r : report.results)
     if (r.id == id) return r;
   throw std::runtime_error("no check " + id);
+}
+
+// Check `id` failed and its explanation says `text`.
+inline bool failsSaying(const course::LabReport& report, const std::string& id, const std::string& text) {
+  const course::CheckResult& r = resultOf(report, id);
+  EXPECT_EQ(r.verdict, course::Verdict::Fail) << id << ": " << r.detail;
+  EXPECT_NE(r.detail.find(text), std::string::npos) << id << ": " << r.detail;
+  return r.verdict == course::Verdict::Fail && r.detail.find(text) != std::string::npos;
 }
 
 // What the client sent inside TLS, decrypted.

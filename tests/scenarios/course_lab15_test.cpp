@@ -8,7 +8,7 @@
 
 #include <filesystem>
 
-#include "CourseTestSupport.hpp"
+#include "CourseCaptureSupport.hpp"
 #include "support/TestPaths.hpp"
 #include "tlslab/crypto/Quic.hpp"
 #include "tlslab/scenarios/QuicLab.hpp"
@@ -67,24 +67,14 @@ Right rightAnswers(const scenarios::QuicLabRun& run, const Variant& v) {
   return r;
 }
 
-LabReport check(const Workspace& ws, const std::string& answersText, std::vector<std::string> only = {}) {
-  Answers answers = parseAnswers(answersText);
-  const Variant variant = ws.info.variant();
-  CheckEnv env{&variant, &answers, ws.dir, test::sourceDir() / "certs", {}, {}};
-  return checkLab(*findLab(15), env, only);
+LabReport check(const Workspace& ws, const std::string& answersText, const std::vector<std::string>& only = {}) {
+  return test::checkAnswers(15, ws, answersText, only);
 }
 
-const CheckResult& result(const LabReport& report, const std::string& id) {
-  for (const auto& r : report.results)
-    if (r.id == id) return r;
-  throw std::runtime_error("no check " + id);
-}
+const CheckResult& result(const LabReport& report, const std::string& id) { return test::resultOf(report, id); }
 
 bool says(const LabReport& report, const std::string& id, const std::string& text) {
-  const CheckResult& r = result(report, id);
-  EXPECT_EQ(r.verdict, Verdict::Fail) << id << ": " << r.detail;
-  EXPECT_NE(r.detail.find(text), std::string::npos) << id << ": " << r.detail;
-  return r.verdict == Verdict::Fail && r.detail.find(text) != std::string::npos;
+  return test::failsSaying(report, id, text);
 }
 
 }  // namespace
